@@ -1,0 +1,142 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { CofferError } from '../../../shared/errors';
+import type { Migration } from './migrations';
+import { LATEST_VERSION, MIGRATIONS } from './migrations';
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** `init` may create the file; every other command needs it to exist. */
+  create?: boolean;
+  migrations?: readonly Migration[];
+}
+
+/** SQLite errors that mean "someone else holds the file", not a bug. */
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY']);
+
+export function translateSqliteError(e: unknown): unknown {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string') return e;
+  if (BUSY_CODES.has(code)) return new CofferError('LOCKED', 'the vault is busy: another Coffer process is writing to it; try again');
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
+    return new CofferError('LOCKED', 'the vault file cannot be written (read-only)');
+  }
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new CofferError('VALIDATION', 'this file is not a Coffer vault, or it is damaged', 'vault');
+  return e;
+}
+
+/**
+ * The one connection to a vault file: pragmas of SPEC §3, statements prepared once, and every
+ * write in one immediate transaction (so a concurrent writer fails fast with LOCKED, never midway).
+ */
+export class Db {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    readonly raw: Database,
+    readonly readOnly: boolean,
+  ) {}
+
+  stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.raw.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` as one write transaction; nothing of it is kept when it throws. */
+  write<T>(fn: () => T): T {
+    if (this.readOnly) throw new CofferError('LOCKED', 'the vault is open read-only: nothing is written');
+    try {
+      return this.raw.transaction(fn).immediate();
+    } catch (e) {
+      throw translateSqliteError(e);
+    }
+  }
+
+  /** Reads in one snapshot. */
+  read<T>(fn: () => T): T {
+    try {
+      return this.raw.transaction(fn).deferred();
+    } catch (e) {
+      throw translateSqliteError(e);
+    }
+  }
+
+  /** Changes when another connection commits: the signal to rebuild in-memory indexes. */
+  dataVersion(): number {
+    return this.raw.pragma('data_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (!this.raw.open) return;
+    if (!this.readOnly) {
+      // Leaves no -wal file behind holding pages of purged values.
+      try {
+        this.raw.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Another connection may be reading; the next writer checkpoints.
+      }
+    }
+    this.raw.close();
+  }
+}
+
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): void {
+  let current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    if (m.version !== current + 1) throw new Error(`migration ${m.version} does not follow ${current}`);
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    current = m.version;
+  }
+}
+
+/** Opens (or creates) a vault file, refusing one from a newer Coffer before touching it. */
+export function openDb(path: string, opts: OpenOptions = {}): Db {
+  const readOnly = opts.readOnly ?? false;
+  const migrations = opts.migrations ?? MIGRATIONS;
+  const latest = migrations.length ? migrations[migrations.length - 1]!.version : LATEST_VERSION;
+  const exists = existsSync(path);
+  if (!exists && !opts.create) {
+    throw new CofferError('NOT_FOUND', `no vault at ${path}: create one with \`coffer init\`, or pass --vault`, 'vault');
+  }
+  if (exists && statSync(path).isDirectory()) throw new CofferError('VALIDATION', `${path} is a folder, not a vault file`, 'vault');
+
+  let raw: Database;
+  try {
+    raw = new BetterSqlite3(path, { readonly: readOnly, fileMustExist: !opts.create });
+  } catch (e) {
+    throw translateSqliteError(e);
+  }
+  try {
+    // Read before any pragma that writes: a vault from the future must be left exactly as it is.
+    const version = raw.pragma('user_version', { simple: true }) as number;
+    if (version > latest) {
+      throw new CofferError('UNSUPPORTED_VERSION', `this vault was written by a newer Coffer (format ${version}; this one reads up to ${latest})`);
+    }
+    if (exists && !opts.create && version === 0) {
+      throw new CofferError('VALIDATION', `${path} is not a Coffer vault`, 'vault');
+    }
+    if (readOnly && version < latest) {
+      throw new CofferError('UNSUPPORTED_VERSION', 'this vault needs an upgrade first: open it once without --read-only');
+    }
+    raw.pragma('busy_timeout = 5000');
+    if (!readOnly) raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('secure_delete = ON');
+    raw.pragma('trusted_schema = OFF');
+    if (!readOnly) migrate(raw, migrations);
+    return new Db(raw, readOnly);
+  } catch (e) {
+    raw.close();
+    throw translateSqliteError(e);
+  }
+}

@@ -1,0 +1,137 @@
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/**
+ * Schema changes in order; each runs in one transaction and sets `user_version`.
+ * Only the columns SPEC §3 allows are kept in clear: names, values, header names and URLs live
+ * inside ciphertexts (revisions.content, name_chunks.content, usage.consumer).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'vault, members, scopes, secrets',
+    up(db) {
+      db.exec(`
+        CREATE TABLE meta (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE members (
+          id TEXT PRIMARY KEY,
+          login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          role TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          kdf_alg TEXT NOT NULL,
+          kdf_profile TEXT NOT NULL,
+          kdf_ops INTEGER NOT NULL,
+          kdf_mem INTEGER NOT NULL,
+          kdf_salt BLOB NOT NULL,
+          box_public BLOB NOT NULL,
+          sign_public BLOB NOT NULL,
+          secret_keys BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TABLE scopes (
+          id TEXT PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('organization', 'workspace', 'team', 'personal')),
+          owner_id TEXT REFERENCES members(id) ON DELETE CASCADE,
+          key_version INTEGER NOT NULL DEFAULT 1,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE workspaces (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          scope_id TEXT NOT NULL UNIQUE REFERENCES scopes(id),
+          created_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE teams (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          scope_id TEXT NOT NULL UNIQUE REFERENCES scopes(id),
+          created_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE team_members (
+          team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+          member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+          PRIMARY KEY (team_id, member_id)
+        ) STRICT;
+
+        CREATE TABLE scope_grants (
+          scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+          grantee_kind TEXT NOT NULL CHECK (grantee_kind IN ('member', 'credential')),
+          grantee_id TEXT NOT NULL,
+          key_version INTEGER NOT NULL,
+          sealed_key BLOB NOT NULL,
+          PRIMARY KEY (scope_id, grantee_kind, grantee_id)
+        ) STRICT;
+        CREATE INDEX scope_grants_by_grantee ON scope_grants (grantee_kind, grantee_id);
+
+        CREATE TABLE secrets (
+          id TEXT PRIMARY KEY,
+          scope_id TEXT NOT NULL REFERENCES scopes(id),
+          level TEXT NOT NULL CHECK (level IN ('organization', 'workspace', 'personal')),
+          workspace_id TEXT REFERENCES workspaces(id),
+          type TEXT NOT NULL,
+          availability TEXT NOT NULL,
+          name_hash BLOB NOT NULL,
+          revision INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          expires_at INTEGER,
+          last_used_at INTEGER,
+          inactive_since INTEGER,
+          deletion_at INTEGER,
+          status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive', 'scheduled')),
+          UNIQUE (scope_id, name_hash)
+        ) STRICT;
+
+        CREATE TABLE secret_readers (
+          secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+          scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+          key_version INTEGER NOT NULL,
+          chunk_no INTEGER NOT NULL,
+          wrapped_key BLOB NOT NULL,
+          PRIMARY KEY (secret_id, scope_id)
+        ) STRICT;
+        CREATE INDEX secret_readers_by_scope ON secret_readers (scope_id, chunk_no);
+
+        CREATE TABLE revisions (
+          secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+          revision INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          author_id TEXT,
+          content BLOB NOT NULL,
+          PRIMARY KEY (secret_id, revision)
+        ) STRICT;
+
+        CREATE TABLE name_chunks (
+          scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+          chunk_no INTEGER NOT NULL,
+          key_version INTEGER NOT NULL,
+          entries INTEGER NOT NULL,
+          content BLOB NOT NULL,
+          PRIMARY KEY (scope_id, chunk_no)
+        ) STRICT;
+
+        CREATE TABLE usage (
+          id INTEGER PRIMARY KEY,
+          secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+          at INTEGER NOT NULL,
+          consumer BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX usage_by_secret ON usage (secret_id, at);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,8 @@
+/** The core's one clock (ARCHITECTURE.md rule 4): lifecycle tests move it, nothing else reads Date.now(). */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const DAY_MS = 24 * 60 * 60 * 1000;

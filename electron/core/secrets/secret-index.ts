@@ -1,0 +1,203 @@
+import type { Availability, Level, ListSecretsInput, SecretListing, SecretStatus, SecretSummary, SecretType, SortKey } from '../../../shared/schemas/secrets';
+import { listSecretsInput } from '../../../shared/schemas/secrets';
+import { parseInput } from '../../../shared/validation';
+import { normalizeName } from '../crypto/keys';
+import type { Session } from '../vault/session';
+import { readScopeNames } from './name-chunks';
+
+interface Entry extends SecretSummary {
+  /** Normalized name: what search and the name sort compare. */
+  key: string;
+}
+
+export interface SecretRow {
+  id: string;
+  scope_id: string;
+  level: Level;
+  workspace_id: string | null;
+  type: SecretType;
+  availability: Availability;
+  revision: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  status: SecretStatus;
+}
+
+const SORT_VALUE: Record<SortKey, (e: Entry) => string | number> = {
+  name: (e) => e.key,
+  type: (e) => e.type,
+  availability: (e) => e.availability,
+  created: (e) => e.created,
+  expires: (e) => e.expires ?? Number.MAX_SAFE_INTEGER,
+  status: (e) => e.status,
+  lastUsed: (e) => e.lastUsed ?? 0,
+};
+
+function compareBy(key: SortKey): (a: Entry, b: Entry) => number {
+  const value = SORT_VALUE[key];
+  return (a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x < y) return -1;
+    if (x > y) return 1;
+    // Ties fall back to the name, then the id, so pages are stable.
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}
+
+/**
+ * The listing's in-memory index (SPEC §3): names decrypted from their chunks once at unlock, clear
+ * columns read once; search, sort and filter never touch SQLite or decrypt again.
+ */
+export class SecretIndex {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sorted = new Map<SortKey, Entry[]>();
+  private stale = false;
+
+  private constructor(private dataVersion: number) {}
+
+  static build(session: Session): SecretIndex {
+    const db = session.db;
+    return db.read(() => {
+      const index = new SecretIndex(db.dataVersion());
+      const names = new Map<string, string>();
+      const tampered = new Set<string>();
+      for (const scopeId of session.readableScopes()) {
+        const r = readScopeNames(session, scopeId);
+        for (const [id, name] of r.names) names.set(id, name);
+        for (const chunkNo of r.tamperedChunks) {
+          for (const row of db.stmt('SELECT secret_id FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').all(scopeId, chunkNo) as { secret_id: string }[]) {
+            tampered.add(row.secret_id);
+          }
+        }
+      }
+      const workspaces = new Map((db.stmt('SELECT id, name FROM workspaces').all() as { id: string; name: string }[]).map((w) => [w.id, w.name]));
+      const teams = new Map<string, string[]>();
+      for (const r of db
+        .stmt('SELECT r.secret_id, t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id ORDER BY t.name COLLATE NOCASE')
+        .all() as { secret_id: string; name: string }[]) {
+        const list = teams.get(r.secret_id);
+        if (list) list.push(r.name);
+        else teams.set(r.secret_id, [r.name]);
+      }
+      const rows = db
+        .stmt(
+          `SELECT id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, status
+           FROM secrets`,
+        )
+        .all() as SecretRow[];
+      for (const row of rows) {
+        const name = names.get(row.id);
+        const isTampered = tampered.has(row.id) && name === undefined;
+        if (name === undefined && !isTampered) continue;
+        index.put(toEntry(row, name ?? '', row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null, teams.get(row.id) ?? [], isTampered));
+      }
+      return index;
+    });
+  }
+
+  /** The session's index, rebuilt when another process has committed to the vault since. */
+  static of(session: Session): SecretIndex {
+    session.assertUnlocked();
+    const current = session.index;
+    if (current && !current.stale && current.dataVersion === session.db.dataVersion()) return current;
+    session.index = SecretIndex.build(session);
+    return session.index;
+  }
+
+  private put(e: Entry): void {
+    this.entries.set(e.id, e);
+  }
+
+  /** Keeps the index in step with this session's own writes (which do not change data_version). */
+  upsert(row: SecretRow, name: string, workspace: string | null, teams: string[]): SecretSummary {
+    const e = toEntry(row, name, workspace, teams, false);
+    this.put(e);
+    this.sorted.clear();
+    return summary(e);
+  }
+
+  remove(id: string): void {
+    this.entries.delete(id);
+    this.sorted.clear();
+  }
+
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): SecretSummary | undefined {
+    const e = this.entries.get(id);
+    return e && summary(e);
+  }
+
+  private order(key: SortKey): Entry[] {
+    let list = this.sorted.get(key);
+    if (!list) {
+      list = [...this.entries.values()].sort(compareBy(key));
+      this.sorted.set(key, list);
+    }
+    return list;
+  }
+
+  query(input: ListSecretsInput = {}): SecretListing {
+    const q = parseInput(listSecretsInput, input);
+    const needle = q.search ? normalizeName(q.search) : '';
+    const workspace = q.workspace?.toLowerCase();
+    const matches = (e: Entry) =>
+      (!q.level || e.level === q.level) &&
+      (!workspace || e.workspace?.toLowerCase() === workspace) &&
+      (!q.type || e.type === q.type) &&
+      (!q.status || e.status === q.status) &&
+      (!needle || e.key.includes(needle));
+    const list = this.order(q.sort);
+    const end = q.limit === undefined ? Number.POSITIVE_INFINITY : q.offset + q.limit;
+    const items: SecretSummary[] = [];
+    let matched = 0;
+    const n = list.length;
+    for (let i = 0; i < n; i++) {
+      const e = q.desc ? list[n - 1 - i]! : list[i]!;
+      if (!matches(e)) continue;
+      if (matched >= q.offset && matched < end) items.push(summary(e));
+      matched++;
+    }
+    return { total: n, matched, items };
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.sorted.clear();
+  }
+}
+
+function toEntry(row: SecretRow, name: string, workspace: string | null, teams: string[], tampered: boolean): Entry {
+  const e: Entry = {
+    id: row.id,
+    name,
+    key: normalizeName(name),
+    type: row.type,
+    level: row.level,
+    workspace,
+    availability: row.availability,
+    teams,
+    created: row.created_at,
+    updated: row.updated_at,
+    expires: row.expires_at,
+    status: row.status,
+    lastUsed: row.last_used_at,
+    revision: row.revision,
+  };
+  if (tampered) e.tampered = true;
+  return e;
+}
+
+function summary(e: Entry): SecretSummary {
+  const { key: _key, ...rest } = e;
+  return rest;
+}

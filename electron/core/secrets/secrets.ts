@@ -1,0 +1,433 @@
+import { CofferError } from '../../../shared/errors';
+import { formatDotenv } from '../../../shared/dotenv';
+import type {
+  Availability,
+  EditSecretInput,
+  Level,
+  ListSecretsInput,
+  RegisterSecretInput,
+  SecretListing,
+  SecretRef,
+  SecretSummary,
+  SecretType,
+} from '../../../shared/schemas/secrets';
+import { editSecretInput, registerSecretInput, secretRef } from '../../../shared/schemas/secrets';
+import { parseInput } from '../../../shared/validation';
+import type { Operation } from '../access/permissions';
+import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
+import { blindHash, wipe } from '../crypto/keys';
+import { findNamed } from '../vault/structure';
+import type { Session } from '../vault/session';
+import type { Content, FieldView, FieldsPatch, Payload } from './content';
+import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
+import { NameBatch } from './name-chunks';
+import type { SecretRow } from './secret-index';
+import { SecretIndex } from './secret-index';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const WRITE_OP: Record<Level, Operation> = {
+  organization: 'secret.organization.write',
+  workspace: 'secret.workspace.write',
+  personal: 'secret.personal.write',
+};
+
+const dataKeyContext = (s: Session, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', s.vaultId, secretId, scopeId, version);
+const revisionContext = (s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, revision: number) =>
+  ad('coffer/v1/revision', s.vaultId, row.id, row.scope_id, row.type, revision);
+const usageContext = (s: Session, secretId: string) => ad('coffer/v1/usage', s.vaultId, secretId);
+
+const dayStart = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
+
+interface ReaderRow {
+  scope_id: string;
+  key_version: number;
+  chunk_no: number;
+  wrapped_key: Uint8Array;
+}
+
+const SECRET_COLUMNS =
+  'id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, status';
+
+function readers(s: Session, secretId: string): ReaderRow[] {
+  return s.db.stmt('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId) as ReaderRow[];
+}
+
+/** Unwraps a secret's data key through any reader scope whose key is sealed to this member. */
+function unwrapDataKey(s: Session, secretId: string): Uint8Array {
+  const reader = readers(s, secretId).find((r) => s.canRead(r.scope_id));
+  if (!reader) throw new CofferError('FORBIDDEN', 'you hold no key that opens this secret');
+  const scope = s.scopeKey(reader.scope_id);
+  return open(scope.key, reader.wrapped_key, dataKeyContext(s, secretId, reader.scope_id, reader.key_version), 'this secret');
+}
+
+function decryptRevision(s: Session, row: SecretRow, dataKey: Uint8Array, revision: number): Payload {
+  const rev = s.db.stmt('SELECT content FROM revisions WHERE secret_id = ? AND revision = ?').get(row.id, revision) as { content: Uint8Array } | undefined;
+  if (!rev) throw new CofferError('NOT_FOUND', `revision ${revision} does not exist`, 'revision');
+  const plain = open(dataKey, rev.content, revisionContext(s, row, revision), 'this secret');
+  try {
+    return JSON.parse(decoder.decode(plain)) as Payload;
+  } finally {
+    wipe(plain);
+  }
+}
+
+function writeRevision(s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, dataKey: Uint8Array, revision: number, payload: Payload): void {
+  const plain = encoder.encode(JSON.stringify(payload));
+  const content = seal(dataKey, plain, revisionContext(s, row, revision), s.ctx.random);
+  wipe(plain);
+  s.db.stmt('INSERT INTO revisions (secret_id, revision, created_at, author_id, content) VALUES (?, ?, ?, ?, ?)').run(
+    row.id,
+    revision,
+    s.ctx.clock.now(),
+    s.member.id,
+    content,
+  );
+}
+
+function nameTaken(e: unknown, name: string): never {
+  if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    throw new CofferError('CONFLICT', `a secret named "${name}" already exists here`, 'name');
+  }
+  throw e;
+}
+
+function workspaceName(s: Session, workspaceId: string | null): string | null {
+  if (!workspaceId) return null;
+  return (s.db.stmt('SELECT name FROM workspaces WHERE id = ?').get(workspaceId) as { name: string } | undefined)?.name ?? null;
+}
+
+function teamNames(s: Session, secretId: string): string[] {
+  return (
+    s.db
+      .stmt('SELECT t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id WHERE r.secret_id = ? ORDER BY t.name COLLATE NOCASE')
+      .all(secretId) as { name: string }[]
+  ).map((r) => r.name);
+}
+
+/** Keeps the in-memory index (when built) in step with this session's write. */
+function indexed(s: Session, row: SecretRow, name: string): SecretSummary {
+  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNames(s, row.id) };
+  if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
+  return {
+    id: row.id,
+    name,
+    type: row.type,
+    level: row.level,
+    workspace: summary.workspace,
+    availability: row.availability,
+    teams: summary.teams,
+    created: row.created_at,
+    updated: row.updated_at,
+    expires: row.expires_at,
+    status: row.status,
+    lastUsed: row.last_used_at,
+    revision: row.revision,
+  };
+}
+
+interface Placement {
+  homeScope: string;
+  readerScopes: string[];
+  workspaceId: string | null;
+  availability: Availability;
+}
+
+function place(s: Session, level: Level, workspace: string | undefined, teams: string[] | undefined): Placement {
+  if (level === 'personal') return { homeScope: s.personalScopeId(), readerScopes: [s.personalScopeId()], workspaceId: null, availability: 'personal' };
+  if (level === 'workspace') {
+    const ws = findNamed(s.db, 'workspace', workspace ?? '');
+    return { homeScope: ws.scope_id, readerScopes: [ws.scope_id], workspaceId: ws.id, availability: 'workspace' };
+  }
+  const org = s.vault.orgScopeId;
+  if (!teams) return { homeScope: org, readerScopes: [org], workspaceId: null, availability: 'entire-organization' };
+  const readerScopes = [...new Set(teams.map((t) => findNamed(s.db, 'team', t).scope_id))];
+  for (const [i, scope] of readerScopes.entries()) {
+    if (!s.canRead(scope)) throw new CofferError('FORBIDDEN', `you hold no key of team "${teams[i]}"`, 'teams');
+  }
+  return { homeScope: org, readerScopes, workspaceId: null, availability: 'teams' };
+}
+
+/** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
+export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
+  s.assertUnlocked();
+  const v = parseInput(registerSecretInput, input);
+  s.authorize(WRITE_OP[v.level]);
+  const p = place(s, v.level, v.workspace, v.teams);
+  const content = contentFromFields(v.type, v.fields as Record<string, unknown>);
+  const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
+  const now = s.ctx.clock.now();
+  const row: SecretRow = {
+    id: s.ctx.random.uuid(),
+    scope_id: p.homeScope,
+    level: v.level,
+    workspace_id: p.workspaceId,
+    type: v.type,
+    availability: p.availability,
+    revision: 1,
+    created_at: now,
+    updated_at: now,
+    expires_at: expires,
+    last_used_at: null,
+    status: 'active',
+  };
+  const dataKey = s.ctx.random.bytes(KEY_BYTES);
+  try {
+    s.db.write(() => {
+      try {
+        s.db
+          .stmt(
+            `INSERT INTO secrets (id, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active')`,
+          )
+          .run(row.id, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(p.homeScope), v.name), now, now, expires);
+      } catch (e) {
+        nameTaken(e, v.name);
+      }
+      writeRevision(s, row, dataKey, 1, { v: 1, name: v.name, expires, content, changed: [] });
+      const names = new NameBatch(s);
+      for (const scopeId of p.readerScopes) {
+        const scope = s.scopeKey(scopeId);
+        const wrapped = seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random);
+        const chunkNo = names.add(scopeId, row.id, v.name);
+        s.db
+          .stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)')
+          .run(row.id, scopeId, scope.version, chunkNo, wrapped);
+      }
+      names.flush();
+    });
+  } finally {
+    wipe(dataKey);
+  }
+  return indexed(s, row, v.name);
+}
+
+export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretListing {
+  return SecretIndex.of(s).query(input);
+}
+
+/** A candidate's place, as people write it: `personal/NAME`, `workspace/Backend/NAME`, `organization/NAME`. */
+function placeLabel(s: Session, row: SecretRow, name: string): string {
+  if (row.level === 'workspace') return `workspace/${workspaceName(s, row.workspace_id)}/${name}`;
+  return `${row.level}/${name}`;
+}
+
+/**
+ * Finds a secret by name through the blind index of each scope it may live in: personal, then
+ * workspaces, then organization. No chunk is decrypted, so `secret get` stays fast.
+ */
+export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
+  s.assertUnlocked();
+  const ref = parseInput(secretRef, rawRef);
+  const scopes: string[] = [];
+  if (!ref.level || ref.level === 'personal') {
+    if (!ref.workspace) scopes.push(s.personalScopeId());
+  }
+  if (!ref.level || ref.level === 'workspace') {
+    if (ref.workspace) scopes.push(findNamed(s.db, 'workspace', ref.workspace).scope_id);
+    else scopes.push(...(s.db.stmt('SELECT scope_id FROM workspaces ORDER BY name COLLATE NOCASE').all() as { scope_id: string }[]).map((w) => w.scope_id));
+  }
+  if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
+  const found: SecretRow[] = [];
+  for (const scopeId of scopes) {
+    if (!s.canRead(scopeId)) continue;
+    const row = s.db
+      .stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE scope_id = ? AND name_hash = ?`)
+      .get(scopeId, blindHash(s.blindKey(scopeId), ref.name)) as SecretRow | undefined;
+    // A team-only organization secret is found only by those holding one of its teams' keys.
+    if (row && readers(s, row.id).some((r) => s.canRead(r.scope_id))) found.push(row);
+  }
+  if (found.length === 0) throw new CofferError('NOT_FOUND', `no secret named "${ref.name}" that you can read`, 'name');
+  if (found.length > 1) {
+    const where = found.map((r) => placeLabel(s, r, ref.name)).join(', ');
+    throw new CofferError('CONFLICT', `"${ref.name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
+  }
+  return found[0]!;
+}
+
+export interface SecretDetail extends SecretSummary {
+  fields: FieldView[];
+}
+
+function withCurrent<T>(s: Session, row: SecretRow, fn: (payload: Payload, dataKey: Uint8Array) => T): T {
+  const dataKey = unwrapDataKey(s, row.id);
+  try {
+    return fn(decryptRevision(s, row, dataKey, row.revision), dataKey);
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+/** Every field, values masked: decrypts but reads no value out, so it records no usage. */
+export function showSecret(s: Session, ref: SecretRef): SecretDetail {
+  const row = resolveSecret(s, ref);
+  return withCurrent(s, row, (p) => ({ ...indexed(s, row, p.name), fields: masked(fieldViews(p.content)) }));
+}
+
+export interface SecretValue {
+  id: string;
+  name: string;
+  type: SecretType;
+  field: string | null;
+  /** The one field asked for, or the secret's main value. */
+  value: string;
+  fields: FieldView[];
+}
+
+export interface GetOptions {
+  field?: string;
+  consumer: string;
+}
+
+function pickValue(content: Content, views: FieldView[], field: string | undefined): { field: string | null; value: string } {
+  const name = field ?? DEFAULT_FIELD[content.type];
+  if (name === null) return { field: null, value: content.type === 'key-value' ? formatDotenv(content.pairs) : '' };
+  const view = views.find((v) => v.key === name);
+  if (!view || view.value === null) {
+    const known = views.map((v) => v.key).join(', ');
+    throw new CofferError('VALIDATION', `this secret has no field "${name}" (fields: ${known})`, 'field');
+  }
+  return { field: name, value: view.value };
+}
+
+/**
+ * Reads a value and records who used it and when, in the same transaction as the read (SPEC §2).
+ * Use brings an Inactive or scheduled secret back to Active (SPEC §4). Read-only vaults record nothing.
+ */
+export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): SecretValue {
+  const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
+  const read = () => {
+    const row = resolveSecret(s, ref);
+    return withCurrent(s, row, (p, dataKey) => {
+      const views = fieldViews(p.content);
+      const picked = pickValue(p.content, views, opts.field);
+      if (!s.vault.readOnly) recordUsage(s, row, dataKey, consumer);
+      return { id: row.id, name: p.name, type: row.type, ...picked, fields: views };
+    });
+  };
+  return s.vault.readOnly ? s.db.read(read) : s.db.write(read);
+}
+
+function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: string): void {
+  const now = s.ctx.clock.now();
+  const label = seal(dataKey, encoder.encode(consumer), usageContext(s, row.id), s.ctx.random);
+  s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, label);
+  s.db
+    .stmt("UPDATE secrets SET last_used_at = ?, status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?")
+    .run(now, row.id);
+  if (s.index) s.index.upsert({ ...row, last_used_at: now, status: 'active' }, s.index.get(row.id)?.name ?? '', workspaceName(s, row.workspace_id), teamNames(s, row.id));
+}
+
+/** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
+function commitRevision(s: Session, row: SecretRow, dataKey: Uint8Array, current: Payload, next: Omit<Payload, 'changed' | 'v'>): SecretSummary {
+  const changed = [...(current.name !== next.name ? ['name'] : []), ...changedFields(current.content, next.content)];
+  if (current.expires !== next.expires && !changed.includes('expires')) changed.push('expires');
+  if (changed.length === 0) return indexed(s, row, current.name);
+  const now = s.ctx.clock.now();
+  const revision = row.revision + 1;
+  s.db.write(() => {
+    if (current.name !== next.name) {
+      try {
+        s.db.stmt('UPDATE secrets SET name_hash = ? WHERE id = ?').run(blindHash(s.blindKey(row.scope_id), next.name), row.id);
+      } catch (e) {
+        nameTaken(e, next.name);
+      }
+      const names = new NameBatch(s);
+      for (const r of readers(s, row.id)) names.rename(r.scope_id, r.chunk_no, row.id, next.name);
+      names.flush();
+    }
+    writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed });
+    s.db.stmt('UPDATE secrets SET revision = ?, updated_at = ?, expires_at = ? WHERE id = ?').run(revision, now, next.expires, row.id);
+  });
+  return indexed(s, { ...row, revision, updated_at: now, expires_at: next.expires }, next.name);
+}
+
+export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
+  s.assertUnlocked();
+  const v = parseInput(editSecretInput, input);
+  const given = Object.values(v.fields).some((x) => x !== undefined) || v.name !== undefined || v.expires !== undefined;
+  if (!given) throw new CofferError('VALIDATION', 'nothing to change: give at least one field');
+  // Read and write in one transaction: a concurrent edit cannot slip in between.
+  return s.db.write(() => {
+    const row = resolveSecret(s, v.ref);
+    s.authorize(WRITE_OP[row.level]);
+    if (row.type === 'certificate' && v.expires !== undefined) {
+      throw new CofferError('VALIDATION', "a certificate's Expiration Date is read from the certificate", 'expires');
+    }
+    return withCurrent(s, row, (current, dataKey) => {
+      const content = applyPatch(current.content, v.fields as FieldsPatch);
+      const expires = content.type === 'certificate' ? content.notAfter : v.expires === undefined ? current.expires : v.expires ? dayStart(v.expires) : null;
+      return commitRevision(s, row, dataKey, current, { name: v.name ?? current.name, expires, content });
+    });
+  });
+}
+
+export interface RevisionInfo {
+  revision: number;
+  created: number;
+  author: string | null;
+  changed: string[];
+  current: boolean;
+  tampered?: boolean;
+}
+
+/** Who changed what and when; never a value. */
+export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
+  const row = resolveSecret(s, ref);
+  const dataKey = unwrapDataKey(s, row.id);
+  try {
+    const revs = s.db
+      .stmt('SELECT r.revision, r.created_at, m.login FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC')
+      .all(row.id) as { revision: number; created_at: number; login: string | null }[];
+    return revs.map((r) => {
+      const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: r.login, changed: [], current: r.revision === row.revision };
+      try {
+        info.changed = decryptRevision(s, row, dataKey, r.revision).changed;
+      } catch (e) {
+        if ((e as CofferError).code !== 'TAMPERED') throw e;
+        info.tampered = true;
+      }
+      return info;
+    });
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+/** Makes an old revision current again, as a new revision; nothing is overwritten. */
+export function restoreRevision(s: Session, ref: SecretRef, revision: number): SecretSummary {
+  if (!Number.isInteger(revision) || revision < 1) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
+  return s.db.write(() => {
+    const row = resolveSecret(s, ref);
+    s.authorize(WRITE_OP[row.level]);
+    if (revision === row.revision) throw new CofferError('CONFLICT', `revision ${revision} is already the current one`, 'revision');
+    return withCurrent(s, row, (current, dataKey) => {
+      const old = decryptRevision(s, row, dataKey, revision);
+      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content });
+    });
+  });
+}
+
+export interface UsageEntry {
+  consumer: string;
+  at: number;
+}
+
+/** Where and when a secret was used, newest first. */
+export function secretUsage(s: Session, ref: SecretRef, limit = 100): { lastUsed: number | null; entries: UsageEntry[] } {
+  const row = resolveSecret(s, ref);
+  const dataKey = unwrapDataKey(s, row.id);
+  try {
+    const rows = s.db.stmt('SELECT at, consumer FROM usage WHERE secret_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(row.id, limit) as {
+      at: number;
+      consumer: Uint8Array;
+    }[];
+    return {
+      lastUsed: row.last_used_at,
+      entries: rows.map((u) => ({ at: u.at, consumer: decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record')) })),
+    };
+  } finally {
+    wipe(dataKey);
+  }
+}

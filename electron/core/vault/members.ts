@@ -1,0 +1,81 @@
+import { CofferError } from '../../../shared/errors';
+import type { MemberSummary, Role } from '../../../shared/schemas/vault';
+import { memberName, password as passwordSchema, role as roleSchema } from '../../../shared/schemas/vault';
+import { parseInput } from '../../../shared/validation';
+import { can } from '../access/permissions';
+import type { KdfProfile } from '../crypto/kdf';
+import { wipe } from '../crypto/keys';
+import { createScope, grantScope, memberGrantee, revokeScope } from './scopes';
+import type { Session } from './session';
+import { insertMember, prepareMember } from './vault';
+
+/**
+ * Scopes a member of this role is granted besides their own personal scope: the organization and
+ * every workspace (all members belong to every workspace, docs/decisions.md), and every team when
+ * the role manages teams — they register and edit team-only organization secrets.
+ */
+function sharedScopesFor(session: Session, role: Role): { id: string; kind: string }[] {
+  const rows = session.db.stmt("SELECT id, kind FROM scopes WHERE kind IN ('organization', 'workspace', 'team')").all() as { id: string; kind: string }[];
+  return rows.filter((s) => s.kind !== 'team' || can(role, 'team.manage'));
+}
+
+export function addMember(session: Session, input: { name: string; role: string; password: string }): MemberSummary {
+  session.authorize('member.manage');
+  const login = parseInput(memberName, input.name);
+  const role = parseInput(roleSchema, input.role);
+  const pw = parseInput(passwordSchema, input.password);
+  if (role === 'account-holder') session.authorize('member.grantAccountHolder');
+  const vault = session.vault;
+  const profile = (vault.meta().kdf_profile ?? 'standard') as KdfProfile;
+  const member = prepareMember(session.ctx, vault.id, { login, role, password: pw, profile });
+  const now = session.ctx.clock.now();
+  session.db.write(() => {
+    insertMember(session.db, now, member);
+    const grantee = { kind: 'member' as const, id: member.id, boxPublic: member.keys.boxPublic };
+    const personal = createScope(session.db, session.ctx, 'personal', member.id);
+    grantScope(session.db, personal.id, personal.version, personal.key, grantee);
+    // The adder seals the new personal key and forgets it: no one else ever holds it.
+    wipe(personal.key);
+    for (const scope of sharedScopesFor(session, role)) {
+      const k = session.scopeKey(scope.id);
+      grantScope(session.db, scope.id, k.version, k.key, grantee);
+    }
+  });
+  wipe(member.keys.boxSecret, member.keys.signSecret);
+  return { id: member.id, name: login, role, created: now };
+}
+
+export function listMembers(session: Session): MemberSummary[] {
+  session.assertUnlocked();
+  return session.vault.members();
+}
+
+/** Changes a role; at least one Account Holder always remains, and team keys follow the role. */
+export function setMemberRole(session: Session, name: string, nextRole: string): MemberSummary {
+  session.authorize('member.manage');
+  const role = parseInput(roleSchema, nextRole);
+  const target = session.vault.memberGranteeByLogin(name);
+  if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
+  const db = session.db;
+  db.write(() => {
+    if (target.role === 'account-holder' && role !== 'account-holder') {
+      const holders = (db.stmt("SELECT count(*) AS n FROM members WHERE role = 'account-holder'").get() as { n: number }).n;
+      if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot change role: make another member Account Holder first', 'role');
+    }
+    db.stmt('UPDATE members SET role = ? WHERE id = ?').run(role, target.id);
+    const teams = db.stmt("SELECT s.id, t.id AS team_id FROM scopes s JOIN teams t ON t.scope_id = s.id").all() as { id: string; team_id: string }[];
+    for (const team of teams) {
+      const isTeamMember = db.stmt('SELECT 1 FROM team_members WHERE team_id = ? AND member_id = ?').get(team.team_id, target.id) !== undefined;
+      if (can(role, 'team.manage') || isTeamMember) {
+        const k = session.scopeKey(team.id);
+        grantScope(db, team.id, k.version, k.key, target.grantee);
+      } else {
+        revokeScope(db, team.id, target.grantee);
+      }
+    }
+  });
+  const m = session.vault.members().find((x) => x.id === target.id)!;
+  return m;
+}
+
+export { memberGrantee };

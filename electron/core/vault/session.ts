@@ -1,0 +1,119 @@
+import { CofferError } from '../../../shared/errors';
+import type { Role } from '../../../shared/schemas/vault';
+import type { Operation } from '../access/permissions';
+import { authorize } from '../access/permissions';
+import type { KeyPairs } from '../crypto/keys';
+import { blindIndexKey, wipe } from '../crypto/keys';
+import type { Db } from '../db/connection';
+import type { CoreContext } from '../context';
+import type { SecretIndex } from '../secrets/secret-index';
+import type { Vault } from './vault';
+
+export interface SessionMember {
+  id: string;
+  login: string;
+  role: Role;
+}
+
+interface ScopeKey {
+  key: Uint8Array;
+  version: number;
+}
+
+/**
+ * An unlocked vault: the member, their private keys and the scope keys sealed to them, in memory
+ * only. Never log or serialize any of it. `lock()` zeroes every key and drops every decrypted name.
+ */
+export class Session {
+  private locked = false;
+  private readonly blindKeys = new Map<string, Uint8Array>();
+  /** Built lazily from the encrypted name chunks; owned by secrets/secret-index. */
+  index: SecretIndex | undefined;
+
+  constructor(
+    readonly vault: Vault,
+    readonly member: SessionMember,
+    private readonly keys: KeyPairs,
+    private readonly scopes: Map<string, ScopeKey>,
+  ) {}
+
+  get db(): Db {
+    return this.vault.db;
+  }
+
+  get ctx(): CoreContext {
+    return this.vault.ctx;
+  }
+
+  get vaultId(): string {
+    return this.vault.id;
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  assertUnlocked(): void {
+    if (this.locked) throw new CofferError('LOCKED', 'the vault is locked: unlock it first');
+  }
+
+  authorize(op: Operation): void {
+    this.assertUnlocked();
+    authorize(this.member.role, op);
+  }
+
+  keyPairs(): KeyPairs {
+    this.assertUnlocked();
+    return this.keys;
+  }
+
+  readableScopes(): string[] {
+    this.assertUnlocked();
+    return [...this.scopes.keys()];
+  }
+
+  canRead(scopeId: string): boolean {
+    return !this.locked && this.scopes.has(scopeId);
+  }
+
+  /** The key of a scope sealed to this member; without it the scope cannot be read, whatever the role. */
+  scopeKey(scopeId: string): ScopeKey {
+    this.assertUnlocked();
+    const k = this.scopes.get(scopeId);
+    if (!k) throw new CofferError('FORBIDDEN', 'no key of this scope is sealed to you');
+    return k;
+  }
+
+  /** Records a scope key this member just created or was just granted. */
+  adoptScopeKey(scopeId: string, key: Uint8Array, version: number): void {
+    this.assertUnlocked();
+    this.scopes.set(scopeId, { key, version });
+  }
+
+  blindKey(scopeId: string): Uint8Array {
+    let k = this.blindKeys.get(scopeId);
+    if (!k) {
+      k = blindIndexKey(this.scopeKey(scopeId).key);
+      this.blindKeys.set(scopeId, k);
+    }
+    return k;
+  }
+
+  personalScopeId(): string {
+    const row = this.db.stmt("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").get(this.member.id) as { id: string } | undefined;
+    if (!row) throw new CofferError('INTERNAL', 'personal scope missing');
+    return row.id;
+  }
+
+  lock(): void {
+    if (this.locked) return;
+    this.locked = true;
+    for (const s of this.scopes.values()) wipe(s.key);
+    for (const k of this.blindKeys.values()) wipe(k);
+    wipe(this.keys.boxSecret, this.keys.signSecret);
+    this.scopes.clear();
+    this.blindKeys.clear();
+    this.index?.clear();
+    this.index = undefined;
+  }
+}
