@@ -5,7 +5,8 @@ import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
 import type { KdfProfile } from '../crypto/kdf';
 import { wipe } from '../crypto/keys';
-import { createScope, grantScope, memberGrantee, revokeScope } from './scopes';
+import { rotateScopes } from './rotation';
+import { createScope, grantScope, revokeScope } from './scopes';
 import type { Session } from './session';
 import { insertMember, prepareMember } from './vault';
 
@@ -78,4 +79,33 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
   return m;
 }
 
-export { memberGrantee };
+/**
+ * Removes a member: their personal secrets go with them (no one else can open them), and every
+ * shared scope they could open is rotated, so their old key material opens nothing written afterwards.
+ */
+export function removeMember(session: Session, name: string): void {
+  session.authorize('member.manage');
+  const target = session.vault.memberGranteeByLogin(name);
+  if (target.role === 'account-holder') session.authorize('member.grantAccountHolder');
+  if (target.id === session.member.id) throw new CofferError('CONFLICT', 'you cannot remove yourself', 'member');
+  const db = session.db;
+  const rotated = db.write(() => {
+    if (target.role === 'account-holder') {
+      const holders = (db.stmt("SELECT count(*) AS n FROM members WHERE role = 'account-holder'").get() as { n: number }).n;
+      if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot be removed', 'member');
+    }
+    const personal = db.stmt("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").all(target.id) as { id: string }[];
+    for (const p of personal) {
+      db.stmt('DELETE FROM secrets WHERE scope_id = ?').run(p.id);
+      db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(p.id);
+      db.stmt('DELETE FROM scopes WHERE id = ?').run(p.id);
+    }
+    const shared = db.stmt("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?").all(target.id) as { scope_id: string }[];
+    const keys = rotateScopes(session, shared.map((g) => g.scope_id), target.id);
+    db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
+    return keys;
+  });
+  for (const r of rotated) session.adoptScopeKey(r.scopeId, r.key, r.version);
+  session.index?.invalidate();
+}
+

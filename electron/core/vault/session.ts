@@ -87,6 +87,10 @@ export class Session {
   /** Records a scope key this member just created or was just granted. */
   adoptScopeKey(scopeId: string, key: Uint8Array, version: number): void {
     this.assertUnlocked();
+    const previous = this.scopes.get(scopeId);
+    if (previous && previous.key !== key) wipe(previous.key);
+    wipe(this.blindKeys.get(scopeId));
+    this.blindKeys.delete(scopeId);
     this.scopes.set(scopeId, { key, version });
   }
 

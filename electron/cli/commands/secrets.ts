@@ -1,0 +1,367 @@
+import type { Command } from 'commander';
+import { Argument, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { CofferError } from '../../../shared/errors';
+import type { Pair } from '../../../shared/dotenv';
+import { parsePairsFile } from '../../../shared/dotenv';
+import { STATUS_LABELS, availabilityLabel } from '../../../shared/labels';
+import type { RegisterSecretInput, SecretRef, SecretSummary, SecretType, SortKey } from '../../../shared/schemas/secrets';
+import { LEVELS, SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/schemas/secrets';
+import type { FieldsPatch } from '../../core/secrets/content';
+import {
+  editSecret,
+  getSecretValue,
+  listSecrets,
+  registerSecret,
+  resolveSecret,
+  restoreRevision,
+  secretHistory,
+  secretUsage,
+  showSecret,
+} from '../../core/secrets/secrets';
+import type { CliContext } from '../context';
+import type { Action } from '../program';
+import { day, iso, print, printJson, table, warn } from '../output';
+
+interface ScopeFlags {
+  level?: (typeof LEVELS)[number];
+  workspace?: string;
+}
+
+interface FieldFlags {
+  header?: string;
+  valueStdin?: boolean;
+  clientId?: string;
+  url?: string;
+  cert?: string;
+  key?: string | false;
+  kv?: string[];
+  file?: string;
+}
+
+const MASK = '••••••••';
+
+const scopeOptions = (cmd: Command): Command =>
+  cmd
+    .addOption(new Option('--level <level>', 'organization | workspace | personal').choices(LEVELS))
+    .option('--workspace <name>', 'the workspace, for workspace secrets');
+
+const fieldOptions = (cmd: Command): Command =>
+  cmd
+    .option('--header <name>', 'Header Name (api-key, bearer-token)')
+    .option('--value-stdin', 'read the value (Value, Header Value or Client Secret) from the next stdin line')
+    .option('--client-id <id>', 'Client ID (client-credentials)')
+    .option('--url <url>', 'URL (client-credentials)')
+    .option('--cert <file>', 'certificate file, PEM or DER (certificate)')
+    .option('--key <file>', "the certificate's private key, a .key file (certificate)")
+    .option('--kv <pair>', 'KEY or KEY=VALUE, repeatable (key-value); KEY alone reads the value from stdin', (v: string, all: string[] = []) => [...all, v])
+    .option('--file <file>', '.env or JSON file of keys and values (key-value)');
+
+/** Reads a file a flag names; a missing file is a usage error naming the flag's field. */
+function readFileFor(path: string, field: string): { fileName: string; base64: string; bytes: Buffer } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new CofferError('VALIDATION', `cannot read ${path}`, field);
+  }
+  return { fileName: basename(path), base64: bytes.toString('base64'), bytes };
+}
+
+/** `--kv` pairs: values given in argv are accepted with a warning; bare keys read stdin. */
+async function kvPairs(ctx: CliContext, flags: string[] | undefined): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  let warned = false;
+  for (const flag of flags ?? []) {
+    const eq = flag.indexOf('=');
+    if (eq >= 0) {
+      if (!warned) warn('values given with --kv KEY=VALUE are visible to other processes; prefer --kv KEY and stdin');
+      warned = true;
+      pairs.push({ key: flag.slice(0, eq), value: flag.slice(eq + 1) });
+    } else {
+      pairs.push({ key: flag, value: await ctx.input.secret(`the value of ${flag}`, 'pairs', ctx.options.passwordStdin ?? false) });
+    }
+  }
+  return pairs;
+}
+
+function filePairs(path: string): Pair[] {
+  const f = readFileFor(path, 'pairs');
+  return parsePairsFile(f.fileName, f.bytes.toString('utf8'));
+}
+
+/** The flags that belong to each type; any other field flag is a usage error. */
+const TYPE_FLAGS: Record<SecretType, (keyof FieldFlags)[]> = {
+  'api-key': ['header', 'valueStdin'],
+  'bearer-token': ['header', 'valueStdin'],
+  'client-credentials': ['clientId', 'url', 'valueStdin'],
+  certificate: ['cert', 'key'],
+  'key-value': ['kv', 'file'],
+};
+const FLAG_NAMES: Record<keyof FieldFlags, string> = {
+  header: '--header',
+  valueStdin: '--value-stdin',
+  clientId: '--client-id',
+  url: '--url',
+  cert: '--cert',
+  key: '--key',
+  kv: '--kv',
+  file: '--file',
+};
+
+function checkFlags(type: SecretType, flags: FieldFlags): void {
+  for (const k of Object.keys(FLAG_NAMES) as (keyof FieldFlags)[]) {
+    if (flags[k] !== undefined && !TYPE_FLAGS[type].includes(k)) {
+      throw new CofferError('VALIDATION', `${FLAG_NAMES[k]} does not apply to a ${TYPE_LABELS[type]} secret`);
+    }
+  }
+}
+
+const VALUE_FIELD: Partial<Record<SecretType, { field: string; what: string }>> = {
+  'api-key': { field: 'value', what: 'the value' },
+  'bearer-token': { field: 'headerValue', what: 'the header value' },
+  'client-credentials': { field: 'clientSecret', what: 'the client secret' },
+};
+
+async function registerFields(ctx: CliContext, type: SecretType, f: FieldFlags): Promise<Record<string, unknown>> {
+  const value = VALUE_FIELD[type];
+  switch (type) {
+    case 'api-key':
+    case 'bearer-token':
+      return { headerName: f.header, [value!.field]: await ctx.input.secret(value!.what, value!.field, f.valueStdin ?? false) };
+    case 'client-credentials':
+      return { clientId: f.clientId, url: f.url, clientSecret: await ctx.input.secret(value!.what, value!.field, f.valueStdin ?? false) };
+    case 'certificate': {
+      if (!f.cert) throw new CofferError('VALIDATION', 'Certificate is required: --cert FILE', 'certificate');
+      const { bytes: _c, ...certificate } = readFileFor(f.cert, 'certificate');
+      if (!f.key) return { certificate };
+      const { bytes: _k, ...privateKey } = readFileFor(f.key, 'privateKey');
+      return { certificate, privateKey };
+    }
+    case 'key-value': {
+      const pairs = new Map<string, string>();
+      for (const p of f.file ? filePairs(f.file) : []) pairs.set(p.key, p.value);
+      for (const p of await kvPairs(ctx, f.kv)) pairs.set(p.key, p.value);
+      return { pairs: [...pairs].map(([key, v]) => ({ key, value: v })) };
+    }
+  }
+}
+
+async function editFields(ctx: CliContext, type: SecretType, f: FieldFlags, removeKeys: string[] | undefined): Promise<FieldsPatch> {
+  const patch: FieldsPatch = {};
+  if (f.header !== undefined) patch.headerName = f.header;
+  if (f.clientId !== undefined) patch.clientId = f.clientId;
+  if (f.url !== undefined) patch.url = f.url;
+  const value = VALUE_FIELD[type];
+  if (f.valueStdin && value) (patch as Record<string, string>)[value.field] = await ctx.input.secret(value.what, value.field, true);
+  if (f.cert) {
+    const { bytes: _b, ...certificate } = readFileFor(f.cert, 'certificate');
+    patch.certificate = certificate;
+  }
+  if (f.key === false) patch.privateKey = null;
+  else if (f.key) {
+    const { bytes: _b, ...privateKey } = readFileFor(f.key, 'privateKey');
+    patch.privateKey = privateKey;
+  }
+  if (f.file) patch.pairs = filePairs(f.file);
+  if (f.kv) patch.setPairs = await kvPairs(ctx, f.kv);
+  if (removeKeys?.length) patch.removeKeys = removeKeys;
+  return patch;
+}
+
+const ref = (name: string, o: ScopeFlags): SecretRef => ({ name, level: o.level, workspace: o.workspace });
+
+function toJson(s: SecretSummary) {
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    level: s.level,
+    workspace: s.workspace,
+    availability: s.availability,
+    teams: s.teams,
+    created: iso(s.created),
+    expires: iso(s.expires),
+    status: s.status,
+    lastUsed: iso(s.lastUsed),
+    ...(s.tampered ? { tampered: true } : {}),
+  };
+}
+
+function rows(items: SecretSummary[]): string[][] {
+  return items.map((s) => [
+    s.tampered ? '(unreadable: failed verification)' : s.name,
+    TYPE_LABELS[s.type],
+    availabilityLabel(s),
+    day(s.created),
+    day(s.expires),
+    STATUS_LABELS[s.status],
+    day(s.lastUsed),
+  ]);
+}
+
+const SORT_FLAGS: Record<string, SortKey> = {
+  name: 'name',
+  type: 'type',
+  availability: 'availability',
+  created: 'created',
+  expires: 'expires',
+  status: 'status',
+  'last-used': 'lastUsed',
+};
+
+export function registerSecretCommands(program: Command, run: Action): void {
+  const secret = program.command('secret').description('register, find, read and edit secrets');
+
+  fieldOptions(
+    secret
+      .command('add')
+      .description('register a secret (values from stdin, a prompt or a file; never from argv)')
+      .addArgument(new Argument('<type>', SECRET_TYPES.join(' | ')).choices(SECRET_TYPES))
+      .argument('<name>', 'Secret Name')
+      .addOption(new Option('--level <level>', 'organization | workspace | personal').choices(LEVELS).default('personal'))
+      .option('--workspace <name>', 'the workspace, for workspace secrets')
+      .option('--teams <teams>', 'organization secrets: only these teams (comma-separated) may read it')
+      .option('--expires <date>', 'Expiration Date, YYYY-MM-DD'),
+  ).action(
+    run(async (ctx, type: SecretType, name: string, o: FieldFlags & ScopeFlags & { teams?: string; expires?: string }) => {
+      checkFlags(type, o);
+      const session = await ctx.unlock();
+      const input = {
+        type,
+        name,
+        level: o.level,
+        workspace: o.workspace,
+        teams: o.teams?.split(',').map((t) => t.trim()).filter(Boolean),
+        expires: o.expires,
+        fields: await registerFields(ctx, type, o),
+      } as RegisterSecretInput;
+      const s = registerSecret(session, input);
+      if (ctx.json) return printJson(toJson(s));
+      print(`Registered ${TYPE_LABELS[s.type]} "${s.name}" (${availabilityLabel(s)})${s.expires ? `, expires ${day(s.expires)}` : ''}.`);
+      if (s.expires !== null && s.expires < Date.now()) warn(`"${s.name}" expired on ${day(s.expires)}`);
+    }),
+  );
+
+  scopeOptions(secret.command('list').description('secrets you can read; never their values'))
+    .addOption(new Option('--type <type>', SECRET_TYPES.join(' | ')).choices(SECRET_TYPES))
+    .addOption(new Option('--status <status>', STATUSES.join(' | ')).choices(STATUSES))
+    .option('--search <text>', 'names containing this text')
+    .addOption(new Option('--sort <column>', 'sort column').choices(Object.keys(SORT_FLAGS)).default('name'))
+    .option('--desc', 'sort descending')
+    .action(
+      run(async (ctx, o: ScopeFlags & { type?: SecretType; status?: (typeof STATUSES)[number]; search?: string; sort: string; desc?: boolean }) => {
+        const listing = listSecrets(await ctx.unlock(), {
+          level: o.level,
+          workspace: o.workspace,
+          type: o.type,
+          status: o.status,
+          search: o.search,
+          sort: SORT_FLAGS[o.sort],
+          desc: o.desc ?? false,
+        });
+        if (ctx.json) return printJson(listing.items.map(toJson));
+        if (listing.items.length === 0) {
+          print(listing.total === 0 ? 'No secrets yet: coffer secret add TYPE NAME' : `No secret matches (of ${listing.total}).`);
+          return;
+        }
+        print(table(['NAME', 'TYPE', 'AVAILABILITY', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'], rows(listing.items)));
+        if (listing.matched !== listing.total) print(`\n${listing.matched} of ${listing.total} secrets`);
+      }),
+    );
+
+  scopeOptions(secret.command('show').description('fields of a secret, values masked').argument('<name>')).action(
+    run(async (ctx, name: string, o: ScopeFlags) => {
+      const d = showSecret(await ctx.unlock(), ref(name, o));
+      if (ctx.json) return printJson({ ...toJson(d), revision: d.revision, fields: d.fields });
+      const facts: [string, string][] = [
+        ['Secret Name', d.name],
+        ['Credential Type', TYPE_LABELS[d.type]],
+        ['Availability', availabilityLabel(d)],
+        ['Creation Date', day(d.created)],
+        ['Expiration Date', day(d.expires) || '—'],
+        ['Secret Status', STATUS_LABELS[d.status]],
+        ['Last used', day(d.lastUsed) || 'never'],
+        ['Revision', String(d.revision)],
+        ...d.fields.map((f): [string, string] => [f.label, f.value === null ? MASK : f.value.includes('\n') ? `(${f.value.length} characters; coffer secret get --field ${f.key})` : f.value]),
+      ];
+      const width = Math.max(...facts.map(([k]) => k.length));
+      print(facts.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+    }),
+  );
+
+  scopeOptions(
+    secret
+      .command('get')
+      .description('print a value to stdout (and record the use)')
+      .argument('<name>')
+      .option('--field <field>', 'which field (default: the main value; a key for key/value sets)')
+      .option('--consumer <label>', 'who uses it, for "where used"', 'cli'),
+  ).action(
+    run(async (ctx, name: string, o: ScopeFlags & { field?: string; consumer: string }) => {
+      const v = getSecretValue(await ctx.unlock(), ref(name, o), { field: o.field, consumer: o.consumer });
+      process.stdout.write(`${v.value}\n`);
+    }),
+  );
+
+  // `--no-key` and `--no-expires` come after the options they negate, so neither defaults to true.
+  scopeOptions(fieldOptions(secret.command('edit').description('change fields; every edit is a new revision').argument('<name>')))
+    .option('--name <new>', 'rename the secret')
+    .option('--expires <date>', 'Expiration Date, YYYY-MM-DD')
+    .option('--no-expires', 'remove the Expiration Date')
+    .option('--no-key', "remove a certificate's private key")
+    .option('--remove <key>', 'remove a key of a key/value set, repeatable', (v: string, all: string[] = []) => [...all, v])
+    .action(
+    run(async (ctx, name: string, o: FieldFlags & ScopeFlags & { name?: string; expires?: string | false; remove?: string[] }) => {
+      const session = await ctx.unlock();
+      const target = ref(name, o);
+      const type = resolveSecret(session, target).type;
+      checkFlags(type, o);
+      const s = editSecret(session, {
+        ref: target,
+        name: o.name,
+        expires: o.expires === false ? null : o.expires,
+        fields: await editFields(ctx, type, o, o.remove),
+      });
+      if (ctx.json) return printJson({ ...toJson(s), revision: s.revision });
+      print(`Saved "${s.name}" as revision ${s.revision}.`);
+    }),
+  );
+
+  scopeOptions(secret.command('history').description('revisions: who changed which fields, when').argument('<name>')).action(
+    run(async (ctx, name: string, o: ScopeFlags) => {
+      const list = secretHistory(await ctx.unlock(), ref(name, o));
+      if (ctx.json) return printJson(list.map((r) => ({ ...r, created: iso(r.created) })));
+      print(
+        table(
+          ['REVISION', 'WHEN', 'BY', 'CHANGED'],
+          list.map((r) => [
+            `${r.revision}${r.current ? ' (current)' : ''}`,
+            new Date(r.created).toISOString().replace('T', ' ').slice(0, 16),
+            r.author ?? '(removed member)',
+            r.tampered ? '(failed verification)' : r.revision === 1 ? 'registered' : r.changed.join(', '),
+          ]),
+        ),
+      );
+    }),
+  );
+
+  scopeOptions(secret.command('restore').description('make an old revision current (as a new revision)').argument('<name>').argument('<revision>')).action(
+    run(async (ctx, name: string, revision: string, o: ScopeFlags) => {
+      if (!/^\d+$/.test(revision)) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
+      const s = restoreRevision(await ctx.unlock(), ref(name, o), Number(revision));
+      if (ctx.json) return printJson({ ...toJson(s), revision: s.revision });
+      print(`Restored revision ${revision} of "${s.name}" as revision ${s.revision}.`);
+    }),
+  );
+
+  scopeOptions(secret.command('usage').description('where and when a secret was used').argument('<name>')).action(
+    run(async (ctx, name: string, o: ScopeFlags) => {
+      const u = secretUsage(await ctx.unlock(), ref(name, o));
+      if (ctx.json) return printJson({ lastUsed: iso(u.lastUsed), entries: u.entries.map((e) => ({ consumer: e.consumer, at: iso(e.at) })) });
+      if (u.entries.length === 0) return print('Never used.');
+      print(table(['WHEN', 'CONSUMER'], u.entries.map((e) => [new Date(e.at).toISOString().replace('T', ' ').slice(0, 19), e.consumer])));
+    }),
+  );
+}

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Session } from '../core/vault/session';
+import { Vault } from '../core/vault/vault';
+import { SecretInput } from './io';
+
+export interface GlobalOptions {
+  vault?: string;
+  as?: string;
+  passwordStdin?: boolean;
+  json?: boolean;
+  readOnly?: boolean;
+}
+
+/** `$COFFER_VAULT`, else the platform data folder (CLI.md "Interface names"). */
+export function defaultVaultPath(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.COFFER_VAULT) return env.COFFER_VAULT;
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'coffer', 'vault.coffer');
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'coffer', 'vault.coffer');
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'coffer', 'vault.coffer');
+}
+
+/** What every command gets: its global options, the way to read secrets, and the vault on demand. */
+export class CliContext {
+  readonly input: SecretInput;
+  private vault: Vault | undefined;
+  private session: Session | undefined;
+
+  constructor(readonly options: GlobalOptions) {
+    this.input = new SecretInput(options.passwordStdin ?? false);
+  }
+
+  static of(cmd: Command): CliContext {
+    return new CliContext(cmd.optsWithGlobals<GlobalOptions>());
+  }
+
+  get json(): boolean {
+    return this.options.json ?? false;
+  }
+
+  get vaultPath(): string {
+    return this.options.vault ?? defaultVaultPath();
+  }
+
+  async open(): Promise<Vault> {
+    this.vault ??= await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
+    return this.vault;
+  }
+
+  /** Opens and unlocks as `--as` (or the only member) with the password from stdin or a prompt. */
+  async unlock(): Promise<Session> {
+    if (this.session) return this.session;
+    const vault = await this.open();
+    const password = await this.input.password();
+    this.session = await vault.unlock(this.options.as, password);
+    return this.session;
+  }
+
+  close(): void {
+    this.session?.lock();
+    this.vault?.close();
+  }
+}

@@ -1,0 +1,27 @@
+import { CofferError, toErrorShape } from '../../shared/errors';
+import { CommanderError, buildProgram, fromCommanderError } from './program';
+import { EXIT_CODES, writeError } from './output';
+
+/** The CLI door: every error leaves through here as one line (or JSON) and its exit code. */
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const usage = fromCommanderError(e);
+      if (!usage) return 0;
+      writeError(usage.toJSON(), json);
+      return EXIT_CODES.VALIDATION;
+    }
+    const shape = toErrorShape(e);
+    if (!(e instanceof CofferError) && process.env.COFFER_DEBUG) console.error(e);
+    writeError(shape.code === 'INTERNAL' ? { ...shape, message: 'internal error (a bug: please report it; COFFER_DEBUG=1 shows details)' } : shape, json);
+    return EXIT_CODES[shape.code];
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
