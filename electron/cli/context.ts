@@ -52,7 +52,8 @@ export class CliContext {
   async unlock(): Promise<Session> {
     if (this.session) return this.session;
     const vault = await this.open();
-    const password = await this.input.password();
+    const login = vault.memberToUnlock(this.options.as);
+    const password = await this.input.password(`the password for ${login}`);
     this.session = await vault.unlock(this.options.as, password);
     return this.session;
   }

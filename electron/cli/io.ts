@@ -40,7 +40,8 @@ export class SecretInput {
     if (!process.stdin.isTTY) {
       throw new CofferError('VALIDATION', `no terminal to ask for ${what}: pass it on stdin (--password-stdin / --value-stdin)`, field);
     }
-    return promptHidden(`${what[0]!.toUpperCase()}${what.slice(1)}: `);
+    const label = what.replace(/^the /, '');
+    return promptHidden(`${label[0]!.toUpperCase()}${label.slice(1)}: `);
   }
 
   password(what = 'the password'): Promise<string> {

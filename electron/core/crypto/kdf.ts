@@ -55,6 +55,8 @@ export function calibrate(profile: KdfProfile, random: RandomSource, now: () => 
   if (profile === 'fast') return { alg: 'argon2id13', profile, ...FAST_KDF, salt };
   const b = KDF_BOUNDS.standard;
   const s = sodium();
+  // The first derivation also grows the WASM heap; time a second one so the estimate is not skewed.
+  s.crypto_pwhash(32, 'warm-up', salt, 1, b.minMem, s.crypto_pwhash_ALG_ARGON2ID13);
   const t0 = now();
   s.crypto_pwhash(32, 'calibration', salt, b.minOps, b.minMem, s.crypto_pwhash_ALG_ARGON2ID13);
   const perOp = Math.max(1, (now() - t0) / b.minOps);

@@ -73,7 +73,9 @@ const EDITABLE: Record<SecretType, readonly (keyof FieldsPatch)[]> = {
 };
 
 function applyPairs(current: Pair[], patch: FieldsPatch): Pair[] {
-  const pairs = new Map((patch.pairs ?? current).map((p) => [p.key, p.value] as const));
+  // A full replacement is checked as given: the map below would silently drop a repeated key.
+  const base = patch.pairs ? parseInput(fieldSchemas['key-value'], { pairs: patch.pairs }).pairs : current;
+  const pairs = new Map(base.map((p) => [p.key, p.value] as const));
   for (const p of patch.setPairs ?? []) pairs.set(p.key.trim(), p.value);
   for (const k of patch.removeKeys ?? []) {
     if (!pairs.delete(k)) throw new CofferError('VALIDATION', `there is no key "${k}" to remove`, 'pairs');

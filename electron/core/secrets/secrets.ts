@@ -142,7 +142,7 @@ function place(s: Session, level: Level, workspace: string | undefined, teams: s
   }
   const org = s.vault.orgScopeId;
   if (!teams) return { homeScope: org, readerScopes: [org], workspaceId: null, availability: 'entire-organization' };
-  const readerScopes = [...new Set(teams.map((t) => findNamed(s.db, 'team', t).scope_id))];
+  const readerScopes = [...new Set(teams.map((t) => findNamed(s.db, 'team', t, 'teams').scope_id))];
   for (const [i, scope] of readerScopes.entries()) {
     if (!s.canRead(scope)) throw new CofferError('FORBIDDEN', `you hold no key of team "${teams[i]}"`, 'teams');
   }

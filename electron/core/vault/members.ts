@@ -22,9 +22,9 @@ function sharedScopesFor(session: Session, role: Role): { id: string; kind: stri
 
 export function addMember(session: Session, input: { name: string; role: string; password: string }): MemberSummary {
   session.authorize('member.manage');
-  const login = parseInput(memberName, input.name);
-  const role = parseInput(roleSchema, input.role);
-  const pw = parseInput(passwordSchema, input.password);
+  const login = parseInput(memberName, input.name, 'name');
+  const role = parseInput(roleSchema, input.role, 'role');
+  const pw = parseInput(passwordSchema, input.password, 'password');
   if (role === 'account-holder') session.authorize('member.grantAccountHolder');
   const vault = session.vault;
   const profile = (vault.meta().kdf_profile ?? 'standard') as KdfProfile;
@@ -54,7 +54,7 @@ export function listMembers(session: Session): MemberSummary[] {
 /** Changes a role; at least one Account Holder always remains, and team keys follow the role. */
 export function setMemberRole(session: Session, name: string, nextRole: string): MemberSummary {
   session.authorize('member.manage');
-  const role = parseInput(roleSchema, nextRole);
+  const role = parseInput(roleSchema, nextRole, 'role');
   const target = session.vault.memberGranteeByLogin(name);
   if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
   const db = session.db;

@@ -22,11 +22,12 @@ function uniqueName<T>(kind: Kind, name: string, fn: () => T): T {
   }
 }
 
-export function findNamed(db: Db, kind: Kind, name: string): { id: string; name: string; scope_id: string } {
+/** `field` is the input that named it, when that is not the kind itself (a secret's `teams`). */
+export function findNamed(db: Db, kind: Kind, name: string, field: string = kind): { id: string; name: string; scope_id: string } {
   const row = db.stmt(`SELECT id, name, scope_id FROM ${TABLE[kind]} WHERE name = ? COLLATE NOCASE`).get(name.trim()) as
     | { id: string; name: string; scope_id: string }
     | undefined;
-  if (!row) throw new CofferError('NOT_FOUND', `no ${LABEL[kind]} named "${name}"`, kind);
+  if (!row) throw new CofferError('NOT_FOUND', `no ${LABEL[kind]} named "${name}"`, field);
   return row;
 }
 
@@ -35,7 +36,7 @@ function listNamed(db: Db, kind: Kind): NamedSummary[] {
 }
 
 function rename(session: Session, kind: Kind, from: string, to: string): NamedSummary {
-  const name = parseInput(kind === 'workspace' ? workspaceName : teamName, to);
+  const name = parseInput(kind === 'workspace' ? workspaceName : teamName, to, 'name');
   const db = session.db;
   return db.write(() => {
     const row = findNamed(db, kind, from);
@@ -53,7 +54,7 @@ interface GranteeRow {
 /** A workspace's key is sealed to every member: all members belong to every workspace (docs/decisions.md). */
 export function addWorkspace(session: Session, rawName: string): NamedSummary {
   session.authorize('workspace.create');
-  const name = parseInput(workspaceName, rawName);
+  const name = parseInput(workspaceName, rawName, 'name');
   const db = session.db;
   const now = session.ctx.clock.now();
   return db.write(() => {
@@ -80,7 +81,7 @@ export function renameWorkspace(session: Session, from: string, to: string): Nam
 /** A team's key is sealed to its members and to every member whose role manages teams. */
 export function addTeam(session: Session, rawName: string): TeamSummary {
   session.authorize('team.manage');
-  const name = parseInput(teamName, rawName);
+  const name = parseInput(teamName, rawName, 'name');
   const db = session.db;
   const now = session.ctx.clock.now();
   return db.write(() => {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
 import type { CreateVaultInput, MemberSummary, Role, VaultInfo } from '../../../shared/schemas/vault';
-import { createVaultInput } from '../../../shared/schemas/vault';
+import { createVaultInput, password as passwordSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import type { CoreContext } from '../context';
 import { defaultContext } from '../context';
@@ -204,6 +204,11 @@ export class Vault {
     return row;
   }
 
+  /** Who would unlock: checked before asking for a password, so a missing --as fails at once. */
+  memberToUnlock(login: string | undefined): string {
+    return this.findMember(login).login;
+  }
+
   /** Derives the password key, opens the member's private keys and every scope key sealed to them. */
   async unlock(login: string | undefined, password: string): Promise<Session> {
     const row = this.findMember(login);
@@ -234,6 +239,8 @@ export class Vault {
   /** Re-encrypts the member's private keys under a new password; no secret is touched. */
   changePassword(session: Session, current: string, next: string): void {
     session.assertUnlocked();
+    // The new password meets the same rules as at creation: this is the only other place one is set.
+    const nextPassword = parseInput(passwordSchema, next, 'newPassword');
     const row = this.findMember(session.member.login);
     const currentKey = deriveKey(current, kdfOf(row));
     try {
@@ -244,7 +251,7 @@ export class Vault {
       wipe(currentKey);
     }
     const kdf = calibrate(row.kdf_profile as KdfProfile, this.ctx.random);
-    const nextKey = deriveKey(next, kdf);
+    const nextKey = deriveKey(nextPassword, kdf);
     const packed = packSecretKeys(session.keyPairs());
     const sealed = seal(nextKey, packed, memberKeysContext(this.id, row.id), this.ctx.random);
     wipe(nextKey, packed);
