@@ -15,7 +15,8 @@ function unquote(raw: string, lineNo: number): string {
     if (end === 0) throw new CofferError('VALIDATION', `line ${lineNo}: unterminated quote`, 'pairs');
     const inner = v.slice(1, end);
     // Double quotes follow the dotenv convention of escaped newlines; single quotes are literal.
-    return q === '"' ? inner.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\') : inner;
+    // One pass, so the `\\` + `n` that formatDotenv writes for a backslash before an n stays two characters.
+    return q === '"' ? inner.replace(/\\([\\n"])/g, (_, c: string) => (c === 'n' ? '\n' : c)) : inner;
   }
   const hash = v.search(/\s#/);
   return hash >= 0 ? v.slice(0, hash).trimEnd() : v;

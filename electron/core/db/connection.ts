@@ -32,6 +32,11 @@ export function translateSqliteError(e: unknown): unknown {
  */
 export class Db {
   private readonly statements = new Map<string, Statement>();
+  /**
+   * Write transactions begun on this connection. data_version moves only for other connections'
+   * commits, so in-memory indexes of sessions sharing this connection compare this count too.
+   */
+  writes = 0;
 
   constructor(
     readonly raw: Database,
@@ -50,6 +55,8 @@ export class Db {
   /** Runs `fn` as one write transaction; nothing of it is kept when it throws. */
   write<T>(fn: () => T): T {
     if (this.readOnly) throw new CofferError('LOCKED', 'the vault is open read-only: nothing is written');
+    // Counted when the outermost write begins, so an index kept in step during or right after it stays current.
+    if (!this.raw.inTransaction) this.writes++;
     try {
       return this.raw.transaction(fn).immediate();
     } catch (e) {

@@ -2,6 +2,7 @@ import type { Availability, Level, ListSecretsInput, SecretListing, SecretStatus
 import { listSecretsInput } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { normalizeName } from '../crypto/keys';
+import type { Db } from '../db/connection';
 import type { Session } from '../vault/session';
 import { readScopeNames } from './name-chunks';
 
@@ -56,12 +57,17 @@ export class SecretIndex {
   private readonly sorted = new Map<SortKey, Entry[]>();
   private stale = false;
 
-  private constructor(private dataVersion: number) {}
+  private constructor(
+    private readonly db: Db,
+    private dataVersion: number,
+    /** The connection's write count this index reflects (see Db.writes). */
+    private writes: number,
+  ) {}
 
   static build(session: Session): SecretIndex {
     const db = session.db;
     return db.read(() => {
-      const index = new SecretIndex(db.dataVersion());
+      const index = new SecretIndex(db, db.dataVersion(), db.writes);
       const names = new Map<string, string>();
       const tampered = new Set<string>();
       for (const scopeId of session.readableScopes()) {
@@ -98,11 +104,12 @@ export class SecretIndex {
     });
   }
 
-  /** The session's index, rebuilt when another process has committed to the vault since. */
+  /** The session's index, rebuilt when another process, or another session on this connection, has written since. */
   static of(session: Session): SecretIndex {
     session.assertUnlocked();
     const current = session.index;
-    if (current && !current.stale && current.dataVersion === session.db.dataVersion()) return current;
+    const db = session.db;
+    if (current && !current.stale && current.dataVersion === db.dataVersion() && current.writes === db.writes) return current;
     session.index = SecretIndex.build(session);
     return session.index;
   }
@@ -116,12 +123,19 @@ export class SecretIndex {
     const e = toEntry(row, name, workspace, teams, false);
     this.put(e);
     this.sorted.clear();
+    this.follow();
     return summary(e);
   }
 
   remove(id: string): void {
     this.entries.delete(id);
     this.sorted.clear();
+    this.follow();
+  }
+
+  /** Counts the write being applied as seen, unless another write came between: that one needs a rebuild. */
+  private follow(): void {
+    if (this.writes === this.db.writes - 1) this.writes = this.db.writes;
   }
 
   invalidate(): void {

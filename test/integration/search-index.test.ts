@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import type { ListSecretsInput } from '../../shared/schemas/secrets';
+import { SecretIndex } from '../../electron/core/secrets/secret-index';
+import { editSecret, getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import type { Session } from '../../electron/core/vault/session';
+import { addMember } from '../../electron/core/vault/members';
+import { addWorkspace, renameWorkspace } from '../../electron/core/vault/structure';
+import { Vault } from '../../electron/core/vault/vault';
+import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
+
+const HOUR = 3_600_000;
+
+/** Six secrets of several types and levels, created an hour apart in this order. */
+async function catalogue(dir: string) {
+  const clock = fakeClock();
+  const v = await newVault(dir, { context: { clock } });
+  addWorkspace(v.session, 'Backend');
+  const add = (input: Parameters<typeof registerSecret>[1]) => {
+    clock.advance(HOUR);
+    return registerSecret(v.session, input);
+  };
+  add({ type: 'api-key', name: 'Stripe live', level: 'organization', expires: '2027-06-01', fields: { headerName: 'X-Key', value: 'a' } });
+  add({ type: 'api-key', name: 'stripe test', fields: { headerName: 'X-Key', value: 'b' } });
+  add({ type: 'bearer-token', name: 'GitHub deploy', level: 'workspace', workspace: 'Backend', expires: '2027-01-15', fields: { headerName: 'Authorization', headerValue: 'Bearer c' } });
+  add({ type: 'key-value', name: 'Café env', level: 'workspace', workspace: 'Backend', fields: { pairs: [{ key: 'K', value: 'd' }] } });
+  add({ type: 'client-credentials', name: 'Auth0', level: 'organization', fields: { clientId: 'id', url: 'https://auth0.example.com', clientSecret: 'e' } });
+  add({ type: 'api-key', name: 'Zendesk', expires: '2026-12-31', fields: { headerName: 'X-Key', value: 'f' } });
+  return { ...v, clock };
+}
+
+const names = (session: Session, input: ListSecretsInput = {}) => listSecrets(session, input).items.map((i) => i.name);
+
+describe('the listing index', () => {
+  const tempDir = useTempDir();
+
+  it('searches names by substring, ignoring case and Unicode form', async () => {
+    const { session } = await catalogue(tempDir());
+    expect(names(session, { search: 'STRI' })).toEqual(['Stripe live', 'stripe test']);
+    expect(names(session, { search: 'e te' })).toEqual(['stripe test']);
+    expect(names(session, { search: 'cafe\u0301' })).toEqual(['Café env']);
+    expect(names(session, { search: 'nothing like it' })).toEqual([]);
+    expect(listSecrets(session, { search: 'stri' })).toMatchObject({ total: 6, matched: 2 });
+  });
+
+  it('sorts by every column, both ways', async () => {
+    const { session } = await catalogue(tempDir());
+    expect(names(session)).toEqual(['Auth0', 'Café env', 'GitHub deploy', 'Stripe live', 'stripe test', 'Zendesk']);
+    expect(names(session, { desc: true })).toEqual(['Zendesk', 'stripe test', 'Stripe live', 'GitHub deploy', 'Café env', 'Auth0']);
+    expect(names(session, { sort: 'created' })).toEqual(['Stripe live', 'stripe test', 'GitHub deploy', 'Café env', 'Auth0', 'Zendesk']);
+    // No expiry sorts after every date.
+    expect(names(session, { sort: 'expires' })).toEqual(['Zendesk', 'GitHub deploy', 'Stripe live', 'Auth0', 'Café env', 'stripe test']);
+    expect(names(session, { sort: 'type' })).toEqual(['Stripe live', 'stripe test', 'Zendesk', 'GitHub deploy', 'Auth0', 'Café env']);
+    expect(names(session, { sort: 'availability' })).toEqual(['Auth0', 'Stripe live', 'stripe test', 'Zendesk', 'Café env', 'GitHub deploy']);
+  });
+
+  it('filters by level, workspace, type and status', async () => {
+    const { session } = await catalogue(tempDir());
+    expect(names(session, { level: 'organization' })).toEqual(['Auth0', 'Stripe live']);
+    expect(names(session, { level: 'personal' })).toEqual(['stripe test', 'Zendesk']);
+    expect(names(session, { workspace: 'backend' })).toEqual(['Café env', 'GitHub deploy']);
+    expect(names(session, { type: 'api-key' })).toEqual(['Stripe live', 'stripe test', 'Zendesk']);
+    expect(names(session, { type: 'api-key', search: 'stripe', level: 'personal' })).toEqual(['stripe test']);
+    expect(names(session, { status: 'active' })).toHaveLength(6);
+    expect(names(session, { status: 'inactive' })).toEqual([]);
+  });
+
+  it('pages with offset and limit, counting every match', async () => {
+    const { session } = await catalogue(tempDir());
+    expect(listSecrets(session, { offset: 2, limit: 2 })).toMatchObject({ total: 6, matched: 6, items: [{ name: 'GitHub deploy' }, { name: 'Stripe live' }] });
+    expect(listSecrets(session, { offset: 1, limit: 5, desc: true, type: 'api-key' })).toMatchObject({ matched: 3, items: [{ name: 'stripe test' }, { name: 'Stripe live' }] });
+    expect(() => listSecrets(session, { limit: 0 })).toThrow(expect.objectContaining({ code: 'VALIDATION', field: 'limit' }));
+  });
+
+  it('follows this session’s own edits, renames and reads', async () => {
+    const { session, clock } = await catalogue(tempDir());
+    const index = SecretIndex.of(session);
+    editSecret(session, { ref: { name: 'Zendesk' }, name: 'Freshdesk' });
+    expect(names(session, { search: 'desk' })).toEqual(['Freshdesk']);
+    expect(names(session, { search: 'zen' })).toEqual([]);
+    expect(listSecrets(session, { search: 'fresh' }).items[0]).toMatchObject({ revision: 2 });
+    registerSecret(session, { type: 'api-key', name: 'Zapier', fields: { headerName: 'X-Key', value: 'z' } });
+    expect(names(session, { search: 'z' })).toEqual(['Zapier']);
+    clock.advance(HOUR);
+    getSecretValue(session, { name: 'Auth0' }, { consumer: 'test' });
+    expect(listSecrets(session, { sort: 'lastUsed', desc: true }).items[0]).toMatchObject({ name: 'Auth0', lastUsed: clock.now() });
+    // All of it without a rebuild: the index was kept in step.
+    expect(SecretIndex.of(session)).toBe(index);
+  });
+
+  it('sees another connection’s writes once SQLite’s data_version changes', async () => {
+    const { path, session } = await catalogue(tempDir());
+    const before = SecretIndex.of(session);
+    expect(SecretIndex.of(session)).toBe(before);
+
+    const other = await Vault.open(path);
+    const otherSession = await other.unlock(undefined, PASSWORD);
+    registerSecret(otherSession, { type: 'api-key', name: 'Twilio', level: 'organization', fields: { headerName: 'X-Key', value: 't' } });
+    editSecret(otherSession, { ref: { name: 'GitHub deploy' }, name: 'GitHub release' });
+    getSecretValue(otherSession, { name: 'Auth0' }, { consumer: 'second process' });
+    other.close();
+
+    expect(names(session, { search: 'twilio' })).toEqual(['Twilio']);
+    expect(names(session, { search: 'github' })).toEqual(['GitHub release']);
+    expect(listSecrets(session, { search: 'auth0' }).items[0]!.lastUsed).toEqual(expect.any(Number));
+    expect(SecretIndex.of(session)).not.toBe(before);
+    expect(listSecrets(session).total).toBe(7);
+  });
+
+  it('sees writes of another session on the same connection, which leave data_version alone', async () => {
+    const { vault, session: alice } = await catalogue(tempDir());
+    addMember(alice, { name: 'bob', role: 'member', password: 'bob password' });
+    const bob = await vault.unlock('bob', 'bob password');
+    expect(names(bob)).toEqual(['Auth0', 'Café env', 'GitHub deploy', 'Stripe live']);
+    registerSecret(alice, { type: 'api-key', name: 'Twilio', level: 'organization', fields: { headerName: 'X-Key', value: 't' } });
+    expect(names(bob, { search: 'twilio' })).toEqual(['Twilio']);
+    // Bob's own write right after Alice's must not hide hers.
+    registerSecret(bob, { type: 'api-key', name: 'Mailgun', level: 'workspace', workspace: 'Backend', fields: { headerName: 'X-Key', value: 'm' } });
+    editSecret(alice, { ref: { name: 'Auth0' }, name: 'Okta' });
+    registerSecret(bob, { type: 'api-key', name: 'Bob own', fields: { headerName: 'X-Key', value: 'b' } });
+    expect(names(bob, { search: 'o' })).toEqual(['Bob own', 'GitHub deploy', 'Okta', 'Twilio']);
+    expect(names(alice, { workspace: 'Backend' })).toEqual(['Café env', 'GitHub deploy', 'Mailgun']);
+  });
+
+  it('shows a renamed workspace under its new name', async () => {
+    const { session } = await catalogue(tempDir());
+    expect(names(session, { workspace: 'Backend' })).toHaveLength(2);
+    renameWorkspace(session, 'Backend', 'Platform');
+    expect(names(session, { workspace: 'Platform' })).toEqual(['Café env', 'GitHub deploy']);
+    expect(listSecrets(session, { workspace: 'Platform' }).items.every((i) => i.workspace === 'Platform')).toBe(true);
+  });
+
+  it('is dropped at lock, and a locked session cannot list', async () => {
+    const { session } = await catalogue(tempDir());
+    listSecrets(session);
+    session.lock();
+    expect(session.index).toBeUndefined();
+    expect(() => listSecrets(session)).toThrow(expect.objectContaining({ code: 'LOCKED' }));
+  });
+});

@@ -1,0 +1,48 @@
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Opens a vault file with plain better-sqlite3, as anyone holding the file could, and closes it after. */
+export function withRawDb<T>(path: string, fn: (db: Database) => T): T {
+  const db = new BetterSqlite3(path, { fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** A digest of every row of every table: equal digests mean nothing was written in between. */
+export function tablesDigest(path: string): string {
+  return withRawDb(path, (db) => {
+    const hash = createHash('sha256');
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
+    for (const { name } of tables) {
+      hash.update(`\u0000${name}\u0000`);
+      for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().all() as unknown[][]) {
+        for (const cell of row) hash.update(cell instanceof Uint8Array ? Buffer.from(cell).toString('hex') : JSON.stringify(cell)).update('\u0001');
+        hash.update('\u0002');
+      }
+    }
+    return hash.digest('hex');
+  });
+}
+
+/** The bytes SQLite keeps for a vault: the main file and its write-ahead log (the -shm index is only a cache). */
+export function vaultBytes(path: string): Buffer {
+  const wal = `${path}-wal`;
+  return Buffer.concat([readFileSync(path), existsSync(wal) ? readFileSync(wal) : Buffer.alloc(0)]);
+}
+
+/** Flips one byte of a blob cell in place, as an attacker editing the file would. */
+export function flipByte(path: string, table: string, column: string, where: string, params: unknown[], offset?: number): void {
+  withRawDb(path, (db) => {
+    const rows = db.prepare(`SELECT rowid AS rid, "${column}" AS v FROM "${table}" WHERE ${where}`).all(...params) as { rid: number; v: Uint8Array }[];
+    if (rows.length !== 1) throw new Error(`expected one ${table} row, found ${rows.length}`);
+    const blob = Buffer.from(rows[0]!.v);
+    const at = offset ?? Math.floor(blob.length / 2);
+    blob[at]! ^= 0x01;
+    db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`).run(blob, rows[0]!.rid);
+  });
+}
