@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Session } from '../core/vault/session';
+import { defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
 
@@ -11,14 +10,6 @@ export interface GlobalOptions {
   passwordStdin?: boolean;
   json?: boolean;
   readOnly?: boolean;
-}
-
-/** `$COFFER_VAULT`, else the platform data folder (CLI.md "Interface names"). */
-export function defaultVaultPath(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
-  if (env.COFFER_VAULT) return env.COFFER_VAULT;
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'coffer', 'vault.coffer');
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'coffer', 'vault.coffer');
-  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'coffer', 'vault.coffer');
 }
 
 /** What every command gets: its global options, the way to read secrets, and the vault on demand. */

@@ -198,11 +198,15 @@ export type RegisterSecretInput = z.input<typeof registerSecretInput>;
 export type RegisterSecret = z.output<typeof registerSecretInput>;
 
 /** Where to find a secret when its name exists at several levels. */
-export const secretRef = z.object({
-  name: z.string().trim().min(1, 'Secret Name is required'),
-  level: z.enum(LEVELS).optional(),
-  workspace: z.string().trim().min(1).optional(),
-});
+/** A secret by its id (the app) or by its name and, where ambiguous, its place (the CLI). */
+export const secretRef = z
+  .object({
+    id: z.string().min(1).max(64).optional(),
+    name: z.string().trim().min(1, 'Secret Name is required').optional(),
+    level: z.enum(LEVELS).optional(),
+    workspace: z.string().trim().min(1).optional(),
+  })
+  .refine((r) => r.id !== undefined || r.name !== undefined, { message: 'Secret Name is required', path: ['name'] });
 export type SecretRef = z.input<typeof secretRef>;
 
 /** An edit names only what changes; fields are checked again as a whole after merging. */
@@ -245,29 +249,51 @@ export const listSecretsInput = z.object({
 });
 export type ListSecretsInput = z.input<typeof listSecretsInput>;
 
-export type Availability = 'entire-organization' | 'teams' | 'workspace' | 'personal';
+export const AVAILABILITIES = ['entire-organization', 'teams', 'workspace', 'personal'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
 
 /** One row of a listing: never a value, never a field other than the name. */
-export interface SecretSummary {
-  id: string;
-  name: string;
-  type: SecretType;
-  level: Level;
-  workspace: string | null;
-  availability: Availability;
-  teams: string[];
-  created: number;
-  updated: number;
-  expires: number | null;
-  status: SecretStatus;
-  lastUsed: number | null;
-  revision: number;
+export const secretSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(SECRET_TYPES),
+  level: z.enum(LEVELS),
+  workspace: z.string().nullable(),
+  availability: z.enum(AVAILABILITIES),
+  teams: z.array(z.string()),
+  created: z.number(),
+  updated: z.number(),
+  expires: z.number().nullable(),
+  status: z.enum(STATUSES),
+  lastUsed: z.number().nullable(),
+  revision: z.number(),
   /** The name could not be verified (its encrypted chunk was altered). */
-  tampered?: boolean;
-}
+  tampered: z.boolean().optional(),
+});
+export type SecretSummary = z.infer<typeof secretSummary>;
 
-export interface SecretListing {
-  total: number;
-  matched: number;
-  items: SecretSummary[];
-}
+export const secretListing = z.object({ total: z.number(), matched: z.number(), items: z.array(secretSummary) });
+export type SecretListing = z.infer<typeof secretListing>;
+
+/** One field as a door shows it; `value` is null when masked. */
+export const fieldView = z.object({ key: z.string(), label: z.string(), value: z.string().nullable(), secret: z.boolean() });
+export type FieldView = z.infer<typeof fieldView>;
+
+export const secretDetail = secretSummary.extend({ fields: z.array(fieldView) });
+export type SecretDetail = z.infer<typeof secretDetail>;
+
+export const revisionInfo = z.object({
+  revision: z.number(),
+  created: z.number(),
+  author: z.string().nullable(),
+  changed: z.array(z.string()),
+  current: z.boolean(),
+  tampered: z.boolean().optional(),
+});
+export type RevisionInfo = z.infer<typeof revisionInfo>;
+
+export const secretUsage = z.object({
+  lastUsed: z.number().nullable(),
+  entries: z.array(z.object({ consumer: z.string(), at: z.number() })),
+});
+export type SecretUsage = z.infer<typeof secretUsage>;

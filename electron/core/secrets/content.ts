@@ -1,6 +1,6 @@
 import { CofferError } from '../../../shared/errors';
 import type { Pair } from '../../../shared/dotenv';
-import type { SecretType } from '../../../shared/schemas/secrets';
+import type { FieldView, SecretType } from '../../../shared/schemas/secrets';
 import { FIELD_LABELS, fieldSchemas } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import type { CertificateContent, FileBytes } from './certificate';
@@ -23,13 +23,6 @@ export interface Payload {
   changed: string[];
 }
 
-/** One field as a door shows it; `value` is null when masked. */
-export interface FieldView {
-  key: string;
-  label: string;
-  value: string | null;
-  secret: boolean;
-}
 
 type FileInput = { fileName: string; base64: string };
 const fileBytes = (f: FileInput): FileBytes => ({ fileName: f.fileName, bytes: Buffer.from(f.base64, 'base64') });

@@ -184,6 +184,17 @@ export class SecretIndex {
     return { total: n, matched, items };
   }
 
+  /** How many secrets each sidebar entry holds. */
+  counts(): { personal: number; organization: number; workspaces: Map<string, number> } {
+    const c = { personal: 0, organization: 0, workspaces: new Map<string, number>() };
+    for (const e of this.entries.values()) {
+      if (e.level === 'personal') c.personal++;
+      else if (e.level === 'organization') c.organization++;
+      else if (e.workspace !== null) c.workspaces.set(e.workspace, (c.workspaces.get(e.workspace) ?? 0) + 1);
+    }
+    return c;
+  }
+
   clear(): void {
     this.entries.clear();
     this.sorted.clear();

@@ -3,6 +3,10 @@ import { formatDotenv } from '../../../shared/dotenv';
 import type {
   Availability,
   EditSecretInput,
+  FieldView,
+  RevisionInfo,
+  SecretDetail,
+  SecretUsage,
   Level,
   ListSecretsInput,
   RegisterSecretInput,
@@ -18,7 +22,7 @@ import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
 import { blindHash, wipe } from '../crypto/keys';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
-import type { Content, FieldView, FieldsPatch, Payload } from './content';
+import type { Content, FieldsPatch, Payload } from './content';
 import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
@@ -220,6 +224,8 @@ function placeLabel(s: Session, row: SecretRow, name: string): string {
 export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
   s.assertUnlocked();
   const ref = parseInput(secretRef, rawRef);
+  if (ref.id !== undefined) return secretById(s, ref.id);
+  const name = ref.name!;
   const scopes: string[] = [];
   if (!ref.level || ref.level === 'personal') {
     if (!ref.workspace) scopes.push(s.personalScopeId());
@@ -234,21 +240,25 @@ export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
     if (!s.canRead(scopeId)) continue;
     const row = s.db
       .stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE scope_id = ? AND name_hash = ?`)
-      .get(scopeId, blindHash(s.blindKey(scopeId), ref.name)) as SecretRow | undefined;
+      .get(scopeId, blindHash(s.blindKey(scopeId), name)) as SecretRow | undefined;
     // A team-only organization secret is found only by those holding one of its teams' keys.
     if (row && readers(s, row.id).some((r) => s.canRead(r.scope_id))) found.push(row);
   }
-  if (found.length === 0) throw new CofferError('NOT_FOUND', `no secret named "${ref.name}" that you can read`, 'name');
+  if (found.length === 0) throw new CofferError('NOT_FOUND', `no secret named "${name}" that you can read`, 'name');
   if (found.length > 1) {
-    const where = found.map((r) => placeLabel(s, r, ref.name)).join(', ');
-    throw new CofferError('CONFLICT', `"${ref.name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
+    const where = found.map((r) => placeLabel(s, r, name)).join(', ');
+    throw new CofferError('CONFLICT', `"${name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
   }
   return found[0]!;
 }
 
-export interface SecretDetail extends SecretSummary {
-  fields: FieldView[];
+/** By id, for the app; a secret this member holds no key for does not exist for them. */
+function secretById(s: Session, id: string): SecretRow {
+  const row = s.db.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
+  if (!row || !readers(s, row.id).some((r) => s.canRead(r.scope_id))) throw new CofferError('NOT_FOUND', 'this secret does not exist, or you cannot read it', 'id');
+  return row;
 }
+
 
 function withCurrent<T>(s: Session, row: SecretRow, fn: (payload: Payload, dataKey: Uint8Array) => T): T {
   const dataKey = unwrapDataKey(s, row.id);
@@ -363,14 +373,6 @@ export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
   });
 }
 
-export interface RevisionInfo {
-  revision: number;
-  created: number;
-  author: string | null;
-  changed: string[];
-  current: boolean;
-  tampered?: boolean;
-}
 
 /** Who changed what and when; never a value. */
 export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
@@ -409,13 +411,9 @@ export function restoreRevision(s: Session, ref: SecretRef, revision: number): S
   });
 }
 
-export interface UsageEntry {
-  consumer: string;
-  at: number;
-}
 
 /** Where and when a secret was used, newest first. */
-export function secretUsage(s: Session, ref: SecretRef, limit = 100): { lastUsed: number | null; entries: UsageEntry[] } {
+export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsage {
   const row = resolveSecret(s, ref);
   const dataKey = unwrapDataKey(s, row.id);
   try {

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { CofferError } from '../../shared/errors';
+import type { AppStatus, Settings } from '../../shared/ipc';
+import { settings as settingsSchema } from '../../shared/ipc';
+import type { CreateVaultInput } from '../../shared/schemas/vault';
+import { parseInput } from '../../shared/validation';
+import type { CoreContext } from './context';
+import { createDemoVault } from './demo';
+import { SecretIndex } from './secrets/secret-index';
+import type { Session } from './vault/session';
+import { Vault } from './vault/vault';
+
+export interface AppOptions {
+  vaultPath: string;
+  readOnly?: boolean;
+  context?: Partial<CoreContext>;
+  /** The usage label of values read through this door: `desktop` or `browser`. */
+  consumer: string;
+  demo?: boolean;
+}
+
+export const DEFAULT_SETTINGS: Settings = { revealSeconds: 30, clipboardSeconds: 30, autoLockMinutes: 5 };
+const SETTING_KEYS: Record<keyof Settings, string> = {
+  revealSeconds: 'reveal_seconds',
+  clipboardSeconds: 'clipboard_seconds',
+  autoLockMinutes: 'auto_lock_minutes',
+};
+
+/**
+ * The vault as a long-running door (desktop window, browser mode) holds it: one file, at most one
+ * unlocked session. Doors call the core through handlers.ts, which reach the session from here.
+ */
+export class CofferApp {
+  private vault: Vault | undefined;
+  private current: Session | undefined;
+  private vaultPath: string;
+  private demo: boolean;
+
+  constructor(readonly options: AppOptions) {
+    this.vaultPath = options.vaultPath;
+    this.demo = options.demo ?? false;
+  }
+
+  get consumer(): string {
+    return this.options.consumer;
+  }
+
+  private async openVault(): Promise<Vault | undefined> {
+    if (!this.vault && existsSync(this.vaultPath)) {
+      this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false, context: this.options.context });
+    }
+    return this.vault;
+  }
+
+  session(): Session {
+    if (!this.current || this.current.isLocked) throw new CofferError('LOCKED', 'the vault is locked: unlock it first');
+    return this.current;
+  }
+
+  settings(): Settings {
+    const meta = this.vault?.meta() ?? {};
+    const read = (k: keyof Settings) => {
+      const v = Number(meta[SETTING_KEYS[k]]);
+      return Number.isInteger(v) && v > 0 ? v : DEFAULT_SETTINGS[k];
+    };
+    return { revealSeconds: read('revealSeconds'), clipboardSeconds: read('clipboardSeconds'), autoLockMinutes: read('autoLockMinutes') };
+  }
+
+  updateSettings(patch: Partial<Settings>): void {
+    const s = this.session();
+    s.authorize('vault.settings');
+    const valid = parseInput(settingsSchema.partial().strict(), patch);
+    s.db.write(() => {
+      for (const [k, v] of Object.entries(valid)) {
+        s.db.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SETTING_KEYS[k as keyof Settings], String(v));
+      }
+    });
+  }
+
+  async create(input: CreateVaultInput): Promise<void> {
+    if (await this.openVault()) throw new CofferError('CONFLICT', `a vault already exists at ${this.vaultPath}`, 'vault');
+    this.vault = await Vault.create(this.vaultPath, input, { context: this.options.context });
+    this.current = await this.vault.unlock(undefined, input.password);
+  }
+
+  async unlock(member: string | undefined, password: string): Promise<void> {
+    const vault = await this.openVault();
+    if (!vault) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
+    this.lock();
+    this.current = await vault.unlock(member, password);
+  }
+
+  /** Switches to a fresh demo vault in a temp folder, unlocked; returns its password to show. */
+  async startDemo(): Promise<string> {
+    const demo = await createDemoVault(this.options.context);
+    this.close();
+    this.vaultPath = demo.path;
+    this.demo = true;
+    await this.unlock(undefined, demo.password);
+    return demo.password;
+  }
+
+  lock(): void {
+    this.current?.lock();
+    this.current = undefined;
+  }
+
+  async status(): Promise<AppStatus> {
+    const vault = await this.openVault();
+    const settings = this.settings();
+    if (!vault) return { state: 'none', vault: null, member: null, workspaces: [], teams: [], counts: { personal: 0, organization: 0 }, settings };
+    const info = vault.info();
+    const unlocked = this.current && !this.current.isLocked ? this.current : undefined;
+    const base: AppStatus = {
+      state: unlocked ? 'unlocked' : 'locked',
+      vault: {
+        path: vault.path,
+        organization: info.organization,
+        kdfProfile: info.kdfProfile,
+        members: info.members.map((m) => m.name),
+        readOnly: vault.readOnly,
+        demo: this.demo,
+      },
+      member: null,
+      workspaces: [],
+      teams: [],
+      counts: { personal: 0, organization: 0 },
+      settings,
+    };
+    if (!unlocked) return base;
+    const counts = SecretIndex.of(unlocked).counts();
+    return {
+      ...base,
+      member: { name: unlocked.member.login, role: unlocked.member.role },
+      workspaces: info.workspaces.map((w) => ({ id: w.id, name: w.name, count: counts.workspaces.get(w.name) ?? 0 })),
+      teams: info.teams.map((t) => ({ id: t.id, name: t.name })),
+      counts: { personal: counts.personal, organization: counts.organization },
+    };
+  }
+
+  close(): void {
+    this.lock();
+    this.vault?.close();
+    this.vault = undefined;
+  }
+}

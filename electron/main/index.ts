@@ -1,0 +1,74 @@
+import { app, clipboard, ipcMain, net, powerMonitor, protocol, session } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CofferApp } from '../core/app';
+import { initSodium } from '../core/crypto/sodium';
+import { createDemoVault } from '../core/demo';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { SecretClipboard } from './clipboard';
+import { registerIpc } from './ipc';
+import { APP_ORIGIN } from './trusted';
+import { createWindow, denyPermissions } from './window';
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const flag = (name: string) => process.argv.includes(name);
+const value = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+/** Serves the built renderer from app://coffer/ with the same strict CSP as browser mode. */
+function serveRenderer(): void {
+  const root = join(__dirname, '..', '..', 'renderer');
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = normalize(join(root, decodeURIComponent(url.pathname)));
+    if (url.origin !== APP_ORIGIN || !file.startsWith(root + sep)) return new Response('not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    return new Response(res.body, { status: res.status, headers });
+  });
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  await initSodium();
+  let vaultPath = value('--vault') ?? process.env.COFFER_VAULT ?? join(app.getPath('userData'), 'vault.coffer');
+  if (flag('--demo')) vaultPath = (await createDemoVault()).path;
+  const core = new CofferApp({ vaultPath, readOnly: flag('--read-only'), consumer: 'desktop', demo: flag('--demo') });
+  const secrets = new SecretClipboard(clipboard);
+  const lock = () => {
+    core.lock();
+    secrets.clearIfOurs();
+  };
+
+  denyPermissions(session.defaultSession);
+  serveRenderer();
+  registerIpc(ipcMain, core, secrets);
+  let win = createWindow();
+
+  // Auto-lock: on suspend, on screen lock, and after the idle time of the vault's settings.
+  powerMonitor.on('suspend', lock);
+  powerMonitor.on('lock-screen', lock);
+  setInterval(() => {
+    if (powerMonitor.getSystemIdleTime() >= core.settings().autoLockMinutes * 60) lock();
+  }, 15_000).unref();
+
+  app.on('second-instance', () => {
+    if (win.isDestroyed()) win = createWindow();
+    win.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => {
+    lock();
+    core.close();
+  });
+}
+
+void main();

@@ -1,0 +1,152 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import type { CofferApp } from '../core/app';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { dispatch } from '../core/handlers';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+export interface BrowserDoorOptions {
+  app: CofferApp;
+  /** Built renderer (dist/renderer). */
+  staticDir: string;
+  port?: number;
+  /** Tests pass a fixed token; a launch makes a random one. */
+  token?: string;
+}
+
+export interface BrowserDoor {
+  server: Server;
+  port: number;
+  token: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type = 'application/json; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    ...extra,
+  });
+  res.end(body);
+}
+
+const jsonError = (code: string, message: string) => JSON.stringify({ ok: false, error: { code, message } });
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Constant-time token check; lengths differ only for a wrong token. */
+export function tokenMatches(expected: string, header: string | undefined): boolean {
+  const given = /^Bearer (\S+)$/.exec(header ?? '')?.[1] ?? '';
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Browser mode (SPEC §9): the IPC handlers over HTTP on 127.0.0.1 only. Every API call carries the
+ * per-launch token; Host and Origin must be this exact loopback origin (a 127.0.0.1 bind alone does
+ * not stop DNS rebinding); no CORS headers; failed unlocks are slowed down.
+ */
+export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<BrowserDoor> {
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  let origin = '';
+  let failedUnlocks = 0;
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
+    if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
+    if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, jsonError('VALIDATION', 'send application/json'));
+    const body = await readBody(req);
+    if (body === null) return send(res, 413, jsonError('VALIDATION', 'request too large'));
+    let input: unknown;
+    try {
+      input = body ? JSON.parse(body) : {};
+    } catch {
+      return send(res, 400, jsonError('VALIDATION', 'the body is not JSON'));
+    }
+    if (channel === 'vault.unlock' && failedUnlocks > 0) {
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failedUnlocks - 1), 5000)));
+    }
+    const result = await dispatch(opts.app, channel, input);
+    if (channel === 'vault.unlock') failedUnlocks = result.ok ? 0 : result.error.code === 'AUTH' ? failedUnlocks + 1 : failedUnlocks;
+    send(res, 200, JSON.stringify(result));
+  };
+
+  const handleStatic = async (res: ServerResponse, pathname: string) => {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const file = normalize(join(opts.staticDir, rel));
+    if (!file.startsWith(normalize(opts.staticDir) + sep)) return send(res, 404, 'not found', 'text/plain; charset=utf-8');
+    try {
+      const data = await readFile(file);
+      send(res, 200, data, TYPES[extname(file)] ?? 'application/octet-stream', { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-frame-options': 'DENY' });
+    } catch {
+      send(res, 404, 'not found', 'text/plain; charset=utf-8');
+    }
+  };
+
+  const server = createServer((req, res) => {
+    // DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 still sends its own Host.
+    if (req.headers.host !== origin.slice('http://'.length)) return send(res, 403, jsonError('FORBIDDEN', 'wrong Host'));
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, jsonError('FORBIDDEN', 'wrong Origin'));
+    const pathname = new URL(req.url ?? '/', origin).pathname;
+    const api = /^\/api\/([A-Za-z.]+)$/.exec(pathname);
+    const work = api ? handleApi(req, res, api[1]!) : req.method === 'GET' || req.method === 'HEAD' ? handleStatic(res, pathname) : Promise.resolve(send(res, 405, 'method not allowed', 'text/plain'));
+    work.catch(() => {
+      if (!res.headersSent) send(res, 500, jsonError('INTERNAL', 'internal error'));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    server,
+    port,
+    token,
+    url: `${origin}/#token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { CofferApp } from '../core/app';
+import { initSodium } from '../core/crypto/sodium';
+import { createDemoVault } from '../core/demo';
+import { defaultVaultPath } from '../core/vault/paths';
+import { startBrowserDoor } from './browser-door';
+
+export interface LaunchOptions {
+  port?: number;
+  vault?: string;
+  demo?: boolean;
+  readOnly?: boolean;
+  /** Why the desktop window is not used, for the one line CLI.md prescribes. */
+  reason?: string;
+}
+
+/** Browser mode as `npm start` runs it: prints one line, stops on Ctrl-C or SIGTERM, locks on exit. */
+export async function launchBrowserMode(opts: LaunchOptions): Promise<void> {
+  await initSodium();
+  let vaultPath = opts.vault ?? defaultVaultPath();
+  let demoPassword: string | undefined;
+  if (opts.demo) {
+    const demo = await createDemoVault();
+    vaultPath = demo.path;
+    demoPassword = demo.password;
+  }
+  const app = new CofferApp({ vaultPath, readOnly: opts.readOnly, consumer: 'browser', demo: opts.demo });
+  const door = await startBrowserDoor({ app, staticDir: join(__dirname, '..', '..', 'renderer'), port: opts.port });
+  const why = opts.reason ? `, Electron unavailable: ${opts.reason}` : '';
+  console.log(`Coffer (browser mode${why}): ${door.url}`);
+  if (demoPassword) console.log(`Demo vault at ${vaultPath}; its password is: ${demoPassword}`);
+  const stop = () => {
+    app.close();
+    void door.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { Result } from './errors';
+import {
+  editSecretInput,
+  fieldView,
+  fileInput,
+  listSecretsInput,
+  registerSecretInput,
+  revisionInfo,
+  secretDetail,
+  secretListing,
+  secretSummary,
+  secretUsage,
+} from './schemas/secrets';
+import { KDF_PROFILES, ROLES, createVaultInput, memberName } from './schemas/vault';
+
+/**
+ * The one IPC contract (SPEC §9, ARCHITECTURE.md rule 2): every channel once, with its input and
+ * output schemas. The Electron registration, the preload bridge, the HTTP door and the renderer
+ * client all take their types from here; adding a channel is one entry here plus one handler.
+ */
+
+const empty = z.object({}).strict();
+const byId = z.object({ id: z.string().min(1).max(64) }).strict();
+
+export const settings = z.object({
+  /** How long a revealed value stays on screen. */
+  revealSeconds: z.number().int().min(1).max(600),
+  /** How long a copied value stays on the clipboard. */
+  clipboardSeconds: z.number().int().min(1).max(600),
+  /** Idle time before the vault locks itself. */
+  autoLockMinutes: z.number().int().min(1).max(24 * 60),
+});
+export type Settings = z.infer<typeof settings>;
+
+export const appStatus = z.object({
+  state: z.enum(['none', 'locked', 'unlocked']),
+  vault: z
+    .object({
+      path: z.string(),
+      organization: z.string(),
+      kdfProfile: z.enum(KDF_PROFILES),
+      members: z.array(z.string()),
+      readOnly: z.boolean(),
+      demo: z.boolean(),
+    })
+    .nullable(),
+  member: z.object({ name: z.string(), role: z.enum(ROLES) }).nullable(),
+  workspaces: z.array(z.object({ id: z.string(), name: z.string(), count: z.number() })),
+  teams: z.array(z.object({ id: z.string(), name: z.string() })),
+  counts: z.object({ personal: z.number(), organization: z.number() }),
+  settings,
+});
+export type AppStatus = z.infer<typeof appStatus>;
+
+const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+
+export const contract = {
+  'app.status': channel(empty, appStatus),
+  'vault.create': channel(createVaultInput, appStatus),
+  'vault.demo': channel(empty, appStatus.extend({ demoPassword: z.string() })),
+  'vault.unlock': channel(z.object({ member: memberName.optional(), password: z.string().min(1, 'Password is required').max(1024) }).strict(), appStatus),
+  'vault.lock': channel(empty, appStatus),
+  'settings.update': channel(settings.partial().strict(), appStatus),
+  'workspaces.add': channel(z.object({ name: z.string() }).strict(), appStatus),
+  'secrets.list': channel(listSecretsInput, secretListing),
+  'secrets.register': channel(registerSecretInput, secretSummary),
+  'secrets.detail': channel(byId, secretDetail),
+  'secrets.reveal': channel(byId, z.object({ fields: z.array(fieldView), hideAfterMs: z.number() })),
+  /** The desktop door writes the clipboard in main and returns no value; browser mode returns it for the Clipboard API. */
+  'secrets.copy': channel(
+    byId.extend({ field: z.string().max(256).optional() }),
+    z.object({ value: z.string().nullable(), field: z.string().nullable(), clearAfterMs: z.number() }),
+  ),
+  'secrets.edit': channel(editSecretInput, secretSummary),
+  'secrets.history': channel(byId, z.array(revisionInfo)),
+  'secrets.restore': channel(byId.extend({ revision: z.number().int().min(1) }), secretSummary),
+  'secrets.usage': channel(byId, secretUsage),
+  /** Reads a certificate file without storing it, so the form can show its expiry before registering. */
+  'certificates.inspect': channel(
+    z.object({ certificate: fileInput('Certificate'), privateKey: fileInput('Private Key').optional() }).strict(),
+    z.object({ subject: z.string(), issuer: z.string(), notAfter: z.number(), hasKey: z.boolean() }),
+  ),
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type Input<K extends Channel> = z.input<Contract[K]['input']>;
+export type Output<K extends Channel> = z.output<Contract[K]['output']>;
+
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** The one Electron IPC channel; the contract channel travels as its first argument. */
+export const INVOKE_CHANNEL = 'coffer:invoke';
+
+/** What the preload exposes as `window.coffer` and the HTTP client implements: one typed call. */
+export interface CofferBridge {
+  invoke<K extends Channel>(channel: K, input: Input<K>): Promise<Result<Output<K>>>;
+}

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CofferApp } from '../../../electron/core/app';
+import { initSodium } from '../../../electron/core/crypto/sodium';
+import { SecretClipboard } from '../../../electron/main/clipboard';
+import { registerIpc } from '../../../electron/main/ipc';
+import { isTrustedUrl } from '../../../electron/main/trusted';
+import { INVOKE_CHANNEL } from '../../../shared/ipc';
+
+type Listener = (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
+
+/** Stands in for Electron's ipcMain: records the one handler registration code installs. */
+function fakeIpcMain() {
+  const handlers = new Map<string, Listener>();
+  return {
+    handle: (channel: string, fn: Listener) => handlers.set(channel, fn),
+    call: (url: string | null, channel: unknown, input: unknown) => handlers.get(INVOKE_CHANNEL)!({ senderFrame: url === null ? null : { url } }, channel, input),
+    handlers,
+  };
+}
+
+/** Stands in for Electron's clipboard with the calls SecretClipboard makes. */
+function fakeClipboard() {
+  const state = { text: '', formats: new Map<string, Buffer>() };
+  return {
+    state,
+    write: ({ text }: { text?: string }) => {
+      state.text = text ?? '';
+    },
+    readText: () => state.text,
+    writeBuffer: (format: string, b: Buffer) => state.formats.set(format, b),
+    clear: () => {
+      state.text = '';
+      state.formats.clear();
+    },
+  };
+}
+
+describe('Electron IPC registration', () => {
+  let dir: string;
+  let app: CofferApp;
+  const ipc = fakeIpcMain();
+  const board = fakeClipboard();
+  const APP = 'app://coffer/index.html';
+
+  beforeAll(async () => {
+    await initSodium();
+    dir = mkdtempSync(join(tmpdir(), 'coffer-ipc-'));
+    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), consumer: 'desktop' });
+    registerIpc(ipc, app, new SecretClipboard(board as never, 'linux'));
+  });
+  afterAll(() => {
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers one guarded channel, the one the preload calls', () => {
+    expect([...ipc.handlers.keys()]).toEqual([INVOKE_CHANNEL]);
+  });
+
+  it('rejects foreign frames before anything reaches the core', async () => {
+    for (const url of [null, 'https://evil.example/', 'file:///tmp/x.html', 'app://evil/index.html', 'app://coffer@evil/', 'http://127.0.0.1/']) {
+      expect(await ipc.call(url, 'app.status', {})).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'this frame may not call Coffer' } });
+    }
+  });
+
+  it('rejects unknown channels and invalid input', async () => {
+    expect(await ipc.call(APP, 'fs.readFile', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await ipc.call(APP, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await ipc.call(APP, 'vault.unlock', { password: 42 })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'password' } });
+    expect(await ipc.call(APP, 'app.status', { extra: true })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'extra' } });
+  });
+
+  it('copies in main: the value goes to the clipboard, never back to the renderer, and is cleared on time', async () => {
+    await ipc.call(APP, 'vault.create', { org: 'Acme', member: 'alice', password: 'long-enough-1', kdf: 'fast' });
+    await ipc.call(APP, 'settings.update', { clipboardSeconds: 1 });
+    const reg = (await ipc.call(APP, 'secrets.register', { type: 'api-key', name: 'k', fields: { headerName: 'X-Key', value: 'copied-value-1' } })) as {
+      value: { id: string };
+    };
+    const copied = await ipc.call(APP, 'secrets.copy', { id: reg.value.id });
+    expect(copied).toEqual({ ok: true, value: { value: null, field: 'value', clearAfterMs: 1000 } });
+    expect(board.state.text).toBe('copied-value-1');
+    expect(board.state.formats.get('x-kde-passwordManagerHint')?.toString()).toBe('secret');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(board.state.text).toBe('');
+  });
+
+  it('leaves the clipboard alone when the user copied something else meanwhile', () => {
+    const clip = new SecretClipboard(board as never, 'linux');
+    clip.writeSecret('secret-2', 60_000);
+    board.write({ text: 'the user copied this' });
+    clip.clearIfOurs();
+    expect(board.state.text).toBe('the user copied this');
+  });
+});
+
+describe('trusted URL predicate', () => {
+  it.each([
+    ['app://coffer/index.html', true],
+    ['app://coffer/assets/index.js', true],
+    ['app://coffer.evil/index.html', false],
+    ['app://user:pw@coffer/index.html', false],
+    ['app://coffer:8080/index.html', false],
+    ['https://coffer/index.html', false],
+    ['file:///work/dist/renderer/index.html', false],
+    ['javascript:alert(1)', false],
+    ['data:text/html,<script>1</script>', false],
+    ['', false],
+    ['not a url', false],
+  ])('%s → %s', (url, trusted) => {
+    expect(isTrustedUrl(url)).toBe(trusted);
+  });
+});
+
+// Electron's preload API is not ours: a stand-in records what the preload exposes and sends.
+const exposed = vi.hoisted(() => ({ worlds: new Map<string, unknown>(), sent: [] as unknown[][] }));
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.worlds.set(key, api) },
+  ipcRenderer: { invoke: (...args: unknown[]) => (exposed.sent.push(args), Promise.resolve({ ok: true, value: null })) },
+}));
+
+describe('preload bridge', () => {
+  it('exposes one narrow object whose only member sends on the contract channel', async () => {
+    await import('../../../electron/preload/index');
+    expect([...exposed.worlds.keys()]).toEqual(['coffer']);
+    const api = exposed.worlds.get('coffer') as Record<string, unknown>;
+    expect(Object.keys(api)).toEqual(['invoke']);
+    await (api.invoke as (c: string, i: unknown) => Promise<unknown>)('app.status', {});
+    expect(exposed.sent).toEqual([[INVOKE_CHANNEL, 'app.status', {}]]);
+  });
+});
