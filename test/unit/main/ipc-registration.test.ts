@@ -8,6 +8,8 @@ import { SecretClipboard } from '../../../electron/main/clipboard';
 import { registerIpc } from '../../../electron/main/ipc';
 import { isTrustedUrl } from '../../../electron/main/trusted';
 import { INVOKE_CHANNEL } from '../../../shared/ipc';
+// Runs the preload against the Electron stand-in below (vi.mock is hoisted above imports).
+import '../../../electron/preload/index';
 
 type Listener = (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => Promise<unknown>;
 
@@ -123,7 +125,6 @@ vi.mock('electron', () => ({
 
 describe('preload bridge', () => {
   it('exposes one narrow object whose only member sends on the contract channel', async () => {
-    await import('../../../electron/preload/index');
     expect([...exposed.worlds.keys()]).toEqual(['coffer']);
     const api = exposed.worlds.get('coffer') as Record<string, unknown>;
     expect(Object.keys(api)).toEqual(['invoke']);
