@@ -153,15 +153,20 @@ function place(s: Session, level: Level, workspace: string | undefined, teams: s
   return { homeScope: org, readerScopes, workspaceId: null, availability: 'teams' };
 }
 
-/** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
-export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
-  s.assertUnlocked();
+interface Prepared {
+  row: SecretRow;
+  name: string;
+  payload: Payload;
+  readerScopes: string[];
+}
+
+/** Validation, placement and content (certificate parsing) for one registration: no write yet. */
+function prepareSecret(s: Session, input: RegisterSecretInput, now: number): Prepared {
   const v = parseInput(registerSecretInput, input);
   s.authorize(WRITE_OP[v.level]);
   const p = place(s, v.level, v.workspace, v.teams);
   const content = contentFromFields(v.type, v.fields as Record<string, unknown>);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
-  const now = s.ctx.clock.now();
   const row: SecretRow = {
     id: s.ctx.random.uuid(),
     scope_id: p.homeScope,
@@ -176,35 +181,75 @@ export function registerSecret(s: Session, input: RegisterSecretInput): SecretSu
     last_used_at: null,
     status: 'active',
   };
+  return { row, name: v.name, payload: { v: 1, name: v.name, expires, content, changed: [] }, readerScopes: p.readerScopes };
+}
+
+/** Inserts one prepared secret inside the caller's transaction; its names go to `names`, flushed by the caller. */
+function insertSecret(s: Session, p: Prepared, names: NameBatch): void {
+  const { row } = p;
+  try {
+    s.db
+      .stmt(
+        `INSERT INTO secrets (id, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active')`,
+      )
+      .run(row.id, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(row.scope_id), p.name), row.created_at, row.updated_at, row.expires_at);
+  } catch (e) {
+    nameTaken(e, p.name);
+  }
   const dataKey = s.ctx.random.bytes(KEY_BYTES);
   try {
-    s.db.write(() => {
-      try {
-        s.db
-          .stmt(
-            `INSERT INTO secrets (id, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active')`,
-          )
-          .run(row.id, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(p.homeScope), v.name), now, now, expires);
-      } catch (e) {
-        nameTaken(e, v.name);
-      }
-      writeRevision(s, row, dataKey, 1, { v: 1, name: v.name, expires, content, changed: [] });
-      const names = new NameBatch(s);
-      for (const scopeId of p.readerScopes) {
-        const scope = s.scopeKey(scopeId);
-        const wrapped = seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random);
-        const chunkNo = names.add(scopeId, row.id, v.name);
-        s.db
-          .stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)')
-          .run(row.id, scopeId, scope.version, chunkNo, wrapped);
-      }
-      names.flush();
-    });
+    writeRevision(s, row, dataKey, 1, p.payload);
+    for (const scopeId of p.readerScopes) {
+      const scope = s.scopeKey(scopeId);
+      const wrapped = seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random);
+      const chunkNo = names.add(scopeId, row.id, p.name);
+      s.db
+        .stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)')
+        .run(row.id, scopeId, scope.version, chunkNo, wrapped);
+    }
   } finally {
     wipe(dataKey);
   }
-  return indexed(s, row, v.name);
+}
+
+/** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
+export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
+  s.assertUnlocked();
+  const p = prepareSecret(s, input, s.ctx.clock.now());
+  s.db.write(() => {
+    const names = new NameBatch(s);
+    insertSecret(s, p, names);
+    names.flush();
+  });
+  return indexed(s, p.row, p.name);
+}
+
+/** Prefixes an item's error with its position, so a bulk caller knows which one failed. */
+function atItem<T>(i: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CofferError) throw new CofferError(e.code, `item ${i + 1}: ${e.message}`, e.field ? `${i}.${e.field}` : String(i));
+    throw e;
+  }
+}
+
+/**
+ * Registers many secrets in one transaction (imports): all or nothing, each touched name chunk
+ * written once. An invalid item fails the whole call, its index leading the field (`3.name`).
+ */
+export function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): number {
+  s.assertUnlocked();
+  const now = s.ctx.clock.now();
+  const prepared = inputs.map((input, i) => atItem(i, () => prepareSecret(s, input, now)));
+  s.db.write(() => {
+    const names = new NameBatch(s);
+    prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names)));
+    names.flush();
+  });
+  s.index?.invalidate();
+  return prepared.length;
 }
 
 export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretListing {
