@@ -12,6 +12,7 @@ import {
   secretSummary,
   secretUsage,
 } from './schemas/secrets';
+import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
 import { KDF_PROFILES, ROLES, createVaultInput, memberName } from './schemas/vault';
 
 /**
@@ -49,6 +50,7 @@ export const appStatus = z.object({
   workspaces: z.array(z.object({ id: z.string(), name: z.string(), count: z.number() })),
   teams: z.array(z.object({ id: z.string(), name: z.string() })),
   counts: z.object({ personal: z.number(), organization: z.number() }),
+  unreadNotices: z.number(),
   settings,
 });
 export type AppStatus = z.infer<typeof appStatus>;
@@ -76,6 +78,13 @@ export const contract = {
   'secrets.history': channel(byId, z.array(revisionInfo)),
   'secrets.restore': channel(byId.extend({ revision: z.number().int().min(1) }), secretSummary),
   'secrets.usage': channel(byId, secretUsage),
+  'secrets.scheduleDeletion': channel(byId.extend({ confirm: z.string().max(64) }), secretSummary),
+  'secrets.cancelDeletion': channel(byId, secretSummary),
+  'secrets.deleteNow': channel(byId.extend({ confirm: z.string().max(64) }), z.object({ deleted: z.literal(true) })),
+  'notices.list': channel(z.object({ all: z.boolean().optional() }).strict(), z.array(notice)),
+  'notices.markRead': channel(z.object({ ids: z.array(z.number().int()).max(10_000).optional() }).strict(), z.object({ marked: z.number() })),
+  'audit.list': channel(auditQuery, z.array(auditEntry)),
+  'audit.verify': channel(empty, auditVerdict),
   /** Reads a certificate file without storing it, so the form can show its expiry before registering. */
   'certificates.inspect': channel(
     z.object({ certificate: fileInput('Certificate'), privateKey: fileInput('Private Key').optional() }).strict(),

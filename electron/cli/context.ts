@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Session } from '../core/vault/session';
+import { runLifecyclePass } from '../core/lifecycle/scheduler';
 import { defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
@@ -35,7 +36,11 @@ export class CliContext {
   }
 
   async open(): Promise<Vault> {
-    this.vault ??= await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
+    if (!this.vault) {
+      this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
+      // Every start is a scheduler pass (SPEC §4); it reads clear columns only and skips read-only vaults.
+      runLifecyclePass(this.vault.db, this.vault.ctx.clock);
+    }
     return this.vault;
   }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CofferError } from '../../shared/errors';
 import { CliContext } from './context';
+import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMemberCommands } from './commands/members';
 import { registerSecretCommands } from './commands/secrets';
 import { registerStructureCommands } from './commands/structure';
@@ -38,13 +39,29 @@ export function buildProgram(): Command {
   registerVaultCommands(program, run);
   registerMemberCommands(program, run);
   registerStructureCommands(program, run);
-  registerSecretCommands(program, run);
-  for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ outputError: () => undefined });
+  registerLifecycleCommands(program, registerSecretCommands(program, run), run);
+  // Help that commander would print to stderr because a command is missing is replaced by the one error line.
+  for (const cmd of allCommands(program)) cmd.exitOverride(missingCommand(cmd)).configureOutput({ outputError: () => undefined, writeErr: () => undefined });
   return program;
 }
 
 function allCommands(cmd: Command): Command[] {
   return [cmd, ...cmd.commands.flatMap(allCommands)];
+}
+
+/** `coffer` or `coffer secret` alone is a usage error (exit 2) naming the commands, not help with exit 0. */
+function missingCommand(cmd: Command): (e: CommanderError) => never {
+  return (e) => {
+    if (e.code === 'commander.help' && e.exitCode !== 0) {
+      const path = [cmd, ...ancestors(cmd)].reverse().map((c) => c.name()).join(' ');
+      throw new CofferError('VALIDATION', `a command is missing: ${path} ${cmd.commands.map((c) => c.name()).join('|')} (see ${path} --help)`);
+    }
+    throw e;
+  };
+}
+
+function ancestors(cmd: Command): Command[] {
+  return cmd.parent ? [cmd.parent, ...ancestors(cmd.parent)] : [];
 }
 
 /** Commander's own usage errors become VALIDATION (exit 2); help and version exit 0. */

@@ -6,6 +6,10 @@ import type { CreateVaultInput } from '../../shared/schemas/vault';
 import { parseInput } from '../../shared/validation';
 import type { CoreContext } from './context';
 import { createDemoVault } from './demo';
+import { pruneNames } from './lifecycle/actions';
+import { unreadNoticeCount } from './lifecycle/notices';
+import type { PassResult } from './lifecycle/scheduler';
+import { runLifecyclePass } from './lifecycle/scheduler';
 import { SecretIndex } from './secrets/secret-index';
 import type { Session } from './vault/session';
 import { Vault } from './vault/vault';
@@ -48,8 +52,21 @@ export class CofferApp {
   private async openVault(): Promise<Vault | undefined> {
     if (!this.vault && existsSync(this.vaultPath)) {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false, context: this.options.context });
+      // Start-up pass: transitions and notices are due even before anyone unlocks (SPEC §4).
+      this.tick();
     }
     return this.vault;
+  }
+
+  /**
+   * One scheduler pass (at start-up, at unlock, and every few minutes from the door). It needs no
+   * key; when a session is open, names of purged secrets are then dropped from their chunks.
+   */
+  tick(): PassResult {
+    if (!this.vault) return { inactivated: 0, notices: 0, purged: 0 };
+    const result = runLifecyclePass(this.vault.db, this.vault.ctx.clock);
+    if (result.purged > 0 && this.current && !this.current.isLocked) pruneNames(this.current);
+    return result;
   }
 
   session(): Session {
@@ -74,6 +91,7 @@ export class CofferApp {
       for (const [k, v] of Object.entries(valid)) {
         s.db.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SETTING_KEYS[k as keyof Settings], String(v));
       }
+      s.audit('settings.update', Object.keys(valid).join(','));
     });
   }
 
@@ -88,6 +106,7 @@ export class CofferApp {
     if (!vault) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
     this.lock();
     this.current = await vault.unlock(member, password);
+    this.tick();
   }
 
   /** Switches to a fresh demo vault in a temp folder, unlocked; returns its password to show. */
@@ -108,7 +127,7 @@ export class CofferApp {
   async status(): Promise<AppStatus> {
     const vault = await this.openVault();
     const settings = this.settings();
-    if (!vault) return { state: 'none', vault: null, member: null, workspaces: [], teams: [], counts: { personal: 0, organization: 0 }, settings };
+    if (!vault) return { state: 'none', vault: null, member: null, workspaces: [], teams: [], counts: { personal: 0, organization: 0 }, unreadNotices: 0, settings };
     const info = vault.info();
     const unlocked = this.current && !this.current.isLocked ? this.current : undefined;
     const base: AppStatus = {
@@ -125,6 +144,7 @@ export class CofferApp {
       workspaces: [],
       teams: [],
       counts: { personal: 0, organization: 0 },
+      unreadNotices: 0,
       settings,
     };
     if (!unlocked) return base;
@@ -135,6 +155,7 @@ export class CofferApp {
       workspaces: info.workspaces.map((w) => ({ id: w.id, name: w.name, count: counts.workspaces.get(w.name) ?? 0 })),
       teams: info.teams.map((t) => ({ id: t.id, name: t.name })),
       counts: { personal: counts.personal, organization: counts.organization },
+      unreadNotices: unreadNoticeCount(unlocked),
     };
   }
 

@@ -5,6 +5,9 @@ import type { Channel, Contract, Output } from '../../shared/ipc';
 import { contract, isChannel } from '../../shared/ipc';
 import { parseInput } from '../../shared/validation';
 import type { CofferApp } from './app';
+import { readAudit, verifyAuditFor } from './audit/access';
+import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
+import { listNotices, markNoticesRead } from './lifecycle/notices';
 import { readCertificate } from './secrets/certificate';
 import {
   editSecret,
@@ -54,17 +57,27 @@ export const handlers: Handlers = {
   'secrets.register': (app, input) => registerSecret(app.session(), input),
   'secrets.detail': (app, input) => showSecret(app.session(), { id: input.id }),
   'secrets.reveal': (app, input) => {
-    const v = getSecretValue(app.session(), { id: input.id }, { consumer: app.consumer });
+    const v = getSecretValue(app.session(), { id: input.id }, { consumer: app.consumer, purpose: 'reveal' });
     return { fields: v.fields, hideAfterMs: app.settings().revealSeconds * 1000 };
   },
   'secrets.copy': (app, input) => {
-    const v = getSecretValue(app.session(), { id: input.id }, { field: input.field, consumer: app.consumer });
+    const v = getSecretValue(app.session(), { id: input.id }, { field: input.field, consumer: app.consumer, purpose: 'copy' });
     return { value: v.value, field: v.field, clearAfterMs: app.settings().clipboardSeconds * 1000 };
   },
   'secrets.edit': (app, input) => editSecret(app.session(), input),
   'secrets.history': (app, input) => secretHistory(app.session(), { id: input.id }),
   'secrets.restore': (app, input) => restoreRevision(app.session(), { id: input.id }, input.revision),
   'secrets.usage': (app, input) => secretUsage(app.session(), { id: input.id }),
+  'secrets.scheduleDeletion': (app, input) => scheduleDeletion(app.session(), { id: input.id }, input.confirm),
+  'secrets.cancelDeletion': (app, input) => cancelDeletion(app.session(), { id: input.id }),
+  'secrets.deleteNow': (app, input) => {
+    deleteNow(app.session(), { id: input.id }, input.confirm);
+    return { deleted: true as const };
+  },
+  'notices.list': (app, input) => listNotices(app.session(), input),
+  'notices.markRead': (app, input) => ({ marked: markNoticesRead(app.session(), input.ids) }),
+  'audit.list': (app, input) => readAudit(app.session(), input),
+  'audit.verify': (app) => verifyAuditFor(app.session()),
   'certificates.inspect': (app, input) => {
     app.session();
     const c = readCertificate(bytes(input.certificate), input.privateKey ? bytes(input.privateKey) : null);

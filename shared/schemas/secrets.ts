@@ -266,6 +266,8 @@ export const secretSummary = z.object({
   expires: z.number().nullable(),
   status: z.enum(STATUSES),
   lastUsed: z.number().nullable(),
+  /** When it will be purged: set while Inactive or Scheduled for deletion. */
+  deletion: z.number().nullable(),
   revision: z.number(),
   /** The name could not be verified (its encrypted chunk was altered). */
   tampered: z.boolean().optional(),

@@ -32,7 +32,7 @@ describe('migrations', () => {
     expect(db.raw.pragma('secure_delete', { simple: true })).toBe(1);
     expect(db.raw.pragma('synchronous', { simple: true })).toBe(2);
     const tables = schemaOf(db.raw).filter((o) => o.type === 'table').map((o) => o.name);
-    expect(tables).toEqual(['members', 'meta', 'name_chunks', 'revisions', 'scope_grants', 'scopes', 'secret_readers', 'secrets', 'team_members', 'teams', 'usage', 'workspaces']);
+    expect(tables).toEqual(['audit', 'members', 'meta', 'name_chunks', 'notices', 'revisions', 'scope_grants', 'scopes', 'secret_readers', 'secrets', 'team_members', 'teams', 'usage', 'workspaces']);
     db.close();
   });
 

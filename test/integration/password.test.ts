@@ -3,7 +3,7 @@ import { Vault } from '../../electron/core/vault/vault';
 import { addMember } from '../../electron/core/vault/members';
 import { addWorkspace } from '../../electron/core/vault/structure';
 import { getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
-import { tablesDigest, vaultBytes, withRawDb } from '../support/sql';
+import { auditActions, tablesDigest, vaultBytes, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 const auth = expect.objectContaining({ code: 'AUTH' });
@@ -29,18 +29,29 @@ function readAll(session: Awaited<ReturnType<Vault['unlock']>>): Record<string, 
 describe('a wrong password', () => {
   const tempDir = useTempDir();
 
-  it('is AUTH and writes nothing, neither to the tables nor to the file', async () => {
+  it('is AUTH and writes nothing but its audit entries', async () => {
     const { path, vault, session } = await vaultWithSecrets(tempDir());
     session.lock();
     vault.close();
-    const bytes = vaultBytes(path);
-    const digest = tablesDigest(path);
+    const digest = tablesDigest(path, { exceptAudit: true });
+    const before = auditActions(path).length;
 
     const v = await Vault.open(path);
     await expect(v.unlock(undefined, 'not the password')).rejects.toThrow(auth);
     await expect(v.unlock('alice', PASSWORD.toUpperCase())).rejects.toThrow(auth);
     await expect(v.unlock('mallory', PASSWORD)).rejects.toThrow(auth);
-    expect(tablesDigest(path)).toBe(digest);
+    v.close();
+    expect(tablesDigest(path, { exceptAudit: true })).toBe(digest);
+    expect(auditActions(path).slice(before)).toEqual(['unlock.failed', 'unlock.failed', 'unlock.failed']);
+  });
+
+  it('read-only, is AUTH and leaves the file byte for byte as it was', async () => {
+    const { path, vault, session } = await vaultWithSecrets(tempDir());
+    session.lock();
+    vault.close();
+    const bytes = vaultBytes(path);
+    const v = await Vault.open(path, { readOnly: true });
+    await expect(v.unlock(undefined, 'not the password')).rejects.toThrow(auth);
     v.close();
     expect(vaultBytes(path).equals(bytes)).toBe(true);
   });

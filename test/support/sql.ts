@@ -14,19 +14,26 @@ export function withRawDb<T>(path: string, fn: (db: Database) => T): T {
 }
 
 /** A digest of every row of every table: equal digests mean nothing was written in between. */
-export function tablesDigest(path: string): string {
+export function tablesDigest(path: string, opts: { exceptAudit?: boolean } = {}): string {
   return withRawDb(path, (db) => {
     const hash = createHash('sha256');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
     for (const { name } of tables) {
+      if (opts.exceptAudit && name === 'audit') continue;
       hash.update(`\u0000${name}\u0000`);
-      for (const row of db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().all() as unknown[][]) {
+      const where = opts.exceptAudit && name === 'meta' ? " WHERE key <> 'audit_head'" : '';
+      for (const row of db.prepare(`SELECT * FROM "${name}"${where} ORDER BY rowid`).raw().all() as unknown[][]) {
         for (const cell of row) hash.update(cell instanceof Uint8Array ? Buffer.from(cell).toString('hex') : JSON.stringify(cell)).update('\u0001');
         hash.update('\u0002');
       }
     }
     return hash.digest('hex');
   });
+}
+
+/** Audit entries of one action, newest last. */
+export function auditActions(path: string): string[] {
+  return withRawDb(path, (db) => (db.prepare('SELECT action FROM audit ORDER BY seq').all() as { action: string }[]).map((r) => r.action));
 }
 
 /** The bytes SQLite keeps for a vault: the main file and its write-ahead log (the -shm index is only a cache). */

@@ -211,7 +211,7 @@ const SORT_FLAGS: Record<string, SortKey> = {
   'last-used': 'lastUsed',
 };
 
-export function registerSecretCommands(program: Command, run: Action): void {
+export function registerSecretCommands(program: Command, run: Action): Command {
   const secret = program.command('secret').description('register, find, read and edit secrets');
 
   fieldOptions(
@@ -364,4 +364,5 @@ export function registerSecretCommands(program: Command, run: Action): void {
       print(table(['WHEN', 'CONSUMER'], u.entries.map((e) => [new Date(e.at).toISOString().replace('T', ' ').slice(0, 19), e.consumer])));
     }),
   );
+  return secret;
 }

@@ -73,6 +73,11 @@ export class Db {
     }
   }
 
+  /** Moves every WAL page into the database and truncates the -wal file (after a purge, on lock). */
+  checkpoint(): void {
+    if (!this.readOnly) this.raw.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   /** Changes when another connection commits: the signal to rebuild in-memory indexes. */
   dataVersion(): number {
     return this.raw.pragma('data_version', { simple: true }) as number;

@@ -132,6 +132,45 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'lifecycle, notices, audit log',
+    up(db) {
+      db.exec(`
+        -- When the inactivity period starts counting: creation, last use, or a cancelled deletion.
+        ALTER TABLE secrets ADD COLUMN active_since INTEGER;
+        UPDATE secrets SET active_since = coalesce(last_used_at, created_at);
+        CREATE INDEX secrets_by_status ON secrets (status, active_since);
+        CREATE INDEX secrets_by_deletion ON secrets (deletion_at) WHERE deletion_at IS NOT NULL;
+        CREATE INDEX secrets_by_expiry ON secrets (expires_at) WHERE expires_at IS NOT NULL;
+
+        -- Kept after a purge (no foreign key): the notice that a secret went is itself worth keeping.
+        CREATE TABLE notices (
+          id INTEGER PRIMARY KEY,
+          secret_id TEXT NOT NULL,
+          scope_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('deletion', 'expiration')),
+          days_before INTEGER NOT NULL,
+          due_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          read_at INTEGER,
+          UNIQUE (secret_id, kind, days_before, due_at)
+        ) STRICT;
+
+        -- Hash-chained: each entry's hash covers the previous entry's hash and its own fields.
+        CREATE TABLE audit (
+          seq INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT,
+          prev_hash BLOB NOT NULL,
+          hash BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_by_time ON audit (at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

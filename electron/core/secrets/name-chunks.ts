@@ -52,10 +52,19 @@ export function readScopeNames(session: Session, scopeId: string): ScopeNames {
  * Collects name changes inside one write transaction and writes each touched chunk once, so a bulk
  * import of N secrets costs N/CHUNK_CAPACITY chunk encryptions, not N.
  */
+interface OpenChunk {
+  chunkNo: number;
+  entries: Entry[];
+  fresh: boolean;
+  dirty: boolean;
+}
+
 export class NameBatch {
-  private readonly chunks = new Map<string, { chunkNo: number; entries: Entry[]; fresh: boolean }>();
+  private readonly chunks = new Map<string, OpenChunk>();
   /** The chunk being filled per scope. */
   private readonly tail = new Map<string, number>();
+  /** Names dropped because their secret was purged while the vault was locked. */
+  pruned = 0;
 
   constructor(private readonly session: Session) {}
 
@@ -63,14 +72,29 @@ export class NameBatch {
     return `${scopeId}\u0000${chunkNo}`;
   }
 
-  private load(scopeId: string, chunkNo: number): { chunkNo: number; entries: Entry[]; fresh: boolean } {
+  /**
+   * Opens a chunk once per batch. Names of secrets purged by the scheduler (which runs locked and
+   * cannot rewrite chunks) are dropped here, so any rewrite of a chunk also cleans it.
+   */
+  private load(scopeId: string, chunkNo: number): OpenChunk {
     const k = this.key(scopeId, chunkNo);
     let chunk = this.chunks.get(k);
     if (!chunk) {
-      const row = this.session.db
-        .stmt('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ? AND chunk_no = ?')
-        .get(scopeId, chunkNo) as ChunkRow | undefined;
-      chunk = { chunkNo, entries: row ? decrypt(this.session, scopeId, row) : [], fresh: !row };
+      const db = this.session.db;
+      const row = db.stmt('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ? AND chunk_no = ?').get(scopeId, chunkNo) as
+        | ChunkRow
+        | undefined;
+      chunk = { chunkNo, entries: row ? decrypt(this.session, scopeId, row) : [], fresh: !row, dirty: false };
+      const live = db.stmt('SELECT count(*) AS n FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').get(scopeId, chunkNo) as { n: number };
+      if (live.n !== chunk.entries.length) {
+        const ids = new Set(
+          (db.stmt('SELECT secret_id FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').all(scopeId, chunkNo) as { secret_id: string }[]).map((r) => r.secret_id),
+        );
+        const kept = chunk.entries.filter((e) => ids.has(e[0]));
+        this.pruned += chunk.entries.length - kept.length;
+        chunk.dirty = kept.length !== chunk.entries.length;
+        chunk.entries = kept;
+      }
       this.chunks.set(k, chunk);
     }
     return chunk;
@@ -83,7 +107,7 @@ export class NameBatch {
       const last = this.session.db.stmt('SELECT max(chunk_no) AS n FROM name_chunks WHERE scope_id = ?').get(scopeId) as { n: number | null };
       chunkNo = last.n ?? 0;
     }
-    let chunk: { chunkNo: number; entries: Entry[] };
+    let chunk: OpenChunk;
     try {
       chunk = this.load(scopeId, chunkNo);
     } catch {
@@ -92,6 +116,7 @@ export class NameBatch {
     }
     if (chunk.entries.length >= CHUNK_CAPACITY) chunk = this.load(scopeId, ++chunkNo);
     chunk.entries.push([id, name]);
+    chunk.dirty = true;
     this.tail.set(scopeId, chunkNo);
     return chunkNo;
   }
@@ -101,17 +126,32 @@ export class NameBatch {
     const entry = chunk.entries.find((e) => e[0] === id);
     if (entry) entry[1] = name;
     else chunk.entries.push([id, name]);
+    chunk.dirty = true;
   }
 
   remove(scopeId: string, chunkNo: number, id: string): void {
     const chunk = this.load(scopeId, chunkNo);
     chunk.entries = chunk.entries.filter((e) => e[0] !== id);
+    chunk.dirty = true;
+  }
+
+  /** Opens every chunk of a scope, which drops the names of purged secrets. */
+  pruneScope(scopeId: string): void {
+    const chunks = this.session.db.stmt('SELECT chunk_no FROM name_chunks WHERE scope_id = ?').all(scopeId) as { chunk_no: number }[];
+    for (const c of chunks) {
+      try {
+        this.load(scopeId, c.chunk_no);
+      } catch {
+        // A tampered chunk stays as it is; it is reported where it is read.
+      }
+    }
   }
 
   /** Encrypts and writes every touched chunk; call inside the same transaction as the rows. */
   flush(): void {
     const db = this.session.db;
     for (const [k, chunk] of this.chunks) {
+      if (!chunk.dirty) continue;
       const scopeId = k.slice(0, k.indexOf('\u0000'));
       const version = this.session.scopeKey(scopeId).version;
       if (chunk.entries.length === 0) {

@@ -23,8 +23,13 @@ export interface SecretRow {
   updated_at: number;
   expires_at: number | null;
   last_used_at: number | null;
+  deletion_at: number | null;
   status: SecretStatus;
 }
+
+/** Clear columns a listing needs (SPEC §3); never a ciphertext. */
+export const SECRET_COLUMNS =
+  'id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, deletion_at, status';
 
 const SORT_VALUE: Record<SortKey, (e: Entry) => string | number> = {
   name: (e) => e.key,
@@ -90,8 +95,7 @@ export class SecretIndex {
       }
       const rows = db
         .stmt(
-          `SELECT id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, status
-           FROM secrets`,
+          `SELECT ${SECRET_COLUMNS} FROM secrets`,
         )
         .all() as SecretRow[];
       for (const row of rows) {
@@ -216,10 +220,16 @@ function toEntry(row: SecretRow, name: string, workspace: string | null, teams: 
     expires: row.expires_at,
     status: row.status,
     lastUsed: row.last_used_at,
+    deletion: row.deletion_at,
     revision: row.revision,
   };
   if (tampered) e.tampered = true;
   return e;
+}
+
+/** The listing row of a secret read from SQLite, as every door shows it. */
+export function rowSummary(row: SecretRow, name: string, workspace: string | null, teams: string[]): SecretSummary {
+  return summary(toEntry(row, name, workspace, teams, false));
 }
 
 function summary(e: Entry): SecretSummary {

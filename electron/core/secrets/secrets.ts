@@ -26,7 +26,7 @@ import type { Content, FieldsPatch, Payload } from './content';
 import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
-import { SecretIndex } from './secret-index';
+import { SECRET_COLUMNS, SecretIndex, rowSummary } from './secret-index';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -51,8 +51,6 @@ interface ReaderRow {
   wrapped_key: Uint8Array;
 }
 
-const SECRET_COLUMNS =
-  'id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, status';
 
 function readers(s: Session, secretId: string): ReaderRow[] {
   return s.db.stmt('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId) as ReaderRow[];
@@ -114,21 +112,7 @@ function teamNames(s: Session, secretId: string): string[] {
 function indexed(s: Session, row: SecretRow, name: string): SecretSummary {
   const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNames(s, row.id) };
   if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
-  return {
-    id: row.id,
-    name,
-    type: row.type,
-    level: row.level,
-    workspace: summary.workspace,
-    availability: row.availability,
-    teams: summary.teams,
-    created: row.created_at,
-    updated: row.updated_at,
-    expires: row.expires_at,
-    status: row.status,
-    lastUsed: row.last_used_at,
-    revision: row.revision,
-  };
+  return rowSummary(row, name, summary.workspace, summary.teams);
 }
 
 interface Placement {
@@ -179,6 +163,7 @@ function prepareSecret(s: Session, input: RegisterSecretInput, now: number): Pre
     updated_at: now,
     expires_at: expires,
     last_used_at: null,
+    deletion_at: null,
     status: 'active',
   };
   return { row, name: v.name, payload: { v: 1, name: v.name, expires, content, changed: [] }, readerScopes: p.readerScopes };
@@ -190,10 +175,10 @@ function insertSecret(s: Session, p: Prepared, names: NameBatch): void {
   try {
     s.db
       .stmt(
-        `INSERT INTO secrets (id, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active')`,
+        `INSERT INTO secrets (id, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?)`,
       )
-      .run(row.id, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(row.scope_id), p.name), row.created_at, row.updated_at, row.expires_at);
+      .run(row.id, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(row.scope_id), p.name), row.created_at, row.updated_at, row.expires_at, row.created_at);
   } catch (e) {
     nameTaken(e, p.name);
   }
@@ -221,6 +206,7 @@ export function registerSecret(s: Session, input: RegisterSecretInput): SecretSu
     const names = new NameBatch(s);
     insertSecret(s, p, names);
     names.flush();
+    s.audit('secret.register', p.row.id);
   });
   return indexed(s, p.row, p.name);
 }
@@ -247,6 +233,7 @@ export function registerSecrets(s: Session, inputs: readonly RegisterSecretInput
     const names = new NameBatch(s);
     prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names)));
     names.flush();
+    s.audit('secret.import', `${prepared.length} secrets`);
   });
   s.index?.invalidate();
   return prepared.length;
@@ -297,6 +284,13 @@ export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
   return found[0]!;
 }
 
+/** A listing row for one secret, from the index when it is built, else from its current revision. */
+export function secretSummary(s: Session, id: string): SecretSummary {
+  const row = secretById(s, id);
+  const name = s.index?.get(id)?.name ?? withCurrent(s, row, (p) => p.name);
+  return indexed(s, row, name);
+}
+
 /** By id, for the app; a secret this member holds no key for does not exist for them. */
 function secretById(s: Session, id: string): SecretRow {
   const row = s.db.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
@@ -333,6 +327,8 @@ export interface SecretValue {
 export interface GetOptions {
   field?: string;
   consumer: string;
+  /** How the value leaves: printed (`get`), shown (`reveal`) or copied (`copy`); audited as such. */
+  purpose?: 'get' | 'reveal' | 'copy';
 }
 
 function pickValue(content: Content, views: FieldView[], field: string | undefined): { field: string | null; value: string } {
@@ -357,7 +353,10 @@ export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): Se
     return withCurrent(s, row, (p, dataKey) => {
       const views = fieldViews(p.content);
       const picked = pickValue(p.content, views, opts.field);
-      if (!s.vault.readOnly) recordUsage(s, row, dataKey, consumer);
+      if (!s.vault.readOnly) {
+        recordUsage(s, row, dataKey, consumer);
+        s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);
+      }
       return { id: row.id, name: p.name, type: row.type, ...picked, fields: views };
     });
   };
@@ -369,13 +368,13 @@ function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: 
   const label = seal(dataKey, encoder.encode(consumer), usageContext(s, row.id), s.ctx.random);
   s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, label);
   s.db
-    .stmt("UPDATE secrets SET last_used_at = ?, status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?")
-    .run(now, row.id);
-  if (s.index) s.index.upsert({ ...row, last_used_at: now, status: 'active' }, s.index.get(row.id)?.name ?? '', workspaceName(s, row.workspace_id), teamNames(s, row.id));
+    .stmt("UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?")
+    .run(now, now, row.id);
+  if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.id)?.name ?? '', workspaceName(s, row.workspace_id), teamNames(s, row.id));
 }
 
 /** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
-function commitRevision(s: Session, row: SecretRow, dataKey: Uint8Array, current: Payload, next: Omit<Payload, 'changed' | 'v'>): SecretSummary {
+function commitRevision(s: Session, row: SecretRow, dataKey: Uint8Array, current: Payload, next: Omit<Payload, 'changed' | 'v'>, restoring = false): SecretSummary {
   const changed = [...(current.name !== next.name ? ['name'] : []), ...changedFields(current.content, next.content)];
   if (current.expires !== next.expires && !changed.includes('expires')) changed.push('expires');
   if (changed.length === 0) return indexed(s, row, current.name);
@@ -393,6 +392,7 @@ function commitRevision(s: Session, row: SecretRow, dataKey: Uint8Array, current
       names.flush();
     }
     writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed });
+    s.audit(restoring ? 'secret.restore' : 'secret.edit', row.id);
     s.db.stmt('UPDATE secrets SET revision = ?, updated_at = ?, expires_at = ? WHERE id = ?').run(revision, now, next.expires, row.id);
   });
   return indexed(s, { ...row, revision, updated_at: now, expires_at: next.expires }, next.name);
@@ -451,7 +451,7 @@ export function restoreRevision(s: Session, ref: SecretRef, revision: number): S
     if (revision === row.revision) throw new CofferError('CONFLICT', `revision ${revision} is already the current one`, 'revision');
     return withCurrent(s, row, (current, dataKey) => {
       const old = decryptRevision(s, row, dataKey, revision);
-      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content });
+      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content }, true);
     });
   });
 }

@@ -41,6 +41,7 @@ export function addMember(session: Session, input: { name: string; role: string;
       const k = session.scopeKey(scope.id);
       grantScope(session.db, scope.id, k.version, k.key, grantee);
     }
+    session.audit('member.add', login);
   });
   wipe(member.keys.boxSecret, member.keys.signSecret);
   return { id: member.id, name: login, role, created: now };
@@ -64,6 +65,7 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
       if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot change role: make another member Account Holder first', 'role');
     }
     db.stmt('UPDATE members SET role = ? WHERE id = ?').run(role, target.id);
+    session.audit('member.role', `${name}:${role}`);
     const teams = db.stmt("SELECT s.id, t.id AS team_id FROM scopes s JOIN teams t ON t.scope_id = s.id").all() as { id: string; team_id: string }[];
     for (const team of teams) {
       const isTeamMember = db.stmt('SELECT 1 FROM team_members WHERE team_id = ? AND member_id = ?').get(team.team_id, target.id) !== undefined;
@@ -103,6 +105,7 @@ export function removeMember(session: Session, name: string): void {
     const shared = db.stmt("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?").all(target.id) as { scope_id: string }[];
     const keys = rotateScopes(session, shared.map((g) => g.scope_id), target.id);
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
+    session.audit('member.remove', name);
     return keys;
   });
   for (const r of rotated) session.adoptScopeKey(r.scopeId, r.key, r.version);

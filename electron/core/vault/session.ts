@@ -2,6 +2,8 @@ import { CofferError } from '../../../shared/errors';
 import type { Role } from '../../../shared/schemas/vault';
 import type { Operation } from '../access/permissions';
 import { authorize } from '../access/permissions';
+import type { AuditAction } from '../audit/log';
+import { appendAudit } from '../audit/log';
 import type { KeyPairs } from '../crypto/keys';
 import { blindIndexKey, wipe } from '../crypto/keys';
 import type { Db } from '../db/connection';
@@ -101,6 +103,11 @@ export class Session {
       this.blindKeys.set(scopeId, k);
     }
     return k;
+  }
+
+  /** Appends to the audit log inside the current write transaction. */
+  audit(action: AuditAction, target: string | null = null): void {
+    appendAudit(this.db, this.ctx.clock.now(), this.member.login, action, target);
   }
 
   personalScopeId(): string {

@@ -41,6 +41,7 @@ function rename(session: Session, kind: Kind, from: string, to: string): NamedSu
   return db.write(() => {
     const row = findNamed(db, kind, from);
     uniqueName(kind, name, () => db.stmt(`UPDATE ${TABLE[kind]} SET name = ? WHERE id = ?`).run(name, row.id));
+    session.audit(`${kind}.rename`, row.id);
     return db.stmt(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} WHERE id = ?`).get(row.id) as NamedSummary;
   });
 }
@@ -67,6 +68,7 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
       grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
     }
     session.adoptScopeKey(scope.id, scope.key, scope.version);
+    session.audit('workspace.add', id);
     return { id, name, created: now };
   });
 }
@@ -92,6 +94,7 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
       if (can(m.role as never, 'team.manage')) grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
     }
     session.adoptScopeKey(scope.id, scope.key, scope.version);
+    session.audit('team.add', id);
     return { id, name, created: now, members: [] };
   });
 }
@@ -134,6 +137,7 @@ export function deleteTeam(session: Session, name: string): void {
     db.stmt('DELETE FROM secret_readers WHERE scope_id = ?').run(team.scope_id);
     db.stmt('DELETE FROM teams WHERE id = ?').run(team.id);
     db.stmt('DELETE FROM scopes WHERE id = ?').run(team.scope_id);
+    session.audit('team.delete', team.id);
   });
   session.index?.invalidate();
 }
@@ -147,6 +151,7 @@ export function addTeamMember(session: Session, teamName: string, login: string)
     const k = session.scopeKey(team.scope_id);
     db.stmt('INSERT OR IGNORE INTO team_members (team_id, member_id) VALUES (?, ?)').run(team.id, m.id);
     grantScope(db, team.scope_id, k.version, k.key, m.grantee);
+    session.audit('team.member.add', `${team.id}:${login}`);
     return teamSummary(db, team.id);
   });
 }
@@ -161,6 +166,7 @@ export function removeTeamMember(session: Session, teamName: string, login: stri
     const removed = db.stmt('DELETE FROM team_members WHERE team_id = ? AND member_id = ?').run(team.id, m.id);
     if (removed.changes === 0) throw new CofferError('NOT_FOUND', `${login} is not a member of team "${team.name}"`, 'member');
     if (!can(m.role, 'team.manage')) revokeScope(db, team.scope_id, m.grantee);
+    session.audit('team.member.remove', `${team.id}:${login}`);
     return teamSummary(db, team.id);
   });
 }

@@ -10,6 +10,7 @@ import type { KdfParams, KdfProfile } from '../crypto/kdf';
 import { calibrate, checkKdfParams, deriveKey } from '../crypto/kdf';
 import type { KeyPairs } from '../crypto/keys';
 import { newKeyPairs, openSealed, packSecretKeys, unpackSecretKeys, wipe } from '../crypto/keys';
+import { appendAudit } from '../audit/log';
 import { initSodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
@@ -211,7 +212,13 @@ export class Vault {
 
   /** Derives the password key, opens the member's private keys and every scope key sealed to them. */
   async unlock(login: string | undefined, password: string): Promise<Session> {
-    const row = this.findMember(login);
+    let row: MemberRow;
+    try {
+      row = this.findMember(login);
+    } catch (e) {
+      if ((e as CofferError).code === 'AUTH') this.auditUnlock(login ?? '(unknown)', 'unlock.failed');
+      throw e;
+    }
     const kdf = kdfOf(row);
     checkKdfParams(kdf);
     const passwordKey = deriveKey(password, kdf);
@@ -219,6 +226,7 @@ export class Vault {
     try {
       packed = open(passwordKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
     } catch {
+      this.auditUnlock(row.login, 'unlock.failed');
       throw new CofferError('AUTH', 'wrong member name or password');
     } finally {
       wipe(passwordKey);
@@ -233,7 +241,18 @@ export class Vault {
       .all(row.id) as { scope_id: string; key_version: number; sealed_key: Uint8Array; kind: string }[];
     const scopes = new Map<string, { key: Uint8Array; version: number }>();
     for (const g of grants) scopes.set(g.scope_id, { key: openSealed(g.sealed_key, keys), version: g.key_version });
+    this.auditUnlock(row.login, 'unlock');
     return new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
+  }
+
+  /** Unlocks are audited, failed ones too; a busy or read-only vault must not turn AUTH into another error. */
+  private auditUnlock(actor: string, action: 'unlock' | 'unlock.failed'): void {
+    if (this.readOnly) return;
+    try {
+      this.db.write(() => appendAudit(this.db, this.ctx.clock.now(), actor, action, null));
+    } catch {
+      // The unlock's own outcome is what the caller needs; the audit gap shows in the log's times.
+    }
   }
 
   /** Re-encrypts the member's private keys under a new password; no secret is touched. */
@@ -259,6 +278,7 @@ export class Vault {
       this.db
         .stmt('UPDATE members SET kdf_alg = ?, kdf_profile = ?, kdf_ops = ?, kdf_mem = ?, kdf_salt = ?, secret_keys = ? WHERE id = ?')
         .run(kdf.alg, kdf.profile, kdf.opslimit, kdf.memlimit, kdf.salt, sealed, row.id);
+      session.audit('password.change', session.member.login);
     });
   }
 

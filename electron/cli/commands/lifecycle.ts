@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { CofferError } from '../../../shared/errors';
+import { LEVELS } from '../../../shared/schemas/secrets';
+import { noticeText } from '../../../shared/schemas/lifecycle';
+import { readAudit, verifyAuditFor } from '../../core/audit/access';
+import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
+import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
+import { runLifecyclePass } from '../../core/lifecycle/scheduler';
+import type { Action } from '../program';
+import { day, iso, print, printJson, table } from '../output';
+
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+
+function dateFlag(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) throw new CofferError('VALIDATION', `${value} is not a date (YYYY-MM-DD)`, field);
+  return ms;
+}
+
+export function registerLifecycleCommands(program: Command, secret: Command, run: Action): void {
+  const scope = (cmd: Command) =>
+    cmd.addOption(new Option('--level <level>', 'organization | workspace | personal').choices(LEVELS)).option('--workspace <name>', 'the workspace');
+
+  scope(secret.command('schedule-delete').description('schedule a secret for deletion (purged after the deletion period)').argument('<name>'))
+    .requiredOption('--confirm <word>', 'type DELETE to confirm')
+    .action(
+      run(async (ctx, name: string, o: { confirm: string; level?: (typeof LEVELS)[number]; workspace?: string }) => {
+        const s = scheduleDeletion(await ctx.unlock(), { name, level: o.level, workspace: o.workspace }, o.confirm);
+        if (ctx.json) return printJson({ name: s.name, status: s.status, deletion: iso(s.deletion) });
+        print(`"${s.name}" is scheduled for deletion on ${day(s.deletion)}; cancel with: coffer secret cancel-delete "${s.name}"`);
+      }),
+    );
+
+  scope(secret.command('cancel-delete').description('cancel a scheduled deletion: the secret is Active again').argument('<name>')).action(
+    run(async (ctx, name: string, o: { level?: (typeof LEVELS)[number]; workspace?: string }) => {
+      const s = cancelDeletion(await ctx.unlock(), { name, level: o.level, workspace: o.workspace });
+      if (ctx.json) return printJson({ name: s.name, status: s.status });
+      print(`"${s.name}" is Active again.`);
+    }),
+  );
+
+  scope(secret.command('delete').description('delete a secret now: irreversible').argument('<name>'))
+    .option('--now', 'delete at once (required: scheduling is `schedule-delete`)')
+    .requiredOption('--confirm <word>', 'type DELETE to confirm')
+    .action(
+      run(async (ctx, name: string, o: { now?: boolean; confirm: string; level?: (typeof LEVELS)[number]; workspace?: string }) => {
+        if (!o.now) throw new CofferError('VALIDATION', 'deleting is irreversible: pass --now (or use schedule-delete)', 'now');
+        deleteNow(await ctx.unlock(), { name, level: o.level, workspace: o.workspace }, o.confirm);
+        if (ctx.json) return printJson({ deleted: name });
+        print(`Deleted "${name}" and every revision of it.`);
+      }),
+    );
+
+  program
+    .command('tick')
+    .description('one scheduler pass now: inactivity, notices, purges')
+    .action(
+      run(async (ctx) => {
+        const vault = await ctx.open();
+        const r = runLifecyclePass(vault.db, vault.ctx.clock);
+        if (ctx.json) return printJson(r);
+        print(`${r.inactivated} became inactive, ${r.notices} new notices, ${r.purged} purged.`);
+      }),
+    );
+
+  program
+    .command('notices')
+    .description('deletion and expiration notices')
+    .option('--all', 'include notices already read')
+    .option('--mark-read', 'mark the listed notices read')
+    .action(
+      run(async (ctx, o: { all?: boolean; markRead?: boolean }) => {
+        const session = await ctx.unlock();
+        const list = listNotices(session, { all: o.all });
+        if (o.markRead) markNoticesRead(session, list.map((n) => n.id));
+        if (ctx.json) return printJson(list.map((n) => ({ ...n, dueAt: iso(n.dueAt), createdAt: iso(n.createdAt) })));
+        if (list.length === 0) return print(o.all ? 'No notices.' : 'No unread notices.');
+        print(table(['WHEN', 'NOTICE', 'ON'], list.map((n) => [day(n.createdAt), noticeText(n), day(n.dueAt)])));
+      }),
+    );
+
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
+    .command('list')
+    .description('entries, newest first')
+    .option('--actor <member>', 'only this actor')
+    .option('--action <action>', 'only this action (e.g. secret.get, or secret for all of them)')
+    .option('--since <date>', 'from this date (YYYY-MM-DD)')
+    .option('--until <date>', 'before this date (YYYY-MM-DD)')
+    .action(
+      run(async (ctx, o: { actor?: string; action?: string; since?: string; until?: string }) => {
+        const list = readAudit(await ctx.unlock(), { actor: o.actor, action: o.action, since: dateFlag(o.since, 'since'), until: dateFlag(o.until, 'until') });
+        if (ctx.json) return printJson(list.map((e) => ({ ...e, at: iso(e.at) })));
+        if (list.length === 0) return print('No entries.');
+        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET'], list.map((e) => [String(e.seq), when(e.at), e.actor, e.action, e.target ?? ''])));
+      }),
+    );
+  audit
+    .command('verify')
+    .description('check the hash chain; exit 4 naming the first broken entry')
+    .action(
+      run(async (ctx) => {
+        const v = verifyAuditFor(await ctx.unlock());
+        if (!v.ok) throw new CofferError('TAMPERED', `the audit log is broken at entry ${v.brokenAt}: ${v.reason}`);
+        if (ctx.json) return printJson(v);
+        print(`The audit log is intact: ${v.entries} entries.`);
+      }),
+    );
+}

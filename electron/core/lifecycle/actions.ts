@@ -1,0 +1,75 @@
+import { CofferError } from '../../../shared/errors';
+import { CONFIRM_WORD } from '../../../shared/schemas/lifecycle';
+import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
+import { NameBatch } from '../secrets/name-chunks';
+import { resolveSecret, secretSummary } from '../secrets/secrets';
+import type { Session } from '../vault/session';
+import { DAY_MS } from './clock';
+import { lifecycleSettings, purgeSecret } from './scheduler';
+
+
+function confirm(word: string | undefined): void {
+  if (word !== CONFIRM_WORD) throw new CofferError('CONFLICT', `type ${CONFIRM_WORD} to confirm`, 'confirm');
+}
+
+const WRITE_OP = { organization: 'secret.organization.write', workspace: 'secret.workspace.write', personal: 'secret.personal.write' } as const;
+
+/** Any status → Scheduled for deletion, purged after the vault's deletion period (SPEC §4). */
+export function scheduleDeletion(s: Session, ref: SecretRef, word: string | undefined): SecretSummary {
+  confirm(word);
+  return s.db.write(() => {
+    const row = resolveSecret(s, ref);
+    s.authorize(WRITE_OP[row.level]);
+    const at = s.ctx.clock.now() + lifecycleSettings(s.db).deletionDays * DAY_MS;
+    s.db.stmt("UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?").run(at, row.id);
+    s.audit('secret.schedule', row.id);
+    return secretSummary(s, row.id);
+  });
+}
+
+/** Scheduled (or Inactive, awaiting its purge) → Active; the inactivity period starts again now. */
+export function cancelDeletion(s: Session, ref: SecretRef): SecretSummary {
+  return s.db.write(() => {
+    const row = resolveSecret(s, ref);
+    s.authorize(WRITE_OP[row.level]);
+    if (row.status === 'active') throw new CofferError('CONFLICT', 'this secret is not scheduled for deletion', 'status');
+    s.db.stmt("UPDATE secrets SET status = 'active', deletion_at = NULL, inactive_since = NULL, active_since = ? WHERE id = ?").run(s.ctx.clock.now(), row.id);
+    s.audit('secret.cancel', row.id);
+    return secretSummary(s, row.id);
+  });
+}
+
+/** Purged at once: every revision, wrapped key, usage row and its name. Irreversible. */
+export function deleteNow(s: Session, ref: SecretRef, word: string | undefined): void {
+  confirm(word);
+  const id = s.db.write(() => {
+    const row = resolveSecret(s, ref);
+    s.authorize(WRITE_OP[row.level]);
+    const readers = s.db.stmt('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id) as { scope_id: string; chunk_no: number }[];
+    const names = new NameBatch(s);
+    for (const r of readers) if (s.canRead(r.scope_id)) names.remove(r.scope_id, r.chunk_no, row.id);
+    names.flush();
+    purgeSecret(s.db, row.id);
+    s.audit('secret.delete', row.id);
+    return row.id;
+  });
+  s.index?.remove(id);
+  s.db.checkpoint();
+}
+
+/**
+ * Drops names of purged secrets from the chunks this member can write (the scheduler purges while
+ * locked, when no chunk can be rewritten). Cheap when nothing is stale.
+ */
+export function pruneNames(s: Session): number {
+  if (s.vault.readOnly) return 0;
+  let pruned = 0;
+  s.db.write(() => {
+    const names = new NameBatch(s);
+    for (const scopeId of s.readableScopes()) names.pruneScope(scopeId);
+    names.flush();
+    pruned = names.pruned;
+  });
+  if (pruned > 0) s.db.checkpoint();
+  return pruned;
+}

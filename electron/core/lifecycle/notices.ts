@@ -1,0 +1,59 @@
+import type { Notice } from '../../../shared/schemas/lifecycle';
+import { SecretIndex } from '../secrets/secret-index';
+import type { Session } from '../vault/session';
+
+interface NoticeRow {
+  id: number;
+  secret_id: string;
+  scope_id: string;
+  kind: 'deletion' | 'expiration';
+  days_before: number;
+  due_at: number;
+  created_at: number;
+  read_at: number | null;
+}
+
+/**
+ * Notices this member may see: those of secrets they can read, and of purged secrets whose home
+ * scope they hold. Names come from the in-memory index; a purged secret's name is gone with it.
+ */
+export function listNotices(s: Session, opts: { all?: boolean } = {}): Notice[] {
+  s.assertUnlocked();
+  const index = SecretIndex.of(s);
+  const rows = s.db.stmt(`SELECT * FROM notices ${opts.all ? '' : 'WHERE read_at IS NULL'} ORDER BY created_at DESC, id DESC LIMIT 1000`).all() as NoticeRow[];
+  const exists = s.db.stmt('SELECT 1 FROM secrets WHERE id = ?');
+  return rows.flatMap((r) => {
+    const summary = index.get(r.secret_id);
+    const purged = !summary && exists.get(r.secret_id) === undefined;
+    if (!summary && !(purged && s.canRead(r.scope_id))) return [];
+    return [
+      {
+        id: r.id,
+        secretId: r.secret_id,
+        name: summary?.name ?? null,
+        kind: r.kind,
+        daysBefore: r.days_before,
+        dueAt: r.due_at,
+        createdAt: r.created_at,
+        read: r.read_at !== null,
+        gone: purged,
+      },
+    ];
+  });
+}
+
+export function unreadNoticeCount(s: Session): number {
+  return listNotices(s).length;
+}
+
+/** Marks the given notices (or every visible one) read. */
+export function markNoticesRead(s: Session, ids?: number[]): number {
+  const visible = listNotices(s).map((n) => n.id);
+  const chosen = ids ? visible.filter((id) => ids.includes(id)) : visible;
+  const now = s.ctx.clock.now();
+  s.db.write(() => {
+    const mark = s.db.stmt('UPDATE notices SET read_at = ? WHERE id = ?');
+    for (const id of chosen) mark.run(now, id);
+  });
+  return chosen.length;
+}

@@ -1,0 +1,109 @@
+import { appendAudit } from '../audit/log';
+import type { Db } from '../db/connection';
+import type { Clock } from './clock';
+import { DAY_MS } from './clock';
+
+/** Days before a deletion, and before an expiration, at which a notice is produced (SPEC §4). */
+export const DELETION_NOTICE_DAYS = [15, 10, 1] as const;
+export const EXPIRATION_NOTICE_DAYS = [30, 7, 1] as const;
+
+export interface LifecycleSettings {
+  inactiveDays: number;
+  deletionDays: number;
+}
+
+export interface PassResult {
+  inactivated: number;
+  notices: number;
+  purged: number;
+}
+
+interface Candidate {
+  id: string;
+  scope_id: string;
+  created_at: number;
+  active_since: number;
+  status: 'active' | 'inactive' | 'scheduled';
+  deletion_at: number | null;
+  expires_at: number | null;
+}
+
+export function lifecycleSettings(db: Db): LifecycleSettings {
+  const get = (key: string) => Number((db.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? 30);
+  return { inactiveDays: get('inactive_days'), deletionDays: get('deletion_days') };
+}
+
+/** Removes a secret and everything of it (revisions, wrapped keys, usage) in the caller's transaction. */
+export function purgeSecret(db: Db, id: string): void {
+  db.stmt('DELETE FROM secrets WHERE id = ?').run(id);
+}
+
+/**
+ * One scheduler pass over clear columns only, so it runs while the vault is locked. Every threshold
+ * is computed from stored dates, not from when the pass runs: after an offline gap the outcome
+ * (statuses, notices with their own dates, purges) is the one a daily run would have reached.
+ */
+export function runLifecyclePass(db: Db, clock: Clock): PassResult {
+  if (db.readOnly) return { inactivated: 0, notices: 0, purged: 0 };
+  const now = clock.now();
+  const { inactiveDays, deletionDays } = lifecycleSettings(db);
+  const inactiveMs = inactiveDays * DAY_MS;
+  const deletionMs = deletionDays * DAY_MS;
+  const result: PassResult = { inactivated: 0, notices: 0, purged: 0 };
+
+  db.write(() => {
+    const stale = db.stmt("SELECT id, active_since FROM secrets WHERE status = 'active' AND active_since <= ?").all(now - inactiveMs) as {
+      id: string;
+      active_since: number;
+    }[];
+    const inactivate = db.stmt("UPDATE secrets SET status = 'inactive', inactive_since = ?, deletion_at = ? WHERE id = ?");
+    for (const s of stale) {
+      const since = s.active_since + inactiveMs;
+      inactivate.run(since, since + deletionMs, s.id);
+    }
+    result.inactivated = stale.length;
+
+    const notice = db.stmt(
+      `INSERT OR IGNORE INTO notices (secret_id, scope_id, kind, days_before, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    // Only dates not yet past at the previous pass can hold a notice that is not written yet.
+    const lastPass = Math.min(Number((db.stmt("SELECT value FROM meta WHERE key = 'lifecycle_pass_at'").get() as { value: string } | undefined)?.value ?? 0), now);
+    const horizon = now + Math.max(...DELETION_NOTICE_DAYS, ...EXPIRATION_NOTICE_DAYS) * DAY_MS;
+    const due = db
+      .stmt(
+        `SELECT id, scope_id, created_at, active_since, status, deletion_at, expires_at FROM secrets
+         WHERE (deletion_at > ? AND deletion_at <= ?) OR (expires_at > ? AND expires_at <= ?)`,
+      )
+      .all(lastPass, horizon, lastPass, horizon) as Candidate[];
+    for (const s of due) {
+      if (s.deletion_at !== null) {
+        // Counted from when deletion was decided, so a short deletion period does not back-date notices.
+        const decided = s.deletion_at - deletionMs;
+        for (const d of DELETION_NOTICE_DAYS) {
+          const at = s.deletion_at - d * DAY_MS;
+          if (at <= now && at >= decided) result.notices += notice.run(s.id, s.scope_id, 'deletion', d, s.deletion_at, at).changes;
+        }
+      }
+      if (s.expires_at !== null) {
+        for (const d of EXPIRATION_NOTICE_DAYS) {
+          const at = s.expires_at - d * DAY_MS;
+          if (at <= now && at >= s.created_at) result.notices += notice.run(s.id, s.scope_id, 'expiration', d, s.expires_at, at).changes;
+        }
+      }
+    }
+
+    const doomed = db.stmt("SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')").all(now) as {
+      id: string;
+      deletion_at: number;
+    }[];
+    for (const s of doomed) {
+      purgeSecret(db, s.id);
+      appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
+    }
+    result.purged = doomed.length;
+    db.stmt("INSERT INTO meta (key, value) VALUES ('lifecycle_pass_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
+  });
+  // A purged value must survive neither in the database nor in the -wal file.
+  if (result.purged > 0) db.checkpoint();
+  return result;
+}

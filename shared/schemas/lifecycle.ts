@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+export const notice = z.object({
+  id: z.number(),
+  secretId: z.string(),
+  /** Null once the secret is purged: its name went with it. */
+  name: z.string().nullable(),
+  kind: z.enum(['deletion', 'expiration']),
+  daysBefore: z.number(),
+  dueAt: z.number(),
+  createdAt: z.number(),
+  read: z.boolean(),
+  gone: z.boolean(),
+});
+export type Notice = z.infer<typeof notice>;
+
+export const auditEntry = z.object({
+  seq: z.number(),
+  at: z.number(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+});
+
+export const auditQuery = z
+  .object({
+    actor: z.string().max(128).optional(),
+    action: z.string().max(64).optional(),
+    since: z.number().optional(),
+    until: z.number().optional(),
+    search: z.string().max(256).optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+
+export const auditVerdict = z.union([
+  z.object({ ok: z.literal(true), entries: z.number() }),
+  z.object({ ok: z.literal(false), entries: z.number(), brokenAt: z.number(), reason: z.string() }),
+]);
+
+export const CONFIRM_WORD = 'DELETE';
+
+/** What a notice says, in the words of seed 001. */
+export function noticeText(n: Pick<Notice, 'kind' | 'daysBefore' | 'name' | 'gone'>): string {
+  const who = n.name ? `"${n.name}"` : 'A secret';
+  const days = n.daysBefore === 1 ? '1 day' : `${n.daysBefore} days`;
+  if (n.kind === 'deletion') return `${who} will be deleted in ${days}${n.gone ? ' (it has since been deleted)' : ''}`;
+  return `${who} expires in ${days}`;
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cancelDeletion, deleteNow, scheduleDeletion } from '../../electron/core/lifecycle/actions';
+import { DAY_MS } from '../../electron/core/lifecycle/clock';
+import { listNotices } from '../../electron/core/lifecycle/notices';
+import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
+import { getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import { Vault } from '../../electron/core/vault/vault';
+import { withRawDb } from '../support/sql';
+import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
+
+const START = Date.parse('2027-01-01T09:00:00Z');
+const dayOf = (ms: number) => Math.round((ms - START) / DAY_MS);
+
+const apiKey = (name: string, extra: object = {}) => ({ type: 'api-key' as const, name, fields: { headerName: 'X-Key', value: `value-of-${name}` }, ...extra });
+
+/** Runs the scheduler once a day (or at the given days only) and records what happened on which day. */
+async function scenario(dir: string, passDays: (day: number) => boolean) {
+  const clock = fakeClock(START);
+  const { vault, session, path } = await newVault(dir, { context: { clock } });
+  // Day 0: four secrets with different lives.
+  const ids = new Map<string, string>();
+  for (const input of [
+    apiKey('never-used'),
+    apiKey('used-on-day-20'),
+    apiKey('used-on-day-50'),
+    apiKey('expires-day-40', { expires: new Date(START + 40 * DAY_MS).toISOString().slice(0, 10) }),
+  ]) {
+    const s = registerSecret(session, input);
+    ids.set(s.id, s.name);
+  }
+  const useOn: Record<number, string> = { 20: 'used-on-day-20', 50: 'used-on-day-50' };
+  for (let day = 1; day <= 120; day++) {
+    clock.set(START + day * DAY_MS);
+    // Uses happen whether or not the scheduler runs that day (a CLI read while the app is closed).
+    if (useOn[day]) getSecretValue(session, { name: useOn[day] }, { consumer: 'test' });
+    if (passDays(day)) runLifecyclePass(vault.db, clock);
+  }
+  const rows = withRawDb(path, (db) => db.prepare('SELECT id, status, inactive_since, deletion_at FROM secrets').all()) as { id: string }[];
+  const notices = withRawDb(path, (db) => db.prepare('SELECT secret_id, kind, days_before, created_at, due_at FROM notices ORDER BY created_at, days_before DESC').all()) as {
+    secret_id: string;
+    kind: string;
+    days_before: number;
+    created_at: number;
+    due_at: number;
+  }[];
+  const purges = withRawDb(path, (db) => db.prepare("SELECT target, at FROM audit WHERE action = 'secret.purge' ORDER BY seq").all()) as { target: string; at: number }[];
+  return { vault, session, path, clock, rows, notices, purges, ids };
+}
+
+describe('lifecycle over 120 days', () => {
+  const tmp = useTempDir();
+
+  it('makes every transition and notice on its exact day, and a 50-day gap changes nothing', async () => {
+    const daily = await scenario(tmp(), () => true);
+    // The laptop is closed from day 56 to day 105: no pass, no use.
+    const gap = await scenario(tmp(), (day) => day <= 55 || day > 105);
+    const byName = (r: typeof daily) => {
+      const names = r.ids;
+      return r.notices.map((n) => `${names.get(n.secret_id)} ${n.kind}-${n.days_before}@${dayOf(n.created_at)}->${dayOf(n.due_at)}`).sort();
+    };
+    const expected = [
+      // expires-day-40: notices 30, 7 and 1 days before its expiration.
+      'expires-day-40 expiration-30@10->40',
+      'expires-day-40 expiration-7@33->40',
+      'expires-day-40 expiration-1@39->40',
+      // never-used and expires-day-40: inactive on day 30 (counted from creation), purged on day 60.
+      'never-used deletion-15@45->60',
+      'never-used deletion-10@50->60',
+      'never-used deletion-1@59->60',
+      'expires-day-40 deletion-15@45->60',
+      'expires-day-40 deletion-10@50->60',
+      'expires-day-40 deletion-1@59->60',
+      // used-on-day-50 was inactive from day 30 too: one notice on day 45, then the use on day 50
+      // (before that day's pass) made it Active; inactive again on day 80, purged on day 110.
+      'used-on-day-50 deletion-15@45->60',
+      'used-on-day-50 deletion-15@95->110',
+      'used-on-day-50 deletion-10@100->110',
+      'used-on-day-50 deletion-1@109->110',
+      // used-on-day-20: inactive on day 50, purged on day 80.
+      'used-on-day-20 deletion-15@65->80',
+      'used-on-day-20 deletion-10@70->80',
+      'used-on-day-20 deletion-1@79->80',
+    ].sort();
+    expect(byName(daily)).toEqual(expected);
+    expect(byName(gap)).toEqual(expected);
+    const purges = (r: typeof daily) => r.purges.map((p) => `${r.ids.get(p.target)}@${dayOf(p.at)}`).sort();
+    expect(purges(daily)).toEqual(['expires-day-40@60', 'never-used@60', 'used-on-day-20@80', 'used-on-day-50@110']);
+    expect(purges(gap)).toEqual(purges(daily));
+    expect(daily.rows).toEqual([]);
+    expect(gap.rows).toEqual([]);
+  });
+
+  it('produces each notice once, whatever restarts happen', async () => {
+    const dir = tmp();
+    const clock = fakeClock(START);
+    const { vault, session, path } = await newVault(dir, { context: { clock } });
+    registerSecret(session, apiKey('soon', { expires: new Date(START + 5 * DAY_MS).toISOString().slice(0, 10) }));
+    session.lock();
+    vault.close();
+    for (let i = 0; i < 3; i++) {
+      clock.set(START + 4.5 * DAY_MS);
+      const v = await Vault.open(path, { context: { clock } });
+      runLifecyclePass(v.db, clock);
+      runLifecyclePass(v.db, clock);
+      v.close();
+    }
+    const v = await Vault.open(path, { context: { clock } });
+    const s = await v.unlock(undefined, PASSWORD);
+    expect(listNotices(s).map((n) => [n.name, n.kind, n.daysBefore])).toEqual([['soon', 'expiration', 1]]);
+  });
+
+  it('schedules, cancels and deletes now on the exact days, with the confirm word', async () => {
+    const dir = tmp();
+    const clock = fakeClock(START);
+    const { vault, session, path } = await newVault(dir, { context: { clock } });
+    registerSecret(session, apiKey('a'));
+    registerSecret(session, apiKey('b'));
+    expect(() => scheduleDeletion(session, { name: 'a' }, 'delete')).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'confirm' }));
+    const scheduled = scheduleDeletion(session, { name: 'a' }, 'DELETE');
+    expect(scheduled.status).toBe('scheduled');
+    expect(dayOf(scheduled.deletion!)).toBe(30);
+    clock.set(START + 10 * DAY_MS);
+    expect(cancelDeletion(session, { name: 'a' })).toMatchObject({ status: 'active', deletion: null });
+    // Cancelling restarts the inactivity period: inactive 30 days after the cancel, not after creation.
+    clock.set(START + 35 * DAY_MS);
+    runLifecyclePass(vault.db, clock);
+    expect(listSecrets(session).items.find((x) => x.name === 'a')?.status).toBe('active');
+    clock.set(START + 40 * DAY_MS);
+    runLifecyclePass(vault.db, clock);
+    expect(listSecrets(session).items.find((x) => x.name === 'a')).toMatchObject({ status: 'inactive' });
+    expect(dayOf(listSecrets(session).items.find((x) => x.name === 'a')!.deletion!)).toBe(70);
+
+    expect(() => deleteNow(session, { name: 'b' }, 'nope')).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    deleteNow(session, { name: 'b' }, 'DELETE');
+    expect(listSecrets(session).items.map((x) => x.name)).toEqual(['a']);
+    expect(withRawDb(path, (db) => db.prepare('SELECT count(*) AS n FROM name_chunks').get())).toMatchObject({ n: 1 });
+  });
+
+  it('a purge leaves no revision, wrapped key or usage row, and no ciphertext of it in the file or its WAL', async () => {
+    const dir = tmp();
+    const clock = fakeClock(START);
+    const { vault, session, path } = await newVault(dir, { context: { clock } });
+    const doomed = registerSecret(session, apiKey('doomed'));
+    getSecretValue(session, { name: 'doomed' }, { consumer: 'test' });
+    const ciphertexts = withRawDb(path, (db) => [
+      ...(db.prepare('SELECT content AS c FROM revisions WHERE secret_id = ?').all(doomed.id) as { c: Buffer }[]),
+      ...(db.prepare('SELECT wrapped_key AS c FROM secret_readers WHERE secret_id = ?').all(doomed.id) as { c: Buffer }[]),
+      ...(db.prepare('SELECT consumer AS c FROM usage WHERE secret_id = ?').all(doomed.id) as { c: Buffer }[]),
+    ]).map((r) => Buffer.from(r.c));
+    expect(ciphertexts.length).toBe(3);
+    scheduleDeletion(session, { name: 'doomed' }, 'DELETE');
+    clock.set(START + 31 * DAY_MS);
+    expect(runLifecyclePass(vault.db, clock).purged).toBe(1);
+    for (const table of ['revisions', 'secret_readers', 'usage', 'secrets']) {
+      const col = table === 'secrets' ? 'id' : 'secret_id';
+      expect(withRawDb(path, (db) => db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${col} = ?`).get(doomed.id))).toEqual({ n: 0 });
+    }
+    session.lock();
+    vault.close();
+    const bytes = Buffer.concat([readFileSync(path), ...(['-wal'].map((s) => { try { return readFileSync(path + s); } catch { return Buffer.alloc(0); } }))]);
+    for (const c of ciphertexts) expect(bytes.includes(c.subarray(24, 56)), 'a purged ciphertext is still in the file').toBe(false);
+  });
+});
