@@ -44,6 +44,6 @@ export const CONFIRM_WORD = 'DELETE';
 export function noticeText(n: Pick<Notice, 'kind' | 'daysBefore' | 'name' | 'gone'>): string {
   const who = n.name ? `"${n.name}"` : 'A secret';
   const days = n.daysBefore === 1 ? '1 day' : `${n.daysBefore} days`;
-  if (n.kind === 'deletion') return `${who} will be deleted in ${days}${n.gone ? ' (it has since been deleted)' : ''}`;
-  return `${who} expires in ${days}`;
+  if (n.kind === 'deletion') return `${who} will be deleted within ${days}${n.gone ? ' (it has since been deleted)' : ''}`;
+  return `${who} expires within ${days}`;
 }

@@ -107,7 +107,11 @@ describe('lifecycle over 120 days', () => {
     }
     const v = await Vault.open(path, { context: { clock } });
     const s = await v.unlock(undefined, PASSWORD);
-    expect(listNotices(s).map((n) => [n.name, n.kind, n.daysBefore])).toEqual([['soon', 'expiration', 1]]);
+    // Registered 5 days before it expires: the 7-day notice at once (catch-up), the 1-day notice on day 4.
+    expect(listNotices(s).map((n) => [n.name, n.kind, n.daysBefore])).toEqual([
+      ['soon', 'expiration', 1],
+      ['soon', 'expiration', 7],
+    ]);
   });
 
   it('schedules, cancels and deletes now on the exact days, with the confirm word', async () => {

@@ -39,6 +39,25 @@ export function purgeSecret(db: Db, id: string): void {
 }
 
 /**
+ * The notices of one event (a deletion or an expiration) due by `now`. A threshold that had passed
+ * before the event was known (`start`) is skipped, except the tightest of those, given at `start`:
+ * a secret registered four days before it expires gets the "within 7 days" notice at once. Every
+ * time is derived from stored dates, so the result does not depend on when passes run.
+ */
+export function noticesDue(thresholds: readonly number[], due: number, start: number, now: number): { days: number; at: number }[] {
+  const out: { days: number; at: number }[] = [];
+  let catchUp: number | undefined;
+  for (const days of thresholds) {
+    const at = due - days * DAY_MS;
+    if (at >= start) {
+      if (at <= now) out.push({ days, at });
+    } else if (catchUp === undefined || days < catchUp) catchUp = days;
+  }
+  if (catchUp !== undefined && start <= now && start < due) out.push({ days: catchUp, at: start });
+  return out;
+}
+
+/**
  * One scheduler pass over clear columns only, so it runs while the vault is locked. Every threshold
  * is computed from stored dates, not from when the pass runs: after an offline gap the outcome
  * (statuses, notices with their own dates, purges) is the one a daily run would have reached.
@@ -78,16 +97,13 @@ export function runLifecyclePass(db: Db, clock: Clock): PassResult {
     for (const s of due) {
       if (s.deletion_at !== null) {
         // Counted from when deletion was decided, so a short deletion period does not back-date notices.
-        const decided = s.deletion_at - deletionMs;
-        for (const d of DELETION_NOTICE_DAYS) {
-          const at = s.deletion_at - d * DAY_MS;
-          if (at <= now && at >= decided) result.notices += notice.run(s.id, s.scope_id, 'deletion', d, s.deletion_at, at).changes;
+        for (const n of noticesDue(DELETION_NOTICE_DAYS, s.deletion_at, s.deletion_at - deletionMs, now)) {
+          result.notices += notice.run(s.id, s.scope_id, 'deletion', n.days, s.deletion_at, n.at).changes;
         }
       }
-      if (s.expires_at !== null) {
-        for (const d of EXPIRATION_NOTICE_DAYS) {
-          const at = s.expires_at - d * DAY_MS;
-          if (at <= now && at >= s.created_at) result.notices += notice.run(s.id, s.scope_id, 'expiration', d, s.expires_at, at).changes;
+      if (s.expires_at !== null && s.expires_at > s.created_at) {
+        for (const n of noticesDue(EXPIRATION_NOTICE_DAYS, s.expires_at, s.created_at, now)) {
+          result.notices += notice.run(s.id, s.scope_id, 'expiration', n.days, s.expires_at, n.at).changes;
         }
       }
     }
