@@ -1,4 +1,4 @@
-import { app, clipboard, ipcMain, net, powerMonitor, protocol, session } from 'electron';
+import { Notification, app, clipboard, ipcMain, net, powerMonitor, protocol, session } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CofferApp } from '../core/app';
@@ -52,6 +52,18 @@ async function main(): Promise<void> {
   serveRenderer();
   registerIpc(ipcMain, core, secrets);
   let win = createWindow();
+
+  // Scheduler passes every few minutes (SPEC §4); new notices also become OS notifications. The
+  // vault may be locked, so the notification names no secret.
+  const tick = () => {
+    const r = core.tick();
+    if (r.notices > 0 && Notification.isSupported()) {
+      new Notification({ title: 'Coffer', body: `${r.notices} new notice${r.notices === 1 ? '' : 's'}: secrets expiring or about to be deleted` }).show();
+    }
+  };
+  await core.status();
+  tick();
+  setInterval(tick, 5 * 60_000).unref();
 
   // Auto-lock: on suspend, on screen lock, and after the idle time of the vault's settings.
   powerMonitor.on('suspend', lock);

@@ -29,7 +29,12 @@ export async function launchBrowserMode(opts: LaunchOptions): Promise<void> {
   const why = opts.reason ? `, Electron unavailable: ${opts.reason}` : '';
   console.log(`Coffer (browser mode${why}): ${door.url}`);
   if (demoPassword) console.log(`Demo vault at ${vaultPath}; its password is: ${demoPassword}`);
+  // Scheduler passes while running (SPEC §4); the first one ran when the vault was opened.
+  await app.status();
+  const timer = setInterval(() => app.tick(), 5 * 60_000);
+  timer.unref();
   const stop = () => {
+    clearInterval(timer);
     app.close();
     void door.close().then(() => process.exit(0));
   };
