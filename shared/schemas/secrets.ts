@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL, displayName } from './text';
 
 /** Secret types, levels and fields of SPEC §2; labels as in seed 001. */
 export const SECRET_TYPES = ['api-key', 'bearer-token', 'client-credentials', 'certificate', 'key-value'] as const;
@@ -40,23 +41,12 @@ export const MAX_VALUE_BYTES = 64 * KiB;
 export const MAX_FILE_BYTES = 1024 * KiB;
 
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** RFC 9110 §5.6.2 token: the syntax of an HTTP field name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const required = (label: string) => ({ error: `${label} is required` });
 
-export const secretName = z
-  .string(required('Secret Name'))
-  .transform((s) => s.trim().normalize('NFC'))
-  .pipe(
-    z
-      .string()
-      .min(1, 'Secret Name is required')
-      .max(128, 'Secret Name must be at most 128 characters')
-      .refine((s) => !CONTROL.test(s), 'Secret Name must not contain control characters'),
-  );
+export const secretName = displayName('Secret Name', 128);
 
 /** A value: non-empty, at most 64 KiB (larger sets are allowed for certificates and key/value). */
 const secretValue = (label: string, maxBytes = MAX_VALUE_BYTES) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayName } from './text';
 
 /** Built-in roles of SPEC §5. */
 export const ROLES = ['account-holder', 'sys-admin', 'account-manager', 'member'] as const;
@@ -11,21 +12,6 @@ export const ROLE_LABELS: Record<Role, string> = {
   member: 'Member',
 };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-const label = (what: string, max: number) =>
-  z
-    .string({ error: `${what} is required` })
-    .transform((s) => s.trim().normalize('NFC'))
-    .pipe(
-      z
-        .string()
-        .min(1, `${what} is required`)
-        .max(max, `${what} must be at most ${max} characters`)
-        .refine((s) => !CONTROL.test(s), `${what} must not contain control characters`),
-    );
-
 /** Login names are typed in terminals (`--as`), so they stay simple. */
 export const memberName = z
   .string({ error: 'Member name is required' })
@@ -37,9 +23,9 @@ export const password = z
   .min(8, 'Password must be at least 8 characters')
   .max(1024, 'Password must be at most 1024 characters');
 
-export const orgName = label('Organization name', 128);
-export const workspaceName = label('Workspace name', 64);
-export const teamName = label('Team name', 64);
+export const orgName = displayName('Organization name', 128);
+export const workspaceName = displayName('Workspace name', 64);
+export const teamName = displayName('Team name', 64);
 export const role = z.enum(ROLES, { error: `Role must be one of ${ROLES.join(', ')}` });
 
 export const KDF_PROFILES = ['standard', 'fast'] as const;
