@@ -145,10 +145,16 @@ interface Prepared {
 }
 
 /** Validation, placement and content (certificate parsing) for one registration: no write yet. */
-function prepareSecret(s: Session, input: RegisterSecretInput, now: number): Prepared {
+function prepareSecret(s: Session, input: RegisterSecretInput, now: number, places = new Map<string, Placement>()): Prepared {
   const v = parseInput(registerSecretInput, input);
   s.authorize(WRITE_OP[v.level]);
-  const p = place(s, v.level, v.workspace, v.teams);
+  // A bulk import places thousands of secrets in a handful of scopes: look each place up once.
+  const where = JSON.stringify([v.level, v.workspace?.toLowerCase(), v.teams]);
+  let p = places.get(where);
+  if (!p) {
+    p = place(s, v.level, v.workspace, v.teams);
+    places.set(where, p);
+  }
   const content = contentFromFields(v.type, v.fields as Record<string, unknown>);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
   const row: SecretRow = {
@@ -228,7 +234,8 @@ function atItem<T>(i: number, fn: () => T): T {
 export function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): number {
   s.assertUnlocked();
   const now = s.ctx.clock.now();
-  const prepared = inputs.map((input, i) => atItem(i, () => prepareSecret(s, input, now)));
+  const places = new Map<string, Placement>();
+  const prepared = inputs.map((input, i) => atItem(i, () => prepareSecret(s, input, now, places)));
   s.db.write(() => {
     const names = new NameBatch(s);
     prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names)));

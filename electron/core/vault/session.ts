@@ -29,6 +29,7 @@ interface ScopeKey {
 export class Session {
   private locked = false;
   private readonly blindKeys = new Map<string, Uint8Array>();
+  private personalScope: string | undefined;
   /** Built lazily from the encrypted name chunks; owned by secrets/secret-index. */
   index: SecretIndex | undefined;
 
@@ -110,10 +111,14 @@ export class Session {
     appendAudit(this.db, this.ctx.clock.now(), this.member.login, action, target);
   }
 
+  /** A member's personal scope never changes while they exist, so it is looked up once. */
   personalScopeId(): string {
-    const row = this.db.stmt("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").get(this.member.id) as { id: string } | undefined;
-    if (!row) throw new CofferError('INTERNAL', 'personal scope missing');
-    return row.id;
+    if (this.personalScope === undefined) {
+      const row = this.db.stmt("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").get(this.member.id) as { id: string } | undefined;
+      if (!row) throw new CofferError('INTERNAL', 'personal scope missing');
+      this.personalScope = row.id;
+    }
+    return this.personalScope;
   }
 
   lock(): void {
