@@ -1,0 +1,50 @@
+import type { Result } from '../../shared/errors';
+import type { Channel, CofferBridge, Input, Output } from '../../shared/ipc';
+
+/**
+ * The only module that talks to a door. In the desktop window the preload exposes
+ * `window.coffer`; in browser mode the same contract travels over HTTP to 127.0.0.1 with the
+ * per-launch token taken from the URL fragment (never sent to the server as part of the URL).
+ */
+declare global {
+  interface Window {
+    coffer?: CofferBridge;
+  }
+}
+
+function takeToken(): string {
+  const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (match) {
+    sessionStorage.setItem('coffer.token', match[1]!);
+    // The token leaves the address bar (and the history) as soon as it is read.
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem('coffer.token') ?? '';
+}
+
+function httpBridge(): CofferBridge {
+  const token = takeToken();
+  return {
+    async invoke(channel, input) {
+      try {
+        const res = await fetch(`/api/${channel}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(input ?? {}),
+        });
+        if (res.status === 401) return { ok: false, error: { code: 'AUTH', message: 'this page is not authorized: open the address Coffer printed at start' } };
+        return (await res.json()) as Result<never>;
+      } catch {
+        return { ok: false, error: { code: 'INTERNAL', message: 'Coffer is not reachable: is it still running?' } };
+      }
+    },
+  };
+}
+
+const bridge: CofferBridge = window.coffer ?? httpBridge();
+
+export const isDesktop = window.coffer !== undefined;
+
+export function call<K extends Channel>(channel: K, input: Input<K>): Promise<Result<Output<K>>> {
+  return bridge.invoke(channel, input);
+}

@@ -1,0 +1,79 @@
+import * as RadixDialog from '@radix-ui/react-dialog';
+import { X } from 'lucide-react';
+import type { ReactNode, RefObject } from 'react';
+
+interface DialogProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  /** Rendered in the footer bar (buttons). */
+  footer?: ReactNode;
+  size?: 'sm' | 'md';
+  /** Where focus lands when the dialog opens; destructive dialogs pass their Cancel button. */
+  initialFocus?: RefObject<HTMLElement | null>;
+  /** Keeps the dialog open (e.g. while a request runs). */
+  busy?: boolean;
+  /** Lets a whole dialog be one <form> so Enter submits. */
+  onSubmit?: () => void;
+}
+
+/** A Radix dialog with Coffer's frame: focus trapped, Esc closes, title and description announced. */
+export function Dialog({ open, onOpenChange, title, description, children, footer, size = 'md', initialFocus, busy, onSubmit }: DialogProps) {
+  const body = (
+    <>
+      <div className="dialog-body">{children}</div>
+      {footer && <div className="dialog-foot">{footer}</div>}
+    </>
+  );
+  return (
+    <RadixDialog.Root open={open} onOpenChange={(next) => (busy && !next ? undefined : onOpenChange(next))}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="dialog-overlay" />
+        <RadixDialog.Content
+          className={size === 'sm' ? 'dialog dialog-sm' : 'dialog'}
+          {...(description ? {} : { 'aria-describedby': undefined })}
+          onOpenAutoFocus={(e) => {
+            if (initialFocus?.current) {
+              e.preventDefault();
+              initialFocus.current.focus();
+            }
+          }}
+        >
+          <div className="dialog-head">
+            <div>
+              <RadixDialog.Title asChild>
+                <h2>{title}</h2>
+              </RadixDialog.Title>
+              {description && (
+                <RadixDialog.Description asChild>
+                  <p>{description}</p>
+                </RadixDialog.Description>
+              )}
+            </div>
+            <RadixDialog.Close asChild>
+              <button type="button" className="icon-btn" aria-label="Close" title="Close (Esc)" disabled={busy}>
+                <X size={18} aria-hidden />
+              </button>
+            </RadixDialog.Close>
+          </div>
+          {onSubmit ? (
+            <form
+              className="dialog-form"
+              noValidate
+              onSubmit={(e) => {
+                e.preventDefault();
+                onSubmit();
+              }}
+            >
+              {body}
+            </form>
+          ) : (
+            body
+          )}
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}

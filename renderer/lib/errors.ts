@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { fieldPath } from '../../shared/validation';
+
+export type FieldErrors = Record<string, string>;
+
+/** The first message per field of a failed safeParse, keyed as the doors name fields (`pairs.2.key`). */
+export function issuesToErrors(error: z.ZodError, fallbackField = '_form'): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const key = fieldPath(path) ?? fallbackField;
+    if (!(key in out)) out[key] = issue.message;
+  }
+  return out;
+}
+
+/** Core messages start lower-case ("a secret named … already exists"); the face shows sentences. */
+export function sentence(message: string): string {
+  return message ? message[0]!.toUpperCase() + message.slice(1) : message;
+}

@@ -1,0 +1,341 @@
+import { Copy, Eye, EyeOff, LoaderCircle, Pencil, ShieldAlert, X } from 'lucide-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
+import type { FieldView, SecretDetail } from '../../../shared/schemas/secrets';
+import { TYPE_LABELS } from '../../../shared/schemas/secrets';
+import { availabilityLabel } from '../../../shared/labels';
+import { Countdown } from '../../components/Countdown';
+import { SkeletonLines } from '../../components/Skeleton';
+import { StatusBadge } from '../../components/StatusBadge';
+import { copyText } from '../../lib/clipboard';
+import { sentence } from '../../lib/errors';
+import { expiryHint, formatDate, formatDateTime, formatDay, relative, seconds } from '../../lib/format';
+import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
+import { request } from '../../state/request';
+import { useSecrets } from '../../state/secrets';
+import { useSelection } from '../../state/selection';
+import { useSession } from '../../state/session';
+import { toast } from '../../state/toasts';
+import { DeletionSection } from './DeletionSection';
+import { EditDialog } from './EditDialog';
+import { HistoryTab } from './HistoryTab';
+import { UsageTab } from './UsageTab';
+
+type Tab = 'details' | 'history' | 'usage';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'details', label: 'Details' },
+  { id: 'history', label: 'History' },
+  { id: 'usage', label: 'Where used' },
+];
+
+/** Revealed values live here only, in this component's state: dropped on timer, on close, on lock. */
+interface Revealed {
+  values: Map<string, string>;
+  until: number;
+  total: number;
+}
+
+/** The detail of one secret: facts, masked fields with Reveal and Copy, Edit, History, Where used. */
+export function DetailPanel({ id }: { id: string }) {
+  const detail = useSelection((s) => (s.detail?.id === id ? s.detail : null));
+  const loading = useSelection((s) => s.detailLoading);
+  const error = useSelection((s) => s.detailError);
+  const action = useSelection((s) => s.action);
+  const close = useSelection((s) => s.close);
+  const refreshDetail = useSelection((s) => s.refreshDetail);
+  const reload = useSecrets((s) => s.reload);
+  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const [tab, setTab] = useState<Tab>('details');
+  const [revealed, setRevealed] = useState<Revealed | null>(null);
+  const [revealing, setRevealing] = useState(false);
+  const [editOpen, setEditOpen] = useState(false);
+  const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, history: null, usage: null });
+
+  const hide = useCallback(() => {
+    if (hideTimer.current) clearTimeout(hideTimer.current);
+    hideTimer.current = null;
+    setRevealed(null);
+  }, []);
+
+  // Closing the panel (or locking, which unmounts it) drops every revealed value.
+  useEffect(() => hide, [hide]);
+
+  const afterUse = useCallback(() => {
+    void refreshDetail();
+    reload();
+  }, [refreshDetail, reload]);
+
+  const reveal = useCallback(async () => {
+    if (revealed) {
+      hide();
+      return;
+    }
+    setRevealing(true);
+    const r = await request('secrets.reveal', { id });
+    setRevealing(false);
+    if (!r.ok) {
+      toast.error(sentence(r.error.message));
+      return;
+    }
+    const values = new Map<string, string>();
+    for (const f of r.value.fields) if (f.value !== null) values.set(f.key, f.value);
+    const total = r.value.hideAfterMs;
+    if (hideTimer.current) clearTimeout(hideTimer.current);
+    hideTimer.current = setTimeout(() => setRevealed(null), total);
+    setRevealed({ values, until: Date.now() + total, total });
+    afterUse();
+  }, [id, revealed, hide, afterUse]);
+
+  const copy = useCallback(
+    async (field?: FieldView) => {
+      const r = await request('secrets.copy', field ? { id, field: field.key } : { id });
+      if (!r.ok) {
+        toast.error(sentence(r.error.message));
+        return;
+      }
+      const { value, clearAfterMs } = r.value;
+      if (value !== null) {
+        try {
+          await copyText(value, clearAfterMs);
+        } catch {
+          toast.error('The browser refused to write to the clipboard: click in the window and try again');
+          return;
+        }
+      }
+      toast.success(`Copied — clears in ${seconds(clearAfterMs)} s`);
+      afterUse();
+    },
+    [id, afterUse],
+  );
+
+  // Shortcuts forwarded from the table (r, c, e while it has focus and this panel is open).
+  useEffect(() => {
+    if (!action) return;
+    if (action.kind === 'reveal') void reveal();
+    else if (action.kind === 'copy') void copy();
+    else if (!readOnly) setEditOpen(true);
+    // Only a new action (its counter) triggers; the callbacks change with state.
+  }, [action]);
+
+  function onKeyDown(e: KeyboardEvent<HTMLElement>) {
+    if (hasModifier(e) || isTypingTarget(e.target) || editOpen || dialogOpen()) return;
+    if (e.key === 'r') {
+      e.preventDefault();
+      void reveal();
+    } else if (e.key === 'c') {
+      e.preventDefault();
+      void copy();
+    } else if (e.key === 'e' && !readOnly) {
+      e.preventDefault();
+      setEditOpen(true);
+    }
+  }
+
+  function onTabKey(e: KeyboardEvent<HTMLButtonElement>, index: number) {
+    const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!delta && e.key !== 'Home' && e.key !== 'End') return;
+    e.preventDefault();
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : (index + delta + TABS.length) % TABS.length;
+    const t = TABS[next]!.id;
+    setTab(t);
+    tabRefs.current[t]?.focus();
+  }
+
+  const title = detail ? (detail.tampered ? 'Name could not be verified' : detail.name) : 'Secret';
+
+  return (
+    <aside id="detail-panel" className="detail" aria-label={`Details of ${title}`} onKeyDown={onKeyDown} data-testid="detail-panel">
+      <div className="detail-head">
+        <div className="detail-title">
+          <h2>{title}</h2>
+          {detail && (
+            <div className="detail-sub">
+              <span>{TYPE_LABELS[detail.type]}</span>
+              <span aria-hidden>·</span>
+              <StatusBadge status={detail.status} deletion={detail.deletion} />
+            </div>
+          )}
+        </div>
+        <button type="button" className="icon-btn" aria-label="Close details" title="Close (Esc)" onClick={close}>
+          <X size={18} aria-hidden />
+        </button>
+      </div>
+
+      {!detail && loading && (
+        <div className="tab-panel">
+          <SkeletonLines count={6} />
+        </div>
+      )}
+      {!detail && !loading && error && (
+        <div className="tab-panel">
+          <p className="form-error" role="alert">
+            <ShieldAlert size={16} aria-hidden />
+            <span>{sentence(error)}</span>
+          </p>
+        </div>
+      )}
+
+      {detail && (
+        <>
+          <div className="detail-actions">
+            <button
+              type="button"
+              className="btn btn-sm reveal-btn"
+              onClick={() => void reveal()}
+              disabled={revealing}
+              aria-keyshortcuts="r"
+              aria-pressed={revealed !== null}
+              title={revealed ? 'Hide the values now (r)' : 'Show the values for a while (r)'}
+            >
+              {revealing ? <LoaderCircle size={14} className="spin" aria-hidden /> : revealed ? <EyeOff size={14} aria-hidden /> : <Eye size={14} aria-hidden />}
+              {revealed ? 'Hide' : 'Reveal'}
+            </button>
+            <button type="button" className="btn btn-sm" onClick={() => void copy()} aria-keyshortcuts="c" title="Copy the main value (c)">
+              <Copy size={14} aria-hidden />
+              Copy
+            </button>
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => setEditOpen(true)}
+              disabled={readOnly}
+              aria-keyshortcuts="e"
+              title={readOnly ? 'This vault is open read-only' : 'Edit (e)'}
+            >
+              <Pencil size={14} aria-hidden />
+              Edit
+            </button>
+            {revealed && <Countdown until={revealed.until} total={revealed.total} />}
+          </div>
+
+          <div className="tabs" role="tablist" aria-label="Secret sections">
+            {TABS.map((t, i) => (
+              <button
+                key={t.id}
+                ref={(el) => {
+                  tabRefs.current[t.id] = el;
+                }}
+                type="button"
+                role="tab"
+                id={`tab-${t.id}`}
+                className="tab"
+                aria-selected={tab === t.id}
+                aria-controls={`panel-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1}
+                onClick={() => setTab(t.id)}
+                onKeyDown={(e) => onTabKey(e, i)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
+            {tab === 'details' && (
+              <>
+                <DetailsTab detail={detail} revealed={revealed} onCopy={(f) => void copy(f)} />
+                <DeletionSection detail={detail} readOnly={readOnly} />
+                <p className="shortcuts">
+                  Keys: <kbd>r</kbd> reveal · <kbd>c</kbd> copy · <kbd>e</kbd> edit · <kbd>Esc</kbd> close
+                </p>
+              </>
+            )}
+            {tab === 'history' && <HistoryTab detail={detail} readOnly={readOnly} />}
+            {tab === 'usage' && <UsageTab detail={detail} />}
+          </div>
+          {editOpen && <EditDialog detail={detail} onClose={() => setEditOpen(false)} />}
+        </>
+      )}
+    </aside>
+  );
+}
+
+function DetailsTab({ detail, revealed, onCopy }: { detail: SecretDetail; revealed: Revealed | null; onCopy: (f: FieldView) => void }) {
+  const hint = detail.expires !== null ? expiryHint(detail.expires) : null;
+  return (
+    <>
+      <section className="section" aria-labelledby="facts-title">
+        <h3 className="section-title" id="facts-title">
+          Facts
+        </h3>
+        <dl className="facts">
+          <dt>Type</dt>
+          <dd>{TYPE_LABELS[detail.type]}</dd>
+          <dt>Availability</dt>
+          <dd>{availabilityLabel(detail)}</dd>
+          <dt>Created</dt>
+          <dd title={formatDateTime(detail.created)}>{formatDate(detail.created)}</dd>
+          <dt>Expiration</dt>
+          <dd>
+            {detail.expires === null ? (
+              'None'
+            ) : (
+              <>
+                {formatDay(detail.expires)}
+                {hint && <span className="hint">({hint.text})</span>}
+              </>
+            )}
+          </dd>
+          <dt>Status</dt>
+          <dd>
+            <StatusBadge status={detail.status} deletion={detail.deletion} />
+          </dd>
+          <dt>Last used</dt>
+          <dd>{detail.lastUsed === null ? 'Never' : <span title={formatDateTime(detail.lastUsed)}>{relative(detail.lastUsed)}</span>}</dd>
+          <dt>Revision</dt>
+          <dd>
+            {detail.revision}
+            <span className="hint">(updated {relative(detail.updated)})</span>
+          </dd>
+        </dl>
+      </section>
+      <section className="section" aria-labelledby="fields-title">
+        <h3 className="section-title" id="fields-title">
+          Fields
+        </h3>
+        <ul className="fields">
+          {detail.fields.map((f) => (
+            <FieldRow key={f.key} field={f} revealedValue={revealed?.values.get(f.key)} onCopy={onCopy} />
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+const LONG_FIELDS = new Set(['certificate', 'privateKey']);
+
+function FieldRow({ field, revealedValue, onCopy }: { field: FieldView; revealedValue: string | undefined; onCopy: (f: FieldView) => void }) {
+  const value = field.value ?? revealedValue ?? null;
+  const copyable = field.secret || field.key === 'certificate';
+  const long = LONG_FIELDS.has(field.key);
+  const labelId = `field-label-${field.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  return (
+    <li className="field-item" data-testid="secret-field" data-field={field.key}>
+      <div className="field-item-head">
+        <span className="field-item-label" id={labelId}>
+          {field.label}
+        </span>
+        {copyable && (
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => onCopy(field)} aria-label={`Copy ${field.label}`} title={`Copy ${field.label}`}>
+            <Copy size={14} aria-hidden />
+            Copy
+          </button>
+        )}
+      </div>
+      {value === null ? (
+        <span className="field-value masked" aria-label={`${field.label} hidden`} role="img">
+          ••••••••
+        </span>
+      ) : long ? (
+        <pre className="field-value block" tabIndex={0} role="region" aria-labelledby={labelId}>
+          {value}
+        </pre>
+      ) : (
+        <span className="field-value" data-revealed={field.value === null ? 'true' : undefined}>
+          {value}
+        </span>
+      )}
+    </li>
+  );
+}

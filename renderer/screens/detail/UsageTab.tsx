@@ -1,0 +1,64 @@
+import { Activity, ShieldAlert } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { SecretDetail, SecretUsage } from '../../../shared/schemas/secrets';
+import { SkeletonLines } from '../../components/Skeleton';
+import { sentence } from '../../lib/errors';
+import { formatDateTime, relative } from '../../lib/format';
+import { request } from '../../state/request';
+
+/** Where used: each read of a value, by consumer and time, newest first (SPEC §2). */
+export function UsageTab({ detail }: { detail: SecretDetail }) {
+  const [usage, setUsage] = useState<SecretUsage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void request('secrets.usage', { id: detail.id }).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setUsage(r.value);
+        setError(null);
+      } else setError(sentence(r.error.message));
+    });
+    return () => {
+      live = false;
+    };
+  }, [detail.id, detail.lastUsed]);
+
+  if (error) {
+    return (
+      <p className="form-error" role="alert">
+        <ShieldAlert size={16} aria-hidden />
+        <span>{error}</span>
+      </p>
+    );
+  }
+  if (!usage) return <SkeletonLines count={4} />;
+  if (usage.entries.length === 0) {
+    return (
+      <div className="panel-empty">
+        <Activity size={16} aria-hidden /> Not used yet. Every read of a value — Reveal, Copy, <code>coffer secret get</code>, a service
+        credential — is recorded here with its time.
+      </div>
+    );
+  }
+  return (
+    <>
+      <p className="muted usage-summary">
+        Last used {usage.lastUsed !== null ? <span title={formatDateTime(usage.lastUsed)}>{relative(usage.lastUsed)}</span> : 'never'}
+      </p>
+      <ul className="list-plain" aria-label="Uses, newest first">
+        {usage.entries.map((u, i) => (
+          <li key={`${u.at}-${i}`} className="usage-row" data-testid="usage-entry">
+            <span className="consumer truncate" title={u.consumer}>
+              {u.consumer}
+            </span>
+            <span className="muted nums" title={formatDateTime(u.at)}>
+              {formatDateTime(u.at)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+import { BellOff, CalendarClock, Trash2 } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { Notice } from '../../../shared/schemas/lifecycle';
+import { noticeText } from '../../../shared/schemas/lifecycle';
+import { Dialog } from '../../components/Dialog';
+import { SkeletonLines } from '../../components/Skeleton';
+import { sentence } from '../../lib/errors';
+import { formatDate, formatDateTime, relative } from '../../lib/format';
+import { request } from '../../state/request';
+import { useSelection } from '../../state/selection';
+import { useSession } from '../../state/session';
+import { toast } from '../../state/toasts';
+
+/** The notification centre (SPEC §4): deletion and expiration notices, newest first, with unread marks. */
+export function NoticesDialog({ onClose }: { onClose: () => void }) {
+  const [notices, setNotices] = useState<Notice[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const refreshStatus = useSession((s) => s.refresh);
+  const open = useSelection((s) => s.open);
+
+  useEffect(() => {
+    void request('notices.list', { all: true }).then((r) => {
+      if (r.ok) setNotices([...r.value].sort((a, b) => b.createdAt - a.createdAt));
+      else setError(sentence(r.error.message));
+    });
+  }, []);
+
+  async function markAllRead() {
+    const r = await request('notices.markRead', {});
+    if (!r.ok) {
+      toast.error(sentence(r.error.message));
+      return;
+    }
+    setNotices((list) => list?.map((n) => ({ ...n, read: true })) ?? null);
+    void refreshStatus();
+  }
+
+  const unread = notices?.filter((n) => !n.read).length ?? 0;
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title="Notices"
+      description="Reminders before a secret expires (30, 7 and 1 days) and before it is deleted (15, 10 and 1 days)."
+      footer={
+        <>
+          <button type="button" className="btn" onClick={() => void markAllRead()} disabled={unread === 0}>
+            Mark all as read
+          </button>
+          <button type="button" className="btn btn-primary" onClick={onClose}>
+            Close
+          </button>
+        </>
+      }
+    >
+      {error && <p className="form-error">{error}</p>}
+      {!error && !notices && <SkeletonLines count={4} />}
+      {notices && notices.length === 0 && (
+        <div className="panel-empty">
+          <BellOff size={16} aria-hidden /> No notices yet. Coffer tells you here before a secret expires or is deleted.
+        </div>
+      )}
+      {notices && notices.length > 0 && (
+        <ul className="list-plain notices" aria-label="Notices, newest first">
+          {notices.map((n) => (
+            <li key={n.id} className={n.read ? 'notice' : 'notice unread'} data-testid="notice">
+              {n.kind === 'deletion' ? <Trash2 size={16} aria-hidden /> : <CalendarClock size={16} aria-hidden />}
+              <div className="notice-body">
+                <span>
+                  {!n.read && <span className="visually-hidden">Unread: </span>}
+                  {noticeText(n)}
+                </span>
+                <span className="muted" title={formatDateTime(n.createdAt)}>
+                  {relative(n.createdAt)} · due {formatDate(n.dueAt)}
+                </span>
+              </div>
+              {!n.gone && (
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  onClick={() => {
+                    open(n.secretId);
+                    onClose();
+                  }}
+                >
+                  Open
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,193 @@
+import { Bell, Building2, FolderClosed, Lock, Plus, Settings, User } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { ROLE_LABELS, workspaceName } from '../../../shared/schemas/vault';
+import { Brand } from '../../components/Brand';
+import { FieldError } from '../../components/Field';
+import { sentence } from '../../lib/errors';
+import { formatCount } from '../../lib/format';
+import type { View } from '../../state/nav';
+import { sameScope, useNav } from '../../state/nav';
+import { request } from '../../state/request';
+import { useSession } from '../../state/session';
+import { toast } from '../../state/toasts';
+import { NoticesDialog } from './NoticesDialog';
+
+function isCurrent(view: View, target: View): boolean {
+  if (view.kind !== target.kind) return false;
+  return view.kind === 'settings' || (target.kind === 'secrets' && sameScope(view.scope, target.scope));
+}
+
+function NavItem({ target, icon, label, count }: { target: View; icon: ReactNode; label: string; count?: number }) {
+  const view = useNav((s) => s.view);
+  const go = useNav((s) => s.go);
+  const current = isCurrent(view, target);
+  return (
+    <li>
+      <button type="button" className="nav-item" aria-current={current ? 'page' : undefined} onClick={() => go(target)} title={label}>
+        {icon}
+        <span className="label truncate">{label}</span>
+        {count !== undefined && (
+          <span className="nav-count">
+            {formatCount(count)}
+            <span className="visually-hidden"> secrets</span>
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}
+
+/** Personal · Workspaces (with counts) · Organization · Settings, and Lock at the bottom (UI.md). */
+export function Sidebar() {
+  const status = useSession((s) => s.status)!;
+  const lock = useSession((s) => s.lock);
+  const [adding, setAdding] = useState(false);
+  const [noticesOpen, setNoticesOpen] = useState(false);
+  const unread = status.unreadNotices ?? 0;
+
+  return (
+    <aside className="sidebar" aria-label="Vault navigation">
+      <div className="sidebar-head">
+        <Brand />
+        <span className="sidebar-org truncate" title={status.vault?.organization}>
+          {status.vault?.organization}
+        </span>
+        {status.member && (
+          <span className="sidebar-member truncate">
+            {status.member.name} · {ROLE_LABELS[status.member.role]}
+          </span>
+        )}
+      </div>
+      <nav className="sidebar-nav" aria-label="Scopes">
+        <ul className="nav-list">
+          <NavItem target={{ kind: 'secrets', scope: { level: 'personal' } }} icon={<User size={16} aria-hidden />} label="Personal" count={status.counts.personal} />
+        </ul>
+        <div className="nav-section">
+          <span id="nav-workspaces">Workspaces</span>
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            aria-label="Add workspace"
+            title="Add workspace"
+            aria-expanded={adding}
+            onClick={() => setAdding((a) => !a)}
+          >
+            <Plus size={16} aria-hidden />
+          </button>
+        </div>
+        <ul className="nav-list" aria-labelledby="nav-workspaces">
+          {status.workspaces.map((w) => (
+            <NavItem
+              key={w.id}
+              target={{ kind: 'secrets', scope: { level: 'workspace', workspace: w.name } }}
+              icon={<FolderClosed size={16} aria-hidden />}
+              label={w.name}
+              count={w.count}
+            />
+          ))}
+        </ul>
+        {status.workspaces.length === 0 && !adding && <p className="nav-empty">No workspaces yet — add one with +</p>}
+        {adding && <AddWorkspace onDone={() => setAdding(false)} />}
+        <div className="nav-divider" aria-hidden />
+        <ul className="nav-list">
+          <NavItem
+            target={{ kind: 'secrets', scope: { level: 'organization' } }}
+            icon={<Building2 size={16} aria-hidden />}
+            label="Organization"
+            count={status.counts.organization}
+          />
+        </ul>
+        <div className="nav-divider" aria-hidden />
+        <ul className="nav-list">
+          <NavItem target={{ kind: 'settings' }} icon={<Settings size={16} aria-hidden />} label="Settings" />
+        </ul>
+      </nav>
+      <div className="sidebar-foot">
+        {status.vault?.demo && <span className="demo-tag">Demo vault</span>}
+        <button type="button" className="nav-item" onClick={() => setNoticesOpen(true)}>
+          <Bell size={16} aria-hidden />
+          <span className="label">Notices</span>
+          {unread > 0 && (
+            <span className="count-pill">
+              {formatCount(unread)}
+              <span className="visually-hidden"> unread</span>
+            </span>
+          )}
+        </button>
+        <button type="button" className="btn btn-block" onClick={() => void lock()} title="Lock the vault: every key leaves memory">
+          <Lock size={16} aria-hidden />
+          Lock
+        </button>
+      </div>
+      {noticesOpen && <NoticesDialog onClose={() => setNoticesOpen(false)} />}
+    </aside>
+  );
+}
+
+function AddWorkspace({ onDone }: { onDone: () => void }) {
+  const setStatus = useSession((s) => s.setStatus);
+  const go = useNav((s) => s.go);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => inputRef.current?.focus(), []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = workspaceName.safeParse(name);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    const r = await request('workspaces.add', { name: parsed.data });
+    setBusy(false);
+    if (!r.ok) {
+      setError(sentence(r.error.message));
+      inputRef.current?.focus();
+      return;
+    }
+    setStatus(r.value);
+    toast.success(`Workspace "${parsed.data}" added`);
+    onDone();
+    go({ kind: 'secrets', scope: { level: 'workspace', workspace: parsed.data } });
+  }
+
+  return (
+    <form className="add-workspace" onSubmit={(e) => void submit(e)} noValidate>
+      <label className="visually-hidden" htmlFor="new-workspace">
+        New workspace name
+      </label>
+      <div className="add-workspace-row">
+        <input
+          ref={inputRef}
+          id="new-workspace"
+          className="input"
+          placeholder="Workspace name"
+          value={name}
+          disabled={busy}
+          onChange={(e) => {
+            setName(e.target.value);
+            setError(undefined);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              onDone();
+            }
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'new-workspace-error' : undefined}
+        />
+        <button type="submit" className="btn btn-sm btn-primary" disabled={busy}>
+          Add
+        </button>
+      </div>
+      <FieldError id="new-workspace-error" error={error} />
+    </form>
+  );
+}

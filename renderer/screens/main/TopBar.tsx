@@ -1,0 +1,107 @@
+import { Plus, Search } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { RefObject } from 'react';
+import type { Scope } from '../../state/nav';
+import { useNav } from '../../state/nav';
+import { useSecrets } from '../../state/secrets';
+import { useSession } from '../../state/session';
+import { useUi } from '../../state/ui';
+
+export function scopeTitle(scope: Scope, organization: string): { title: string; sub: string } {
+  switch (scope.level) {
+    case 'personal':
+      return { title: 'Personal', sub: 'Only you can read these' };
+    case 'workspace':
+      return { title: scope.workspace, sub: 'Workspace' };
+    case 'organization':
+      return { title: 'Organization', sub: organization };
+  }
+}
+
+const SEARCH_DEBOUNCE_MS = 80;
+
+/** The scope's name, the search field (`/` or Ctrl+K) and the screen's primary action. */
+export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
+  const view = useNav((s) => s.view);
+  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const organization = useSession((s) => s.status?.vault?.organization ?? '');
+  const setRegisterOpen = useUi((s) => s.setRegisterOpen);
+
+  if (view.kind === 'settings') {
+    return (
+      <div className="topbar">
+        <div className="topbar-title">
+          <h1>Settings</h1>
+        </div>
+      </div>
+    );
+  }
+  const { title, sub } = scopeTitle(view.scope, organization);
+  return (
+    <div className="topbar">
+      <div className="topbar-title">
+        <h1 className="truncate" title={title}>
+          {title}
+        </h1>
+        <span className="sub truncate" title={sub}>
+          {sub}
+        </span>
+      </div>
+      <SearchField inputRef={searchRef} />
+      <button
+        type="button"
+        className="btn btn-primary"
+        onClick={() => setRegisterOpen(true)}
+        disabled={readOnly}
+        title={readOnly ? 'This vault is open read-only' : undefined}
+      >
+        <Plus size={16} aria-hidden />
+        Register secret
+      </button>
+    </div>
+  );
+}
+
+function SearchField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+  const search = useSecrets((s) => s.query.search);
+  const setQuery = useSecrets((s) => s.setQuery);
+  const [text, setText] = useState(search);
+
+  // Another part of the app cleared the search (e.g. "Clear filters").
+  useEffect(() => {
+    if (search === '') setText('');
+  }, [search]);
+
+  useEffect(() => {
+    if (text === useSecrets.getState().query.search) return;
+    const t = setTimeout(() => setQuery({ search: text }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text, setQuery]);
+
+  return (
+    <div className="topbar-search input-with-icon" role="search">
+      <Search size={16} aria-hidden />
+      <input
+        ref={inputRef}
+        type="search"
+        className="input"
+        placeholder="Search secrets by name"
+        aria-label="Search secrets"
+        aria-keyshortcuts="/ Control+K"
+        value={text}
+        maxLength={256}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && text) {
+            e.stopPropagation();
+            setText('');
+          } else if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            document.getElementById('secret-grid')?.focus();
+          }
+        }}
+      />
+      {!text && <kbd aria-hidden>/</kbd>}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { SecretStatus, SecretType } from '../../../shared/schemas/secrets';
+import { SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/schemas/secrets';
+import { STATUS_LABELS } from '../../../shared/labels';
+import { formatCount } from '../../lib/format';
+import { useScopeTotal } from './useScopeTotal';
+import { useSecrets } from '../../state/secrets';
+
+/** Type and status chips (one of each at a time) and the row count beside them. */
+export function FilterBar() {
+  const type = useSecrets((s) => s.query.type);
+  const status = useSecrets((s) => s.query.status);
+  const matched = useSecrets((s) => s.matched);
+  const setQuery = useSecrets((s) => s.setQuery);
+  const total = useScopeTotal();
+
+  return (
+    <div className="filters">
+      <div className="chip-group" role="group" aria-labelledby="filter-type-label">
+        <span className="chip-group-label" id="filter-type-label">
+          Type
+        </span>
+        <Chip pressed={type === null} onClick={() => setQuery({ type: null })}>
+          All
+        </Chip>
+        {SECRET_TYPES.map((t: SecretType) => (
+          <Chip key={t} pressed={type === t} onClick={() => setQuery({ type: type === t ? null : t })}>
+            {TYPE_LABELS[t]}
+          </Chip>
+        ))}
+      </div>
+      <div className="chip-group" role="group" aria-labelledby="filter-status-label">
+        <span className="chip-group-label" id="filter-status-label">
+          Status
+        </span>
+        <Chip pressed={status === null} onClick={() => setQuery({ status: null })}>
+          All
+        </Chip>
+        {STATUSES.map((s: SecretStatus) => (
+          <Chip key={s} pressed={status === s} onClick={() => setQuery({ status: status === s ? null : s })}>
+            {STATUS_LABELS[s]}
+          </Chip>
+        ))}
+      </div>
+      <p className="row-count" role="status" data-testid="row-count">
+        {matched === null ? '\u00a0' : `${formatCount(matched)} of ${formatCount(Math.max(total ?? matched, matched))}`}
+        <span className="visually-hidden"> secrets shown</span>
+      </p>
+    </div>
+  );
+}
+
+function Chip({ pressed, onClick, children }: { pressed: boolean; onClick: () => void; children: string }) {
+  return (
+    <button type="button" className="chip" aria-pressed={pressed} onClick={onClick}>
+      {children}
+    </button>
+  );
+}

@@ -1,0 +1,120 @@
+import { LoaderCircle, LockKeyhole } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { Brand } from '../../components/Brand';
+import { Field, describedBy } from '../../components/Field';
+import { KdfBanner } from '../../components/KdfBanner';
+import { sentence } from '../../lib/errors';
+import { request } from '../../state/request';
+import { useSession } from '../../state/session';
+
+/** State 'locked': choose the member (when there are several) and type the password. */
+export function Unlock() {
+  const status = useSession((s) => s.status);
+  const setStatus = useSession((s) => s.setStatus);
+  const demoPassword = useSession((s) => s.demoPassword);
+  const vault = status?.vault ?? null;
+  const members = vault?.members ?? [];
+  const [member, setMember] = useState(() => status?.member?.name ?? members[0] ?? '');
+  const [password, setPassword] = useState(() => (vault?.demo && demoPassword ? demoPassword : ''));
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!member && members[0]) setMember(members[0]);
+  }, [member, members]);
+
+  async function unlock(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    if (!password) {
+      setError('Type your password');
+      passwordRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const r = await request('vault.unlock', members.length > 1 ? { member, password } : { password });
+    setBusy(false);
+    if (r.ok) {
+      setPassword('');
+      setStatus(r.value);
+      return;
+    }
+    setError(r.error.code === 'AUTH' ? 'Wrong password' : sentence(r.error.message));
+    requestAnimationFrame(() => {
+      passwordRef.current?.focus();
+      passwordRef.current?.select();
+    });
+  }
+
+  return (
+    <main className="center-screen">
+      <div className="card">
+        <div className="card-head">
+          <Brand />
+          <h1>Unlock {vault?.organization ?? 'vault'}</h1>
+          {vault && (
+            <p className="path truncate" title={vault.path}>
+              {vault.path}
+            </p>
+          )}
+        </div>
+        <form className="form" onSubmit={(e) => void unlock(e)} noValidate aria-label="Unlock vault">
+          {vault?.kdfProfile === 'fast' && <KdfBanner inline />}
+          {vault?.demo && demoPassword && (
+            <p className="banner banner-inline banner-info" role="note">
+              <span>
+                Demo vault: a throwaway file with sample secrets. Its password is <code>{demoPassword}</code>.
+              </span>
+            </p>
+          )}
+          {members.length > 1 && (
+            <Field id="unlock-member" label="Member">
+              <select id="unlock-member" className="select" value={member} onChange={(e) => setMember(e.target.value)} disabled={busy}>
+                {members.map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          {members.length === 1 && <input type="hidden" autoComplete="username" value={members[0]} readOnly />}
+          <div className="field">
+            <label className="field-label" htmlFor="unlock-password">
+              Password{members.length === 1 ? ` for ${members[0]}` : ''}
+            </label>
+            <input
+              ref={passwordRef}
+              id="unlock-password"
+              className="input"
+              type="password"
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                if (error) setError(undefined);
+              }}
+              autoComplete="current-password"
+              autoFocus
+              readOnly={busy}
+              {...describedBy('unlock-password', error)}
+            />
+            <div className="error-slot">
+              {error && (
+                <p className="field-error" id="unlock-password-error" role="alert">
+                  {error}
+                </p>
+              )}
+            </div>
+          </div>
+          <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy} aria-busy={busy}>
+            {busy ? <LoaderCircle size={16} className="spin" aria-hidden /> : <LockKeyhole size={16} aria-hidden />}
+            {busy ? 'Unlocking…' : 'Unlock'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

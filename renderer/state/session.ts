@@ -1,0 +1,65 @@
+import { create } from 'zustand';
+import type { ErrorShape } from '../../shared/errors';
+import type { AppStatus, Settings } from '../../shared/ipc';
+import { clearClipboardNow } from '../lib/clipboard';
+import { request, setLockedListener } from './request';
+
+/** App status from the core: which screen shows (none / locked / unlocked) and the vault's facts. */
+interface SessionState {
+  status: AppStatus | null;
+  /** The first `app.status` failed: the door is unreachable or refused this page. */
+  bootError: ErrorShape | null;
+  /** The password of a demo vault, shown on its unlock screen. */
+  demoPassword: string | null;
+  refresh: () => Promise<void>;
+  setStatus: (status: AppStatus) => void;
+  setDemoPassword: (password: string | null) => void;
+  lock: () => Promise<void>;
+  updateSettings: (patch: Partial<Settings>) => Promise<ErrorShape | null>;
+}
+
+type ResetListener = () => void;
+const resetListeners: ResetListener[] = [];
+
+/** Slices holding vault data register here; they are emptied whenever the vault is not unlocked. */
+export function onSessionEnd(fn: ResetListener): void {
+  resetListeners.push(fn);
+}
+
+function endSession(): void {
+  for (const fn of resetListeners) fn();
+  void clearClipboardNow();
+}
+
+export const useSession = create<SessionState>()((set, get) => ({
+  status: null,
+  bootError: null,
+  demoPassword: null,
+  async refresh() {
+    const r = await request('app.status', {});
+    if (r.ok) get().setStatus(r.value);
+    else if (!get().status) set({ bootError: r.error });
+  },
+  setStatus(status) {
+    const was = get().status?.state;
+    if (status.state !== 'unlocked' && was === 'unlocked') endSession();
+    set({ status, bootError: null });
+  },
+  setDemoPassword(demoPassword) {
+    set({ demoPassword });
+  },
+  async lock() {
+    endSession();
+    const r = await request('vault.lock', {});
+    if (r.ok) get().setStatus(r.value);
+    else await get().refresh();
+  },
+  async updateSettings(patch) {
+    const r = await request('settings.update', patch);
+    if (!r.ok) return r.error;
+    get().setStatus(r.value);
+    return null;
+  },
+}));
+
+setLockedListener(() => void useSession.getState().refresh());
