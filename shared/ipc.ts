@@ -31,6 +31,10 @@ export const settings = z.object({
   clipboardSeconds: z.number().int().min(1).max(600),
   /** Idle time before the vault locks itself. */
   autoLockMinutes: z.number().int().min(1).max(24 * 60),
+  /** Days without use before a secret becomes Inactive (SPEC §4). */
+  inactiveDays: z.number().int().min(1).max(3650),
+  /** Days from Inactive or scheduled to purge. */
+  deletionDays: z.number().int().min(1).max(3650),
 });
 export type Settings = z.infer<typeof settings>;
 

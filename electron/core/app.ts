@@ -23,11 +23,13 @@ export interface AppOptions {
   demo?: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { revealSeconds: 30, clipboardSeconds: 30, autoLockMinutes: 5 };
+export const DEFAULT_SETTINGS: Settings = { revealSeconds: 30, clipboardSeconds: 30, autoLockMinutes: 5, inactiveDays: 30, deletionDays: 30 };
 const SETTING_KEYS: Record<keyof Settings, string> = {
   revealSeconds: 'reveal_seconds',
   clipboardSeconds: 'clipboard_seconds',
   autoLockMinutes: 'auto_lock_minutes',
+  inactiveDays: 'inactive_days',
+  deletionDays: 'deletion_days',
 };
 
 /**
@@ -80,7 +82,13 @@ export class CofferApp {
       const v = Number(meta[SETTING_KEYS[k]]);
       return Number.isInteger(v) && v > 0 ? v : DEFAULT_SETTINGS[k];
     };
-    return { revealSeconds: read('revealSeconds'), clipboardSeconds: read('clipboardSeconds'), autoLockMinutes: read('autoLockMinutes') };
+    return {
+      revealSeconds: read('revealSeconds'),
+      clipboardSeconds: read('clipboardSeconds'),
+      autoLockMinutes: read('autoLockMinutes'),
+      inactiveDays: read('inactiveDays'),
+      deletionDays: read('deletionDays'),
+    };
   }
 
   updateSettings(patch: Partial<Settings>): void {

@@ -23,6 +23,8 @@ const NUMBERS: { key: Key; label: string; unit: string; hint: string; max: numbe
   { key: 'revealSeconds', label: 'Hide revealed values after', unit: 'seconds', hint: '1–600 seconds', max: 600 },
   { key: 'clipboardSeconds', label: 'Clear the clipboard after', unit: 'seconds', hint: '1–600 seconds; only if it still holds what Coffer put there', max: 600 },
   { key: 'autoLockMinutes', label: 'Lock after inactivity of', unit: 'minutes', hint: '1–1440 minutes without keyboard or pointer input', max: 1440 },
+  { key: 'inactiveDays', label: 'Mark secrets Inactive after', unit: 'days', hint: 'Days without use, counted from creation if never used', max: 3650 },
+  { key: 'deletionDays', label: 'Delete Inactive or scheduled secrets after', unit: 'days', hint: 'Using a secret before then makes it Active again', max: 3650 },
 ];
 
 /** Theme (this browser), and the vault's reveal, clipboard and auto-lock times (`settings.update`). */
@@ -169,5 +171,5 @@ export function SettingsView() {
 }
 
 function toDraft(s: Settings): Record<Key, string> {
-  return { revealSeconds: String(s.revealSeconds), clipboardSeconds: String(s.clipboardSeconds), autoLockMinutes: String(s.autoLockMinutes) };
+  return Object.fromEntries(NUMBERS.map((n) => [n.key, String(s[n.key])])) as Record<Key, string>;
 }
