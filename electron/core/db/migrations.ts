@@ -143,6 +143,7 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX secrets_by_status ON secrets (status, active_since);
         CREATE INDEX secrets_by_deletion ON secrets (deletion_at) WHERE deletion_at IS NOT NULL;
         CREATE INDEX secrets_by_expiry ON secrets (expires_at) WHERE expires_at IS NOT NULL;
+        CREATE INDEX secrets_by_created ON secrets (created_at);
 
         -- Kept after a purge (no foreign key): the notice that a secret went is itself worth keeping.
         CREATE TABLE notices (

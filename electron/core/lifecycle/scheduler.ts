@@ -57,6 +57,33 @@ export function noticesDue(thresholds: readonly number[], due: number, start: nu
   return out;
 }
 
+function lastPassAt(db: Db, now: number): number {
+  const stored = (db.stmt("SELECT value FROM meta WHERE key = 'lifecycle_pass_at'").get() as { value: string } | undefined)?.value;
+  // A clock set back (tests, a wrong system time) must not hide notices: look again from the start.
+  return Math.min(Number(stored ?? 0), now);
+}
+
+const CANDIDATE = 'SELECT id, scope_id, created_at, active_since, status, deletion_at, expires_at FROM secrets';
+
+/**
+ * Secrets with a notice that may have come due since the last pass: a notice `d` days before a
+ * date D is due in (last, now] exactly when D is in (last + d, now + d]. One indexed range per
+ * threshold keeps a daily pass over 100,000 secrets to the few whose day it is.
+ */
+function dueSince(db: Db, last: number, now: number, deletionMs: number): Candidate[] {
+  const found = new Map<string, Candidate>();
+  const take = (rows: Candidate[]) => rows.forEach((r) => found.set(r.id, r));
+  for (const offset of [...DELETION_NOTICE_DAYS.map((d) => d * DAY_MS), deletionMs]) {
+    take(db.stmt(`${CANDIDATE} WHERE deletion_at > ? AND deletion_at <= ?`).all(last + offset, now + offset) as Candidate[]);
+  }
+  for (const offset of EXPIRATION_NOTICE_DAYS.map((d) => d * DAY_MS)) {
+    take(db.stmt(`${CANDIDATE} WHERE expires_at > ? AND expires_at <= ?`).all(last + offset, now + offset) as Candidate[]);
+  }
+  // Registered since: an expiration already near gets its catch-up notice at registration.
+  take(db.stmt(`${CANDIDATE} WHERE created_at > ? AND created_at <= ? AND expires_at IS NOT NULL`).all(last, now) as Candidate[]);
+  return [...found.values()];
+}
+
 /**
  * One scheduler pass over clear columns only, so it runs while the vault is locked. Every threshold
  * is computed from stored dates, not from when the pass runs: after an offline gap the outcome
@@ -85,15 +112,7 @@ export function runLifecyclePass(db: Db, clock: Clock): PassResult {
     const notice = db.stmt(
       `INSERT OR IGNORE INTO notices (secret_id, scope_id, kind, days_before, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    // Only dates not yet past at the previous pass can hold a notice that is not written yet.
-    const lastPass = Math.min(Number((db.stmt("SELECT value FROM meta WHERE key = 'lifecycle_pass_at'").get() as { value: string } | undefined)?.value ?? 0), now);
-    const horizon = now + Math.max(...DELETION_NOTICE_DAYS, ...EXPIRATION_NOTICE_DAYS) * DAY_MS;
-    const due = db
-      .stmt(
-        `SELECT id, scope_id, created_at, active_since, status, deletion_at, expires_at FROM secrets
-         WHERE (deletion_at > ? AND deletion_at <= ?) OR (expires_at > ? AND expires_at <= ?)`,
-      )
-      .all(lastPass, horizon, lastPass, horizon) as Candidate[];
+    const due = dueSince(db, lastPassAt(db, now), now, deletionMs);
     for (const s of due) {
       if (s.deletion_at !== null) {
         // Counted from when deletion was decided, so a short deletion period does not back-date notices.
