@@ -1,0 +1,522 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyAuditFor } from '../../electron/core/audit/access';
+import { calibrate, deriveKey } from '../../electron/core/crypto/kdf';
+import { wipe } from '../../electron/core/crypto/keys';
+import { systemRandom } from '../../electron/core/crypto/random';
+import { initSodium } from '../../electron/core/crypto/sodium';
+import { DAY_MS } from '../../electron/core/lifecycle/clock';
+import type { PassResult } from '../../electron/core/lifecycle/scheduler';
+import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
+import { SecretIndex } from '../../electron/core/secrets/secret-index';
+import { editSecret, getSecretValue, listSecrets, registerSecret, registerSecrets } from '../../electron/core/secrets/secrets';
+import type { Session } from '../../electron/core/vault/session';
+import { Vault } from '../../electron/core/vault/vault';
+import type { ListSecretsInput, SecretStatus } from '../../shared/schemas/secrets';
+import type { BenchCertificate, BenchItem } from './generator';
+import { PASSWORD, createStructuredVault, itemAt, items, settableClock } from './generator';
+import type { Plan } from './measure';
+import { median, now, repeat, round, timedSync } from './measure';
+import { BASE62, Draw } from './prng';
+
+/** Every op the report knows, in report order (the JSON's `op` values). */
+export const OP_NAMES = [
+  'kdf-standard',
+  'kdf-fast',
+  'unlock-minus-kdf',
+  'first-page-name',
+  'first-page-expiry',
+  'filter-status',
+  'search',
+  'get',
+  'create',
+  'edit',
+  'bulk-import',
+  'scheduler-pass',
+  'audit-verify',
+  'bundle-export',
+  'bundle-import',
+  'cli-get',
+  'cli-search',
+  'ui-unlock-to-table',
+  'ui-scroll-frame',
+] as const;
+export type OpName = (typeof OP_NAMES)[number];
+
+/** What an op is given: one size's vault, built before, and a scratch folder of its own. */
+export interface OpContext {
+  size: number;
+  /** The --runs value; each op derives its plan from it. */
+  runs: number;
+  seed: number;
+  cert: BenchCertificate | null;
+  /** The size's vault (fast KDF, password PASSWORD). */
+  fixturePath: string;
+  workDir: string;
+  /** The repository root: bin/coffer.js and dist/ live there. */
+  root: string;
+}
+
+export interface OpOutcome {
+  /** Milliseconds per sample. */
+  samples: number[];
+  perSecond?: number;
+  /** Set by ops whose memory is another process's (the CLI runs); otherwise the measuring process's peak. */
+  peakRssMb?: number;
+  note?: string;
+}
+
+/**
+ * One op: `core` runs in a fresh child per op (its peak RSS is that op's), `cli` spawns whole
+ * CLI processes, `ui` drives Chromium against browser mode (see ui.ts). An op the product does not
+ * have yet carries `unavailable` instead of `measure`: adding it is writing that one function.
+ */
+export type OpDef =
+  | { op: OpName; kind: 'core' | 'cli'; measure: (ctx: OpContext) => Promise<OpOutcome> }
+  | { op: OpName; kind: 'core' | 'cli' | 'ui'; unavailable: string }
+  | { op: OpName; kind: 'ui' };
+
+const PAGE = 100;
+
+/** Quick ops take more samples: their p95 needs them, and they cost little. */
+const quickPlan = (ctx: OpContext): Plan => ({ warmup: 5, runs: Math.max(20, ctx.runs * 4) });
+/** Ops that take seconds at 100,000 take at most 3 runs there. */
+const heavyPlan = (ctx: OpContext): Plan => ({ warmup: ctx.size >= 50_000 ? 0 : 1, runs: ctx.size >= 50_000 ? Math.min(ctx.runs, 3) : ctx.runs, gc: true });
+
+interface Unlocked {
+  vault: Vault;
+  session: Session;
+  close(): void;
+}
+
+/** The size's vault, unlocked, with the listing index built: the state the app is in after unlock. */
+async function openFixture(ctx: OpContext, withIndex = true): Promise<Unlocked> {
+  await initSodium();
+  const vault = await Vault.open(ctx.fixturePath);
+  const session = await vault.unlock(undefined, PASSWORD);
+  if (withIndex) SecretIndex.of(session);
+  return {
+    vault,
+    session,
+    close: () => {
+      session.lock();
+      vault.close();
+    },
+  };
+}
+
+const genOpts = (ctx: OpContext) => ({ seed: ctx.seed, cert: ctx.cert });
+
+/** Random items of the vault (those `filter` keeps), drawn with a seed of their own. */
+function existing(ctx: OpContext, salt: number, count: number, filter: (it: BenchItem) => boolean = () => true): BenchItem[] {
+  const d = Draw.seeded(ctx.seed ^ salt);
+  const out: BenchItem[] = [];
+  for (let guard = 0; out.length < count && guard < count * 50; guard++) {
+    const it = itemAt(d.int(0, ctx.size - 1), genOpts(ctx));
+    if (filter(it)) out.push(it);
+  }
+  return out;
+}
+
+const list = (s: Session, input: ListSecretsInput) => listSecrets(s, { limit: PAGE, ...input });
+
+function expectPage(got: number, want: number, what: string): void {
+  if (got !== want) throw new Error(`${what}: expected ${want} rows, got ${got}`);
+}
+
+// ---- KDF -------------------------------------------------------------------------------------
+
+async function kdfStandard(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const t0 = now();
+  const params = calibrate('standard', systemRandom);
+  const calibrateMs = now() - t0;
+  const samples = await repeat({ warmup: 1, runs: Math.min(ctx.runs, 3) }, () => timedSync(() => wipe(deriveKey(PASSWORD, params))));
+  return {
+    samples,
+    note: `calibrated here: opslimit ${params.opslimit}, memlimit ${params.memlimit / 1048576} MiB (calibrate() itself ${Math.round(calibrateMs)} ms)`,
+  };
+}
+
+async function kdfFast(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const params = calibrate('fast', systemRandom);
+  const samples = await repeat({ warmup: 2, runs: Math.max(10, ctx.runs * 2) }, () => timedSync(() => wipe(deriveKey(PASSWORD, params))));
+  return { samples, note: `opslimit ${params.opslimit}, memlimit ${params.memlimit / 1048576} MiB` };
+}
+
+// ---- Unlock ----------------------------------------------------------------------------------
+
+/** Open the file, unlock, build the listing index; the time inside Argon2id is taken out. */
+async function unlockMinusKdf(ctx: OpContext): Promise<OpOutcome> {
+  const sodium = await initSodium();
+  const original = sodium.crypto_pwhash;
+  let kdfMs = 0;
+  const wrapped = ((...args: Parameters<typeof original>) => {
+    const t0 = now();
+    try {
+      return original.apply(sodium, args);
+    } finally {
+      kdfMs += now() - t0;
+    }
+  }) as typeof original;
+  const parts = { open: [] as number[], unlock: [] as number[], index: [] as number[], kdf: [] as number[] };
+  (sodium as { crypto_pwhash: typeof original }).crypto_pwhash = wrapped;
+  try {
+    const samples = await repeat({ warmup: 1, runs: ctx.runs, gc: true }, async (run) => {
+      kdfMs = 0;
+      const t0 = now();
+      const vault = await Vault.open(ctx.fixturePath);
+      const t1 = now();
+      const session = await vault.unlock(undefined, PASSWORD);
+      const t2 = now();
+      const index = SecretIndex.of(session);
+      const t3 = now();
+      if (index.size !== ctx.size) throw new Error(`index holds ${index.size} secrets, expected ${ctx.size}`);
+      if (kdfMs <= 0) throw new Error('the KDF was not seen: crypto_pwhash is no longer called through the sodium module');
+      if (run >= 0) {
+        parts.open.push(t1 - t0);
+        parts.unlock.push(t2 - t1 - kdfMs);
+        parts.index.push(t3 - t2);
+        parts.kdf.push(kdfMs);
+      }
+      session.lock();
+      vault.close();
+      return t3 - t0 - kdfMs;
+    });
+    const m = (xs: number[]) => round(median(xs), 1);
+    return {
+      samples,
+      note: `open ${m(parts.open)} + unlock ${m(parts.unlock)} + index build ${m(parts.index)} ms (KDF ${m(parts.kdf)} ms taken out)`,
+    };
+  } finally {
+    (sodium as { crypto_pwhash: typeof original }).crypto_pwhash = original;
+  }
+}
+
+// ---- Listing ---------------------------------------------------------------------------------
+
+/**
+ * The first page as the table asks for it right after unlock or after any write: the index holds
+ * no order for this key yet, so the sort is part of it. The cached-order figure is in the note.
+ */
+function firstPage(sort: 'name' | 'expires') {
+  return async (ctx: OpContext): Promise<OpOutcome> => {
+    const u = await openFixture(ctx);
+    try {
+      const want = Math.min(PAGE, ctx.size);
+      const samples = await repeat({ warmup: 2, runs: Math.max(10, ctx.runs * 2) }, () => {
+        // What every write does to the index (upsert/remove): the cached orders are dropped.
+        SecretIndex.of(u.session).remove('bench:no-such-secret');
+        let rows = 0;
+        const ms = timedSync(() => (rows = list(u.session, { sort }).items.length));
+        expectPage(rows, want, `first page by ${sort}`);
+        return ms;
+      });
+      const cached = await repeat({ warmup: 2, runs: 20 }, () => timedSync(() => list(u.session, { sort })));
+      return { samples, note: `first listing after unlock or after any write (the index sorts ${ctx.size} entries); order already cached: ${round(median(cached), 2)} ms` };
+    } finally {
+      u.close();
+    }
+  };
+}
+
+async function filterStatus(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx);
+  try {
+    list(u.session, { sort: 'name' });
+    const statuses: SecretStatus[] = ['inactive', 'scheduled', 'active'];
+    const matched: Record<string, number> = {};
+    const samples = await repeat(quickPlan(ctx), (run) => {
+      const status = statuses[Math.abs(run) % statuses.length]!;
+      return timedSync(() => (matched[status] = list(u.session, { sort: 'name', status }).matched));
+    });
+    return { samples, note: `first page by name, cycling statuses (matched: ${statuses.map((s) => `${s} ${matched[s]}`).join(', ')})` };
+  } finally {
+    u.close();
+  }
+}
+
+/** A few hundred queries as people type them: pieces of real names, common words, misses. */
+export function searchQueries(ctx: OpContext, count: number): string[] {
+  const d = Draw.seeded(ctx.seed ^ 0x5ea7c4);
+  const words = ['prod', 'staging', 'stripe', 'github', 'payments', 'api', 'token', 'eu-west', 'client', 'cert', 'env', 'worker', 'datadog', 'us-east-1'];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = d.rng();
+    if (r < 0.7) {
+      const name = itemAt(d.int(0, ctx.size - 1), genOpts(ctx)).name;
+      const len = d.int(3, Math.min(12, name.length));
+      const at = d.int(0, name.length - len);
+      out.push(name.slice(at, at + len));
+    } else if (r < 0.9) out.push(d.pick(words));
+    else out.push(`zq${d.chars(BASE62, 5)}`);
+  }
+  return out;
+}
+
+async function search(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx);
+  try {
+    list(u.session, { sort: 'name' });
+    const warm = searchQueries({ ...ctx, seed: ctx.seed + 1 }, 30);
+    const queries = searchQueries(ctx, 300);
+    let matched = 0;
+    const samples = await repeat({ warmup: warm.length, runs: queries.length }, (run) => {
+      const q = run < 0 ? warm[-1 - run]! : queries[run]!;
+      return timedSync(() => (matched += list(u.session, { sort: 'name', search: q }).matched));
+    });
+    return { samples, note: `${queries.length} queries, one sample each; mean ${Math.round(matched / (queries.length + warm.length))} matches per query` };
+  } finally {
+    u.close();
+  }
+}
+
+// ---- Values and writes -----------------------------------------------------------------------
+
+async function get(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx);
+  try {
+    const plan = quickPlan(ctx);
+    const picks = existing(ctx, 0x6e7, plan.warmup + plan.runs);
+    const samples = await repeat(plan, (run) => {
+      const it = picks[run + plan.warmup]!;
+      let value = '';
+      const ms = timedSync(() => (value = getSecretValue(u.session, { name: it.name }, { consumer: 'bench' }).value));
+      if (!value) throw new Error(`get ${it.name}: empty value`);
+      return ms;
+    });
+    return { samples, note: 'by name through the blind index; records the use (one write transaction)' };
+  } finally {
+    u.close();
+  }
+}
+
+async function create(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx);
+  try {
+    const plan = quickPlan(ctx);
+    // Items past the vault's end: new names, the same mix of types and places.
+    const fresh = items(ctx.size + 1_000_000, ctx.size + 1_000_000 + plan.warmup + plan.runs, genOpts(ctx));
+    const samples = await repeat(plan, (run) => {
+      const it = fresh[run + plan.warmup]!;
+      return timedSync(() => registerSecret(u.session, it.input));
+    });
+    return { samples, note: 'registerSecret, all five types, the index kept in step' };
+  } finally {
+    u.close();
+  }
+}
+
+function patchFor(it: BenchItem, d: Draw): Record<string, unknown> {
+  const v = d.chars(BASE62, 40);
+  switch (it.type) {
+    case 'api-key':
+      return { value: v };
+    case 'bearer-token':
+      return { headerValue: `Bearer ${v}` };
+    case 'client-credentials':
+      return { clientSecret: v };
+    case 'key-value':
+      return { setPairs: [{ key: 'ROTATED_AT', value: v }] };
+    case 'certificate':
+      throw new Error('certificates are not edited by the bench');
+  }
+}
+
+async function edit(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx);
+  try {
+    const plan = quickPlan(ctx);
+    const picks = existing(ctx, 0xed17, plan.warmup + plan.runs, (it) => it.type !== 'certificate');
+    const d = Draw.seeded(ctx.seed ^ 0xed18);
+    const samples = await repeat(plan, (run) => {
+      const it = picks[run + plan.warmup]!;
+      const fields = patchFor(it, d);
+      return timedSync(() => editSecret(u.session, { ref: { name: it.name }, fields }));
+    });
+    return { samples, note: 'a new revision of one value (by name)' };
+  } finally {
+    u.close();
+  }
+}
+
+async function bulkImport(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const inputs = items(0, ctx.size, genOpts(ctx)).map((it) => it.input);
+  const plan = heavyPlan(ctx);
+  let n = 0;
+  const importInto = async (batch: typeof inputs) => {
+    const path = join(ctx.workDir, `bulk-${n++}.coffer`);
+    const { vault, session } = await createStructuredVault(path);
+    try {
+      return timedSync(() => {
+        if (registerSecrets(session, batch) !== batch.length) throw new Error('bulk import registered fewer secrets');
+      });
+    } finally {
+      session.lock();
+      vault.close();
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    }
+  };
+  // Big sizes warm up on a small import instead of a whole one.
+  if (plan.warmup === 0) await importInto(inputs.slice(0, 1000));
+  const samples = await repeat(plan, () => importInto(inputs));
+  return { samples, perSecond: ctx.size / (median(samples) / 1000), note: `registerSecrets of ${ctx.size} into an empty vault, one transaction` };
+}
+
+// ---- Lifecycle and audit ---------------------------------------------------------------------
+
+/**
+ * The scheduler pass of a day: on a copy of the vault, the clock moves one day per run, so each
+ * pass finds that day's inactivations, notices and purges. A pass with nothing due is in the note.
+ */
+async function schedulerPass(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const path = join(ctx.workDir, 'scheduler.coffer');
+  copyFileSync(ctx.fixturePath, path);
+  const start = Date.now();
+  const clock = settableClock(start);
+  const vault = await Vault.open(path, { context: { clock } });
+  const work = { inactivated: [] as number[], notices: [] as number[], purged: [] as number[] };
+  const idle: number[] = [];
+  try {
+    const samples = await repeat({ warmup: 1, runs: ctx.runs, gc: true }, (run) => {
+      clock.set(start + Math.max(0, run + 1) * DAY_MS);
+      let r: PassResult = { inactivated: 0, notices: 0, purged: 0 };
+      const ms = timedSync(() => (r = runLifecyclePass(vault.db, clock)));
+      if (run >= 0) {
+        work.inactivated.push(r.inactivated);
+        work.notices.push(r.notices);
+        work.purged.push(r.purged);
+        idle.push(timedSync(() => runLifecyclePass(vault.db, clock)));
+      }
+      return ms;
+    });
+    const m = (xs: number[]) => Math.round(median(xs));
+    return {
+      samples,
+      note:
+        `runLifecyclePass, one simulated day apart (median per pass: ${m(work.inactivated)} made Inactive, ${m(work.notices)} notices, ` +
+        `${m(work.purged)} purged); a pass with nothing due: ${round(median(idle), 2)} ms`,
+    };
+  } finally {
+    vault.close();
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+  }
+}
+
+async function auditVerify(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx, false);
+  try {
+    let entries = 0;
+    const samples = await repeat({ warmup: 1, runs: ctx.runs, gc: true }, () =>
+      timedSync(() => {
+        const v = verifyAuditFor(u.session);
+        if (!v.ok) throw new Error(`the audit chain is broken: ${v.reason}`);
+        entries = v.entries;
+      }),
+    );
+    return { samples, perSecond: entries / (median(samples) / 1000), note: `verifyAuditFor: the hash chain of ${entries} entries from the first` };
+  } finally {
+    u.close();
+  }
+}
+
+// ---- CLI -------------------------------------------------------------------------------------
+
+/** Preloaded into each CLI process: writes its peak RSS (KB) where BENCH_RSS_FILE says, on exit. */
+const RSS_PROBE = `process.on('exit', () => { try { require('node:fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });\n`;
+
+interface CliRun {
+  ms: number;
+  rssMb: number;
+  stdout: string;
+}
+
+function cli(ctx: OpContext, args: string[], stdin: string): Promise<CliRun> {
+  const probe = join(ctx.workDir, 'rss-probe.cjs');
+  const rssFile = join(ctx.workDir, 'rss.txt');
+  writeFileSync(probe, RSS_PROBE);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS') env[k] = v;
+  env.BENCH_RSS_FILE = rssFile;
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = spawn(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), '--vault', ctx.fixturePath, '--password-stdin', ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = now() - t0;
+      if (code !== 0) return reject(new Error(`coffer ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+      resolve({ ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stdout });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin);
+  });
+}
+
+async function cliGet(ctx: OpContext): Promise<OpOutcome> {
+  const plan: Plan = { warmup: 1, runs: Math.max(ctx.runs, 5) };
+  const picks = existing(ctx, 0xc11, plan.warmup + plan.runs);
+  let rss = 0;
+  const samples = await repeat(plan, async (run) => {
+    const it = picks[run + plan.warmup]!;
+    const r = await cli(ctx, ['secret', 'get', it.name], `${PASSWORD}\n`);
+    if (!r.stdout.trim()) throw new Error(`coffer secret get ${it.name} printed nothing`);
+    rss = Math.max(rss, r.rssMb);
+    return r.ms;
+  });
+  return { samples, peakRssMb: rss, note: 'node bin/coffer.js --password-stdin secret get NAME, spawn to exit, fast KDF' };
+}
+
+async function cliSearch(ctx: OpContext): Promise<OpOutcome> {
+  const plan: Plan = { warmup: 1, runs: Math.max(ctx.runs, 5) };
+  const queries = searchQueries(ctx, plan.warmup + plan.runs);
+  let rss = 0;
+  const samples = await repeat(plan, async (run) => {
+    const r = await cli(ctx, ['secret', 'list', '--search', queries[run + plan.warmup]!], `${PASSWORD}\n`);
+    rss = Math.max(rss, r.rssMb);
+    return r.ms;
+  });
+  return { samples, peakRssMb: rss, note: 'node bin/coffer.js --password-stdin secret list --search TEXT (table on a pipe), fast KDF' };
+}
+
+// ---- Registry --------------------------------------------------------------------------------
+
+const NOT_BUILT = 'not built yet in electron/core';
+
+export const OPS: readonly OpDef[] = [
+  { op: 'kdf-standard', kind: 'core', measure: kdfStandard },
+  { op: 'kdf-fast', kind: 'core', measure: kdfFast },
+  { op: 'unlock-minus-kdf', kind: 'core', measure: unlockMinusKdf },
+  { op: 'first-page-name', kind: 'core', measure: firstPage('name') },
+  { op: 'first-page-expiry', kind: 'core', measure: firstPage('expires') },
+  { op: 'filter-status', kind: 'core', measure: filterStatus },
+  { op: 'search', kind: 'core', measure: search },
+  { op: 'get', kind: 'core', measure: get },
+  { op: 'create', kind: 'core', measure: create },
+  { op: 'edit', kind: 'core', measure: edit },
+  { op: 'bulk-import', kind: 'core', measure: bulkImport },
+  { op: 'scheduler-pass', kind: 'core', measure: schedulerPass },
+  { op: 'audit-verify', kind: 'core', measure: auditVerify },
+  { op: 'bundle-export', kind: 'core', unavailable: `${NOT_BUILT}: bundles (coffer export)` },
+  { op: 'bundle-import', kind: 'core', unavailable: `${NOT_BUILT}: bundles (coffer import)` },
+  { op: 'cli-get', kind: 'cli', measure: cliGet },
+  { op: 'cli-search', kind: 'cli', measure: cliSearch },
+  { op: 'ui-unlock-to-table', kind: 'ui' },
+  { op: 'ui-scroll-frame', kind: 'ui' },
+];
+
+export function opDef(op: OpName): OpDef {
+  const def = OPS.find((d) => d.op === op);
+  if (!def) throw new Error(`unknown op ${op}`);
+  return def;
+}

@@ -1,0 +1,202 @@
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchCertificate, FixtureInfo, GeneratorOptions } from './generator';
+import { buildFixture, makeCertificate } from './generator';
+import { round, stats } from './measure';
+import type { OpContext, OpName, OpOutcome } from './ops';
+import { OPS } from './ops';
+import type { Machine } from './report';
+import { machine } from './report';
+import type { UiServer } from './ui';
+import { measureUi, serveInProcess, uiUnavailable } from './ui';
+import type { ServeCommand, WorkerReply, WorkerTask } from './worker';
+import { measureOp } from './worker';
+
+export interface BenchOptions {
+  sizes: number[];
+  /** Runs per op; quick ops take more samples, heavy ones at most 3 at 50,000 and above. */
+  runs: number;
+  seed: number;
+  /** Repository root: bin/coffer.js, dist/. */
+  root: string;
+  /** A fresh child process per core op and per vault build (true for real figures); false runs all here (tests). */
+  isolate: boolean;
+  /** Only these ops (default: all). */
+  ops?: readonly OpName[];
+  log?: (line: string) => void;
+}
+
+/** One row of the JSON's `results`: the shape other tools read. */
+export interface ResultRow {
+  size: number;
+  op: OpName;
+  medianMs: number;
+  p95Ms: number;
+  peakRssMb: number;
+  /** Set where a rate is the natural figure (secrets/s, frames/s); null elsewhere. */
+  perSecond: number | null;
+}
+
+export interface Details {
+  settings: { sizes: number[]; runs: number; seed: number; isolate: boolean; startedAt: string; durationS: number; loadAtEnd: number };
+  fixtures: FixtureInfo[];
+  /** Not measured, with why: reported in the table, never in `results`. */
+  skipped: { size: number; op: OpName; reason: string }[];
+  failed: { size: number; op: OpName; error: string }[];
+  notes: { size: number; op: OpName; samples: number; note: string }[];
+}
+
+export interface Report {
+  machine: Machine;
+  results: ResultRow[];
+  details: Details;
+}
+
+/** Runs a task in a fresh child (dist/scripts/bench/worker.js) and returns its one answer. */
+function inChild<T>(task: WorkerTask): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    let answered = false;
+    child.once('message', (r: WorkerReply) => {
+      answered = true;
+      if (r.ok) resolve(r.value as T);
+      else reject(new Error(r.error));
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (!answered) reject(new Error(`bench worker for ${task.task} died (${signal ?? `exit ${code}`})`));
+    });
+    child.send(task);
+  });
+}
+
+/** Browser mode served from a child process, so its peak RSS is the core's and the door's alone. */
+async function serveInChild(vaultPath: string, root: string): Promise<UiServer> {
+  const child: ChildProcess = fork(join(__dirname, 'worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const ask = <T>(msg: WorkerTask | ServeCommand): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error('the browser-mode child exited'));
+      child.once('exit', onExit);
+      child.once('message', (r: WorkerReply) => {
+        child.off('exit', onExit);
+        if (r.ok) resolve(r.value as T);
+        else reject(new Error(r.error));
+      });
+      child.send(msg);
+    });
+  const url = await ask<string>({ task: 'serve', vaultPath, root });
+  return {
+    url,
+    lock: () => ask<boolean>({ cmd: 'lock' }).then(() => undefined),
+    stop: () => ask<number>({ cmd: 'stop' }),
+  };
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+
+export async function runBenchmark(opts: BenchOptions): Promise<Report> {
+  const log = opts.log ?? (() => undefined);
+  const started = Date.now();
+  const host = machine();
+  const wanted = (op: OpName) => !opts.ops || opts.ops.includes(op);
+  const results: ResultRow[] = [];
+  const details: Details = {
+    settings: { sizes: opts.sizes, runs: opts.runs, seed: opts.seed, isolate: opts.isolate, startedAt: new Date(started).toISOString(), durationS: 0, loadAtEnd: 0 },
+    fixtures: [],
+    skipped: [],
+    failed: [],
+    notes: [],
+  };
+
+  const made = makeCertificate();
+  const cert: BenchCertificate | null = 'cert' in made ? made.cert : null;
+  if ('reason' in made) log(`note: ${made.reason}`);
+  const ui = uiUnavailable(opts.root);
+  const work = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
+
+  const record = (size: number, op: OpName, out: OpOutcome) => {
+    const s = stats(out.samples);
+    const row: ResultRow = {
+      size,
+      op,
+      medianMs: round(s.medianMs, 3),
+      p95Ms: round(s.p95Ms, 3),
+      peakRssMb: round(out.peakRssMb ?? Number.NaN, 1),
+      perSecond: out.perSecond === undefined ? null : round(out.perSecond, 1),
+    };
+    results.push(row);
+    if (out.note) details.notes.push({ size, op, samples: s.n, note: out.note });
+    log(`  ${op}: median ${row.medianMs} ms, p95 ${row.p95Ms} ms, peak RSS ${row.peakRssMb} MB${row.perSecond === null ? '' : `, ${row.perSecond}/s`}`);
+  };
+  const fail = (size: number, op: OpName, e: unknown) => {
+    details.failed.push({ size, op, error: errorText(e) });
+    log(`  ${op}: FAILED ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  };
+
+  try {
+    for (const size of opts.sizes) {
+      const dir = join(work, `size-${size}`);
+      mkdirSync(dir, { recursive: true });
+      const gen: GeneratorOptions = { seed: opts.seed, cert };
+      const build = (path: string, g: GeneratorOptions) =>
+        opts.isolate ? inChild<FixtureInfo>({ task: 'fixture', path, size, gen: g }) : buildFixture(path, size, g);
+      log(`size ${size}: building the vault`);
+      const fixturePath = join(dir, 'bench.coffer');
+      const info = await build(fixturePath, gen);
+      details.fixtures.push(info);
+      log(`  built in ${Math.round(info.buildMs)} ms, ${round(info.fileMb, 1)} MB, ${JSON.stringify(info.byStatus)}, ${info.auditEntries} audit entries`);
+      const ctx = (op: OpName): OpContext => {
+        const workDir = join(dir, op);
+        mkdirSync(workDir, { recursive: true });
+        return { size, runs: opts.runs, seed: opts.seed, cert, fixturePath, workDir, root: opts.root };
+      };
+
+      for (const def of OPS) {
+        if (!wanted(def.op)) continue;
+        if ('unavailable' in def) {
+          details.skipped.push({ size, op: def.op, reason: def.unavailable });
+          continue;
+        }
+        if (!('measure' in def)) continue;
+        try {
+          const out = def.kind === 'core' && opts.isolate ? await inChild<OpOutcome>({ task: 'op', op: def.op, ctx: ctx(def.op) }) : await measureOp(def.op, ctx(def.op));
+          record(size, def.op, out);
+        } catch (e) {
+          fail(size, def.op, e);
+        }
+      }
+
+      const uiOps = OPS.filter((d) => d.kind === 'ui' && wanted(d.op) && !('unavailable' in d)).map((d) => d.op);
+      if (uiOps.length > 0 && ui) {
+        for (const op of uiOps) details.skipped.push({ size, op, reason: ui });
+      } else if (uiOps.length > 0) {
+        // The app opens on Personal: this vault holds every secret there, so the table has all N rows.
+        log(`size ${size}: building the browser-mode vault (all personal)`);
+        const uiPath = join(dir, 'ui.coffer');
+        let server: UiServer | undefined;
+        try {
+          await build(uiPath, { ...gen, allPersonal: true });
+          server = opts.isolate ? await serveInChild(uiPath, opts.root) : await serveInProcess(uiPath, opts.root);
+          const out = await measureUi(server, { size, runs: opts.runs });
+          const rss = await server.stop();
+          server = undefined;
+          if (uiOps.includes('ui-unlock-to-table')) record(size, 'ui-unlock-to-table', { ...out.unlock, peakRssMb: rss });
+          if (uiOps.includes('ui-scroll-frame')) record(size, 'ui-scroll-frame', { ...out.scroll, peakRssMb: rss });
+        } catch (e) {
+          for (const op of uiOps) fail(size, op, e);
+        } finally {
+          await server?.stop().catch(() => undefined);
+        }
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  details.settings.durationS = Math.round((Date.now() - started) / 1000);
+  details.settings.loadAtEnd = Math.round(loadavg()[0]! * 100) / 100;
+  return { machine: host, results, details };
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { itemAt, items } from '../../scripts/bench/generator';
+import { parseArgs, repoRoot } from '../../scripts/bench/index';
+import { median, percentile } from '../../scripts/bench/measure';
+import { OP_NAMES, OPS } from '../../scripts/bench/ops';
+import { formatReport } from '../../scripts/bench/report';
+import type { Report } from '../../scripts/bench/runner';
+import { runBenchmark } from '../../scripts/bench/runner';
+
+/** The benchmark's own code at 100 secrets, in this process: every op it can measure here, once. */
+describe('benchmark (npm run bench) at 100 secrets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('generates the same vault for the same seed, all five types, names of realistic length', () => {
+    const gen = { seed: 7, cert: { pemBase64: 'AA==', keyBase64: 'AA==' } };
+    const a = items(0, 400, gen);
+    expect(items(0, 400, gen)).toEqual(a);
+    expect(itemAt(123, gen)).toEqual(a[123]);
+    expect(new Set(a.map((x) => x.type))).toEqual(new Set(['api-key', 'bearer-token', 'client-credentials', 'certificate', 'key-value']));
+    expect(new Set(a.map((x) => x.input.level))).toEqual(new Set(['personal', 'workspace', 'organization']));
+    expect(new Set(a.map((x) => x.name)).size).toBe(a.length);
+    const lengths = a.map((x) => x.name.length);
+    expect(Math.min(...lengths)).toBeGreaterThanOrEqual(12);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(60);
+    expect(new Set(a.map((x) => x.status))).toEqual(new Set(['active', 'inactive', 'scheduled']));
+    // Without openssl's certificate, certificate items are drawn as other types.
+    expect(items(0, 400, { seed: 7, cert: null }).some((x) => x.type === 'certificate')).toBe(false);
+  });
+
+  it('parses its options and computes median and nearest-rank p95', () => {
+    expect(parseArgs(['--quick']).options.sizes).toEqual([1000, 10_000]);
+    expect(parseArgs(['--sizes', '1000,100_000', '--runs', '3', '--out', 'x.json'])).toMatchObject({ options: { sizes: [1000, 100_000], runs: 3 }, out: 'x.json' });
+    expect(() => parseArgs(['--ops', 'nope'])).toThrow(/unknown op/);
+    expect(median([3, 1, 2, 4])).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5], 95)).toBe(5);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+  });
+
+  it('measures every available op and writes the JSON other tools read', { timeout: 90_000 }, async () => {
+    const report = await runBenchmark({ sizes: [100], runs: 2, seed: 42, root: repoRoot(__dirname), isolate: false });
+    const out = join(dir, 'bench-results.json');
+    writeFileSync(out, JSON.stringify(report));
+    const json = JSON.parse(readFileSync(out, 'utf8')) as Report;
+
+    expect(json.details.failed).toEqual([]);
+    expect(Object.keys(json.machine)).toEqual(expect.arrayContaining(['cpu', 'cores', 'memoryGb', 'node', 'os']));
+    expect(json.machine.cores).toBeGreaterThan(0);
+    const skipped = new Set(json.details.skipped.map((s) => s.op));
+    for (const s of json.details.skipped) expect(s.reason).toMatch(/\S/);
+    for (const r of json.results) {
+      expect(Object.keys(r).sort()).toEqual(['medianMs', 'op', 'p95Ms', 'peakRssMb', 'perSecond', 'size']);
+      expect(r.size).toBe(100);
+      expect(OP_NAMES).toContain(r.op);
+      expect(skipped.has(r.op)).toBe(false);
+      for (const v of [r.medianMs, r.p95Ms, r.peakRssMb]) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThan(0);
+      }
+      expect(r.p95Ms).toBeGreaterThanOrEqual(r.medianMs);
+      if (r.perSecond !== null) expect(r.perSecond).toBeGreaterThan(0);
+    }
+    // Every op is either measured or skipped with its reason; ops the product lacks are never faked.
+    for (const op of OP_NAMES) expect(json.results.some((r) => r.op === op) || skipped.has(op)).toBe(true);
+    for (const def of OPS) if ('unavailable' in def) expect(json.results.some((r) => r.op === def.op)).toBe(false);
+    for (const op of ['kdf-fast', 'unlock-minus-kdf', 'first-page-name', 'search', 'get', 'create', 'edit', 'bulk-import', 'cli-get', 'cli-search'] as const) {
+      expect(json.results.map((r) => r.op)).toContain(op);
+    }
+    expect(json.results.find((r) => r.op === 'bulk-import')?.perSecond).toBeGreaterThan(0);
+
+    const text = formatReport(json);
+    expect(text).toMatch(/unlock-minus-kdf/);
+    expect(text).toMatch(/skipped: /);
+  });
+});
