@@ -72,6 +72,28 @@ function compareBy(key: SortKey): (a: Entry, b: Entry) => number {
   };
 }
 
+const comparators = new Map<SortKey, (a: Entry, b: Entry) => number>();
+function comparator(key: SortKey): (a: Entry, b: Entry) => number {
+  let c = comparators.get(key);
+  if (!c) {
+    c = compareBy(key);
+    comparators.set(key, c);
+  }
+  return c;
+}
+
+/** Where `e` goes in a list sorted by `cmp` (binary search). */
+function insertionPoint(list: Entry[], e: Entry, cmp: (a: Entry, b: Entry) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(list[mid]!, e) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The listing's in-memory index (SPEC §3): names decrypted from their chunks once at unlock, clear
  * columns read once; search, sort and filter never touch SQLite or decrypt again.
@@ -79,6 +101,7 @@ function compareBy(key: SortKey): (a: Entry, b: Entry) => number {
 export class SecretIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly sorted = new Map<SortKey, Entry[]>();
+  private readonly haystacks = new Map<SortKey, { text: string; starts: Int32Array }>();
   private stale = false;
 
   private constructor(
@@ -155,23 +178,33 @@ export class SecretIndex {
     return session.index;
   }
 
-  private put(e: Entry): void {
-    this.entries.set(e.id, e);
-  }
-
-  /** Keeps the index in step with this session's own writes (which do not change data_version). */
+  /**
+   * Keeps the index in step with this session's own writes (which do not change data_version).
+   * Sorted orders are patched in place: re-sorting 100,000 entries after every write would make
+   * the next listing pay ~90 ms.
+   */
   upsert(row: SecretRow, name: string, workspace: string | null, teams: string[]): SecretSummary {
     const e = toEntry(row, name, workspace, teams, false);
-    this.put(e);
-    this.sorted.clear();
+    this.unlist(this.entries.get(e.id));
+    this.entries.set(e.id, e);
+    for (const [key, list] of this.sorted) list.splice(insertionPoint(list, e, comparator(key)), 0, e);
     this.follow();
     return summary(e);
   }
 
   remove(id: string): void {
+    this.unlist(this.entries.get(id));
     this.entries.delete(id);
-    this.sorted.clear();
     this.follow();
+  }
+
+  private unlist(old: Entry | undefined): void {
+    this.haystacks.clear();
+    if (!old) return;
+    for (const list of this.sorted.values()) {
+      const i = list.indexOf(old);
+      if (i >= 0) list.splice(i, 1);
+    }
   }
 
   /** Counts the write being applied as seen, unless another write came between: that one needs a rebuild. */
@@ -195,10 +228,54 @@ export class SecretIndex {
   private order(key: SortKey): Entry[] {
     let list = this.sorted.get(key);
     if (!list) {
-      list = [...this.entries.values()].sort(compareBy(key));
+      list = [...this.entries.values()].sort(comparator(key));
       this.sorted.set(key, list);
     }
     return list;
+  }
+
+  /**
+   * The names of one order joined by newlines (which no name contains), with where each starts:
+   * a search is then one `indexOf` sweep over contiguous text instead of 100,000 scattered
+   * `includes` calls (p95 ~30 → a few ms at 100,000).
+   */
+  private haystack(key: SortKey): { text: string; starts: Int32Array } {
+    let h = this.haystacks.get(key);
+    if (!h) {
+      const list = this.order(key);
+      const starts = new Int32Array(list.length + 1);
+      const parts = new Array<string>(list.length);
+      let at = 0;
+      for (let i = 0; i < list.length; i++) {
+        starts[i] = at;
+        parts[i] = list[i]!.key;
+        at += list[i]!.key.length + 1;
+      }
+      starts[list.length] = at;
+      h = { text: parts.join('\n'), starts };
+      this.haystacks.set(key, h);
+    }
+    return h;
+  }
+
+  /** Positions in the `key` order of the entries whose name contains `needle`, ascending. */
+  private find(key: SortKey, needle: string): number[] {
+    if (needle.includes('\n')) return [];
+    const { text, starts } = this.haystack(key);
+    const found: number[] = [];
+    let pos = text.indexOf(needle);
+    while (pos !== -1) {
+      let lo = 0;
+      let hi = starts.length - 2;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= pos) lo = mid;
+        else hi = mid - 1;
+      }
+      found.push(lo);
+      pos = text.indexOf(needle, starts[lo + 1]!);
+    }
+    return found;
   }
 
   query(input: ListSecretsInput = {}): SecretListing {
@@ -209,20 +286,21 @@ export class SecretIndex {
       (!q.level || e.level === q.level) &&
       (!workspace || e.workspace?.toLowerCase() === workspace) &&
       (!q.type || e.type === q.type) &&
-      (!q.status || e.status === q.status) &&
-      (!needle || e.key.includes(needle));
+      (!q.status || e.status === q.status);
     const list = this.order(q.sort);
+    const hits = needle ? this.find(q.sort, needle) : null;
     const end = q.limit === undefined ? Number.POSITIVE_INFINITY : q.offset + q.limit;
     const items: SecretSummary[] = [];
     let matched = 0;
-    const n = list.length;
-    for (let i = 0; i < n; i++) {
-      const e = q.desc ? list[n - 1 - i]! : list[i]!;
+    const n = hits ? hits.length : list.length;
+    for (let k = 0; k < n; k++) {
+      const j = q.desc ? n - 1 - k : k;
+      const e = list[hits ? hits[j]! : j]!;
       if (!matches(e)) continue;
       if (matched >= q.offset && matched < end) items.push(summary(e));
       matched++;
     }
-    return { total: n, matched, items };
+    return { total: list.length, matched, items };
   }
 
   /** How many secrets each sidebar entry holds. */
@@ -239,6 +317,7 @@ export class SecretIndex {
   clear(): void {
     this.entries.clear();
     this.sorted.clear();
+    this.haystacks.clear();
   }
 }
 
