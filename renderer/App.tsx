@@ -1,6 +1,6 @@
-import { ShieldAlert } from 'lucide-react';
 import { useEffect } from 'react';
 import { Brand } from './components/Brand';
+import { ErrorNote } from './components/ErrorNote';
 import { SkeletonLines } from './components/Skeleton';
 import { Toasts } from './components/Toasts';
 import { FirstRun } from './screens/first-run/FirstRun';
@@ -55,10 +55,7 @@ function BootError({ message }: { message: string }) {
           <h1>Coffer can't be reached</h1>
         </div>
         <div className="form">
-          <p className="form-error" role="alert">
-            <ShieldAlert size={16} aria-hidden />
-            <span>{message}</span>
-          </p>
+          <ErrorNote message={message} />
           <button type="button" className="btn btn-primary" onClick={() => void refresh()}>
             Try again
           </button>

@@ -1,5 +1,5 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
-import { X } from 'lucide-react';
+import { LoaderCircle, X } from 'lucide-react';
 import type { ReactNode, RefObject } from 'react';
 
 interface DialogProps {
@@ -75,5 +75,30 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
         </RadixDialog.Content>
       </RadixDialog.Portal>
     </RadixDialog.Root>
+  );
+}
+
+interface SubmitButtonsProps {
+  busy: boolean;
+  onCancel: () => void;
+  label: string;
+  /** What the primary button says while the request runs ("Saving…"). */
+  busyLabel: string;
+  /** Holds the primary button back for another reason (e.g. a file still being read). */
+  disabled?: boolean;
+}
+
+/** A form dialog's footer: Cancel, and the primary submit button with its spinner while busy. */
+export function SubmitButtons({ busy, onCancel, label, busyLabel, disabled }: SubmitButtonsProps) {
+  return (
+    <>
+      <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button type="submit" className="btn btn-primary" disabled={busy || disabled} aria-busy={busy}>
+        {busy && <LoaderCircle size={16} className="spin" aria-hidden />}
+        {busy ? busyLabel : label}
+      </button>
+    </>
   );
 }

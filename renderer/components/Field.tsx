@@ -46,3 +46,13 @@ export function describedBy(id: string, error: string | undefined, hint?: boolea
   if (hint) return { 'aria-describedby': `${id}-hint` };
   return {};
 }
+
+/** A form's error that belongs to no single field, above the fields. */
+export function FormError({ error }: { error: string | undefined | null }) {
+  if (!error) return null;
+  return (
+    <p className="form-error" role="alert">
+      {error}
+    </p>
+  );
+}

@@ -1,9 +1,33 @@
 import { create } from 'zustand';
 import type { Level } from '../../shared/schemas/secrets';
+import type { Role } from '../../shared/schemas/vault';
 
-/** Where the main screen looks: one scope of secrets, or Settings. */
+/** Where the main screen looks: one scope of secrets, a vault-wide page, or Settings. */
 export type Scope = { level: 'personal' } | { level: 'organization' } | { level: 'workspace'; workspace: string };
-export type View = { kind: 'secrets'; scope: Scope } | { kind: 'settings' };
+export type View = { kind: 'secrets'; scope: Scope } | { kind: 'settings' } | { kind: 'scheduled' } | { kind: 'audit' };
+
+/** SPEC §5: the roles the permission table lets read the audit log (the core refuses others with FORBIDDEN). */
+const AUDIT_READERS: readonly Role[] = ['account-holder', 'sys-admin', 'account-manager'];
+
+export function canReadAudit(role: Role | undefined): boolean {
+  return role !== undefined && AUDIT_READERS.includes(role);
+}
+
+/** Whether a member of this role may open a view at all: the sidebar, shortcuts and the main area all ask this. */
+export function viewAllowed(view: View, role: Role | undefined): boolean {
+  return view.kind !== 'audit' || canReadAudit(role);
+}
+
+export const HOME: View = { kind: 'secrets', scope: { level: 'personal' } };
+
+/** Alt+digit moves between the fixed places; the sidebar shows the same keys in its tooltips. */
+export const NAV_SHORTCUTS: { code: string; keys: string; view: View }[] = [
+  { code: 'Digit1', keys: 'Alt+1', view: HOME },
+  { code: 'Digit2', keys: 'Alt+2', view: { kind: 'secrets', scope: { level: 'organization' } } },
+  { code: 'Digit3', keys: 'Alt+3', view: { kind: 'scheduled' } },
+  { code: 'Digit4', keys: 'Alt+4', view: { kind: 'audit' } },
+  { code: 'Digit5', keys: 'Alt+5', view: { kind: 'settings' } },
+];
 
 interface NavState {
   view: View;
@@ -11,7 +35,7 @@ interface NavState {
 }
 
 export const useNav = create<NavState>()((set) => ({
-  view: { kind: 'secrets', scope: { level: 'personal' } },
+  view: HOME,
   go(view) {
     set({ view });
   },
@@ -24,4 +48,9 @@ export function scopeLevel(scope: Scope): Level {
 export function sameScope(a: Scope, b: Scope): boolean {
   if (a.level !== b.level) return false;
   return a.level !== 'workspace' || (b.level === 'workspace' && a.workspace === b.workspace);
+}
+
+/** The Alt+digit key of a view, if it has one. */
+export function shortcutOf(view: View): string | undefined {
+  return NAV_SHORTCUTS.find((n) => n.view.kind === view.kind && (view.kind !== 'secrets' || (n.view.kind === 'secrets' && sameScope(n.view.scope, view.scope))))?.keys;
 }

@@ -5,6 +5,7 @@ import { CONFIRM_WORD } from '../../../shared/schemas/lifecycle';
 import { ConfirmByTyping } from '../../components/ConfirmByTyping';
 import { sentence } from '../../lib/errors';
 import { formatDate, relative } from '../../lib/format';
+import { cancelDeletion } from '../../state/lifecycle';
 import { request } from '../../state/request';
 import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
@@ -27,15 +28,11 @@ export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; re
     void refreshStatus();
   };
 
-  async function cancelDeletion() {
+  async function cancel() {
     setCancelling(true);
-    const r = await request('secrets.cancelDeletion', { id: detail.id });
+    const done = await cancelDeletion(detail.id, detail.name);
     setCancelling(false);
-    if (!r.ok) {
-      toast.error(sentence(r.error.message));
-      return;
-    }
-    toast.success(`“${detail.name}” is Active again`);
+    if (!done) return;
     void refreshDetail();
     after();
   }
@@ -58,7 +55,7 @@ export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; re
             Schedule deletion
           </button>
         ) : (
-          <button type="button" className="btn btn-sm" disabled={readOnly || cancelling} onClick={() => void cancelDeletion()}>
+          <button type="button" className="btn btn-sm" disabled={readOnly || cancelling} onClick={() => void cancel()}>
             <RotateCcw size={14} aria-hidden />
             Cancel deletion
           </button>

@@ -1,10 +1,11 @@
-import { Copy, Eye, EyeOff, LoaderCircle, Pencil, ShieldAlert, X } from 'lucide-react';
+import { Copy, Eye, EyeOff, LoaderCircle, Pencil, X } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { FieldView, SecretDetail } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import { availabilityLabel } from '../../../shared/labels';
 import { Countdown } from '../../components/Countdown';
+import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
 import { copyText } from '../../lib/clipboard';
@@ -169,10 +170,7 @@ export function DetailPanel({ id }: { id: string }) {
       )}
       {!detail && !loading && error && (
         <div className="tab-panel">
-          <p className="form-error" role="alert">
-            <ShieldAlert size={16} aria-hidden />
-            <span>{sentence(error)}</span>
-          </p>
+          <ErrorNote message={sentence(error)} />
         </div>
       )}
 

@@ -1,9 +1,9 @@
-import { LoaderCircle, Undo2, Trash2 } from 'lucide-react';
+import { Undo2, Trash2 } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { EditSecretInput, SecretDetail } from '../../../shared/schemas/secrets';
 import { FIELD_LABELS, TYPE_LABELS, fieldSchemas, isoDate, secretName } from '../../../shared/schemas/secrets';
-import { Dialog } from '../../components/Dialog';
-import { Field, FieldError, describedBy } from '../../components/Field';
+import { Dialog, SubmitButtons } from '../../components/Dialog';
+import { Field, FieldError, FormError, describedBy } from '../../components/Field';
 import { FileField } from '../../components/form/FileField';
 import type { PairRow } from '../../components/form/PairsEditor';
 import { PairsEditor, newPairRow } from '../../components/form/PairsEditor';
@@ -173,24 +173,10 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
       description={`${TYPE_LABELS[detail.type]} · saving creates revision ${detail.revision + 1}; older revisions stay in History.`}
       busy={busy}
       onSubmit={() => void submit()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>
-            {busy && <LoaderCircle size={16} className="spin" aria-hidden />}
-            {busy ? 'Saving…' : 'Save changes'}
-          </button>
-        </>
-      }
+      footer={<SubmitButtons busy={busy} onCancel={onClose} label="Save changes" busyLabel="Saving…" />}
     >
       <div className="form" ref={bodyRef}>
-        {formError && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError error={formError} />
         <Field id="edit-name" label={FIELD_LABELS.name!} error={errors.name}>
           <input
             id="edit-name"

@@ -1,10 +1,12 @@
 import { LoaderCircle, RotateCcw, ShieldAlert } from 'lucide-react';
-import { useEffect, useState } from 'react';
-import type { RevisionInfo, SecretDetail } from '../../../shared/schemas/secrets';
+import { useState } from 'react';
+import type { SecretDetail } from '../../../shared/schemas/secrets';
+import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
 import { sentence } from '../../lib/errors';
 import { changedLabel } from '../../lib/fieldNames';
 import { formatDateTime, relative } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
 import { request } from '../../state/request';
 import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
@@ -13,26 +15,11 @@ import { toast } from '../../state/toasts';
 
 /** Revisions (who, when, which fields — never values) and Restore for older ones. */
 export function HistoryTab({ detail, readOnly }: { detail: SecretDetail; readOnly: boolean }) {
-  const [revisions, setRevisions] = useState<RevisionInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: revisions, error } = useRequest('secrets.history', { id: detail.id }, detail.revision);
   const [restoring, setRestoring] = useState<number | null>(null);
   const refreshDetail = useSelection((s) => s.refreshDetail);
   const reload = useSecrets((s) => s.reload);
   const refreshStatus = useSession((s) => s.refresh);
-
-  useEffect(() => {
-    let live = true;
-    void request('secrets.history', { id: detail.id }).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setRevisions(r.value);
-        setError(null);
-      } else setError(sentence(r.error.message));
-    });
-    return () => {
-      live = false;
-    };
-  }, [detail.id, detail.revision]);
 
   async function restore(revision: number) {
     setRestoring(revision);
@@ -48,14 +35,7 @@ export function HistoryTab({ detail, readOnly }: { detail: SecretDetail; readOnl
     void refreshStatus();
   }
 
-  if (error) {
-    return (
-      <p className="form-error" role="alert">
-        <ShieldAlert size={16} aria-hidden />
-        <span>{error}</span>
-      </p>
-    );
-  }
+  if (error) return <ErrorNote message={error} />;
   if (!revisions) return <SkeletonLines count={5} />;
 
   return (

@@ -1,38 +1,15 @@
-import { Activity, ShieldAlert } from 'lucide-react';
-import { useEffect, useState } from 'react';
-import type { SecretDetail, SecretUsage } from '../../../shared/schemas/secrets';
+import { Activity } from 'lucide-react';
+import type { SecretDetail } from '../../../shared/schemas/secrets';
+import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
-import { sentence } from '../../lib/errors';
 import { formatDateTime, relative } from '../../lib/format';
-import { request } from '../../state/request';
+import { useRequest } from '../../lib/useRequest';
 
 /** Where used: each read of a value, by consumer and time, newest first (SPEC §2). */
 export function UsageTab({ detail }: { detail: SecretDetail }) {
-  const [usage, setUsage] = useState<SecretUsage | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: usage, error } = useRequest('secrets.usage', { id: detail.id }, detail.lastUsed);
 
-  useEffect(() => {
-    let live = true;
-    void request('secrets.usage', { id: detail.id }).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setUsage(r.value);
-        setError(null);
-      } else setError(sentence(r.error.message));
-    });
-    return () => {
-      live = false;
-    };
-  }, [detail.id, detail.lastUsed]);
-
-  if (error) {
-    return (
-      <p className="form-error" role="alert">
-        <ShieldAlert size={16} aria-hidden />
-        <span>{error}</span>
-      </p>
-    );
-  }
+  if (error) return <ErrorNote message={error} />;
   if (!usage) return <SkeletonLines count={4} />;
   if (usage.entries.length === 0) {
     return (

@@ -3,22 +3,39 @@ import { useEffect, useRef } from 'react';
 import { KdfBanner } from '../../components/KdfBanner';
 import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
 import { useIdleLock } from '../../lib/useIdleLock';
-import { useNav } from '../../state/nav';
+import type { View } from '../../state/nav';
+import { HOME, NAV_SHORTCUTS, useNav, viewAllowed } from '../../state/nav';
 import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
+import { AuditView } from '../audit/AuditView';
 import { RegisterDialog } from '../register/RegisterDialog';
+import { ScheduledView } from '../scheduled/ScheduledView';
 import { SecretsView } from '../secrets/SecretsView';
 import { SettingsView } from '../settings/SettingsView';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 
-/** State 'unlocked': sidebar, top bar, and the current view (a scope's secrets, or Settings). */
+const MAIN_LABELS: Record<View['kind'], string> = {
+  secrets: 'Secrets',
+  settings: 'Settings',
+  scheduled: 'To be deleted',
+  audit: 'Audit log',
+};
+
+/** State 'unlocked': sidebar, top bar, and the current view (a scope's secrets, a vault-wide page, or Settings). */
 export function MainScreen() {
   const status = useSession((s) => s.status)!;
   const lock = useSession((s) => s.lock);
   const view = useNav((s) => s.view);
   const searchRef = useRef<HTMLInputElement>(null);
+  const role = status.member?.role;
+  const allowed = viewAllowed(view, role);
+
+  // A view this member may not open (another member unlocked, a role changed) falls back to Personal.
+  useEffect(() => {
+    if (!allowed) useNav.getState().go(HOME);
+  }, [allowed]);
 
   useIdleLock(status.settings.autoLockMinutes, lock);
 
@@ -32,11 +49,24 @@ export function MainScreen() {
     const onKey = (e: KeyboardEvent) => {
       if (dialogOpen()) return;
       const typing = isTypingTarget(e.target);
+      if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+        const target = NAV_SHORTCUTS.find((n) => n.code === e.code)?.view;
+        // Hidden screens stay unreachable: the same rule as the sidebar decides.
+        if (target && viewAllowed(target, useSession.getState().status?.member?.role)) {
+          e.preventDefault();
+          useNav.getState().go(target);
+        }
+        return;
+      }
       const isSearchKey = (e.key === '/' && !typing && !hasModifier(e)) || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k');
-      if (isSearchKey && useNav.getState().view.kind === 'secrets') {
-        e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
+      if (isSearchKey) {
+        // The secrets' search in the top bar, or the search field of a page that has one (Audit).
+        const field = useNav.getState().view.kind === 'secrets' ? searchRef.current : document.querySelector<HTMLInputElement>('[data-page-search]');
+        if (field) {
+          e.preventDefault();
+          field.focus();
+          field.select();
+        }
         return;
       }
       if (e.key === 'Escape' && useSelection.getState().openId && !(typing && e.target === searchRef.current && searchRef.current?.value)) {
@@ -65,11 +95,24 @@ export function MainScreen() {
             </div>
           )}
         </header>
-        <main className="workspace" aria-label={view.kind === 'settings' ? 'Settings' : 'Secrets'}>
-          {view.kind === 'settings' ? <SettingsView /> : <SecretsView />}
+        <main className="workspace" aria-label={MAIN_LABELS[view.kind]}>
+          {allowed && <CurrentView view={view} />}
         </main>
       </div>
       <RegisterDialog />
     </div>
   );
+}
+
+function CurrentView({ view }: { view: View }) {
+  switch (view.kind) {
+    case 'settings':
+      return <SettingsView />;
+    case 'scheduled':
+      return <ScheduledView />;
+    case 'audit':
+      return <AuditView />;
+    case 'secrets':
+      return <SecretsView />;
+  }
 }

@@ -1,4 +1,4 @@
-import { Bell, Building2, FolderClosed, Lock, Plus, Settings, User } from 'lucide-react';
+import { Bell, Building2, CalendarX2, FolderClosed, Lock, Plus, ScrollText, Settings, User } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { ROLE_LABELS, workspaceName } from '../../../shared/schemas/vault';
@@ -7,30 +7,50 @@ import { FieldError } from '../../components/Field';
 import { sentence } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import type { View } from '../../state/nav';
-import { sameScope, useNav } from '../../state/nav';
+import { canReadAudit, sameScope, shortcutOf, useNav } from '../../state/nav';
 import { request } from '../../state/request';
+import { useScheduledCounts } from '../../state/scheduled';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { NoticesDialog } from './NoticesDialog';
 
 function isCurrent(view: View, target: View): boolean {
   if (view.kind !== target.kind) return false;
-  return view.kind === 'settings' || (target.kind === 'secrets' && sameScope(view.scope, target.scope));
+  return view.kind !== 'secrets' || (target.kind === 'secrets' && sameScope(view.scope, target.scope));
 }
 
-function NavItem({ target, icon, label, count }: { target: View; icon: ReactNode; label: string; count?: number }) {
+interface NavItemProps {
+  target: View;
+  icon: ReactNode;
+  label: string;
+  count?: number | undefined;
+  /** What the count counts, for screen readers. */
+  countNoun?: string;
+  /** A longer tooltip than the label. */
+  hint?: string;
+}
+
+function NavItem({ target, icon, label, count, countNoun = 'secrets', hint = label }: NavItemProps) {
   const view = useNav((s) => s.view);
   const go = useNav((s) => s.go);
   const current = isCurrent(view, target);
+  const keys = shortcutOf(target);
   return (
     <li>
-      <button type="button" className="nav-item" aria-current={current ? 'page' : undefined} onClick={() => go(target)} title={label}>
+      <button
+        type="button"
+        className="nav-item"
+        aria-current={current ? 'page' : undefined}
+        onClick={() => go(target)}
+        title={keys ? `${hint} (${keys})` : hint}
+        aria-keyshortcuts={keys}
+      >
         {icon}
         <span className="label truncate">{label}</span>
         {count !== undefined && (
           <span className="nav-count">
             {formatCount(count)}
-            <span className="visually-hidden"> secrets</span>
+            <span className="visually-hidden"> {countNoun}</span>
           </span>
         )}
       </button>
@@ -45,6 +65,13 @@ export function Sidebar() {
   const [adding, setAdding] = useState(false);
   const [noticesOpen, setNoticesOpen] = useState(false);
   const unread = status.unreadNotices ?? 0;
+  const scheduled = useScheduledCounts((s) => s.scheduled);
+  const refreshScheduled = useScheduledCounts((s) => s.refresh);
+
+  // Every change the core reports (schedule, cancel, purge at a tick, another member's unlock) refreshes the badge.
+  useEffect(() => {
+    void refreshScheduled();
+  }, [status, refreshScheduled]);
 
   return (
     <aside className="sidebar" aria-label="Vault navigation">
@@ -97,9 +124,18 @@ export function Sidebar() {
             label="Organization"
             count={status.counts.organization}
           />
+          <NavItem
+            target={{ kind: 'scheduled' }}
+            icon={<CalendarX2 size={16} aria-hidden />}
+            label="To be deleted"
+            hint="Scheduled for deletion, and Inactive secrets awaiting their purge"
+            count={scheduled ?? undefined}
+            countNoun="scheduled"
+          />
         </ul>
         <div className="nav-divider" aria-hidden />
         <ul className="nav-list">
+          {canReadAudit(status.member?.role) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
           <NavItem target={{ kind: 'settings' }} icon={<Settings size={16} aria-hidden />} label="Settings" />
         </ul>
       </nav>

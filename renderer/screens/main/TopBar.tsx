@@ -18,6 +18,12 @@ export function scopeTitle(scope: Scope, organization: string): { title: string;
   }
 }
 
+const PAGE_TITLES: Record<'settings' | 'scheduled' | 'audit', { title: string; sub?: string }> = {
+  settings: { title: 'Settings' },
+  scheduled: { title: 'To be deleted', sub: 'Scheduled for deletion, or Inactive and awaiting purge — every scope you can read' },
+  audit: { title: 'Audit', sub: 'Who did what, and when — hash-chained' },
+};
+
 const SEARCH_DEBOUNCE_MS = 80;
 
 /** The scope's name, the search field (`/` or Ctrl+K) and the screen's primary action. */
@@ -27,11 +33,13 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
   const organization = useSession((s) => s.status?.vault?.organization ?? '');
   const setRegisterOpen = useUi((s) => s.setRegisterOpen);
 
-  if (view.kind === 'settings') {
+  if (view.kind !== 'secrets') {
+    const { title, sub } = PAGE_TITLES[view.kind];
     return (
       <div className="topbar">
         <div className="topbar-title">
-          <h1>Settings</h1>
+          <h1>{title}</h1>
+          {sub && <span className="sub truncate">{sub}</span>}
         </div>
       </div>
     );

@@ -1,12 +1,12 @@
-import { Braces, FileBadge, Fingerprint, KeyRound, LoaderCircle, Ticket } from 'lucide-react';
+import { Braces, FileBadge, Fingerprint, KeyRound, Ticket } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { RegisterSecretInput, SecretType } from '../../../shared/schemas/secrets';
 import { FIELD_LABELS, SECRET_TYPES, TYPE_LABELS, registerSecretInput } from '../../../shared/schemas/secrets';
 import { parsePairsFile } from '../../../shared/dotenv';
 import type { Pair } from '../../../shared/dotenv';
-import { Dialog } from '../../components/Dialog';
-import { Field, FieldError, describedBy } from '../../components/Field';
+import { Dialog, SubmitButtons } from '../../components/Dialog';
+import { Field, FieldError, FormError, describedBy } from '../../components/Field';
 import { FileField } from '../../components/form/FileField';
 import type { PairRow } from '../../components/form/PairsEditor';
 import { PairsEditor, newPairRow } from '../../components/form/PairsEditor';
@@ -250,24 +250,10 @@ function RegisterForm({ scope, onClose }: { scope: Scope; onClose: () => void })
       description={`Level: ${scopeLine(scope)}`}
       busy={busy}
       onSubmit={() => void submit()}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || inspecting} aria-busy={busy}>
-            {busy && <LoaderCircle size={16} className="spin" aria-hidden />}
-            {busy ? 'Registering…' : 'Register secret'}
-          </button>
-        </>
-      }
+      footer={<SubmitButtons busy={busy} onCancel={onClose} label="Register secret" busyLabel="Registering…" disabled={inspecting} />}
     >
       <div className="form" ref={bodyRef}>
-        {formError && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError error={formError} />
         <fieldset>
           <legend className="field-label">Credential Type</legend>
           <div className="type-grid">

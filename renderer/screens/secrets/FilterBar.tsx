@@ -1,6 +1,7 @@
 import type { SecretStatus, SecretType } from '../../../shared/schemas/secrets';
 import { SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/schemas/secrets';
 import { STATUS_LABELS } from '../../../shared/labels';
+import { Chip } from '../../components/Chip';
 import { formatCount } from '../../lib/format';
 import { useScopeTotal } from './useScopeTotal';
 import { useSecrets } from '../../state/secrets';
@@ -46,13 +47,5 @@ export function FilterBar() {
         <span className="visually-hidden"> secrets shown</span>
       </p>
     </div>
-  );
-}
-
-function Chip({ pressed, onClick, children }: { pressed: boolean; onClick: () => void; children: string }) {
-  return (
-    <button type="button" className="chip" aria-pressed={pressed} onClick={onClick}>
-      {children}
-    </button>
   );
 }

@@ -4,7 +4,7 @@ import type { FormEvent, ReactNode } from 'react';
 import type { Settings } from '../../../shared/ipc';
 import { settings as settingsSchema } from '../../../shared/ipc';
 import { ROLE_LABELS } from '../../../shared/schemas/vault';
-import { FieldError } from '../../components/Field';
+import { FieldError, FormError } from '../../components/Field';
 import type { FieldErrors } from '../../lib/errors';
 import { issuesToErrors, sentence } from '../../lib/errors';
 import { useSession } from '../../state/session';
@@ -97,11 +97,7 @@ export function SettingsView() {
             <h2 id="security-title">Security</h2>
             <p>These apply to everyone who opens this vault.</p>
           </div>
-          {formError && (
-            <p className="form-error" role="alert">
-              {formError}
-            </p>
-          )}
+          <FormError error={formError} />
           {NUMBERS.map((n) => {
             const id = `setting-${n.key}`;
             const error = errors[n.key];

@@ -1,0 +1,337 @@
+import { CheckCircle2, LoaderCircle, ScrollText, Search, SearchX, ShieldAlert, ShieldCheck, ShieldX } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { Output } from '../../../shared/ipc';
+import { Chip } from '../../components/Chip';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNote } from '../../components/ErrorNote';
+import { FieldError } from '../../components/Field';
+import { SkeletonTableRows } from '../../components/Skeleton';
+import { sentence } from '../../lib/errors';
+import { formatCount, formatDateTime, relativeShort } from '../../lib/format';
+import { request } from '../../state/request';
+import { useSession } from '../../state/session';
+import type { Category } from './actions';
+import { ALARMING, CATEGORIES, actionLabel } from './actions';
+
+type Entry = Output<'audit.list'>[number];
+type Verdict = Output<'audit.verify'>;
+
+const PAGE = 200;
+const SEARCH_DEBOUNCE_MS = 200;
+const DAY = 86_400_000;
+
+interface Filters {
+  actor: string;
+  category: Category;
+  since: string;
+  until: string;
+  search: string;
+}
+
+const NO_FILTERS: Filters = { actor: '', category: 'all', since: '', until: '', search: '' };
+
+/** A date input's `YYYY-MM-DD` as local midnight. */
+function localMidnight(day: string): number | undefined {
+  if (!day) return undefined;
+  const [y, m, d] = day.split('-').map(Number);
+  if (!y || !m || !d) return undefined;
+  return new Date(y, m - 1, d).getTime();
+}
+
+/** The log newest first, filtered on the core's side; categories that span several prefixes merge their answers. */
+async function fetchEntries(f: Filters, limit: number) {
+  const since = localMidnight(f.since);
+  const untilDay = localMidnight(f.until);
+  const base = {
+    ...(f.actor ? { actor: f.actor } : {}),
+    ...(since !== undefined ? { since } : {}),
+    // Until is inclusive: everything before the next day's midnight.
+    ...(untilDay !== undefined ? { until: untilDay + DAY } : {}),
+    ...(f.search.trim() ? { search: f.search.trim() } : {}),
+    limit,
+  };
+  const prefixes = CATEGORIES.find((c) => c.id === f.category)?.prefixes ?? [];
+  const answers = await Promise.all(
+    prefixes.length === 0 ? [request('audit.list', base)] : prefixes.map((action) => request('audit.list', { ...base, action })),
+  );
+  const failed = answers.find((r) => !r.ok);
+  if (failed && !failed.ok) return failed;
+  const entries = answers.flatMap((r) => (r.ok ? r.value : []));
+  entries.sort((a, b) => b.seq - a.seq);
+  return { ok: true as const, value: entries.slice(0, limit) };
+}
+
+/** SPEC §8: who did what to which id, and when; filters, and a check of the hash chain. */
+export function AuditView() {
+  const members = useSession((s) => s.status?.vault?.members ?? []);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [searchText, setSearchText] = useState('');
+  const [limit, setLimit] = useState(PAGE);
+  const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+
+  const { verdict, verifying, verify } = useVerify();
+  const rangeError = filters.since && filters.until && filters.until < filters.since ? 'Until is before Since' : undefined;
+
+  const update = (patch: Partial<Filters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    setLimit(PAGE);
+  };
+
+  useEffect(() => {
+    if (searchText === filters.search) return;
+    const t = setTimeout(() => update({ search: searchText }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [searchText, filters.search]);
+
+  useEffect(() => {
+    if (rangeError) return;
+    let live = true;
+    setLoading(true);
+    void fetchEntries(filters, limit).then((r) => {
+      if (!live) return;
+      setLoading(false);
+      if (r.ok) {
+        setEntries(r.value);
+        setError(null);
+      } else setError({ code: r.error.code, message: sentence(r.error.message) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [filters, limit, rangeError]);
+
+  if (error?.code === 'FORBIDDEN') {
+    return (
+      <div className="page-fill">
+        <EmptyState icon={<ShieldX size={22} />} title="The audit log is not open to your role">
+          Account Holders, Sys Admins and Account Managers read it. Ask one of them if you need an entry.
+        </EmptyState>
+      </div>
+    );
+  }
+
+  const actors = [...new Set([...members, 'scheduler'])];
+  const filtered = JSON.stringify({ ...filters, search: filters.search.trim() }) !== JSON.stringify(NO_FILTERS);
+
+  return (
+    <section className="list-area" aria-label="Audit log">
+      <div className="filters filters-form">
+        <div className="filter-field">
+          <label htmlFor="audit-actor">Actor</label>
+          <select id="audit-actor" className="select" value={filters.actor} onChange={(e) => update({ actor: e.target.value })}>
+            <option value="">Everyone</option>
+            {actors.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filter-field">
+          <label htmlFor="audit-since">Since</label>
+          <input id="audit-since" type="date" className="input input-date" value={filters.since} onChange={(e) => update({ since: e.target.value })} />
+        </div>
+        <div className="filter-field">
+          <label htmlFor="audit-until">Until</label>
+          <input
+            id="audit-until"
+            type="date"
+            className="input input-date"
+            value={filters.until}
+            onChange={(e) => update({ until: e.target.value })}
+            aria-invalid={rangeError ? true : undefined}
+            aria-describedby={rangeError ? 'audit-until-error' : undefined}
+          />
+        </div>
+        <div className="filter-field filter-search">
+          <label htmlFor="audit-search">Search</label>
+          <div className="input-with-icon">
+            <Search size={16} aria-hidden />
+            <input
+              id="audit-search"
+              data-page-search
+              type="search"
+              className="input"
+              placeholder="Actor, action or target id"
+              aria-keyshortcuts="/ Control+K"
+              value={searchText}
+              maxLength={256}
+              onChange={(e) => setSearchText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && searchText) {
+                  e.stopPropagation();
+                  setSearchText('');
+                }
+              }}
+            />
+          </div>
+        </div>
+        <button type="button" className="btn verify-btn" onClick={() => void verify()} disabled={verifying} aria-busy={verifying || undefined}>
+          {verifying ? <LoaderCircle size={16} className="spin" aria-hidden /> : <ShieldCheck size={16} aria-hidden />}
+          Verify chain
+        </button>
+        {rangeError && (
+          <div className="filters-error">
+            <FieldError id="audit-until-error" error={rangeError} />
+          </div>
+        )}
+      </div>
+      <VerdictLine verdict={verdict} />
+      <div className="filters">
+        <div className="chip-group" role="group" aria-labelledby="audit-category-label">
+          <span className="chip-group-label" id="audit-category-label">
+            Action
+          </span>
+          {CATEGORIES.map((c) => (
+            <Chip key={c.id} pressed={filters.category === c.id} onClick={() => update({ category: c.id })}>
+              {c.label}
+            </Chip>
+          ))}
+        </div>
+        <p className="row-count" role="status">
+          {entries === null ? '\u00a0' : entries.length >= limit ? `Newest ${formatCount(entries.length)}` : `${formatCount(entries.length)} entries`}
+        </p>
+      </div>
+      {error && entries === null ? (
+        <div className="page-fill">
+          <EmptyState icon={<ShieldAlert size={22} />} title="The audit log could not be read">
+            {error.message}
+          </EmptyState>
+        </div>
+      ) : entries !== null && entries.length === 0 && !loading ? (
+        <div className="page-fill">
+          {filtered ? (
+            <EmptyState
+              icon={<SearchX size={22} />}
+              title="No entries match"
+              action={
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => {
+                    setSearchText('');
+                    update(NO_FILTERS);
+                  }}
+                >
+                  Clear filters
+                </button>
+              }
+            >
+              Nothing in the log matches these filters. Widen the dates, pick another actor, or clear them.
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<ScrollText size={22} />} title="Nothing recorded yet">
+              Every reveal, copy, edit, deletion and unlock is written here with who did it and when.
+            </EmptyState>
+          )}
+        </div>
+      ) : (
+        <div className="table-scroll" role="region" aria-label="Audit entries" tabIndex={0}>
+          {error && <ErrorNote message={error.message} />}
+          <table className="table" aria-busy={loading || undefined} data-testid="audit-table">
+            <caption className="visually-hidden">Audit log, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="t-seq">
+                  #
+                </th>
+                <th scope="col" className="t-when">
+                  When
+                </th>
+                <th scope="col" className="t-actor">
+                  Actor
+                </th>
+                <th scope="col" className="t-action">
+                  Action
+                </th>
+                <th scope="col">Target</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries === null ? (
+                <SkeletonTableRows columns={5} />
+              ) : (
+                entries.map((e) => (
+                  <tr key={e.seq} data-testid="audit-entry">
+                    <td className="t-seq nums">{e.seq}</td>
+                    <td className="t-when nums">
+                      <span>{formatDateTime(e.at)}</span> <span className="hint">{relativeShort(e.at)}</span>
+                    </td>
+                    <td className="t-actor">
+                      <span className="truncate" title={e.actor}>
+                        {e.actor}
+                      </span>
+                    </td>
+                    <td className={`t-action${ALARMING.has(e.action) ? ' alarming' : ''}`} title={e.action}>
+                      {actionLabel(e.action)}
+                    </td>
+                    <td className="t-target">
+                      {e.target === null ? (
+                        <span className="cell-muted">
+                          <span aria-hidden>—</span>
+                          <span className="visually-hidden">No target</span>
+                        </span>
+                      ) : (
+                        <span className="mono truncate" title={e.target}>
+                          {e.target}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+          {entries !== null && entries.length >= limit && (
+            <div className="table-more">
+              <button type="button" className="btn btn-sm" onClick={() => setLimit((l) => Math.min(10_000, l + PAGE * 5))} disabled={loading}>
+                Show older entries
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+type VerifyState = { ok: true; verdict: Verdict } | { ok: false; message: string } | null;
+
+/** `audit.verify`: walks the hash chain and names the first entry that was altered, removed or moved. */
+function useVerify() {
+  const [verifying, setVerifying] = useState(false);
+  const [verdict, setVerdict] = useState<VerifyState>(null);
+  async function verify() {
+    setVerifying(true);
+    const r = await request('audit.verify', {});
+    setVerifying(false);
+    setVerdict(r.ok ? { ok: true, verdict: r.value } : { ok: false, message: sentence(r.error.message) });
+  }
+  return { verdict, verifying, verify };
+}
+
+function VerdictLine({ verdict }: { verdict: VerifyState }) {
+  if (!verdict) return null;
+  if (!verdict.ok) {
+    return (
+      <p className="verify-result broken" role="alert">
+        <ShieldAlert size={16} aria-hidden />
+        The chain could not be checked: {verdict.message}
+      </p>
+    );
+  }
+  const v = verdict.verdict;
+  return v.ok ? (
+    <p className="verify-result ok" role="status" data-testid="audit-verdict">
+      <CheckCircle2 size={16} aria-hidden />
+      Intact — {formatCount(v.entries)} {v.entries === 1 ? 'entry' : 'entries'}
+    </p>
+  ) : (
+    <p className="verify-result broken" role="alert" data-testid="audit-verdict">
+      <ShieldX size={16} aria-hidden />
+      Broken at entry {v.brokenAt}: {v.reason}
+    </p>
+  );
+}

@@ -1,0 +1,48 @@
+/** The audit log's actions in people's words (SPEC §8), and the categories the filter chips offer. */
+
+export const ACTION_LABELS: Record<string, string> = {
+  unlock: 'Unlocked',
+  'unlock.failed': 'Failed unlock',
+  'password.change': 'Changed password',
+  'secret.register': 'Registered',
+  'secret.import': 'Imported secrets',
+  'secret.get': 'Read a value',
+  'secret.reveal': 'Revealed a value',
+  'secret.copy': 'Copied a value',
+  'secret.edit': 'Edited',
+  'secret.restore': 'Restored a revision',
+  'secret.schedule': 'Scheduled deletion',
+  'secret.cancel': 'Cancelled deletion',
+  'secret.delete': 'Deleted now',
+  'secret.purge': 'Purged',
+  'member.add': 'Added a member',
+  'member.role': 'Changed a role',
+  'member.remove': 'Removed a member',
+  'team.add': 'Created a team',
+  'team.rename': 'Renamed a team',
+  'team.delete': 'Deleted a team',
+  'team.member.add': 'Added to a team',
+  'team.member.remove': 'Removed from a team',
+  'workspace.add': 'Added a workspace',
+  'workspace.rename': 'Renamed a workspace',
+  'settings.update': 'Changed settings',
+};
+
+/** Actions worth a second look: shown in the danger colour. */
+export const ALARMING = new Set(['unlock.failed', 'secret.delete', 'secret.purge', 'member.remove', 'team.delete']);
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+export type Category = 'all' | 'secrets' | 'unlocks' | 'members' | 'teams' | 'settings';
+
+/** Each category is one or more action prefixes; the core matches `action` exactly or as `prefix.*`. */
+export const CATEGORIES: { id: Category; label: string; prefixes: string[] }[] = [
+  { id: 'all', label: 'All', prefixes: [] },
+  { id: 'secrets', label: 'Secrets', prefixes: ['secret'] },
+  { id: 'unlocks', label: 'Unlocks', prefixes: ['unlock', 'password'] },
+  { id: 'members', label: 'Members', prefixes: ['member'] },
+  { id: 'teams', label: 'Teams & workspaces', prefixes: ['team', 'workspace'] },
+  { id: 'settings', label: 'Settings', prefixes: ['settings'] },
+];
