@@ -1,13 +1,24 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { chromium } from 'playwright-core';
 import { CofferApp } from '../../electron/core/app';
 import type { CoreContext } from '../../electron/core/context';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import type { BrowserDoor } from '../../electron/server/browser-door';
 import { startBrowserDoor } from '../../electron/server/browser-door';
+import { registerSecrets } from '../../electron/core/secrets/secrets';
+import type { Session } from '../../electron/core/vault/session';
+import { addWorkspace } from '../../electron/core/vault/structure';
+import { Vault } from '../../electron/core/vault/vault';
+import type { RegisterSecretInput } from '../../shared/schemas/secrets';
+import AxeBuilder from '@axe-core/playwright';
+import { PASSWORD } from '../support/vault';
+
+export { PASSWORD };
 
 export const ROOT = join(__dirname, '..', '..');
 export const STATIC_DIR = join(ROOT, 'dist', 'renderer');
@@ -33,10 +44,11 @@ export interface Running {
 }
 
 /** Browser mode on a throwaway vault: the same door `npm start -- --browser` runs, in this process. */
-export async function startCoffer(opts: { context?: Partial<CoreContext>; vaultPath?: string } = {}): Promise<Running> {
+export async function startCoffer(opts: { context?: Partial<CoreContext>; vaultPath?: string; seed?: Seed } = {}): Promise<Running> {
   await initSodium();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-e2e-'));
   const vaultPath = opts.vaultPath ?? join(dir, 'e2e.coffer');
+  if (opts.seed) await seedVault(vaultPath, opts.seed, opts.context);
   const app = new CofferApp({ vaultPath, consumer: 'browser', context: opts.context });
   const door = await startBrowserDoor({ app, staticDir: STATIC_DIR });
   return {
@@ -69,4 +81,183 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   console.log(`screenshot: ${path}`);
   return path;
+}
+
+/** What a fast-KDF vault made in-process holds before the page opens. */
+export interface Seed {
+  org?: string;
+  member?: string;
+  workspaces?: string[];
+  secrets?: RegisterSecretInput[];
+  /** Anything else, on the unlocked session (e.g. schedule a deletion). */
+  setup?: (session: Session) => void;
+}
+
+/** Creates a vault with the fast (test-only) KDF, fills it, and closes it again: the door opens it locked. */
+export async function seedVault(vaultPath: string, seed: Seed, context?: Partial<CoreContext>): Promise<void> {
+  await initSodium();
+  const vault = await Vault.create(vaultPath, { org: seed.org ?? 'Acme', member: seed.member ?? 'alice', password: PASSWORD, kdf: 'fast' }, { context });
+  try {
+    const session = await vault.unlock(undefined, PASSWORD);
+    for (const w of seed.workspaces ?? []) addWorkspace(session, w);
+    if (seed.secrets?.length) registerSecrets(session, seed.secrets);
+    seed.setup?.(session);
+    session.lock();
+  } finally {
+    vault.close();
+  }
+}
+
+/** Types the password on the unlock screen and waits for the main screen. */
+export async function unlock(page: Page, password = PASSWORD): Promise<void> {
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Scopes' }).waitFor();
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core on the current page; returns only serious and critical violations. */
+export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** The names in the visible secret rows, top to bottom. */
+export async function rowNames(page: Page): Promise<string[]> {
+  return page.getByTestId('secret-row').evaluateAll((rows) =>
+    rows
+      .map((r) => ({ y: r.getBoundingClientRect().top, name: r.querySelector('.c-name span.truncate')?.textContent ?? '' }))
+      .sort((a, b) => a.y - b.y)
+      .map((r) => r.name),
+  );
+}
+
+export interface CertFiles {
+  dir: string;
+  pem: string;
+  key: string;
+  keyText: string;
+}
+
+/** A throwaway self-signed P-256 certificate and key (30 days), made with the system's openssl. */
+export function makeCert(name = 'e2e'): CertFiles {
+  const dir = mkdtempSync(join(tmpdir(), 'coffer-e2e-cert-'));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30', '-subj', '/CN=e2e.test', '-keyout', `${name}.key`, '-out', `${name}.pem`],
+    { cwd: dir, stdio: 'ignore' },
+  );
+  return { dir, pem: join(dir, `${name}.pem`), key: join(dir, `${name}.key`), keyText: readFileSync(join(dir, `${name}.key`), 'utf8') };
+}
+
+/** The secret-looking middle line of a PEM key (what must never cross the door unrevealed). */
+export const pemBodyLine = (pem: string): string => pem.split('\n').filter((l) => l && !l.startsWith('-----'))[0]!;
+
+export type UiSecret =
+  | { type: 'api-key'; name: string; headerName: string; value: string }
+  | { type: 'bearer-token'; name: string; headerName: string; headerValue: string }
+  | { type: 'client-credentials'; name: string; clientId: string; url: string; clientSecret: string }
+  | { type: 'certificate'; name: string; pem: string; key?: string }
+  | { type: 'key-value'; name: string; pairs: [string, string][] };
+
+const TYPE_RADIO: Record<UiSecret['type'], string> = {
+  'api-key': 'API Key',
+  'bearer-token': 'Bearer Token (OAuth)',
+  'client-credentials': 'Client Credentials',
+  certificate: 'Certificate',
+  'key-value': 'Key/Value',
+};
+
+/** Opens "Register secret" at the current scope, fills it for the given type, submits, waits for the toast. */
+export async function registerViaUi(page: Page, s: UiSecret): Promise<void> {
+  await page.getByRole('button', { name: 'Register secret' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Register secret' });
+  await dialog.waitFor();
+  // The radio sits under its card; people click the card.
+  await dialog.getByRole('group', { name: 'Credential Type' }).getByText(TYPE_RADIO[s.type], { exact: true }).click();
+  await expect.poll(() => dialog.getByRole('radio', { name: TYPE_RADIO[s.type], exact: true }).isChecked()).toBe(true);
+  await dialog.getByLabel('Secret Name').fill(s.name);
+  switch (s.type) {
+    case 'api-key':
+      await dialog.getByLabel('Header Name').fill(s.headerName);
+      await dialog.locator('#reg-value').fill(s.value);
+      break;
+    case 'bearer-token':
+      await dialog.getByLabel('Header Name').fill(s.headerName);
+      await dialog.locator('#reg-headerValue').fill(s.headerValue);
+      break;
+    case 'client-credentials':
+      await dialog.getByLabel('Client ID').fill(s.clientId);
+      await dialog.getByLabel('URL').fill(s.url);
+      await dialog.locator('#reg-clientSecret').fill(s.clientSecret);
+      break;
+    case 'certificate':
+      await dialog.getByTestId('certificate-file').setInputFiles(s.pem);
+      if (s.key) await dialog.getByTestId('private-key-file').setInputFiles(s.key);
+      await dialog.getByTestId('certificate-expiry').getByText('Read from the certificate ·').waitFor();
+      break;
+    case 'key-value':
+      for (let i = 0; i < s.pairs.length; i++) {
+        if (i > 0) await dialog.getByRole('button', { name: 'Add row' }).click();
+        await dialog.getByLabel(`Key ${i + 1}`, { exact: true }).fill(s.pairs[i]![0]);
+        await dialog.getByLabel(`Value ${i + 1}`, { exact: true }).fill(s.pairs[i]![1]);
+      }
+      break;
+  }
+  await dialog.getByRole('button', { name: 'Register secret' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByTestId('toast').filter({ hasText: `Registered “${s.name}”` }).waitFor();
+}
+
+/** Goes to a scope from the sidebar: 'Personal', 'Organization', or a workspace's name. */
+export async function goScope(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Scopes' }).getByRole('button', { name: new RegExp(`^${label}\\b`) }).click();
+  await page.getByRole('heading', { level: 1, name: label }).waitFor();
+}
+
+/* Web-first assertions: playwright-core has no `expect`, so these poll with vitest's. */
+const POLL = { timeout: 8_000, interval: 100 };
+
+export async function seeText(loc: Locator, text: string, timeout = POLL.timeout): Promise<void> {
+  await expect.poll(() => loc.innerText(), { ...POLL, timeout }).toContain(text);
+}
+
+export async function noText(loc: Locator, text: string, timeout = POLL.timeout): Promise<void> {
+  await expect.poll(() => loc.innerText(), { ...POLL, timeout }).not.toContain(text);
+}
+
+export async function hasCount(loc: Locator, n: number, timeout = POLL.timeout): Promise<void> {
+  await expect.poll(() => loc.count(), { ...POLL, timeout }).toBe(n);
+}
+
+export async function hasAttr(loc: Locator, name: string, value: string | RegExp | null, timeout = POLL.timeout): Promise<void> {
+  const p = expect.poll(() => loc.getAttribute(name), { ...POLL, timeout });
+  if (value instanceof RegExp) await p.toMatch(value);
+  else await p.toBe(value);
+}
+
+/** What the page can read from the clipboard (the context must have clipboard-read). */
+export const readClipboard = (page: Page): Promise<string> => page.evaluate('navigator.clipboard.readText()');
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** One secret of each type at a level, for seeding in-process (names `<tag>-…`). */
+export function eachType(cert: CertFiles, level: 'personal' | 'organization' | 'workspace', tag: string, workspace?: string): RegisterSecretInput[] {
+  const place = level === 'workspace' ? { level, workspace } : { level };
+  const f = (path: string) => ({ fileName: path.split('/').pop()!, base64: readFileSync(path).toString('base64') });
+  return [
+    { type: 'api-key', name: `${tag}-stripe-api`, ...place, fields: { headerName: 'X-API-Key', value: `sk_${tag}_apikey_9f8e7d6c` } },
+    { type: 'bearer-token', name: `${tag}-github-bearer`, ...place, expires: isoDay(Date.now() + 5 * 86_400_000), fields: { headerName: 'Authorization', headerValue: `Bearer ghp_${tag}_5a4b` } },
+    { type: 'client-credentials', name: `${tag}-okta-client`, ...place, fields: { clientId: `${tag}-client`, url: 'https://auth.example.com/oauth/token', clientSecret: `cs_${tag}_1q2w3e` } },
+    { type: 'certificate', name: `${tag}-edge-cert`, ...place, fields: { certificate: f(cert.pem), privateKey: f(cert.key) } },
+    { type: 'key-value', name: `${tag}-db-env`, ...place, fields: { pairs: [{ key: 'DB_USER', value: `user_${tag}` }, { key: 'DB_PASS', value: `pw_${tag}_7h8j9k` }] } },
+  ];
 }

@@ -46,8 +46,14 @@ export function MainScreen() {
   }, []);
 
   useEffect(() => {
+    // Radix closes a dialog on Escape before this listener runs: note in the capture phase whether
+    // a dialog was open, so one Escape closes the dialog and not the detail panel behind it.
+    let dialogWasOpen = false;
+    const onCapture = () => {
+      dialogWasOpen = dialogOpen();
+    };
     const onKey = (e: KeyboardEvent) => {
-      if (dialogOpen()) return;
+      if (dialogWasOpen || dialogOpen()) return;
       const typing = isTypingTarget(e.target);
       if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
         const target = NAV_SHORTCUTS.find((n) => n.code === e.code)?.view;
@@ -71,13 +77,18 @@ export function MainScreen() {
       }
       if (e.key === 'Escape' && useSelection.getState().openId && !(typing && e.target === searchRef.current && searchRef.current?.value)) {
         const panel = document.getElementById('detail-panel');
-        const wasInside = panel?.contains(document.activeElement) ?? false;
+        // Focus goes back to the table when it was in the panel, or nowhere (after a dialog closed).
+        const focusLost = (panel?.contains(document.activeElement) ?? false) || document.activeElement === document.body;
         useSelection.getState().close();
-        if (wasInside) document.getElementById('secret-grid')?.focus();
+        if (focusLost) document.getElementById('secret-grid')?.focus();
       }
     };
+    window.addEventListener('keydown', onCapture, { capture: true });
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onCapture, { capture: true });
+      window.removeEventListener('keydown', onKey);
+    };
   }, []);
 
   const vault = status.vault;
