@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { CofferError } from '../../../shared/errors';
 import { LEVELS } from '../../../shared/schemas/secrets';
 import { noticeText } from '../../../shared/schemas/lifecycle';
@@ -8,6 +7,7 @@ import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycl
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
 import { runLifecyclePass } from '../../core/lifecycle/scheduler';
 import type { Action } from '../program';
+import { scopeOptions } from './secrets';
 import { day, iso, print, printJson, table } from '../output';
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
@@ -20,10 +20,7 @@ function dateFlag(value: string | undefined, field: string): number | undefined 
 }
 
 export function registerLifecycleCommands(program: Command, secret: Command, run: Action): void {
-  const scope = (cmd: Command) =>
-    cmd.addOption(new Option('--level <level>', 'organization | workspace | personal').choices(LEVELS)).option('--workspace <name>', 'the workspace');
-
-  scope(secret.command('schedule-delete').description('schedule a secret for deletion (purged after the deletion period)').argument('<name>'))
+  scopeOptions(secret.command('schedule-delete').description('schedule a secret for deletion (purged after the deletion period)').argument('<name>'))
     .requiredOption('--confirm <word>', 'type DELETE to confirm')
     .action(
       run(async (ctx, name: string, o: { confirm: string; level?: (typeof LEVELS)[number]; workspace?: string }) => {
@@ -33,7 +30,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
       }),
     );
 
-  scope(secret.command('cancel-delete').description('cancel a scheduled deletion: the secret is Active again').argument('<name>')).action(
+  scopeOptions(secret.command('cancel-delete').description('cancel a scheduled deletion: the secret is Active again').argument('<name>')).action(
     run(async (ctx, name: string, o: { level?: (typeof LEVELS)[number]; workspace?: string }) => {
       const s = cancelDeletion(await ctx.unlock(), { name, level: o.level, workspace: o.workspace });
       if (ctx.json) return printJson({ name: s.name, status: s.status });
@@ -41,7 +38,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
     }),
   );
 
-  scope(secret.command('delete').description('delete a secret now: irreversible').argument('<name>'))
+  scopeOptions(secret.command('delete').description('delete a secret now: irreversible').argument('<name>'))
     .option('--now', 'delete at once (required: scheduling is `schedule-delete`)')
     .requiredOption('--confirm <word>', 'type DELETE to confirm')
     .action(

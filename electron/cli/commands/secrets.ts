@@ -42,7 +42,8 @@ interface FieldFlags {
 
 const MASK = '••••••••';
 
-const scopeOptions = (cmd: Command): Command =>
+/** `--level` and `--workspace`: which secret, when a name exists at several levels. */
+export const scopeOptions = (cmd: Command): Command =>
   cmd
     .addOption(new Option('--level <level>', 'organization | workspace | personal').choices(LEVELS))
     .option('--workspace <name>', 'the workspace, for workspace secrets');
