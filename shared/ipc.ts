@@ -101,8 +101,6 @@ export type Channel = keyof Contract;
 export type Input<K extends Channel> = z.input<Contract[K]['input']>;
 export type Output<K extends Channel> = z.output<Contract[K]['output']>;
 
-export const CHANNELS = Object.keys(contract) as Channel[];
-
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
 }

@@ -145,8 +145,6 @@ export const fieldSchemas = {
   'key-value': z.object({ pairs: kvPairs }),
 } as const;
 
-export type FieldsInput<T extends SecretType> = z.input<(typeof fieldSchemas)[T]>;
-export type Fields<T extends SecretType> = z.output<(typeof fieldSchemas)[T]>;
 
 const placement = {
   level: z.enum(LEVELS).default('personal'),
@@ -185,7 +183,6 @@ export const registerSecretInput = z
   });
 
 export type RegisterSecretInput = z.input<typeof registerSecretInput>;
-export type RegisterSecret = z.output<typeof registerSecretInput>;
 
 /** Where to find a secret when its name exists at several levels. */
 /** A secret by its id (the app) or by its name and, where ambiguous, its place (the CLI). */

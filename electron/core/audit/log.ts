@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { CofferError } from '../../../shared/errors';
 import type { Db } from '../db/connection';
 
 /** What is audited (SPEC §8); values never appear, only who did what to which id, and when. */
@@ -114,10 +113,4 @@ export function verifyAudit(db: Db): AuditVerdict {
   const last = count === 0 ? undefined : `${count}:${Buffer.from(prev).toString('hex')}`;
   if (head !== last) return { ok: false, entries: count, brokenAt: count + 1, reason: `entries after ${count} were removed` };
   return { ok: true, entries: count };
-}
-
-export function assertAuditIntact(db: Db): number {
-  const v = verifyAudit(db);
-  if (!v.ok) throw new CofferError('TAMPERED', `the audit log is broken at entry ${v.brokenAt}: ${v.reason}`);
-  return v.entries;
 }

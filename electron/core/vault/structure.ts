@@ -107,9 +107,14 @@ function teamMembers(db: Db, teamId: string): string[] {
   ).map((r) => r.login);
 }
 
+/** Teams and their members: structure kept in clear, readable without a password. */
+export function teamSummaries(db: Db): TeamSummary[] {
+  return listNamed(db, 'team').map((t) => teamSummary(db, t.id));
+}
+
 export function listTeams(session: Session): TeamSummary[] {
   session.assertUnlocked();
-  return listNamed(session.db, 'team').map((t) => teamSummary(session.db, t.id));
+  return teamSummaries(session.db);
 }
 
 export function renameTeam(session: Session, from: string, to: string): TeamSummary {

@@ -15,6 +15,7 @@ import { initSodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
 import { createScope, grantScope, memberGrantee } from './scopes';
+import { teamSummaries } from './structure';
 import { Session } from './session';
 
 export interface VaultOptions {
@@ -153,10 +154,6 @@ export class Vault {
     return Vault.readMeta(this.db);
   }
 
-  setting(key: 'inactive_days' | 'deletion_days'): number {
-    return Number(this.meta()[key]);
-  }
-
   members(): MemberSummary[] {
     const rows = this.db.stmt('SELECT id, login, role, created_at FROM members ORDER BY login COLLATE NOCASE').all() as MemberRow[];
     return rows.map((r) => ({ id: r.id, name: r.login, role: r.role, created: r.created_at }));
@@ -172,14 +169,7 @@ export class Vault {
       )
       .get() as VaultInfo['secrets'];
     const workspaces = this.db.stmt('SELECT id, name, created_at AS created FROM workspaces ORDER BY name COLLATE NOCASE').all() as VaultInfo['workspaces'];
-    const teams = (this.db.stmt('SELECT id, name, created_at AS created FROM teams ORDER BY name COLLATE NOCASE').all() as VaultInfo['workspaces']).map((t) => ({
-      ...t,
-      members: (
-        this.db.stmt('SELECT m.login FROM team_members tm JOIN members m ON m.id = tm.member_id WHERE tm.team_id = ? ORDER BY m.login COLLATE NOCASE').all(t.id) as {
-          login: string;
-        }[]
-      ).map((m) => m.login),
-    }));
+    const teams = teamSummaries(this.db);
     return {
       id: this.id,
       organization: meta.organization ?? '',
