@@ -67,6 +67,17 @@ describe('a byte flipped in the file', () => {
     expect(listSecrets(session, { search: 'delta' }).items[0]!.tampered).toBeUndefined();
   });
 
+  it('in scope_grants.sealed_key: that scope alone is lost to its member, the vault still unlocks', async () => {
+    const { path, vault, session, o } = await vaultWithSecrets(tempDir());
+    const orgScope = withRawDb(path, (db) => (db.prepare('SELECT scope_id FROM secrets WHERE id = ?').get(o.id) as { scope_id: string }).scope_id);
+    session.lock();
+    flipByte(path, 'scope_grants', 'sealed_key', 'scope_id = ?', [orgScope]);
+    const again = await vault.unlock(undefined, PASSWORD);
+    expect(value(again, 'Alpha')).toBe('alpha-value');
+    expect(listSecrets(again).items.map((i) => i.name)).toEqual(['Alpha', 'Beta']);
+    expect(() => value(again, 'Org env')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
   it('anywhere in a revision ciphertext, at the first, middle and last byte', async () => {
     const { path, session, a } = await vaultWithSecrets(tempDir());
     const length = withRawDb(path, (db) => (db.prepare('SELECT length(content) AS n FROM revisions WHERE secret_id = ?').get(a.id) as { n: number }).n);

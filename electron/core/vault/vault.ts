@@ -230,7 +230,13 @@ export class Vault {
       )
       .all(row.id) as { scope_id: string; key_version: number; sealed_key: Uint8Array; kind: string }[];
     const scopes = new Map<string, { key: Uint8Array; version: number }>();
-    for (const g of grants) scopes.set(g.scope_id, { key: openSealed(g.sealed_key, keys), version: g.key_version });
+    for (const g of grants) {
+      try {
+        scopes.set(g.scope_id, { key: openSealed(g.sealed_key, keys), version: g.key_version });
+      } catch {
+        // One altered grant costs that scope only: its secrets stay unreadable, the rest unlocks.
+      }
+    }
     this.auditUnlock(row.login, 'unlock');
     return new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
   }
