@@ -34,8 +34,8 @@ export interface ScopeNames {
   tamperedChunks: number[];
 }
 
-export function readScopeNames(session: Session, scopeId: string): ScopeNames {
-  const names = new Map<string, string>();
+/** Decrypts a scope's chunks into `names` (shared across scopes by callers reading several). */
+export function readScopeNames(session: Session, scopeId: string, names = new Map<string, string>()): ScopeNames {
   const tamperedChunks: number[] = [];
   const rows = session.db.stmt('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ?').all(scopeId) as ChunkRow[];
   for (const row of rows) {

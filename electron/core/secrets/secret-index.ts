@@ -118,8 +118,7 @@ export class SecretIndex {
       const names = new Map<string, string>();
       const tampered = new Set<string>();
       for (const scopeId of session.readableScopes()) {
-        const r = readScopeNames(session, scopeId);
-        for (const [id, name] of r.names) names.set(id, name);
+        const r = readScopeNames(session, scopeId, names);
         for (const chunkNo of r.tamperedChunks) {
           for (const row of db.stmt('SELECT secret_id FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').all(scopeId, chunkNo) as { secret_id: string }[]) {
             tampered.add(row.secret_id);

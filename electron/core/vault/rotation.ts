@@ -20,7 +20,7 @@ export function rotateScopes(session: Session, scopeIds: string[], dropGranteeId
   // Names first, while every chunk is still under the keys this session holds. Names of secrets
   // living in one scope may sit in another's chunks (team-only organization secrets).
   const names = new Map<string, string>();
-  for (const s of session.readableScopes()) for (const [id, name] of readScopeNames(session, s).names) names.set(id, name);
+  for (const s of session.readableScopes()) readScopeNames(session, s, names);
   return scopeIds.map((id) => rotateScope(session, id, dropGranteeId, names));
 }
 
