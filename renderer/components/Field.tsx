@@ -20,13 +20,22 @@ export function Field({ id, label, optional, hint, error, children }: FieldProps
         {optional && <span className="optional">(optional)</span>}
       </label>
       {children}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** Under a control: its hint, replaced by its error when there is one (ids match aria-describedby). */
+export function FieldNotes({ id, hint, error }: { id: string; hint?: ReactNode; error: string | undefined }) {
+  return (
+    <>
       {hint && !error && (
         <p className="field-hint" id={`${id}-hint`}>
           {hint}
         </p>
       )}
       <FieldError id={`${id}-error`} error={error} />
-    </div>
+    </>
   );
 }
 

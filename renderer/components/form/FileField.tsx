@@ -1,6 +1,6 @@
 import { LoaderCircle } from 'lucide-react';
 import type { ReactNode } from 'react';
-import { FieldError } from '../Field';
+import { FieldNotes } from '../Field';
 
 interface FileFieldProps {
   id: string;
@@ -41,12 +41,7 @@ export function FileField({ id, label, optional, accept, hint, error, busy, disa
           </span>
         )}
       </div>
-      {hint && !error && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} error={error} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
