@@ -26,6 +26,8 @@ export function warn(message: string): void {
 }
 
 export const day = (ms: number | null | undefined): string => (ms == null ? '' : new Date(ms).toISOString().slice(0, 10));
+/** `2026-11-25 14:03` (or with seconds) in UTC, for tables of events. */
+export const dateTime = (ms: number, seconds = false): string => new Date(ms).toISOString().replace('T', ' ').slice(0, seconds ? 19 : 16);
 export const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
 
 /** Aligned columns for people; the header row first. */

@@ -8,7 +8,8 @@ import type { CofferApp } from './app';
 import { readAudit, verifyAuditFor } from './audit/access';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
 import { listNotices, markNoticesRead } from './lifecycle/notices';
-import { readCertificate } from './secrets/certificate';
+import type { CertificateContent } from './secrets/certificate';
+import { contentFromFields } from './secrets/content';
 import {
   editSecret,
   getSecretValue,
@@ -23,8 +24,6 @@ import { addWorkspace } from './vault/structure';
 
 type Handler<K extends Channel> = (app: CofferApp, input: z.output<Contract[K]['input']>) => Promise<Output<K>> | Output<K>;
 export type Handlers = { [K in Channel]: Handler<K> };
-
-const bytes = (f: { fileName: string; base64: string }) => ({ fileName: f.fileName, bytes: Buffer.from(f.base64, 'base64') });
 
 /** The one map from channel to core call, shared by every door (ARCHITECTURE.md). */
 export const handlers: Handlers = {
@@ -80,7 +79,7 @@ export const handlers: Handlers = {
   'audit.verify': (app) => verifyAuditFor(app.session()),
   'certificates.inspect': (app, input) => {
     app.session();
-    const c = readCertificate(bytes(input.certificate), input.privateKey ? bytes(input.privateKey) : null);
+    const c = contentFromFields('certificate', input) as CertificateContent;
     return { subject: c.subject, issuer: c.issuer, notAfter: c.notAfter, hasKey: c.privateKey !== null };
   },
 };

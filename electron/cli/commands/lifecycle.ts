@@ -8,9 +8,7 @@ import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
 import { runLifecyclePass } from '../../core/lifecycle/scheduler';
 import type { Action } from '../program';
 import { scopeOptions } from './secrets';
-import { day, iso, print, printJson, table } from '../output';
-
-const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+import { dateTime, day, iso, print, printJson, table } from '../output';
 
 function dateFlag(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
@@ -91,7 +89,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
         const list = readAudit(await ctx.unlock(), { actor: o.actor, action: o.action, since: dateFlag(o.since, 'since'), until: dateFlag(o.until, 'until') });
         if (ctx.json) return printJson(list.map((e) => ({ ...e, at: iso(e.at) })));
         if (list.length === 0) return print('No entries.');
-        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET'], list.map((e) => [String(e.seq), when(e.at), e.actor, e.action, e.target ?? ''])));
+        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET'], list.map((e) => [String(e.seq), dateTime(e.at), e.actor, e.action, e.target ?? ''])));
       }),
     );
   audit

@@ -22,7 +22,7 @@ import {
 } from '../../core/secrets/secrets';
 import type { CliContext } from '../context';
 import type { Action } from '../program';
-import { day, iso, print, printJson, table, warn } from '../output';
+import { dateTime, day, iso, print, printJson, table, warn } from '../output';
 
 interface ScopeFlags {
   level?: (typeof LEVELS)[number];
@@ -339,7 +339,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
           ['REVISION', 'WHEN', 'BY', 'CHANGED'],
           list.map((r) => [
             `${r.revision}${r.current ? ' (current)' : ''}`,
-            new Date(r.created).toISOString().replace('T', ' ').slice(0, 16),
+            dateTime(r.created),
             r.author ?? '(removed member)',
             r.tampered ? '(failed verification)' : r.revision === 1 ? 'registered' : r.changed.join(', '),
           ]),
@@ -362,7 +362,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
       const u = secretUsage(await ctx.unlock(), ref(name, o));
       if (ctx.json) return printJson({ lastUsed: iso(u.lastUsed), entries: u.entries.map((e) => ({ consumer: e.consumer, at: iso(e.at) })) });
       if (u.entries.length === 0) return print('Never used.');
-      print(table(['WHEN', 'CONSUMER'], u.entries.map((e) => [new Date(e.at).toISOString().replace('T', ' ').slice(0, 19), e.consumer])));
+      print(table(['WHEN', 'CONSUMER'], u.entries.map((e) => [dateTime(e.at, true), e.consumer])));
     }),
   );
   return secret;

@@ -1,4 +1,5 @@
 import { CofferError } from '../../../shared/errors';
+import type { Level } from '../../../shared/schemas/secrets';
 import type { Role } from '../../../shared/schemas/vault';
 import { ROLE_LABELS } from '../../../shared/schemas/vault';
 
@@ -54,3 +55,10 @@ export function can(role: Role, op: Operation): boolean {
 export function authorize(role: Role, op: Operation): void {
   if (!can(role, op)) throw new CofferError('FORBIDDEN', `${ROLE_LABELS[role]} may not ${DESCRIPTIONS[op]}`);
 }
+
+/** The permission that writing (register, edit, restore, delete) a secret of each level needs. */
+export const SECRET_WRITE: Record<Level, Operation> = {
+  organization: 'secret.organization.write',
+  workspace: 'secret.workspace.write',
+  personal: 'secret.personal.write',
+};

@@ -1,5 +1,6 @@
 import { CofferError } from '../../../shared/errors';
 import { CONFIRM_WORD } from '../../../shared/schemas/lifecycle';
+import { SECRET_WRITE } from '../access/permissions';
 import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
 import { NameBatch } from '../secrets/name-chunks';
 import { resolveSecret, secretSummary } from '../secrets/secrets';
@@ -12,14 +13,12 @@ function confirm(word: string | undefined): void {
   if (word !== CONFIRM_WORD) throw new CofferError('CONFLICT', `type ${CONFIRM_WORD} to confirm`, 'confirm');
 }
 
-const WRITE_OP = { organization: 'secret.organization.write', workspace: 'secret.workspace.write', personal: 'secret.personal.write' } as const;
-
 /** Any status → Scheduled for deletion, purged after the vault's deletion period (SPEC §4). */
 export function scheduleDeletion(s: Session, ref: SecretRef, word: string | undefined): SecretSummary {
   confirm(word);
   return s.db.write(() => {
     const row = resolveSecret(s, ref);
-    s.authorize(WRITE_OP[row.level]);
+    s.authorize(SECRET_WRITE[row.level]);
     const at = s.ctx.clock.now() + lifecycleSettings(s.db).deletionDays * DAY_MS;
     s.db.stmt("UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?").run(at, row.id);
     s.audit('secret.schedule', row.id);
@@ -31,7 +30,7 @@ export function scheduleDeletion(s: Session, ref: SecretRef, word: string | unde
 export function cancelDeletion(s: Session, ref: SecretRef): SecretSummary {
   return s.db.write(() => {
     const row = resolveSecret(s, ref);
-    s.authorize(WRITE_OP[row.level]);
+    s.authorize(SECRET_WRITE[row.level]);
     if (row.status === 'active') throw new CofferError('CONFLICT', 'this secret is not scheduled for deletion', 'status');
     s.db.stmt("UPDATE secrets SET status = 'active', deletion_at = NULL, inactive_since = NULL, active_since = ? WHERE id = ?").run(s.ctx.clock.now(), row.id);
     s.audit('secret.cancel', row.id);
@@ -44,7 +43,7 @@ export function deleteNow(s: Session, ref: SecretRef, word: string | undefined):
   confirm(word);
   const id = s.db.write(() => {
     const row = resolveSecret(s, ref);
-    s.authorize(WRITE_OP[row.level]);
+    s.authorize(SECRET_WRITE[row.level]);
     const readers = s.db.stmt('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id) as { scope_id: string; chunk_no: number }[];
     const names = new NameBatch(s);
     for (const r of readers) if (s.canRead(r.scope_id)) names.remove(r.scope_id, r.chunk_no, row.id);

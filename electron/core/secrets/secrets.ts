@@ -17,7 +17,7 @@ import type {
 } from '../../../shared/schemas/secrets';
 import { editSecretInput, registerSecretInput, secretRef } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
-import type { Operation } from '../access/permissions';
+import { SECRET_WRITE } from '../access/permissions';
 import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
 import { blindHash, wipe } from '../crypto/keys';
 import { findNamed } from '../vault/structure';
@@ -31,11 +31,6 @@ import { SECRET_COLUMNS, SecretIndex, rowSummary } from './secret-index';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const WRITE_OP: Record<Level, Operation> = {
-  organization: 'secret.organization.write',
-  workspace: 'secret.workspace.write',
-  personal: 'secret.personal.write',
-};
 
 const dataKeyContext = (s: Session, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', s.vaultId, secretId, scopeId, version);
 const revisionContext = (s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, revision: number) =>
@@ -147,7 +142,7 @@ interface Prepared {
 /** Validation, placement and content (certificate parsing) for one registration: no write yet. */
 function prepareSecret(s: Session, input: RegisterSecretInput, now: number, places = new Map<string, Placement>()): Prepared {
   const v = parseInput(registerSecretInput, input);
-  s.authorize(WRITE_OP[v.level]);
+  s.authorize(SECRET_WRITE[v.level]);
   // A bulk import places thousands of secrets in a handful of scopes: look each place up once.
   const where = JSON.stringify([v.level, v.workspace?.toLowerCase(), v.teams]);
   let p = places.get(where);
@@ -413,7 +408,7 @@ export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
   // Read and write in one transaction: a concurrent edit cannot slip in between.
   return s.db.write(() => {
     const row = resolveSecret(s, v.ref);
-    s.authorize(WRITE_OP[row.level]);
+    s.authorize(SECRET_WRITE[row.level]);
     if (row.type === 'certificate' && v.expires !== undefined) {
       throw new CofferError('VALIDATION', "a certificate's Expiration Date is read from the certificate", 'expires');
     }
@@ -454,7 +449,7 @@ export function restoreRevision(s: Session, ref: SecretRef, revision: number): S
   if (!Number.isInteger(revision) || revision < 1) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
   return s.db.write(() => {
     const row = resolveSecret(s, ref);
-    s.authorize(WRITE_OP[row.level]);
+    s.authorize(SECRET_WRITE[row.level]);
     if (revision === row.revision) throw new CofferError('CONFLICT', `revision ${revision} is already the current one`, 'revision');
     return withCurrent(s, row, (current, dataKey) => {
       const old = decryptRevision(s, row, dataKey, revision);
