@@ -27,7 +27,9 @@ export type AuditAction =
   | 'team.member.remove'
   | 'workspace.add'
   | 'workspace.rename'
-  | 'settings.update';
+  | 'settings.update'
+  | 'bundle.export'
+  | 'bundle.import';
 
 export interface AuditEntry {
   seq: number;

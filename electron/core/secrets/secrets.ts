@@ -222,23 +222,39 @@ function atItem<T>(i: number, fn: () => T): T {
   }
 }
 
+function prepareSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Prepared[] {
+  const now = s.ctx.clock.now();
+  const places = new Map<string, Placement>();
+  return inputs.map((input, i) => atItem(i, () => prepareSecret(s, input, now, places)));
+}
+
+function insertPrepared(s: Session, prepared: readonly Prepared[]): void {
+  const names = new NameBatch(s);
+  prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names)));
+  names.flush();
+}
+
 /**
  * Registers many secrets in one transaction (imports): all or nothing, each touched name chunk
  * written once. An invalid item fails the whole call, its index leading the field (`3.name`).
  */
 export function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): number {
   s.assertUnlocked();
-  const now = s.ctx.clock.now();
-  const places = new Map<string, Placement>();
-  const prepared = inputs.map((input, i) => atItem(i, () => prepareSecret(s, input, now, places)));
+  const prepared = prepareSecrets(s, inputs);
   s.db.write(() => {
-    const names = new NameBatch(s);
-    prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names)));
-    names.flush();
+    insertPrepared(s, prepared);
     s.audit('secret.import', `${prepared.length} secrets`);
   });
   s.index?.invalidate();
   return prepared.length;
+}
+
+/** registerSecrets inside the caller's write transaction and without its audit entry: a bundle import audits itself once. */
+export function insertSecrets(s: Session, inputs: readonly RegisterSecretInput[]): number {
+  s.assertUnlocked();
+  insertPrepared(s, prepareSecrets(s, inputs));
+  s.index?.invalidate();
+  return inputs.length;
 }
 
 export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretListing {
@@ -376,7 +392,14 @@ function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: 
 }
 
 /** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
-function commitRevision(s: Session, row: SecretRow, dataKey: Uint8Array, current: Payload, next: Omit<Payload, 'changed' | 'v'>, restoring = false): SecretSummary {
+function commitRevision(
+  s: Session,
+  row: SecretRow,
+  dataKey: Uint8Array,
+  current: Payload,
+  next: Omit<Payload, 'changed' | 'v'>,
+  action: 'secret.edit' | 'secret.restore' | null = 'secret.edit',
+): SecretSummary {
   const changed = [...(current.name !== next.name ? ['name'] : []), ...changedFields(current.content, next.content)];
   if (current.expires !== next.expires && !changed.includes('expires')) changed.push('expires');
   if (changed.length === 0) return indexed(s, row, current.name);
@@ -394,7 +417,7 @@ function commitRevision(s: Session, row: SecretRow, dataKey: Uint8Array, current
       names.flush();
     }
     writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed });
-    s.audit(restoring ? 'secret.restore' : 'secret.edit', row.id);
+    if (action) s.audit(action, row.id);
     s.db.stmt('UPDATE secrets SET revision = ?, updated_at = ?, expires_at = ? WHERE id = ?').run(revision, now, next.expires, row.id);
   });
   return indexed(s, { ...row, revision, updated_at: now, expires_at: next.expires }, next.name);
@@ -453,11 +476,84 @@ export function restoreRevision(s: Session, ref: SecretRef, revision: number): S
     if (revision === row.revision) throw new CofferError('CONFLICT', `revision ${revision} is already the current one`, 'revision');
     return withCurrent(s, row, (current, dataKey) => {
       const old = decryptRevision(s, row, dataKey, revision);
-      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content }, true);
+      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content }, 'secret.restore');
     });
   });
 }
 
+
+/** The current revision of a secret by id, for comparing an incoming bundle item with it; reads no value out. */
+export function currentPayload(s: Session, id: string): Payload {
+  return withCurrent(s, secretById(s, id), (p) => p);
+}
+
+/**
+ * Makes `next` the current revision of an existing secret inside the caller's transaction (an import
+ * taking theirs): the replaced revision stays in history, and the import audits itself once.
+ */
+export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'changed' | 'v'>): void {
+  const row = secretById(s, id);
+  s.authorize(SECRET_WRITE[row.level]);
+  if (row.type !== next.content.type) throw new CofferError('CONFLICT', "a secret's type cannot change in a new revision", 'type');
+  withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null));
+}
+
+const EXPORT_PAGE = 512;
+const EXPORT_COLUMNS = SECRET_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ');
+
+/**
+ * Current revisions of secrets (by rowid) for an export, a page at a time inside the caller's
+ * transaction. Each read is recorded as a use by `consumer` (SPEC §2) unless the vault is read-only;
+ * the listing index is rebuilt afterwards rather than kept in step secret by secret.
+ */
+export function readForExport(s: Session, rowids: readonly number[], consumer: string, fn: (row: SecretRow, payload: Payload, readerScopes: string[]) => void): void {
+  s.assertUnlocked();
+  const record = !s.vault.readOnly;
+  const now = s.ctx.clock.now();
+  const label = encoder.encode(consumer);
+  for (let i = 0; i < rowids.length; i += EXPORT_PAGE) {
+    const page = JSON.stringify(rowids.slice(i, i + EXPORT_PAGE));
+    const rows = s.db
+      .stmt(
+        `SELECT ${EXPORT_COLUMNS}, r.content FROM secrets s JOIN revisions r ON r.secret_id = s.id AND r.revision = s.revision
+         WHERE s.rowid IN (SELECT value FROM json_each(?)) ORDER BY s.rowid`,
+      )
+      .all(page) as (SecretRow & { content: Uint8Array })[];
+    const readerRows = s.db
+      .stmt('SELECT secret_id, scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id IN (SELECT id FROM secrets WHERE rowid IN (SELECT value FROM json_each(?)))')
+      .all(page) as (ReaderRow & { secret_id: string })[];
+    const byId = new Map<string, ReaderRow[]>();
+    for (const r of readerRows) {
+      const list = byId.get(r.secret_id);
+      if (list) list.push(r);
+      else byId.set(r.secret_id, [r]);
+    }
+    for (const row of rows) {
+      const readerList = byId.get(row.id) ?? [];
+      const reader = readerList.find((r) => s.canRead(r.scope_id));
+      if (!reader) throw new CofferError('FORBIDDEN', 'you hold no key that opens this secret');
+      const dataKey = open(s.scopeKey(reader.scope_id).key, reader.wrapped_key, dataKeyContext(s, row.id, reader.scope_id, reader.key_version), `secret ${row.id}`);
+      try {
+        const plain = open(dataKey, row.content, revisionContext(s, row, row.revision), `secret ${row.id}`);
+        const payload = JSON.parse(decoder.decode(plain)) as Payload;
+        wipe(plain);
+        fn(row, payload, readerList.map((r) => r.scope_id));
+        if (record) s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, seal(dataKey, label, usageContext(s, row.id), s.ctx.random));
+      } finally {
+        wipe(dataKey);
+      }
+    }
+    if (record) {
+      s.db
+        .stmt(
+          `UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL
+           WHERE rowid IN (SELECT value FROM json_each(?))`,
+        )
+        .run(now, now, page);
+    }
+  }
+  if (record) s.index?.invalidate();
+}
 
 /** Where and when a secret was used, newest first. */
 export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsage {

@@ -1,0 +1,185 @@
+import { CofferError } from '../../../shared/errors';
+import type { BundleRecipientView } from '../../../shared/schemas/bundles';
+import { bundlePassphrase } from '../../../shared/schemas/bundles';
+import { parseInput } from '../../../shared/validation';
+import { KEY_BYTES, ad, seal } from '../crypto/aead';
+import type { KdfProfile } from '../crypto/kdf';
+import { calibrate, deriveKey } from '../crypto/kdf';
+import { sealTo, wipe } from '../crypto/keys';
+import { readForExport, resolveSecret } from '../secrets/secrets';
+import { findNamed } from '../vault/structure';
+import type { Session } from '../vault/session';
+import type { BundleHeader } from './format';
+import { CHUNK_BYTES, FORMAT_VERSION, PASSPHRASE_CONTEXT, fingerprint, toB64 } from './format';
+import { recordOf } from './records';
+import { BundleWriter } from './writer';
+
+/** What goes into a bundle: everything this member can read, one workspace, named secrets, or what a team reads. */
+export type BundleSelection =
+  | { kind: 'all' }
+  | { kind: 'workspace'; name: string }
+  | { kind: 'secrets'; names: string[] }
+  | { kind: 'team'; name: string };
+
+/**
+ * Who can open it. `key` is a member of another vault, known by their X25519 public key (the CLI
+ * names members of this vault); service credentials are not built yet.
+ */
+export type BundleRecipient =
+  | { kind: 'member'; name: string }
+  | { kind: 'key'; name: string; boxPublic: Uint8Array }
+  | { kind: 'passphrase'; passphrase: string; profile: KdfProfile }
+  | { kind: 'credential'; clientId: string };
+
+export interface ExportOptions {
+  out: string;
+  selection: BundleSelection;
+  recipients: BundleRecipient[];
+}
+
+export interface ExportResult {
+  path: string;
+  id: string;
+  items: number;
+  bytes: number;
+  recipients: BundleRecipientView[];
+}
+
+/** The consumer label an export's reads are recorded under (SPEC §2). */
+export const EXPORT_CONSUMER = 'bundle-export';
+
+interface Selected {
+  rowids: number[];
+  description: string;
+}
+
+function select(s: Session, sel: BundleSelection): Selected {
+  const rowids = (sql: string, ...args: unknown[]) => (s.db.stmt(sql).all(...args) as { rowid: number }[]).map((r) => r.rowid);
+  switch (sel.kind) {
+    case 'all': {
+      const scopes = JSON.stringify(s.readableScopes());
+      return {
+        rowids: rowids(
+          'SELECT rowid FROM secrets s WHERE EXISTS (SELECT 1 FROM secret_readers r WHERE r.secret_id = s.id AND r.scope_id IN (SELECT value FROM json_each(?))) ORDER BY rowid',
+          scopes,
+        ),
+        description: 'everything readable',
+      };
+    }
+    case 'workspace': {
+      const ws = findNamed(s.db, 'workspace', sel.name);
+      s.scopeKey(ws.scope_id);
+      return { rowids: rowids('SELECT rowid FROM secrets WHERE scope_id = ? ORDER BY rowid', ws.scope_id), description: `workspace ${ws.name}` };
+    }
+    case 'team': {
+      const team = findNamed(s.db, 'team', sel.name);
+      s.scopeKey(team.scope_id);
+      return {
+        rowids: rowids('SELECT rowid FROM secrets WHERE id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?) ORDER BY rowid', team.scope_id),
+        description: `team ${team.name}`,
+      };
+    }
+    case 'secrets': {
+      if (sel.names.length === 0) throw new CofferError('VALIDATION', 'name at least one secret', 'secrets');
+      const ids = new Set(sel.names.map((name) => resolveSecret(s, { name }).id));
+      return {
+        rowids: rowids('SELECT rowid FROM secrets WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid', JSON.stringify([...ids])),
+        description: `${ids.size} named secret(s)`,
+      };
+    }
+  }
+}
+
+interface Prepared {
+  header: Omit<BundleHeader, 'items' | 'selection'>;
+  bodyKey: Uint8Array;
+  views: BundleRecipientView[];
+}
+
+/** Seals the body key to each recipient; the passphrase's Argon2id runs here, outside any transaction. */
+function prepareRecipients(s: Session, recipients: BundleRecipient[]): Prepared {
+  if (recipients.length === 0) throw new CofferError('VALIDATION', 'name at least one recipient: --to member:NAME or --passphrase', 'to');
+  const id = s.ctx.random.uuid();
+  const bodyKey = s.ctx.random.bytes(KEY_BYTES);
+  const out: BundleHeader['recipients'] = [];
+  const views: BundleRecipientView[] = [];
+  const seen = new Set<string>();
+  for (const r of recipients) {
+    if (r.kind === 'credential') {
+      throw new CofferError('VALIDATION', 'service credentials are not built yet: a bundle cannot be addressed to one (use member:NAME or --passphrase)', 'to');
+    }
+    if (r.kind === 'passphrase') {
+      if (seen.has('passphrase')) continue;
+      seen.add('passphrase');
+      const passphrase = parseInput(bundlePassphrase, r.passphrase, 'passphrase');
+      const kdf = calibrate(r.profile, s.ctx.random);
+      const key = deriveKey(passphrase, kdf);
+      const wrappedKey = seal(key, bodyKey, ad(PASSPHRASE_CONTEXT, id), s.ctx.random);
+      wipe(key);
+      const { salt, ...limits } = kdf;
+      out.push({ kind: 'passphrase', kdf: { ...limits, salt: toB64(salt) }, wrappedKey: toB64(wrappedKey) });
+      views.push({ kind: 'passphrase', kdfProfile: kdf.profile, opslimit: kdf.opslimit, memlimit: kdf.memlimit });
+      continue;
+    }
+    const { name, boxPublic } = r.kind === 'member' ? { name: r.name, boxPublic: s.vault.memberGranteeByLogin(r.name).grantee.boxPublic } : r;
+    const fp = fingerprint(boxPublic);
+    if (seen.has(fp)) continue;
+    seen.add(fp);
+    out.push({ kind: 'member', name, boxPublic: toB64(boxPublic), sealedKey: toB64(sealTo(boxPublic, bodyKey)) });
+    views.push({ kind: 'member', name, fingerprint: fp });
+  }
+  const keys = s.keyPairs();
+  return {
+    bodyKey,
+    views,
+    header: {
+      format: 'coffer-bundle',
+      version: FORMAT_VERSION,
+      id,
+      created: s.ctx.clock.now(),
+      organization: s.vault.meta().organization ?? '',
+      chunkBytes: CHUNK_BYTES,
+      signer: { name: s.member.login, signPublic: toB64(keys.signPublic) },
+      recipients: out,
+    },
+  };
+}
+
+/**
+ * Writes a signed, encrypted bundle of the selection, streaming: one page of secrets is decrypted
+ * at a time and only one 64 KiB chunk of plaintext is buffered. Reads are recorded as uses and the
+ * export as one audit entry, in the same transaction; a failure leaves neither file nor record.
+ */
+export function exportBundle(s: Session, opts: ExportOptions): ExportResult {
+  s.assertUnlocked();
+  const prepared = prepareRecipients(s, opts.recipients);
+  const run = () => {
+    const selected = select(s, opts.selection);
+    const levels = s.db
+      .stmt('SELECT DISTINCT level FROM secrets WHERE rowid IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(selected.rowids)) as { level: string }[];
+    if (levels.some((l) => l.level === 'organization')) s.authorize('bundle.exportOrganization');
+    const workspaces = new Map((s.db.stmt('SELECT id, name FROM workspaces').all() as { id: string; name: string }[]).map((w) => [w.id, w.name]));
+    const teams = new Map((s.db.stmt('SELECT scope_id, name FROM teams').all() as { scope_id: string; name: string }[]).map((t) => [t.scope_id, t.name]));
+    const header: BundleHeader = { ...prepared.header, selection: selected.description, items: selected.rowids.length };
+    const writer = new BundleWriter(opts.out, header, prepared.bodyKey);
+    try {
+      readForExport(s, selected.rowids, EXPORT_CONSUMER, (row, payload, readerScopes) => {
+        const teamNames = row.availability === 'teams' ? readerScopes.map((id) => teams.get(id)).filter((n): n is string => n !== undefined).sort() : null;
+        const workspace = row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null;
+        writer.add(recordOf(payload, { level: row.level, workspace, teams: teamNames }, row.created_at, row.updated_at));
+      });
+      const bytes = writer.finish(s.keyPairs().signSecret);
+      s.audit('bundle.export', `${header.id}: ${header.items} secrets`);
+      return { path: opts.out, id: header.id, items: header.items, bytes, recipients: prepared.views };
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+  };
+  try {
+    return s.vault.readOnly ? s.db.read(run) : s.db.write(run);
+  } finally {
+    wipe(prepared.bodyKey);
+  }
+}

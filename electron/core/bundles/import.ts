@@ -1,0 +1,217 @@
+import { CofferError } from '../../../shared/errors';
+import type { ImportAction, ImportItemView, ImportResult, ImportStatus, ImportStrategy } from '../../../shared/schemas/bundles';
+import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
+import { LEVELS, registerSecretInput, secretName } from '../../../shared/schemas/secrets';
+import { parseInput } from '../../../shared/validation';
+import { SECRET_WRITE } from '../access/permissions';
+import { blindHash } from '../crypto/keys';
+import type { Content } from '../secrets/content';
+import { changedFields, contentFromFields } from '../secrets/content';
+import { currentPayload, insertSecrets, reviseSecret } from '../secrets/secrets';
+import { findNamed } from '../vault/structure';
+import type { Session } from '../vault/session';
+import type { OpenOptions } from './open';
+import { openBundle } from './open';
+import type { BundleRecord } from './records';
+
+export interface ImportOptions extends OpenOptions {
+  /** How secrets present on both sides are settled; `mine` unless given. */
+  strategy?: ImportStrategy;
+  /** Per item (by its position in the bundle), overriding `strategy`. */
+  perItem?: ReadonlyMap<number, ImportStrategy>;
+  dryRun?: boolean;
+  /** Places every incoming secret in this workspace, whatever its level in the bundle. */
+  workspace?: string;
+}
+
+interface Existing {
+  id: string;
+  type: string;
+  updated: number;
+}
+
+interface Planned {
+  input: RegisterSecretInput;
+  status: ImportStatus;
+  action: ImportAction;
+  existing?: Existing;
+  importedAs?: string;
+  /** The parsed incoming content, for a new revision. */
+  content?: Content;
+}
+
+const dayStart = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const COPY_SUFFIX = ' (imported)';
+
+/** Where an item lands here: its own level and workspace, or the workspace the import was told to use. */
+function placed(input: RegisterSecretInput, workspace: string | undefined): RegisterSecretInput {
+  if (workspace === undefined) return input;
+  const { teams: _teams, ...rest } = input as RegisterSecretInput & { teams?: string[] };
+  return { ...rest, level: 'workspace', workspace } as RegisterSecretInput;
+}
+
+/** The names already taken in each scope, by blind hash: one query per scope the bundle touches. */
+class ScopeNames {
+  private readonly scopes = new Map<string, Map<string, Existing>>();
+  private readonly workspaces = new Map<string, string>();
+
+  constructor(private readonly s: Session) {}
+
+  scopeOf(input: RegisterSecretInput): string {
+    if (input.level === 'organization') return this.s.vault.orgScopeId;
+    if (input.level === 'workspace') {
+      const name = (input.workspace ?? '').trim().toLowerCase();
+      let scope = this.workspaces.get(name);
+      if (!scope) {
+        scope = findNamed(this.s.db, 'workspace', input.workspace ?? '').scope_id;
+        this.workspaces.set(name, scope);
+      }
+      return scope;
+    }
+    return this.s.personalScopeId();
+  }
+
+  taken(scopeId: string): Map<string, Existing> {
+    let names = this.scopes.get(scopeId);
+    if (!names) {
+      names = new Map();
+      const rows = this.s.db.stmt('SELECT id, type, updated_at, name_hash FROM secrets WHERE scope_id = ?').all(scopeId) as {
+        id: string;
+        type: string;
+        updated_at: number;
+        name_hash: Uint8Array;
+      }[];
+      for (const r of rows) names.set(hex(r.name_hash), { id: r.id, type: r.type, updated: r.updated_at });
+      this.scopes.set(scopeId, names);
+    }
+    return names;
+  }
+
+  hash(scopeId: string, name: string): string {
+    return hex(blindHash(this.s.blindKey(scopeId), name));
+  }
+}
+
+function sameContent(a: Content, b: Content): boolean {
+  return a.type === b.type && changedFields(a, b).length === 0;
+}
+
+/** `name (imported)`, then `name (imported 2)`…, cut so it stays a valid name, free in its scope. */
+function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set<string>): string {
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? COPY_SUFFIX : ` (imported ${n})`;
+    const candidate = `${name.trim().slice(0, 128 - suffix.length)}${suffix}`;
+    const h = names.hash(scopeId, candidate);
+    if (!names.taken(scopeId).has(h) && !claimed.has(`${scopeId}:${h}`)) {
+      claimed.add(`${scopeId}:${h}`);
+      return candidate;
+    }
+  }
+}
+
+/**
+ * Compares each incoming secret with this vault: added (no secret of that level, workspace and
+ * name), unchanged (same content and expiry), changed (differs, and theirs is newer than ours) or
+ * conflicting (differs, and ours changed since theirs, or the types differ). Then picks the action
+ * the strategy implies; no choice ever loses a value.
+ */
+function plan(s: Session, records: BundleRecord[], opts: ImportOptions): Planned[] {
+  const names = new ScopeNames(s);
+  const claimed = new Set<string>();
+  const out: Planned[] = [];
+  records.forEach((rec, i) => {
+    try {
+      const input = placed(rec.input, opts.workspace);
+      const name = parseInput(secretName, input.name, 'name');
+      const level = input.level ?? 'personal';
+      if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
+      s.authorize(SECRET_WRITE[level]);
+      const scopeId = names.scopeOf(input);
+      const h = names.hash(scopeId, name);
+      if (claimed.has(`${scopeId}:${h}`)) throw new CofferError('VALIDATION', `the bundle holds "${name}" twice in one place`, 'name');
+      claimed.add(`${scopeId}:${h}`);
+      const existing = names.taken(scopeId).get(h);
+      if (!existing) {
+        out.push({ input, status: 'added', action: 'add' });
+        return;
+      }
+      const valid = parseInput(registerSecretInput, input);
+      const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>);
+      const expires = content.type === 'certificate' ? content.notAfter : valid.expires ? dayStart(valid.expires) : null;
+      const current = currentPayload(s, existing.id);
+      const status: ImportStatus =
+        sameContent(current.content, content) && current.expires === expires && current.name === valid.name
+          ? 'unchanged'
+          : existing.type === valid.type && rec.updated > existing.updated
+            ? 'changed'
+            : 'conflicting';
+      const strategy = opts.perItem?.get(i) ?? opts.strategy ?? 'mine';
+      let action: ImportAction = 'keep';
+      if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
+      if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
+      const p: Planned = { input, status, action, existing, content };
+      if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
+      out.push(p);
+    } catch (e) {
+      if (e instanceof CofferError) throw new CofferError(e.code, `item ${i + 1} of the bundle: ${e.message}`, e.field);
+      throw e;
+    }
+  });
+  return out;
+}
+
+function view(p: Planned): ImportItemView {
+  return {
+    name: p.input.name,
+    type: p.input.type,
+    level: p.input.level ?? 'personal',
+    workspace: p.input.workspace ?? null,
+    status: p.status,
+    action: p.action,
+    ...(p.importedAs ? { importedAs: p.importedAs } : {}),
+  };
+}
+
+function apply(s: Session, planned: Planned[]): ImportResult['applied'] {
+  const inserts: RegisterSecretInput[] = [];
+  let revised = 0;
+  let copies = 0;
+  let kept = 0;
+  for (const p of planned) {
+    if (p.action === 'add') inserts.push(p.input);
+    else if (p.action === 'add-copy') {
+      inserts.push({ ...p.input, name: p.importedAs! });
+      copies++;
+    } else if (p.action === 'revise') {
+      const content = p.content!;
+      const expires = content.type === 'certificate' ? content.notAfter : p.input.expires ? dayStart(p.input.expires) : null;
+      reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content });
+      revised++;
+    } else kept++;
+  }
+  insertSecrets(s, inserts);
+  return { added: inserts.length - copies, revised, copies, kept };
+}
+
+/**
+ * Imports a bundle: verified and decrypted first (nothing is written when any check fails), then
+ * compared with this vault and, unless a dry run, applied in one write transaction through the bulk
+ * registration path, with one audit entry for the whole import.
+ */
+export function importBundle(s: Session, path: string, opts: ImportOptions = {}): ImportResult {
+  const opened = openBundle(s, path, opts);
+  const strategy = opts.strategy ?? 'mine';
+  const run = (write: boolean) => {
+    const planned = plan(s, opened.records, opts);
+    const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
+    for (const p of planned) counts[p.status]++;
+    const applied = write
+      ? apply(s, planned)
+      : { added: 0, revised: 0, copies: 0, kept: planned.length };
+    if (write) s.audit('bundle.import', `${opened.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
+    return { bundle: opened.info, dryRun: !write, strategy, counts, applied, items: planned.map(view) };
+  };
+  if (opts.dryRun) return s.db.read(() => run(false));
+  return s.db.write(() => run(true));
+}

@@ -1,0 +1,133 @@
+import { CofferError } from '../../../shared/errors';
+import type { BundleInfo } from '../../../shared/schemas/bundles';
+import { ad, open } from '../crypto/aead';
+import type { KdfParams } from '../crypto/kdf';
+import { deriveKey } from '../crypto/kdf';
+import { wipe } from '../crypto/keys';
+import { sodium } from '../crypto/sodium';
+import type { Db } from '../db/connection';
+import type { Session } from '../vault/session';
+import type { MemberRecipient, PassphraseRecipient } from './format';
+import { PASSPHRASE_CONTEXT, fingerprint, fromB64 } from './format';
+import type { BundleHead } from './reader';
+import { readHead, scanBundle } from './reader';
+import type { BundleRecord } from './records';
+import { parseRecord } from './records';
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
+
+/** The member of this vault whose signing key signed the bundle, if any (member keys are clear columns). */
+function signerMember(db: Db | null, signPublic: Uint8Array): string | null {
+  if (!db) return null;
+  const rows = db.stmt('SELECT login, sign_public FROM members').all() as { login: string; sign_public: Uint8Array }[];
+  return rows.find((r) => sameBytes(r.sign_public, signPublic))?.login ?? null;
+}
+
+function describe(head: BundleHead, member: string | null): BundleInfo {
+  const h = head.header;
+  return {
+    id: h.id,
+    formatVersion: h.version,
+    created: h.created,
+    organization: h.organization,
+    selection: h.selection,
+    items: h.items,
+    bytes: head.size,
+    signer: { name: h.signer.name, fingerprint: fingerprint(head.signPublic), member },
+    recipients: h.recipients.map((r) =>
+      r.kind === 'member'
+        ? { kind: 'member' as const, name: r.name, fingerprint: fingerprint(fromB64(r.boxPublic)) }
+        : { kind: 'passphrase' as const, kdfProfile: r.kdf.profile, opslimit: r.kdf.opslimit, memlimit: r.kdf.memlimit },
+    ),
+  };
+}
+
+/**
+ * What a bundle says about itself, its structure and signature checked but nothing decrypted. With
+ * a vault, the signer is matched against its members (their public keys need no password).
+ */
+export function inspectBundle(path: string, db: Db | null = null): BundleInfo {
+  const head = readHead(path);
+  scanBundle(path, head);
+  return describe(head, signerMember(db, head.signPublic));
+}
+
+function memberRecipientFor(s: Session, head: BundleHead): MemberRecipient | undefined {
+  const mine = s.keyPairs().boxPublic;
+  return head.header.recipients.find((r): r is MemberRecipient => r.kind === 'member' && sameBytes(fromB64(r.boxPublic), mine));
+}
+
+function passphraseRecipient(head: BundleHead): PassphraseRecipient | undefined {
+  return head.header.recipients.find((r): r is PassphraseRecipient => r.kind === 'passphrase');
+}
+
+/** True when this member can open the bundle only with its passphrase: the doors ask for one then. */
+export function bundleNeedsPassphrase(s: Session, path: string): boolean {
+  const head = readHead(path);
+  return !memberRecipientFor(s, head) && passphraseRecipient(head) !== undefined;
+}
+
+export interface OpenOptions {
+  passphrase?: string;
+  /** Fingerprints of signing keys trusted although they belong to no member of this vault. */
+  trustedSigners?: readonly string[];
+}
+
+function bodyKey(s: Session, head: BundleHead, passphrase: string | undefined): Uint8Array {
+  const mine = memberRecipientFor(s, head);
+  if (mine) {
+    const keys = s.keyPairs();
+    try {
+      return sodium().crypto_box_seal_open(fromB64(mine.sealedKey), keys.boxPublic, keys.boxSecret);
+    } catch {
+      throw new CofferError('TAMPERED', `the bundle's key sealed to ${mine.name} failed verification`);
+    }
+  }
+  const pass = passphraseRecipient(head);
+  const names = head.header.recipients.filter((r) => r.kind === 'member').map((r) => r.name);
+  if (!pass) {
+    throw new CofferError('AUTH', `this bundle is not addressed to you (${s.member.login}); its recipients: ${names.join(', ')}`);
+  }
+  if (passphrase === undefined) throw new CofferError('AUTH', 'this bundle opens with a passphrase: give it', 'passphrase');
+  const kdf: KdfParams = { ...pass.kdf, salt: fromB64(pass.kdf.salt) };
+  const key = deriveKey(passphrase, kdf);
+  try {
+    return open(key, fromB64(pass.wrappedKey), ad(PASSPHRASE_CONTEXT, head.header.id), 'the bundle key');
+  } catch {
+    throw new CofferError('AUTH', 'wrong passphrase for this bundle', 'passphrase');
+  } finally {
+    wipe(key);
+  }
+}
+
+export interface OpenedBundle {
+  info: BundleInfo;
+  records: BundleRecord[];
+}
+
+/**
+ * Verifies and decrypts a bundle for this member: a signer who is neither a member of this vault
+ * nor trusted, a bundle not addressed to them, a wrong passphrase, and any altered or missing byte
+ * are refused before a single record is returned.
+ */
+export function openBundle(s: Session, path: string, opts: OpenOptions = {}): OpenedBundle {
+  s.assertUnlocked();
+  const head = readHead(path);
+  const member = signerMember(s.db, head.signPublic);
+  const fp = fingerprint(head.signPublic);
+  if (!member && !(opts.trustedSigners ?? []).some((t) => t.trim().toLowerCase() === fp)) {
+    throw new CofferError(
+      'AUTH',
+      `the bundle is signed by "${head.header.signer.name}" (key ${fp}), who is not a member of this vault: trust that key explicitly to import it`,
+      'signer',
+    );
+  }
+  const key = bodyKey(s, head, opts.passphrase);
+  const records: BundleRecord[] = [];
+  try {
+    scanBundle(path, head, { key, onRecord: (raw, i) => records.push(parseRecord(raw, i)) });
+  } finally {
+    wipe(key);
+  }
+  return { info: describe(head, member), records };
+}

@@ -1,0 +1,93 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CofferError } from '../../shared/errors';
+import { exportBundle } from '../../electron/core/bundles/export';
+import { fingerprint } from '../../electron/core/bundles/format';
+import { importBundle } from '../../electron/core/bundles/import';
+import { inspectBundle } from '../../electron/core/bundles/open';
+import { registerSecret } from '../../electron/core/secrets/secrets';
+import { tablesDigest } from '../support/sql';
+import { newVault, useTempDir } from '../support/vault';
+
+/** The refusals a damaged bundle may meet, each a typed error the CLI maps to its exit code. */
+const REFUSALS = ['TAMPERED', 'VALIDATION', 'AUTH', 'UNSUPPORTED_VERSION'];
+
+describe('bundles: every altered or truncated byte is refused, and the vault stays unchanged', () => {
+  const tempDir = useTempDir();
+
+  async function fixture(recipient: 'member' | 'passphrase') {
+    const source = await newVault(tempDir(), { member: 'alice' });
+    const target = await newVault(tempDir(), { member: 'bob' });
+    registerSecret(source.session, { type: 'api-key', name: 'one', fields: { headerName: 'X-Key', value: 'tamper-value-1' } });
+    registerSecret(source.session, { type: 'key-value', name: 'two', fields: { pairs: [{ key: 'A', value: 'tamper-value-2' }] } });
+    const out = join(tempDir(), 'small.cofferbundle');
+    exportBundle(source.session, {
+      out,
+      selection: { kind: 'all' },
+      recipients: [recipient === 'member' ? { kind: 'key', name: 'bob', boxPublic: target.session.keyPairs().boxPublic } : { kind: 'passphrase', passphrase: 'a passphrase of the test', profile: 'fast' }],
+    });
+    const bytes = readFileSync(out);
+    const signer = fingerprint(source.session.keyPairs().signPublic);
+    const probe = join(tempDir(), 'probe.cofferbundle');
+    /** Imports `variant`; resolves the error code it was refused with, or null if it was accepted. */
+    const attempt = (variant: Uint8Array): string | null => {
+      writeFileSync(probe, variant);
+      try {
+        importBundle(target.session, probe, { trustedSigners: [signer], passphrase: 'a passphrase of the test', strategy: 'theirs' });
+        return null;
+      } catch (e) {
+        if (!(e instanceof CofferError)) throw e;
+        expect(JSON.stringify(e)).not.toContain('tamper-value');
+        return e.code;
+      }
+    };
+    return { bytes, attempt, targetPath: target.path };
+  }
+
+  it('the untouched bundle imports (the probe works)', async () => {
+    const f = await fixture('member');
+    const before = tablesDigest(f.targetPath);
+    expect(f.attempt(f.bytes)).toBeNull();
+    expect(tablesDigest(f.targetPath)).not.toBe(before);
+  });
+
+  it('each single-byte flip, each truncation and appended bytes (member recipient)', async () => {
+    const f = await fixture('member');
+    const before = tablesDigest(f.targetPath);
+    for (let at = 0; at < f.bytes.length; at++) {
+      const v = Uint8Array.from(f.bytes);
+      v[at]! ^= 0x01;
+      expect(REFUSALS, `flip at ${at}`).toContain(f.attempt(v));
+    }
+    for (let len = 0; len < f.bytes.length; len++) expect(REFUSALS, `cut at ${len}`).toContain(f.attempt(f.bytes.subarray(0, len)));
+    expect(f.attempt(Buffer.concat([f.bytes, Buffer.from([0])]))).toBe('TAMPERED');
+    expect(tablesDigest(f.targetPath)).toBe(before);
+  });
+
+  it('any byte changed to any other value, any cut (property, passphrase recipient)', async () => {
+    const f = await fixture('passphrase');
+    const before = tablesDigest(f.targetPath);
+    fc.assert(
+      fc.property(fc.nat({ max: f.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.boolean(), (at, mask, cut) => {
+        const v = cut ? f.bytes.subarray(0, at) : Uint8Array.from(f.bytes);
+        if (!cut) v[at]! ^= mask;
+        return REFUSALS.includes(f.attempt(v) ?? 'accepted');
+      }),
+      { numRuns: 300 },
+    );
+    expect(tablesDigest(f.targetPath)).toBe(before);
+  });
+
+  it('inspect checks structure and signature without any key', async () => {
+    const f = await fixture('member');
+    const probe = join(tempDir(), 'inspect.cofferbundle');
+    writeFileSync(probe, f.bytes);
+    expect(inspectBundle(probe).items).toBe(2);
+    const v = Uint8Array.from(f.bytes);
+    v[v.length - 100]! ^= 0x01;
+    writeFileSync(probe, v);
+    expect(() => inspectBundle(probe)).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
+  });
+});
