@@ -24,6 +24,9 @@ export interface AppOptions {
 }
 
 export const DEFAULT_SETTINGS: Settings = { revealSeconds: 30, clipboardSeconds: 30, autoLockMinutes: 5, inactiveDays: 30, deletionDays: 30 };
+/** Long enough for the unlock's first listing to be served before the full sort takes the thread. */
+const SORT_DELAY_MS = 300;
+
 const SETTING_KEYS: Record<keyof Settings, string> = {
   revealSeconds: 'reveal_seconds',
   clipboardSeconds: 'clipboard_seconds',
@@ -115,6 +118,17 @@ export class CofferApp {
     this.lock();
     this.current = await vault.unlock(member, password);
     this.tick();
+    this.sortSoon(this.current);
+  }
+
+  /**
+   * Sorts the name order once the first page is on screen: that page is picked without a full sort
+   * (fast), and the sort then waits for idle time instead of delaying it.
+   */
+  private sortSoon(session: Session): void {
+    setTimeout(() => {
+      if (this.current === session && !session.isLocked) SecretIndex.of(session).prepare('name');
+    }, SORT_DELAY_MS).unref();
   }
 
   /** Switches to a fresh demo vault in a temp folder, unlocked; returns its password to show. */

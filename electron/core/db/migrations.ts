@@ -172,6 +172,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'listing numbers',
+    up(db) {
+      db.exec(`
+        -- Name chunks refer to a secret by this number, so unlock joins them to the clear columns by
+        -- array position instead of hashing 100,000 ids. Explicit, because VACUUM may renumber rowids.
+        ALTER TABLE secrets ADD COLUMN seq INTEGER;
+        UPDATE secrets SET seq = rowid;
+        CREATE UNIQUE INDEX secrets_by_seq ON secrets (seq);
+        -- Never reused: a purged secret's stale chunk entry must not name a newer secret.
+        INSERT INTO meta (key, value) SELECT 'next_secret_seq', coalesce(max(seq), 0) + 1 FROM secrets;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

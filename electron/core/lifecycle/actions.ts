@@ -41,7 +41,7 @@ export function cancelDeletion(s: Session, ref: SecretRef): SecretSummary {
 /** Purged at once: every revision, wrapped key, usage row and its name. Irreversible. */
 export function deleteNow(s: Session, ref: SecretRef, word: string | undefined): void {
   confirm(word);
-  const id = s.db.write(() => {
+  const seq = s.db.write(() => {
     const row = resolveSecret(s, ref);
     s.authorize(SECRET_WRITE[row.level]);
     const readers = s.db.stmt('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id) as { scope_id: string; chunk_no: number }[];
@@ -50,9 +50,9 @@ export function deleteNow(s: Session, ref: SecretRef, word: string | undefined):
     names.flush();
     purgeSecret(s.db, row.id);
     s.audit('secret.delete', row.id);
-    return row.id;
+    return row.seq;
   });
-  s.index?.remove(id);
+  s.index?.remove(seq);
   s.db.checkpoint();
 }
 

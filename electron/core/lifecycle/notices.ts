@@ -20,11 +20,14 @@ interface NoticeRow {
 export function listNotices(s: Session, opts: { all?: boolean } = {}): Notice[] {
   s.assertUnlocked();
   const index = SecretIndex.of(s);
-  const rows = s.db.stmt(`SELECT * FROM notices ${opts.all ? '' : 'WHERE read_at IS NULL'} ORDER BY created_at DESC, id DESC LIMIT 1000`).all() as NoticeRow[];
-  const exists = s.db.stmt('SELECT 1 FROM secrets WHERE id = ?');
+  const rows = s.db
+    .stmt(
+      `SELECT n.*, s.seq FROM notices n LEFT JOIN secrets s ON s.id = n.secret_id ${opts.all ? '' : 'WHERE n.read_at IS NULL'} ORDER BY n.created_at DESC, n.id DESC LIMIT 1000`,
+    )
+    .all() as (NoticeRow & { seq: number | null })[];
   return rows.flatMap((r) => {
-    const summary = index.get(r.secret_id);
-    const purged = !summary && exists.get(r.secret_id) === undefined;
+    const summary = r.seq === null ? undefined : index.get(r.seq);
+    const purged = r.seq === null;
     if (!summary && !(purged && s.canRead(r.scope_id))) return [];
     return [
       {

@@ -7,7 +7,11 @@ import type { Session } from '../vault/session';
  */
 export const CHUNK_CAPACITY = 1000;
 
-type Entry = [id: string, name: string];
+/**
+ * One secret's name in a chunk. `seq` is the secret's listing number (migration 3); chunks written
+ * before it carry none until they are next rewritten.
+ */
+export type NameEntry = [id: string, name: string, seq?: number];
 
 interface ChunkRow {
   chunk_no: number;
@@ -22,30 +26,38 @@ const context = (session: Session, scopeId: string, chunkNo: number, version: nu
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function decrypt(session: Session, scopeId: string, row: ChunkRow): Entry[] {
+function decrypt(session: Session, scopeId: string, row: ChunkRow): NameEntry[] {
   const key = session.scopeKey(scopeId);
   const plain = open(key.key, row.content, context(session, scopeId, row.chunk_no, row.key_version), 'a name chunk');
-  return JSON.parse(decoder.decode(plain)) as Entry[];
+  return JSON.parse(decoder.decode(plain)) as NameEntry[];
 }
 
-export interface ScopeNames {
-  names: Map<string, string>;
-  /** Chunks that failed verification: their secrets are listed as tampered. */
-  tamperedChunks: number[];
-}
-
-/** Decrypts a scope's chunks into `names` (shared across scopes by callers reading several). */
-export function readScopeNames(session: Session, scopeId: string, names = new Map<string, string>()): ScopeNames {
+/**
+ * Decrypts every chunk of a scope, handing each one's entries to `onChunk`; returns the numbers of
+ * the chunks that failed verification (their secrets are listed as tampered).
+ */
+export function readScopeChunks(session: Session, scopeId: string, onChunk: (entries: NameEntry[]) => void): number[] {
   const tamperedChunks: number[] = [];
   const rows = session.db.stmt('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ?').all(scopeId) as ChunkRow[];
   for (const row of rows) {
+    let entries: NameEntry[];
     try {
-      for (const [id, name] of decrypt(session, scopeId, row)) names.set(id, name);
+      entries = decrypt(session, scopeId, row);
     } catch {
       tamperedChunks.push(row.chunk_no);
+      continue;
     }
+    onChunk(entries);
   }
-  return { names, tamperedChunks };
+  return tamperedChunks;
+}
+
+/** Decrypts a scope's chunks into `names` (shared across scopes by callers reading several). */
+export function readScopeNames(session: Session, scopeId: string, names = new Map<string, string>()): Map<string, string> {
+  readScopeChunks(session, scopeId, (entries) => {
+    for (const [id, name] of entries) names.set(id, name);
+  });
+  return names;
 }
 
 /**
@@ -54,7 +66,7 @@ export function readScopeNames(session: Session, scopeId: string, names = new Ma
  */
 interface OpenChunk {
   chunkNo: number;
-  entries: Entry[];
+  entries: NameEntry[];
   fresh: boolean;
   dirty: boolean;
 }
@@ -95,13 +107,29 @@ export class NameBatch {
         chunk.dirty = kept.length !== chunk.entries.length;
         chunk.entries = kept;
       }
+      if (this.upgrade(chunk)) chunk.dirty = true;
       this.chunks.set(k, chunk);
     }
     return chunk;
   }
 
+  /** Gives entries written before migration 3 their listing number, so the rewrite carries it. */
+  private upgrade(chunk: OpenChunk): boolean {
+    let changed = false;
+    const seqOf = this.session.db.stmt('SELECT seq FROM secrets WHERE id = ?').pluck();
+    for (const e of chunk.entries) {
+      if (e[2] !== undefined) continue;
+      const seq = seqOf.get(e[0]) as number | null | undefined;
+      if (typeof seq === 'number') {
+        e[2] = seq;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
   /** Adds a name to the scope's last chunk, or starts a new one; returns the chunk number. */
-  add(scopeId: string, id: string, name: string): number {
+  add(scopeId: string, id: string, name: string, seq: number): number {
     let chunkNo = this.tail.get(scopeId);
     if (chunkNo === undefined) {
       const last = this.session.db.stmt('SELECT max(chunk_no) AS n FROM name_chunks WHERE scope_id = ?').get(scopeId) as { n: number | null };
@@ -115,17 +143,17 @@ export class NameBatch {
       chunk = this.load(scopeId, ++chunkNo);
     }
     if (chunk.entries.length >= CHUNK_CAPACITY) chunk = this.load(scopeId, ++chunkNo);
-    chunk.entries.push([id, name]);
+    chunk.entries.push([id, name, seq]);
     chunk.dirty = true;
     this.tail.set(scopeId, chunkNo);
     return chunkNo;
   }
 
-  rename(scopeId: string, chunkNo: number, id: string, name: string): void {
+  rename(scopeId: string, chunkNo: number, id: string, name: string, seq: number): void {
     const chunk = this.load(scopeId, chunkNo);
     const entry = chunk.entries.find((e) => e[0] === id);
     if (entry) entry[1] = name;
-    else chunk.entries.push([id, name]);
+    else chunk.entries.push([id, name, seq]);
     chunk.dirty = true;
   }
 

@@ -1,18 +1,15 @@
 import type { Availability, Level, ListSecretsInput, SecretListing, SecretStatus, SecretSummary, SecretType, SortKey } from '../../../shared/schemas/secrets';
-import { listSecretsInput } from '../../../shared/schemas/secrets';
+import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES, listSecretsInput } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { normalizeName } from '../crypto/keys';
 import type { Db } from '../db/connection';
 import type { Session } from '../vault/session';
-import { readScopeNames } from './name-chunks';
-
-interface Entry extends SecretSummary {
-  /** Normalized name: what search and the name sort compare. */
-  key: string;
-}
+import { readScopeChunks } from './name-chunks';
 
 export interface SecretRow {
   id: string;
+  /** The listing number name chunks refer to the secret by (migration 3). */
+  seq: number;
   scope_id: string;
   level: Level;
   workspace_id: string | null;
@@ -27,80 +24,78 @@ export interface SecretRow {
   status: SecretStatus;
 }
 
-/** SECRET_COLUMNS as a raw row, in that order. */
-type RawRow = [
-  id: string,
-  scopeId: string,
-  level: Level,
-  workspaceId: string | null,
-  type: SecretType,
-  availability: Availability,
-  revision: number,
-  created: number,
-  updated: number,
-  expires: number | null,
-  lastUsed: number | null,
-  deletion: number | null,
-  status: SecretStatus,
-];
-
-const NO_TEAMS: string[] = [];
-
 /** Clear columns a listing needs (SPEC §3); never a ciphertext. */
 export const SECRET_COLUMNS =
-  'id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, deletion_at, status';
+  'id, seq, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, expires_at, last_used_at, deletion_at, status';
 
-const SORT_VALUE: Record<SortKey, (e: Entry) => string | number> = {
-  name: (e) => e.key,
-  type: (e) => e.type,
-  availability: (e) => e.availability,
-  created: (e) => e.created,
-  expires: (e) => e.expires ?? Number.MAX_SAFE_INTEGER,
-  status: (e) => e.status,
-  lastUsed: (e) => e.lastUsed ?? 0,
-};
+/** An enum column as its position in the shared list: SQLite hands the scan a number, not a string. */
+const codeOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
 
-function compareBy(key: SortKey): (a: Entry, b: Entry) => number {
-  const value = SORT_VALUE[key];
-  return (a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x < y) return -1;
-    if (x > y) return 1;
-    // Ties fall back to the name, then the id, so pages are stable.
-    return a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
-}
+// One small integer per secret holds its four enum columns and the tampered mark.
+const TYPE_MASK = 0b111;
+const LEVEL_SHIFT = 3;
+const AVAILABILITY_SHIFT = 5;
+const STATUS_SHIFT = 7;
+const TWO_BITS = 0b11;
+const TAMPERED = 1 << 9;
 
-const comparators = new Map<SortKey, (a: Entry, b: Entry) => number>();
-function comparator(key: SortKey): (a: Entry, b: Entry) => number {
-  let c = comparators.get(key);
-  if (!c) {
-    c = compareBy(key);
-    comparators.set(key, c);
-  }
-  return c;
-}
+const packFlags = (type: SecretType, level: Level, availability: Availability, status: SecretStatus) =>
+  SECRET_TYPES.indexOf(type) | (LEVELS.indexOf(level) << LEVEL_SHIFT) | (AVAILABILITIES.indexOf(availability) << AVAILABILITY_SHIFT) | (STATUSES.indexOf(status) << STATUS_SHIFT);
 
-/** Where `e` goes in a list sorted by `cmp` (binary search). */
-function insertionPoint(list: Entry[], e: Entry, cmp: (a: Entry, b: Entry) => number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cmp(list[mid]!, e) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const typeOf = (flags: number) => SECRET_TYPES[flags & TYPE_MASK]!;
+const levelOf = (flags: number) => LEVELS[(flags >> LEVEL_SHIFT) & TWO_BITS]!;
+const availabilityOf = (flags: number) => AVAILABILITIES[(flags >> AVAILABILITY_SHIFT) & TWO_BITS]!;
+const statusOf = (flags: number) => STATUSES[(flags >> STATUS_SHIFT) & TWO_BITS]!;
 
 /**
- * The listing's in-memory index (SPEC §3): names decrypted from their chunks once at unlock, clear
- * columns read once; search, sort and filter never touch SQLite or decrypt again.
+ * Every clear column as a number, so the unlock scan creates no string per secret: at 100,000
+ * secrets the strings were most of an unlock.
+ */
+const SCAN = `SELECT s.seq,
+    (${codeOf('s.type', SECRET_TYPES)}) | ((${codeOf('s.level', LEVELS)}) << ${LEVEL_SHIFT})
+      | ((${codeOf('s.availability', AVAILABILITIES)}) << ${AVAILABILITY_SHIFT}) | ((${codeOf('s.status', STATUSES)}) << ${STATUS_SHIFT}),
+    w.rowid, s.revision, s.created_at, s.updated_at, s.expires_at, s.last_used_at, s.deletion_at
+  FROM secrets s LEFT JOIN workspaces w ON w.id = s.workspace_id -- listing scan`;
+
+type ScanRow = [seq: number | null, flags: number, workspaceRowid: number | null, revision: number, created: number, updated: number, expires: number | null, lastUsed: number | null, deletion: number | null];
+
+/** A first page this deep is picked from the unsorted index instead of sorting all of it. */
+const PARTIAL_LIMIT = 1000;
+
+const NO_TEAMS: string[] = [];
+const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
+const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+
+/**
+ * The listing's in-memory index (SPEC §3), column by column: names decrypted from their chunks once
+ * at unlock, clear columns read once into typed arrays; search, sort and filter never touch SQLite
+ * or decrypt again, and a row object exists only for the rows a page returns.
+ *
+ * A slot is a secret's position in these arrays. Slots of secrets this member cannot read stay
+ * empty (`ids[slot]` undefined); name chunks find their slot through the listing number.
  */
 export class SecretIndex {
-  private readonly entries = new Map<string, Entry>();
-  private readonly sorted = new Map<SortKey, Entry[]>();
+  private length = 0;
+  private live = 0;
+  private ids: (string | undefined)[] = [];
+  private names: string[] = [];
+  /** Normalized names: what search and the name sort compare. */
+  private keys: string[] = [];
+  private flags = new Uint16Array(0);
+  private workspace = new Int32Array(0);
+  private revision = new Int32Array(0);
+  private created = new Float64Array(0);
+  private updated = new Float64Array(0);
+  private expires = new Float64Array(0);
+  private lastUsed = new Float64Array(0);
+  private deletion = new Float64Array(0);
+  private readonly teams = new Map<number, string[]>();
+  /** Slot by listing number; -1 where none. */
+  private bySeq = new Int32Array(0);
+  private readonly workspaceNames: string[] = [];
+  private readonly workspaceCodes = new Map<string, number>();
+
+  private readonly sorted = new Map<SortKey, number[]>();
   private readonly haystacks = new Map<SortKey, { text: string; starts: Int32Array }>();
   private stale = false;
 
@@ -115,56 +110,71 @@ export class SecretIndex {
     const db = session.db;
     return db.read(() => {
       const index = new SecretIndex(db, db.dataVersion(), db.writes);
-      const names = new Map<string, string>();
-      const tampered = new Set<string>();
-      for (const scopeId of session.readableScopes()) {
-        const r = readScopeNames(session, scopeId, names);
-        for (const chunkNo of r.tamperedChunks) {
-          for (const row of db.stmt('SELECT secret_id FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').all(scopeId, chunkNo) as { secret_id: string }[]) {
-            tampered.add(row.secret_id);
-          }
-        }
+      const bounds = db.stmt('SELECT count(*) AS n, max(seq) AS top FROM secrets').get() as { n: number; top: number | null };
+      index.reserve(bounds.n, (bounds.top ?? 0) + 1);
+      const workspaceCode = new Map<number, number>();
+      for (const w of db.stmt('SELECT rowid, name FROM workspaces').all() as { rowid: number; name: string }[]) workspaceCode.set(w.rowid, index.workspaceCode(w.name));
+      for (const r of db.stmt(SCAN).raw(true).iterate() as IterableIterator<ScanRow>) {
+        if (r[0] === null) continue;
+        const slot = index.slotFor(r[0]);
+        index.flags[slot] = r[1];
+        index.workspace[slot] = r[2] === null ? -1 : (workspaceCode.get(r[2]) ?? -1);
+        index.revision[slot] = r[3];
+        index.created[slot] = r[4];
+        index.updated[slot] = r[5];
+        index.expires[slot] = orNaN(r[6]);
+        index.lastUsed[slot] = orNaN(r[7]);
+        index.deletion[slot] = orNaN(r[8]);
       }
-      const workspaces = new Map((db.stmt('SELECT id, name FROM workspaces').all() as { id: string; name: string }[]).map((w) => [w.id, w.name]));
-      const teams = new Map<string, string[]>();
+      index.readNames(session);
       for (const r of db
-        .stmt('SELECT r.secret_id, t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id ORDER BY t.name COLLATE NOCASE')
-        .all() as { secret_id: string; name: string }[]) {
-        const list = teams.get(r.secret_id);
+        .stmt('SELECT s.seq, t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id JOIN secrets s ON s.id = r.secret_id ORDER BY t.name COLLATE NOCASE')
+        .all() as { seq: number; name: string }[]) {
+        const slot = index.slotOf(r.seq);
+        if (slot < 0 || index.ids[slot] === undefined) continue;
+        const list = index.teams.get(slot);
         if (list) list.push(r.name);
-        else teams.set(r.secret_id, [r.name]);
-      }
-      // Raw rows and no intermediate objects: at 100,000 secrets this scan is most of an unlock.
-      const scan = db.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets -- listing scan`).raw(true);
-      for (const r of scan.iterate() as IterableIterator<RawRow>) {
-        const id = r[0];
-        const name = names.get(id);
-        const isTampered = name === undefined && tampered.has(id);
-        if (name === undefined && !isTampered) continue;
-        const workspaceId = r[3];
-        const e: Entry = {
-          id,
-          name: name ?? '',
-          // Names are stored trimmed and NFC-normalized, so lower-casing is all the index key needs.
-          key: (name ?? '').toLowerCase(),
-          type: r[4],
-          level: r[2],
-          workspace: workspaceId ? (workspaces.get(workspaceId) ?? null) : null,
-          availability: r[5],
-          teams: teams.get(id) ?? NO_TEAMS,
-          created: r[7],
-          updated: r[8],
-          expires: r[9],
-          status: r[12],
-          lastUsed: r[10],
-          deletion: r[11],
-          revision: r[6],
-        };
-        if (isTampered) e.tampered = true;
-        index.entries.set(id, e);
+        else index.teams.set(slot, [r.name]);
       }
       return index;
     });
+  }
+
+  /**
+   * Gives each readable secret its id and name from the chunks of every scope this member holds; a
+   * secret read through several scopes is in each of their chunks, and the first one names it.
+   * Secrets whose only chunk failed verification are listed nameless and marked tampered.
+   */
+  private readNames(session: Session): void {
+    const legacySeq = this.db.stmt('SELECT seq FROM secrets WHERE id = ?').pluck();
+    const tampered: [scopeId: string, chunkNo: number][] = [];
+    for (const scopeId of session.readableScopes()) {
+      const bad = readScopeChunks(session, scopeId, (entries) => {
+        for (const [id, name, seq] of entries) {
+          const slot = this.slotOf(seq ?? ((legacySeq.get(id) as number | null | undefined) ?? -1));
+          if (slot < 0 || this.ids[slot] !== undefined) continue; // purged since, or named already
+          this.name(slot, id, name);
+        }
+      });
+      for (const chunkNo of bad) tampered.push([scopeId, chunkNo]);
+    }
+    const inChunk = this.db.stmt('SELECT s.id, s.seq FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ? AND r.chunk_no = ?');
+    for (const [scopeId, chunkNo] of tampered) {
+      for (const r of inChunk.all(scopeId, chunkNo) as { id: string; seq: number }[]) {
+        const slot = this.slotOf(r.seq);
+        if (slot < 0 || this.ids[slot] !== undefined) continue;
+        this.name(slot, r.id, '');
+        this.flags[slot] = this.flags[slot]! | TAMPERED;
+      }
+    }
+  }
+
+  private name(slot: number, id: string, name: string): void {
+    if (this.ids[slot] === undefined) this.live++;
+    this.ids[slot] = id;
+    this.names[slot] = name;
+    // Names are stored trimmed and NFC-normalized, so lower-casing is all the index key needs.
+    this.keys[slot] = name.toLowerCase();
   }
 
   /** The session's index, rebuilt when another process, or another session on this connection, has written since. */
@@ -177,31 +187,96 @@ export class SecretIndex {
     return session.index;
   }
 
+  /** Room for `slots` secrets and listing numbers below `seqs`, so a build allocates each array once. */
+  private reserve(slots: number, seqs: number): void {
+    if (seqs > this.bySeq.length) {
+      const next = new Int32Array(Math.max(seqs, this.bySeq.length * 2)).fill(-1);
+      next.set(this.bySeq);
+      this.bySeq = next;
+    }
+    if (slots <= this.flags.length) return;
+    const size = Math.max(slots, this.flags.length * 2, 16);
+    const grown = <T extends Uint16Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.flags = grown(this.flags, (n) => new Uint16Array(n));
+    this.workspace = grown(this.workspace, (n) => new Int32Array(n));
+    this.revision = grown(this.revision, (n) => new Int32Array(n));
+    this.created = grown(this.created, (n) => new Float64Array(n));
+    this.updated = grown(this.updated, (n) => new Float64Array(n));
+    this.expires = grown(this.expires, (n) => new Float64Array(n));
+    this.lastUsed = grown(this.lastUsed, (n) => new Float64Array(n));
+    this.deletion = grown(this.deletion, (n) => new Float64Array(n));
+  }
+
+  private slotOf(seq: number): number {
+    return seq >= 0 && seq < this.bySeq.length ? this.bySeq[seq]! : -1;
+  }
+
+  /** The slot of a listing number, taking a new one the first time it is seen. */
+  private slotFor(seq: number): number {
+    const known = this.slotOf(seq);
+    if (known >= 0) return known;
+    this.reserve(this.length + 1, seq + 1);
+    const slot = this.length++;
+    this.bySeq[seq] = slot;
+    return slot;
+  }
+
+  private workspaceCode(name: string | null): number {
+    if (name === null) return -1;
+    let code = this.workspaceCodes.get(name);
+    if (code === undefined) {
+      code = this.workspaceNames.push(name) - 1;
+      this.workspaceCodes.set(name, code);
+    }
+    return code;
+  }
+
   /**
    * Keeps the index in step with this session's own writes (which do not change data_version).
    * Sorted orders are patched in place: re-sorting 100,000 entries after every write would make
-   * the next listing pay ~90 ms.
+   * the next listing pay ~60 ms.
    */
   upsert(row: SecretRow, name: string, workspace: string | null, teams: string[]): SecretSummary {
-    const e = toEntry(row, name, workspace, teams, false);
-    this.unlist(this.entries.get(e.id));
-    this.entries.set(e.id, e);
-    for (const [key, list] of this.sorted) list.splice(insertionPoint(list, e, comparator(key)), 0, e);
-    this.follow();
-    return summary(e);
-  }
-
-  remove(id: string): void {
-    this.unlist(this.entries.get(id));
-    this.entries.delete(id);
-    this.follow();
-  }
-
-  private unlist(old: Entry | undefined): void {
+    const known = this.slotOf(row.seq);
+    if (known >= 0 && this.ids[known] !== undefined) this.unlist(known);
     this.haystacks.clear();
-    if (!old) return;
+    const slot = this.slotFor(row.seq);
+    this.name(slot, row.id, name);
+    this.flags[slot] = packFlags(row.type, row.level, row.availability, row.status);
+    this.workspace[slot] = this.workspaceCode(workspace);
+    this.revision[slot] = row.revision;
+    this.created[slot] = row.created_at;
+    this.updated[slot] = row.updated_at;
+    this.expires[slot] = orNaN(row.expires_at);
+    this.lastUsed[slot] = orNaN(row.last_used_at);
+    this.deletion[slot] = orNaN(row.deletion_at);
+    if (teams.length) this.teams.set(slot, teams);
+    else this.teams.delete(slot);
+    for (const [key, list] of this.sorted) list.splice(insertionPoint(list, slot, this.comparator(key)), 0, slot);
+    this.follow();
+    return this.summary(slot);
+  }
+
+  /** Drops a secret by its listing number. */
+  remove(seq: number): void {
+    const slot = this.slotOf(seq);
+    if (slot >= 0 && this.ids[slot] !== undefined) {
+      this.unlist(slot);
+      this.ids[slot] = undefined;
+      this.live--;
+      this.teams.delete(slot);
+    }
+    this.follow();
+  }
+
+  private unlist(slot: number): void {
+    this.haystacks.clear();
     for (const list of this.sorted.values()) {
-      const i = list.indexOf(old);
+      const i = list.indexOf(slot);
       if (i >= 0) list.splice(i, 1);
     }
   }
@@ -216,21 +291,93 @@ export class SecretIndex {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.live;
   }
 
-  get(id: string): SecretSummary | undefined {
-    const e = this.entries.get(id);
-    return e && summary(e);
+  /** The listing row of a secret by its listing number, when this member can read it. */
+  get(seq: number): SecretSummary | undefined {
+    const slot = this.slotOf(seq);
+    return slot >= 0 && this.ids[slot] !== undefined ? this.summary(slot) : undefined;
   }
 
-  private order(key: SortKey): Entry[] {
+  private summary(slot: number): SecretSummary {
+    const flags = this.flags[slot]!;
+    const code = this.workspace[slot]!;
+    const s: SecretSummary = {
+      id: this.ids[slot]!,
+      name: this.names[slot]!,
+      type: typeOf(flags),
+      level: levelOf(flags),
+      workspace: code < 0 ? null : this.workspaceNames[code]!,
+      availability: availabilityOf(flags),
+      teams: this.teams.get(slot) ?? NO_TEAMS,
+      created: this.created[slot]!,
+      updated: this.updated[slot]!,
+      expires: orNull(this.expires[slot]!),
+      status: statusOf(flags),
+      lastUsed: orNull(this.lastUsed[slot]!),
+      deletion: orNull(this.deletion[slot]!),
+      revision: this.revision[slot]!,
+    };
+    if (flags & TAMPERED) s.tampered = true;
+    return s;
+  }
+
+  /** Slot order for a sort key; ties fall back to the name, then the id, so pages are stable. */
+  private comparator(key: SortKey): (a: number, b: number) => number {
+    const { keys, ids } = this;
+    const tie = (a: number, b: number) => {
+      const x = keys[a]!;
+      const y = keys[b]!;
+      if (x !== y) return x < y ? -1 : 1;
+      const i = ids[a]!;
+      const j = ids[b]!;
+      return i < j ? -1 : i > j ? 1 : 0;
+    };
+    const by = (value: (slot: number) => string | number) => (a: number, b: number) => {
+      const x = value(a);
+      const y = value(b);
+      return x < y ? -1 : x > y ? 1 : tie(a, b);
+    };
+    const { flags, created, expires, lastUsed } = this;
+    switch (key) {
+      case 'name':
+        return tie;
+      case 'type':
+        return by((s) => typeOf(flags[s]!));
+      case 'availability':
+        return by((s) => availabilityOf(flags[s]!));
+      case 'status':
+        return by((s) => statusOf(flags[s]!));
+      case 'created':
+        return by((s) => created[s]!);
+      case 'expires':
+        return by((s) => (Number.isNaN(expires[s]!) ? Number.MAX_SAFE_INTEGER : expires[s]!));
+      case 'lastUsed':
+        return by((s) => (Number.isNaN(lastUsed[s]!) ? 0 : lastUsed[s]!));
+    }
+  }
+
+  private order(key: SortKey): number[] {
     let list = this.sorted.get(key);
     if (!list) {
-      list = [...this.entries.values()].sort(comparator(key));
+      list = this.liveSlots();
+      list.sort(this.comparator(key));
       this.sorted.set(key, list);
     }
     return list;
+  }
+
+  private liveSlots(): number[] {
+    const out = new Array<number>(this.live);
+    let n = 0;
+    for (let slot = 0; slot < this.length; slot++) if (this.ids[slot] !== undefined) out[n++] = slot;
+    return out;
+  }
+
+  /** Sorts (and joins the names of) an order ahead of the first query that needs it. */
+  prepare(key: SortKey): void {
+    this.haystack(key);
   }
 
   /**
@@ -246,9 +393,10 @@ export class SecretIndex {
       const parts = new Array<string>(list.length);
       let at = 0;
       for (let i = 0; i < list.length; i++) {
+        const k = this.keys[list[i]!]!;
         starts[i] = at;
-        parts[i] = list[i]!.key;
-        at += list[i]!.key.length + 1;
+        parts[i] = k;
+        at += k.length + 1;
       }
       starts[list.length] = at;
       h = { text: parts.join('\n'), starts };
@@ -277,54 +425,109 @@ export class SecretIndex {
     return found;
   }
 
+  /** Whether a slot passes the query's filters (not its search). */
+  private filter(q: { level?: Level; workspace?: string; type?: SecretType; status?: SecretStatus }): (slot: number) => boolean {
+    const wanted = q.workspace?.toLowerCase();
+    const codes = wanted === undefined ? undefined : new Set(this.workspaceNames.flatMap((n, code) => (n.toLowerCase() === wanted ? [code] : [])));
+    const { flags, workspace } = this;
+    return (slot) => {
+      const f = flags[slot]!;
+      return (
+        (!q.level || levelOf(f) === q.level) &&
+        (!codes || codes.has(workspace[slot]!)) &&
+        (!q.type || typeOf(f) === q.type) &&
+        (!q.status || statusOf(f) === q.status)
+      );
+    };
+  }
+
   query(input: ListSecretsInput = {}): SecretListing {
     const q = parseInput(listSecretsInput, input);
     const needle = q.search ? normalizeName(q.search) : '';
-    const workspace = q.workspace?.toLowerCase();
-    const matches = (e: Entry) =>
-      (!q.level || e.level === q.level) &&
-      (!workspace || e.workspace?.toLowerCase() === workspace) &&
-      (!q.type || e.type === q.type) &&
-      (!q.status || e.status === q.status);
+    const matches = this.filter(q);
+    const end = q.limit === undefined ? Number.POSITIVE_INFINITY : q.offset + q.limit;
+    if (!needle && !this.sorted.has(q.sort) && end <= PARTIAL_LIMIT) return this.partialQuery(q.sort, q.desc, q.offset, end, matches);
     const list = this.order(q.sort);
     const hits = needle ? this.find(q.sort, needle) : null;
-    const end = q.limit === undefined ? Number.POSITIVE_INFINITY : q.offset + q.limit;
     const items: SecretSummary[] = [];
     let matched = 0;
     const n = hits ? hits.length : list.length;
     for (let k = 0; k < n; k++) {
       const j = q.desc ? n - 1 - k : k;
-      const e = list[hits ? hits[j]! : j]!;
-      if (!matches(e)) continue;
-      if (matched >= q.offset && matched < end) items.push(summary(e));
+      const slot = list[hits ? hits[j]! : j]!;
+      if (!matches(slot)) continue;
+      if (matched >= q.offset && matched < end) items.push(this.summary(slot));
       matched++;
     }
-    return { total: list.length, matched, items };
+    return { total: this.live, matched, items };
+  }
+
+  /**
+   * A first page without sorting everything: one pass keeps the best `end` slots in a small sorted
+   * buffer (a few ms at 100,000 against ~60 ms for the full sort, which waits for a deeper page).
+   */
+  private partialQuery(key: SortKey, desc: boolean, offset: number, end: number, matches: (slot: number) => boolean): SecretListing {
+    const ascending = this.comparator(key);
+    const cmp = desc ? (a: number, b: number) => ascending(b, a) : ascending;
+    const best: number[] = [];
+    let matched = 0;
+    for (let slot = 0; slot < this.length; slot++) {
+      if (this.ids[slot] === undefined || !matches(slot)) continue;
+      matched++;
+      if (best.length === end && cmp(slot, best[end - 1]!) >= 0) continue;
+      best.splice(insertionPoint(best, slot, cmp), 0, slot);
+      if (best.length > end) best.pop();
+    }
+    return { total: this.live, matched, items: best.slice(offset).map((slot) => this.summary(slot)) };
   }
 
   /** How many secrets each sidebar entry holds. */
   counts(): { personal: number; organization: number; workspaces: Map<string, number> } {
     const c = { personal: 0, organization: 0, workspaces: new Map<string, number>() };
-    for (const e of this.entries.values()) {
-      if (e.level === 'personal') c.personal++;
-      else if (e.level === 'organization') c.organization++;
-      else if (e.workspace !== null) c.workspaces.set(e.workspace, (c.workspaces.get(e.workspace) ?? 0) + 1);
+    for (let slot = 0; slot < this.length; slot++) {
+      if (this.ids[slot] === undefined) continue;
+      const level = levelOf(this.flags[slot]!);
+      if (level === 'personal') c.personal++;
+      else if (level === 'organization') c.organization++;
+      else {
+        const code = this.workspace[slot]!;
+        if (code < 0) continue;
+        const name = this.workspaceNames[code]!;
+        c.workspaces.set(name, (c.workspaces.get(name) ?? 0) + 1);
+      }
     }
     return c;
   }
 
   clear(): void {
-    this.entries.clear();
+    this.ids = [];
+    this.names = [];
+    this.keys = [];
+    this.length = 0;
+    this.live = 0;
+    this.teams.clear();
     this.sorted.clear();
     this.haystacks.clear();
   }
 }
 
-function toEntry(row: SecretRow, name: string, workspace: string | null, teams: string[], tampered: boolean): Entry {
-  const e: Entry = {
+/** Where `slot` goes in a list sorted by `cmp` (binary search). */
+function insertionPoint(list: number[], slot: number, cmp: (a: number, b: number) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(list[mid]!, slot) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The listing row of a secret read from SQLite, as every door shows it. */
+export function rowSummary(row: SecretRow, name: string, workspace: string | null, teams: string[]): SecretSummary {
+  return {
     id: row.id,
     name,
-    key: normalizeName(name),
     type: row.type,
     level: row.level,
     workspace,
@@ -338,16 +541,4 @@ function toEntry(row: SecretRow, name: string, workspace: string | null, teams: 
     deletion: row.deletion_at,
     revision: row.revision,
   };
-  if (tampered) e.tampered = true;
-  return e;
-}
-
-/** The listing row of a secret read from SQLite, as every door shows it. */
-export function rowSummary(row: SecretRow, name: string, workspace: string | null, teams: string[]): SecretSummary {
-  return summary(toEntry(row, name, workspace, teams, false));
-}
-
-function summary(e: Entry): SecretSummary {
-  const { key: _key, ...rest } = e;
-  return rest;
 }

@@ -1,0 +1,25 @@
+import type { Db } from '../db/connection';
+
+/**
+ * Hands out listing numbers (`secrets.seq`) inside one write transaction: the counter is read
+ * once and written back once, so a bulk import of N secrets does not pay N extra statements.
+ */
+export class ListingSeq {
+  private next: number | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  take(): number {
+    if (this.next === undefined) {
+      const row = this.db.stmt("SELECT value FROM meta WHERE key = 'next_secret_seq'").get() as { value: string };
+      this.next = Number(row.value);
+    }
+    return this.next++;
+  }
+
+  /** Call inside the same transaction as the inserts. */
+  flush(): void {
+    if (this.next !== undefined) this.db.stmt("UPDATE meta SET value = ? WHERE key = 'next_secret_seq'").run(String(this.next));
+    this.next = undefined;
+  }
+}
