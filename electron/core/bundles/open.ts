@@ -115,7 +115,8 @@ export function openBundle(s: Session, path: string, opts: OpenOptions = {}): Op
   const head = readHead(path);
   const member = signerMember(s.db, head.signPublic);
   const fp = fingerprint(head.signPublic);
-  if (!member && !(opts.trustedSigners ?? []).some((t) => t.trim().toLowerCase() === fp)) {
+  const digits = (f: string) => f.replace(/[^0-9a-f]/gi, '').toLowerCase();
+  if (!member && !(opts.trustedSigners ?? []).some((t) => digits(t) === digits(fp))) {
     throw new CofferError(
       'AUTH',
       `the bundle is signed by "${head.header.signer.name}" (key ${fp}), who is not a member of this vault: trust that key explicitly to import it`,

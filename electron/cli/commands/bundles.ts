@@ -1,0 +1,172 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { CofferError } from '../../../shared/errors';
+import type { BundleInfo, ImportResult, ImportStrategy } from '../../../shared/schemas/bundles';
+import { IMPORT_STRATEGIES } from '../../../shared/schemas/bundles';
+import { TYPE_LABELS } from '../../../shared/schemas/secrets';
+import type { SecretType } from '../../../shared/schemas/secrets';
+import type { BundleRecipient, BundleSelection } from '../../core/bundles/export';
+import { exportBundle } from '../../core/bundles/export';
+import { importBundle } from '../../core/bundles/import';
+import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
+import type { CliContext } from '../context';
+import type { Action } from '../program';
+import { dateTime, iso, print, printJson, table } from '../output';
+
+interface ExportFlags {
+  out: string;
+  workspace?: string;
+  secrets?: string;
+  team?: string;
+  to?: string[];
+  passphrase?: boolean;
+}
+
+function selection(o: ExportFlags): BundleSelection {
+  const given = [o.workspace !== undefined, o.secrets !== undefined, o.team !== undefined].filter(Boolean).length;
+  if (given > 1) throw new CofferError('VALIDATION', 'choose one of --workspace, --secrets and --team');
+  if (o.workspace !== undefined) return { kind: 'workspace', name: o.workspace };
+  if (o.team !== undefined) return { kind: 'team', name: o.team };
+  if (o.secrets !== undefined) {
+    return { kind: 'secrets', names: o.secrets.split(',').map((n) => n.trim()).filter((n) => n.length > 0) };
+  }
+  return { kind: 'all' };
+}
+
+function recipientOf(to: string): BundleRecipient {
+  const colon = to.indexOf(':');
+  const kind = colon < 0 ? '' : to.slice(0, colon);
+  const name = to.slice(colon + 1).trim();
+  if (kind === 'member' && name) return { kind: 'member', name };
+  if (kind === 'credential' && name) return { kind: 'credential', clientId: name };
+  throw new CofferError('VALIDATION', `--to takes member:NAME or credential:CLIENT_ID, not "${to}"`, 'to');
+}
+
+/** A passphrase: the next stdin line after the password, or typed twice on a terminal. */
+async function passphrase(ctx: CliContext, confirm: boolean): Promise<string> {
+  const fromStdin = ctx.options.passwordStdin ?? false;
+  const first = await ctx.input.secret('the bundle passphrase', 'passphrase', fromStdin);
+  if (!confirm || fromStdin) return first;
+  const again = await ctx.input.secret('the bundle passphrase again', 'passphrase', false);
+  if (again !== first) throw new CofferError('VALIDATION', 'the two passphrases differ', 'passphrase');
+  return first;
+}
+
+const kib = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
+
+function recipientsLine(info: Pick<BundleInfo, 'recipients'>): string {
+  return info.recipients
+    .map((r) => (r.kind === 'member' ? `member ${r.name} (${r.fingerprint})` : `passphrase (Argon2id, ${r.kdfProfile} profile${r.kdfProfile === 'fast' ? ': tests only' : ''})`))
+    .join('; ');
+}
+
+function infoLines(info: BundleInfo): string[] {
+  const signer = info.signer.member ? `member ${info.signer.member} of this vault` : 'not a member of this vault';
+  return [
+    `Bundle        ${info.id}`,
+    `Format        ${info.formatVersion}`,
+    `Created       ${dateTime(info.created)}`,
+    `Organization  ${info.organization}`,
+    `Contents      ${info.selection}: ${info.items} secret(s), ${kib(info.bytes)}`,
+    `Signed by     ${info.signer.name} (key ${info.signer.fingerprint}), ${signer}; signature verified`,
+    `Recipients    ${recipientsLine(info)}`,
+  ];
+}
+
+const infoJson = (info: BundleInfo) => ({ ...info, created: iso(info.created) });
+
+function importLines(r: ImportResult): string[] {
+  const c = r.counts;
+  const a = r.applied;
+  const lines = [`${r.dryRun ? 'Would import' : 'Imported'} ${r.bundle.items} secret(s) from ${r.bundle.signer.name}'s bundle ${r.bundle.id}:`];
+  lines.push(`  ${c.added} added, ${c.changed} changed, ${c.conflicting} conflicting, ${c.unchanged} unchanged (strategy: ${r.strategy})`);
+  if (!r.dryRun) lines.push(`  written: ${a.added} new, ${a.revised} new revision(s), ${a.copies} copies; ${a.kept} kept as they were`);
+  const notable = r.items.filter((i) => i.status === 'changed' || i.status === 'conflicting');
+  if (notable.length) {
+    const what = { keep: 'keep mine', revise: 'take theirs (new revision)', 'add-copy': 'keep both', add: 'add' } as const;
+    lines.push(
+      '',
+      table(
+        ['NAME', 'TYPE', 'PLACE', 'STATUS', 'ACTION'],
+        notable.map((i) => [
+          i.name,
+          TYPE_LABELS[i.type as SecretType] ?? i.type,
+          i.level === 'workspace' ? `workspace ${i.workspace}` : i.level,
+          i.status,
+          `${what[i.action]}${i.importedAs ? ` as "${i.importedAs}"` : ''}`,
+        ]),
+      ),
+    );
+  }
+  if (r.dryRun) lines.push('', 'Dry run: nothing was written.');
+  return lines;
+}
+
+export function registerBundleCommands(program: Command, run: Action): void {
+  program
+    .command('export')
+    .description('write a signed, encrypted bundle (.cofferbundle) of secrets for members or a passphrase')
+    .requiredOption('--out <file>', 'the bundle to write (never overwritten)')
+    .option('--workspace <name>', 'the secrets of one workspace')
+    .option('--secrets <names>', 'these secrets (comma-separated names)')
+    .option('--team <name>', 'what one team can read')
+    .option('--to <recipient>', 'member:NAME (repeatable); credential:CLIENT_ID is not supported yet', (v: string, all: string[] = []) => [...all, v])
+    .option('--passphrase', 'also open with a passphrase (the next stdin line after the password, or typed twice)')
+    .action(
+      run(async (ctx, o: ExportFlags) => {
+        const sel = selection(o);
+        const recipients = (o.to ?? []).map(recipientOf);
+        if (recipients.length === 0 && !o.passphrase) throw new CofferError('VALIDATION', 'name a recipient: --to member:NAME and/or --passphrase', 'to');
+        const session = await ctx.unlock();
+        if (o.passphrase) {
+          // The exporting vault's KDF profile: a vault made with the fast profile (tests) makes fast bundles.
+          const profile = session.vault.meta().kdf_profile === 'fast' ? 'fast' : 'standard';
+          recipients.push({ kind: 'passphrase', passphrase: await passphrase(ctx, true), profile });
+        }
+        const r = exportBundle(session, { out: o.out, selection: sel, recipients });
+        if (ctx.json) return printJson(r);
+        const to = r.recipients.map((x) => (x.kind === 'member' ? x.name : 'passphrase')).join(', ');
+        print(`Exported ${r.items} secret(s) to ${r.path} (${kib(r.bytes)}, bundle ${r.id}), for ${to}.`);
+      }),
+    );
+
+  program
+    .command('inspect')
+    .description("a bundle's header, signer, recipients and count; its structure and signature are checked, nothing is decrypted")
+    .argument('<file>', 'the .cofferbundle')
+    .action(
+      run(async (ctx, file: string) => {
+        let vault = null;
+        try {
+          vault = await ctx.open();
+        } catch (e) {
+          // Without a vault the bundle is still shown; only "which member signed" needs one.
+          if (!(e instanceof CofferError && e.code === 'NOT_FOUND')) throw e;
+        }
+        const info = inspectBundle(file, vault?.db ?? null);
+        if (ctx.json) return printJson(infoJson(info));
+        print(infoLines(info).join('\n'));
+      }),
+    );
+
+  program
+    .command('import')
+    .description('verify a bundle, compare it with this vault, and import it (one transaction)')
+    .argument('<file>', 'the .cofferbundle')
+    .option('--dry-run', 'show what would happen; write nothing')
+    .addOption(new Option('--strategy <strategy>', 'for secrets on both sides: keep mine, take theirs (a new revision) or keep both').choices(IMPORT_STRATEGIES).default('mine'))
+    .option('--workspace <name>', 'place every incoming secret in this workspace')
+    .option('--trust-signer <fingerprint>', "import although the signer is not a member of this vault (the key's fingerprint, as inspect shows it)", (v: string, all: string[] = []) => [
+      ...all,
+      v,
+    ])
+    .action(
+      run(async (ctx, file: string, o: { dryRun?: boolean; strategy: ImportStrategy; workspace?: string; trustSigner?: string[] }) => {
+        const session = await ctx.unlock();
+        const pass = bundleNeedsPassphrase(session, file) ? await passphrase(ctx, false) : undefined;
+        const r = importBundle(session, file, { strategy: o.strategy, dryRun: o.dryRun ?? false, workspace: o.workspace, trustedSigners: o.trustSigner, passphrase: pass });
+        if (ctx.json) return printJson({ ...r, bundle: infoJson(r.bundle) });
+        print(importLines(r).join('\n'));
+      }),
+    );
+}
