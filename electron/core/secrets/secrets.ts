@@ -24,6 +24,7 @@ import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, FieldsPatch, Payload } from './content';
 import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
+import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
 import { SECRET_COLUMNS, SecretIndex, rowSummary } from './secret-index';
@@ -154,6 +155,7 @@ function prepareSecret(s: Session, input: RegisterSecretInput, now: number, plac
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
   const row: SecretRow = {
     id: s.ctx.random.uuid(),
+    seq: 0, // taken when inserted, inside the write transaction
     scope_id: p.homeScope,
     level: v.level,
     workspace_id: p.workspaceId,
@@ -171,15 +173,16 @@ function prepareSecret(s: Session, input: RegisterSecretInput, now: number, plac
 }
 
 /** Inserts one prepared secret inside the caller's transaction; its names go to `names`, flushed by the caller. */
-function insertSecret(s: Session, p: Prepared, names: NameBatch): void {
+function insertSecret(s: Session, p: Prepared, names: NameBatch, seqs: ListingSeq): void {
   const { row } = p;
+  row.seq = seqs.take();
   try {
     s.db
       .stmt(
-        `INSERT INTO secrets (id, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?)`,
+        `INSERT INTO secrets (id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?)`,
       )
-      .run(row.id, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(row.scope_id), p.name), row.created_at, row.updated_at, row.expires_at, row.created_at);
+      .run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(row.scope_id), p.name), row.created_at, row.updated_at, row.expires_at, row.created_at);
   } catch (e) {
     nameTaken(e, p.name);
   }
@@ -189,7 +192,7 @@ function insertSecret(s: Session, p: Prepared, names: NameBatch): void {
     for (const scopeId of p.readerScopes) {
       const scope = s.scopeKey(scopeId);
       const wrapped = seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random);
-      const chunkNo = names.add(scopeId, row.id, p.name);
+      const chunkNo = names.add(scopeId, row.id, p.name, row.seq);
       s.db
         .stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)')
         .run(row.id, scopeId, scope.version, chunkNo, wrapped);
@@ -205,8 +208,10 @@ export function registerSecret(s: Session, input: RegisterSecretInput): SecretSu
   const p = prepareSecret(s, input, s.ctx.clock.now());
   s.db.write(() => {
     const names = new NameBatch(s);
-    insertSecret(s, p, names);
+    const seqs = new ListingSeq(s.db);
+    insertSecret(s, p, names, seqs);
     names.flush();
+    seqs.flush();
     s.audit('secret.register', p.row.id);
   });
   return indexed(s, p.row, p.name);
@@ -230,8 +235,10 @@ function prepareSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Pre
 
 function insertPrepared(s: Session, prepared: readonly Prepared[]): void {
   const names = new NameBatch(s);
-  prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names)));
+  const seqs = new ListingSeq(s.db);
+  prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names, seqs)));
   names.flush();
+  seqs.flush();
 }
 
 /**
@@ -305,7 +312,7 @@ export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
 /** A listing row for one secret, from the index when it is built, else from its current revision. */
 export function secretSummary(s: Session, id: string): SecretSummary {
   const row = secretById(s, id);
-  const name = s.index?.get(id)?.name ?? withCurrent(s, row, (p) => p.name);
+  const name = s.index?.get(row.seq)?.name ?? withCurrent(s, row, (p) => p.name);
   return indexed(s, row, name);
 }
 
@@ -388,7 +395,7 @@ function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: 
   s.db
     .stmt("UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?")
     .run(now, now, row.id);
-  if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.id)?.name ?? '', workspaceName(s, row.workspace_id), teamNames(s, row.id));
+  if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNames(s, row.id));
 }
 
 /** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
@@ -413,7 +420,7 @@ function commitRevision(
         nameTaken(e, next.name);
       }
       const names = new NameBatch(s);
-      for (const r of readers(s, row.id)) names.rename(r.scope_id, r.chunk_no, row.id, next.name);
+      for (const r of readers(s, row.id)) names.rename(r.scope_id, r.chunk_no, row.id, next.name, row.seq);
       names.flush();
     }
     writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed });
