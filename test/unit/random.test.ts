@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { systemRandom } from '../../electron/core/crypto/random';
+import { systemRandom, timeOrderedUuid } from '../../electron/core/crypto/random';
 
 describe('the pooled random source', () => {
   it('never hands out the same bytes twice, across pool refills', () => {
@@ -26,5 +26,33 @@ describe('the pooled random source', () => {
     for (let i = 0; i < 1024; i++) for (const x of systemRandom.bytes(1024)) counts[x]!++;
     const expected = (1024 * 1024) / 256;
     for (const c of counts) expect(Math.abs(c - expected)).toBeLessThan(expected * 0.1);
+  });
+});
+
+describe('time-ordered ids (UUID version 7)', () => {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('are version 7 UUIDs that carry their millisecond and sort in the order they were made', () => {
+    let ms = Date.parse('2026-11-25T12:00:00Z');
+    const next = timeOrderedUuid(systemRandom.bytes, () => ms);
+    const ids: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      if (i % 3000 === 0) ms += 1; // 3,000 in one millisecond uses the counter
+      ids.push(next());
+    }
+    for (const id of ids) expect(id).toMatch(uuid);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    expect(parseInt(ids[0]!.replace(/-/g, '').slice(0, 12), 16)).toBe(Date.parse('2026-11-25T12:00:00Z') + 1);
+  });
+
+  it('stay ordered past 4,096 in one millisecond, and when the clock steps back', () => {
+    let ms = 1_000_000;
+    const next = timeOrderedUuid(systemRandom.bytes, () => ms);
+    const ids = Array.from({ length: 9000 }, () => next());
+    ms -= 500;
+    ids.push(next(), next());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
