@@ -13,6 +13,7 @@ import { editSecret, getSecretValue, listSecrets, registerSecret, registerSecret
 import { addMember } from '../../electron/core/vault/members';
 import { addTeam, addWorkspace } from '../../electron/core/vault/structure';
 import type { Session } from '../../electron/core/vault/session';
+import { Vault } from '../../electron/core/vault/vault';
 import type { CertFixtures } from '../support/certs';
 import { file } from '../support/certs';
 import { useCertFixtures } from '../support/fixtures';
@@ -105,6 +106,22 @@ describe('bundles: round trip to a second vault', () => {
     expect(again.applied.revised).toBe(0);
   });
 
+  it('a secret larger than a chunk and hundreds of small ones cross chunk boundaries intact', async () => {
+    const a = await structured(tempDir(), 'alice');
+    const b = await structured(tempDir(), 'bob');
+    const big = Array.from({ length: 900 }, (_, i) => ({ key: `KEY_${i}`, value: `${i}-${'v'.repeat(1000)}` }));
+    registerSecret(a.session, { type: 'key-value', name: 'big set', fields: { pairs: big } });
+    registerSecrets(
+      a.session,
+      Array.from({ length: 400 }, (_, i) => ({ type: 'api-key' as const, name: `key ${i}`, fields: { headerName: 'X-Key', value: `value-${i}-${'x'.repeat(i)}` } })),
+    );
+    const out = join(tempDir(), 'big.cofferbundle');
+    const r = exportBundle(a.session, { out, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] });
+    expect(r.bytes).toBeGreaterThan(16 * 65536);
+    importBundle(b.session, out, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] });
+    expect(snapshot(b.session)).toEqual(snapshot(a.session));
+  });
+
   it('exports a workspace, named secrets or what a team reads; records each read and audits once', async () => {
     const a = await structured(tempDir(), 'alice');
     registerSecrets(a.session, everyKind(certs()));
@@ -139,6 +156,26 @@ describe('bundles: round trip to a second vault', () => {
       expect.objectContaining({ code: 'AUTH', field: 'passphrase' }),
     );
     expect(tablesDigest(b.path)).toBe(before);
+  });
+
+  it('a Member exports a workspace but not organization secrets; a read-only vault exports without writing', async () => {
+    const a = await structured(tempDir(), 'alice');
+    registerSecrets(a.session, everyKind(certs()));
+    addMember(a.session, { name: 'dave', role: 'member', password: PASSWORD });
+    const dave = await a.vault.unlock('dave', PASSWORD);
+    const to = [{ kind: 'member' as const, name: 'alice' }];
+    expect(() => exportBundle(dave, { out: join(tempDir(), 'all.cofferbundle'), selection: { kind: 'all' }, recipients: to })).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    expect(exportBundle(dave, { out: join(tempDir(), 'ws.cofferbundle'), selection: { kind: 'workspace', name: WORKSPACE }, recipients: to }).items).toBe(5);
+    a.session.lock();
+    a.vault.close();
+    const before = tablesDigest(a.path);
+    const readOnly = await Vault.open(a.path, { readOnly: true });
+    const session = await readOnly.unlock('alice', PASSWORD);
+    expect(exportBundle(session, { out: join(tempDir(), 'ro.cofferbundle'), selection: { kind: 'all' }, recipients: to }).items).toBe(16);
+    readOnly.close();
+    expect(tablesDigest(a.path)).toBe(before);
   });
 
   it('a second member of the same vault imports a bundle addressed to them; the signer is known', async () => {

@@ -6,6 +6,7 @@ import { KEY_BYTES, ad, seal } from '../crypto/aead';
 import type { KdfProfile } from '../crypto/kdf';
 import { calibrate, deriveKey } from '../crypto/kdf';
 import { sealTo, wipe } from '../crypto/keys';
+import type { ExportFilter } from '../secrets/secrets';
 import { readForExport, resolveSecret } from '../secrets/secrets';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
@@ -49,43 +50,45 @@ export interface ExportResult {
 export const EXPORT_CONSUMER = 'bundle-export';
 
 interface Selected {
-  rowids: number[];
+  filter: ExportFilter;
+  count: number;
+  organization: boolean;
   description: string;
 }
 
+function counted(s: Session, filter: ExportFilter, description: string): Selected {
+  const r = s.db
+    .stmt(`SELECT count(*) AS n, coalesce(max(s.level = 'organization'), 0) AS org FROM secrets s WHERE ${filter.where}`)
+    .get(...filter.args) as { n: number; org: number };
+  return { filter, count: r.n, organization: r.org === 1, description };
+}
+
 function select(s: Session, sel: BundleSelection): Selected {
-  const rowids = (sql: string, ...args: unknown[]) => (s.db.stmt(sql).all(...args) as { rowid: number }[]).map((r) => r.rowid);
   switch (sel.kind) {
     case 'all': {
+      // Every secret with a reader scope sealed to this member; the reading pass skips the others.
+      // Counted as all minus the unreadable: a third of the time of counting the readable directly.
       const scopes = JSON.stringify(s.readableScopes());
-      return {
-        rowids: rowids(
-          'SELECT rowid FROM secrets s WHERE EXISTS (SELECT 1 FROM secret_readers r WHERE r.secret_id = s.id AND r.scope_id IN (SELECT value FROM json_each(?))) ORDER BY rowid',
-          scopes,
-        ),
-        description: 'everything readable',
-      };
+      const readable = 'EXISTS (SELECT 1 FROM secret_readers g WHERE g.secret_id = s.id AND g.scope_id IN (SELECT value FROM json_each(?)))';
+      const total = (s.db.stmt('SELECT count(*) AS n FROM secrets').get() as { n: number }).n;
+      const hidden = (s.db.stmt(`SELECT count(*) AS n FROM secrets s WHERE NOT ${readable}`).get(scopes) as { n: number }).n;
+      const org = s.db.stmt(`SELECT EXISTS (SELECT 1 FROM secrets s WHERE s.level = 'organization' AND ${readable}) AS org`).get(scopes) as { org: number };
+      return { filter: { where: '1', args: [] }, count: total - hidden, organization: org.org === 1, description: 'everything readable' };
     }
     case 'workspace': {
       const ws = findNamed(s.db, 'workspace', sel.name);
       s.scopeKey(ws.scope_id);
-      return { rowids: rowids('SELECT rowid FROM secrets WHERE scope_id = ? ORDER BY rowid', ws.scope_id), description: `workspace ${ws.name}` };
+      return counted(s, { where: 's.scope_id = ?', args: [ws.scope_id] }, `workspace ${ws.name}`);
     }
     case 'team': {
       const team = findNamed(s.db, 'team', sel.name);
       s.scopeKey(team.scope_id);
-      return {
-        rowids: rowids('SELECT rowid FROM secrets WHERE id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?) ORDER BY rowid', team.scope_id),
-        description: `team ${team.name}`,
-      };
+      return counted(s, { where: 's.id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?)', args: [team.scope_id] }, `team ${team.name}`);
     }
     case 'secrets': {
       if (sel.names.length === 0) throw new CofferError('VALIDATION', 'name at least one secret', 'secrets');
       const ids = new Set(sel.names.map((name) => resolveSecret(s, { name }).id));
-      return {
-        rowids: rowids('SELECT rowid FROM secrets WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid', JSON.stringify([...ids])),
-        description: `${ids.size} named secret(s)`,
-      };
+      return counted(s, { where: 's.id IN (SELECT value FROM json_each(?))', args: [JSON.stringify([...ids])] }, `${ids.size} named secret(s)`);
     }
   }
 }
@@ -155,16 +158,13 @@ export function exportBundle(s: Session, opts: ExportOptions): ExportResult {
   const prepared = prepareRecipients(s, opts.recipients);
   const run = () => {
     const selected = select(s, opts.selection);
-    const levels = s.db
-      .stmt('SELECT DISTINCT level FROM secrets WHERE rowid IN (SELECT value FROM json_each(?))')
-      .all(JSON.stringify(selected.rowids)) as { level: string }[];
-    if (levels.some((l) => l.level === 'organization')) s.authorize('bundle.exportOrganization');
+    if (selected.organization) s.authorize('bundle.exportOrganization');
     const workspaces = new Map((s.db.stmt('SELECT id, name FROM workspaces').all() as { id: string; name: string }[]).map((w) => [w.id, w.name]));
     const teams = new Map((s.db.stmt('SELECT scope_id, name FROM teams').all() as { scope_id: string; name: string }[]).map((t) => [t.scope_id, t.name]));
-    const header: BundleHeader = { ...prepared.header, selection: selected.description, items: selected.rowids.length };
+    const header: BundleHeader = { ...prepared.header, selection: selected.description, items: selected.count };
     const writer = new BundleWriter(opts.out, header, prepared.bodyKey);
     try {
-      readForExport(s, selected.rowids, EXPORT_CONSUMER, (row, payload, readerScopes) => {
+      readForExport(s, selected.filter, EXPORT_CONSUMER, (row, payload, readerScopes) => {
         const teamNames = row.availability === 'teams' ? readerScopes.map((id) => teams.get(id)).filter((n): n is string => n !== undefined).sort() : null;
         const workspace = row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null;
         writer.add(recordOf(payload, { level: row.level, workspace, teams: teamNames }, row.created_at, row.updated_at));

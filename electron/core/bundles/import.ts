@@ -4,7 +4,7 @@ import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
 import { LEVELS, registerSecretInput, secretName } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
-import { blindHash } from '../crypto/keys';
+import { blindHash, normalizeName } from '../crypto/keys';
 import type { Content } from '../secrets/content';
 import { changedFields, contentFromFields } from '../secrets/content';
 import { currentPayload, insertSecrets, reviseSecret } from '../secrets/secrets';
@@ -102,9 +102,9 @@ function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? COPY_SUFFIX : ` (imported ${n})`;
     const candidate = `${name.trim().slice(0, 128 - suffix.length)}${suffix}`;
-    const h = names.hash(scopeId, candidate);
-    if (!names.taken(scopeId).has(h) && !claimed.has(`${scopeId}:${h}`)) {
-      claimed.add(`${scopeId}:${h}`);
+    const key = `${scopeId}:${normalizeName(candidate)}`;
+    if (!names.taken(scopeId).has(names.hash(scopeId, candidate)) && !claimed.has(key)) {
+      claimed.add(key);
       return candidate;
     }
   }
@@ -128,10 +128,12 @@ function plan(s: Session, records: BundleRecord[], opts: ImportOptions): Planned
       if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
       s.authorize(SECRET_WRITE[level]);
       const scopeId = names.scopeOf(input);
-      const h = names.hash(scopeId, name);
-      if (claimed.has(`${scopeId}:${h}`)) throw new CofferError('VALIDATION', `the bundle holds "${name}" twice in one place`, 'name');
-      claimed.add(`${scopeId}:${h}`);
-      const existing = names.taken(scopeId).get(h);
+      const key = `${scopeId}:${normalizeName(name)}`;
+      if (claimed.has(key)) throw new CofferError('VALIDATION', `the bundle holds "${name}" twice in one place`, 'name');
+      claimed.add(key);
+      // Into an empty scope (a fresh vault, a new workspace) no name needs its blind hash computed.
+      const taken = names.taken(scopeId);
+      const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
       if (!existing) {
         out.push({ input, status: 'added', action: 'add' });
         return;

@@ -505,61 +505,73 @@ export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'change
   withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null));
 }
 
-const EXPORT_PAGE = 512;
 const EXPORT_COLUMNS = SECRET_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ');
 
+/** Which secrets an export reads: a condition on `secrets s`, written by the caller with its arguments. */
+export interface ExportFilter {
+  where: string;
+  args: unknown[];
+}
+
 /**
- * Current revisions of secrets (by rowid) for an export, a page at a time inside the caller's
- * transaction. Each read is recorded as a use by `consumer` (SPEC §2) unless the vault is read-only;
- * the listing index is rebuilt afterwards rather than kept in step secret by secret.
+ * Current revisions of the secrets `filter` selects, for an export: one pass in rowid order inside
+ * the caller's transaction, each secret handed to `fn` as soon as it is decrypted; those this member
+ * holds no key for are skipped. Each read is recorded as a use by `consumer` (SPEC §2) unless the vault
+ * is read-only, written after the pass: SQLite cannot write while a statement iterates, and
+ * interleaving 100,000 scattered writes with the reads cost more than the reads.
  */
-export function readForExport(s: Session, rowids: readonly number[], consumer: string, fn: (row: SecretRow, payload: Payload, readerScopes: string[]) => void): void {
+export function readForExport(s: Session, filter: ExportFilter, consumer: string, fn: (row: SecretRow, payload: Payload, readerScopes: string[]) => void): void {
   s.assertUnlocked();
   const record = !s.vault.readOnly;
-  const now = s.ctx.clock.now();
   const label = encoder.encode(consumer);
-  for (let i = 0; i < rowids.length; i += EXPORT_PAGE) {
-    const page = JSON.stringify(rowids.slice(i, i + EXPORT_PAGE));
-    const rows = s.db
-      .stmt(
-        `SELECT ${EXPORT_COLUMNS}, r.content FROM secrets s JOIN revisions r ON r.secret_id = s.id AND r.revision = s.revision
-         WHERE s.rowid IN (SELECT value FROM json_each(?)) ORDER BY s.rowid`,
-      )
-      .all(page) as (SecretRow & { content: Uint8Array })[];
-    const readerRows = s.db
-      .stmt('SELECT secret_id, scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id IN (SELECT id FROM secrets WHERE rowid IN (SELECT value FROM json_each(?)))')
-      .all(page) as (ReaderRow & { secret_id: string })[];
-    const byId = new Map<string, ReaderRow[]>();
-    for (const r of readerRows) {
-      const list = byId.get(r.secret_id);
-      if (list) list.push(r);
-      else byId.set(r.secret_id, [r]);
+  const uses: { id: string; label: Uint8Array }[] = [];
+  const rowids: number[] = [];
+  type Joined = SecretRow & { rid: number; content: Uint8Array; g_scope: string; g_version: number; wrapped_key: Uint8Array };
+  const rows = s.db
+    .stmt(
+      `SELECT s.rowid AS rid, ${EXPORT_COLUMNS}, r.content, g.scope_id AS g_scope, g.key_version AS g_version, g.wrapped_key
+       FROM secrets s JOIN revisions r ON r.secret_id = s.id AND r.revision = s.revision JOIN secret_readers g ON g.secret_id = s.id
+       WHERE ${filter.where} ORDER BY s.rowid`,
+    )
+    .iterate(...filter.args) as IterableIterator<Joined>;
+  // A secret readable by several teams comes once per reader scope, on consecutive rows.
+  let group: Joined[] = [];
+  const flush = () => {
+    const row = group[0]!;
+    const reader = group.find((g) => s.canRead(g.g_scope));
+    if (!reader) return;
+    const dataKey = open(s.scopeKey(reader.g_scope).key, reader.wrapped_key, dataKeyContext(s, row.id, reader.g_scope, reader.g_version), `secret ${row.id}`);
+    try {
+      const plain = open(dataKey, row.content, revisionContext(s, row, row.revision), `secret ${row.id}`);
+      const payload = JSON.parse(decoder.decode(plain)) as Payload;
+      wipe(plain);
+      fn(row, payload, group.map((g) => g.g_scope));
+      if (record) uses.push({ id: row.id, label: seal(dataKey, label, usageContext(s, row.id), s.ctx.random) });
+      rowids.push(row.rid);
+    } finally {
+      wipe(dataKey);
     }
-    for (const row of rows) {
-      const readerList = byId.get(row.id) ?? [];
-      const reader = readerList.find((r) => s.canRead(r.scope_id));
-      if (!reader) throw new CofferError('FORBIDDEN', 'you hold no key that opens this secret');
-      const dataKey = open(s.scopeKey(reader.scope_id).key, reader.wrapped_key, dataKeyContext(s, row.id, reader.scope_id, reader.key_version), `secret ${row.id}`);
-      try {
-        const plain = open(dataKey, row.content, revisionContext(s, row, row.revision), `secret ${row.id}`);
-        const payload = JSON.parse(decoder.decode(plain)) as Payload;
-        wipe(plain);
-        fn(row, payload, readerList.map((r) => r.scope_id));
-        if (record) s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, seal(dataKey, label, usageContext(s, row.id), s.ctx.random));
-      } finally {
-        wipe(dataKey);
-      }
+  };
+  for (const row of rows) {
+    if (group.length && group[0]!.rid !== row.rid) {
+      flush();
+      group = [];
     }
-    if (record) {
-      s.db
-        .stmt(
-          `UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL
-           WHERE rowid IN (SELECT value FROM json_each(?))`,
-        )
-        .run(now, now, page);
-    }
+    group.push(row);
   }
-  if (record) s.index?.invalidate();
+  if (group.length) flush();
+  if (record && rowids.length) {
+    const now = s.ctx.clock.now();
+    const insert = s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)');
+    for (const u of uses) insert.run(u.id, now, u.label);
+    s.db
+      .stmt(
+        `UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL
+         WHERE rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .run(now, now, JSON.stringify(rowids));
+    s.index?.invalidate();
+  }
 }
 
 /** Where and when a secret was used, newest first. */
