@@ -253,7 +253,7 @@ export async function buildFixture(path: string, size: number, opts: GeneratorOp
     }
     for (const age of [...byAge.keys()].sort((a, b) => b - a)) {
       clock.set(realNow - age * DAY_MS);
-      registerSecrets(session, byAge.get(age)!);
+      await registerSecrets(session, byAge.get(age)!);
     }
     byAge.clear();
     for (const sc of schedules.sort((a, b) => a.at - b.at)) {

@@ -100,7 +100,7 @@ export async function seedVault(vaultPath: string, seed: Seed, context?: Partial
   try {
     const session = await vault.unlock(undefined, PASSWORD);
     for (const w of seed.workspaces ?? []) addWorkspace(session, w);
-    if (seed.secrets?.length) registerSecrets(session, seed.secrets);
+    if (seed.secrets?.length) await registerSecrets(session, seed.secrets);
     seed.setup?.(session);
     session.lock();
   } finally {

@@ -78,7 +78,7 @@ describe('bundles: round trip to a second vault', () => {
   it.each(['member', 'passphrase'] as const)('every type at every level, to a %s recipient, arrives with every field equal', async (kind) => {
     const a = await structured(tempDir(), 'alice');
     const b = await structured(tempDir(), 'bob');
-    registerSecrets(a.session, everyKind(certs()));
+    await registerSecrets(a.session, everyKind(certs()));
     const out = join(tempDir(), 'all.cofferbundle');
     const recipient =
       kind === 'member'
@@ -111,7 +111,7 @@ describe('bundles: round trip to a second vault', () => {
     const b = await structured(tempDir(), 'bob');
     const big = Array.from({ length: 900 }, (_, i) => ({ key: `KEY_${i}`, value: `${i}-${'v'.repeat(1000)}` }));
     registerSecret(a.session, { type: 'key-value', name: 'big set', fields: { pairs: big } });
-    registerSecrets(
+    await registerSecrets(
       a.session,
       Array.from({ length: 400 }, (_, i) => ({ type: 'api-key' as const, name: `key ${i}`, fields: { headerName: 'X-Key', value: `value-${i}-${'x'.repeat(i)}` } })),
     );
@@ -124,7 +124,7 @@ describe('bundles: round trip to a second vault', () => {
 
   it('exports a workspace, named secrets or what a team reads; records each read and audits once', async () => {
     const a = await structured(tempDir(), 'alice');
-    registerSecrets(a.session, everyKind(certs()));
+    await registerSecrets(a.session, everyKind(certs()));
     const to = [{ kind: 'member' as const, name: 'alice' }];
     const count = (selection: Parameters<typeof exportBundle>[1]['selection'], name: string) =>
       exportBundle(a.session, { out: join(tempDir(), name), selection, recipients: to }).items;
@@ -160,7 +160,7 @@ describe('bundles: round trip to a second vault', () => {
 
   it('a Member exports a workspace but not organization secrets; a read-only vault exports without writing', async () => {
     const a = await structured(tempDir(), 'alice');
-    registerSecrets(a.session, everyKind(certs()));
+    await registerSecrets(a.session, everyKind(certs()));
     addMember(a.session, { name: 'dave', role: 'member', password: PASSWORD });
     const dave = await a.vault.unlock('dave', PASSWORD);
     const to = [{ kind: 'member' as const, name: 'alice' }];

@@ -37,7 +37,7 @@ describe('listing numbers', () => {
   it('are given once, in order, and never reused after a purge', async () => {
     const { session } = await newVault(tempDir());
     registerSecret(session, key('first'));
-    registerSecrets(session, [key('second'), key('third')]);
+    await registerSecrets(session, [key('second'), key('third')]);
     const seqs = () => session.db.raw.prepare('SELECT seq FROM secrets ORDER BY seq').pluck().all() as number[];
     expect(seqs()).toEqual([1, 2, 3]);
     deleteNow(session, { name: 'third' }, 'DELETE');
@@ -49,7 +49,7 @@ describe('listing numbers', () => {
   it('name chunks written before them still list every secret, and a rewrite upgrades the chunk', async () => {
     const { session } = await newVault(tempDir());
     addWorkspace(session, 'Backend');
-    registerSecrets(session, [key('Stripe'), key('GitHub', { level: 'organization' }), key('Datadog', { level: 'workspace', workspace: 'Backend' })]);
+    await registerSecrets(session, [key('Stripe'), key('GitHub', { level: 'organization' }), key('Datadog', { level: 'workspace', workspace: 'Backend' })]);
     const before = listSecrets(session, { sort: 'name' }).items;
     makeLegacy(session);
     session.index = SecretIndex.build(session);
@@ -67,7 +67,7 @@ describe('listing numbers', () => {
     const { session } = await newVault(tempDir());
     addWorkspace(session, 'Backend');
     const names = Array.from({ length: 60 }, (_, i) => `svc-${(i * 37) % 60}-${'abc'[i % 3]}`);
-    registerSecrets(
+    await registerSecrets(
       session,
       names.map((n, i) => ({ ...key(n, i % 3 === 0 ? { level: 'workspace', workspace: 'Backend' } : {}), expires: i % 4 ? `2027-0${(i % 9) + 1}-01` : undefined })),
     );

@@ -5,6 +5,7 @@ import { FIELD_LABELS, fieldSchemas } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import type { CertificateContent, FileBytes } from './certificate';
 import { readCertificate, storedKeyMatches } from './certificate';
+import type { CertificateReader } from './certificates-aside';
 
 /** What one revision holds, encrypted: the name and every field, never in clear anywhere else. */
 export type Content =
@@ -28,7 +29,7 @@ type FileInput = { fileName: string; base64: string };
 const fileBytes = (f: FileInput): FileBytes => ({ fileName: f.fileName, bytes: Buffer.from(f.base64, 'base64') });
 
 /** Builds content from fields already checked by the shared schema of their type. */
-export function contentFromFields(type: SecretType, fields: Record<string, unknown>): Content {
+export function contentFromFields(type: SecretType, fields: Record<string, unknown>, read: CertificateReader = readCertificate): Content {
   switch (type) {
     case 'api-key':
     case 'bearer-token':
@@ -36,7 +37,7 @@ export function contentFromFields(type: SecretType, fields: Record<string, unkno
       return { type, ...(fields as object) } as Content;
     case 'certificate': {
       const f = fields as { certificate: FileInput; privateKey?: FileInput };
-      return readCertificate(fileBytes(f.certificate), f.privateKey ? fileBytes(f.privateKey) : null);
+      return read(fileBytes(f.certificate), f.privateKey ? fileBytes(f.privateKey) : null);
     }
     case 'key-value':
       return { type, pairs: (fields as { pairs: Pair[] }).pairs };

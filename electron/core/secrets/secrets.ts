@@ -24,6 +24,8 @@ import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, FieldsPatch, Payload } from './content';
 import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
+import type { CertificateFiles, CertificateReader } from './certificates-aside';
+import { alreadyRead, readCertificatesAside } from './certificates-aside';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
@@ -141,7 +143,7 @@ interface Prepared {
 }
 
 /** Validation, placement and content (certificate parsing) for one registration: no write yet. */
-function prepareSecret(s: Session, input: RegisterSecretInput, now: number, places = new Map<string, Placement>()): Prepared {
+function prepareSecret(s: Session, input: RegisterSecretInput, now: number, places = new Map<string, Placement>(), readCert?: CertificateReader): Prepared {
   const v = parseInput(registerSecretInput, input);
   s.authorize(SECRET_WRITE[v.level]);
   // A bulk import places thousands of secrets in a handful of scopes: look each place up once.
@@ -151,7 +153,7 @@ function prepareSecret(s: Session, input: RegisterSecretInput, now: number, plac
     p = place(s, v.level, v.workspace, v.teams);
     places.set(where, p);
   }
-  const content = contentFromFields(v.type, v.fields as Record<string, unknown>);
+  const content = contentFromFields(v.type, v.fields as Record<string, unknown>, readCert);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
   const row: SecretRow = {
     id: s.ctx.random.uuid(),
@@ -241,13 +243,50 @@ function insertPrepared(s: Session, prepared: readonly Prepared[]): void {
   seqs.flush();
 }
 
+/** The certificate files of an input that looks like a certificate; its validation comes later. */
+function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefined {
+  const fields = input.fields as Partial<CertificateFiles> | undefined;
+  return input.type === 'certificate' && typeof fields?.certificate?.base64 === 'string' ? (fields as CertificateFiles) : undefined;
+}
+
+/**
+ * prepareSecrets with the certificates read on another thread meanwhile (see certificates-aside):
+ * everything else first, then the certificates. The failure reported is still the first in order.
+ */
+async function prepareSecretsAside(s: Session, inputs: readonly RegisterSecretInput[]): Promise<Prepared[]> {
+  const now = s.ctx.clock.now();
+  const places = new Map<string, Placement>();
+  const certificates = new Map<number, CertificateFiles>();
+  inputs.forEach((input, i) => {
+    const files = certificateFiles(input);
+    if (files) certificates.set(i, files);
+  });
+  const outcomes = readCertificatesAside([...certificates.values()]);
+  const prepared = new Array<Prepared>(inputs.length);
+  let failure: { at: number; error: unknown } | undefined;
+  const attempt = (i: number, readCert?: CertificateReader) => {
+    if (failure && failure.at < i) return;
+    try {
+      prepared[i] = atItem(i, () => prepareSecret(s, inputs[i]!, now, places, readCert));
+    } catch (error) {
+      failure = { at: i, error };
+    }
+  };
+  for (let i = 0; i < inputs.length; i++) if (!certificates.has(i)) attempt(i);
+  const read = await outcomes;
+  [...certificates.keys()].forEach((i, k) => attempt(i, alreadyRead(read[k]!)));
+  if (failure) throw failure.error;
+  return prepared;
+}
+
 /**
  * Registers many secrets in one transaction (imports): all or nothing, each touched name chunk
  * written once. An invalid item fails the whole call, its index leading the field (`3.name`).
  */
-export function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): number {
+export async function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Promise<number> {
   s.assertUnlocked();
-  const prepared = prepareSecrets(s, inputs);
+  const prepared = await prepareSecretsAside(s, inputs);
+  s.assertUnlocked();
   s.db.write(() => {
     insertPrepared(s, prepared);
     s.audit('secret.import', `${prepared.length} secrets`);
