@@ -43,8 +43,29 @@ interface SecretsState {
 const initialQuery = (): Query => ({ scope: { level: 'personal' }, type: null, status: null, search: '', sort: 'name', desc: false });
 
 let answeredVersion = -1;
+/** Pages being fetched, as `version:page`. */
 const inFlight = new Set<string>();
+/** The rows the table shows (first, last), and which way it last moved. */
 let lastRange: [number, number] = [0, 40];
+let movingUp = false;
+
+/**
+ * At most this many listing requests at once. A scrollbar drag crosses hundreds of pages; fetching
+ * each one it passes queued hundreds of requests that all answered long after the rows had left
+ * the screen. Instead, each time a request ends the next one is chosen for where the table is now.
+ */
+const MAX_IN_FLIGHT = 2;
+/** Pages kept around the rows on screen; farther ones are dropped (and fetched again if needed). */
+const MAX_PAGES = 40;
+/**
+ * A range that jumped more than a screenful since the last one is a drag in progress: its rows
+ * will be gone before their page arrives, so fetching waits until the table has been this long
+ * without such a jump (the rows in between show skeletons either way).
+ */
+const DRAG_SETTLE_MS = 60;
+let dragTimer: ReturnType<typeof setTimeout> | undefined;
+
+const pageOf = (index: number) => Math.floor(index / PAGE_SIZE);
 
 function toInput(q: Query, offset: number): ListSecretsInput {
   const input: ListSecretsInput = { level: q.scope.level, sort: q.sort, desc: q.desc, offset, limit: PAGE_SIZE };
@@ -57,6 +78,41 @@ function toInput(q: Query, offset: number): ListSecretsInput {
 }
 
 export const useSecrets = create<SecretsState>()((set, get) => {
+  /** The pages to have for the current range: the ones on screen, then one ahead, then one behind. */
+  function wanted(): number[] {
+    const { matched } = get();
+    const [first, last] = lastRange;
+    const lastPage = matched === null ? Infinity : pageOf(Math.max(0, matched - 1));
+    const out: number[] = [];
+    for (let p = pageOf(first); p <= pageOf(Math.max(first, last)); p++) out.push(p);
+    const ahead = movingUp ? pageOf(first) - 1 : pageOf(last) + 1;
+    const behind = movingUp ? pageOf(last) + 1 : pageOf(first) - 1;
+    out.push(ahead, behind);
+    return out.filter((p) => p >= 0 && p <= lastPage);
+  }
+
+  /** Starts requests for wanted pages the current version lacks, up to MAX_IN_FLIGHT at once. */
+  function pump(): void {
+    if (dragTimer !== undefined) return;
+    const { version, pages, matched } = get();
+    // Before the first answer of a version only refetch's own requests run (matched is unknown).
+    if (matched === null && answeredVersion !== version) return;
+    const fresh = answeredVersion === version;
+    for (const p of wanted()) {
+      if (inFlight.size >= MAX_IN_FLIGHT) return;
+      if (fresh && pages.has(p)) continue;
+      void fetchPage(version, p);
+    }
+  }
+
+  /** Keeps the MAX_PAGES pages nearest to the range on screen. */
+  function trim(pages: Map<number, SecretSummary[]>): void {
+    if (pages.size <= MAX_PAGES) return;
+    const centre = pageOf((lastRange[0] + lastRange[1]) / 2);
+    const far = [...pages.keys()].sort((x, y) => Math.abs(y - centre) - Math.abs(x - centre));
+    for (const p of far.slice(0, pages.size - MAX_PAGES)) pages.delete(p);
+  }
+
   async function fetchPage(version: number, page: number): Promise<void> {
     const key = `${version}:${page}`;
     if (inFlight.has(key)) return;
@@ -64,7 +120,10 @@ export const useSecrets = create<SecretsState>()((set, get) => {
     const query = get().query;
     const r = await request('secrets.list', toInput(query, page * PAGE_SIZE));
     inFlight.delete(key);
-    if (get().version !== version) return;
+    if (get().version !== version) {
+      pump();
+      return;
+    }
     if (!r.ok) {
       set({ loading: false, error: r.error.message });
       return;
@@ -73,7 +132,9 @@ export const useSecrets = create<SecretsState>()((set, get) => {
     answeredVersion = version;
     const pages = fresh ? new Map<number, SecretSummary[]>() : new Map(get().pages);
     pages.set(page, r.value.items);
+    trim(pages);
     set({ pages, matched: r.value.matched, total: r.value.total, loading: false, error: null });
+    pump();
   }
 
   function refetch(resetScroll: boolean): void {
@@ -81,7 +142,7 @@ export const useSecrets = create<SecretsState>()((set, get) => {
     set({ version, loading: true, error: null, ...(resetScroll ? { queryVersion: get().queryVersion + 1 } : {}) });
     if (resetScroll) lastRange = [0, 40];
     const [first, last] = lastRange;
-    const pages = new Set([Math.floor(first / PAGE_SIZE), Math.floor(last / PAGE_SIZE)]);
+    const pages = new Set([pageOf(first), pageOf(last)]);
     for (const p of pages) void fetchPage(version, p);
   }
 
@@ -113,15 +174,19 @@ export const useSecrets = create<SecretsState>()((set, get) => {
       refetch(false);
     },
     ensureRange(first, last) {
+      const jump = Math.abs(first - lastRange[0]);
+      if (jump > 0) movingUp = first < lastRange[0];
       lastRange = [first, last];
-      const { version, pages, matched } = get();
-      if (matched === null && answeredVersion !== version) return;
-      const fresh = answeredVersion === version;
-      for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(Math.max(first, last) / PAGE_SIZE); p++) {
-        if (matched !== null && p * PAGE_SIZE >= matched) break;
-        if (fresh && pages.has(p)) continue;
-        void fetchPage(version, p);
+      clearTimeout(dragTimer);
+      if (jump > Math.max(1, last - first) && get().matched !== null) {
+        dragTimer = setTimeout(() => {
+          dragTimer = undefined;
+          pump();
+        }, DRAG_SETTLE_MS);
+        return;
       }
+      dragTimer = undefined;
+      pump();
     },
     rowAt(index) {
       return get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
@@ -129,6 +194,8 @@ export const useSecrets = create<SecretsState>()((set, get) => {
     reset() {
       answeredVersion = -1;
       inFlight.clear();
+      clearTimeout(dragTimer);
+      dragTimer = undefined;
       lastRange = [0, 40];
       set({ query: initialQuery(), pages: new Map(), matched: null, total: null, loading: true, error: null, version: get().version + 1 });
     },

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp, ChevronsUpDown, Inbox, Plus, SearchX, ShieldAlert } from 'lucide-react';
-import { useEffect, useRef } from 'react';
-import type { KeyboardEvent } from 'react';
+import { memo, useEffect, useRef } from 'react';
+import type { KeyboardEvent, MouseEvent } from 'react';
 import type { SecretSummary, SortKey } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import { availabilityLabel } from '../../../shared/labels';
@@ -64,7 +64,8 @@ export function SecretTable() {
     count,
     getScrollElement: () => gridRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    // Rows rendered beyond each edge: enough for a wheel step (120 px) between renders.
+    overscan: 5,
     scrollMargin: ROW_HEIGHT,
     scrollPaddingStart: ROW_HEIGHT,
   });
@@ -140,6 +141,15 @@ export function SecretTable() {
     }
   }
 
+  // One handler for all rows (rows stay memoized: no closure per row per render).
+  function onRowClick(e: MouseEvent<HTMLDivElement>) {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('[data-testid="secret-row"]');
+    const id = el?.dataset.secretId;
+    if (!el || !id) return;
+    gridRef.current?.focus({ preventScroll: true });
+    useSelection.getState().open(id, Number(el.dataset.index));
+  }
+
   if (error && matched === null) {
     return (
       <EmptyState icon={<ShieldAlert size={22} />} title="The list could not be loaded" action={<button type="button" className="btn" onClick={reload}>Try again</button>}>
@@ -202,79 +212,109 @@ export function SecretTable() {
         useSelection.getState().setActive(first, rowAt(first)?.id ?? null);
       }}
     >
-      <div role="rowgroup" className="grid-head-group">
-        <div role="row" aria-rowindex={1} className="grid-head grid-cols">
-          {COLUMNS.map((c) => {
-            const active = query.sort === c.key;
-            const sort = active ? (query.desc ? 'descending' : 'ascending') : 'none';
-            const Arrow = !active ? ChevronsUpDown : query.desc ? ArrowDown : ArrowUp;
-            return (
-              <div key={c.key} role="columnheader" aria-sort={sort} className={c.className}>
-                <button type="button" className="sort-btn" data-active={active} onClick={() => toggleSort(c.key)} title={`Sort by ${c.label}`}>
-                  <span className="truncate">{c.label}</span>
-                  <Arrow size={14} className={active ? 'sort-arrow' : 'sort-arrow idle'} aria-hidden />
-                </button>
-              </div>
-            );
-          })}
-        </div>
-      </div>
-      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+      <GridHead sort={query.sort} desc={query.desc} onSort={toggleSort} />
+      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }} onClick={onRowClick}>
         {items.map((item) => {
           const row = matched === null ? undefined : rowAt(item.index);
-          const offset = { transform: `translateY(${item.start - ROW_HEIGHT}px)` };
-          if (!row) {
-            return (
-              <div
-                key={`s${item.index}`}
-                role="row"
-                aria-hidden
-                className={`grid-row grid-cols skeleton-row${matched === null ? ' delayed' : ''}`}
-                style={offset}
-              >
-                {COLUMNS.map((c, i) => (
-                  <div key={c.key} role="gridcell" className={`cell ${c.className}`}>
-                    <span className={`skeleton-bar ${SKELETON_WIDTHS[(i + item.index) % SKELETON_WIDTHS.length]}`} />
-                  </div>
-                ))}
-              </div>
-            );
-          }
-          const isActive = item.index === activeIndex;
-          return (
-            <Row
-              key={row.id}
-              row={row}
-              index={item.index}
-              active={isActive}
-              open={row.id === openId}
-              style={offset}
-              onSelect={() => {
-                gridRef.current?.focus({ preventScroll: true });
-                useSelection.getState().open(row.id, item.index);
-              }}
-            />
-          );
+          const top = item.start - ROW_HEIGHT;
+          if (!row) return <SkeletonRow key={`s${item.index}`} index={item.index} top={top} delayed={matched === null} />;
+          return <Row key={row.id} row={row} index={item.index} active={item.index === activeIndex} open={row.id === openId} top={top} />;
         })}
       </div>
     </div>
   );
 }
 
+const GridHead = memo(function GridHead({ sort, desc, onSort }: { sort: SortKey; desc: boolean; onSort: (key: SortKey) => void }) {
+  return (
+    <div role="rowgroup" className="grid-head-group">
+      <div role="row" aria-rowindex={1} className="grid-head grid-cols">
+        {COLUMNS.map((c) => {
+          const active = sort === c.key;
+          const ariaSort = active ? (desc ? 'descending' : 'ascending') : 'none';
+          const Arrow = !active ? ChevronsUpDown : desc ? ArrowDown : ArrowUp;
+          return (
+            <div key={c.key} role="columnheader" aria-sort={ariaSort} className={c.className}>
+              <button type="button" className="sort-btn" data-active={active} onClick={() => onSort(c.key)} title={`Sort by ${c.label}`}>
+                <span className="truncate">{c.label}</span>
+                <Arrow size={14} className={active ? 'sort-arrow' : 'sort-arrow idle'} aria-hidden />
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+});
+
+/**
+ * A row whose page is not fetched yet. Static bars: a drag across the table shows a screenful of
+ * new ones every frame, and a shimmer on each bar made every frame start hundreds of animations.
+ * Only the first load's skeleton (`delayed`, shown after 150 ms) shimmers.
+ */
+const SkeletonRow = memo(function SkeletonRow({ index, top, delayed }: { index: number; top: number; delayed: boolean }) {
+  // One bar per column, placed by the row's grid itself (no cell wrappers: half the elements).
+  return (
+    <div role="row" aria-hidden className={`grid-row grid-cols skeleton-row${delayed ? ' delayed' : ''}`} style={{ transform: `translateY(${top}px)` }}>
+      {COLUMNS.map((c, i) => (
+        <span key={c.key} className={`skeleton-bar ${c.className} ${SKELETON_WIDTHS[(i + index) % SKELETON_WIDTHS.length]}`} />
+      ))}
+    </div>
+  );
+});
+
 interface RowProps {
   row: SecretSummary;
   index: number;
   active: boolean;
   open: boolean;
-  style: { transform: string };
-  onSelect: () => void;
+  /** Offset in the body, px. */
+  top: number;
 }
 
-function Row({ row, index, active, open, style, onSelect }: RowProps) {
-  const hint = row.expires !== null ? expiryHint(row.expires, Date.now(), true) : null;
-  const longHint = row.expires !== null ? expiryHint(row.expires) : null;
-  const availability = availabilityLabel(row);
-  const name = row.tampered ? 'Name could not be verified' : row.name;
+/**
+ * The texts of a row, worked out once per fetched row (and again each minute, for the relative
+ * hints) rather than on every render of a scroll.
+ */
+interface RowText {
+  minute: number;
+  name: string;
+  availability: string;
+  created: string;
+  createdTitle: string;
+  expires: string | null;
+  hint: { text: string; tone: string; title: string | undefined } | null;
+  lastUsed: string | null;
+  lastUsedTitle: string | null;
+}
+
+const rowTexts = new WeakMap<SecretSummary, RowText>();
+
+function textOf(row: SecretSummary): RowText {
+  const now = Date.now();
+  const minute = Math.floor(now / 60_000);
+  const cached = rowTexts.get(row);
+  if (cached && cached.minute === minute) return cached;
+  const short = row.expires !== null ? expiryHint(row.expires, now, true) : null;
+  const text: RowText = {
+    minute,
+    name: row.tampered ? 'Name could not be verified' : row.name,
+    availability: availabilityLabel(row),
+    created: formatDate(row.created),
+    createdTitle: formatDateTime(row.created),
+    expires: row.expires === null ? null : formatDay(row.expires),
+    hint: short && row.expires !== null ? { text: short.text, tone: short.tone, title: expiryHint(row.expires, now)?.text } : null,
+    lastUsed: row.lastUsed === null ? null : relativeShort(row.lastUsed, now),
+    lastUsedTitle: row.lastUsed === null ? null : formatDateTime(row.lastUsed),
+  };
+  rowTexts.set(row, text);
+  return text;
+}
+
+/** One secret. Memoized: a scroll re-renders only the rows that came into view. */
+const Row = memo(function Row({ row, index, active, open, top }: RowProps) {
+  const t = textOf(row);
+  const { hint, name, availability } = t;
   return (
     <div
       id={`secret-row-${index}`}
@@ -284,8 +324,8 @@ function Row({ row, index, active, open, style, onSelect }: RowProps) {
       className={`grid-row grid-cols${active ? ' is-active' : ''}${open ? ' is-open' : ''}`}
       data-testid="secret-row"
       data-secret-id={row.id}
-      style={style}
-      onClick={onSelect}
+      data-index={index}
+      style={{ transform: `translateY(${top}px)` }}
     >
       <div role="gridcell" className="cell cell-name c-name">
         {row.tampered && <ShieldAlert size={14} className="tamper" aria-hidden />}
@@ -304,19 +344,19 @@ function Row({ row, index, active, open, style, onSelect }: RowProps) {
         </span>
       </div>
       <div role="gridcell" className="cell c-created nums">
-        <span title={formatDateTime(row.created)}>{formatDate(row.created)}</span>
+        <span title={t.createdTitle}>{t.created}</span>
       </div>
       <div role="gridcell" className="cell c-expires nums">
-        {row.expires === null ? (
+        {t.expires === null ? (
           <span className="cell-muted">
             <span aria-hidden>—</span>
             <span className="visually-hidden">No expiration</span>
           </span>
         ) : (
           <>
-            <span>{formatDay(row.expires)}</span>
+            <span>{t.expires}</span>
             {hint && (
-              <span className={`hint ${hint.tone}`} title={longHint?.text}>
+              <span className={`hint ${hint.tone}`} title={hint.title}>
                 {hint.text}
               </span>
             )}
@@ -327,14 +367,14 @@ function Row({ row, index, active, open, style, onSelect }: RowProps) {
         <StatusBadge status={row.status} deletion={row.deletion} compact />
       </div>
       <div role="gridcell" className="cell c-used">
-        {row.lastUsed === null ? (
+        {t.lastUsed === null ? (
           <span className="cell-muted">Never</span>
         ) : (
-          <span className="truncate" title={formatDateTime(row.lastUsed)}>
-            {relativeShort(row.lastUsed)}
+          <span className="truncate" title={t.lastUsedTitle ?? undefined}>
+            {t.lastUsed}
           </span>
         )}
       </div>
     </div>
   );
-}
+});
