@@ -135,6 +135,11 @@ function plan(s: Session, records: BundleRecord[], opts: ImportOptions): Planned
       const taken = names.taken(scopeId);
       const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
       if (!existing) {
+        // Applying validates through the registration path; a dry run checks here what that would refuse.
+        if (opts.dryRun) {
+          const valid = parseInput(registerSecretInput, input);
+          contentFromFields(valid.type, valid.fields as Record<string, unknown>);
+        }
         out.push({ input, status: 'added', action: 'add' });
         return;
       }
@@ -175,12 +180,22 @@ function view(p: Planned): ImportItemView {
   };
 }
 
+/** An error of the bulk registration names its item by position among the new secrets; people need its place in the bundle. */
+function inBundle(e: unknown, origin: number[]): unknown {
+  const at = e instanceof CofferError ? /^(\d+)(?:\.(.+))?$/.exec(e.field ?? '') : null;
+  if (!at || origin[Number(at[1])] === undefined) return e;
+  const err = e as CofferError;
+  return new CofferError(err.code, `item ${origin[Number(at[1])]! + 1} of the bundle: ${err.message.replace(/^item \d+: /, '')}`, at[2]);
+}
+
 function apply(s: Session, planned: Planned[]): ImportResult['applied'] {
   const inserts: RegisterSecretInput[] = [];
+  const origin: number[] = [];
   let revised = 0;
   let copies = 0;
   let kept = 0;
-  for (const p of planned) {
+  for (const [i, p] of planned.entries()) {
+    if (p.action === 'add' || p.action === 'add-copy') origin.push(i);
     if (p.action === 'add') inserts.push(p.input);
     else if (p.action === 'add-copy') {
       inserts.push({ ...p.input, name: p.importedAs! });
@@ -192,7 +207,11 @@ function apply(s: Session, planned: Planned[]): ImportResult['applied'] {
       revised++;
     } else kept++;
   }
-  insertSecrets(s, inserts);
+  try {
+    insertSecrets(s, inserts);
+  } catch (e) {
+    throw inBundle(e, origin);
+  }
   return { added: inserts.length - copies, revised, copies, kept };
 }
 
