@@ -52,6 +52,17 @@ async function passphrase(ctx: CliContext, confirm: boolean): Promise<string> {
   return first;
 }
 
+/** A bar on stderr while a terminal watches; nothing with --json or when piped (CLI.md). */
+function progressBar(ctx: CliContext, verb: string): ((done: number, total: number) => void) | undefined {
+  if (ctx.json || !process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    process.stderr.write(`\r${verb} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
+    if (done >= total) process.stderr.write('\n');
+  };
+}
+
 const kib = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
 
 function recipientsLine(info: Pick<BundleInfo, 'recipients'>): string {
@@ -123,7 +134,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
           const profile = session.vault.meta().kdf_profile === 'fast' ? 'fast' : 'standard';
           recipients.push({ kind: 'passphrase', passphrase: await passphrase(ctx, true), profile });
         }
-        const r = exportBundle(session, { out: o.out, selection: sel, recipients });
+        const r = exportBundle(session, { out: o.out, selection: sel, recipients, onProgress: progressBar(ctx, 'Exporting') });
         if (ctx.json) return printJson(r);
         const to = r.recipients.map((x) => (x.kind === 'member' ? x.name : 'passphrase')).join(', ');
         print(`Exported ${r.items} secret(s) to ${r.path} (${kib(r.bytes)}, bundle ${r.id}), for ${to}.`);
@@ -164,7 +175,14 @@ export function registerBundleCommands(program: Command, run: Action): void {
       run(async (ctx, file: string, o: { dryRun?: boolean; strategy: ImportStrategy; workspace?: string; trustSigner?: string[] }) => {
         const session = await ctx.unlock();
         const pass = bundleNeedsPassphrase(session, file) ? await passphrase(ctx, false) : undefined;
-        const r = importBundle(session, file, { strategy: o.strategy, dryRun: o.dryRun ?? false, workspace: o.workspace, trustedSigners: o.trustSigner, passphrase: pass });
+        const r = importBundle(session, file, {
+          strategy: o.strategy,
+          dryRun: o.dryRun ?? false,
+          workspace: o.workspace,
+          trustedSigners: o.trustSigner,
+          passphrase: pass,
+          onProgress: progressBar(ctx, 'Verifying'),
+        });
         if (ctx.json) return printJson({ ...r, bundle: infoJson(r.bundle) });
         print(importLines(r).join('\n'));
       }),

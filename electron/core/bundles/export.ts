@@ -12,6 +12,7 @@ import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { BundleHeader } from './format';
 import { CHUNK_BYTES, FORMAT_VERSION, PASSPHRASE_CONTEXT, fingerprint, toB64 } from './format';
+import { PROGRESS_STEP } from './open';
 import { recordOf } from './records';
 import { BundleWriter } from './writer';
 
@@ -36,6 +37,8 @@ export interface ExportOptions {
   out: string;
   selection: BundleSelection;
   recipients: BundleRecipient[];
+  /** Called as secrets are written (every PROGRESS_STEP and at the end), for a door's progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ExportResult {
@@ -163,13 +166,16 @@ export function exportBundle(s: Session, opts: ExportOptions): ExportResult {
     const teams = new Map((s.db.stmt('SELECT scope_id, name FROM teams').all() as { scope_id: string; name: string }[]).map((t) => [t.scope_id, t.name]));
     const header: BundleHeader = { ...prepared.header, selection: selected.description, items: selected.count };
     const writer = new BundleWriter(opts.out, header, prepared.bodyKey);
+    let written = 0;
     try {
       readForExport(s, selected.filter, EXPORT_CONSUMER, (row, payload, readerScopes) => {
         const teamNames = row.availability === 'teams' ? readerScopes.map((id) => teams.get(id)).filter((n): n is string => n !== undefined).sort() : null;
         const workspace = row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null;
         writer.add(recordOf(payload, { level: row.level, workspace, teams: teamNames }, row.created_at, row.updated_at));
+        if (opts.onProgress && ++written % PROGRESS_STEP === 0) opts.onProgress(written, header.items);
       });
       const bytes = writer.finish(s.keyPairs().signSecret);
+      opts.onProgress?.(header.items, header.items);
       s.audit('bundle.export', `${header.id}: ${header.items} secrets`);
       return { path: opts.out, id: header.id, items: header.items, bytes, recipients: prepared.views };
     } catch (e) {

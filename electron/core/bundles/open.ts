@@ -14,6 +14,9 @@ import { readHead, scanBundle } from './reader';
 import type { BundleRecord } from './records';
 import { parseRecord } from './records';
 
+/** Secrets between two progress reports. */
+export const PROGRESS_STEP = 1000;
+
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 
 /** The member of this vault whose signing key signed the bundle, if any (member keys are clear columns). */
@@ -71,6 +74,8 @@ export interface OpenOptions {
   passphrase?: string;
   /** Fingerprints of signing keys trusted although they belong to no member of this vault. */
   trustedSigners?: readonly string[];
+  /** Called as secrets are decrypted (every PROGRESS_STEP and at the end), for a door's progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 function bodyKey(s: Session, head: BundleHead, passphrase: string | undefined): Uint8Array {
@@ -126,7 +131,14 @@ export function openBundle(s: Session, path: string, opts: OpenOptions = {}): Op
   const key = bodyKey(s, head, opts.passphrase);
   const records: BundleRecord[] = [];
   try {
-    scanBundle(path, head, { key, onRecord: (raw, i) => records.push(parseRecord(raw, i)) });
+    scanBundle(path, head, {
+      key,
+      onRecord: (raw, i) => {
+        records.push(parseRecord(raw, i));
+        if (opts.onProgress && (i + 1) % PROGRESS_STEP === 0) opts.onProgress(i + 1, head.header.items);
+      },
+    });
+    opts.onProgress?.(records.length, head.header.items);
   } finally {
     wipe(key);
   }
