@@ -505,8 +505,8 @@ async function bundleImport(ctx: OpContext): Promise<OpOutcome> {
   const samples = await repeat(heavyPlan(ctx), async () => {
     const target = await b.openCopy(b.template);
     try {
-      return timedSync(() => {
-        const r = importBundle(target.session, bundle, { trustedSigners: [signer] });
+      return await timed(async () => {
+        const r = await importBundle(target.session, bundle, { trustedSigners: [signer] });
         if (r.applied.added !== ctx.size) throw new Error(`the import added ${r.applied.added} secrets, expected ${ctx.size}`);
       });
     } finally {
@@ -519,7 +519,7 @@ async function bundleImport(ctx: OpContext): Promise<OpOutcome> {
     perSecond: ctx.size / (median(samples) / 1000),
     note:
       `importBundle of the export of all ${ctx.size} secrets into a fresh empty vault as the member it is sealed to (the signer, from the other vault, ` +
-      'trusted by fingerprint): open, verify the signature and decrypt, preview, then one write transaction through the bulk registration path',
+      'trusted by fingerprint): open, verify the signature and decrypt, preview, prepare the new secrets (certificates read on a second thread), then one write transaction',
   };
 }
 

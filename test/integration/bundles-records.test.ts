@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, FORMAT_VERSION, fingerprint, toB64 } from '../../electron/core/bundles/format';
 import type { BundleHeader } from '../../electron/core/bundles/format';
 import { importBundle } from '../../electron/core/bundles/import';
+import { registerSecret } from '../../electron/core/secrets/secrets';
 import { BundleWriter } from '../../electron/core/bundles/writer';
 import { sealTo } from '../../electron/core/crypto/keys';
 import type { Session } from '../../electron/core/vault/session';
@@ -42,13 +43,13 @@ describe('bundles: records are validated like any registration', () => {
     const trusted = { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] };
     const before = tablesDigest(b.path);
     for (const dryRun of [true, false]) {
-      expect(() => importBundle(b.session, path, { ...trusted, dryRun })).toThrow(
+      await expect(importBundle(b.session, path, { ...trusted, dryRun })).rejects.toThrow(
         expect.objectContaining({ code: 'VALIDATION', field: 'headerName', message: expect.stringMatching(/^item 2 of the bundle: /) }),
       );
     }
     const untimed = join(tempDir(), 'untimed.cofferbundle');
     craft(untimed, a.session, b.session, [{ ...good, created: 'yesterday' }]);
-    expect(() => importBundle(b.session, untimed, trusted)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    await expect(importBundle(b.session, untimed, trusted)).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION' }));
     expect(tablesDigest(b.path)).toBe(before);
   });
 
@@ -58,8 +59,20 @@ describe('bundles: records are validated like any registration', () => {
     const path = join(tempDir(), 'twice.cofferbundle');
     const one = { type: 'api-key', name: 'Same', level: 'personal', fields: { headerName: 'X-Key', value: 'v-1' }, created: 1, updated: 1 };
     craft(path, a.session, b.session, [one, { ...one, name: 'same ' }]);
-    expect(() => importBundle(b.session, path, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] })).toThrow(
+    await expect(importBundle(b.session, path, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] })).rejects.toThrow(
       expect.objectContaining({ code: 'VALIDATION', message: expect.stringMatching(/item 2 of the bundle: .*twice/) }),
     );
+  });
+
+  it('an import whose vault changed while its new secrets were being prepared is refused, nothing written', async () => {
+    const a = await newVault(tempDir(), { member: 'alice' });
+    const b = await newVault(tempDir(), { member: 'bob' });
+    const path = join(tempDir(), 'raced.cofferbundle');
+    craft(path, a.session, b.session, [{ type: 'api-key', name: 'incoming', level: 'personal', fields: { headerName: 'X-Key', value: 'v-1' }, created: 1, updated: 1 }]);
+    const pending = importBundle(b.session, path, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] });
+    registerSecret(b.session, { type: 'api-key', name: 'meanwhile', fields: { headerName: 'X-Key', value: 'v-2' } });
+    const before = tablesDigest(b.path);
+    await expect(pending).rejects.toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(tablesDigest(b.path)).toBe(before);
   });
 });

@@ -32,10 +32,10 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
     const signer = fingerprint(source.session.keyPairs().signPublic);
     const probe = join(tempDir(), 'probe.cofferbundle');
     /** Imports `variant`; resolves the error code it was refused with, or null if it was accepted. */
-    const attempt = (variant: Uint8Array): string | null => {
+    const attempt = async (variant: Uint8Array): Promise<string | null> => {
       writeFileSync(probe, variant);
       try {
-        importBundle(target.session, probe, { trustedSigners: [signer], passphrase: 'a passphrase of the test', strategy: 'theirs' });
+        await importBundle(target.session, probe, { trustedSigners: [signer], passphrase: 'a passphrase of the test', strategy: 'theirs' });
         return null;
       } catch (e) {
         if (!(e instanceof CofferError)) throw e;
@@ -49,7 +49,7 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
   it('the untouched bundle imports (the probe works)', async () => {
     const f = await fixture('member');
     const before = tablesDigest(f.targetPath);
-    expect(f.attempt(f.bytes)).toBeNull();
+    expect(await f.attempt(f.bytes)).toBeNull();
     expect(tablesDigest(f.targetPath)).not.toBe(before);
   });
 
@@ -59,21 +59,21 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
     for (let at = 0; at < f.bytes.length; at++) {
       const v = Uint8Array.from(f.bytes);
       v[at]! ^= 0x01;
-      expect(REFUSALS, `flip at ${at}`).toContain(f.attempt(v));
+      expect(REFUSALS, `flip at ${at}`).toContain(await f.attempt(v));
     }
-    for (let len = 0; len < f.bytes.length; len++) expect(REFUSALS, `cut at ${len}`).toContain(f.attempt(f.bytes.subarray(0, len)));
-    expect(f.attempt(Buffer.concat([f.bytes, Buffer.from([0])]))).toBe('TAMPERED');
+    for (let len = 0; len < f.bytes.length; len++) expect(REFUSALS, `cut at ${len}`).toContain(await f.attempt(f.bytes.subarray(0, len)));
+    expect(await f.attempt(Buffer.concat([f.bytes, Buffer.from([0])]))).toBe('TAMPERED');
     expect(tablesDigest(f.targetPath)).toBe(before);
   });
 
   it('any byte changed to any other value, any cut (property, passphrase recipient)', async () => {
     const f = await fixture('passphrase');
     const before = tablesDigest(f.targetPath);
-    fc.assert(
-      fc.property(fc.nat({ max: f.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.boolean(), (at, mask, cut) => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: f.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.boolean(), async (at, mask, cut) => {
         const v = cut ? f.bytes.subarray(0, at) : Uint8Array.from(f.bytes);
         if (!cut) v[at]! ^= mask;
-        return REFUSALS.includes(f.attempt(v) ?? 'accepted');
+        return REFUSALS.includes((await f.attempt(v)) ?? 'accepted');
       }),
       { numRuns: 300 },
     );

@@ -95,13 +95,13 @@ describe('bundles: round trip to a second vault', () => {
     }
 
     const signer = fingerprint(a.session.keyPairs().signPublic);
-    const result = importBundle(b.session, out, { trustedSigners: [signer], ...(kind === 'passphrase' ? { passphrase: PASSPHRASE } : {}) });
+    const result = await importBundle(b.session, out, { trustedSigners: [signer], ...(kind === 'passphrase' ? { passphrase: PASSPHRASE } : {}) });
     expect(result.counts).toEqual({ added: 16, changed: 0, conflicting: 0, unchanged: 0 });
     expect(result.applied).toEqual({ added: 16, revised: 0, copies: 0, kept: 0 });
     expect(snapshot(b.session)).toEqual(snapshot(a.session));
 
     // Importing the same bundle again changes nothing.
-    const again = importBundle(b.session, out, { trustedSigners: [signer], strategy: 'theirs', passphrase: PASSPHRASE });
+    const again = await importBundle(b.session, out, { trustedSigners: [signer], strategy: 'theirs', passphrase: PASSPHRASE });
     expect(again.counts.unchanged).toBe(16);
     expect(again.applied.revised).toBe(0);
   });
@@ -118,7 +118,7 @@ describe('bundles: round trip to a second vault', () => {
     const out = join(tempDir(), 'big.cofferbundle');
     const r = exportBundle(a.session, { out, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] });
     expect(r.bytes).toBeGreaterThan(16 * 65536);
-    importBundle(b.session, out, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] });
+    await importBundle(b.session, out, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] });
     expect(snapshot(b.session)).toEqual(snapshot(a.session));
   });
 
@@ -148,11 +148,11 @@ describe('bundles: round trip to a second vault', () => {
     exportBundle(a.session, { out: toAlice, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] });
     const signer = fingerprint(a.session.keyPairs().signPublic);
     const before = tablesDigest(b.path);
-    expect(() => importBundle(b.session, toAlice)).toThrow(expect.objectContaining({ code: 'AUTH', field: 'signer' }));
-    expect(() => importBundle(b.session, toAlice, { trustedSigners: [signer] })).toThrow(expect.objectContaining({ code: 'AUTH', message: expect.stringMatching(/not addressed to you/) }));
+    await expect(importBundle(b.session, toAlice)).rejects.toThrow(expect.objectContaining({ code: 'AUTH', field: 'signer' }));
+    await expect(importBundle(b.session, toAlice, { trustedSigners: [signer] })).rejects.toThrow(expect.objectContaining({ code: 'AUTH', message: expect.stringMatching(/not addressed to you/) }));
     const byPass = join(tempDir(), 'pass.cofferbundle');
     exportBundle(a.session, { out: byPass, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
-    expect(() => importBundle(b.session, byPass, { trustedSigners: [signer], passphrase: 'not the passphrase' })).toThrow(
+    await expect(importBundle(b.session, byPass, { trustedSigners: [signer], passphrase: 'not the passphrase' })).rejects.toThrow(
       expect.objectContaining({ code: 'AUTH', field: 'passphrase' }),
     );
     expect(tablesDigest(b.path)).toBe(before);
@@ -185,7 +185,7 @@ describe('bundles: round trip to a second vault', () => {
     const out = join(tempDir(), 'carol.cofferbundle');
     exportBundle(a.session, { out, selection: { kind: 'secrets', names: ['shared'] }, recipients: [{ kind: 'member', name: 'carol' }] });
     const carol = await a.vault.unlock('carol', PASSWORD);
-    const r = importBundle(carol, out);
+    const r = await importBundle(carol, out);
     expect(r.bundle.signer.member).toBe('alice');
     expect(r.counts.added).toBe(1);
     expect(getSecretValue(carol, { name: 'shared', level: 'personal' }, { consumer: 'test' }).value).toBe('v1');
@@ -248,13 +248,13 @@ describe('bundles: merge strategies', () => {
   it.each(table)('$strategy', async ({ strategy, values, extra, revisions }) => {
     const { target, path, bundle, signer } = await arranged();
     const before = tablesDigest(path);
-    const dry = importBundle(target, bundle, { strategy, dryRun: true, trustedSigners: [signer] });
+    const dry = await importBundle(target, bundle, { strategy, dryRun: true, trustedSigners: [signer] });
     expect(tablesDigest(path)).toBe(before);
     const statuses = Object.fromEntries(dry.items.map((i) => [i.name, i.status])) as Record<string, Status>;
     expect(statuses).toEqual({ added: 'added', changed: 'changed', conflicting: 'conflicting', unchanged: 'unchanged' });
     expect(dry.counts).toEqual({ added: 1, changed: 1, conflicting: 1, unchanged: 1 });
 
-    const r = importBundle(target, bundle, { strategy, trustedSigners: [signer] });
+    const r = await importBundle(target, bundle, { strategy, trustedSigners: [signer] });
     expect(r.items.map((i) => i.action)).toEqual(dry.items.map((i) => i.action));
     expect(names(target)).toEqual(['added', 'changed', 'conflicting', 'unchanged', ...extra].sort());
     for (const [name, v] of Object.entries(values)) expect(value(target, name)).toBe(v);
@@ -266,9 +266,9 @@ describe('bundles: merge strategies', () => {
 
   it('per-item choices override the strategy', async () => {
     const { target, bundle, signer } = await arranged();
-    const dry = importBundle(target, bundle, { dryRun: true, trustedSigners: [signer] });
+    const dry = await importBundle(target, bundle, { dryRun: true, trustedSigners: [signer] });
     const conflictAt = dry.items.findIndex((i) => i.name === 'conflicting');
-    const r = importBundle(target, bundle, { strategy: 'mine', perItem: new Map([[conflictAt, 'theirs']]), trustedSigners: [signer] });
+    const r = await importBundle(target, bundle, { strategy: 'mine', perItem: new Map([[conflictAt, 'theirs']]), trustedSigners: [signer] });
     expect(r.applied).toEqual({ added: 1, revised: 1, copies: 0, kept: 2 });
     expect(value(target, 'conflicting')).toBe('new-there');
     expect(value(target, 'changed')).toBe('old-here');
@@ -277,10 +277,10 @@ describe('bundles: merge strategies', () => {
   it('imports into one named workspace with --workspace; a missing workspace is refused before anything is written', async () => {
     const { target, path, bundle, signer } = await arranged();
     const before = tablesDigest(path);
-    expect(() => importBundle(target, bundle, { workspace: 'Nope', trustedSigners: [signer] })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(importBundle(target, bundle, { workspace: 'Nope', trustedSigners: [signer] })).rejects.toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(tablesDigest(path)).toBe(before);
     addWorkspace(target, 'Imported');
-    const r = importBundle(target, bundle, { workspace: 'Imported', trustedSigners: [signer] });
+    const r = await importBundle(target, bundle, { workspace: 'Imported', trustedSigners: [signer] });
     expect(r.counts.added).toBe(4);
     expect(listSecrets(target, { workspace: 'Imported' }).items).toHaveLength(4);
   });
@@ -291,7 +291,7 @@ describe('bundles: merge strategies', () => {
     bytes[bytes.length - 70]! ^= 0x20;
     writeFileSync(bundle, bytes);
     const before = tablesDigest(path);
-    expect(() => importBundle(target, bundle, { trustedSigners: [signer] })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
+    await expect(importBundle(target, bundle, { trustedSigners: [signer] })).rejects.toThrow(expect.objectContaining({ code: 'TAMPERED' }));
     expect(tablesDigest(path)).toBe(before);
   });
 });

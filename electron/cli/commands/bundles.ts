@@ -175,7 +175,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
       run(async (ctx, file: string, o: { dryRun?: boolean; strategy: ImportStrategy; workspace?: string; trustSigner?: string[] }) => {
         const session = await ctx.unlock();
         const pass = bundleNeedsPassphrase(session, file) ? await passphrase(ctx, false) : undefined;
-        const r = importBundle(session, file, {
+        const r = await importBundle(session, file, {
           strategy: o.strategy,
           dryRun: o.dryRun ?? false,
           workspace: o.workspace,

@@ -7,7 +7,8 @@ import { SECRET_WRITE } from '../access/permissions';
 import { blindHash, normalizeName } from '../crypto/keys';
 import type { Content } from '../secrets/content';
 import { changedFields, contentFromFields } from '../secrets/content';
-import { currentPayload, insertSecrets, reviseSecret } from '../secrets/secrets';
+import type { PreparedSecrets } from '../secrets/secrets';
+import { currentPayload, insertPreparedSecrets, prepareSecrets, reviseSecret } from '../secrets/secrets';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { OpenOptions } from './open';
@@ -188,51 +189,76 @@ function inBundle(e: unknown, origin: number[]): unknown {
   return new CofferError(err.code, `item ${origin[Number(at[1])]! + 1} of the bundle: ${err.message.replace(/^item \d+: /, '')}`, at[2]);
 }
 
-function apply(s: Session, planned: Planned[]): ImportResult['applied'] {
-  const inserts: RegisterSecretInput[] = [];
+/** The secrets an import registers: new ones and copies, with each one's position in the bundle. */
+function newSecrets(planned: Planned[]): { inputs: RegisterSecretInput[]; origin: number[] } {
+  const inputs: RegisterSecretInput[] = [];
   const origin: number[] = [];
-  let revised = 0;
-  let copies = 0;
-  let kept = 0;
   for (const [i, p] of planned.entries()) {
-    if (p.action === 'add' || p.action === 'add-copy') origin.push(i);
-    if (p.action === 'add') inserts.push(p.input);
-    else if (p.action === 'add-copy') {
-      inserts.push({ ...p.input, name: p.importedAs! });
-      copies++;
-    } else if (p.action === 'revise') {
+    if (p.action === 'add') inputs.push(p.input);
+    else if (p.action === 'add-copy') inputs.push({ ...p.input, name: p.importedAs! });
+    else continue;
+    origin.push(i);
+  }
+  return { inputs, origin };
+}
+
+function apply(s: Session, planned: Planned[], prepared: PreparedSecrets, origin: number[]): ImportResult['applied'] {
+  const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
+  for (const p of planned) {
+    if (p.action === 'add') applied.added++;
+    else if (p.action === 'add-copy') applied.copies++;
+    else if (p.action === 'keep') applied.kept++;
+    else {
       const content = p.content!;
       const expires = content.type === 'certificate' ? content.notAfter : p.input.expires ? dayStart(p.input.expires) : null;
       reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content });
-      revised++;
-    } else kept++;
+      applied.revised++;
+    }
   }
   try {
-    insertSecrets(s, inserts);
+    insertPreparedSecrets(s, prepared);
   } catch (e) {
     throw inBundle(e, origin);
   }
-  return { added: inserts.length - copies, revised, copies, kept };
+  return applied;
 }
 
 /**
  * Imports a bundle: verified and decrypted first (nothing is written when any check fails), then
  * compared with this vault and, unless a dry run, applied in one write transaction through the bulk
- * registration path, with one audit entry for the whole import.
+ * registration path, with one audit entry for the whole import. New secrets are prepared before that
+ * transaction (their certificates read on another thread); should the vault change meanwhile, the
+ * import is refused rather than applied to a comparison that no longer holds.
  */
-export function importBundle(s: Session, path: string, opts: ImportOptions = {}): ImportResult {
+export async function importBundle(s: Session, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const opened = openBundle(s, path, opts);
-  const strategy = opts.strategy ?? 'mine';
-  const run = (write: boolean) => {
-    const planned = plan(s, opened.records, opts);
-    const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
-    for (const p of planned) counts[p.status]++;
-    const applied = write
-      ? apply(s, planned)
-      : { added: 0, revised: 0, copies: 0, kept: planned.length };
-    if (write) s.audit('bundle.import', `${opened.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
-    return { bundle: opened.info, dryRun: !write, strategy, counts, applied, items: planned.map(view) };
-  };
-  if (opts.dryRun) return s.db.read(() => run(false));
-  return s.db.write(() => run(true));
+  const db = s.db;
+  const seen = { version: db.dataVersion(), writes: db.writes };
+  const planned = db.read(() => plan(s, opened.records, opts));
+  const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
+  for (const p of planned) counts[p.status]++;
+  const result = (applied: ImportResult['applied']): ImportResult => ({
+    bundle: opened.info,
+    dryRun: opts.dryRun ?? false,
+    strategy: opts.strategy ?? 'mine',
+    counts,
+    applied,
+    items: planned.map(view),
+  });
+  if (opts.dryRun) return result({ added: 0, revised: 0, copies: 0, kept: planned.length });
+  const { inputs, origin } = newSecrets(planned);
+  let prepared: PreparedSecrets;
+  try {
+    prepared = await prepareSecrets(s, inputs);
+  } catch (e) {
+    throw inBundle(e, origin);
+  }
+  return db.write(() => {
+    if (db.dataVersion() !== seen.version || db.writes !== seen.writes + 1) {
+      throw new CofferError('CONFLICT', 'the vault changed while the import was being prepared: nothing was written; run the import again');
+    }
+    const applied = apply(s, planned, prepared, origin);
+    s.audit('bundle.import', `${opened.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
+    return result(applied);
+  });
 }

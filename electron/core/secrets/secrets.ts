@@ -229,12 +229,6 @@ function atItem<T>(i: number, fn: () => T): T {
   }
 }
 
-function prepareSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Prepared[] {
-  const now = s.ctx.clock.now();
-  const places = new Map<string, Placement>();
-  return inputs.map((input, i) => atItem(i, () => prepareSecret(s, input, now, places)));
-}
-
 function insertPrepared(s: Session, prepared: readonly Prepared[]): void {
   const names = new NameBatch(s);
   const seqs = new ListingSeq(s.db);
@@ -295,12 +289,23 @@ export async function registerSecrets(s: Session, inputs: readonly RegisterSecre
   return prepared.length;
 }
 
-/** registerSecrets inside the caller's write transaction and without its audit entry: a bundle import audits itself once. */
-export function insertSecrets(s: Session, inputs: readonly RegisterSecretInput[]): number {
+/** Secrets validated and ready to insert: registerSecrets' first half, for a caller that writes in its own transaction. */
+export interface PreparedSecrets {
+  readonly items: readonly Prepared[];
+}
+
+/** Prepares a bulk registration outside any transaction (certificates read aside), as registerSecrets does. */
+export async function prepareSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Promise<PreparedSecrets> {
   s.assertUnlocked();
-  insertPrepared(s, prepareSecrets(s, inputs));
+  return { items: await prepareSecretsAside(s, inputs) };
+}
+
+/** Inserts prepared secrets inside the caller's write transaction, without an audit entry: a bundle import audits itself once. */
+export function insertPreparedSecrets(s: Session, prepared: PreparedSecrets): number {
+  s.assertUnlocked();
+  insertPrepared(s, prepared.items);
   s.index?.invalidate();
-  return inputs.length;
+  return prepared.items.length;
 }
 
 export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretListing {
