@@ -58,10 +58,11 @@ const MAX_IN_FLIGHT = 2;
 /** Pages kept around the rows on screen; farther ones are dropped (and fetched again if needed). */
 const MAX_PAGES = 40;
 /**
- * A range that jumped more than a screenful since the last one is a drag in progress: its rows
- * will be gone before their page arrives, so fetching waits until the table has been this long
- * without such a jump (the rows in between show skeletons either way).
+ * A range that jumped more than a third of a page since the last one (a frame earlier, while scrolling)
+ * is a fast drag: its rows will be gone before their page arrives, so fetching waits until the
+ * table has been this long without such a jump (the rows in between show skeletons either way).
  */
+const DRAG_JUMP = Math.round(PAGE_SIZE / 3);
 const DRAG_SETTLE_MS = 60;
 let dragTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -178,7 +179,7 @@ export const useSecrets = create<SecretsState>()((set, get) => {
       if (jump > 0) movingUp = first < lastRange[0];
       lastRange = [first, last];
       clearTimeout(dragTimer);
-      if (jump > Math.max(1, last - first) && get().matched !== null) {
+      if (jump > DRAG_JUMP && get().matched !== null) {
         dragTimer = setTimeout(() => {
           dragTimer = undefined;
           pump();
