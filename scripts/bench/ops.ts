@@ -210,7 +210,7 @@ function firstPage(sort: 'name' | 'expires') {
     const u = await openFixture(ctx);
     try {
       const want = Math.min(PAGE, ctx.size);
-      const samples = await repeat({ warmup: 2, runs: Math.max(10, ctx.runs * 2) }, () => {
+      const samples = await repeat({ warmup: 2, runs: Math.max(10, ctx.runs * 2), gc: true }, () => {
         // A fresh index, as right after unlock: no order is cached yet.
         u.session.index = SecretIndex.build(u.session);
         let rows = 0;
