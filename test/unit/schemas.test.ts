@@ -151,3 +151,20 @@ describe('field paths of errors', () => {
     expect(() => parseInput(registerSecretInput, { type: 'api-key', name: 'x', fields: { headerName: 'X-Key' } })).toThrow('Value is required');
   });
 });
+
+describe('the 64 KiB limit of a value', () => {
+  const value = (v: string) => ok(fieldSchemas['api-key'], { headerName: 'X-Key', value: v });
+
+  it.each([
+    ['ASCII', 'a', 1],
+    ['two-byte', '\u00e9', 2],
+    ['three-byte', '\u20ac', 3],
+    ['four-byte (a surrogate pair)', '\u{1F600}', 4],
+  ])('counts %s characters in UTF-8 bytes', (_, char, bytes) => {
+    const fill = char.repeat(Math.floor((64 * 1024) / bytes));
+    const exact = fill + 'a'.repeat(64 * 1024 - new TextEncoder().encode(fill).length);
+    expect(new TextEncoder().encode(exact).length).toBe(64 * 1024);
+    expect(value(exact)).toBe(true);
+    expect(value(`${exact}a`)).toBe(false);
+  });
+});
