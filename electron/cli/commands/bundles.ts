@@ -9,6 +9,7 @@ import type { BundleRecipient, BundleSelection } from '../../core/bundles/export
 import { exportBundle } from '../../core/bundles/export';
 import { importBundle } from '../../core/bundles/import';
 import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
+import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
 import type { Action } from '../program';
 import { dateTime, iso, print, printJson, table } from '../output';
@@ -147,16 +148,20 @@ export function registerBundleCommands(program: Command, run: Action): void {
     .argument('<file>', 'the .cofferbundle')
     .action(
       run(async (ctx, file: string) => {
-        let vault = null;
+        // Read-only and optional: only "which member signed" needs the vault, and inspecting writes nothing.
+        let vault: Vault | null = null;
         try {
-          vault = await ctx.open();
+          vault = await Vault.open(ctx.vaultPath, { readOnly: true });
         } catch (e) {
-          // Without a vault the bundle is still shown; only "which member signed" needs one.
-          if (!(e instanceof CofferError && e.code === 'NOT_FOUND')) throw e;
+          if (!(e instanceof CofferError)) throw e;
         }
-        const info = inspectBundle(file, vault?.db ?? null);
-        if (ctx.json) return printJson(infoJson(info));
-        print(infoLines(info).join('\n'));
+        try {
+          const info = inspectBundle(file, vault?.db ?? null);
+          if (ctx.json) return printJson(infoJson(info));
+          print(infoLines(info).join('\n'));
+        } finally {
+          vault?.close();
+        }
       }),
     );
 
