@@ -50,7 +50,7 @@ export interface ExportResult {
 }
 
 /** The consumer label an export's reads are recorded under (SPEC §2). */
-export const EXPORT_CONSUMER = 'bundle-export';
+const EXPORT_CONSUMER = 'bundle-export';
 
 interface Selected {
   filter: ExportFilter;
