@@ -29,7 +29,7 @@ import { alreadyRead, readCertificatesAside } from './certificates-aside';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
-import { SECRET_COLUMNS, SecretIndex, rowSummary } from './secret-index';
+import { SECRET_COLUMNS, SecretIndex, rowSummary, teamNamesOf } from './secret-index';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -98,17 +98,10 @@ function workspaceName(s: Session, workspaceId: string | null): string | null {
   return (s.db.stmt('SELECT name FROM workspaces WHERE id = ?').get(workspaceId) as { name: string } | undefined)?.name ?? null;
 }
 
-function teamNames(s: Session, secretId: string): string[] {
-  return (
-    s.db
-      .stmt('SELECT t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id WHERE r.secret_id = ? ORDER BY t.name COLLATE NOCASE')
-      .all(secretId) as { name: string }[]
-  ).map((r) => r.name);
-}
 
 /** Keeps the in-memory index (when built) in step with this session's write. */
 function indexed(s: Session, row: SecretRow, name: string): SecretSummary {
-  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNames(s, row.id) };
+  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNamesOf(s.db, row.id) };
   if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
   return rowSummary(row, name, summary.workspace, summary.teams);
 }
@@ -439,7 +432,7 @@ function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: 
   s.db
     .stmt("UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?")
     .run(now, now, row.id);
-  if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNames(s, row.id));
+  if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNamesOf(s.db, row.id));
 }
 
 /** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
