@@ -457,6 +457,13 @@ export class SecretIndex {
     const end = q.limit === undefined ? Number.POSITIVE_INFINITY : q.offset + q.limit;
     if (!needle && !this.sorted.has(q.sort) && end <= PARTIAL_LIMIT) return this.partialQuery(q.sort, q.desc, q.offset, end, matches);
     const list = this.order(q.sort);
+    if (!needle && !q.level && !q.workspace && !q.type && !q.status) {
+      // Nothing to count: a page of a sorted order costs its own rows, whatever the size.
+      const n = list.length;
+      const items: SecretSummary[] = [];
+      for (let k = q.offset; k < Math.min(end, n); k++) items.push(this.summary(list[q.desc ? n - 1 - k : k]!));
+      return { total: this.live, matched: n, items };
+    }
     const hits = needle ? this.find(q.sort, needle) : null;
     const items: SecretSummary[] = [];
     let matched = 0;
