@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type * as Aside from '../../electron/core/secrets/certificates-aside';
 import { getSecretValue, listSecrets, registerSecrets } from '../../electron/core/secrets/secrets';
@@ -58,6 +59,15 @@ describe('bulk import (registerSecrets)', () => {
     }));
     const read = await aside.readCertificatesAside(files);
     expect(read).toEqual(files.map(aside.readCertificateFiles));
+    // The thread itself answers (readCertificatesAside would quietly read inline if it could not start).
+    const worker = new Worker(join(process.cwd(), 'dist/electron/core/secrets/certificate-worker.js'));
+    const fromThread = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.postMessage(files);
+    });
+    await worker.terminate();
+    expect(fromThread).toEqual(read);
     expect(read.filter((r) => 'error' in r)).toEqual(
       files.filter((_, i) => i % 3 === 0 && i % 5 === 0).map(() => ({ error: { code: 'VALIDATION', message: 'the private key does not match the certificate', field: 'privateKey' } })),
     );

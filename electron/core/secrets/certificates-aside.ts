@@ -54,13 +54,20 @@ const WORKER = join(__dirname, 'certificate-worker.js');
 export function readCertificatesAside(files: CertificateFiles[]): Promise<CertificateOutcome[]> {
   if (files.length < ASIDE_MIN || !existsSync(WORKER)) return Promise.resolve(files.map(readCertificateFiles));
   return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcomes: () => CertificateOutcome[]) => {
+      if (settled) return;
+      settled = true;
+      resolve(outcomes());
+    };
     const worker = new Worker(WORKER);
-    const inline = () => resolve(files.map(readCertificateFiles));
     worker.once('message', (outcomes: CertificateOutcome[]) => {
-      resolve(outcomes);
+      settle(() => outcomes);
       void worker.terminate();
     });
-    worker.once('error', inline);
+    // A thread that cannot start (a packaged app's archive) or dies early: read them here instead.
+    worker.once('error', () => settle(() => files.map(readCertificateFiles)));
+    worker.once('exit', () => settle(() => files.map(readCertificateFiles)));
     worker.postMessage(files);
   });
 }
