@@ -178,6 +178,19 @@ describe('bundles: round trip to a second vault', () => {
     expect(tablesDigest(a.path)).toBe(before);
   });
 
+  it("everything a member can read, and nothing else: another's personal secrets and a team's they are not in stay out", async () => {
+    const a = await structured(tempDir(), 'alice');
+    await registerSecrets(a.session, everyKind(certs()));
+    addMember(a.session, { name: 'carol', role: 'account-manager', password: PASSWORD });
+    const carol = await a.vault.unlock('carol', PASSWORD);
+    const readable = listSecrets(carol).items.map((i) => i.name).sort();
+    expect(readable.length).toBeLessThan(16);
+    const out = join(tempDir(), 'carol-all.cofferbundle');
+    expect(exportBundle(carol, { out, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] }).items).toBe(readable.length);
+    const r = await importBundle(a.session, out, { dryRun: true });
+    expect(r.counts.added + r.counts.changed + r.counts.conflicting + r.counts.unchanged).toBe(readable.length);
+  });
+
   it('a second member of the same vault imports a bundle addressed to them; the signer is known', async () => {
     const a = await structured(tempDir(), 'alice');
     addMember(a.session, { name: 'carol', role: 'account-manager', password: PASSWORD });

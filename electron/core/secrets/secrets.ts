@@ -542,7 +542,26 @@ export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'change
   withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null));
 }
 
-const EXPORT_COLUMNS = SECRET_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ');
+/** What an export needs of a secret; the rest of its row stays in SQLite. */
+export type ExportRow = Pick<SecretRow, 'id' | 'scope_id' | 'level' | 'workspace_id' | 'type' | 'availability' | 'revision' | 'created_at' | 'updated_at'>;
+
+/** One joined row per reader scope, as a tuple: at 100,000 secrets, named-column objects cost ~0.25 s more. */
+type ExportTuple = [
+  rowid: number,
+  id: string,
+  scopeId: string,
+  level: Level,
+  workspaceId: string | null,
+  type: SecretType,
+  availability: Availability,
+  revision: number,
+  created: number,
+  updated: number,
+  content: Uint8Array,
+  readerScope: string,
+  readerVersion: number,
+  wrappedKey: Uint8Array,
+];
 
 /** Which secrets an export reads: a condition on `secrets s`, written by the caller with its arguments. */
 export interface ExportFilter {
@@ -557,44 +576,46 @@ export interface ExportFilter {
  * is read-only, written after the pass: SQLite cannot write while a statement iterates, and
  * interleaving 100,000 scattered writes with the reads cost more than the reads.
  */
-export function readForExport(s: Session, filter: ExportFilter, consumer: string, fn: (row: SecretRow, payload: Payload, readerScopes: string[]) => void): void {
+export function readForExport(s: Session, filter: ExportFilter, consumer: string, fn: (row: ExportRow, payload: Payload, readerScopes: string[]) => void): void {
   s.assertUnlocked();
   const record = !s.vault.readOnly;
   const label = encoder.encode(consumer);
   const uses: { id: string; label: Uint8Array }[] = [];
   const rowids: number[] = [];
-  type Joined = SecretRow & { rid: number; content: Uint8Array; g_scope: string; g_version: number; wrapped_key: Uint8Array };
-  const rows = s.db
+  const tuples = s.db
     .stmt(
-      `SELECT s.rowid AS rid, ${EXPORT_COLUMNS}, r.content, g.scope_id AS g_scope, g.key_version AS g_version, g.wrapped_key
+      `SELECT s.rowid, s.id, s.scope_id, s.level, s.workspace_id, s.type, s.availability, s.revision, s.created_at, s.updated_at,
+              r.content, g.scope_id, g.key_version, g.wrapped_key
        FROM secrets s JOIN revisions r ON r.secret_id = s.id AND r.revision = s.revision JOIN secret_readers g ON g.secret_id = s.id
-       WHERE ${filter.where} ORDER BY s.rowid`,
+       WHERE ${filter.where} ORDER BY s.rowid -- export`,
     )
-    .iterate(...filter.args) as IterableIterator<Joined>;
+    .raw(true)
+    .iterate(...filter.args) as IterableIterator<ExportTuple>;
   // A secret readable by several teams comes once per reader scope, on consecutive rows.
-  let group: Joined[] = [];
+  let group: ExportTuple[] = [];
   const flush = () => {
-    const row = group[0]!;
-    const reader = group.find((g) => s.canRead(g.g_scope));
+    const [rowid, id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at, content] = group[0]!;
+    const reader = group.find((g) => s.canRead(g[11]));
     if (!reader) return;
-    const dataKey = open(s.scopeKey(reader.g_scope).key, reader.wrapped_key, dataKeyContext(s, row.id, reader.g_scope, reader.g_version), `secret ${row.id}`);
+    const row: ExportRow = { id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at };
+    const dataKey = open(s.scopeKey(reader[11]).key, reader[13], dataKeyContext(s, id, reader[11], reader[12]), `secret ${id}`);
     try {
-      const plain = open(dataKey, row.content, revisionContext(s, row, row.revision), `secret ${row.id}`);
+      const plain = open(dataKey, content, revisionContext(s, row, revision), `secret ${id}`);
       const payload = JSON.parse(decoder.decode(plain)) as Payload;
       wipe(plain);
-      fn(row, payload, group.map((g) => g.g_scope));
-      if (record) uses.push({ id: row.id, label: seal(dataKey, label, usageContext(s, row.id), s.ctx.random) });
-      rowids.push(row.rid);
+      fn(row, payload, group.map((g) => g[11]));
+      if (record) uses.push({ id, label: seal(dataKey, label, usageContext(s, id), s.ctx.random) });
+      rowids.push(rowid);
     } finally {
       wipe(dataKey);
     }
   };
-  for (const row of rows) {
-    if (group.length && group[0]!.rid !== row.rid) {
+  for (const tuple of tuples) {
+    if (group.length && group[0]![0] !== tuple[0]) {
       flush();
       group = [];
     }
-    group.push(row);
+    group.push(tuple);
   }
   if (group.length) flush();
   if (record && rowids.length) {
