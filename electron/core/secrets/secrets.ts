@@ -542,6 +542,8 @@ export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'change
   withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null));
 }
 
+const USAGE_ROWS_PER_INSERT = 256;
+
 /** What an export needs of a secret; the rest of its row stays in SQLite. */
 export type ExportRow = Pick<SecretRow, 'id' | 'scope_id' | 'level' | 'workspace_id' | 'type' | 'availability' | 'revision' | 'created_at' | 'updated_at'>;
 
@@ -620,8 +622,13 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
   if (group.length) flush();
   if (record && rowids.length) {
     const now = s.ctx.clock.now();
-    const insert = s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)');
-    for (const u of uses) insert.run(u.id, now, u.label);
+    // Many rows per statement: 100,000 single-row inserts spent as long in the calls as in SQLite.
+    for (let at = 0; at < uses.length; at += USAGE_ROWS_PER_INSERT) {
+      const batch = uses.slice(at, at + USAGE_ROWS_PER_INSERT);
+      s.db
+        .stmt(`INSERT INTO usage (secret_id, at, consumer) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`)
+        .run(batch.flatMap((u) => [u.id, now, u.label]));
+    }
     s.db
       .stmt(
         `UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL
