@@ -21,6 +21,14 @@ export interface FileBytes {
   bytes: Buffer;
 }
 
+/** A file as it crosses a door: its name (for the extension check) and its bytes in base64. */
+export interface FileInput {
+  fileName: string;
+  base64: string;
+}
+
+export const fileBytes = (f: FileInput): FileBytes => ({ fileName: f.fileName, bytes: Buffer.from(f.base64, 'base64') });
+
 function parseCertificate(file: FileBytes): X509Certificate {
   try {
     // X509Certificate reads PEM and DER alike.

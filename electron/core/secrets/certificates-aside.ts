@@ -3,13 +3,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CofferError } from '../../../shared/errors';
 import type { ErrorCode } from '../../../shared/errors';
-import type { CertificateContent, FileBytes } from './certificate';
-import { readCertificate } from './certificate';
-
-interface FileInput {
-  fileName: string;
-  base64: string;
-}
+import type { CertificateContent, FileBytes, FileInput } from './certificate';
+import { fileBytes, readCertificate } from './certificate';
 
 export interface CertificateFiles {
   certificate: FileInput;
@@ -20,8 +15,6 @@ export interface CertificateFiles {
 export type CertificateOutcome = { content: CertificateContent } | { error: { code: ErrorCode; message: string; field?: string } };
 
 export type CertificateReader = (certificate: FileBytes, privateKey: FileBytes | null) => CertificateContent;
-
-const fileBytes = (f: FileInput): FileBytes => ({ fileName: f.fileName, bytes: Buffer.from(f.base64, 'base64') });
 
 export function readCertificateFiles(files: CertificateFiles): CertificateOutcome {
   try {

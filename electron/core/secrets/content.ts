@@ -3,8 +3,8 @@ import type { Pair } from '../../../shared/dotenv';
 import type { FieldView, SecretType } from '../../../shared/schemas/secrets';
 import { FIELD_LABELS, fieldSchemas } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
-import type { CertificateContent, FileBytes } from './certificate';
-import { readCertificate, storedKeyMatches } from './certificate';
+import type { CertificateContent, FileInput } from './certificate';
+import { fileBytes, readCertificate, storedKeyMatches } from './certificate';
 import type { CertificateReader } from './certificates-aside';
 
 /** What one revision holds, encrypted: the name and every field, never in clear anywhere else. */
@@ -25,8 +25,6 @@ export interface Payload {
 }
 
 
-type FileInput = { fileName: string; base64: string };
-const fileBytes = (f: FileInput): FileBytes => ({ fileName: f.fileName, bytes: Buffer.from(f.base64, 'base64') });
 
 /** Builds content from fields already checked by the shared schema of their type. */
 export function contentFromFields(type: SecretType, fields: Record<string, unknown>, read: CertificateReader = readCertificate): Content {
