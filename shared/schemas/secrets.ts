@@ -156,7 +156,6 @@ export const fieldSchemas = {
   'key-value': z.object({ pairs: kvPairs }),
 } as const;
 
-
 const placement = {
   level: z.enum(LEVELS).default('personal'),
   workspace: z.string().trim().min(1).max(128).optional(),

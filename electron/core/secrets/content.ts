@@ -24,8 +24,6 @@ export interface Payload {
   changed: string[];
 }
 
-
-
 /** Builds content from fields already checked by the shared schema of their type. */
 export function contentFromFields(type: SecretType, fields: Record<string, unknown>, read: CertificateReader = readCertificate): Content {
   switch (type) {

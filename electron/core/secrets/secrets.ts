@@ -34,7 +34,6 @@ import { SECRET_COLUMNS, SecretIndex, rowSummary, teamNamesOf } from './secret-i
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-
 const dataKeyContext = (s: Session, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', s.vaultId, secretId, scopeId, version);
 const revisionContext = (s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, revision: number) =>
   ad('coffer/v1/revision', s.vaultId, row.id, row.scope_id, row.type, revision);
@@ -48,7 +47,6 @@ interface ReaderRow {
   chunk_no: number;
   wrapped_key: Uint8Array;
 }
-
 
 function readers(s: Session, secretId: string): ReaderRow[] {
   return s.db.stmt('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId) as ReaderRow[];
@@ -97,7 +95,6 @@ function workspaceName(s: Session, workspaceId: string | null): string | null {
   if (!workspaceId) return null;
   return (s.db.stmt('SELECT name FROM workspaces WHERE id = ?').get(workspaceId) as { name: string } | undefined)?.name ?? null;
 }
-
 
 /** Keeps the in-memory index (when built) in step with this session's write. */
 function indexed(s: Session, row: SecretRow, name: string): SecretSummary {
@@ -360,7 +357,6 @@ function secretById(s: Session, id: string): SecretRow {
   return row;
 }
 
-
 function withCurrent<T>(s: Session, row: SecretRow, fn: (payload: Payload, dataKey: Uint8Array) => T): T {
   const dataKey = unwrapDataKey(s, row.id);
   try {
@@ -487,7 +483,6 @@ export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
   });
 }
 
-
 /** Who changed what and when; never a value. */
 export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
   const row = resolveSecret(s, ref);
@@ -524,7 +519,6 @@ export function restoreRevision(s: Session, ref: SecretRef, revision: number): S
     });
   });
 }
-
 
 /** The current revision of a secret by id, for comparing an incoming bundle item with it; reads no value out. */
 export function currentPayload(s: Session, id: string): Payload {
