@@ -219,14 +219,6 @@ function atItem<T>(i: number, fn: () => T): T {
   }
 }
 
-function insertPrepared(s: Session, prepared: readonly Prepared[]): void {
-  const names = new NameBatch(s);
-  const seqs = new ListingSeq(s.db);
-  prepared.forEach((p, i) => atItem(i, () => insertSecret(s, p, names, seqs)));
-  names.flush();
-  seqs.flush();
-}
-
 /** The certificate files of an input that looks like a certificate; its validation comes later. */
 function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefined {
   const fields = input.fields as Partial<CertificateFiles> | undefined;
@@ -268,15 +260,12 @@ async function prepareSecretsAside(s: Session, inputs: readonly RegisterSecretIn
  * written once. An invalid item fails the whole call, its index leading the field (`3.name`).
  */
 export async function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Promise<number> {
-  s.assertUnlocked();
-  const prepared = await prepareSecretsAside(s, inputs);
-  s.assertUnlocked();
-  s.db.write(() => {
-    insertPrepared(s, prepared);
-    s.audit('secret.import', `${prepared.length} secrets`);
+  const prepared = await prepareSecrets(s, inputs);
+  return s.db.write(() => {
+    const n = insertPreparedSecrets(s, prepared);
+    s.audit('secret.import', `${n} secrets`);
+    return n;
   });
-  s.index?.invalidate();
-  return prepared.length;
 }
 
 /** Secrets validated and ready to insert: registerSecrets' first half, for a caller that writes in its own transaction. */
@@ -292,8 +281,13 @@ export async function prepareSecrets(s: Session, inputs: readonly RegisterSecret
 
 /** Inserts prepared secrets inside the caller's write transaction, without an audit entry: a bundle import audits itself once. */
 export function insertPreparedSecrets(s: Session, prepared: PreparedSecrets): number {
+  // Locking can come between the preparation (which awaits a thread) and this write.
   s.assertUnlocked();
-  insertPrepared(s, prepared.items);
+  const names = new NameBatch(s);
+  const seqs = new ListingSeq(s.db);
+  prepared.items.forEach((p, i) => atItem(i, () => insertSecret(s, p, names, seqs)));
+  names.flush();
+  seqs.flush();
   s.index?.invalidate();
   return prepared.items.length;
 }
