@@ -415,13 +415,16 @@ export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): Se
   return s.vault.readOnly ? s.db.read(read) : s.db.write(read);
 }
 
+/** A use makes the secret Active again and cancels a scheduled deletion (SPEC §4); `?` twice for the time. */
+const USED_AT = "last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL";
+
+/** The consumer of a use, sealed under the secret's data key: only its readers learn who used it. */
+const usageLabel = (s: Session, secretId: string, dataKey: Uint8Array, consumer: Uint8Array) => seal(dataKey, consumer, usageContext(s, secretId), s.ctx.random);
+
 function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: string): void {
   const now = s.ctx.clock.now();
-  const label = seal(dataKey, encoder.encode(consumer), usageContext(s, row.id), s.ctx.random);
-  s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, label);
-  s.db
-    .stmt("UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?")
-    .run(now, now, row.id);
+  s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, usageLabel(s, row.id, dataKey, encoder.encode(consumer)));
+  s.db.stmt(`UPDATE secrets SET ${USED_AT} WHERE id = ?`).run(now, now, row.id);
   if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNamesOf(s.db, row.id));
 }
 
@@ -594,7 +597,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
       const payload = JSON.parse(decoder.decode(plain)) as Payload;
       wipe(plain);
       fn(row, payload, group.map((g) => g[11]));
-      if (record) uses.push({ id, label: seal(dataKey, label, usageContext(s, id), s.ctx.random) });
+      if (record) uses.push({ id, label: usageLabel(s, id, dataKey, label) });
       rowids.push(rowid);
     } finally {
       wipe(dataKey);
@@ -617,12 +620,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
         .stmt(`INSERT INTO usage (secret_id, at, consumer) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`)
         .run(batch.flatMap((u) => [u.id, now, u.label]));
     }
-    s.db
-      .stmt(
-        `UPDATE secrets SET last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL
-         WHERE rowid IN (SELECT value FROM json_each(?))`,
-      )
-      .run(now, now, JSON.stringify(rowids));
+    s.db.stmt(`UPDATE secrets SET ${USED_AT} WHERE rowid IN (SELECT value FROM json_each(?))`).run(now, now, JSON.stringify(rowids));
     s.index?.invalidate();
   }
 }
