@@ -23,3 +23,12 @@ export class ListingSeq {
     this.next = undefined;
   }
 }
+
+/**
+ * A secret's listing number by id, for name-chunk entries written before migration 3 (they carry
+ * none); undefined once the secret is gone.
+ */
+export function seqOfId(db: Db, id: string): number | undefined {
+  const seq = db.stmt('SELECT seq FROM secrets WHERE id = ?').pluck().get(id) as number | null | undefined;
+  return typeof seq === 'number' ? seq : undefined;
+}

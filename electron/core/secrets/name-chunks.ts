@@ -1,5 +1,6 @@
 import { ad, open, seal } from '../crypto/aead';
 import type { Session } from '../vault/session';
+import { seqOfId } from './listing-seq';
 
 /**
  * Secret names are encrypted in a few chunks per reader scope (SPEC §3), so unlock decrypts a
@@ -116,11 +117,10 @@ export class NameBatch {
   /** Gives entries written before migration 3 their listing number, so the rewrite carries it. */
   private upgrade(chunk: OpenChunk): boolean {
     let changed = false;
-    const seqOf = this.session.db.stmt('SELECT seq FROM secrets WHERE id = ?').pluck();
     for (const e of chunk.entries) {
       if (e[2] !== undefined) continue;
-      const seq = seqOf.get(e[0]) as number | null | undefined;
-      if (typeof seq === 'number') {
+      const seq = seqOfId(this.session.db, e[0]);
+      if (seq !== undefined) {
         e[2] = seq;
         changed = true;
       }

@@ -4,6 +4,7 @@ import { parseInput } from '../../../shared/validation';
 import { normalizeName } from '../crypto/keys';
 import type { Db } from '../db/connection';
 import type { Session } from '../vault/session';
+import { seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
 
 export interface SecretRow {
@@ -146,12 +147,11 @@ export class SecretIndex {
    * Secrets whose only chunk failed verification are listed nameless and marked tampered.
    */
   private readNames(session: Session): void {
-    const legacySeq = this.db.stmt('SELECT seq FROM secrets WHERE id = ?').pluck();
     const tampered: [scopeId: string, chunkNo: number][] = [];
     for (const scopeId of session.readableScopes()) {
       const bad = readScopeChunks(session, scopeId, (entries) => {
         for (const [id, name, seq] of entries) {
-          const slot = this.slotOf(seq ?? ((legacySeq.get(id) as number | null | undefined) ?? -1));
+          const slot = this.slotOf(seq ?? seqOfId(this.db, id) ?? -1);
           if (slot < 0 || this.ids[slot] !== undefined) continue; // purged since, or named already
           this.name(slot, id, name);
         }
