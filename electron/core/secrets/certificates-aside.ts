@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CofferError } from '../../../shared/errors';
-import type { ErrorCode } from '../../../shared/errors';
+import type { ErrorShape } from '../../../shared/errors';
 import type { CertificateContent, FileBytes, FileInput } from './certificate';
 import { fileBytes, readCertificate } from './certificate';
 
@@ -12,7 +12,7 @@ export interface CertificateFiles {
 }
 
 /** What reading one certificate gave, in a form that crosses threads. */
-export type CertificateOutcome = { content: CertificateContent } | { error: { code: ErrorCode; message: string; field?: string } };
+export type CertificateOutcome = { content: CertificateContent } | { error: ErrorShape };
 
 export type CertificateReader = (certificate: FileBytes, privateKey: FileBytes | null) => CertificateContent;
 
@@ -20,7 +20,7 @@ export function readCertificateFiles(files: CertificateFiles): CertificateOutcom
   try {
     return { content: readCertificate(fileBytes(files.certificate), files.privateKey ? fileBytes(files.privateKey) : null) };
   } catch (e) {
-    if (e instanceof CofferError) return { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
+    if (e instanceof CofferError) return { error: e.toJSON() };
     return { error: { code: 'VALIDATION', message: 'the certificate could not be read', field: 'certificate' } };
   }
 }
