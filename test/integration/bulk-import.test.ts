@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type * as Aside from '../../electron/core/secrets/certificates-aside';
 import { getSecretValue, listSecrets, registerSecrets } from '../../electron/core/secrets/secrets';
+import { addMember, removeMember } from '../../electron/core/vault/members';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { file } from '../support/certs';
 import { useCertFixtures } from '../support/fixtures';
@@ -47,6 +48,23 @@ describe('bulk import (registerSecrets)', () => {
     });
     expect(tablesDigest(vault.path)).toBe(before);
     expect(listSecrets(session).total).toBe(0);
+  });
+
+  it('writes nothing when a key is rotated while the import is being prepared', async () => {
+    const { session, vault } = await newVault(tempDir());
+    addMember(session, { name: 'bob', role: 'member', password: 'bob-password-1' });
+    const before = tablesDigest(vault.path);
+    const org = (name: string): RegisterSecretInput => ({ ...key(name), level: 'organization' });
+    // The preparation waits for its certificates once the other items are sealed: removing bob
+    // then rotates the organization key those items' data keys were wrapped under.
+    queueMicrotask(() => removeMember(session, 'bob'));
+    await expect(registerSecrets(session, [org('a'), certificate('tls', false), org('b')])).rejects.toMatchObject({ code: 'CONFLICT', field: '0' });
+    const rotated = tablesDigest(vault.path);
+    expect(rotated).not.toBe(before);
+    expect(listSecrets(session).total).toBe(0);
+    // Run again, it is sealed under the new key and reads back.
+    expect(await registerSecrets(session, [org('a'), certificate('tls', false), org('b')])).toBe(3);
+    expect(getSecretValue(session, { name: 'b' }, { consumer: 'test' }).value).toBe('value of b');
   });
 
   it('reads certificates on a second thread exactly as inline (the compiled worker)', async () => {

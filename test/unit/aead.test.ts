@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ad, open, seal } from '../../electron/core/crypto/aead';
+import { ad, open, seal, sealText, slabs } from '../../electron/core/crypto/aead';
 import { systemRandom } from '../../electron/core/crypto/random';
 import { initSodium } from '../../electron/core/crypto/sodium';
 
@@ -35,5 +35,24 @@ describe('XChaCha20-Poly1305 with associated data', () => {
       expect.objectContaining({ code: 'TAMPERED' }),
     );
     expect(() => open(systemRandom.bytes(32), box, context, 'record')).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
+  });
+
+  it('seals text as its UTF-8 bytes', () => {
+    const value = 'clé: ключ 🔑';
+    expect(new TextDecoder().decode(open(key, sealText(key, value, context, systemRandom), context, 'record'))).toBe(value);
+    const long = 'x'.repeat(10_000);
+    expect(new TextDecoder().decode(open(key, sealText(key, long, context, systemRandom), context, 'record'))).toBe(long);
+  });
+
+  it('carves a batch of ciphertexts out of shared buffers, each still its own value', () => {
+    const alloc = slabs();
+    const values = Array.from({ length: 3000 }, (_, i) => `value ${i} `.repeat(1 + (i % 40)));
+    const boxes = values.map((v) => seal(key, text.encode(v), context, systemRandom, alloc));
+    expect(new Set(boxes.map((b) => b.buffer)).size).toBeLessThan(5);
+    expect(boxes.map((b) => new TextDecoder().decode(open(key, b, context, 'record')))).toEqual(values);
+    // A large value gets a buffer of its own, so it never pins a slab.
+    const big = seal(key, new Uint8Array(200_000), context, systemRandom, alloc);
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(big.length);
   });
 });

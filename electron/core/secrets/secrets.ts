@@ -18,7 +18,8 @@ import type {
 import { editSecretInput, registerSecretInput, secretRef } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
-import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
+import type { Alloc } from '../crypto/aead';
+import { KEY_BYTES, ad, open, seal, sealText, slabs } from '../crypto/aead';
 import { blindHash, wipe } from '../crypto/keys';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
@@ -71,17 +72,22 @@ function decryptRevision(s: Session, row: SecretRow, dataKey: Uint8Array, revisi
   }
 }
 
+/** A revision's content, sealed under the secret's data key and bound to its place and number. */
+function sealRevision(
+  s: Session,
+  row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>,
+  dataKey: Uint8Array,
+  revision: number,
+  payload: Payload,
+  alloc?: Alloc,
+): Uint8Array {
+  return sealText(dataKey, JSON.stringify(payload), revisionContext(s, row, revision), s.ctx.random, alloc);
+}
+
+const INSERT_REVISION = 'INSERT INTO revisions (secret_id, revision, created_at, author_id, content) VALUES (?, ?, ?, ?, ?)';
+
 function writeRevision(s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, dataKey: Uint8Array, revision: number, payload: Payload): void {
-  const plain = encoder.encode(JSON.stringify(payload));
-  const content = seal(dataKey, plain, revisionContext(s, row, revision), s.ctx.random);
-  wipe(plain);
-  s.db.stmt('INSERT INTO revisions (secret_id, revision, created_at, author_id, content) VALUES (?, ?, ?, ?, ?)').run(
-    row.id,
-    revision,
-    s.ctx.clock.now(),
-    s.member.id,
-    content,
-  );
+  s.db.stmt(INSERT_REVISION).run(row.id, revision, s.ctx.clock.now(), s.member.id, sealRevision(s, row, dataKey, revision, payload));
 }
 
 function nameTaken(e: unknown, name: string): never {
@@ -125,23 +131,44 @@ function place(s: Session, level: Level, workspace: string | undefined, teams: s
   return { homeScope: org, readerScopes, workspaceId: null, availability: 'teams' };
 }
 
+/** A data key wrapped for one reader scope, under the key version that wrapped it. */
+interface WrappedKey {
+  scopeId: string;
+  version: number;
+  wrapped: Uint8Array;
+}
+
+/** A registration validated and sealed, ready to insert: nothing of it is plaintext. */
 interface Prepared {
   row: SecretRow;
   name: string;
-  payload: Payload;
-  readerScopes: string[];
+  nameHash: Uint8Array;
+  /** Revision 1, sealed under the secret's data key. */
+  content: Uint8Array;
+  readers: WrappedKey[];
 }
 
-/** Validation, placement and content (certificate parsing) for one registration: no write yet. */
-function prepareSecret(s: Session, input: RegisterSecretInput, now: number, places = new Map<string, Placement>(), readCert?: CertificateReader): Prepared {
+/**
+ * Validation, placement, content (certificate parsing) and sealing for one registration, all
+ * before the write transaction: it then only inserts, which keeps a bulk import's transaction
+ * short and its statements back to back.
+ */
+/** What the registrations of one call share: their time, the places looked up, where their ciphertexts go. */
+interface Batch {
+  now: number;
+  places: Map<string, Placement>;
+  alloc?: Alloc;
+}
+
+function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, readCert?: CertificateReader): Prepared {
   const v = parseInput(registerSecretInput, input);
   s.authorize(SECRET_WRITE[v.level]);
   // A bulk import places thousands of secrets in a handful of scopes: look each place up once.
   const where = JSON.stringify([v.level, v.workspace?.toLowerCase(), v.teams]);
-  let p = places.get(where);
+  let p = batch.places.get(where);
   if (!p) {
     p = place(s, v.level, v.workspace, v.teams);
-    places.set(where, p);
+    batch.places.set(where, p);
   }
   const content = contentFromFields(v.type, v.fields as Record<string, unknown>, readCert);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
@@ -154,60 +181,27 @@ function prepareSecret(s: Session, input: RegisterSecretInput, now: number, plac
     type: v.type,
     availability: p.availability,
     revision: 1,
-    created_at: now,
-    updated_at: now,
+    created_at: batch.now,
+    updated_at: batch.now,
     expires_at: expires,
     last_used_at: null,
     deletion_at: null,
     status: 'active',
   };
-  return { row, name: v.name, payload: { v: 1, name: v.name, expires, content, changed: [] }, readerScopes: p.readerScopes };
-}
-
-/** Inserts one prepared secret inside the caller's transaction; its names go to `names`, flushed by the caller. */
-function insertSecret(s: Session, p: Prepared, names: NameBatch, seqs: ListingSeq): void {
-  const { row } = p;
-  row.seq = seqs.take();
-  try {
-    s.db
-      .stmt(
-        `INSERT INTO secrets (id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?)`,
-      )
-      .run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, blindHash(s.blindKey(row.scope_id), p.name), row.created_at, row.updated_at, row.expires_at, row.created_at);
-  } catch (e) {
-    nameTaken(e, p.name);
-  }
   const dataKey = s.ctx.random.bytes(KEY_BYTES);
   try {
-    writeRevision(s, row, dataKey, 1, p.payload);
-    for (const scopeId of p.readerScopes) {
+    const readers = p.readerScopes.map((scopeId) => {
       const scope = s.scopeKey(scopeId);
-      const wrapped = seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random);
-      const chunkNo = names.add(scopeId, row.id, p.name, row.seq);
-      s.db
-        .stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)')
-        .run(row.id, scopeId, scope.version, chunkNo, wrapped);
-    }
+      return { scopeId, version: scope.version, wrapped: seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random, batch.alloc) };
+    });
+    const sealed = sealRevision(s, row, dataKey, 1, { v: 1, name: v.name, expires, content, changed: [] }, batch.alloc);
+    return { row, name: v.name, nameHash: blindHash(s.blindKey(row.scope_id), v.name), content: sealed, readers };
   } finally {
     wipe(dataKey);
   }
 }
 
-/** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
-export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
-  s.assertUnlocked();
-  const p = prepareSecret(s, input, s.ctx.clock.now());
-  s.db.write(() => {
-    const names = new NameBatch(s);
-    const seqs = new ListingSeq(s.db);
-    insertSecret(s, p, names, seqs);
-    names.flush();
-    seqs.flush();
-    s.audit('secret.register', p.row.id);
-  });
-  return indexed(s, p.row, p.name);
-}
+type Blame = <T>(i: number, fn: () => T) => T;
 
 /** Prefixes an item's error with its position, so a bulk caller knows which one failed. */
 function atItem<T>(i: number, fn: () => T): T {
@@ -217,6 +211,55 @@ function atItem<T>(i: number, fn: () => T): T {
     if (e instanceof CofferError) throw new CofferError(e.code, `item ${i + 1}: ${e.message}`, e.field ? `${i}.${e.field}` : String(i));
     throw e;
   }
+}
+
+/**
+ * Inserts prepared secrets inside the caller's write transaction, one table at a time (a tight
+ * loop per statement runs faster than the three interleaved); their names go to `names`, flushed
+ * by the caller. `blame` names the failing item's position in a bulk registration.
+ */
+function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch, seqs: ListingSeq, blame: Blame): void {
+  const secret = s.db.stmt(
+    `INSERT INTO secrets (id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?)`,
+  );
+  items.forEach(({ row, name, nameHash }, i) => {
+    row.seq = seqs.take();
+    try {
+      secret.run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, nameHash, row.created_at, row.updated_at, row.expires_at, row.created_at);
+    } catch (e) {
+      blame(i, () => nameTaken(e, name));
+    }
+  });
+  const reader = s.db.stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)');
+  items.forEach(({ row, name, readers }, i) => {
+    for (const r of readers) {
+      // A bulk preparation awaits a thread: a key rotated meanwhile would leave a key wrapped under the old one.
+      if (s.scopeKey(r.scopeId).version !== r.version) {
+        blame(i, () => {
+          throw new CofferError('CONFLICT', 'a key was rotated while the secrets were being prepared: nothing was written; try again');
+        });
+      }
+      reader.run(row.id, r.scopeId, r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
+    }
+  });
+  const revision = s.db.stmt(INSERT_REVISION);
+  for (const { row, content } of items) revision.run(row.id, 1, row.created_at, s.member.id, content);
+}
+
+/** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
+export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
+  s.assertUnlocked();
+  const p = prepareSecret(s, input, { now: s.ctx.clock.now(), places: new Map() });
+  s.db.write(() => {
+    const names = new NameBatch(s);
+    const seqs = new ListingSeq(s.db);
+    insertPrepared(s, [p], names, seqs, (_i, fn) => fn());
+    names.flush();
+    seqs.flush();
+    s.audit('secret.register', p.row.id);
+  });
+  return indexed(s, p.row, p.name);
 }
 
 /** The certificate files of an input that looks like a certificate; its validation comes later. */
@@ -230,8 +273,8 @@ function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefi
  * everything else first, then the certificates. The failure reported is still the first in order.
  */
 async function prepareSecretsAside(s: Session, inputs: readonly RegisterSecretInput[]): Promise<Prepared[]> {
-  const now = s.ctx.clock.now();
-  const places = new Map<string, Placement>();
+  // All the ciphertexts live until the one transaction, and go together after it.
+  const batch: Batch = { now: s.ctx.clock.now(), places: new Map(), alloc: slabs() };
   const certificates = new Map<number, CertificateFiles>();
   inputs.forEach((input, i) => {
     const files = certificateFiles(input);
@@ -243,7 +286,7 @@ async function prepareSecretsAside(s: Session, inputs: readonly RegisterSecretIn
   const attempt = (i: number, readCert?: CertificateReader) => {
     if (failure && failure.at < i) return;
     try {
-      prepared[i] = atItem(i, () => prepareSecret(s, inputs[i]!, now, places, readCert));
+      prepared[i] = atItem(i, () => prepareSecret(s, inputs[i]!, batch, readCert));
     } catch (error) {
       failure = { at: i, error };
     }
@@ -285,7 +328,7 @@ export function insertPreparedSecrets(s: Session, prepared: PreparedSecrets): nu
   s.assertUnlocked();
   const names = new NameBatch(s);
   const seqs = new ListingSeq(s.db);
-  prepared.items.forEach((p, i) => atItem(i, () => insertSecret(s, p, names, seqs)));
+  insertPrepared(s, prepared.items, names, seqs, atItem);
   names.flush();
   seqs.flush();
   s.index?.invalidate();
