@@ -1,9 +1,7 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type * as Aside from '../../electron/core/secrets/certificates-aside';
+import type * as Ahead from '../../electron/core/secrets/certificates-ahead';
 import { getSecretValue, listSecrets, registerSecrets } from '../../electron/core/secrets/secrets';
-import { addMember, removeMember } from '../../electron/core/vault/members';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { file } from '../support/certs';
 import { useCertFixtures } from '../support/fixtures';
@@ -50,44 +48,32 @@ describe('bulk import (registerSecrets)', () => {
     expect(listSecrets(session).total).toBe(0);
   });
 
-  it('writes nothing when a key is rotated while the import is being prepared', async () => {
-    const { session, vault } = await newVault(tempDir());
-    addMember(session, { name: 'bob', role: 'member', password: 'bob-password-1' });
-    const before = tablesDigest(vault.path);
-    const org = (name: string): RegisterSecretInput => ({ ...key(name), level: 'organization' });
-    // The preparation waits for its certificates once the other items are sealed: removing bob
-    // then rotates the organization key those items' data keys were wrapped under.
-    queueMicrotask(() => removeMember(session, 'bob'));
-    await expect(registerSecrets(session, [org('a'), certificate('tls', false), org('b')])).rejects.toMatchObject({ code: 'CONFLICT', field: '0' });
-    const rotated = tablesDigest(vault.path);
-    expect(rotated).not.toBe(before);
-    expect(listSecrets(session).total).toBe(0);
-    // Run again, it is sealed under the new key and reads back.
-    expect(await registerSecrets(session, [org('a'), certificate('tls', false), org('b')])).toBe(3);
-    expect(getSecretValue(session, { name: 'b' }, { consumer: 'test' }).value).toBe('value of b');
-  });
-
-  it('reads certificates on a second thread exactly as inline (the compiled worker)', async () => {
+  it('reads certificates on a second thread exactly as inline (the compiled worker), the caller sharing the work', async () => {
     // The worker runs compiled code: this test loads the build `npm test` makes first.
-    const aside = (await import(join(process.cwd(), 'dist/electron/core/secrets/certificates-aside.js'))) as typeof Aside;
+    const ahead = (await import(join(process.cwd(), 'dist/electron/core/secrets/certificates-ahead.js'))) as typeof Ahead;
     const fx = fixtures();
     const files = Array.from({ length: 40 }, (_, i) => ({
       certificate: file(i % 2 ? 'site.der' : 'site.pem', i % 2 ? fx.der : fx.pem),
       ...(i % 3 === 0 ? { privateKey: file('site.key', i % 5 === 0 ? fx.otherKey : fx.key) } : {}),
     }));
-    const read = await aside.readCertificatesAside(files);
-    expect(read).toEqual(files.map(aside.readCertificateFiles));
-    // The thread itself answers (readCertificatesAside would quietly read inline if it could not start).
-    const worker = new Worker(join(process.cwd(), 'dist/electron/core/secrets/certificate-worker.js'));
-    const fromThread = await new Promise((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.postMessage(files);
-    });
-    await worker.terminate();
-    expect(fromThread).toEqual(read);
-    expect(read.filter((r) => 'error' in r)).toEqual(
+    const inline = files.map(ahead.readCertificateFiles);
+    expect(inline.filter((r) => 'error' in r)).toEqual(
       files.filter((_, i) => i % 3 === 0 && i % 5 === 0).map(() => ({ error: { code: 'VALIDATION', message: 'the private key does not match the certificate', field: 'privateKey' } })),
     );
+
+    // Left alone, the thread reads all of them before they are asked for.
+    const idle = new ahead.CertificatesAhead();
+    const tickets = files.map((f) => idle.add(f));
+    idle.take(0);
+    for (let waited = 0; idle.readByThread + 1 < files.length && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(idle.readByThread).toBeGreaterThanOrEqual(files.length - 1);
+    expect([inline[0], ...tickets.slice(1).map((t) => idle.take(t))]).toEqual(inline);
+    idle.close();
+
+    // Asked for at once, the caller reads what the thread has not claimed: every outcome still arrives, once, in order.
+    const busy = new ahead.CertificatesAhead();
+    const again = files.map((f) => busy.add(f)).map((t) => busy.take(t));
+    busy.close();
+    expect(again).toEqual(inline);
   });
 });

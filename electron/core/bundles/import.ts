@@ -4,15 +4,16 @@ import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
 import { LEVELS, registerSecretInput, secretName } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
-import { blindHash, normalizeName } from '../crypto/keys';
+import { blindHash, normalizeName, wipe } from '../crypto/keys';
+import type { CertificateReader } from '../secrets/certificates-ahead';
+import { CertificatesAhead, alreadyRead } from '../secrets/certificates-ahead';
 import type { Content } from '../secrets/content';
 import { changedFields, contentFromFields } from '../secrets/content';
-import type { PreparedSecrets } from '../secrets/secrets';
-import { currentPayload, insertPreparedSecrets, prepareSecrets, reviseSecret } from '../secrets/secrets';
+import { BulkRegistration, certificateFiles, currentPayload, reviseSecret } from '../secrets/secrets';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { OpenOptions } from './open';
-import { openBundle } from './open';
+import { readRecords, verifyBundle } from './open';
 import type { BundleRecord } from './records';
 
 export interface ImportOptions extends OpenOptions {
@@ -112,61 +113,62 @@ function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set
 }
 
 /**
- * Compares each incoming secret with this vault: added (no secret of that level, workspace and
- * name), unchanged (same content and expiry), changed (differs, and theirs is newer than ours) or
+ * Compares incoming secrets with this vault one by one: added (no secret of that level, workspace
+ * and name), unchanged (same content and expiry), changed (differs, and theirs is newer than ours) or
  * conflicting (differs, and ours changed since theirs, or the types differ). Then picks the action
  * the strategy implies; no choice ever loses a value.
  */
-function plan(s: Session, records: BundleRecord[], opts: ImportOptions): Planned[] {
-  const names = new ScopeNames(s);
-  const claimed = new Set<string>();
-  const out: Planned[] = [];
-  records.forEach((rec, i) => {
-    try {
-      const input = placed(rec.input, opts.workspace);
-      const name = parseInput(secretName, input.name, 'name');
-      const level = input.level ?? 'personal';
-      if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
-      s.authorize(SECRET_WRITE[level]);
-      const scopeId = names.scopeOf(input);
-      const key = `${scopeId}:${normalizeName(name)}`;
-      if (claimed.has(key)) throw new CofferError('VALIDATION', `the bundle holds "${name}" twice in one place`, 'name');
-      claimed.add(key);
-      // Into an empty scope (a fresh vault, a new workspace) no name needs its blind hash computed.
-      const taken = names.taken(scopeId);
-      const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
-      if (!existing) {
-        // Applying validates through the registration path; a dry run checks here what that would refuse.
-        if (opts.dryRun) {
-          const valid = parseInput(registerSecretInput, input);
-          contentFromFields(valid.type, valid.fields as Record<string, unknown>);
-        }
-        out.push({ input, status: 'added', action: 'add' });
-        return;
+class Planner {
+  private readonly names: ScopeNames;
+  private readonly claimed = new Set<string>();
+
+  constructor(
+    private readonly s: Session,
+    private readonly opts: ImportOptions,
+  ) {
+    this.names = new ScopeNames(s);
+  }
+
+  plan(rec: BundleRecord, i: number, readCert: CertificateReader | undefined): Planned {
+    const { s, opts, names, claimed } = this;
+    const input = placed(rec.input, opts.workspace);
+    const name = parseInput(secretName, input.name, 'name');
+    const level = input.level ?? 'personal';
+    if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
+    s.authorize(SECRET_WRITE[level]);
+    const scopeId = names.scopeOf(input);
+    const key = `${scopeId}:${normalizeName(name)}`;
+    if (claimed.has(key)) throw new CofferError('VALIDATION', `the bundle holds "${name}" twice in one place`, 'name');
+    claimed.add(key);
+    // Into an empty scope (a fresh vault, a new workspace) no name needs its blind hash computed.
+    const taken = names.taken(scopeId);
+    const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
+    if (!existing) {
+      // Applying validates through the registration path; a dry run checks here what that would refuse.
+      if (opts.dryRun) {
+        const valid = parseInput(registerSecretInput, input);
+        contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
       }
-      const valid = parseInput(registerSecretInput, input);
-      const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>);
-      const expires = content.type === 'certificate' ? content.notAfter : valid.expires ? dayStart(valid.expires) : null;
-      const current = currentPayload(s, existing.id);
-      const status: ImportStatus =
-        sameContent(current.content, content) && current.expires === expires && current.name === valid.name
-          ? 'unchanged'
-          : existing.type === valid.type && rec.updated > existing.updated
-            ? 'changed'
-            : 'conflicting';
-      const strategy = opts.perItem?.get(i) ?? opts.strategy ?? 'mine';
-      let action: ImportAction = 'keep';
-      if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
-      if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
-      const p: Planned = { input, status, action, existing, content };
-      if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
-      out.push(p);
-    } catch (e) {
-      if (e instanceof CofferError) throw new CofferError(e.code, `item ${i + 1} of the bundle: ${e.message}`, e.field);
-      throw e;
+      return { input, status: 'added', action: 'add' };
     }
-  });
-  return out;
+    const valid = parseInput(registerSecretInput, input);
+    const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
+    const expires = content.type === 'certificate' ? content.notAfter : valid.expires ? dayStart(valid.expires) : null;
+    const current = currentPayload(s, existing.id);
+    const status: ImportStatus =
+      sameContent(current.content, content) && current.expires === expires && current.name === valid.name
+        ? 'unchanged'
+        : existing.type === valid.type && rec.updated > existing.updated
+          ? 'changed'
+          : 'conflicting';
+    const strategy = opts.perItem?.get(i) ?? opts.strategy ?? 'mine';
+    let action: ImportAction = 'keep';
+    if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
+    if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
+    const p: Planned = { input, status, action, existing, content };
+    if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
+    return p;
+  }
 }
 
 function view(p: Planned): ImportItemView {
@@ -181,84 +183,93 @@ function view(p: Planned): ImportItemView {
   };
 }
 
-/** An error of the bulk registration names its item by position among the new secrets; people need its place in the bundle. */
-function inBundle(e: unknown, origin: number[]): unknown {
-  const at = e instanceof CofferError ? /^(\d+)(?:\.(.+))?$/.exec(e.field ?? '') : null;
-  if (!at || origin[Number(at[1])] === undefined) return e;
-  const err = e as CofferError;
-  return new CofferError(err.code, `item ${origin[Number(at[1])]! + 1} of the bundle: ${err.message.replace(/^item \d+: /, '')}`, at[2]);
-}
-
-/** The secrets an import registers: new ones and copies, with each one's position in the bundle. */
-function newSecrets(planned: Planned[]): { inputs: RegisterSecretInput[]; origin: number[] } {
-  const inputs: RegisterSecretInput[] = [];
-  const origin: number[] = [];
-  for (const [i, p] of planned.entries()) {
-    if (p.action === 'add') inputs.push(p.input);
-    else if (p.action === 'add-copy') inputs.push({ ...p.input, name: p.importedAs! });
-    else continue;
-    origin.push(i);
-  }
-  return { inputs, origin };
-}
-
-function apply(s: Session, planned: Planned[], prepared: PreparedSecrets, origin: number[]): ImportResult['applied'] {
-  const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
-  for (const p of planned) {
-    if (p.action === 'add') applied.added++;
-    else if (p.action === 'add-copy') applied.copies++;
-    else if (p.action === 'keep') applied.kept++;
-    else {
-      const content = p.content!;
-      const expires = content.type === 'certificate' ? content.notAfter : p.input.expires ? dayStart(p.input.expires) : null;
-      reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content });
-      applied.revised++;
-    }
-  }
+/** Names a failing item by its place in the bundle, whatever the error says of it. */
+function inBundle<T>(i: number, fn: () => T): T {
   try {
-    insertPreparedSecrets(s, prepared);
+    return fn();
   } catch (e) {
-    throw inBundle(e, origin);
+    if (e instanceof CofferError) throw new CofferError(e.code, `item ${i + 1} of the bundle: ${e.message}`, e.field);
+    throw e;
   }
-  return applied;
 }
+
+/** Records decrypted ahead of the one being applied, so their certificates are read on the other thread meanwhile. */
+const LOOKAHEAD = 1024;
 
 /**
- * Imports a bundle: verified and decrypted first (nothing is written when any check fails), then
- * compared with this vault and, unless a dry run, applied in one write transaction through the bulk
- * registration path, with one audit entry for the whole import. New secrets are prepared before that
- * transaction (their certificates read on another thread); should the vault change meanwhile, the
- * import is refused rather than applied to a comparison that no longer holds.
+ * Imports a bundle: verified first (nothing is read from a bundle that fails), then each secret is
+ * compared with this vault and, unless a dry run, applied, all in one write transaction with one
+ * audit entry: new secrets go through the bulk registration path, a chunk at a time, so memory does
+ * not grow with the bundle. Any failure, including the file changing while it is read, rolls it all back.
  */
 export async function importBundle(s: Session, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const opened = openBundle(s, path, opts);
-  const db = s.db;
-  const seen = { version: db.dataVersion(), writes: db.writes };
-  const planned = db.read(() => plan(s, opened.records, opts));
-  const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
-  for (const p of planned) counts[p.status]++;
-  const result = (applied: ImportResult['applied']): ImportResult => ({
-    bundle: opened.info,
-    dryRun: opts.dryRun ?? false,
-    strategy: opts.strategy ?? 'mine',
-    counts,
-    applied,
-    items: planned.map(view),
-  });
-  if (opts.dryRun) return result({ added: 0, revised: 0, copies: 0, kept: planned.length });
-  const { inputs, origin } = newSecrets(planned);
-  let prepared: PreparedSecrets;
-  try {
-    prepared = await prepareSecrets(s, inputs);
-  } catch (e) {
-    throw inBundle(e, origin);
-  }
-  return db.write(() => {
-    if (db.dataVersion() !== seen.version || db.writes !== seen.writes + 1) {
-      throw new CofferError('CONFLICT', 'the vault changed while the import was being prepared: nothing was written; run the import again');
+  const bundle = verifyBundle(s, path, opts);
+  const certificates = new CertificatesAhead();
+  const run = () => {
+    const planner = new Planner(s, opts);
+    const bulk = opts.dryRun ? undefined : new BulkRegistration(s, inBundle);
+    const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
+    const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
+    const items: ImportItemView[] = [];
+    const settle = ({ rec, i, ticket }: Ahead) => {
+      const readCert = ticket >= 0 ? alreadyRead(certificates.take(ticket)) : undefined;
+      const p = inBundle(i, () => planner.plan(rec, i, readCert));
+      counts[p.status]++;
+      items.push(view(p));
+      if (!bulk) return;
+      // The bulk registration names its failing items by their place in the bundle itself.
+      if (p.action === 'add') {
+        bulk.add(p.input, i, readCert);
+        applied.added++;
+      } else if (p.action === 'add-copy') {
+        bulk.add({ ...p.input, name: p.importedAs! }, i, readCert);
+        applied.copies++;
+      } else if (p.action === 'keep') {
+        applied.kept++;
+      } else {
+        const content = p.content!;
+        const expires = content.type === 'certificate' ? content.notAfter : p.input.expires ? dayStart(p.input.expires) : null;
+        inBundle(i, () => reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content }));
+        applied.revised++;
+      }
+    };
+    const ahead: Ahead[] = [];
+    let next = 0;
+    readRecords(bundle, path, opts, (rec, i) => {
+      const files = certificateFiles(rec.input);
+      ahead.push({ rec, i, ticket: files ? certificates.add(files) : -1 });
+      if (ahead.length - next > LOOKAHEAD) settle(ahead[next++]!);
+      // Drops what was applied now and then, rather than shift the array for every record.
+      if (next === LOOKAHEAD) {
+        ahead.splice(0, next);
+        next = 0;
+      }
+    });
+    while (next < ahead.length) settle(ahead[next++]!);
+    const result: ImportResult = {
+      bundle: bundle.info,
+      dryRun: opts.dryRun ?? false,
+      strategy: opts.strategy ?? 'mine',
+      counts,
+      applied: bulk ? applied : { added: 0, revised: 0, copies: 0, kept: items.length },
+      items,
+    };
+    if (bulk) {
+      bulk.finish();
+      s.audit('bundle.import', `${bundle.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
     }
-    const applied = apply(s, planned, prepared, origin);
-    s.audit('bundle.import', `${opened.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
-    return result(applied);
-  });
+    return result;
+  };
+  try {
+    return opts.dryRun ? s.db.read(run) : s.db.write(run);
+  } finally {
+    certificates.close();
+    wipe(bundle.key);
+  }
+}
+
+interface Ahead {
+  rec: BundleRecord;
+  i: number;
+  ticket: number;
 }

@@ -105,17 +105,20 @@ function bodyKey(s: Session, head: BundleHead, passphrase: string | undefined): 
   }
 }
 
-export interface OpenedBundle {
+/** A bundle whose signer is trusted, whose signature verifies and whose body key this member holds. */
+export interface VerifiedBundle {
   info: BundleInfo;
-  records: BundleRecord[];
+  head: BundleHead;
+  /** The body key: the caller wipes it when done. */
+  key: Uint8Array;
 }
 
 /**
- * Verifies and decrypts a bundle for this member: a signer who is neither a member of this vault
- * nor trusted, a bundle not addressed to them, a wrong passphrase, and any altered or missing byte
- * are refused before a single record is returned.
+ * Checks a bundle for this member before anything in it is read: a signer who is neither a member of
+ * this vault nor trusted, a bundle not addressed to them, a wrong passphrase, and an altered byte are
+ * refused here.
  */
-export function openBundle(s: Session, path: string, opts: OpenOptions = {}): OpenedBundle {
+export function verifyBundle(s: Session, path: string, opts: OpenOptions = {}): VerifiedBundle {
   s.assertUnlocked();
   const head = readHead(path);
   const member = signerMember(s.db, head.signPublic);
@@ -129,18 +132,28 @@ export function openBundle(s: Session, path: string, opts: OpenOptions = {}): Op
     );
   }
   const key = bodyKey(s, head, opts.passphrase);
-  const records: BundleRecord[] = [];
   try {
-    scanBundle(path, head, {
-      key,
-      onRecord: (raw, i) => {
-        records.push(parseRecord(raw, i));
-        if (opts.onProgress && (i + 1) % PROGRESS_STEP === 0) opts.onProgress(i + 1, head.header.items);
-      },
-    });
-    opts.onProgress?.(records.length, head.header.items);
-  } finally {
+    scanBundle(path, head);
+  } catch (e) {
     wipe(key);
+    throw e;
   }
-  return { info: describe(head, member), records };
+  return { info: describe(head, member), head, key };
+}
+
+/**
+ * Decrypts a verified bundle record by record. The file is checked again as it is read (it may have
+ * changed since), and a failure can come after some records: callers act on them inside a
+ * transaction that the failure rolls back.
+ */
+export function readRecords(bundle: VerifiedBundle, path: string, opts: OpenOptions, onRecord: (record: BundleRecord, index: number) => void): void {
+  const total = bundle.head.header.items;
+  scanBundle(path, bundle.head, {
+    key: bundle.key,
+    onRecord: (raw, i) => {
+      onRecord(parseRecord(raw, i), i);
+      if (opts.onProgress && (i + 1) % PROGRESS_STEP === 0) opts.onProgress(i + 1, total);
+    },
+  });
+  opts.onProgress?.(total, total);
 }

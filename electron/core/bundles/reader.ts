@@ -119,7 +119,7 @@ class RecordSplitter {
 /**
  * Reads the whole bundle once: every frame is fed to the signature check and, with the body key,
  * decrypted and split into records for `onRecord`. Throws TAMPERED on any altered, moved, missing or
- * extra byte; the caller acts on the records only after this returns.
+ * extra byte, possibly after some records: what the caller does with them must be undone then.
  */
 export function scanBundle(path: string, head: BundleHead, body?: { key: Uint8Array; onRecord: (record: unknown, index: number) => void }): void {
   const s = sodium();

@@ -18,9 +18,9 @@ const fresh: Alloc = (n) => new Uint8Array(n);
 const SLAB_BYTES = 1 << 20;
 
 /**
- * Carves the ciphertexts of one batch out of shared 1 MiB buffers. A bulk import seals 200,000
- * values and holds them all until its transaction; a backing store each kept the garbage collector
- * busy for ~5% of the import (measured). Only for values dropped together: one kept pins its slab.
+ * Carves the ciphertexts of one batch out of shared 1 MiB buffers. A bulk import seals two values
+ * per secret, each with a backing store of its own kept the garbage collector busy for ~5% of the
+ * import (measured). Only for short-lived values: one kept pins its whole slab.
  */
 export function slabs(): Alloc {
   let slab = new ArrayBuffer(SLAB_BYTES);

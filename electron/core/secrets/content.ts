@@ -5,7 +5,7 @@ import { FIELD_LABELS, fieldSchemas } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import type { CertificateContent, FileInput } from './certificate';
 import { fileBytes, readCertificate, storedKeyMatches } from './certificate';
-import type { CertificateReader } from './certificates-aside';
+import type { CertificateReader } from './certificates-ahead';
 
 /** What one revision holds, encrypted: the name and every field, never in clear anywhere else. */
 export type Content =

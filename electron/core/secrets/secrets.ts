@@ -25,8 +25,8 @@ import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, FieldsPatch, Payload } from './content';
 import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
-import type { CertificateFiles, CertificateReader } from './certificates-aside';
-import { alreadyRead, readCertificatesAside } from './certificates-aside';
+import type { CertificateFiles, CertificateReader } from './certificates-ahead';
+import { CertificatesAhead, alreadyRead } from './certificates-ahead';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
@@ -149,9 +149,8 @@ interface Prepared {
 }
 
 /**
- * Validation, placement, content (certificate parsing) and sealing for one registration, all
- * before the write transaction: it then only inserts, which keeps a bulk import's transaction
- * short and its statements back to back.
+ * Validation, placement, content (certificate parsing) and sealing for one registration: everything
+ * but the inserts, which a bulk registration then runs back to back, table by table.
  */
 /** What the registrations of one call share: their time, the places looked up, where their ciphertexts go. */
 interface Batch {
@@ -232,17 +231,9 @@ function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch
     }
   });
   const reader = s.db.stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)');
-  items.forEach(({ row, name, readers }, i) => {
-    for (const r of readers) {
-      // A bulk preparation awaits a thread: a key rotated meanwhile would leave a key wrapped under the old one.
-      if (s.scopeKey(r.scopeId).version !== r.version) {
-        blame(i, () => {
-          throw new CofferError('CONFLICT', 'a key was rotated while the secrets were being prepared: nothing was written; try again');
-        });
-      }
-      reader.run(row.id, r.scopeId, r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
-    }
-  });
+  for (const { row, name, readers } of items) {
+    for (const r of readers) reader.run(row.id, r.scopeId, r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
+  }
   const revision = s.db.stmt(INSERT_REVISION);
   for (const { row, content } of items) revision.run(row.id, 1, row.created_at, s.member.id, content);
 }
@@ -263,76 +254,84 @@ export function registerSecret(s: Session, input: RegisterSecretInput): SecretSu
 }
 
 /** The certificate files of an input that looks like a certificate; its validation comes later. */
-function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefined {
+export function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefined {
   const fields = input.fields as Partial<CertificateFiles> | undefined;
   return input.type === 'certificate' && typeof fields?.certificate?.base64 === 'string' ? (fields as CertificateFiles) : undefined;
 }
 
+/** Secrets prepared, then inserted table by table, this many at a time. */
+const CHUNK = 256;
+
 /**
- * prepareSecrets with the certificates read on another thread meanwhile (see certificates-aside):
- * everything else first, then the certificates. The failure reported is still the first in order.
+ * Registers many secrets inside the caller's write transaction, a chunk at a time: each is
+ * prepared, then inserted, so a bulk import holds no more than a chunk of them in memory. The
+ * caller's `blame` names a failing item by its position (an index into its own list).
  */
-async function prepareSecretsAside(s: Session, inputs: readonly RegisterSecretInput[]): Promise<Prepared[]> {
-  // All the ciphertexts live until the one transaction, and go together after it.
-  const batch: Batch = { now: s.ctx.clock.now(), places: new Map(), alloc: slabs() };
-  const certificates = new Map<number, CertificateFiles>();
-  inputs.forEach((input, i) => {
-    const files = certificateFiles(input);
-    if (files) certificates.set(i, files);
-  });
-  const outcomes = readCertificatesAside([...certificates.values()]);
-  const prepared = new Array<Prepared>(inputs.length);
-  let failure: { at: number; error: unknown } | undefined;
-  const attempt = (i: number, readCert?: CertificateReader) => {
-    if (failure && failure.at < i) return;
-    try {
-      prepared[i] = atItem(i, () => prepareSecret(s, inputs[i]!, batch, readCert));
-    } catch (error) {
-      failure = { at: i, error };
-    }
-  };
-  for (let i = 0; i < inputs.length; i++) if (!certificates.has(i)) attempt(i);
-  const read = await outcomes;
-  [...certificates.keys()].forEach((i, k) => attempt(i, alreadyRead(read[k]!)));
-  if (failure) throw failure.error;
-  return prepared;
+export class BulkRegistration {
+  private readonly names: NameBatch;
+  private readonly seqs: ListingSeq;
+  private readonly batch: Batch;
+  private items: Prepared[] = [];
+  private positions: number[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly s: Session,
+    private readonly blame: Blame = atItem,
+  ) {
+    s.assertUnlocked();
+    this.names = new NameBatch(s);
+    this.seqs = new ListingSeq(s.db);
+    this.batch = { now: s.ctx.clock.now(), places: new Map(), alloc: slabs() };
+  }
+
+  add(input: RegisterSecretInput, position: number, readCert?: CertificateReader): void {
+    this.items.push(this.blame(position, () => prepareSecret(this.s, input, this.batch, readCert)));
+    this.positions.push(position);
+    if (this.items.length === CHUNK) this.insert();
+  }
+
+  /** Inserts what is left and writes the names; returns how many secrets were registered. */
+  finish(): number {
+    this.insert();
+    this.names.flush();
+    this.seqs.flush();
+    this.s.index?.invalidate();
+    return this.count;
+  }
+
+  private insert(): void {
+    const positions = this.positions;
+    insertPrepared(this.s, this.items, this.names, this.seqs, (j, fn) => this.blame(positions[j]!, fn));
+    this.count += this.items.length;
+    this.items = [];
+    this.positions = [];
+  }
 }
 
 /**
  * Registers many secrets in one transaction (imports): all or nothing, each touched name chunk
- * written once. An invalid item fails the whole call, its index leading the field (`3.name`).
+ * written once, certificates read on a second thread ahead of the loop. An invalid item fails the
+ * whole call, the first in order, its index leading the field (`3.name`).
  */
 export async function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Promise<number> {
-  const prepared = await prepareSecrets(s, inputs);
-  return s.db.write(() => {
-    const n = insertPreparedSecrets(s, prepared);
-    s.audit('secret.import', `${n} secrets`);
-    return n;
+  s.assertUnlocked();
+  const certificates = new CertificatesAhead();
+  const tickets = inputs.map((input) => {
+    const files = certificateFiles(input);
+    return files ? certificates.add(files) : -1;
   });
-}
-
-/** Secrets validated and ready to insert: registerSecrets' first half, for a caller that writes in its own transaction. */
-export interface PreparedSecrets {
-  readonly items: readonly Prepared[];
-}
-
-/** Prepares a bulk registration outside any transaction (certificates read aside), as registerSecrets does. */
-export async function prepareSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Promise<PreparedSecrets> {
-  s.assertUnlocked();
-  return { items: await prepareSecretsAside(s, inputs) };
-}
-
-/** Inserts prepared secrets inside the caller's write transaction, without an audit entry: a bundle import audits itself once. */
-export function insertPreparedSecrets(s: Session, prepared: PreparedSecrets): number {
-  // Locking can come between the preparation (which awaits a thread) and this write.
-  s.assertUnlocked();
-  const names = new NameBatch(s);
-  const seqs = new ListingSeq(s.db);
-  insertPrepared(s, prepared.items, names, seqs, atItem);
-  names.flush();
-  seqs.flush();
-  s.index?.invalidate();
-  return prepared.items.length;
+  try {
+    return s.db.write(() => {
+      const bulk = new BulkRegistration(s);
+      inputs.forEach((input, i) => bulk.add(input, i, tickets[i]! >= 0 ? alreadyRead(certificates.take(tickets[i]!)) : undefined));
+      const n = bulk.finish();
+      s.audit('secret.import', `${n} secrets`);
+      return n;
+    });
+  } finally {
+    certificates.close();
+  }
 }
 
 export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretListing {
