@@ -19,6 +19,7 @@ export class BundleWriter {
   private readonly stream: ReturnType<ReturnType<typeof sodium>['crypto_secretstream_xchacha20poly1305_init_push']>['state'];
   private readonly ad: Uint8Array;
   private readonly chunk = new Uint8Array(CHUNK_BYTES);
+  private readonly view = new DataView(this.chunk.buffer);
   private filled = 0;
   private out = new Uint8Array(OUT_BYTES);
   private outLength = 0;
@@ -51,7 +52,17 @@ export class BundleWriter {
 
   /** Appends one record (u32 length ‖ UTF-8 JSON) to the plaintext stream. */
   add(record: unknown): void {
-    const bytes = encoder.encode(JSON.stringify(record));
+    const json = JSON.stringify(record);
+    // Encoded straight into the chunk when it surely fits (UTF-8 takes at most 3 bytes per unit):
+    // no plaintext copy to make and wipe, for all but the records that straddle two chunks.
+    if (this.filled + 4 + json.length * 3 <= CHUNK_BYTES) {
+      const { written } = encoder.encodeInto(json, this.chunk.subarray(this.filled + 4));
+      this.view.setUint32(this.filled, written);
+      this.filled += 4 + written;
+      this.records++;
+      return;
+    }
+    const bytes = encoder.encode(json);
     if (bytes.length > MAX_RECORD_BYTES) throw new CofferError('VALIDATION', 'a secret is too large for a bundle record');
     const length = new Uint8Array(4);
     new DataView(length.buffer).setUint32(0, bytes.length);
