@@ -1,12 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportBundle } from '../../../electron/core/bundles/export';
+import { fingerprint } from '../../../electron/core/bundles/format';
+import { registerSecrets } from '../../../electron/core/secrets/secrets';
+import { file } from '../../support/certs';
+import { useCertFixtures } from '../../support/fixtures';
+import { newVault } from '../../support/vault';
 import { coffer, errorLine, initVault, ok, useTempDirs } from './run';
 
 const PASSPHRASE = 'the bundle passphrase';
 
 describe('coffer export, inspect and import', () => {
   const tmp = useTempDirs();
+  const fixtures = useCertFixtures();
 
   it('moves a workspace to another vault by passphrase: inspect, refused signer, dry run, import', async () => {
     const dir = tmp();
@@ -61,5 +68,29 @@ describe('coffer export, inspect and import', () => {
     expect(r.code).toBe(4);
     expect(errorLine(r.stderr).code).toBe('TAMPERED');
     expect((await alice(['inspect', bundle])).code).toBe(4);
+  });
+
+  it('imports a bundle of 40 certificates, read ahead on the compiled CLI\'s second thread', async () => {
+    const dir = tmp();
+    const fx = fixtures();
+    // The source vault is made in-process (40 CLI runs would be slow); the import is the real CLI.
+    const alice = await newVault(dir);
+    const certificates = Array.from({ length: 40 }, (_, i) => ({
+      type: 'certificate' as const,
+      name: `tls-${i}`,
+      fields: i % 2 ? { certificate: file('site.pem', fx.pem), privateKey: file('site.key', fx.key) } : { certificate: file('site.der', fx.der) },
+    }));
+    await registerSecrets(alice.session, certificates);
+    const bundle = join(dir, 'certs.cofferbundle');
+    exportBundle(alice.session, { out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
+    const signer = fingerprint(alice.session.keyPairs().signPublic);
+
+    const bob = await initVault(join(dir, 'b.coffer'), { member: 'bob' });
+    const imported = JSON.parse(await ok(bob(['--json', 'import', bundle, '--trust-signer', signer], PASSPHRASE)));
+    expect(imported.applied).toEqual({ added: 40, revised: 0, copies: 0, kept: 0 });
+    const listed = JSON.parse(await ok(bob(['secret', 'list', '--json']))) as { name: string; type: string; expires: string | null }[];
+    expect(listed).toHaveLength(40);
+    expect(listed.every((s) => s.type === 'certificate' && s.expires === new Date(fx.notAfter).toISOString())).toBe(true);
+    expect(await ok(bob(['secret', 'get', 'tls-7', '--field', 'privateKey']))).toContain('BEGIN PRIVATE KEY');
   });
 });
