@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { openDb } from '../../electron/core/db/connection';
+import { PAGE_BYTES, migrate, openDb } from '../../electron/core/db/connection';
 import type { Migration } from '../../electron/core/db/migrations';
 import { LATEST_VERSION, MIGRATIONS } from '../../electron/core/db/migrations';
 import { Vault } from '../../electron/core/vault/vault';
@@ -31,8 +31,21 @@ describe('migrations', () => {
     expect(db.raw.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.raw.pragma('secure_delete', { simple: true })).toBe(1);
     expect(db.raw.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.raw.pragma('page_size', { simple: true })).toBe(PAGE_BYTES);
     const tables = schemaOf(db.raw).filter((o) => o.type === 'table').map((o) => o.name);
     expect(tables).toEqual(['audit', 'members', 'meta', 'name_chunks', 'notices', 'revisions', 'scope_grants', 'scopes', 'secret_readers', 'secrets', 'team_members', 'teams', 'usage', 'workspaces']);
+    db.close();
+  });
+
+  it('leave the page size of a vault made before 16 KiB pages as it was', () => {
+    const path = join(tempDir(), 'small-pages.coffer');
+    const raw = new BetterSqlite3(path);
+    raw.pragma('page_size = 4096');
+    raw.pragma('journal_mode = WAL');
+    migrate(raw);
+    raw.close();
+    const db = openDb(path);
+    expect(db.raw.pragma('page_size', { simple: true })).toBe(4096);
     db.close();
   });
 
