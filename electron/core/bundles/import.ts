@@ -6,10 +6,10 @@ import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
 import type { CertificateReader } from '../secrets/certificates-ahead';
-import { CertificatesAhead, alreadyRead } from '../secrets/certificates-ahead';
+import { CertificatesAhead } from '../secrets/certificates-ahead';
 import type { Content } from '../secrets/content';
 import { changedFields, contentFromFields } from '../secrets/content';
-import { BulkRegistration, certificateFiles, currentPayload, reviseSecret } from '../secrets/secrets';
+import { BulkRegistration, currentPayload, reviseSecret } from '../secrets/secrets';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { OpenOptions } from './open';
@@ -212,7 +212,7 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
     const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
     const items: ImportItemView[] = [];
     const settle = ({ rec, i, ticket }: Ahead) => {
-      const readCert = ticket >= 0 ? alreadyRead(certificates.take(ticket)) : undefined;
+      const readCert = certificates.reader(ticket);
       const p = inBundle(i, () => planner.plan(rec, i, readCert));
       counts[p.status]++;
       items.push(view(p));
@@ -236,8 +236,7 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
     const ahead: Ahead[] = [];
     let next = 0;
     readRecords(bundle, path, opts, (rec, i) => {
-      const files = certificateFiles(rec.input);
-      ahead.push({ rec, i, ticket: files ? certificates.add(files) : -1 });
+      ahead.push({ rec, i, ticket: certificates.ticket(rec.input) });
       if (ahead.length - next > LOOKAHEAD) settle(ahead[next++]!);
       // Drops what was applied now and then, rather than shift the array for every record.
       if (next === LOOKAHEAD) {

@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { CofferError } from '../../../shared/errors';
 import type { ErrorShape } from '../../../shared/errors';
+import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
 import type { CertificateContent, FileBytes, FileInput } from './certificate';
 import { fileBytes, readCertificate } from './certificate';
 
@@ -17,6 +18,12 @@ export type CertificateOutcome = { content: CertificateContent } | { error: Erro
 
 export type CertificateReader = (certificate: FileBytes, privateKey: FileBytes | null) => CertificateContent;
 
+/** The certificate files of an input that looks like a certificate; its validation comes later. */
+function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefined {
+  const fields = input.fields as Partial<CertificateFiles> | undefined;
+  return input.type === 'certificate' && typeof fields?.certificate?.base64 === 'string' ? (fields as CertificateFiles) : undefined;
+}
+
 export function readCertificateFiles(files: CertificateFiles): CertificateOutcome {
   try {
     return { content: readCertificate(fileBytes(files.certificate), files.privateKey ? fileBytes(files.privateKey) : null) };
@@ -27,7 +34,7 @@ export function readCertificateFiles(files: CertificateFiles): CertificateOutcom
 }
 
 /** A reader that hands back what was already read, in place of reading again. */
-export function alreadyRead(outcome: CertificateOutcome): CertificateReader {
+function alreadyRead(outcome: CertificateOutcome): CertificateReader {
   return () => {
     if ('content' in outcome) return outcome.content;
     throw new CofferError(outcome.error.code, outcome.error.message, outcome.error.field);
@@ -78,6 +85,17 @@ export class CertificatesAhead {
   private thread: { worker: Worker; port: MessagePort } | undefined;
   private sent = 0;
   private abandoned = false;
+
+  /** Queues the certificate of an input that has one; returns the ticket for `reader`, or -1. */
+  ticket(input: RegisterSecretInput): number {
+    const files = certificateFiles(input);
+    return files ? this.add(files) : -1;
+  }
+
+  /** The reader of a ticket's outcome, for contentFromFields: undefined for an input without certificate. */
+  reader(ticket: number): CertificateReader | undefined {
+    return ticket >= 0 ? alreadyRead(this.take(ticket)) : undefined;
+  }
 
   /** Queues a certificate; returns its ticket for `take`. */
   add(files: CertificateFiles): number {

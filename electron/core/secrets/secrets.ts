@@ -25,8 +25,8 @@ import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, FieldsPatch, Payload } from './content';
 import { DEFAULT_FIELD, applyPatch, changedFields, contentFromFields, fieldViews, masked } from './content';
-import type { CertificateFiles, CertificateReader } from './certificates-ahead';
-import { CertificatesAhead, alreadyRead } from './certificates-ahead';
+import type { CertificateReader } from './certificates-ahead';
+import { CertificatesAhead } from './certificates-ahead';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import type { SecretRow } from './secret-index';
@@ -148,16 +148,17 @@ interface Prepared {
   readers: WrappedKey[];
 }
 
-/**
- * Validation, placement, content (certificate parsing) and sealing for one registration: everything
- * but the inserts, which a bulk registration then runs back to back, table by table.
- */
 /** What the registrations of one call share: their time, the places looked up, where their ciphertexts go. */
 interface Batch {
   now: number;
   places: Map<string, Placement>;
   alloc?: Alloc;
 }
+
+/**
+ * Validation, placement, content (certificate parsing) and sealing for one registration: everything
+ * but the inserts, which a bulk registration then runs back to back, table by table.
+ */
 
 function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, readCert?: CertificateReader): Prepared {
   const v = parseInput(registerSecretInput, input);
@@ -253,12 +254,6 @@ export function registerSecret(s: Session, input: RegisterSecretInput): SecretSu
   return indexed(s, p.row, p.name);
 }
 
-/** The certificate files of an input that looks like a certificate; its validation comes later. */
-export function certificateFiles(input: RegisterSecretInput): CertificateFiles | undefined {
-  const fields = input.fields as Partial<CertificateFiles> | undefined;
-  return input.type === 'certificate' && typeof fields?.certificate?.base64 === 'string' ? (fields as CertificateFiles) : undefined;
-}
-
 /** Secrets prepared, then inserted table by table, this many at a time. */
 const CHUNK = 256;
 
@@ -317,14 +312,11 @@ export class BulkRegistration {
 export async function registerSecrets(s: Session, inputs: readonly RegisterSecretInput[]): Promise<number> {
   s.assertUnlocked();
   const certificates = new CertificatesAhead();
-  const tickets = inputs.map((input) => {
-    const files = certificateFiles(input);
-    return files ? certificates.add(files) : -1;
-  });
+  const tickets = inputs.map((input) => certificates.ticket(input));
   try {
     return s.db.write(() => {
       const bulk = new BulkRegistration(s);
-      inputs.forEach((input, i) => bulk.add(input, i, tickets[i]! >= 0 ? alreadyRead(certificates.take(tickets[i]!)) : undefined));
+      inputs.forEach((input, i) => bulk.add(input, i, certificates.reader(tickets[i]!)));
       const n = bulk.finish();
       s.audit('secret.import', `${n} secrets`);
       return n;
