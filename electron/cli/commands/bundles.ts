@@ -90,7 +90,9 @@ const infoJson = (info: BundleInfo) => ({ ...info, created: iso(info.created) })
 function importLines(r: ImportResult): string[] {
   const c = r.counts;
   const a = r.applied;
-  const lines = [`${r.dryRun ? 'Would import' : 'Imported'} ${r.bundle.items} secret(s) from ${r.bundle.signer.name}'s bundle ${r.bundle.id}:`];
+  // An import that wrote nothing (everything unchanged or kept) says so from its first line.
+  const verb = r.dryRun ? 'Would import' : a.added + a.revised + a.copies > 0 ? 'Imported' : 'Compared';
+  const lines = [`${verb} ${r.bundle.items} secret(s) from ${r.bundle.signer.name}'s bundle ${r.bundle.id}:`];
   lines.push(`  ${c.added} added, ${c.changed} changed, ${c.conflicting} conflicting, ${c.unchanged} unchanged (strategy: ${r.strategy})`);
   if (!r.dryRun) lines.push(`  written: ${a.added} new, ${a.revised} new revision(s), ${a.copies} copies; ${a.kept} kept as they were`);
   const notable = r.items.filter((i) => i.status === 'changed' || i.status === 'conflicting');

@@ -46,6 +46,10 @@ describe('coffer export, inspect and import', () => {
     expect(imported.applied).toEqual({ added: 2, revised: 0, copies: 0, kept: 0 });
     expect(await ok(bob(['secret', 'get', 'stripe']))).toBe('sk_cli_bundle_1\n');
     expect(await ok(bob(['secret', 'get', 'env', '--field', 'DB_PASS']))).toBe('kv-cli-bundle-2\n');
+    // The same bundle again writes nothing, and its first line says so.
+    const again = await ok(bob(['import', bundle, ...trust], PASSPHRASE));
+    expect(again).toMatch(/^Compared 2 secret\(s\) from alice's bundle/);
+    expect(again).toMatch(/0 added, 0 changed, 0 conflicting, 2 unchanged/);
 
     const wrong = await bob(['import', bundle, ...trust], 'not the passphrase');
     expect(wrong.code).toBe(3);
