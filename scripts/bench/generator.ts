@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { appendAudit } from '../../electron/core/audit/log';
 import type { CoreContext } from '../../electron/core/context';
 import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
@@ -13,6 +10,7 @@ import { Vault } from '../../electron/core/vault/vault';
 import { CONFIRM_WORD } from '../../shared/schemas/lifecycle';
 import type { RegisterSecretInput, SecretStatus, SecretType } from '../../shared/schemas/secrets';
 import { BASE62, BASE64URL, Draw, HEX, itemSeed } from './prng';
+import { selfSigned } from '../self-signed';
 
 /**
  * Deterministic bench vaults: item `i` of seed `s` is always the same secret (name, type, level,
@@ -73,22 +71,10 @@ export interface BenchCertificate {
   keyBase64: string;
 }
 
-/** Makes the certificate with the system's openssl; without openssl, certificate items are left out. */
-export function makeCertificate(): { cert: BenchCertificate } | { reason: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-bench-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '825', '-subj', '/CN=api.bench.example/O=Bench Corp', '-keyout', 'tls.key', '-out', 'tls.pem'],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    return { cert: { pemBase64: readFileSync(join(dir, 'tls.pem')).toString('base64'), keyBase64: readFileSync(join(dir, 'tls.key')).toString('base64') } };
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    return { reason: missing ? 'openssl is not installed: certificate items left out' : `openssl failed (${(e as Error).message.split('\n')[0]}): certificate items left out` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Makes the certificate in Node (no openssl needed), once per run. */
+export async function makeCertificate(): Promise<BenchCertificate> {
+  const made = await selfSigned({ subject: 'CN=api.bench.example, O=Bench Corp', days: 825 });
+  return { pemBase64: Buffer.from(made.pem).toString('base64'), keyBase64: Buffer.from(made.keyPem).toString('base64') };
 }
 
 export interface BenchItem {
@@ -104,7 +90,7 @@ export interface BenchItem {
 
 export interface GeneratorOptions {
   seed: number;
-  cert: BenchCertificate | null;
+  cert: BenchCertificate;
   /** Every item at personal level (the browser-mode vault: the table the app opens on holds them all). */
   allPersonal?: boolean;
 }
@@ -146,7 +132,7 @@ function jwtish(d: Draw): string {
   return `${header}.${d.chars(BASE64URL, d.int(120, 360))}.${d.chars(BASE64URL, 86)}`;
 }
 
-function fieldsOf(d: Draw, type: SecretType, name: string, cert: BenchCertificate | null): Record<string, unknown> {
+function fieldsOf(d: Draw, type: SecretType, name: string, cert: BenchCertificate): Record<string, unknown> {
   switch (type) {
     case 'api-key':
       return {
@@ -167,8 +153,8 @@ function fieldsOf(d: Draw, type: SecretType, name: string, cert: BenchCertificat
       return { pairs: d.sample(ENV_KEYS, d.int(2, 10)).map((key) => ({ key, value: d.chars(BASE62, d.int(8, 40)) })) };
     case 'certificate':
       return {
-        certificate: { fileName: 'tls.pem', base64: cert!.pemBase64 },
-        ...(d.chance(0.5) ? { privateKey: { fileName: 'tls.key', base64: cert!.keyBase64 } } : {}),
+        certificate: { fileName: 'tls.pem', base64: cert.pemBase64 },
+        ...(d.chance(0.5) ? { privateKey: { fileName: 'tls.key', base64: cert.keyBase64 } } : {}),
       };
   }
 }
@@ -176,8 +162,7 @@ function fieldsOf(d: Draw, type: SecretType, name: string, cert: BenchCertificat
 /** Item `i`: the same for a given seed, drawn on its own. */
 export function itemAt(i: number, opts: GeneratorOptions): BenchItem {
   const d = Draw.seeded(itemSeed(opts.seed, i));
-  let type = d.weighted(TYPE_WEIGHTS);
-  if (type === 'certificate' && !opts.cert) type = d.weighted(TYPE_WEIGHTS.filter(([t]) => t !== 'certificate'));
+  const type = d.weighted(TYPE_WEIGHTS);
   const name = nameOf(d, type, i);
   const level = opts.allPersonal ? 'personal' : d.weighted([['personal', 30], ['workspace', 50], ['organization', 20]] as const);
   const input: Record<string, unknown> = { type, name, level, fields: fieldsOf(d, type, name, opts.cert) };

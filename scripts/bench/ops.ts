@@ -53,7 +53,7 @@ export interface OpContext {
   /** The --runs value; each op derives its plan from it. */
   runs: number;
   seed: number;
-  cert: BenchCertificate | null;
+  cert: BenchCertificate;
   /** The size's vault (fast KDF, password PASSWORD). */
   fixturePath: string;
   workDir: string;

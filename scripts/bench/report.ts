@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem, type, release, arch } from 'node:os';
 import type { OpName } from './ops';
 import { OP_NAMES } from './ops';
 import type { Report, ResultRow } from './runner';
-import { CHROMIUM } from './ui';
+import type { FoundChromium } from '../chromium';
+import { chromiumVersion } from '../chromium';
 
 export interface Machine {
   cpu: string;
@@ -26,16 +26,7 @@ function distro(): string {
   }
 }
 
-function chromiumVersion(): string | null {
-  if (!existsSync(CHROMIUM)) return null;
-  try {
-    return execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-export function machine(): Machine {
+export function machine(browser: FoundChromium | null): Machine {
   const cpu = cpus();
   const d = distro();
   return {
@@ -45,7 +36,7 @@ export function machine(): Machine {
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     os: `${type()} ${release()} ${arch()}${d ? ` (${d})` : ''}`,
-    chromium: chromiumVersion(),
+    chromium: browser && chromiumVersion(browser),
     loadAtStart: Math.round(loadavg()[0]! * 100) / 100,
   };
 }

@@ -3,7 +3,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchCertificate, FixtureInfo, GeneratorOptions } from './generator';
+import type { FixtureInfo, GeneratorOptions } from './generator';
 import { buildFixture, makeCertificate } from './generator';
 import { round, stats } from './measure';
 import type { OpContext, OpName, OpOutcome } from './ops';
@@ -11,7 +11,7 @@ import { OPS } from './ops';
 import type { Machine } from './report';
 import { machine } from './report';
 import type { UiServer } from './ui';
-import { measureUi, serveInProcess, uiUnavailable } from './ui';
+import { measureUi, serveInProcess, uiBrowser } from './ui';
 import type { ServeCommand, WorkerReply, WorkerTask } from './worker';
 import { measureOp } from './worker';
 
@@ -100,7 +100,8 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]
 export async function runBenchmark(opts: BenchOptions): Promise<Report> {
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
-  const host = machine();
+  const browser = await uiBrowser(opts.root);
+  const host = machine('unavailable' in browser ? null : browser);
   const wanted = (op: OpName) => !opts.ops || opts.ops.includes(op);
   const results: ResultRow[] = [];
   const details: Details = {
@@ -111,10 +112,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
     notes: [],
   };
 
-  const made = makeCertificate();
-  const cert: BenchCertificate | null = 'cert' in made ? made.cert : null;
-  if ('reason' in made) log(`note: ${made.reason}`);
-  const ui = uiUnavailable(opts.root);
+  const cert = await makeCertificate();
   const work = mkdtempSync(join(tmpdir(), 'coffer-bench-'));
 
   const record = (size: number, op: OpName, out: OpOutcome) => {
@@ -170,9 +168,9 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
       }
 
       const uiOps = OPS.filter((d) => d.kind === 'ui' && wanted(d.op) && !('unavailable' in d)).map((d) => d.op);
-      if (uiOps.length > 0 && ui) {
-        for (const op of uiOps) details.skipped.push({ size, op, reason: ui });
-      } else if (uiOps.length > 0) {
+      if (uiOps.length > 0 && 'unavailable' in browser) {
+        for (const op of uiOps) details.skipped.push({ size, op, reason: browser.unavailable });
+      } else if (uiOps.length > 0 && 'path' in browser) {
         // The app opens on Personal: this vault holds every secret there, so the table has all N rows.
         log(`size ${size}: building the browser-mode vault (all personal)`);
         const uiPath = join(dir, 'ui.coffer');
@@ -180,7 +178,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
         try {
           await build(uiPath, { ...gen, allPersonal: true });
           server = opts.isolate ? await serveInChild(uiPath, opts.root) : await serveInProcess(uiPath, opts.root);
-          const out = await measureUi(server, { size, runs: opts.runs });
+          const out = await measureUi(server, browser, { size, runs: opts.runs });
           const rss = await server.stop();
           server = undefined;
           if (uiOps.includes('ui-unlock-to-table')) record(size, 'ui-unlock-to-table', { ...out.unlock, peakRssMb: rss });

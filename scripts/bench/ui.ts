@@ -7,16 +7,15 @@ import { startBrowserDoor } from '../../electron/server/browser-door';
 import { PASSWORD } from './generator';
 import type { OpOutcome } from './ops';
 import { median, peakRssMb, percentile, round } from './measure';
+import type { FoundChromium } from '../chromium';
+import { findChromium, launchChromium } from '../chromium';
 
-/** Debian's Chromium, as CI installs it; the bench never downloads a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const staticDir = (root: string) => join(root, 'dist', 'renderer');
 
-/** Why the ui ops cannot run here, or undefined when they can. */
-export function uiUnavailable(root: string): string | undefined {
-  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`;
-  if (!existsSync(join(staticDir(root), 'index.html'))) return 'the renderer is not built (dist/renderer/index.html missing)';
-  return undefined;
+/** The browser the ui ops drive (as the end-to-end tests find it, never downloaded), or why they cannot run here. */
+export async function uiBrowser(root: string): Promise<FoundChromium | { unavailable: string }> {
+  if (!existsSync(join(staticDir(root), 'index.html'))) return { unavailable: 'the renderer is not built (dist/renderer/index.html missing)' };
+  return findChromium().catch((e: Error) => ({ unavailable: e.message }));
 }
 
 /** Browser mode on one vault: the door `npm start -- --browser` runs, in this process or in a child. */
@@ -102,15 +101,6 @@ const scrollScript = (steps: number, warm: number) => `(async () => {
   return { deltas, placeholders, max, settleMs, lastIndex, wheel };
 })()`;
 
-export async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
 async function unlockOnce(browser: Browser, url: string): Promise<{ ms: number; page: Page; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -136,8 +126,8 @@ export interface UiOutcomes {
 }
 
 /** Unlock to a rendered table (a fresh page per run, the vault locked between), then one scroll pass. */
-export async function measureUi(server: UiServer, opts: { size: number; runs: number }): Promise<UiOutcomes> {
-  const browser = await launchChromium();
+export async function measureUi(server: UiServer, found: FoundChromium, opts: { size: number; runs: number }): Promise<UiOutcomes> {
+  const browser = await launchChromium(found);
   try {
     const unlockRuns = opts.size >= 50_000 ? Math.min(opts.runs, 3) : opts.runs;
     const samples: number[] = [];

@@ -12,7 +12,7 @@ let browser: Browser;
 let cert: CertFiles;
 
 beforeAll(async () => {
-  cert = makeCert();
+  cert = await makeCert();
   browser = await launchChromium();
 });
 

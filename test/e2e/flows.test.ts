@@ -35,7 +35,7 @@ function secretsFor(tag: string): UiSecret[] {
 }
 
 beforeAll(async () => {
-  cert = makeCert();
+  cert = await makeCert();
   browser = await launchChromium();
   running = await startCoffer();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });

@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { chromium } from 'playwright-core';
+import { expect, inject } from 'vitest';
 import { CofferApp } from '../../electron/core/app';
 import type { CoreContext } from '../../electron/core/context';
 import { initSodium } from '../../electron/core/crypto/sodium';
@@ -17,6 +15,8 @@ import { Vault } from '../../electron/core/vault/vault';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import AxeBuilder from '@axe-core/playwright';
 import { PASSWORD } from '../support/vault';
+import { launchChromium as launch } from '../../scripts/chromium';
+import { writeCertFiles } from '../support/certs';
 
 export { PASSWORD };
 
@@ -24,16 +24,8 @@ export const ROOT = join(__dirname, '..', '..');
 export const STATIC_DIR = join(ROOT, 'dist', 'renderer');
 export const SHOTS_DIR = join(ROOT, 'test-results', 'screenshots');
 
-/** Debian's Chromium, as CI installs it; the e2e suite never downloads a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+/** The browser test/setup/chromium.ts found for this run; never a downloaded one. */
+export const launchChromium = (): Promise<Browser> => launch(inject('chromium'));
 
 export interface Running {
   app: CofferApp;
@@ -147,15 +139,11 @@ export interface CertFiles {
   keyText: string;
 }
 
-/** A throwaway self-signed P-256 certificate and key (30 days), made with the system's openssl. */
-export function makeCert(name = 'e2e'): CertFiles {
+/** A throwaway self-signed P-256 certificate and key (30 days), as files the page can upload. */
+export async function makeCert(name = 'e2e'): Promise<CertFiles> {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-e2e-cert-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '30', '-subj', '/CN=e2e.test', '-keyout', `${name}.key`, '-out', `${name}.pem`],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  return { dir, pem: join(dir, `${name}.pem`), key: join(dir, `${name}.key`), keyText: readFileSync(join(dir, `${name}.key`), 'utf8') };
+  const files = await writeCertFiles(dir, { cert: `${name}.pem`, key: `${name}.key` }, 'CN=e2e.test');
+  return { dir, pem: files.cert, key: files.key, keyText: files.made.keyPem };
 }
 
 /** The secret-looking middle line of a PEM key (what must never cross the door unrevealed). */

@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SelfSigned } from '../../scripts/self-signed';
+import { selfSigned } from '../../scripts/self-signed';
 
-/** Certificate files generated with the system's `openssl` into a temp folder; nothing is committed. */
+/** Certificate files made in Node (scripts/self-signed.ts); nothing is committed, no openssl needed. */
 export interface CertFixtures {
   /** Self-signed P-256 certificate valid for 30 days, PEM and the same in DER. */
   pem: Buffer;
@@ -18,7 +19,7 @@ export interface CertFixtures {
   otherPem: Buffer;
   otherKey: Buffer;
   otherNotAfter: number;
-  /** Valid 2020-01-01 to 2021-01-01, made with `openssl ca -selfsign` (OpenSSL 3.0 has no `x509 -not_after`). */
+  /** Valid 2020-01-01 to 2021-01-01. */
   expiredPem: Buffer;
   expiredKey: Buffer;
   expiredNotAfter: number;
@@ -26,70 +27,38 @@ export interface CertFixtures {
   corrupt: Buffer;
 }
 
-const openssl = (cwd: string, args: string[]): string => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-
-function notAfterOf(cwd: string, file: string): number {
-  const line = openssl(cwd, ['x509', '-in', file, '-noout', '-enddate', '-dateopt', 'iso_8601']).trim();
-  return Date.parse(line.replace('notAfter=', '').replace(' ', 'T'));
-}
-
-const CA_CONFIG = `[ ca ]
-default_ca = fixture
-[ fixture ]
-dir = .
-database = ./index.txt
-new_certs_dir = .
-serial = ./serial
-default_md = sha256
-policy = any
-unique_subject = no
-[ any ]
-commonName = supplied
-`;
-
-function expired(dir: string): { pem: Buffer; key: Buffer } {
-  const ca = join(dir, 'ca');
-  mkdirSync(ca);
-  writeFileSync(join(ca, 'index.txt'), '');
-  writeFileSync(join(ca, 'serial'), '01\n');
-  writeFileSync(join(ca, 'ca.cnf'), CA_CONFIG);
-  openssl(ca, ['req', '-new', ...EC, '-subj', '/CN=expired.example', '-keyout', 'expired.key', '-out', 'expired.csr']);
-  openssl(ca, [
-    'ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'expired.key', '-in', 'expired.csr',
-    '-startdate', '20200101000000Z', '-enddate', '20210101000000Z', '-out', 'expired.pem',
-  ]);
-  return { pem: readFileSync(join(ca, 'expired.pem')), key: readFileSync(join(ca, 'expired.key')) };
-}
-
-export function makeCertFixtures(dir: string): CertFixtures {
-  const read = (f: string) => readFileSync(join(dir, f));
-  openssl(dir, ['req', '-x509', ...EC, '-days', '30', '-subj', '/CN=api.example.com/O=Acme', '-keyout', 'site.key', '-out', 'site.pem']);
-  openssl(dir, ['x509', '-in', 'site.pem', '-outform', 'DER', '-out', 'site.der']);
-  openssl(dir, ['pkcs8', '-topk8', '-nocrypt', '-in', 'site.key', '-outform', 'DER', '-out', 'site-der.key']);
-  openssl(dir, ['req', '-x509', '-new', '-key', 'site.key', '-days', '60', '-subj', '/CN=api.example.com/O=Acme', '-out', 'renewed.pem']);
-  openssl(dir, ['req', '-x509', ...EC, '-days', '90', '-subj', '/CN=other.example', '-keyout', 'other.key', '-out', 'other.pem']);
-  const der = read('site.der');
+export async function makeCertFixtures(): Promise<CertFixtures> {
+  const site = await selfSigned({ subject: 'CN=api.example.com, O=Acme', days: 30 });
+  const renewed = await selfSigned({ subject: 'CN=api.example.com, O=Acme', days: 60, keys: site.keys });
+  const other = await selfSigned({ subject: 'CN=other.example', days: 90 });
+  const expired = await selfSigned({ subject: 'CN=expired.example', notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
   // Still PEM-shaped, but the DER inside is cut in half.
-  const corrupt = `-----BEGIN CERTIFICATE-----\n${der.subarray(0, der.length >> 1).toString('base64')}\n-----END CERTIFICATE-----\n`;
-  const old = expired(dir);
+  const corrupt = `-----BEGIN CERTIFICATE-----\n${site.der.subarray(0, site.der.length >> 1).toString('base64')}\n-----END CERTIFICATE-----\n`;
   return {
-    pem: read('site.pem'),
-    der,
-    key: read('site.key'),
-    keyDer: read('site-der.key'),
-    notAfter: notAfterOf(dir, 'site.pem'),
-    renewedPem: read('renewed.pem'),
-    renewedNotAfter: notAfterOf(dir, 'renewed.pem'),
-    otherPem: read('other.pem'),
-    otherKey: read('other.key'),
-    otherNotAfter: notAfterOf(dir, 'other.pem'),
-    expiredPem: old.pem,
-    expiredKey: old.key,
-    expiredNotAfter: notAfterOf(join(dir, 'ca'), 'expired.pem'),
+    pem: Buffer.from(site.pem),
+    der: site.der,
+    key: Buffer.from(site.keyPem),
+    keyDer: site.keyDer,
+    notAfter: site.notAfter,
+    renewedPem: Buffer.from(renewed.pem),
+    renewedNotAfter: renewed.notAfter,
+    otherPem: Buffer.from(other.pem),
+    otherKey: Buffer.from(other.keyPem),
+    otherNotAfter: other.notAfter,
+    expiredPem: Buffer.from(expired.pem),
+    expiredKey: Buffer.from(expired.keyPem),
+    expiredNotAfter: expired.notAfter,
     corrupt: Buffer.from(corrupt),
   };
+}
+
+/** A new 30-day certificate and its key written as `cert` and `key` in `dir`, as a user would upload them. */
+export async function writeCertFiles(dir: string, names = { cert: 'c.pem', key: 'k.key' }, subject = 'CN=test'): Promise<{ cert: string; key: string; made: SelfSigned }> {
+  const made = await selfSigned({ subject, days: 30 });
+  const paths = { cert: join(dir, names.cert), key: join(dir, names.key) };
+  writeFileSync(paths.cert, made.pem);
+  writeFileSync(paths.key, made.keyPem);
+  return { ...paths, made };
 }
 
 /** A file as it crosses a door: name and base64 bytes. */
