@@ -59,13 +59,29 @@ export const appStatus = z.object({
 });
 export type AppStatus = z.infer<typeof appStatus>;
 
-const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+/**
+ * What a door must do differently for a channel is declared here, with the channel, so that door code
+ * asks "does this channel carry a clipboard value?" instead of naming channels.
+ */
+export interface ChannelTraits {
+  /**
+   * The result's `value` is for the clipboard: a door that owns the clipboard (Electron main) writes
+   * it there and sends the renderer `null`; browser mode returns it for the page's Clipboard API.
+   */
+  clipboard?: true;
+  /** The call tries a password: a door reachable by other local programs slows down after each failure. */
+  guessesPassword?: true;
+}
+
+const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, traits: ChannelTraits = {}) => ({ input, output, traits });
 
 export const contract = {
   'app.status': channel(empty, appStatus),
   'vault.create': channel(createVaultInput, appStatus),
   'vault.demo': channel(empty, appStatus.extend({ demoPassword: z.string() })),
-  'vault.unlock': channel(z.object({ member: memberName.optional(), password: z.string().min(1, 'Password is required').max(1024) }).strict(), appStatus),
+  'vault.unlock': channel(z.object({ member: memberName.optional(), password: z.string().min(1, 'Password is required').max(1024) }).strict(), appStatus, {
+    guessesPassword: true,
+  }),
   'vault.lock': channel(empty, appStatus),
   'settings.update': channel(settings.partial().strict(), appStatus),
   'workspaces.add': channel(z.object({ name: z.string() }).strict(), appStatus),
@@ -73,10 +89,10 @@ export const contract = {
   'secrets.register': channel(registerSecretInput, secretSummary),
   'secrets.detail': channel(byId, secretDetail),
   'secrets.reveal': channel(byId, z.object({ fields: z.array(fieldView), hideAfterMs: z.number() })),
-  /** The desktop door writes the clipboard in main and returns no value; browser mode returns it for the Clipboard API. */
   'secrets.copy': channel(
     byId.extend({ field: z.string().max(256).optional() }),
     z.object({ value: z.string().nullable(), field: z.string().nullable(), clearAfterMs: z.number() }),
+    { clipboard: true },
   ),
   'secrets.edit': channel(editSecretInput, secretSummary),
   'secrets.history': channel(byId, z.array(revisionInfo)),
@@ -100,6 +116,9 @@ export type Contract = typeof contract;
 export type Channel = keyof Contract;
 export type Input<K extends Channel> = z.input<Contract[K]['input']>;
 export type Output<K extends Channel> = z.output<Contract[K]['output']>;
+
+/** The door-specific behaviour declared with a channel. */
+export const traitsOf = (name: Channel): ChannelTraits => contract[name].traits;
 
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);

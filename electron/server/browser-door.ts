@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { CofferApp } from '../core/app';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { isChannel, traitsOf } from '../../shared/ipc';
 import { dispatch } from '../core/handlers';
 
 const TYPES: Record<string, string> = {
@@ -86,7 +87,7 @@ export function tokenMatches(expected: string, header: string | undefined): bool
 export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<BrowserDoor> {
   const token = opts.token ?? randomBytes(32).toString('base64url');
   let origin = '';
-  let failedUnlocks = 0;
+  let failedGuesses = 0;
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
     if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
@@ -100,11 +101,13 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     } catch {
       return send(res, 400, jsonError('VALIDATION', 'the body is not JSON'));
     }
-    if (channel === 'vault.unlock' && failedUnlocks > 0) {
-      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failedUnlocks - 1), 5000)));
+    // Any local program that learns the token could guess passwords here: each failure doubles the wait.
+    const guess = isChannel(channel) && traitsOf(channel).guessesPassword === true;
+    if (guess && failedGuesses > 0) {
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failedGuesses - 1), 5000)));
     }
     const result = await dispatch(opts.app, channel, input);
-    if (channel === 'vault.unlock') failedUnlocks = result.ok ? 0 : result.error.code === 'AUTH' ? failedUnlocks + 1 : failedUnlocks;
+    if (guess) failedGuesses = result.ok ? 0 : result.error.code === 'AUTH' ? failedGuesses + 1 : failedGuesses;
     send(res, 200, JSON.stringify(result));
   };
 
