@@ -29,14 +29,15 @@ import type { CertificateReader } from './certificates-ahead';
 import { CertificatesAhead } from './certificates-ahead';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
-import type { SecretRow } from './secret-index';
-import { SECRET_COLUMNS, SecretIndex, rowSummary, teamNamesOf } from './secret-index';
+import { SecretIndex } from './secret-index';
+import type { ListedSecret } from './summaries';
+import { SECRET_COLUMNS, rowSummary, teamNamesOf } from './summaries';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 const dataKeyContext = (s: Session, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', s.vaultId, secretId, scopeId, version);
-const revisionContext = (s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, revision: number) =>
+const revisionContext = (s: Session, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, revision: number) =>
   ad('coffer/v1/revision', s.vaultId, row.id, row.scope_id, row.type, revision);
 const usageContext = (s: Session, secretId: string) => ad('coffer/v1/usage', s.vaultId, secretId);
 
@@ -61,7 +62,7 @@ function unwrapDataKey(s: Session, secretId: string): Uint8Array {
   return open(scope.key, reader.wrapped_key, dataKeyContext(s, secretId, reader.scope_id, reader.key_version), 'this secret');
 }
 
-function decryptRevision(s: Session, row: SecretRow, dataKey: Uint8Array, revision: number): Payload {
+function decryptRevision(s: Session, row: ListedSecret, dataKey: Uint8Array, revision: number): Payload {
   const rev = s.db.stmt('SELECT content FROM revisions WHERE secret_id = ? AND revision = ?').get(row.id, revision) as { content: Uint8Array } | undefined;
   if (!rev) throw new CofferError('NOT_FOUND', `revision ${revision} does not exist`, 'revision');
   const plain = open(dataKey, rev.content, revisionContext(s, row, revision), 'this secret');
@@ -75,7 +76,7 @@ function decryptRevision(s: Session, row: SecretRow, dataKey: Uint8Array, revisi
 /** A revision's content, sealed under the secret's data key and bound to its place and number. */
 function sealRevision(
   s: Session,
-  row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>,
+  row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>,
   dataKey: Uint8Array,
   revision: number,
   payload: Payload,
@@ -86,7 +87,7 @@ function sealRevision(
 
 const INSERT_REVISION = 'INSERT INTO revisions (secret_id, revision, created_at, author_id, content) VALUES (?, ?, ?, ?, ?)';
 
-function writeRevision(s: Session, row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>, dataKey: Uint8Array, revision: number, payload: Payload): void {
+function writeRevision(s: Session, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, dataKey: Uint8Array, revision: number, payload: Payload): void {
   s.db.stmt(INSERT_REVISION).run(row.id, revision, s.ctx.clock.now(), s.member.id, sealRevision(s, row, dataKey, revision, payload));
 }
 
@@ -103,7 +104,7 @@ function workspaceName(s: Session, workspaceId: string | null): string | null {
 }
 
 /** Keeps the in-memory index (when built) in step with this session's write. */
-function indexed(s: Session, row: SecretRow, name: string): SecretSummary {
+function indexed(s: Session, row: ListedSecret, name: string): SecretSummary {
   const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNamesOf(s.db, row.id) };
   if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
   return rowSummary(row, name, summary.workspace, summary.teams);
@@ -140,7 +141,7 @@ interface WrappedKey {
 
 /** A registration validated and sealed, ready to insert: nothing of it is plaintext. */
 interface Prepared {
-  row: SecretRow;
+  row: ListedSecret;
   name: string;
   nameHash: Uint8Array;
   /** Revision 1, sealed under the secret's data key. */
@@ -172,7 +173,7 @@ function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, rea
   }
   const content = contentFromFields(v.type, v.fields as Record<string, unknown>, readCert);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
-  const row: SecretRow = {
+  const row: ListedSecret = {
     id: s.ctx.random.uuid(),
     seq: 0, // taken when inserted, inside the write transaction
     scope_id: p.homeScope,
@@ -331,7 +332,7 @@ export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretLis
 }
 
 /** A candidate's place, as people write it: `personal/NAME`, `workspace/Backend/NAME`, `organization/NAME`. */
-function placeLabel(s: Session, row: SecretRow, name: string): string {
+function placeLabel(s: Session, row: ListedSecret, name: string): string {
   if (row.level === 'workspace') return `workspace/${workspaceName(s, row.workspace_id)}/${name}`;
   return `${row.level}/${name}`;
 }
@@ -340,7 +341,7 @@ function placeLabel(s: Session, row: SecretRow, name: string): string {
  * Finds a secret by name through the blind index of each scope it may live in: personal, then
  * workspaces, then organization. No chunk is decrypted, so `secret get` stays fast.
  */
-export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
+export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
   s.assertUnlocked();
   const ref = parseInput(secretRef, rawRef);
   if (ref.id !== undefined) return secretById(s, ref.id);
@@ -354,12 +355,12 @@ export function resolveSecret(s: Session, rawRef: SecretRef): SecretRow {
     else scopes.push(...(s.db.stmt('SELECT scope_id FROM workspaces ORDER BY name COLLATE NOCASE').all() as { scope_id: string }[]).map((w) => w.scope_id));
   }
   if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
-  const found: SecretRow[] = [];
+  const found: ListedSecret[] = [];
   for (const scopeId of scopes) {
     if (!s.canRead(scopeId)) continue;
     const row = s.db
       .stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE scope_id = ? AND name_hash = ?`)
-      .get(scopeId, blindHash(s.blindKey(scopeId), name)) as SecretRow | undefined;
+      .get(scopeId, blindHash(s.blindKey(scopeId), name)) as ListedSecret | undefined;
     // A team-only organization secret is found only by those holding one of its teams' keys.
     if (row && readers(s, row.id).some((r) => s.canRead(r.scope_id))) found.push(row);
   }
@@ -379,13 +380,13 @@ export function secretSummary(s: Session, id: string): SecretSummary {
 }
 
 /** By id, for the app; a secret this member holds no key for does not exist for them. */
-function secretById(s: Session, id: string): SecretRow {
-  const row = s.db.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id) as SecretRow | undefined;
+function secretById(s: Session, id: string): ListedSecret {
+  const row = s.db.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id) as ListedSecret | undefined;
   if (!row || !readers(s, row.id).some((r) => s.canRead(r.scope_id))) throw new CofferError('NOT_FOUND', 'this secret does not exist, or you cannot read it', 'id');
   return row;
 }
 
-function withCurrent<T>(s: Session, row: SecretRow, fn: (payload: Payload, dataKey: Uint8Array) => T): T {
+function withCurrent<T>(s: Session, row: ListedSecret, fn: (payload: Payload, dataKey: Uint8Array) => T): T {
   const dataKey = unwrapDataKey(s, row.id);
   try {
     return fn(decryptRevision(s, row, dataKey, row.revision), dataKey);
@@ -455,7 +456,7 @@ const USED_AT = "last_used_at = ?, active_since = ?, status = 'active', inactive
 /** The consumer of a use, sealed under the secret's data key: only its readers learn who used it. */
 const usageLabel = (s: Session, secretId: string, dataKey: Uint8Array, consumer: Uint8Array) => seal(dataKey, consumer, usageContext(s, secretId), s.ctx.random);
 
-function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: string): void {
+function recordUsage(s: Session, row: ListedSecret, dataKey: Uint8Array, consumer: string): void {
   const now = s.ctx.clock.now();
   s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, usageLabel(s, row.id, dataKey, encoder.encode(consumer)));
   s.db.stmt(`UPDATE secrets SET ${USED_AT} WHERE id = ?`).run(now, now, row.id);
@@ -465,7 +466,7 @@ function recordUsage(s: Session, row: SecretRow, dataKey: Uint8Array, consumer: 
 /** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
 function commitRevision(
   s: Session,
-  row: SecretRow,
+  row: ListedSecret,
   dataKey: Uint8Array,
   current: Payload,
   next: Omit<Payload, 'changed' | 'v'>,
@@ -570,7 +571,7 @@ export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'change
 const USAGE_ROWS_PER_INSERT = 256;
 
 /** What an export needs of a secret; the rest of its row stays in SQLite. */
-export type ExportRow = Pick<SecretRow, 'id' | 'scope_id' | 'level' | 'workspace_id' | 'type' | 'availability' | 'revision' | 'created_at' | 'updated_at'>;
+export type ExportRow = Pick<ListedSecret, 'id' | 'scope_id' | 'level' | 'workspace_id' | 'type' | 'availability' | 'revision' | 'created_at' | 'updated_at'>;
 
 /** One joined row per reader scope, as a tuple: at 100,000 secrets, named-column objects cost ~0.25 s more. */
 type ExportTuple = [
