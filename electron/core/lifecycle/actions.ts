@@ -3,7 +3,7 @@ import { CONFIRM_WORD } from '../../../shared/schemas/lifecycle';
 import { SECRET_WRITE } from '../access/permissions';
 import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
 import { NameBatch } from '../secrets/name-chunks';
-import { resolveSecret, secretSummary } from '../secrets/secrets';
+import { resolveSecret, secretSummary } from '../secrets/reading';
 import type { Session } from '../vault/session';
 import { DAY_MS } from './clock';
 import { lifecycleSettings, purgeSecret } from './scheduler';

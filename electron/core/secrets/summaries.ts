@@ -1,6 +1,7 @@
 import type { SecretSummary } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
 import type { SecretRow } from '../db/rows';
+import type { Session } from '../vault/session';
 
 const LISTED = [
   'id',
@@ -32,6 +33,11 @@ export function teamNamesOf(db: Db, secretId: string): string[] {
   ).map((r) => r.name);
 }
 
+export function workspaceName(s: Session, workspaceId: string | null): string | null {
+  if (!workspaceId) return null;
+  return (s.db.stmt('SELECT name FROM workspaces WHERE id = ?').get(workspaceId) as { name: string } | undefined)?.name ?? null;
+}
+
 /** The listing row of a secret read from SQLite, as every door shows it. */
 export function rowSummary(row: ListedSecret, name: string, workspace: string | null, teams: string[]): SecretSummary {
   return {
@@ -50,4 +56,11 @@ export function rowSummary(row: ListedSecret, name: string, workspace: string | 
     deletion: row.deletion_at,
     revision: row.revision,
   };
+}
+
+/** Keeps the in-memory index (when built) in step with this session's write. */
+export function indexed(s: Session, row: ListedSecret, name: string): SecretSummary {
+  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNamesOf(s.db, row.id) };
+  if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
+  return rowSummary(row, name, summary.workspace, summary.teams);
 }
