@@ -1,6 +1,9 @@
 import type { Availability, Level, SecretStatus, SecretType } from '../../../shared/schemas/secrets';
 import type { Role } from '../../../shared/schemas/vault';
 
+/** The columns of a LEFT JOIN's optional side: NULL where it found no row. */
+export type Nullable<Row> = { [Column in keyof Row]: Row[Column] | null };
+
 /**
  * Each table's row as better-sqlite3 returns it, declared once from the CREATE TABLEs of
  * migrations.ts: a query states which of these columns it selects (`Pick<MemberRow, 'id' | 'role'>`)

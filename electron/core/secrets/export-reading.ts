@@ -1,10 +1,9 @@
-import type { Availability, Level, SecretType } from '../../../shared/schemas/secrets';
 import { open } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
+import type { RevisionRow, SecretReaderRow, SecretRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { Payload } from './content';
 import { dataKeyContext, revisionContext } from './sealing';
-import type { ListedSecret } from './summaries';
 import { USED_AT, usageLabel } from './usage';
 
 const encoder = new TextEncoder();
@@ -13,24 +12,24 @@ const decoder = new TextDecoder();
 const USAGE_ROWS_PER_INSERT = 256;
 
 /** What an export needs of a secret; the rest of its row stays in SQLite. */
-export type ExportRow = Pick<ListedSecret, 'id' | 'scope_id' | 'level' | 'workspace_id' | 'type' | 'availability' | 'revision' | 'created_at' | 'updated_at'>;
+export type ExportRow = Pick<SecretRow, 'id' | 'scope_id' | 'level' | 'workspace_id' | 'type' | 'availability' | 'revision' | 'created_at' | 'updated_at'>;
 
 /** One joined row per reader scope, as a tuple: at 100,000 secrets, named-column objects cost ~0.25 s more. */
 type ExportTuple = [
   rowid: number,
-  id: string,
-  scopeId: string,
-  level: Level,
-  workspaceId: string | null,
-  type: SecretType,
-  availability: Availability,
-  revision: number,
-  created: number,
-  updated: number,
-  content: Uint8Array,
-  readerScope: string,
-  readerVersion: number,
-  wrappedKey: Uint8Array,
+  id: SecretRow['id'],
+  scopeId: SecretRow['scope_id'],
+  level: SecretRow['level'],
+  workspaceId: SecretRow['workspace_id'],
+  type: SecretRow['type'],
+  availability: SecretRow['availability'],
+  revision: SecretRow['revision'],
+  created: SecretRow['created_at'],
+  updated: SecretRow['updated_at'],
+  content: RevisionRow['content'],
+  readerScope: SecretReaderRow['scope_id'],
+  readerVersion: SecretReaderRow['key_version'],
+  wrappedKey: SecretReaderRow['wrapped_key'],
 ];
 
 /** Which secrets an export reads: a condition on `secrets s`, written by the caller with its arguments. */
@@ -53,14 +52,13 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
   const uses: { id: string; label: Uint8Array }[] = [];
   const rowids: number[] = [];
   const tuples = s.db
-    .stmt(
+    .tuples<ExportTuple>(
       `SELECT s.rowid, s.id, s.scope_id, s.level, s.workspace_id, s.type, s.availability, s.revision, s.created_at, s.updated_at,
               r.content, g.scope_id, g.key_version, g.wrapped_key
        FROM secrets s JOIN revisions r ON r.secret_id = s.id AND r.revision = s.revision JOIN secret_readers g ON g.secret_id = s.id
        WHERE ${filter.where} ORDER BY s.rowid -- export`,
     )
-    .raw(true)
-    .iterate(...filter.args) as IterableIterator<ExportTuple>;
+    .iterate(...filter.args);
   // A secret readable by several teams comes once per reader scope, on consecutive rows.
   let group: ExportTuple[] = [];
   const flush = () => {

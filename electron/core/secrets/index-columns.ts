@@ -1,6 +1,7 @@
 import type { Availability, Level, SecretStatus, SecretSummary, SecretType } from '../../../shared/schemas/secrets';
 import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
+import type { SecretRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import { seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
@@ -82,13 +83,16 @@ export class IndexColumns {
   static scan(session: Session): IndexColumns {
     const db = session.db;
     const c = new IndexColumns(db);
-    const [seqs, flags, workspaceRowids, revisions, created, updated, expires, lastUsed, deletion] = (db.stmt(SCAN).raw(true).get() as string[]).map(
-      (json) => JSON.parse(json) as Column,
-    ) as [Column, Column, Column, Column, Column, Column, Column, Column, Column];
+    // An aggregate yields its one row, even over no secrets.
+    const [seqs, flags, workspaceRowids, revisions, created, updated, expires, lastUsed, deletion] = db
+      .tuples<string[]>(SCAN)
+      .get()!
+      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, Column, Column, Column, Column];
     const top = seqs.reduce<number>((max, seq) => (seq !== null && seq > max ? seq : max), 0);
     c.reserve(seqs.length, top + 1);
     const workspaceCode = new Map<number, number>();
-    for (const w of db.stmt('SELECT rowid, name FROM workspaces').all() as { rowid: number; name: string }[]) workspaceCode.set(w.rowid, c.workspaceCode(w.name));
+    const workspaces = db.query<Pick<WorkspaceRow, 'name'> & { rowid: number }>('SELECT rowid, name FROM workspaces').all();
+    for (const w of workspaces) workspaceCode.set(w.rowid, c.workspaceCode(w.name));
     for (let i = 0; i < seqs.length; i++) {
       const seq = seqs[i];
       if (seq === null || seq === undefined) continue;
@@ -124,9 +128,11 @@ export class IndexColumns {
       });
       for (const chunkNo of bad) tampered.push([scopeId, chunkNo]);
     }
-    const inChunk = this.db.stmt('SELECT s.id, s.seq FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ? AND r.chunk_no = ?');
+    const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(
+      'SELECT s.id, s.seq FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ? AND r.chunk_no = ?',
+    );
     for (const [scopeId, chunkNo] of tampered) {
-      for (const r of inChunk.all(scopeId, chunkNo) as { id: string; seq: number }[]) {
+      for (const r of inChunk.all(scopeId, chunkNo)) {
         const slot = this.slotOf(r.seq);
         if (slot < 0 || this.ids[slot] !== undefined) continue;
         this.name(slot, r.id, '');

@@ -5,6 +5,7 @@ import { secretRef } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { open } from '../crypto/aead';
 import { blindHash, wipe } from '../crypto/keys';
+import type { UsageRow, WorkspaceRow } from '../db/rows';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content } from './content';
@@ -42,15 +43,15 @@ export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
   }
   if (!ref.level || ref.level === 'workspace') {
     if (ref.workspace) scopes.push(findNamed(s.db, 'workspace', ref.workspace).scope_id);
-    else scopes.push(...(s.db.stmt('SELECT scope_id FROM workspaces ORDER BY name COLLATE NOCASE').all() as { scope_id: string }[]).map((w) => w.scope_id));
+    else scopes.push(...s.db.query<Pick<WorkspaceRow, 'scope_id'>>('SELECT scope_id FROM workspaces ORDER BY name COLLATE NOCASE').all().map((w) => w.scope_id));
   }
   if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
   const found: ListedSecret[] = [];
   for (const scopeId of scopes) {
     if (!s.canRead(scopeId)) continue;
     const row = s.db
-      .stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE scope_id = ? AND name_hash = ?`)
-      .get(scopeId, blindHash(s.blindKey(scopeId), name)) as ListedSecret | undefined;
+      .query<ListedSecret>(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE scope_id = ? AND name_hash = ?`)
+      .get(scopeId, blindHash(s.blindKey(scopeId), name));
     // A team-only organization secret is found only by those holding one of its teams' keys.
     if (row && readers(s, row.id).some((r) => s.canRead(r.scope_id))) found.push(row);
   }
@@ -71,7 +72,7 @@ export function secretSummary(s: Session, id: string): SecretSummary {
 
 /** By id, for the app; a secret this member holds no key for does not exist for them. */
 export function secretById(s: Session, id: string): ListedSecret {
-  const row = s.db.stmt(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id) as ListedSecret | undefined;
+  const row = s.db.query<ListedSecret>(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id);
   if (!row || !readers(s, row.id).some((r) => s.canRead(r.scope_id))) throw new CofferError('NOT_FOUND', 'this secret does not exist, or you cannot read it', 'id');
   return row;
 }
@@ -136,10 +137,9 @@ export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsag
   const row = resolveSecret(s, ref);
   const dataKey = unwrapDataKey(s, row.id);
   try {
-    const rows = s.db.stmt('SELECT at, consumer FROM usage WHERE secret_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(row.id, limit) as {
-      at: number;
-      consumer: Uint8Array;
-    }[];
+    const rows = s.db
+      .query<Pick<UsageRow, 'at' | 'consumer'>>('SELECT at, consumer FROM usage WHERE secret_id = ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(row.id, limit);
     return {
       lastUsed: row.last_used_at,
       entries: rows.map((u) => ({ at: u.at, consumer: decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record')) })),

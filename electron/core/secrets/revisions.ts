@@ -4,6 +4,7 @@ import { editSecretInput } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
 import { blindHash, wipe } from '../crypto/keys';
+import type { MemberRow, Nullable, RevisionRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { FieldsPatch, Payload } from './content';
 import { applyPatch, changedFields } from './content';
@@ -72,8 +73,10 @@ export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
   const dataKey = unwrapDataKey(s, row.id);
   try {
     const revs = s.db
-      .stmt('SELECT r.revision, r.created_at, m.login FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC')
-      .all(row.id) as { revision: number; created_at: number; login: string | null }[];
+      .query<Pick<RevisionRow, 'revision' | 'created_at'> & Nullable<Pick<MemberRow, 'login'>>>(
+        'SELECT r.revision, r.created_at, m.login FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC',
+      )
+      .all(row.id);
     return revs.map((r) => {
       const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: r.login, changed: [], current: r.revision === row.revision };
       try {

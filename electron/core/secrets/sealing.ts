@@ -2,6 +2,7 @@ import { CofferError } from '../../../shared/errors';
 import type { Alloc } from '../crypto/aead';
 import { ad, open, sealText } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
+import type { RevisionRow, SecretReaderRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { Payload } from './content';
 import type { ListedSecret } from './summaries';
@@ -12,15 +13,10 @@ export const dataKeyContext = (s: Session, secretId: string, scopeId: string, ve
 export const revisionContext = (s: Session, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, revision: number) =>
   ad('coffer/v1/revision', s.vaultId, row.id, row.scope_id, row.type, revision);
 
-interface ReaderRow {
-  scope_id: string;
-  key_version: number;
-  chunk_no: number;
-  wrapped_key: Uint8Array;
-}
+type Reader = Pick<SecretReaderRow, 'scope_id' | 'key_version' | 'chunk_no' | 'wrapped_key'>;
 
-export function readers(s: Session, secretId: string): ReaderRow[] {
-  return s.db.stmt('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId) as ReaderRow[];
+export function readers(s: Session, secretId: string): Reader[] {
+  return s.db.query<Reader>('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId);
 }
 
 /** Unwraps a secret's data key through any reader scope whose key is sealed to this member. */
@@ -32,9 +28,9 @@ export function unwrapDataKey(s: Session, secretId: string): Uint8Array {
 }
 
 export function decryptRevision(s: Session, row: ListedSecret, dataKey: Uint8Array, revision: number): Payload {
-  const rev = s.db.stmt('SELECT content FROM revisions WHERE secret_id = ? AND revision = ?').get(row.id, revision) as { content: Uint8Array } | undefined;
-  if (!rev) throw new CofferError('NOT_FOUND', `revision ${revision} does not exist`, 'revision');
-  const plain = open(dataKey, rev.content, revisionContext(s, row, revision), 'this secret');
+  const content = s.db.value<RevisionRow['content']>('SELECT content FROM revisions WHERE secret_id = ? AND revision = ?', row.id, revision);
+  if (content === undefined) throw new CofferError('NOT_FOUND', `revision ${revision} does not exist`, 'revision');
+  const plain = open(dataKey, content, revisionContext(s, row, revision), 'this secret');
   try {
     return JSON.parse(decoder.decode(plain)) as Payload;
   } finally {

@@ -1,6 +1,6 @@
 import type { SecretSummary } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
-import type { SecretRow } from '../db/rows';
+import type { SecretRow, TeamRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
 
 const LISTED = [
@@ -28,14 +28,17 @@ export const SECRET_COLUMNS = LISTED.join(', ');
 
 /** The teams a secret is available to, by name. */
 export function teamNamesOf(db: Db, secretId: string): string[] {
-  return (
-    db.stmt('SELECT t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id WHERE r.secret_id = ? ORDER BY t.name COLLATE NOCASE').all(secretId) as { name: string }[]
-  ).map((r) => r.name);
+  return db
+    .query<Pick<TeamRow, 'name'>>(
+      'SELECT t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id WHERE r.secret_id = ? ORDER BY t.name COLLATE NOCASE',
+    )
+    .all(secretId)
+    .map((r) => r.name);
 }
 
 export function workspaceName(s: Session, workspaceId: string | null): string | null {
   if (!workspaceId) return null;
-  return (s.db.stmt('SELECT name FROM workspaces WHERE id = ?').get(workspaceId) as { name: string } | undefined)?.name ?? null;
+  return s.db.value<WorkspaceRow['name']>('SELECT name FROM workspaces WHERE id = ?', workspaceId) ?? null;
 }
 
 /** The listing row of a secret read from SQLite, as every door shows it. */
