@@ -7,6 +7,12 @@ import type { Session } from '../vault/session';
 import type { Payload } from './content';
 import type { ListedSecret } from './summaries';
 
+/**
+ * A secret's keys and contents: its data key wrapped per reader scope, its revisions sealed under
+ * that key, each bound by its context to the secret's place and number so none can be moved.
+ * Registration, reading, revisions and export share these.
+ */
+
 const decoder = new TextDecoder();
 
 export const dataKeyContext = (s: Session, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', s.vaultId, secretId, scopeId, version);
@@ -15,6 +21,7 @@ export const revisionContext = (s: Session, row: Pick<ListedSecret, 'id' | 'scop
 
 type Reader = Pick<SecretReaderRow, 'scope_id' | 'key_version' | 'chunk_no' | 'wrapped_key'>;
 
+/** The scopes that can read a secret, each with the secret's data key wrapped under its scope key. */
 export function readers(s: Session, secretId: string): Reader[] {
   return s.db.query<Reader>('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId);
 }
