@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import type { CoreContext } from './context';
-import { registerSecret } from './secrets/secrets';
+import { registerSecret } from './secrets/registration';
 import { addTeam, addWorkspace } from './vault/structure';
 import { Vault } from './vault/vault';
 

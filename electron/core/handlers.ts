@@ -10,16 +10,9 @@ import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions
 import { listNotices, markNoticesRead } from './lifecycle/notices';
 import type { CertificateContent } from './secrets/certificate';
 import { contentFromFields } from './secrets/content';
-import {
-  editSecret,
-  getSecretValue,
-  listSecrets,
-  registerSecret,
-  restoreRevision,
-  secretHistory,
-  secretUsage,
-  showSecret,
-} from './secrets/secrets';
+import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
+import { registerSecret } from './secrets/registration';
+import { editSecret, restoreRevision, secretHistory } from './secrets/revisions';
 import { addWorkspace } from './vault/structure';
 
 type Handler<K extends Channel> = (app: CofferApp, input: z.output<Contract[K]['input']>) => Promise<Output<K>> | Output<K>;

@@ -4,7 +4,7 @@ import type { CoreContext } from '../../electron/core/context';
 import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
-import { registerSecrets } from '../../electron/core/secrets/secrets';
+import { registerSecrets } from '../../electron/core/secrets/registration';
 import { addTeam, addWorkspace } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
 import { CONFIRM_WORD } from '../../shared/schemas/lifecycle';

@@ -8,7 +8,7 @@ import type { CoreContext } from '../../electron/core/context';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import type { BrowserDoor } from '../../electron/server/browser-door';
 import { startBrowserDoor } from '../../electron/server/browser-door';
-import { registerSecrets } from '../../electron/core/secrets/secrets';
+import { registerSecrets } from '../../electron/core/secrets/registration';
 import type { Session } from '../../electron/core/vault/session';
 import { addWorkspace } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readAudit, verifyAuditFor } from '../../electron/core/audit/access';
 import { verifyAudit } from '../../electron/core/audit/log';
-import { getSecretValue, registerSecret, editSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret } from '../../electron/core/secrets/revisions';
 import { addMember } from '../../electron/core/vault/members';
 import { Vault } from '../../electron/core/vault/vault';
 import { withRawDb } from '../support/sql';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Ahead from '../../electron/core/secrets/certificates-ahead';
-import { getSecretValue, listSecrets, registerSecrets } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecrets } from '../../electron/core/secrets/registration';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { file } from '../support/certs';
 import { useCertFixtures } from '../support/fixtures';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, FORMAT_VERSION, fingerprint, toB64 } from '../../electron/core/bundles/format';
 import type { BundleHeader } from '../../electron/core/bundles/format';
 import { importBundle } from '../../electron/core/bundles/import';
-import { registerSecret } from '../../electron/core/secrets/secrets';
+import { registerSecret } from '../../electron/core/secrets/registration';
 import { BundleWriter } from '../../electron/core/bundles/writer';
 import { sealTo } from '../../electron/core/crypto/keys';
 import type { Session } from '../../electron/core/vault/session';

@@ -7,7 +7,7 @@ import { exportBundle } from '../../electron/core/bundles/export';
 import { fingerprint } from '../../electron/core/bundles/format';
 import { importBundle } from '../../electron/core/bundles/import';
 import { inspectBundle } from '../../electron/core/bundles/open';
-import { registerSecret } from '../../electron/core/secrets/secrets';
+import { registerSecret } from '../../electron/core/secrets/registration';
 import { tablesDigest } from '../support/sql';
 import { newVault, useTempDir } from '../support/vault';
 

@@ -1,7 +1,9 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readCertificate } from '../../electron/core/secrets/certificate';
-import { editSecret, getSecretValue, registerSecret, secretHistory, showSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, showSecret } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret, secretHistory } from '../../electron/core/secrets/revisions';
 import { file } from '../support/certs';
 import { useCertFixtures } from '../support/fixtures';
 import { newVault, useTempDir } from '../support/vault';

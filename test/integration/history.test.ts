@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { editSecret, getSecretValue, listSecrets, registerSecret, restoreRevision, secretHistory, showSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets, showSecret } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret, restoreRevision, secretHistory } from '../../electron/core/secrets/revisions';
 import { addMember } from '../../electron/core/vault/members';
 import { addWorkspace } from '../../electron/core/vault/structure';
 import { fakeClock, newVault, useTempDir } from '../support/vault';

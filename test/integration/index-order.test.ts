@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
-import { editSecret, getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret } from '../../electron/core/secrets/revisions';
 import { deleteNow } from '../../electron/core/lifecycle/actions';
 import { newVault, useTempDir } from '../support/vault';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../electron/core/vault/session';
 import { Vault } from '../../electron/core/vault/vault';
-import { editSecret, getSecretValue, listSecrets, registerSecret, secretHistory, showSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets, showSecret } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret, secretHistory } from '../../electron/core/secrets/revisions';
 import { flipByte, vaultBytes, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 

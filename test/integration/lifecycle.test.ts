@@ -4,7 +4,8 @@ import { cancelDeletion, deleteNow, scheduleDeletion } from '../../electron/core
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { listNotices } from '../../electron/core/lifecycle/notices';
 import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
-import { getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
 import { Vault } from '../../electron/core/vault/vault';
 import { withRawDb } from '../support/sql';
 import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';

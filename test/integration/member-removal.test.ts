@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ad, open } from '../../electron/core/crypto/aead';
-import { getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
 import { addMember, removeMember } from '../../electron/core/vault/members';
 import { addTeam, addTeamMember, addWorkspace } from '../../electron/core/vault/structure';
 import { newVault, useTempDir } from '../support/vault';

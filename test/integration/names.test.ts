@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { editSecret, getSecretValue, listSecrets, registerSecret, resolveSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets, resolveSecret } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret } from '../../electron/core/secrets/revisions';
 import { addWorkspace } from '../../electron/core/vault/structure';
 import { newVault, useTempDir } from '../support/vault';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Vault } from '../../electron/core/vault/vault';
 import { addMember } from '../../electron/core/vault/members';
 import { addWorkspace } from '../../electron/core/vault/structure';
-import { getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
 import { auditActions, tablesDigest, vaultBytes, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 

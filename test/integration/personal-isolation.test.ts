@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ad, open } from '../../electron/core/crypto/aead';
 import { openSealed } from '../../electron/core/crypto/keys';
-import { getSecretValue, listSecrets, registerSecret, resolveSecret, showSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets, resolveSecret, showSecret } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
 import { addMember, setMemberRole } from '../../electron/core/vault/members';
 import { withRawDb } from '../support/sql';
 import { newVault, useTempDir } from '../support/vault';

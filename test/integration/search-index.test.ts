@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ListSecretsInput } from '../../shared/schemas/secrets';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
-import { editSecret, getSecretValue, listSecrets, registerSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret } from '../../electron/core/secrets/revisions';
 import type { Session } from '../../electron/core/vault/session';
 import { addMember } from '../../electron/core/vault/members';
 import { addWorkspace, renameWorkspace } from '../../electron/core/vault/structure';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EditSecretInput, Level, RegisterSecretInput, SecretType } from '../../shared/schemas/secrets';
 import { LEVELS, SECRET_TYPES } from '../../shared/schemas/secrets';
-import { editSecret, getSecretValue, listSecrets, registerSecret, secretUsage, showSecret } from '../../electron/core/secrets/secrets';
+import { getSecretValue, listSecrets, secretUsage, showSecret } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { editSecret } from '../../electron/core/secrets/revisions';
 import { addWorkspace } from '../../electron/core/vault/structure';
 import type { CertFixtures } from '../support/certs';
 import { file } from '../support/certs';

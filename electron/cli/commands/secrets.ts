@@ -9,17 +9,9 @@ import { STATUS_LABELS, availabilityLabel } from '../../../shared/labels';
 import type { RegisterSecretInput, SecretRef, SecretSummary, SecretType, SortKey } from '../../../shared/schemas/secrets';
 import { LEVELS, SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/schemas/secrets';
 import type { FieldsPatch } from '../../core/secrets/content';
-import {
-  editSecret,
-  getSecretValue,
-  listSecrets,
-  registerSecret,
-  resolveSecret,
-  restoreRevision,
-  secretHistory,
-  secretUsage,
-  showSecret,
-} from '../../core/secrets/secrets';
+import { getSecretValue, listSecrets, resolveSecret, secretUsage, showSecret } from '../../core/secrets/reading';
+import { registerSecret } from '../../core/secrets/registration';
+import { editSecret, restoreRevision, secretHistory } from '../../core/secrets/revisions';
 import type { CliContext } from '../context';
 import type { Action } from '../program';
 import { dateTime, day, iso, print, printJson, table, warn } from '../output';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection';
+import type { AuditRow, MetaRow } from '../db/rows';
 
 /** What is audited (SPEC §8); values never appear, only who did what to which id, and when. */
 export type AuditAction =
@@ -31,13 +32,7 @@ export type AuditAction =
   | 'bundle.export'
   | 'bundle.import';
 
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string | null;
-}
+export type AuditEntry = Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'target'>;
 
 const GENESIS = new Uint8Array(32);
 
@@ -54,7 +49,7 @@ export function entryHash(prev: Uint8Array, e: AuditEntry): Uint8Array {
 /** Appends one entry inside the caller's transaction, so the action and its record commit together. */
 export function appendAudit(db: Db, at: number, actor: string, action: AuditAction, target: string | null = null): void {
   if (db.readOnly) return;
-  const last = db.stmt('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: Uint8Array } | undefined;
+  const last = db.query<Pick<AuditRow, 'seq' | 'hash'>>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get();
   const entry: AuditEntry = { seq: (last?.seq ?? 0) + 1, at, actor, action, target };
   const prev = last?.hash ?? GENESIS;
   const hash = entryHash(prev, entry);
@@ -89,16 +84,14 @@ export function listAudit(db: Db, q: AuditQuery = {}): AuditEntry[] {
   when(q.until, 'at < ?', q.until ?? 0);
   when(q.search, "(actor LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')", like, like, like);
   const sql = `SELECT seq, at, actor, action, target FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-  return db.raw.prepare(sql).all(...args, q.limit ?? 1000) as AuditEntry[];
+  return db.raw.prepare<unknown[], AuditEntry>(sql).all(...args, q.limit ?? 1000);
 }
 
 export type AuditVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
 
 /** Walks the chain from the first entry: the first entry altered, removed or moved is named. */
 export function verifyAudit(db: Db): AuditVerdict {
-  const rows = db.stmt('SELECT seq, at, actor, action, target, prev_hash, hash FROM audit ORDER BY seq').iterate() as IterableIterator<
-    AuditEntry & { prev_hash: Uint8Array; hash: Uint8Array }
-  >;
+  const rows = db.query<AuditRow>('SELECT seq, at, actor, action, target, prev_hash, hash FROM audit ORDER BY seq').iterate();
   let prev: Uint8Array = GENESIS;
   let expected = 1;
   let count = 0;
@@ -111,7 +104,7 @@ export function verifyAudit(db: Db): AuditVerdict {
     prev = r.hash;
     expected++;
   }
-  const head = (db.stmt("SELECT value FROM meta WHERE key = 'audit_head'").get() as { value: string } | undefined)?.value;
+  const head = db.value<MetaRow['value']>("SELECT value FROM meta WHERE key = 'audit_head'");
   const last = count === 0 ? undefined : `${count}:${Buffer.from(prev).toString('hex')}`;
   if (head !== last) return { ok: false, entries: count, brokenAt: count + 1, reason: `entries after ${count} were removed` };
   return { ok: true, entries: count };

@@ -6,8 +6,10 @@ import { KEY_BYTES, ad, seal } from '../crypto/aead';
 import type { KdfProfile } from '../crypto/kdf';
 import { calibrate, deriveKey } from '../crypto/kdf';
 import { sealTo, wipe } from '../crypto/keys';
-import type { ExportFilter } from '../secrets/secrets';
-import { readForExport, resolveSecret } from '../secrets/secrets';
+import type { TeamRow, WorkspaceRow } from '../db/rows';
+import type { ExportFilter } from '../secrets/export-reading';
+import { readForExport } from '../secrets/export-reading';
+import { resolveSecret } from '../secrets/reading';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { BundleHeader } from './format';
@@ -61,8 +63,8 @@ interface Selected {
 
 function counted(s: Session, filter: ExportFilter, description: string): Selected {
   const r = s.db
-    .stmt(`SELECT count(*) AS n, coalesce(max(s.level = 'organization'), 0) AS org FROM secrets s WHERE ${filter.where}`)
-    .get(...filter.args) as { n: number; org: number };
+    .query<{ n: number; org: number }>(`SELECT count(*) AS n, coalesce(max(s.level = 'organization'), 0) AS org FROM secrets s WHERE ${filter.where}`)
+    .get(...filter.args)!;
   return { filter, count: r.n, organization: r.org === 1, description };
 }
 
@@ -73,12 +75,13 @@ function select(s: Session, sel: BundleSelection): Selected {
       // One plain scan of the readers counts them: probing per secret, or the scope index followed by
       // a row lookup per reader, took two to three times as long at 100,000.
       const scopes = JSON.stringify(s.readableScopes());
-      const count = (
-        s.db.stmt('SELECT count(DISTINCT secret_id) AS n FROM secret_readers NOT INDEXED WHERE scope_id IN (SELECT value FROM json_each(?))').get(scopes) as { n: number }
-      ).n;
+      const count = s.db.count(
+        'SELECT count(DISTINCT secret_id) AS n FROM secret_readers NOT INDEXED WHERE scope_id IN (SELECT value FROM json_each(?))',
+        scopes,
+      );
       const readable = 'EXISTS (SELECT 1 FROM secret_readers g WHERE g.secret_id = s.id AND g.scope_id IN (SELECT value FROM json_each(?)))';
-      const org = s.db.stmt(`SELECT EXISTS (SELECT 1 FROM secrets s WHERE s.level = 'organization' AND ${readable}) AS org`).get(scopes) as { org: number };
-      return { filter: { where: '1', args: [] }, count, organization: org.org === 1, description: 'everything readable' };
+      const org = s.db.value<number>(`SELECT EXISTS (SELECT 1 FROM secrets s WHERE s.level = 'organization' AND ${readable}) AS org`, scopes);
+      return { filter: { where: '1', args: [] }, count, organization: org === 1, description: 'everything readable' };
     }
     case 'workspace': {
       const ws = findNamed(s.db, 'workspace', sel.name);
@@ -164,8 +167,8 @@ export function exportBundle(s: Session, opts: ExportOptions): ExportResult {
   const run = () => {
     const selected = select(s, opts.selection);
     if (selected.organization) s.authorize('bundle.exportOrganization');
-    const workspaces = new Map((s.db.stmt('SELECT id, name FROM workspaces').all() as { id: string; name: string }[]).map((w) => [w.id, w.name]));
-    const teams = new Map((s.db.stmt('SELECT scope_id, name FROM teams').all() as { scope_id: string; name: string }[]).map((t) => [t.scope_id, t.name]));
+    const workspaces = new Map(s.db.query<Pick<WorkspaceRow, 'id' | 'name'>>('SELECT id, name FROM workspaces').all().map((w) => [w.id, w.name]));
+    const teams = new Map(s.db.query<Pick<TeamRow, 'scope_id' | 'name'>>('SELECT scope_id, name FROM teams').all().map((t) => [t.scope_id, t.name]));
     const header: BundleHeader = { ...prepared.header, selection: selected.description, items: selected.count };
     const writer = new BundleWriter(opts.out, header, prepared.bodyKey);
     let written = 0;

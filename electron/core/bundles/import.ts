@@ -5,11 +5,13 @@ import { LEVELS, registerSecretInput, secretName } from '../../../shared/schemas
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
+import type { SecretRow } from '../db/rows';
 import type { CertificateReader } from '../secrets/certificates-ahead';
 import { CertificatesAhead } from '../secrets/certificates-ahead';
 import type { Content } from '../secrets/content';
 import { changedFields, contentFromFields } from '../secrets/content';
-import { BulkRegistration, currentPayload, reviseSecret } from '../secrets/secrets';
+import { BulkRegistration } from '../secrets/registration';
+import { currentPayload, reviseSecret } from '../secrets/revisions';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { OpenOptions } from './open';
@@ -78,12 +80,9 @@ class ScopeNames {
     let names = this.scopes.get(scopeId);
     if (!names) {
       names = new Map();
-      const rows = this.s.db.stmt('SELECT id, type, updated_at, name_hash FROM secrets WHERE scope_id = ?').all(scopeId) as {
-        id: string;
-        type: string;
-        updated_at: number;
-        name_hash: Uint8Array;
-      }[];
+      const rows = this.s.db
+        .query<Pick<SecretRow, 'id' | 'type' | 'updated_at' | 'name_hash'>>('SELECT id, type, updated_at, name_hash FROM secrets WHERE scope_id = ?')
+        .all(scopeId);
       for (const r of rows) names.set(hex(r.name_hash), { id: r.id, type: r.type, updated: r.updated_at });
       this.scopes.set(scopeId, names);
     }

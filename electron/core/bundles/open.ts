@@ -6,6 +6,7 @@ import { deriveKey } from '../crypto/kdf';
 import { wipe } from '../crypto/keys';
 import { sodium } from '../crypto/sodium';
 import type { Db } from '../db/connection';
+import type { MemberRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { MemberRecipient, PassphraseRecipient } from './format';
 import { PASSPHRASE_CONTEXT, fingerprint, fromB64 } from './format';
@@ -22,7 +23,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buf
 /** The member of this vault whose signing key signed the bundle, if any (member keys are clear columns). */
 function signerMember(db: Db | null, signPublic: Uint8Array): string | null {
   if (!db) return null;
-  const rows = db.stmt('SELECT login, sign_public FROM members').all() as { login: string; sign_public: Uint8Array }[];
+  const rows = db.query<Pick<MemberRow, 'login' | 'sign_public'>>('SELECT login, sign_public FROM members').all();
   return rows.find((r) => sameBytes(r.sign_public, signPublic))?.login ?? null;
 }
 

@@ -32,12 +32,22 @@ export function translateSqliteError(e: unknown): unknown {
   return e;
 }
 
+/** One column's value as SQLite hands it over (BLOBs as Buffers, which are Uint8Arrays). */
+export type SqlValue = string | number | bigint | Uint8Array | null;
+
+/** How a statement returns a row: as an object, as an array (`raw`), or as its first column (`pluck`). */
+type Shape = 'rows' | 'tuples' | 'value';
+
+/** A pragma that answers one number; better-sqlite3 types every pragma's answer as unknown. */
+const pragmaNumber = (raw: Database, name: string) => raw.pragma(name, { simple: true }) as number;
+
 /**
  * The one connection to a vault file: pragmas of SPEC §3, statements prepared once, and every
  * write in one immediate transaction (so a concurrent writer fails fast with LOCKED, never midway).
  */
 export class Db {
-  private readonly statements = new Map<string, Statement>();
+  /** Per result shape: the shape is a mode of the statement itself, so one statement serves one shape. */
+  private readonly statements: Record<Shape, Map<string, Statement>> = { rows: new Map(), tuples: new Map(), value: new Map() };
   /**
    * Write transactions begun on this connection. data_version moves only for other connections'
    * commits, so in-memory indexes of sessions sharing this connection compare this count too.
@@ -49,13 +59,44 @@ export class Db {
     readonly readOnly: boolean,
   ) {}
 
-  stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
+  private prepared(sql: string, shape: Shape): Statement {
+    const cache = this.statements[shape];
+    let s = cache.get(sql);
     if (!s) {
       s = this.raw.prepare(sql);
-      this.statements.set(sql, s);
+      if (shape === 'tuples') s.raw(true);
+      else if (shape === 'value') s.pluck(true);
+      cache.set(sql, s);
     }
     return s;
+  }
+
+  /** A statement prepared once, for a write or for a read that only asks whether a row exists. */
+  stmt(sql: string): Statement {
+    return this.prepared(sql, 'rows');
+  }
+
+  /**
+   * A read prepared once whose rows are `Row`: the one place a query states what it selects, as
+   * columns of the table rows in rows.ts (`db.query<Pick<MemberRow, 'id' | 'role'>>(sql).all()`).
+   */
+  query<Row extends object>(sql: string): Statement<unknown[], Row> {
+    return this.prepared(sql, 'rows') as Statement<unknown[], Row>;
+  }
+
+  /** Like `query`, each row an array in column order: for scans where an object per row is the cost. */
+  tuples<Row extends unknown[]>(sql: string): Statement<unknown[], Row> {
+    return this.prepared(sql, 'tuples') as Statement<unknown[], Row>;
+  }
+
+  /** The first column of the first row, or undefined when there is no row. */
+  value<T extends SqlValue>(sql: string, ...args: unknown[]): T | undefined {
+    return (this.prepared(sql, 'value') as Statement<unknown[], T>).get(...args);
+  }
+
+  /** What an aggregate such as `count(*)` answers; an aggregate always yields its one row. */
+  count(sql: string, ...args: unknown[]): number {
+    return this.value<number>(sql, ...args) ?? 0;
   }
 
   /** Runs `fn` as one write transaction; nothing of it is kept when it throws. */
@@ -86,7 +127,7 @@ export class Db {
 
   /** Changes when another connection commits: the signal to rebuild in-memory indexes. */
   dataVersion(): number {
-    return this.raw.pragma('data_version', { simple: true }) as number;
+    return pragmaNumber(this.raw, 'data_version');
   }
 
   close(): void {
@@ -104,7 +145,7 @@ export class Db {
 }
 
 export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): void {
-  let current = db.pragma('user_version', { simple: true }) as number;
+  let current = pragmaNumber(db, 'user_version');
   for (const m of migrations) {
     if (m.version <= current) continue;
     if (m.version !== current + 1) throw new Error(`migration ${m.version} does not follow ${current}`);
@@ -135,7 +176,7 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   }
   try {
     // Read before any pragma that writes: a vault from the future must be left exactly as it is.
-    const version = raw.pragma('user_version', { simple: true }) as number;
+    const version = pragmaNumber(raw, 'user_version');
     if (version > latest) {
       throw new CofferError('UNSUPPORTED_VERSION', `this vault was written by a newer Coffer (format ${version}; this one reads up to ${latest})`);
     }

@@ -2,8 +2,9 @@ import { CofferError } from '../../../shared/errors';
 import { CONFIRM_WORD } from '../../../shared/schemas/lifecycle';
 import { SECRET_WRITE } from '../access/permissions';
 import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
+import type { SecretReaderRow } from '../db/rows';
 import { NameBatch } from '../secrets/name-chunks';
-import { resolveSecret, secretSummary } from '../secrets/secrets';
+import { resolveSecret, secretSummary } from '../secrets/reading';
 import type { Session } from '../vault/session';
 import { DAY_MS } from './clock';
 import { lifecycleSettings, purgeSecret } from './scheduler';
@@ -44,7 +45,7 @@ export function deleteNow(s: Session, ref: SecretRef, word: string | undefined):
   const seq = s.db.write(() => {
     const row = resolveSecret(s, ref);
     s.authorize(SECRET_WRITE[row.level]);
-    const readers = s.db.stmt('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id) as { scope_id: string; chunk_no: number }[];
+    const readers = s.db.query<Pick<SecretReaderRow, 'scope_id' | 'chunk_no'>>('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id);
     const names = new NameBatch(s);
     for (const r of readers) if (s.canRead(r.scope_id)) names.remove(r.scope_id, r.chunk_no, row.id);
     names.flush();

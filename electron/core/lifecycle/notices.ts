@@ -1,17 +1,7 @@
 import type { Notice } from '../../../shared/schemas/lifecycle';
+import type { NoticeRow, Nullable, SecretRow } from '../db/rows';
 import { SecretIndex } from '../secrets/secret-index';
 import type { Session } from '../vault/session';
-
-interface NoticeRow {
-  id: number;
-  secret_id: string;
-  scope_id: string;
-  kind: 'deletion' | 'expiration';
-  days_before: number;
-  due_at: number;
-  created_at: number;
-  read_at: number | null;
-}
 
 /**
  * Notices this member may see: those of secrets they can read, and of purged secrets whose home
@@ -21,10 +11,10 @@ export function listNotices(s: Session, opts: { all?: boolean } = {}): Notice[] 
   s.assertUnlocked();
   const index = SecretIndex.of(s);
   const rows = s.db
-    .stmt(
+    .query<NoticeRow & Nullable<Pick<SecretRow, 'seq'>>>(
       `SELECT n.*, s.seq FROM notices n LEFT JOIN secrets s ON s.id = n.secret_id ${opts.all ? '' : 'WHERE n.read_at IS NULL'} ORDER BY n.created_at DESC, n.id DESC LIMIT 1000`,
     )
-    .all() as (NoticeRow & { seq: number | null })[];
+    .all();
   return rows.flatMap((r) => {
     const summary = r.seq === null ? undefined : index.get(r.seq);
     const purged = r.seq === null;

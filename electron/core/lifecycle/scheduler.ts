@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/log';
 import type { Db } from '../db/connection';
+import type { MetaRow, SecretRow } from '../db/rows';
 import type { Clock } from './clock';
 import { DAY_MS } from './clock';
 
@@ -18,18 +19,10 @@ export interface PassResult {
   purged: number;
 }
 
-interface Candidate {
-  id: string;
-  scope_id: string;
-  created_at: number;
-  active_since: number;
-  status: 'active' | 'inactive' | 'scheduled';
-  deletion_at: number | null;
-  expires_at: number | null;
-}
+type Candidate = Pick<SecretRow, 'id' | 'scope_id' | 'created_at' | 'active_since' | 'status' | 'deletion_at' | 'expires_at'>;
 
 export function lifecycleSettings(db: Db): LifecycleSettings {
-  const get = (key: string) => Number((db.stmt('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? 30);
+  const get = (key: string) => Number(db.value<MetaRow['value']>('SELECT value FROM meta WHERE key = ?', key) ?? 30);
   return { inactiveDays: get('inactive_days'), deletionDays: get('deletion_days') };
 }
 
@@ -58,7 +51,7 @@ export function noticesDue(thresholds: readonly number[], due: number, start: nu
 }
 
 function lastPassAt(db: Db, now: number): number {
-  const stored = (db.stmt("SELECT value FROM meta WHERE key = 'lifecycle_pass_at'").get() as { value: string } | undefined)?.value;
+  const stored = db.value<MetaRow['value']>("SELECT value FROM meta WHERE key = 'lifecycle_pass_at'");
   // A clock set back (tests, a wrong system time) must not hide notices: look again from the start.
   return Math.min(Number(stored ?? 0), now);
 }
@@ -74,13 +67,13 @@ function dueSince(db: Db, last: number, now: number, deletionMs: number): Candid
   const found = new Map<string, Candidate>();
   const take = (rows: Candidate[]) => rows.forEach((r) => found.set(r.id, r));
   for (const offset of [...DELETION_NOTICE_DAYS.map((d) => d * DAY_MS), deletionMs]) {
-    take(db.stmt(`${CANDIDATE} WHERE deletion_at > ? AND deletion_at <= ?`).all(last + offset, now + offset) as Candidate[]);
+    take(db.query<Candidate>(`${CANDIDATE} WHERE deletion_at > ? AND deletion_at <= ?`).all(last + offset, now + offset));
   }
   for (const offset of EXPIRATION_NOTICE_DAYS.map((d) => d * DAY_MS)) {
-    take(db.stmt(`${CANDIDATE} WHERE expires_at > ? AND expires_at <= ?`).all(last + offset, now + offset) as Candidate[]);
+    take(db.query<Candidate>(`${CANDIDATE} WHERE expires_at > ? AND expires_at <= ?`).all(last + offset, now + offset));
   }
   // Registered since: an expiration already near gets its catch-up notice at registration.
-  take(db.stmt(`${CANDIDATE} WHERE created_at > ? AND created_at <= ? AND expires_at IS NOT NULL`).all(last, now) as Candidate[]);
+  take(db.query<Candidate>(`${CANDIDATE} WHERE created_at > ? AND created_at <= ? AND expires_at IS NOT NULL`).all(last, now));
   return [...found.values()];
 }
 
@@ -98,10 +91,9 @@ export function runLifecyclePass(db: Db, clock: Clock): PassResult {
   const result: PassResult = { inactivated: 0, notices: 0, purged: 0 };
 
   db.write(() => {
-    const stale = db.stmt("SELECT id, active_since FROM secrets WHERE status = 'active' AND active_since <= ?").all(now - inactiveMs) as {
-      id: string;
-      active_since: number;
-    }[];
+    const stale = db
+      .query<Pick<SecretRow, 'id' | 'active_since'>>("SELECT id, active_since FROM secrets WHERE status = 'active' AND active_since <= ?")
+      .all(now - inactiveMs);
     const inactivate = db.stmt("UPDATE secrets SET status = 'inactive', inactive_since = ?, deletion_at = ? WHERE id = ?");
     for (const s of stale) {
       const since = s.active_since + inactiveMs;
@@ -127,10 +119,12 @@ export function runLifecyclePass(db: Db, clock: Clock): PassResult {
       }
     }
 
-    const doomed = db.stmt("SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')").all(now) as {
-      id: string;
-      deletion_at: number;
-    }[];
+    // `deletion_at <= ?` holds only where a deletion date is set.
+    const doomed = db
+      .query<Pick<SecretRow, 'id'> & { deletion_at: number }>(
+        "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')",
+      )
+      .all(now);
     for (const s of doomed) {
       purgeSecret(db, s.id);
       appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);

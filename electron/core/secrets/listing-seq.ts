@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import type { MetaRow, SecretRow } from '../db/rows';
 
 /**
  * Hands out listing numbers (`secrets.seq`) inside one write transaction: the counter is read
@@ -11,7 +12,7 @@ export class ListingSeq {
 
   take(): number {
     if (this.next === undefined) {
-      const row = this.db.stmt("SELECT value FROM meta WHERE key = 'next_secret_seq'").get() as { value: string };
+      const row = this.db.query<Pick<MetaRow, 'value'>>("SELECT value FROM meta WHERE key = 'next_secret_seq'").get()!;
       this.next = Number(row.value);
     }
     return this.next++;
@@ -29,6 +30,6 @@ export class ListingSeq {
  * none); undefined once the secret is gone.
  */
 export function seqOfId(db: Db, id: string): number | undefined {
-  const seq = db.stmt('SELECT seq FROM secrets WHERE id = ?').pluck().get(id) as number | null | undefined;
+  const seq = db.value<SecretRow['seq']>('SELECT seq FROM secrets WHERE id = ?', id);
   return typeof seq === 'number' ? seq : undefined;
 }

@@ -1,4 +1,5 @@
 import { ad, open, seal } from '../crypto/aead';
+import type { NameChunkRow, SecretReaderRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import { seqOfId } from './listing-seq';
 
@@ -14,12 +15,7 @@ export const CHUNK_CAPACITY = 1000;
  */
 export type NameEntry = [id: string, name: string, seq?: number];
 
-interface ChunkRow {
-  chunk_no: number;
-  key_version: number;
-  entries: number;
-  content: Uint8Array;
-}
+type ChunkRow = Pick<NameChunkRow, 'chunk_no' | 'key_version' | 'entries' | 'content'>;
 
 const context = (session: Session, scopeId: string, chunkNo: number, version: number) =>
   ad('coffer/v1/names', session.vaultId, scopeId, chunkNo, version);
@@ -39,7 +35,7 @@ function decrypt(session: Session, scopeId: string, row: ChunkRow): NameEntry[] 
  */
 export function readScopeChunks(session: Session, scopeId: string, onChunk: (entries: NameEntry[]) => void): number[] {
   const tamperedChunks: number[] = [];
-  const rows = session.db.stmt('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ?').all(scopeId) as ChunkRow[];
+  const rows = session.db.query<ChunkRow>('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ?').all(scopeId);
   for (const row of rows) {
     let entries: NameEntry[];
     try {
@@ -94,14 +90,17 @@ export class NameBatch {
     let chunk = this.chunks.get(k);
     if (!chunk) {
       const db = this.session.db;
-      const row = db.stmt('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ? AND chunk_no = ?').get(scopeId, chunkNo) as
-        | ChunkRow
-        | undefined;
+      const row = db
+        .query<ChunkRow>('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ? AND chunk_no = ?')
+        .get(scopeId, chunkNo);
       chunk = { chunkNo, entries: row ? decrypt(this.session, scopeId, row) : [], fresh: !row, dirty: false };
-      const live = db.stmt('SELECT count(*) AS n FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').get(scopeId, chunkNo) as { n: number };
-      if (live.n !== chunk.entries.length) {
+      const live = db.count('SELECT count(*) AS n FROM secret_readers WHERE scope_id = ? AND chunk_no = ?', scopeId, chunkNo);
+      if (live !== chunk.entries.length) {
         const ids = new Set(
-          (db.stmt('SELECT secret_id FROM secret_readers WHERE scope_id = ? AND chunk_no = ?').all(scopeId, chunkNo) as { secret_id: string }[]).map((r) => r.secret_id),
+          db
+            .query<Pick<SecretReaderRow, 'secret_id'>>('SELECT secret_id FROM secret_readers WHERE scope_id = ? AND chunk_no = ?')
+            .all(scopeId, chunkNo)
+            .map((r) => r.secret_id),
         );
         const kept = chunk.entries.filter((e) => ids.has(e[0]));
         this.pruned += chunk.entries.length - kept.length;
@@ -132,8 +131,7 @@ export class NameBatch {
   add(scopeId: string, id: string, name: string, seq: number): number {
     let chunkNo = this.tail.get(scopeId);
     if (chunkNo === undefined) {
-      const last = this.session.db.stmt('SELECT max(chunk_no) AS n FROM name_chunks WHERE scope_id = ?').get(scopeId) as { n: number | null };
-      chunkNo = last.n ?? 0;
+      chunkNo = this.session.db.value<number | null>('SELECT max(chunk_no) AS n FROM name_chunks WHERE scope_id = ?', scopeId) ?? 0;
     }
     let chunk: OpenChunk;
     try {
@@ -165,7 +163,7 @@ export class NameBatch {
 
   /** Opens every chunk of a scope, which drops the names of purged secrets. */
   pruneScope(scopeId: string): void {
-    const chunks = this.session.db.stmt('SELECT chunk_no FROM name_chunks WHERE scope_id = ?').all(scopeId) as { chunk_no: number }[];
+    const chunks = this.session.db.query<Pick<NameChunkRow, 'chunk_no'>>('SELECT chunk_no FROM name_chunks WHERE scope_id = ?').all(scopeId);
     for (const c of chunks) {
       try {
         this.load(scopeId, c.chunk_no);

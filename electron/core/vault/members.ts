@@ -5,6 +5,7 @@ import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
 import type { KdfProfile } from '../crypto/kdf';
 import { wipe } from '../crypto/keys';
+import type { ScopeGrantRow, ScopeRow, TeamRow } from '../db/rows';
 import { rotateScopes } from './rotation';
 import { createScope, grantScope, revokeScope } from './scopes';
 import type { Session } from './session';
@@ -15,8 +16,8 @@ import { insertMember, prepareMember } from './vault';
  * every workspace (all members belong to every workspace, docs/decisions.md), and every team when
  * the role manages teams — they register and edit team-only organization secrets.
  */
-function sharedScopesFor(session: Session, role: Role): { id: string; kind: string }[] {
-  const rows = session.db.stmt("SELECT id, kind FROM scopes WHERE kind IN ('organization', 'workspace', 'team')").all() as { id: string; kind: string }[];
+function sharedScopesFor(session: Session, role: Role): Pick<ScopeRow, 'id' | 'kind'>[] {
+  const rows = session.db.query<Pick<ScopeRow, 'id' | 'kind'>>("SELECT id, kind FROM scopes WHERE kind IN ('organization', 'workspace', 'team')").all();
   return rows.filter((s) => s.kind !== 'team' || can(role, 'team.manage'));
 }
 
@@ -61,12 +62,14 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
   const db = session.db;
   db.write(() => {
     if (target.role === 'account-holder' && role !== 'account-holder') {
-      const holders = (db.stmt("SELECT count(*) AS n FROM members WHERE role = 'account-holder'").get() as { n: number }).n;
+      const holders = db.count("SELECT count(*) AS n FROM members WHERE role = 'account-holder'");
       if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot change role: make another member Account Holder first', 'role');
     }
     db.stmt('UPDATE members SET role = ? WHERE id = ?').run(role, target.id);
     session.audit('member.role', `${name}:${role}`);
-    const teams = db.stmt("SELECT s.id, t.id AS team_id FROM scopes s JOIN teams t ON t.scope_id = s.id").all() as { id: string; team_id: string }[];
+    const teams = db
+      .query<Pick<ScopeRow, 'id'> & { team_id: TeamRow['id'] }>('SELECT s.id, t.id AS team_id FROM scopes s JOIN teams t ON t.scope_id = s.id')
+      .all();
     for (const team of teams) {
       const isTeamMember = db.stmt('SELECT 1 FROM team_members WHERE team_id = ? AND member_id = ?').get(team.team_id, target.id) !== undefined;
       if (can(role, 'team.manage') || isTeamMember) {
@@ -93,16 +96,18 @@ export function removeMember(session: Session, name: string): void {
   const db = session.db;
   const rotated = db.write(() => {
     if (target.role === 'account-holder') {
-      const holders = (db.stmt("SELECT count(*) AS n FROM members WHERE role = 'account-holder'").get() as { n: number }).n;
+      const holders = db.count("SELECT count(*) AS n FROM members WHERE role = 'account-holder'");
       if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot be removed', 'member');
     }
-    const personal = db.stmt("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").all(target.id) as { id: string }[];
+    const personal = db.query<Pick<ScopeRow, 'id'>>("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").all(target.id);
     for (const p of personal) {
       db.stmt('DELETE FROM secrets WHERE scope_id = ?').run(p.id);
       db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(p.id);
       db.stmt('DELETE FROM scopes WHERE id = ?').run(p.id);
     }
-    const shared = db.stmt("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?").all(target.id) as { scope_id: string }[];
+    const shared = db
+      .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
+      .all(target.id);
     const keys = rotateScopes(session, shared.map((g) => g.scope_id), target.id);
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
     session.audit('member.remove', name);

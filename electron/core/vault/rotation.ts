@@ -1,6 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
 import { blindHash, blindIndexKey, sealTo, wipe } from '../crypto/keys';
+import type { MemberRow, NameChunkRow, ScopeGrantRow, SecretReaderRow, SecretRow } from '../db/rows';
 import { readScopeNames } from '../secrets/name-chunks';
 import type { Session } from './session';
 
@@ -32,10 +33,12 @@ function rotateScope(session: Session, scopeId: string, dropGranteeId: string, n
   const vaultId = session.vaultId;
 
   db.stmt("DELETE FROM scope_grants WHERE scope_id = ? AND grantee_id = ?").run(scopeId, dropGranteeId);
-  const grants = db.stmt('SELECT grantee_kind, grantee_id FROM scope_grants WHERE scope_id = ?').all(scopeId) as { grantee_kind: string; grantee_id: string }[];
+  const grants = db
+    .query<Pick<ScopeGrantRow, 'grantee_kind' | 'grantee_id'>>('SELECT grantee_kind, grantee_id FROM scope_grants WHERE scope_id = ?')
+    .all(scopeId);
   for (const g of grants) {
     if (g.grantee_kind !== 'member') throw new CofferError('INTERNAL', `cannot rotate a scope granted to a ${g.grantee_kind}`);
-    const m = db.stmt('SELECT box_public FROM members WHERE id = ?').get(g.grantee_id) as { box_public: Uint8Array };
+    const m = db.query<Pick<MemberRow, 'box_public'>>('SELECT box_public FROM members WHERE id = ?').get(g.grantee_id)!;
     db.stmt('UPDATE scope_grants SET key_version = ?, sealed_key = ? WHERE scope_id = ? AND grantee_kind = ? AND grantee_id = ?').run(
       version,
       sealTo(m.box_public, key),
@@ -46,11 +49,11 @@ function rotateScope(session: Session, scopeId: string, dropGranteeId: string, n
   }
 
   const dataKeyContext = (secretId: string, v: number) => ad('coffer/v1/data-key', vaultId, secretId, scopeId, v);
-  const readers = db.stmt('SELECT secret_id, key_version, wrapped_key FROM secret_readers WHERE scope_id = ?').all(scopeId) as {
-    secret_id: string;
-    key_version: number;
-    wrapped_key: Uint8Array;
-  }[];
+  const readers = db
+    .query<Pick<SecretReaderRow, 'secret_id' | 'key_version' | 'wrapped_key'>>(
+      'SELECT secret_id, key_version, wrapped_key FROM secret_readers WHERE scope_id = ?',
+    )
+    .all(scopeId);
   const rewrap = db.stmt('UPDATE secret_readers SET key_version = ?, wrapped_key = ? WHERE secret_id = ? AND scope_id = ?');
   for (const r of readers) {
     const dataKey = open(old.key, r.wrapped_key, dataKeyContext(r.secret_id, r.key_version), 'a data key');
@@ -58,11 +61,9 @@ function rotateScope(session: Session, scopeId: string, dropGranteeId: string, n
     wipe(dataKey);
   }
 
-  const chunks = db.stmt('SELECT chunk_no, key_version, content FROM name_chunks WHERE scope_id = ?').all(scopeId) as {
-    chunk_no: number;
-    key_version: number;
-    content: Uint8Array;
-  }[];
+  const chunks = db
+    .query<Pick<NameChunkRow, 'chunk_no' | 'key_version' | 'content'>>('SELECT chunk_no, key_version, content FROM name_chunks WHERE scope_id = ?')
+    .all(scopeId);
   const chunkContext = (no: number, v: number) => ad('coffer/v1/names', vaultId, scopeId, no, v);
   for (const c of chunks) {
     const plain = open(old.key, c.content, chunkContext(c.chunk_no, c.key_version), 'a name chunk');
@@ -74,7 +75,7 @@ function rotateScope(session: Session, scopeId: string, dropGranteeId: string, n
     );
   }
 
-  const homed = db.stmt('SELECT id FROM secrets WHERE scope_id = ?').all(scopeId) as { id: string }[];
+  const homed = db.query<Pick<SecretRow, 'id'>>('SELECT id FROM secrets WHERE scope_id = ?').all(scopeId);
   if (homed.length) {
     const indexKey = blindIndexKey(key);
     const rehash = db.stmt('UPDATE secrets SET name_hash = ? WHERE id = ?');

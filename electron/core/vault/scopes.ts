@@ -1,12 +1,13 @@
 import type { Db } from '../db/connection';
+import type { MemberRow, ScopeGrantRow, ScopeRow } from '../db/rows';
 import type { CoreContext } from '../context';
 import { KEY_BYTES } from '../crypto/aead';
 import { sealTo } from '../crypto/keys';
 
-export type ScopeKind = 'organization' | 'workspace' | 'team' | 'personal';
+export type ScopeKind = ScopeRow['kind'];
 
 export interface Grantee {
-  kind: 'member' | 'credential';
+  kind: ScopeGrantRow['grantee_kind'];
   id: string;
   boxPublic: Uint8Array;
 }
@@ -30,12 +31,6 @@ export function revokeScope(db: Db, scopeId: string, grantee: Pick<Grantee, 'kin
   db.stmt('DELETE FROM scope_grants WHERE scope_id = ? AND grantee_kind = ? AND grantee_id = ?').run(scopeId, grantee.kind, grantee.id);
 }
 
-export interface MemberKeysRow {
-  id: string;
-  role: string;
-  box_public: Uint8Array;
-}
-
-export function memberGrantee(row: Pick<MemberKeysRow, 'id' | 'box_public'>): Grantee {
+export function memberGrantee(row: Pick<MemberRow, 'id' | 'box_public'>): Grantee {
   return { kind: 'member', id: row.id, boxPublic: row.box_public };
 }

@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/log';
 import type { KeyPairs } from '../crypto/keys';
 import { blindIndexKey, wipe } from '../crypto/keys';
 import type { Db } from '../db/connection';
+import type { ScopeRow } from '../db/rows';
 import type { CoreContext } from '../context';
 import type { SecretIndex } from '../secrets/secret-index';
 import type { Vault } from './vault';
@@ -114,9 +115,9 @@ export class Session {
   /** A member's personal scope never changes while they exist, so it is looked up once. */
   personalScopeId(): string {
     if (this.personalScope === undefined) {
-      const row = this.db.stmt("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").get(this.member.id) as { id: string } | undefined;
-      if (!row) throw new CofferError('INTERNAL', 'personal scope missing');
-      this.personalScope = row.id;
+      const id = this.db.value<ScopeRow['id']>("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?", this.member.id);
+      if (id === undefined) throw new CofferError('INTERNAL', 'personal scope missing');
+      this.personalScope = id;
     }
     return this.personalScope;
   }

@@ -4,6 +4,7 @@ import { teamName, workspaceName } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
 import type { Db } from '../db/connection';
+import type { MemberRow, TeamRow, WorkspaceRow } from '../db/rows';
 import { createScope, grantScope, memberGrantee, revokeScope } from './scopes';
 import type { Session } from './session';
 
@@ -22,17 +23,17 @@ function uniqueName<T>(kind: Kind, name: string, fn: () => T): T {
   }
 }
 
+type Named = Pick<WorkspaceRow | TeamRow, 'id' | 'name' | 'scope_id'>;
+
 /** `field` is the input that named it, when that is not the kind itself (a secret's `teams`). */
-export function findNamed(db: Db, kind: Kind, name: string, field: string = kind): { id: string; name: string; scope_id: string } {
-  const row = db.stmt(`SELECT id, name, scope_id FROM ${TABLE[kind]} WHERE name = ? COLLATE NOCASE`).get(name.trim()) as
-    | { id: string; name: string; scope_id: string }
-    | undefined;
+export function findNamed(db: Db, kind: Kind, name: string, field: string = kind): Named {
+  const row = db.query<Named>(`SELECT id, name, scope_id FROM ${TABLE[kind]} WHERE name = ? COLLATE NOCASE`).get(name.trim());
   if (!row) throw new CofferError('NOT_FOUND', `no ${LABEL[kind]} named "${name}"`, field);
   return row;
 }
 
 function listNamed(db: Db, kind: Kind): NamedSummary[] {
-  return db.stmt(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} ORDER BY name COLLATE NOCASE`).all() as NamedSummary[];
+  return db.query<NamedSummary>(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} ORDER BY name COLLATE NOCASE`).all();
 }
 
 function rename(session: Session, kind: Kind, from: string, to: string): NamedSummary {
@@ -42,15 +43,11 @@ function rename(session: Session, kind: Kind, from: string, to: string): NamedSu
     const row = findNamed(db, kind, from);
     uniqueName(kind, name, () => db.stmt(`UPDATE ${TABLE[kind]} SET name = ? WHERE id = ?`).run(name, row.id));
     session.audit(`${kind}.rename`, row.id);
-    return db.stmt(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} WHERE id = ?`).get(row.id) as NamedSummary;
+    return db.query<NamedSummary>(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} WHERE id = ?`).get(row.id)!;
   });
 }
 
-interface GranteeRow {
-  id: string;
-  role: string;
-  box_public: Uint8Array;
-}
+type GranteeRow = Pick<MemberRow, 'id' | 'role' | 'box_public'>;
 
 /** A workspace's key is sealed to every member: all members belong to every workspace (docs/decisions.md). */
 export function addWorkspace(session: Session, rawName: string): NamedSummary {
@@ -64,7 +61,7 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
     uniqueName('workspace', name, () =>
       db.stmt('INSERT INTO workspaces (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now),
     );
-    for (const m of db.stmt('SELECT id, role, box_public FROM members').all() as GranteeRow[]) {
+    for (const m of db.query<GranteeRow>('SELECT id, role, box_public FROM members').all()) {
       grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
     }
     session.adoptScopeKey(scope.id, scope.key, scope.version);
@@ -90,8 +87,8 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
     const scope = createScope(db, session.ctx, 'team');
     const id = session.ctx.random.uuid();
     uniqueName('team', name, () => db.stmt('INSERT INTO teams (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now));
-    for (const m of db.stmt('SELECT id, role, box_public FROM members').all() as GranteeRow[]) {
-      if (can(m.role as never, 'team.manage')) grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
+    for (const m of db.query<GranteeRow>('SELECT id, role, box_public FROM members').all()) {
+      if (can(m.role, 'team.manage')) grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
     }
     session.adoptScopeKey(scope.id, scope.key, scope.version);
     session.audit('team.add', id);
@@ -100,11 +97,12 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
 }
 
 function teamMembers(db: Db, teamId: string): string[] {
-  return (
-    db.stmt('SELECT m.login FROM team_members tm JOIN members m ON m.id = tm.member_id WHERE tm.team_id = ? ORDER BY m.login COLLATE NOCASE').all(teamId) as {
-      login: string;
-    }[]
-  ).map((r) => r.login);
+  return db
+    .query<Pick<MemberRow, 'login'>>(
+      'SELECT m.login FROM team_members tm JOIN members m ON m.id = tm.member_id WHERE tm.team_id = ? ORDER BY m.login COLLATE NOCASE',
+    )
+    .all(teamId)
+    .map((r) => r.login);
 }
 
 /** Teams and their members: structure kept in clear, readable without a password. */
@@ -128,14 +126,11 @@ export function deleteTeam(session: Session, name: string): void {
   const db = session.db;
   db.write(() => {
     const team = findNamed(db, 'team', name);
-    const orphans = (
-      db
-        .stmt(
-          `SELECT count(*) AS n FROM secret_readers r WHERE r.scope_id = ?
-           AND NOT EXISTS (SELECT 1 FROM secret_readers o WHERE o.secret_id = r.secret_id AND o.scope_id <> r.scope_id)`,
-        )
-        .get(team.scope_id) as { n: number }
-    ).n;
+    const orphans = db.count(
+      `SELECT count(*) AS n FROM secret_readers r WHERE r.scope_id = ?
+       AND NOT EXISTS (SELECT 1 FROM secret_readers o WHERE o.secret_id = r.secret_id AND o.scope_id <> r.scope_id)`,
+      team.scope_id,
+    );
     if (orphans > 0) {
       throw new CofferError('CONFLICT', `team "${team.name}" is the only reader of ${orphans} secret(s): make them available to other teams first`, 'team');
     }
@@ -177,6 +172,6 @@ export function removeTeamMember(session: Session, teamName: string, login: stri
 }
 
 function teamSummary(db: Db, teamId: string): TeamSummary {
-  const t = db.stmt('SELECT id, name, created_at AS created FROM teams WHERE id = ?').get(teamId) as NamedSummary;
+  const t = db.query<NamedSummary>('SELECT id, name, created_at AS created FROM teams WHERE id = ?').get(teamId)!;
   return { ...t, members: teamMembers(db, teamId) };
 }

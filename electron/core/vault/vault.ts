@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
-import type { CreateVaultInput, MemberSummary, Role, VaultInfo } from '../../../shared/schemas/vault';
+import type { CreateVaultInput, MemberSummary, NamedSummary, Role, VaultInfo } from '../../../shared/schemas/vault';
 import { createVaultInput, password as passwordSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import type { CoreContext } from '../context';
@@ -14,6 +14,7 @@ import { appendAudit } from '../audit/log';
 import { initSodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
+import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow } from '../db/rows';
 import { createScope, grantScope, memberGrantee } from './scopes';
 import { teamSummaries } from './structure';
 import { Session } from './session';
@@ -21,21 +22,6 @@ import { Session } from './session';
 export interface VaultOptions {
   readOnly?: boolean;
   context?: Partial<CoreContext>;
-}
-
-interface MemberRow {
-  id: string;
-  login: string;
-  role: Role;
-  created_at: number;
-  kdf_alg: string;
-  kdf_profile: string;
-  kdf_ops: number;
-  kdf_mem: number;
-  kdf_salt: Uint8Array;
-  box_public: Uint8Array;
-  sign_public: Uint8Array;
-  secret_keys: Uint8Array;
 }
 
 export const memberKeysContext = (vaultId: string, memberId: string) => ad('coffer/v1/member-keys', vaultId, memberId);
@@ -146,7 +132,7 @@ export class Vault {
   }
 
   private static readMeta(db: Db): Record<string, string> {
-    const rows = db.stmt('SELECT key, value FROM meta').all() as { key: string; value: string }[];
+    const rows = db.query<MetaRow>('SELECT key, value FROM meta').all();
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
@@ -155,7 +141,9 @@ export class Vault {
   }
 
   members(): MemberSummary[] {
-    const rows = this.db.stmt('SELECT id, login, role, created_at FROM members ORDER BY login COLLATE NOCASE').all() as MemberRow[];
+    const rows = this.db
+      .query<Pick<MemberRow, 'id' | 'login' | 'role' | 'created_at'>>('SELECT id, login, role, created_at FROM members ORDER BY login COLLATE NOCASE')
+      .all();
     return rows.map((r) => ({ id: r.id, name: r.login, role: r.role, created: r.created_at }));
   }
 
@@ -163,12 +151,12 @@ export class Vault {
   info(): VaultInfo {
     const meta = this.meta();
     const counts = this.db
-      .stmt(
+      .query<VaultInfo['secrets']>(
         `SELECT count(*) AS total, coalesce(sum(status = 'active'), 0) AS active, coalesce(sum(status = 'inactive'), 0) AS inactive,
                 coalesce(sum(status = 'scheduled'), 0) AS scheduled FROM secrets`,
       )
-      .get() as VaultInfo['secrets'];
-    const workspaces = this.db.stmt('SELECT id, name, created_at AS created FROM workspaces ORDER BY name COLLATE NOCASE').all() as VaultInfo['workspaces'];
+      .get()!;
+    const workspaces = this.db.query<NamedSummary>('SELECT id, name, created_at AS created FROM workspaces ORDER BY name COLLATE NOCASE').all();
     const teams = teamSummaries(this.db);
     return {
       id: this.id,
@@ -186,11 +174,11 @@ export class Vault {
   /** The member to unlock as: the one named, or the vault's only member. */
   private findMember(login: string | undefined): MemberRow {
     if (login === undefined) {
-      const rows = this.db.stmt('SELECT * FROM members LIMIT 2').all() as MemberRow[];
+      const rows = this.db.query<MemberRow>('SELECT * FROM members LIMIT 2').all();
       if (rows.length !== 1) throw new CofferError('VALIDATION', 'this vault has several members: choose one with --as', 'as');
       return rows[0]!;
     }
-    const row = this.db.stmt('SELECT * FROM members WHERE login = ?').get(login) as MemberRow | undefined;
+    const row = this.db.query<MemberRow>('SELECT * FROM members WHERE login = ?').get(login);
     if (!row) throw new CofferError('AUTH', 'wrong member name or password');
     return row;
   }
@@ -224,11 +212,11 @@ export class Vault {
     const keys = unpackSecretKeys(packed, row.box_public, row.sign_public);
     wipe(packed);
     const grants = this.db
-      .stmt(
+      .query<Pick<ScopeGrantRow, 'scope_id' | 'key_version' | 'sealed_key'> & Pick<ScopeRow, 'kind'>>(
         `SELECT g.scope_id, g.key_version, g.sealed_key, s.kind FROM scope_grants g JOIN scopes s ON s.id = g.scope_id
          WHERE g.grantee_kind = 'member' AND g.grantee_id = ?`,
       )
-      .all(row.id) as { scope_id: string; key_version: number; sealed_key: Uint8Array; kind: string }[];
+      .all(row.id);
     const scopes = new Map<string, { key: Uint8Array; version: number }>();
     for (const g of grants) {
       try {
@@ -279,9 +267,7 @@ export class Vault {
   }
 
   memberGranteeByLogin(login: string): { id: string; role: Role; grantee: ReturnType<typeof memberGrantee> } {
-    const row = this.db.stmt('SELECT id, role, box_public FROM members WHERE login = ?').get(login) as
-      | { id: string; role: Role; box_public: Uint8Array }
-      | undefined;
+    const row = this.db.query<Pick<MemberRow, 'id' | 'role' | 'box_public'>>('SELECT id, role, box_public FROM members WHERE login = ?').get(login);
     if (!row) throw new CofferError('NOT_FOUND', `no member named "${login}"`, 'member');
     return { id: row.id, role: row.role, grantee: memberGrantee(row) };
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportBundle } from '../../../electron/core/bundles/export';
 import { fingerprint } from '../../../electron/core/bundles/format';
-import { registerSecrets } from '../../../electron/core/secrets/secrets';
+import { registerSecrets } from '../../../electron/core/secrets/registration';
 import { file } from '../../support/certs';
 import { useCertFixtures } from '../../support/fixtures';
 import { newVault } from '../../support/vault';

@@ -1,0 +1,143 @@
+import type { Availability, Level, SecretStatus, SecretType } from '../../../shared/schemas/secrets';
+import type { Role } from '../../../shared/schemas/vault';
+
+/** The columns of a LEFT JOIN's optional side: NULL where it found no row. */
+export type Nullable<Row> = { [Column in keyof Row]: Row[Column] | null };
+
+/**
+ * Each table's row as better-sqlite3 returns it, declared once from the CREATE TABLEs of
+ * migrations.ts: a query states which of these columns it selects (`Pick<MemberRow, 'id' | 'role'>`)
+ * instead of describing them again. BLOBs arrive as Buffers, which are Uint8Arrays.
+ */
+
+export interface MetaRow {
+  key: string;
+  value: string;
+}
+
+export interface MemberRow {
+  id: string;
+  login: string;
+  role: Role;
+  created_at: number;
+  kdf_alg: string;
+  kdf_profile: string;
+  kdf_ops: number;
+  kdf_mem: number;
+  kdf_salt: Uint8Array;
+  box_public: Uint8Array;
+  sign_public: Uint8Array;
+  secret_keys: Uint8Array;
+}
+
+export interface ScopeRow {
+  id: string;
+  kind: 'organization' | 'workspace' | 'team' | 'personal';
+  owner_id: string | null;
+  key_version: number;
+  created_at: number;
+}
+
+export interface WorkspaceRow {
+  id: string;
+  name: string;
+  scope_id: string;
+  created_at: number;
+}
+
+export interface TeamRow {
+  id: string;
+  name: string;
+  scope_id: string;
+  created_at: number;
+}
+
+export interface TeamMemberRow {
+  team_id: string;
+  member_id: string;
+}
+
+export interface ScopeGrantRow {
+  scope_id: string;
+  grantee_kind: 'member' | 'credential';
+  grantee_id: string;
+  key_version: number;
+  sealed_key: Uint8Array;
+}
+
+export interface SecretRow {
+  id: string;
+  /**
+   * The listing number name chunks refer to the secret by (migration 3). Nullable in the schema, as
+   * a column added by ALTER TABLE, but never NULL: migration 3 numbered every row and each insert takes one.
+   */
+  seq: number;
+  scope_id: string;
+  level: Level;
+  workspace_id: string | null;
+  type: SecretType;
+  availability: Availability;
+  name_hash: Uint8Array;
+  revision: number;
+  created_at: number;
+  updated_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  inactive_since: number | null;
+  deletion_at: number | null;
+  status: SecretStatus;
+  /** Added by migration 2, which filled it in, and written by every insert since: never NULL either. */
+  active_since: number;
+}
+
+export interface SecretReaderRow {
+  secret_id: string;
+  scope_id: string;
+  key_version: number;
+  chunk_no: number;
+  wrapped_key: Uint8Array;
+}
+
+export interface RevisionRow {
+  secret_id: string;
+  revision: number;
+  created_at: number;
+  author_id: string | null;
+  content: Uint8Array;
+}
+
+export interface NameChunkRow {
+  scope_id: string;
+  chunk_no: number;
+  key_version: number;
+  entries: number;
+  content: Uint8Array;
+}
+
+export interface UsageRow {
+  id: number;
+  secret_id: string;
+  at: number;
+  consumer: Uint8Array;
+}
+
+export interface NoticeRow {
+  id: number;
+  secret_id: string;
+  scope_id: string;
+  kind: 'deletion' | 'expiration';
+  days_before: number;
+  due_at: number;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  prev_hash: Uint8Array;
+  hash: Uint8Array;
+}

@@ -1,0 +1,274 @@
+import type { Availability, Level, SecretStatus, SecretSummary, SecretType } from '../../../shared/schemas/secrets';
+import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../../shared/schemas/secrets';
+import type { Db } from '../db/connection';
+import type { SecretRow, WorkspaceRow } from '../db/rows';
+import type { Session } from '../vault/session';
+import { seqOfId } from './listing-seq';
+import { readScopeChunks } from './name-chunks';
+import type { ListedSecret } from './summaries';
+import { teamNamesOf } from './summaries';
+
+/** An enum column as its position in the shared list: SQLite hands the scan a number, not a string. */
+const codeOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
+
+// One small integer per secret holds its four enum columns and the tampered mark.
+const TYPE_MASK = 0b111;
+const LEVEL_SHIFT = 3;
+const AVAILABILITY_SHIFT = 5;
+const STATUS_SHIFT = 7;
+const TWO_BITS = 0b11;
+const TAMPERED = 1 << 9;
+
+const packFlags = (type: SecretType, level: Level, availability: Availability, status: SecretStatus) =>
+  SECRET_TYPES.indexOf(type) | (LEVELS.indexOf(level) << LEVEL_SHIFT) | (AVAILABILITIES.indexOf(availability) << AVAILABILITY_SHIFT) | (STATUSES.indexOf(status) << STATUS_SHIFT);
+
+export const typeOf = (flags: number) => SECRET_TYPES[flags & TYPE_MASK]!;
+export const levelOf = (flags: number) => LEVELS[(flags >> LEVEL_SHIFT) & TWO_BITS]!;
+export const availabilityOf = (flags: number) => AVAILABILITIES[(flags >> AVAILABILITY_SHIFT) & TWO_BITS]!;
+export const statusOf = (flags: number) => STATUSES[(flags >> STATUS_SHIFT) & TWO_BITS]!;
+
+/**
+ * Every clear column as a number, and each column as one JSON array: better-sqlite3 makes a row
+ * array per secret otherwise, and at 100,000 secrets building those was most of an unlock
+ * (~150 ms against ~80 ms for nine arrays and their JSON.parse).
+ */
+const SCAN = `SELECT json_group_array(s.seq),
+    json_group_array((${codeOf('s.type', SECRET_TYPES)}) | ((${codeOf('s.level', LEVELS)}) << ${LEVEL_SHIFT})
+      | ((${codeOf('s.availability', AVAILABILITIES)}) << ${AVAILABILITY_SHIFT}) | ((${codeOf('s.status', STATUSES)}) << ${STATUS_SHIFT})),
+    json_group_array(w.rowid), json_group_array(s.revision), json_group_array(s.created_at), json_group_array(s.updated_at),
+    json_group_array(s.expires_at), json_group_array(s.last_used_at), json_group_array(s.deletion_at)
+  FROM secrets s LEFT JOIN workspaces w ON w.id = s.workspace_id -- listing scan`;
+
+type Column = (number | null)[];
+
+const NO_TEAMS: string[] = [];
+const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
+const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+
+/**
+ * The columns SecretIndex searches, sorts and pages, one typed array per clear column, and the
+ * names and ids decrypted from the chunks. SecretIndex reads the arrays directly; only this class
+ * writes them.
+ *
+ * A slot is a secret's position in these arrays. Slots of secrets this member cannot read stay
+ * empty (`ids[slot]` undefined); name chunks find their slot through the listing number.
+ */
+export class IndexColumns {
+  /** Slots taken, live or not. */
+  length = 0;
+  /** Slots holding a secret this member can read. */
+  live = 0;
+  ids: (string | undefined)[] = [];
+  names: string[] = [];
+  /** Normalized names: what search and the name sort compare. */
+  keys: string[] = [];
+  flags = new Uint16Array(0);
+  workspace = new Int32Array(0);
+  revision = new Int32Array(0);
+  created = new Float64Array(0);
+  updated = new Float64Array(0);
+  expires = new Float64Array(0);
+  lastUsed = new Float64Array(0);
+  deletion = new Float64Array(0);
+  readonly workspaceNames: string[] = [];
+  /** Team names by slot, read when a page first shows the secret: only the table displays them. */
+  private readonly teams = new Map<number, string[]>();
+  /** Slot by listing number; -1 where none. */
+  private bySeq = new Int32Array(0);
+  private readonly workspaceCodes = new Map<string, number>();
+
+  private constructor(private readonly db: Db) {}
+
+  /** Reads every secret's clear columns and this member's names, inside the caller's read transaction. */
+  static scan(session: Session): IndexColumns {
+    const db = session.db;
+    const c = new IndexColumns(db);
+    // An aggregate yields its one row, even over no secrets.
+    const [seqs, flags, workspaceRowids, revisions, created, updated, expires, lastUsed, deletion] = db
+      .tuples<string[]>(SCAN)
+      .get()!
+      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, Column, Column, Column, Column];
+    const top = seqs.reduce<number>((max, seq) => (seq !== null && seq > max ? seq : max), 0);
+    c.reserve(seqs.length, top + 1);
+    const workspaceCode = new Map<number, number>();
+    const workspaces = db.query<Pick<WorkspaceRow, 'name'> & { rowid: number }>('SELECT rowid, name FROM workspaces').all();
+    for (const w of workspaces) workspaceCode.set(w.rowid, c.workspaceCode(w.name));
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i];
+      if (seq === null || seq === undefined) continue;
+      const slot = c.slotFor(seq);
+      const ws = workspaceRowids[i];
+      c.flags[slot] = flags[i]!;
+      c.workspace[slot] = ws === null || ws === undefined ? -1 : (workspaceCode.get(ws) ?? -1);
+      c.revision[slot] = revisions[i]!;
+      c.created[slot] = created[i]!;
+      c.updated[slot] = updated[i]!;
+      c.expires[slot] = orNaN(expires[i]!);
+      c.lastUsed[slot] = orNaN(lastUsed[i]!);
+      c.deletion[slot] = orNaN(deletion[i]!);
+    }
+    c.readNames(session);
+    return c;
+  }
+
+  /**
+   * Gives each readable secret its id and name from the chunks of every scope this member holds; a
+   * secret read through several scopes is in each of their chunks, and the first one names it.
+   * Secrets whose only chunk failed verification are listed nameless and marked tampered.
+   */
+  private readNames(session: Session): void {
+    const tampered: [scopeId: string, chunkNo: number][] = [];
+    for (const scopeId of session.readableScopes()) {
+      const bad = readScopeChunks(session, scopeId, (entries) => {
+        for (const [id, name, seq] of entries) {
+          const slot = this.slotOf(seq ?? seqOfId(this.db, id) ?? -1);
+          if (slot < 0 || this.ids[slot] !== undefined) continue; // purged since, or named already
+          this.name(slot, id, name);
+        }
+      });
+      for (const chunkNo of bad) tampered.push([scopeId, chunkNo]);
+    }
+    const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(
+      'SELECT s.id, s.seq FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ? AND r.chunk_no = ?',
+    );
+    for (const [scopeId, chunkNo] of tampered) {
+      for (const r of inChunk.all(scopeId, chunkNo)) {
+        const slot = this.slotOf(r.seq);
+        if (slot < 0 || this.ids[slot] !== undefined) continue;
+        this.name(slot, r.id, '');
+        this.flags[slot] = this.flags[slot]! | TAMPERED;
+      }
+    }
+  }
+
+  private name(slot: number, id: string, name: string): void {
+    if (this.ids[slot] === undefined) this.live++;
+    this.ids[slot] = id;
+    this.names[slot] = name;
+    // Names are stored trimmed and NFC-normalized, so lower-casing is all the index key needs.
+    this.keys[slot] = name.toLowerCase();
+  }
+
+  /** Room for `slots` secrets and listing numbers below `seqs`, so a build allocates each array once. */
+  private reserve(slots: number, seqs: number): void {
+    if (seqs > this.bySeq.length) {
+      const next = new Int32Array(Math.max(seqs, this.bySeq.length * 2)).fill(-1);
+      next.set(this.bySeq);
+      this.bySeq = next;
+    }
+    if (slots <= this.flags.length) return;
+    const size = Math.max(slots, this.flags.length * 2, 16);
+    const grown = <T extends Uint16Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.flags = grown(this.flags, (n) => new Uint16Array(n));
+    this.workspace = grown(this.workspace, (n) => new Int32Array(n));
+    this.revision = grown(this.revision, (n) => new Int32Array(n));
+    this.created = grown(this.created, (n) => new Float64Array(n));
+    this.updated = grown(this.updated, (n) => new Float64Array(n));
+    this.expires = grown(this.expires, (n) => new Float64Array(n));
+    this.lastUsed = grown(this.lastUsed, (n) => new Float64Array(n));
+    this.deletion = grown(this.deletion, (n) => new Float64Array(n));
+  }
+
+  /** The slot of a listing number; -1 where none. */
+  slotOf(seq: number): number {
+    return seq >= 0 && seq < this.bySeq.length ? this.bySeq[seq]! : -1;
+  }
+
+  /** The slot of a listing number, taking a new one the first time it is seen. */
+  private slotFor(seq: number): number {
+    const known = this.slotOf(seq);
+    if (known >= 0) return known;
+    this.reserve(this.length + 1, seq + 1);
+    const slot = this.length++;
+    this.bySeq[seq] = slot;
+    return slot;
+  }
+
+  private workspaceCode(name: string | null): number {
+    if (name === null) return -1;
+    let code = this.workspaceCodes.get(name);
+    if (code === undefined) {
+      code = this.workspaceNames.push(name) - 1;
+      this.workspaceCodes.set(name, code);
+    }
+    return code;
+  }
+
+  /** Writes a secret into its slot (a new one the first time), from a row this session just wrote. */
+  put(row: ListedSecret, name: string, workspace: string | null, teams: string[]): number {
+    const slot = this.slotFor(row.seq);
+    this.name(slot, row.id, name);
+    this.flags[slot] = packFlags(row.type, row.level, row.availability, row.status);
+    this.workspace[slot] = this.workspaceCode(workspace);
+    this.revision[slot] = row.revision;
+    this.created[slot] = row.created_at;
+    this.updated[slot] = row.updated_at;
+    this.expires[slot] = orNaN(row.expires_at);
+    this.lastUsed[slot] = orNaN(row.last_used_at);
+    this.deletion[slot] = orNaN(row.deletion_at);
+    this.teams.set(slot, teams);
+    return slot;
+  }
+
+  /** Empties a live slot. */
+  drop(slot: number): void {
+    this.ids[slot] = undefined;
+    this.live--;
+    this.teams.delete(slot);
+  }
+
+  /** The slots holding a secret, in slot order. */
+  liveSlots(): number[] {
+    const out = new Array<number>(this.live);
+    let n = 0;
+    for (let slot = 0; slot < this.length; slot++) if (this.ids[slot] !== undefined) out[n++] = slot;
+    return out;
+  }
+
+  summary(slot: number): SecretSummary {
+    const flags = this.flags[slot]!;
+    const code = this.workspace[slot]!;
+    const s: SecretSummary = {
+      id: this.ids[slot]!,
+      name: this.names[slot]!,
+      type: typeOf(flags),
+      level: levelOf(flags),
+      workspace: code < 0 ? null : this.workspaceNames[code]!,
+      availability: availabilityOf(flags),
+      teams: this.teamsOf(slot, flags),
+      created: this.created[slot]!,
+      updated: this.updated[slot]!,
+      expires: orNull(this.expires[slot]!),
+      status: statusOf(flags),
+      lastUsed: orNull(this.lastUsed[slot]!),
+      deletion: orNull(this.deletion[slot]!),
+      revision: this.revision[slot]!,
+    };
+    if (flags & TAMPERED) s.tampered = true;
+    return s;
+  }
+
+  private teamsOf(slot: number, flags: number): string[] {
+    if (availabilityOf(flags) !== 'teams') return NO_TEAMS;
+    let names = this.teams.get(slot);
+    if (!names) {
+      names = teamNamesOf(this.db, this.ids[slot]!);
+      this.teams.set(slot, names);
+    }
+    return names;
+  }
+
+  /** Forgets every decrypted name (at lock). */
+  clear(): void {
+    this.ids = [];
+    this.names = [];
+    this.keys = [];
+    this.length = 0;
+    this.live = 0;
+    this.teams.clear();
+  }
+}

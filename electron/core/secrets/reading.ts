@@ -1,0 +1,150 @@
+import { CofferError } from '../../../shared/errors';
+import { formatDotenv } from '../../../shared/dotenv';
+import type { FieldView, ListSecretsInput, SecretDetail, SecretListing, SecretRef, SecretSummary, SecretType, SecretUsage } from '../../../shared/schemas/secrets';
+import { secretRef } from '../../../shared/schemas/secrets';
+import { parseInput } from '../../../shared/validation';
+import { open } from '../crypto/aead';
+import { blindHash, wipe } from '../crypto/keys';
+import type { UsageRow, WorkspaceRow } from '../db/rows';
+import { findNamed } from '../vault/structure';
+import type { Session } from '../vault/session';
+import type { Content } from './content';
+import { DEFAULT_FIELD, fieldViews, masked } from './content';
+import { SecretIndex } from './secret-index';
+import { readers, unwrapDataKey, withCurrent } from './sealing';
+import type { ListedSecret } from './summaries';
+import { SECRET_COLUMNS, indexed, workspaceName } from './summaries';
+import { recordUsage, usageContext } from './usage';
+
+const decoder = new TextDecoder();
+
+export function listSecrets(s: Session, input: ListSecretsInput = {}): SecretListing {
+  return SecretIndex.of(s).query(input);
+}
+
+/** A candidate's place, as people write it: `personal/NAME`, `workspace/Backend/NAME`, `organization/NAME`. */
+function placeLabel(s: Session, row: ListedSecret, name: string): string {
+  if (row.level === 'workspace') return `workspace/${workspaceName(s, row.workspace_id)}/${name}`;
+  return `${row.level}/${name}`;
+}
+
+/**
+ * Finds a secret by name through the blind index of each scope it may live in: personal, then
+ * workspaces, then organization. No chunk is decrypted, so `secret get` stays fast.
+ */
+export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
+  s.assertUnlocked();
+  const ref = parseInput(secretRef, rawRef);
+  if (ref.id !== undefined) return secretById(s, ref.id);
+  const name = ref.name!;
+  const scopes: string[] = [];
+  if (!ref.level || ref.level === 'personal') {
+    if (!ref.workspace) scopes.push(s.personalScopeId());
+  }
+  if (!ref.level || ref.level === 'workspace') {
+    if (ref.workspace) scopes.push(findNamed(s.db, 'workspace', ref.workspace).scope_id);
+    else scopes.push(...s.db.query<Pick<WorkspaceRow, 'scope_id'>>('SELECT scope_id FROM workspaces ORDER BY name COLLATE NOCASE').all().map((w) => w.scope_id));
+  }
+  if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
+  const found: ListedSecret[] = [];
+  for (const scopeId of scopes) {
+    if (!s.canRead(scopeId)) continue;
+    const row = s.db
+      .query<ListedSecret>(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE scope_id = ? AND name_hash = ?`)
+      .get(scopeId, blindHash(s.blindKey(scopeId), name));
+    // A team-only organization secret is found only by those holding one of its teams' keys.
+    if (row && readers(s, row.id).some((r) => s.canRead(r.scope_id))) found.push(row);
+  }
+  if (found.length === 0) throw new CofferError('NOT_FOUND', `no secret named "${name}" that you can read`, 'name');
+  if (found.length > 1) {
+    const where = found.map((r) => placeLabel(s, r, name)).join(', ');
+    throw new CofferError('CONFLICT', `"${name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
+  }
+  return found[0]!;
+}
+
+/** A listing row for one secret, from the index when it is built, else from its current revision. */
+export function secretSummary(s: Session, id: string): SecretSummary {
+  const row = secretById(s, id);
+  const name = s.index?.get(row.seq)?.name ?? withCurrent(s, row, (p) => p.name);
+  return indexed(s, row, name);
+}
+
+/** By id, for the app; a secret this member holds no key for does not exist for them. */
+export function secretById(s: Session, id: string): ListedSecret {
+  const row = s.db.query<ListedSecret>(`SELECT ${SECRET_COLUMNS} FROM secrets WHERE id = ?`).get(id);
+  if (!row || !readers(s, row.id).some((r) => s.canRead(r.scope_id))) throw new CofferError('NOT_FOUND', 'this secret does not exist, or you cannot read it', 'id');
+  return row;
+}
+
+/** Every field, values masked: decrypts but reads no value out, so it records no usage. */
+export function showSecret(s: Session, ref: SecretRef): SecretDetail {
+  const row = resolveSecret(s, ref);
+  return withCurrent(s, row, (p) => ({ ...indexed(s, row, p.name), fields: masked(fieldViews(p.content)) }));
+}
+
+export interface SecretValue {
+  id: string;
+  name: string;
+  type: SecretType;
+  field: string | null;
+  /** The one field asked for, or the secret's main value. */
+  value: string;
+  fields: FieldView[];
+}
+
+export interface GetOptions {
+  field?: string;
+  consumer: string;
+  /** How the value leaves: printed (`get`), shown (`reveal`) or copied (`copy`); audited as such. */
+  purpose?: 'get' | 'reveal' | 'copy';
+}
+
+function pickValue(content: Content, views: FieldView[], field: string | undefined): { field: string | null; value: string } {
+  const name = field ?? DEFAULT_FIELD[content.type];
+  if (name === null) return { field: null, value: content.type === 'key-value' ? formatDotenv(content.pairs) : '' };
+  const view = views.find((v) => v.key === name);
+  if (!view || view.value === null) {
+    const known = views.map((v) => v.key).join(', ');
+    throw new CofferError('VALIDATION', `this secret has no field "${name}" (fields: ${known})`, 'field');
+  }
+  return { field: name, value: view.value };
+}
+
+/**
+ * Reads a value and records who used it and when, in the same transaction as the read (SPEC §2).
+ * Use brings an Inactive or scheduled secret back to Active (SPEC §4). Read-only vaults record nothing.
+ */
+export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): SecretValue {
+  const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
+  const read = () => {
+    const row = resolveSecret(s, ref);
+    return withCurrent(s, row, (p, dataKey) => {
+      const views = fieldViews(p.content);
+      const picked = pickValue(p.content, views, opts.field);
+      if (!s.vault.readOnly) {
+        recordUsage(s, row, dataKey, consumer);
+        s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);
+      }
+      return { id: row.id, name: p.name, type: row.type, ...picked, fields: views };
+    });
+  };
+  return s.vault.readOnly ? s.db.read(read) : s.db.write(read);
+}
+
+/** Where and when a secret was used, newest first. */
+export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsage {
+  const row = resolveSecret(s, ref);
+  const dataKey = unwrapDataKey(s, row.id);
+  try {
+    const rows = s.db
+      .query<Pick<UsageRow, 'at' | 'consumer'>>('SELECT at, consumer FROM usage WHERE secret_id = ? ORDER BY at DESC, id DESC LIMIT ?')
+      .all(row.id, limit);
+    return {
+      lastUsed: row.last_used_at,
+      entries: rows.map((u) => ({ at: u.at, consumer: decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record')) })),
+    };
+  } finally {
+    wipe(dataKey);
+  }
+}

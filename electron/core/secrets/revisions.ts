@@ -1,0 +1,123 @@
+import { CofferError } from '../../../shared/errors';
+import type { EditSecretInput, RevisionInfo, SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
+import { editSecretInput } from '../../../shared/schemas/secrets';
+import { parseInput } from '../../../shared/validation';
+import { SECRET_WRITE } from '../access/permissions';
+import { blindHash, wipe } from '../crypto/keys';
+import type { MemberRow, Nullable, RevisionRow } from '../db/rows';
+import type { Session } from '../vault/session';
+import type { FieldsPatch, Payload } from './content';
+import { applyPatch, changedFields } from './content';
+import { NameBatch } from './name-chunks';
+import { resolveSecret, secretById } from './reading';
+import { dayStart, nameTaken } from './registration';
+import { decryptRevision, readers, unwrapDataKey, withCurrent, writeRevision } from './sealing';
+import type { ListedSecret } from './summaries';
+import { indexed } from './summaries';
+
+/** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
+function commitRevision(
+  s: Session,
+  row: ListedSecret,
+  dataKey: Uint8Array,
+  current: Payload,
+  next: Omit<Payload, 'changed' | 'v'>,
+  action: 'secret.edit' | 'secret.restore' | null = 'secret.edit',
+): SecretSummary {
+  const changed = [...(current.name !== next.name ? ['name'] : []), ...changedFields(current.content, next.content)];
+  if (current.expires !== next.expires && !changed.includes('expires')) changed.push('expires');
+  if (changed.length === 0) return indexed(s, row, current.name);
+  const now = s.ctx.clock.now();
+  const revision = row.revision + 1;
+  s.db.write(() => {
+    if (current.name !== next.name) {
+      try {
+        s.db.stmt('UPDATE secrets SET name_hash = ? WHERE id = ?').run(blindHash(s.blindKey(row.scope_id), next.name), row.id);
+      } catch (e) {
+        nameTaken(e, next.name);
+      }
+      const names = new NameBatch(s);
+      for (const r of readers(s, row.id)) names.rename(r.scope_id, r.chunk_no, row.id, next.name, row.seq);
+      names.flush();
+    }
+    writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed });
+    if (action) s.audit(action, row.id);
+    s.db.stmt('UPDATE secrets SET revision = ?, updated_at = ?, expires_at = ? WHERE id = ?').run(revision, now, next.expires, row.id);
+  });
+  return indexed(s, { ...row, revision, updated_at: now, expires_at: next.expires }, next.name);
+}
+
+export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
+  s.assertUnlocked();
+  const v = parseInput(editSecretInput, input);
+  const given = Object.values(v.fields).some((x) => x !== undefined) || v.name !== undefined || v.expires !== undefined;
+  if (!given) throw new CofferError('VALIDATION', 'nothing to change: give at least one field');
+  // Read and write in one transaction: a concurrent edit cannot slip in between.
+  return s.db.write(() => {
+    const row = resolveSecret(s, v.ref);
+    s.authorize(SECRET_WRITE[row.level]);
+    if (row.type === 'certificate' && v.expires !== undefined) {
+      throw new CofferError('VALIDATION', "a certificate's Expiration Date is read from the certificate", 'expires');
+    }
+    return withCurrent(s, row, (current, dataKey) => {
+      const content = applyPatch(current.content, v.fields as FieldsPatch);
+      const expires = content.type === 'certificate' ? content.notAfter : v.expires === undefined ? current.expires : v.expires ? dayStart(v.expires) : null;
+      return commitRevision(s, row, dataKey, current, { name: v.name ?? current.name, expires, content });
+    });
+  });
+}
+
+/** Who changed what and when; never a value. */
+export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
+  const row = resolveSecret(s, ref);
+  const dataKey = unwrapDataKey(s, row.id);
+  try {
+    const revs = s.db
+      .query<Pick<RevisionRow, 'revision' | 'created_at'> & Nullable<Pick<MemberRow, 'login'>>>(
+        'SELECT r.revision, r.created_at, m.login FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC',
+      )
+      .all(row.id);
+    return revs.map((r) => {
+      const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: r.login, changed: [], current: r.revision === row.revision };
+      try {
+        info.changed = decryptRevision(s, row, dataKey, r.revision).changed;
+      } catch (e) {
+        if ((e as CofferError).code !== 'TAMPERED') throw e;
+        info.tampered = true;
+      }
+      return info;
+    });
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+/** Makes an old revision current again, as a new revision; nothing is overwritten. */
+export function restoreRevision(s: Session, ref: SecretRef, revision: number): SecretSummary {
+  if (!Number.isInteger(revision) || revision < 1) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
+  return s.db.write(() => {
+    const row = resolveSecret(s, ref);
+    s.authorize(SECRET_WRITE[row.level]);
+    if (revision === row.revision) throw new CofferError('CONFLICT', `revision ${revision} is already the current one`, 'revision');
+    return withCurrent(s, row, (current, dataKey) => {
+      const old = decryptRevision(s, row, dataKey, revision);
+      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content }, 'secret.restore');
+    });
+  });
+}
+
+/** The current revision of a secret by id, for comparing an incoming bundle item with it; reads no value out. */
+export function currentPayload(s: Session, id: string): Payload {
+  return withCurrent(s, secretById(s, id), (p) => p);
+}
+
+/**
+ * Makes `next` the current revision of an existing secret inside the caller's transaction (an import
+ * taking theirs): the replaced revision stays in history, and the import audits itself once.
+ */
+export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'changed' | 'v'>): void {
+  const row = secretById(s, id);
+  s.authorize(SECRET_WRITE[row.level]);
+  if (row.type !== next.content.type) throw new CofferError('CONFLICT', "a secret's type cannot change in a new revision", 'type');
+  withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null));
+}

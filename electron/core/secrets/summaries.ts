@@ -1,0 +1,69 @@
+import type { SecretSummary } from '../../../shared/schemas/secrets';
+import type { Db } from '../db/connection';
+import type { SecretRow, TeamRow, WorkspaceRow } from '../db/rows';
+import type { Session } from '../vault/session';
+
+const LISTED = [
+  'id',
+  'seq',
+  'scope_id',
+  'level',
+  'workspace_id',
+  'type',
+  'availability',
+  'revision',
+  'created_at',
+  'updated_at',
+  'expires_at',
+  'last_used_at',
+  'deletion_at',
+  'status',
+] as const satisfies readonly (keyof SecretRow)[];
+
+/** A secret as the core reads it from SQLite: the clear columns a listing needs. */
+export type ListedSecret = Pick<SecretRow, (typeof LISTED)[number]>;
+
+/** Clear columns a listing needs (SPEC §3); never a ciphertext. */
+export const SECRET_COLUMNS = LISTED.join(', ');
+
+/** The teams a secret is available to, by name. */
+export function teamNamesOf(db: Db, secretId: string): string[] {
+  return db
+    .query<Pick<TeamRow, 'name'>>(
+      'SELECT t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id WHERE r.secret_id = ? ORDER BY t.name COLLATE NOCASE',
+    )
+    .all(secretId)
+    .map((r) => r.name);
+}
+
+export function workspaceName(s: Session, workspaceId: string | null): string | null {
+  if (!workspaceId) return null;
+  return s.db.value<WorkspaceRow['name']>('SELECT name FROM workspaces WHERE id = ?', workspaceId) ?? null;
+}
+
+/** The listing row of a secret read from SQLite, as every door shows it. */
+export function rowSummary(row: ListedSecret, name: string, workspace: string | null, teams: string[]): SecretSummary {
+  return {
+    id: row.id,
+    name,
+    type: row.type,
+    level: row.level,
+    workspace,
+    availability: row.availability,
+    teams,
+    created: row.created_at,
+    updated: row.updated_at,
+    expires: row.expires_at,
+    status: row.status,
+    lastUsed: row.last_used_at,
+    deletion: row.deletion_at,
+    revision: row.revision,
+  };
+}
+
+/** Keeps the in-memory index (when built) in step with this session's write. */
+export function indexed(s: Session, row: ListedSecret, name: string): SecretSummary {
+  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNamesOf(s.db, row.id) };
+  if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
+  return rowSummary(row, name, summary.workspace, summary.teams);
+}
