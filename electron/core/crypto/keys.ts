@@ -52,6 +52,18 @@ export function blindIndexKey(scopeKey: Uint8Array): Uint8Array {
   return sodium().crypto_generichash(32, BLIND_CONTEXT, scopeKey);
 }
 
+/** What a vault-wide MAC protects; each purpose has its own key. */
+export type IntegrityPurpose = 'settings' | 'audit';
+
+/**
+ * The MAC key of vault-wide records that no scope owns (settings, the audit chain), derived from
+ * the organization key: every member holds it, and a removed member's copy stops working when the
+ * organization key rotates (docs/product.md §1a).
+ */
+export function integrityKey(orgKey: Uint8Array, purpose: IntegrityPurpose): Uint8Array {
+  return sodium().crypto_generichash(32, new TextEncoder().encode(`coffer/v1/integrity/${purpose}`), orgKey);
+}
+
 /** Normalized name → keyed hash: equal names in one scope collide, nothing else is revealed. */
 export function blindHash(indexKey: Uint8Array, name: string): Uint8Array {
   return sodium().crypto_generichash(32, normalizeName(name), indexKey);

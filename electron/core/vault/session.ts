@@ -4,8 +4,8 @@ import type { Operation } from '../access/permissions';
 import { authorize } from '../access/permissions';
 import type { AuditAction } from '../audit/log';
 import { appendAudit } from '../audit/log';
-import type { KeyPairs } from '../crypto/keys';
-import { blindIndexKey, wipe } from '../crypto/keys';
+import type { IntegrityPurpose, KeyPairs } from '../crypto/keys';
+import { blindIndexKey, integrityKey, wipe } from '../crypto/keys';
 import type { Db } from '../db/connection';
 import type { ScopeRow } from '../db/rows';
 import type { CoreContext } from '../context';
@@ -30,6 +30,7 @@ interface ScopeKey {
 export class Session {
   private locked = false;
   private readonly blindKeys = new Map<string, Uint8Array>();
+  private readonly integrityKeys = new Map<IntegrityPurpose, Uint8Array>();
   private personalScope: string | undefined;
   /** Built lazily from the encrypted name chunks; owned by secrets/secret-index. */
   index: SecretIndex | undefined;
@@ -95,6 +96,7 @@ export class Session {
     if (previous && previous.key !== key) wipe(previous.key);
     wipe(this.blindKeys.get(scopeId));
     this.blindKeys.delete(scopeId);
+    if (scopeId === this.vault.orgScopeId) this.dropIntegrityKeys();
     this.scopes.set(scopeId, { key, version });
   }
 
@@ -105,6 +107,22 @@ export class Session {
       this.blindKeys.set(scopeId, k);
     }
     return k;
+  }
+
+  /** The MAC key of `purpose` under the current organization key, and that key's version. */
+  integrityKey(purpose: IntegrityPurpose): { key: Uint8Array; version: number } {
+    const org = this.scopeKey(this.vault.orgScopeId);
+    let k = this.integrityKeys.get(purpose);
+    if (!k) {
+      k = integrityKey(org.key, purpose);
+      this.integrityKeys.set(purpose, k);
+    }
+    return { key: k, version: org.version };
+  }
+
+  private dropIntegrityKeys(): void {
+    for (const k of this.integrityKeys.values()) wipe(k);
+    this.integrityKeys.clear();
   }
 
   /** Appends to the audit log inside the current write transaction. */
@@ -127,6 +145,7 @@ export class Session {
     this.locked = true;
     for (const s of this.scopes.values()) wipe(s.key);
     for (const k of this.blindKeys.values()) wipe(k);
+    this.dropIntegrityKeys();
     wipe(this.keys.boxSecret, this.keys.signSecret);
     this.scopes.clear();
     this.blindKeys.clear();
