@@ -99,7 +99,15 @@ export const SECRET_TYPE_DESCRIPTIONS = {
   certificate: {
     label: 'Certificate',
     fields: [
-      { key: 'certificate', label: 'Certificate', kind: 'file', secret: false, required: true, cli: { flag: '--cert <file>', help: 'certificate file, PEM or DER' } },
+      {
+        key: 'certificate',
+        label: 'Certificate',
+        kind: 'file',
+        secret: false,
+        required: true,
+        cli: { flag: '--cert <file>', help: 'certificate file, PEM or DER' },
+        hint: 'A PEM or DER file (.pem, .crt, .cer, .der)',
+      },
       {
         key: 'privateKey',
         label: 'Private Key',
@@ -108,6 +116,7 @@ export const SECRET_TYPE_DESCRIPTIONS = {
         required: false,
         extension: '.key',
         cli: { flag: '--key <file>', help: "the certificate's private key, a .key file" },
+        hint: 'Only .key files; it must match the certificate',
       },
     ],
     main: 'certificate',
