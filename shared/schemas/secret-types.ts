@@ -25,6 +25,8 @@ export const FIELD_INPUT: Record<FieldKind, FieldInput> = {
   pairs: 'pairs',
 };
 
+export const inputOf = (field: FieldDescription): FieldInput => FIELD_INPUT[field.kind];
+
 /** Every hidden value of the CLI is read by this one flag, or prompted for without echo (CLI.md). */
 export const VALUE_STDIN_FLAG = '--value-stdin';
 
@@ -72,7 +74,7 @@ const headerName = {
   hint: 'The HTTP header that carries it, e.g. Authorization or X-API-Key',
 } as const;
 
-const hiddenValue = <K extends string, L extends string>(key: K, label: L) => ({ key, label, kind: 'secret-text', secret: true, required: true }) as const;
+const hiddenValue = <K extends string>(key: K, label: string) => ({ key, label, kind: 'secret-text', secret: true, required: true }) as const;
 
 export const SECRET_TYPE_DESCRIPTIONS = {
   'api-key': { label: 'API Key', fields: [headerName, hiddenValue('value', 'Value')], main: 'value', expiry: 'chosen' },

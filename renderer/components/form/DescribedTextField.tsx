@@ -1,5 +1,6 @@
 import type { InputHTMLAttributes } from 'react';
 import type { FieldDescription } from '../../../shared/schemas/secret-types';
+import { inputOf } from '../../../shared/schemas/secret-types';
 import { Field, describedBy } from '../Field';
 import { SecretInput } from './SecretInput';
 
@@ -17,12 +18,12 @@ interface DescribedTextFieldProps {
   inputProps?: InputHTMLAttributes<HTMLInputElement>;
 }
 
-/** A typed field of a secret type: masked with Show/Hide when the description calls it secret, monospace like every value. */
+/** A typed field of a secret type: masked with Show/Hide when it is entered hidden, monospace like every value. */
 export function DescribedTextField({ field, id, value, onChange, error, disabled, label = field.label, optional, hint, inputProps }: DescribedTextFieldProps) {
   const aria = describedBy(id, error, hint !== undefined);
   return (
     <Field id={id} label={label} optional={optional} hint={hint} error={error}>
-      {field.secret ? (
+      {inputOf(field) === 'hidden' ? (
         <SecretInput id={id} label={field.label} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)} {...aria} />
       ) : (
         <input
