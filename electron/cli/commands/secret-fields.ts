@@ -36,17 +36,22 @@ function flagsOf(field: FieldDescription): CliFlag[] {
   }
 }
 
-const derived = new Map<string, DerivedFlag>();
-for (const type of SECRET_TYPES) {
-  for (const field of typeFields(type)) {
-    for (const flag of flagsOf(field)) {
-      const d = derived.get(flag.flag) ?? { flag, labels: [], types: [] };
-      if (!d.labels.includes(field.label)) d.labels.push(field.label);
-      if (!d.types.includes(type)) d.types.push(type);
-      derived.set(flag.flag, d);
+/** Every field flag in the order the types list their fields, with the fields and types it serves. */
+function deriveFlags(): DerivedFlag[] {
+  const byFlag = new Map<string, DerivedFlag>();
+  for (const type of SECRET_TYPES) {
+    for (const field of typeFields(type)) {
+      for (const flag of flagsOf(field)) {
+        const d = byFlag.get(flag.flag) ?? { flag, labels: [], types: [] };
+        if (!d.labels.includes(field.label)) d.labels.push(field.label);
+        if (!d.types.includes(type)) d.types.push(type);
+        byFlag.set(flag.flag, d);
+      }
     }
   }
+  return [...byFlag.values()];
 }
+const FIELD_FLAGS = deriveFlags();
 
 const orList = (words: string[]): string => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`);
 
@@ -70,7 +75,7 @@ const nameOf = (flag: CliFlag) => {
 const given = (flags: FieldFlags, flag: CliFlag) => flags[nameOf(flag).attr];
 
 export const fieldOptions = (cmd: Command): Command => {
-  for (const d of derived.values()) cmd.addOption(option(d));
+  for (const d of FIELD_FLAGS) cmd.addOption(option(d));
   return cmd;
 };
 
@@ -86,7 +91,7 @@ export const removalOptions = (cmd: Command): Command => {
 
 /** Any field flag of another type is a usage error. */
 export function checkFlags(type: SecretType, flags: FieldFlags): void {
-  for (const d of derived.values()) {
+  for (const d of FIELD_FLAGS) {
     if (given(flags, d.flag) !== undefined && !d.types.includes(type)) {
       throw new CofferError('VALIDATION', `${nameOf(d.flag).long} does not apply to a ${TYPE_LABELS[type]} secret`);
     }

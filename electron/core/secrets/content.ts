@@ -115,9 +115,11 @@ const certificateFacts = (c: CertificateContent): FieldView[] => [
   view('notAfter', 'Valid until', isoDay(c.notAfter), false),
 ];
 
+const PAIRS = SECRET_TYPE_DESCRIPTIONS['key-value'].fields[0];
+
 /** Every field of a content in display order; secret ones flagged so doors can mask them. */
 export function fieldViews(c: Content): FieldView[] {
-  if (c.type === 'key-value') return c.pairs.map((p) => view(p.key, p.key, p.value, SECRET_TYPE_DESCRIPTIONS['key-value'].fields[0].secret));
+  if (c.type === 'key-value') return c.pairs.map((p) => view(p.key, p.key, p.value, PAIRS.secret));
   const rec = c as unknown as Record<string, string | null>;
   // An optional field not given (a certificate without its key) is not shown.
   const described = typeFields(c.type).flatMap((f) => (rec[f.key] == null ? [] : [view(f.key, f.label, rec[f.key]!, f.secret)]));
