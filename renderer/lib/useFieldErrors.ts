@@ -21,12 +21,20 @@ export function useFieldErrors() {
       return next;
     });
 
+  /** An onChange that sets a field's value and drops its error. */
+  const changing =
+    <T,>(key: string, set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      clearError(key);
+    };
+
   const show = (next: FieldErrors) => {
     setErrors(next);
     setShown((n) => n + 1);
   };
 
-  return { errors, setErrors, clearError, show, bodyRef };
+  return { errors, setErrors, clearError, changing, show, bodyRef };
 }
 
 export type FieldErrorsState = ReturnType<typeof useFieldErrors>;

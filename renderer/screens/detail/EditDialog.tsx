@@ -27,7 +27,7 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
   const [expires, setExpires] = useState(initialExpires);
   const [busy, setBusy] = useState(false);
   const fieldErrors = useFieldErrors();
-  const { errors, setErrors, clearError, show, bodyRef } = fieldErrors;
+  const { errors, setErrors, changing, show, bodyRef } = fieldErrors;
   const typeEdit = useTypeEdit(detail, fieldErrors);
   const expiryChosen = SECRET_TYPE_DESCRIPTIONS[detail.type].expiry === 'chosen';
 
@@ -84,16 +84,7 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
     >
       <div className="form" ref={bodyRef}>
         <FormError error={unplacedError(errors, new Set(['name', 'expires', ...typeEdit.shown]))} />
-        <NameField
-          id="edit-name"
-          value={name}
-          disabled={busy}
-          error={errors.name}
-          onChange={(v) => {
-            setName(v);
-            clearError('name');
-          }}
-        />
+        <NameField id="edit-name" value={name} disabled={busy} error={errors.name} onChange={changing('name', setName)} />
         {typeEdit.render(busy)}
         {expiryChosen && (
           <ExpiresField id="edit-expires" hint="Clear it to remove the expiration" value={expires} onChange={setExpires} error={errors.expires} disabled={busy} />

@@ -58,7 +58,7 @@ function RegisterForm({ scope, onClose }: { scope: Scope; onClose: () => void })
   const [teams, setTeams] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const fieldErrors = useFieldErrors();
-  const { errors, setErrors, clearError, show, bodyRef } = fieldErrors;
+  const { errors, setErrors, clearError, changing, show, bodyRef } = fieldErrors;
   const draft = useTypeDrafts(fieldErrors)[type];
   const expiryChosen = SECRET_TYPE_DESCRIPTIONS[type].expiry === 'chosen';
 
@@ -122,17 +122,7 @@ function RegisterForm({ scope, onClose }: { scope: Scope; onClose: () => void })
             busy={busy}
           />
         )}
-        <NameField
-          id="reg-name"
-          value={name}
-          maxLength={256}
-          disabled={busy}
-          error={errors.name}
-          onChange={(v) => {
-            setName(v);
-            clearError('name');
-          }}
-        />
+        <NameField id="reg-name" value={name} maxLength={256} disabled={busy} error={errors.name} onChange={changing('name', setName)} />
         {draft.render(busy)}
         {expiryChosen && (
           <ExpiresField
@@ -141,10 +131,7 @@ function RegisterForm({ scope, onClose }: { scope: Scope; onClose: () => void })
             value={expires}
             disabled={busy}
             error={errors.expires}
-            onChange={(v) => {
-              setExpires(v);
-              clearError('expires');
-            }}
+            onChange={changing('expires', setExpires)}
           />
         )}
       </div>
