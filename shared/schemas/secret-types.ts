@@ -1,7 +1,7 @@
 /**
  * Each secret type and its fields, described once (ARCHITECTURE.md rule 8). The zod validators
  * (fields.ts), the register and edit dialogs, the CLI's flags and the core's field views derive from
- * this description; nothing else lists a type's fields. Types, labels and fields as SPEC §2.
+ * this description. Types, labels and fields as SPEC §2.
  */
 
 export const SECRET_TYPES = ['api-key', 'bearer-token', 'client-credentials', 'certificate', 'key-value'] as const;
