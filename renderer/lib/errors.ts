@@ -18,3 +18,8 @@ export function issuesToErrors(error: z.ZodError, fallbackField = '_form'): Fiel
 export function sentence(message: string): string {
   return message ? message[0]!.toUpperCase() + message.slice(1) : message;
 }
+
+/** The error shown above the fields: the form's own, or that of a field the form does not show (e.g. `workspace`). */
+export function unplacedError(errors: FieldErrors, shown: ReadonlySet<string>): string | undefined {
+  return errors._form ?? Object.entries(errors).find(([k]) => !shown.has(k) && !k.startsWith('pairs.'))?.[1];
+}

@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import { CONTROL, displayName } from './text';
+import { editFields, fieldSchemas } from './fields';
+import type { SecretType } from './secret-types';
+import { FIELD_LABELS, SECRET_TYPES, SECRET_TYPE_DESCRIPTIONS } from './secret-types';
+import { displayName } from './text';
 
 /** Secret types, levels and fields of SPEC §2; labels as in seed 001. */
-export const SECRET_TYPES = ['api-key', 'bearer-token', 'client-credentials', 'certificate', 'key-value'] as const;
-export type SecretType = (typeof SECRET_TYPES)[number];
-
-export const TYPE_LABELS: Record<SecretType, string> = {
-  'api-key': 'API Key',
-  'bearer-token': 'Bearer Token (OAuth)',
-  'client-credentials': 'Client Credentials',
-  certificate: 'Certificate',
-  'key-value': 'Key/Value',
-};
+export type { SecretType } from './secret-types';
+export { FIELD_LABELS, SECRET_TYPES, TYPE_LABELS } from './secret-types';
+export { MAX_FILE_BYTES, MAX_VALUE_BYTES, fieldSchemas, fileInput } from './fields';
 
 export const LEVELS = ['organization', 'workspace', 'personal'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -19,82 +15,7 @@ export type Level = (typeof LEVELS)[number];
 export const STATUSES = ['active', 'inactive', 'scheduled'] as const;
 export type SecretStatus = (typeof STATUSES)[number];
 
-export const FIELD_LABELS: Record<string, string> = {
-  name: 'Secret Name',
-  headerName: 'Header Name',
-  value: 'Value',
-  headerValue: 'Header Value',
-  clientId: 'Client ID',
-  url: 'URL',
-  clientSecret: 'Client Secret',
-  certificate: 'Certificate',
-  privateKey: 'Private Key',
-  pairs: 'Key/Value pairs',
-  expires: 'Expiration Date',
-  workspace: 'Workspace',
-  teams: 'Teams',
-  level: 'Level',
-};
-
-const KiB = 1024;
-export const MAX_VALUE_BYTES = 64 * KiB;
-export const MAX_FILE_BYTES = 1024 * KiB;
-
-/** UTF-8 byte length without encoding: a bulk import checks 100,000 values. */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // Two bytes from U+0080, three from U+0800; a surrogate pair is four bytes for two UTF-16 units.
-    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
-  }
-  return n;
-}
-/** At most three UTF-8 bytes per UTF-16 unit, so most values need no count at all. */
-const fitsUtf8 = (s: string, maxBytes: number): boolean => s.length * 3 <= maxBytes || utf8Length(s) <= maxBytes;
-/** RFC 9110 §5.6.2 token: the syntax of an HTTP field name. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-const required = (label: string) => ({ error: `${label} is required` });
-
-export const secretName = displayName('Secret Name', 128);
-
-/** A value: non-empty, at most 64 KiB (larger sets are allowed for certificates and key/value). */
-const secretValue = (label: string, maxBytes = MAX_VALUE_BYTES) =>
-  z
-    .string(required(label))
-    .min(1, `${label} is required`)
-    .refine((s) => fitsUtf8(s, maxBytes), `${label} must be at most ${maxBytes / KiB} KiB`);
-
-const headerName = (label: string) =>
-  z
-    .string(required(label))
-    .trim()
-    .min(1, `${label} is required`)
-    .max(256, `${label} must be at most 256 characters`)
-    .regex(TOKEN, `${label} must be an HTTP field name (letters, digits and !#$%&'*+-.^_\`|~, no spaces)`);
-
-const plainText = (label: string, max = 1024) =>
-  z
-    .string(required(label))
-    .trim()
-    .min(1, `${label} is required`)
-    .max(max, `${label} must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), `${label} must not contain control characters`);
-
-const httpUrl = z
-  .string(required('URL'))
-  .trim()
-  .min(1, 'URL is required')
-  .max(2048, 'URL must be at most 2048 characters')
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-    } catch {
-      return false;
-    }
-  }, 'URL must be an http:// or https:// address');
+export const secretName = displayName(FIELD_LABELS.name!, 128);
 
 /** A calendar date `YYYY-MM-DD` that exists (no 2027-02-30). */
 export const isoDate = z
@@ -104,57 +25,6 @@ export const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'Expiration Date is not a real calendar date');
-
-const kvKey = z
-  .string(required('Key'))
-  .trim()
-  .min(1, 'Key is required')
-  .max(256, 'Key must be at most 256 characters')
-  .refine((k) => !CONTROL.test(k) && !k.includes('='), 'Key must not contain "=" or control characters');
-
-export const kvPairs = z
-  .array(z.object({ key: kvKey, value: z.string(required('Value')) }), required('Key/Value pairs'))
-  .min(1, 'At least one key/value pair is required')
-  .superRefine((pairs, ctx) => {
-    const seen = new Set<string>();
-    pairs.forEach((p, i) => {
-      if (seen.has(p.key)) ctx.addIssue({ code: 'custom', message: `Key "${p.key}" appears more than once`, path: [i, 'key'] });
-      seen.add(p.key);
-    });
-    const total = pairs.reduce((n, p) => n + utf8Length(p.key) + utf8Length(p.value), 0);
-    if (total > MAX_FILE_BYTES) ctx.addIssue({ code: 'custom', message: 'Key/Value pairs must be at most 1024 KiB in total' });
-  });
-
-/** A file as it crosses a door: its name (for the extension check) and its bytes in base64. */
-export const fileInput = (label: string) =>
-  z.object(
-    {
-      fileName: z.string().max(255),
-      base64: z
-        .string()
-        .min(1, `${label} file is empty`)
-        .max(Math.ceil((MAX_FILE_BYTES * 4) / 3) + 4, `${label} file must be at most 1024 KiB`)
-        .regex(/^[A-Za-z0-9+/]*={0,2}$/, `${label} file is not valid base64`),
-    },
-    required(label),
-  );
-
-export const fieldSchemas = {
-  'api-key': z.object({ headerName: headerName('Header Name'), value: secretValue('Value') }),
-  'bearer-token': z.object({ headerName: headerName('Header Name'), headerValue: secretValue('Header Value') }),
-  'client-credentials': z.object({
-    clientId: plainText('Client ID'),
-    url: httpUrl,
-    clientSecret: secretValue('Client Secret'),
-  }),
-  certificate: z.object({
-    certificate: fileInput('Certificate'),
-    privateKey: fileInput('Private Key')
-      .refine((f) => f.fileName.toLowerCase().endsWith('.key'), 'Private Key must be a .key file')
-      .optional(),
-  }),
-  'key-value': z.object({ pairs: kvPairs }),
-} as const;
 
 const placement = {
   level: z.enum(LEVELS).default('personal'),
@@ -187,7 +57,7 @@ export const registerSecretInput = z
     if (v.teams && v.teams.length === 0) {
       ctx.addIssue({ code: 'custom', message: 'Choose at least one team, or make it available to the entire organization', path: ['teams'] });
     }
-    if (v.type === 'certificate' && v.expires !== undefined) {
+    if (SECRET_TYPE_DESCRIPTIONS[v.type].expiry === 'read' && v.expires !== undefined) {
       ctx.addIssue({ code: 'custom', message: "A certificate's Expiration Date is read from the certificate", path: ['expires'] });
     }
   });
@@ -211,22 +81,7 @@ export const editSecretInput = z.object({
   ref: secretRef,
   name: secretName.optional(),
   expires: isoDate.nullable().optional(),
-  fields: z
-    .object({
-      headerName: z.string().optional(),
-      value: z.string().optional(),
-      headerValue: z.string().optional(),
-      clientId: z.string().optional(),
-      url: z.string().optional(),
-      clientSecret: z.string().optional(),
-      certificate: fileInput('Certificate').optional(),
-      privateKey: fileInput('Private Key').nullable().optional(),
-      pairs: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
-      setPairs: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
-      removeKeys: z.array(z.string()).optional(),
-    })
-    .strict()
-    .default({}),
+  fields: editFields.strict().default({}),
 });
 export type EditSecretInput = z.input<typeof editSecretInput>;
 

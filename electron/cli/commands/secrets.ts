@@ -1,35 +1,20 @@
 import type { Command } from 'commander';
 import { Argument, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { CofferError } from '../../../shared/errors';
-import type { Pair } from '../../../shared/dotenv';
-import { parsePairsFile } from '../../../shared/dotenv';
 import { STATUS_LABELS, availabilityLabel } from '../../../shared/labels';
 import type { RegisterSecretInput, SecretRef, SecretSummary, SecretType, SortKey } from '../../../shared/schemas/secrets';
 import { LEVELS, SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/schemas/secrets';
-import type { FieldsPatch } from '../../core/secrets/content';
 import { getSecretValue, listSecrets, resolveSecret, secretUsage, showSecret } from '../../core/secrets/reading';
 import { registerSecret } from '../../core/secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from '../../core/secrets/revisions';
-import type { CliContext } from '../context';
 import type { Action } from '../program';
 import { dateTime, day, iso, print, printJson, table, warn } from '../output';
+import type { FieldFlags } from './secret-fields';
+import { checkFlags, editFields, fieldOptions, registerFields, removalOptions } from './secret-fields';
 
 interface ScopeFlags {
   level?: (typeof LEVELS)[number];
   workspace?: string;
-}
-
-interface FieldFlags {
-  header?: string;
-  valueStdin?: boolean;
-  clientId?: string;
-  url?: string;
-  cert?: string;
-  key?: string | false;
-  kv?: string[];
-  file?: string;
 }
 
 const MASK = '••••••••';
@@ -39,129 +24,6 @@ export const scopeOptions = (cmd: Command): Command =>
   cmd
     .addOption(new Option('--level <level>', 'organization | workspace | personal').choices(LEVELS))
     .option('--workspace <name>', 'the workspace, for workspace secrets');
-
-const fieldOptions = (cmd: Command): Command =>
-  cmd
-    .option('--header <name>', 'Header Name (api-key, bearer-token)')
-    .option('--value-stdin', 'read the value (Value, Header Value or Client Secret) from the next stdin line')
-    .option('--client-id <id>', 'Client ID (client-credentials)')
-    .option('--url <url>', 'URL (client-credentials)')
-    .option('--cert <file>', 'certificate file, PEM or DER (certificate)')
-    .option('--key <file>', "the certificate's private key, a .key file (certificate)")
-    .option('--kv <pair>', 'KEY or KEY=VALUE, repeatable (key-value); KEY alone reads the value from stdin', (v: string, all: string[] = []) => [...all, v])
-    .option('--file <file>', '.env or JSON file of keys and values (key-value)');
-
-/** Reads a file a flag names; a missing file is a usage error naming the flag's field. */
-function readFileFor(path: string, field: string): { fileName: string; base64: string; bytes: Buffer } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new CofferError('VALIDATION', `cannot read ${path}`, field);
-  }
-  return { fileName: basename(path), base64: bytes.toString('base64'), bytes };
-}
-
-/** `--kv` pairs: values given in argv are accepted with a warning; bare keys read stdin. */
-async function kvPairs(ctx: CliContext, flags: string[] | undefined): Promise<Pair[]> {
-  const pairs: Pair[] = [];
-  let warned = false;
-  for (const flag of flags ?? []) {
-    const eq = flag.indexOf('=');
-    if (eq >= 0) {
-      if (!warned) warn('values given with --kv KEY=VALUE are visible to other processes; prefer --kv KEY and stdin');
-      warned = true;
-      pairs.push({ key: flag.slice(0, eq), value: flag.slice(eq + 1) });
-    } else {
-      pairs.push({ key: flag, value: await ctx.input.secret(`the value of ${flag}`, 'pairs', ctx.options.passwordStdin ?? false) });
-    }
-  }
-  return pairs;
-}
-
-function filePairs(path: string): Pair[] {
-  const f = readFileFor(path, 'pairs');
-  return parsePairsFile(f.fileName, f.bytes.toString('utf8'));
-}
-
-/** The flags that belong to each type; any other field flag is a usage error. */
-const TYPE_FLAGS: Record<SecretType, (keyof FieldFlags)[]> = {
-  'api-key': ['header', 'valueStdin'],
-  'bearer-token': ['header', 'valueStdin'],
-  'client-credentials': ['clientId', 'url', 'valueStdin'],
-  certificate: ['cert', 'key'],
-  'key-value': ['kv', 'file'],
-};
-const FLAG_NAMES: Record<keyof FieldFlags, string> = {
-  header: '--header',
-  valueStdin: '--value-stdin',
-  clientId: '--client-id',
-  url: '--url',
-  cert: '--cert',
-  key: '--key',
-  kv: '--kv',
-  file: '--file',
-};
-
-function checkFlags(type: SecretType, flags: FieldFlags): void {
-  for (const k of Object.keys(FLAG_NAMES) as (keyof FieldFlags)[]) {
-    if (flags[k] !== undefined && !TYPE_FLAGS[type].includes(k)) {
-      throw new CofferError('VALIDATION', `${FLAG_NAMES[k]} does not apply to a ${TYPE_LABELS[type]} secret`);
-    }
-  }
-}
-
-const VALUE_FIELD: Partial<Record<SecretType, { field: string; what: string }>> = {
-  'api-key': { field: 'value', what: 'the value' },
-  'bearer-token': { field: 'headerValue', what: 'the header value' },
-  'client-credentials': { field: 'clientSecret', what: 'the client secret' },
-};
-
-async function registerFields(ctx: CliContext, type: SecretType, f: FieldFlags): Promise<Record<string, unknown>> {
-  const value = VALUE_FIELD[type];
-  switch (type) {
-    case 'api-key':
-    case 'bearer-token':
-      return { headerName: f.header, [value!.field]: await ctx.input.secret(value!.what, value!.field, f.valueStdin ?? false) };
-    case 'client-credentials':
-      return { clientId: f.clientId, url: f.url, clientSecret: await ctx.input.secret(value!.what, value!.field, f.valueStdin ?? false) };
-    case 'certificate': {
-      if (!f.cert) throw new CofferError('VALIDATION', 'Certificate is required: --cert FILE', 'certificate');
-      const { bytes: _c, ...certificate } = readFileFor(f.cert, 'certificate');
-      if (!f.key) return { certificate };
-      const { bytes: _k, ...privateKey } = readFileFor(f.key, 'privateKey');
-      return { certificate, privateKey };
-    }
-    case 'key-value': {
-      const pairs = new Map<string, string>();
-      for (const p of f.file ? filePairs(f.file) : []) pairs.set(p.key, p.value);
-      for (const p of await kvPairs(ctx, f.kv)) pairs.set(p.key, p.value);
-      return { pairs: [...pairs].map(([key, v]) => ({ key, value: v })) };
-    }
-  }
-}
-
-async function editFields(ctx: CliContext, type: SecretType, f: FieldFlags, removeKeys: string[] | undefined): Promise<FieldsPatch> {
-  const patch: FieldsPatch = {};
-  if (f.header !== undefined) patch.headerName = f.header;
-  if (f.clientId !== undefined) patch.clientId = f.clientId;
-  if (f.url !== undefined) patch.url = f.url;
-  const value = VALUE_FIELD[type];
-  if (f.valueStdin && value) (patch as Record<string, string>)[value.field] = await ctx.input.secret(value.what, value.field, true);
-  if (f.cert) {
-    const { bytes: _b, ...certificate } = readFileFor(f.cert, 'certificate');
-    patch.certificate = certificate;
-  }
-  if (f.key === false) patch.privateKey = null;
-  else if (f.key) {
-    const { bytes: _b, ...privateKey } = readFileFor(f.key, 'privateKey');
-    patch.privateKey = privateKey;
-  }
-  if (f.file) patch.pairs = filePairs(f.file);
-  if (f.kv) patch.setPairs = await kvPairs(ctx, f.kv);
-  if (removeKeys?.length) patch.removeKeys = removeKeys;
-  return patch;
-}
 
 const ref = (name: string, o: ScopeFlags): SecretRef => ({ name, level: o.level, workspace: o.workspace });
 
@@ -299,11 +161,12 @@ export function registerSecretCommands(program: Command, run: Action): Command {
   );
 
   // `--no-key` and `--no-expires` come after the options they negate, so neither defaults to true.
-  scopeOptions(fieldOptions(secret.command('edit').description('change fields; every edit is a new revision').argument('<name>')))
-    .option('--name <new>', 'rename the secret')
-    .option('--expires <date>', 'Expiration Date, YYYY-MM-DD')
-    .option('--no-expires', 'remove the Expiration Date')
-    .option('--no-key', "remove a certificate's private key")
+  removalOptions(
+    scopeOptions(fieldOptions(secret.command('edit').description('change fields; every edit is a new revision').argument('<name>')))
+      .option('--name <new>', 'rename the secret')
+      .option('--expires <date>', 'Expiration Date, YYYY-MM-DD')
+      .option('--no-expires', 'remove the Expiration Date'),
+  )
     .option('--remove <key>', 'remove a key of a key/value set, repeatable', (v: string, all: string[] = []) => [...all, v])
     .action(
     run(async (ctx, name: string, o: FieldFlags & ScopeFlags & { name?: string; expires?: string | false; remove?: string[] }) => {

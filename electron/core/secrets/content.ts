@@ -1,19 +1,21 @@
+import type { z } from 'zod';
 import { CofferError } from '../../../shared/errors';
 import type { Pair } from '../../../shared/dotenv';
+import type { EditFields } from '../../../shared/schemas/fields';
+import { editableKeys } from '../../../shared/schemas/fields';
 import type { FieldView, SecretType } from '../../../shared/schemas/secrets';
 import { FIELD_LABELS, fieldSchemas } from '../../../shared/schemas/secrets';
+import { SECRET_TYPES, SECRET_TYPE_DESCRIPTIONS, typeFields } from '../../../shared/schemas/secret-types';
 import { parseInput } from '../../../shared/validation';
 import type { CertificateContent, FileInput } from './certificate';
 import { fileBytes, readCertificate, storedKeyMatches } from './certificate';
 import type { CertificateReader } from './certificates-ahead';
 
+/** A type's fields as registration checked them; a certificate keeps instead what was read from its files. */
+type FieldsContent = { [T in Exclude<SecretType, 'certificate'>]: { type: T } & z.output<(typeof fieldSchemas)[T]> }[Exclude<SecretType, 'certificate'>];
+
 /** What one revision holds, encrypted: the name and every field, never in clear anywhere else. */
-export type Content =
-  | { type: 'api-key'; headerName: string; value: string }
-  | { type: 'bearer-token'; headerName: string; headerValue: string }
-  | { type: 'client-credentials'; clientId: string; url: string; clientSecret: string }
-  | CertificateContent
-  | { type: 'key-value'; pairs: Pair[] };
+export type Content = FieldsContent | CertificateContent;
 
 export interface Payload {
   v: 1;
@@ -26,41 +28,12 @@ export interface Payload {
 
 /** Builds content from fields already checked by the shared schema of their type. */
 export function contentFromFields(type: SecretType, fields: Record<string, unknown>, read: CertificateReader = readCertificate): Content {
-  switch (type) {
-    case 'api-key':
-    case 'bearer-token':
-    case 'client-credentials':
-      return { type, ...(fields as object) } as Content;
-    case 'certificate': {
-      const f = fields as { certificate: FileInput; privateKey?: FileInput };
-      return read(fileBytes(f.certificate), f.privateKey ? fileBytes(f.privateKey) : null);
-    }
-    case 'key-value':
-      return { type, pairs: (fields as { pairs: Pair[] }).pairs };
-  }
+  if (type !== 'certificate') return { type, ...fields } as Content;
+  const f = fields as { certificate: FileInput; privateKey?: FileInput };
+  return read(fileBytes(f.certificate), f.privateKey ? fileBytes(f.privateKey) : null);
 }
 
-export interface FieldsPatch {
-  headerName?: string;
-  value?: string;
-  headerValue?: string;
-  clientId?: string;
-  url?: string;
-  clientSecret?: string;
-  certificate?: FileInput;
-  privateKey?: FileInput | null;
-  pairs?: Pair[];
-  setPairs?: Pair[];
-  removeKeys?: string[];
-}
-
-const EDITABLE: Record<SecretType, readonly (keyof FieldsPatch)[]> = {
-  'api-key': ['headerName', 'value'],
-  'bearer-token': ['headerName', 'headerValue'],
-  'client-credentials': ['clientId', 'url', 'clientSecret'],
-  certificate: ['certificate', 'privateKey'],
-  'key-value': ['pairs', 'setPairs', 'removeKeys'],
-};
+export type FieldsPatch = EditFields;
 
 function applyPairs(current: Pair[], patch: FieldsPatch): Pair[] {
   // A full replacement is checked as given: the map below would silently drop a repeated key.
@@ -96,7 +69,7 @@ function patchCertificate(current: CertificateContent, patch: FieldsPatch): Cont
 export function applyPatch(current: Content, patch: FieldsPatch): Content {
   const given = (Object.keys(patch) as (keyof FieldsPatch)[]).filter((k) => patch[k] !== undefined);
   for (const k of given) {
-    if (!EDITABLE[current.type].includes(k)) {
+    if (!editableKeys(current.type).includes(k)) {
       const label = FIELD_LABELS[k] ?? k;
       throw new CofferError('VALIDATION', `${label} does not apply to this secret's type`, k);
     }
@@ -118,47 +91,39 @@ export function changedFields(before: Content, after: Content): string[] {
     const keys = new Set([...a.keys(), ...b.keys()]);
     return [...keys].filter((k) => a.get(k) !== b.get(k)).map((k) => `pairs.${k}`);
   }
-  // A certificate's other fields are read from it: report what was uploaded.
-  const keys = before.type === 'certificate' ? ['certificate', 'privateKey'] : new Set([...Object.keys(before), ...Object.keys(after)]);
+  // Only the described fields: a certificate's other facts are read from it, so report what was uploaded.
   const rec = (c: Content) => c as unknown as Record<string, unknown>;
-  return [...keys].filter((k) => k !== 'type' && JSON.stringify(rec(before)[k]) !== JSON.stringify(rec(after)[k]));
+  return typeFields(before.type)
+    .map((f) => f.key)
+    .filter((k) => JSON.stringify(rec(before)[k]) !== JSON.stringify(rec(after)[k]));
 }
 
 /** The field `secret get` prints when none is named. */
-export const DEFAULT_FIELD: Record<SecretType, string | null> = {
-  'api-key': 'value',
-  'bearer-token': 'headerValue',
-  'client-credentials': 'clientSecret',
-  certificate: 'certificate',
-  'key-value': null,
-};
+export const DEFAULT_FIELD = Object.fromEntries(SECRET_TYPES.map((t) => [t, SECRET_TYPE_DESCRIPTIONS[t].main])) as Record<SecretType, string | null>;
 
 const isoDay = (ms: number) => new Date(ms).toISOString();
 
+const view = (key: string, label: string, value: string, secret: boolean): FieldView => ({ key, label, value, secret });
+
+/** What a certificate says of itself, shown before the files it was read from. */
+const certificateFacts = (c: CertificateContent): FieldView[] => [
+  view('subject', 'Subject', c.subject, false),
+  view('issuer', 'Issuer', c.issuer, false),
+  view('serialNumber', 'Serial number', c.serialNumber, false),
+  view('fingerprint256', 'SHA-256 fingerprint', c.fingerprint256, false),
+  view('notBefore', 'Valid from', isoDay(c.notBefore), false),
+  view('notAfter', 'Valid until', isoDay(c.notAfter), false),
+];
+
+const PAIRS = SECRET_TYPE_DESCRIPTIONS['key-value'].fields[0];
+
 /** Every field of a content in display order; secret ones flagged so doors can mask them. */
 export function fieldViews(c: Content): FieldView[] {
-  const f = (key: string, value: string, secret: boolean, label = FIELD_LABELS[key] ?? key): FieldView => ({ key, label, value, secret });
-  switch (c.type) {
-    case 'api-key':
-      return [f('headerName', c.headerName, false), f('value', c.value, true)];
-    case 'bearer-token':
-      return [f('headerName', c.headerName, false), f('headerValue', c.headerValue, true)];
-    case 'client-credentials':
-      return [f('clientId', c.clientId, false), f('url', c.url, false), f('clientSecret', c.clientSecret, true)];
-    case 'certificate':
-      return [
-        f('subject', c.subject, false, 'Subject'),
-        f('issuer', c.issuer, false, 'Issuer'),
-        f('serialNumber', c.serialNumber, false, 'Serial number'),
-        f('fingerprint256', c.fingerprint256, false, 'SHA-256 fingerprint'),
-        f('notBefore', isoDay(c.notBefore), false, 'Valid from'),
-        f('notAfter', isoDay(c.notAfter), false, 'Valid until'),
-        f('certificate', c.certificate, false),
-        ...(c.privateKey ? [f('privateKey', c.privateKey, true)] : []),
-      ];
-    case 'key-value':
-      return c.pairs.map((p) => f(p.key, p.value, true, p.key));
-  }
+  if (c.type === 'key-value') return c.pairs.map((p) => view(p.key, p.key, p.value, PAIRS.secret));
+  const rec = c as unknown as Record<string, string | null>;
+  // An optional field not given (a certificate without its key) is not shown.
+  const described = typeFields(c.type).flatMap((f) => (rec[f.key] == null ? [] : [view(f.key, f.label, rec[f.key]!, f.secret)]));
+  return c.type === 'certificate' ? [...certificateFacts(c), ...described] : described;
 }
 
 export function masked(views: FieldView[]): FieldView[] {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { FieldView, SecretDetail } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
+import { ALL_FIELDS } from '../../../shared/schemas/secret-types';
 import { availabilityLabel } from '../../../shared/labels';
 import { Countdown } from '../../components/Countdown';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -301,12 +302,13 @@ function DetailsTab({ detail, revealed, onCopy }: { detail: SecretDetail; reveal
   );
 }
 
-const LONG_FIELDS = new Set(['certificate', 'privateKey']);
+/** Files (a certificate, its key) are long: shown as a block, and worth copying even when not secret. */
+const FILE_FIELDS = new Set(ALL_FIELDS.filter((f) => f.kind === 'file').map((f) => f.key));
 
 function FieldRow({ field, revealedValue, onCopy }: { field: FieldView; revealedValue: string | undefined; onCopy: (f: FieldView) => void }) {
   const value = field.value ?? revealedValue ?? null;
-  const copyable = field.secret || field.key === 'certificate';
-  const long = LONG_FIELDS.has(field.key);
+  const long = FILE_FIELDS.has(field.key);
+  const copyable = field.secret || long;
   const labelId = `field-label-${field.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
     <li className="field-item" data-testid="secret-field" data-field={field.key}>
