@@ -1,4 +1,4 @@
-// Layer boundaries of ../shared/ARCHITECTURE.md, enforced as lint errors:
+// Layer boundaries of docs/architecture.md, enforced as lint errors:
 // renderer → shared; electron/{main,preload,server,cli} → core → shared.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -33,7 +33,7 @@ export default tseslint.config(
   {
     files: ['electron/core/**'],
     rules: restrict(['electron', 'react', 'react-dom', 'zustand'], [...doors, ...doorsRelative, '**/renderer/**'],
-      'electron/core is plain Node: it never imports electron, react or a door (ARCHITECTURE.md rule 1).'),
+      'electron/core is plain Node: it never imports electron, react or a door (docs/architecture.md "Rules the build enforces").'),
   },
   {
     files: ['electron/cli/**', 'electron/server/**'],

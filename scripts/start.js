@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the launch contract of ../shared/CLI.md. Builds what is missing, opens the desktop
+// `npm start`: the launch contract of docs/cli.md. Builds what is missing, opens the desktop
 // window when Electron's binary is present, and otherwise starts browser mode and says why.
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');

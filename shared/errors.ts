@@ -1,4 +1,4 @@
-/** Error codes shared by every door (SPEC §9). */
+/** Error codes shared by every door (docs/product.md §9). */
 export const ERROR_CODES = [
   'VALIDATION',
   'AUTH',

@@ -16,7 +16,7 @@ import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycl
 import { KDF_PROFILES, ROLES, createVaultInput, memberName } from './schemas/vault';
 
 /**
- * The one IPC contract (SPEC §9, ARCHITECTURE.md rule 2): every channel once, with its input and
+ * The one IPC contract (docs/product.md §9, docs/architecture.md "Conventions the code follows"): every channel once, with its input and
  * output schemas. The Electron registration, the preload bridge, the HTTP door and the renderer
  * client all take their types from here; adding a channel is one entry here plus one handler.
  */
@@ -31,7 +31,7 @@ export const settings = z.object({
   clipboardSeconds: z.number().int().min(1).max(600),
   /** Idle time before the vault locks itself. */
   autoLockMinutes: z.number().int().min(1).max(24 * 60),
-  /** Days without use before a secret becomes Inactive (SPEC §4). */
+  /** Days without use before a secret becomes Inactive (docs/product.md §4). */
   inactiveDays: z.number().int().min(1).max(3650),
   /** Days from Inactive or scheduled to purge. */
   deletionDays: z.number().int().min(1).max(3650),

@@ -38,7 +38,7 @@ export class CliContext {
   async open(): Promise<Vault> {
     if (!this.vault) {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
-      // Every start is a scheduler pass (SPEC §4); it reads clear columns only and skips read-only vaults.
+      // Every start is a scheduler pass (docs/product.md §4); it reads clear columns only and skips read-only vaults.
       runLifecyclePass(this.vault.db, this.vault.ctx.clock);
     }
     return this.vault;

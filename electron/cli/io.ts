@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { CofferError } from '../../shared/errors';
 
 /**
- * Secrets enter the CLI by stdin lines or a prompt without echo, never by argv (CLI.md).
+ * Secrets enter the CLI by stdin lines or a prompt without echo, never by argv (docs/cli.md).
  * With --password-stdin the first line is the password and later lines are further secrets,
  * taken in the order the command asks for them.
  */

@@ -1,6 +1,6 @@
 import type { ErrorCode, ErrorShape } from '../../shared/errors';
 
-/** Exit codes of CLI.md, one place. */
+/** Exit codes of docs/cli.md, one place. */
 export const EXIT_CODES: Record<ErrorCode, number> = {
   INTERNAL: 1,
   VALIDATION: 2,

@@ -57,7 +57,7 @@ export class CofferApp {
   private async openVault(): Promise<Vault | undefined> {
     if (!this.vault && existsSync(this.vaultPath)) {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false, context: this.options.context });
-      // Start-up pass: transitions and notices are due even before anyone unlocks (SPEC §4).
+      // Start-up pass: transitions and notices are due even before anyone unlocks (docs/product.md §4).
       this.tick();
     }
     return this.vault;

@@ -47,7 +47,7 @@ function sampleSecrets(inDays: (n: number) => string): RegisterSecretInput[] {
 
 export const DEMO_PASSWORD = 'coffer-demo-password';
 
-/** A throwaway vault in a temp folder with sample secrets of every type (SPEC §3 "Try a demo vault"). */
+/** A throwaway vault in a temp folder with sample secrets of every type (docs/product.md §3 "Try a demo vault"). */
 export async function createDemoVault(context?: Partial<CoreContext>): Promise<{ path: string; password: string }> {
   const path = join(mkdtempSync(join(tmpdir(), 'coffer-demo-')), 'demo.coffer');
   const vault = await Vault.create(path, { org: 'Acme (demo)', member: 'demo', password: DEMO_PASSWORD, kdf: 'fast' }, { context });

@@ -18,7 +18,7 @@ import { addWorkspace } from './vault/structure';
 type Handler<K extends Channel> = (app: CofferApp, input: z.output<Contract[K]['input']>) => Promise<Output<K>> | Output<K>;
 export type Handlers = { [K in Channel]: Handler<K> };
 
-/** The one map from channel to core call, shared by every door (ARCHITECTURE.md). */
+/** The one map from contract channel to core operation, shared by the IPC and HTTP doors (docs/architecture.md "Doors and the core"). */
 export const handlers: Handlers = {
   'app.status': (app) => app.status(),
   'vault.create': async (app, input) => {

@@ -1,7 +1,7 @@
 import type { Clipboard } from 'electron';
 
 /**
- * Copies marked as concealed for clipboard managers where Electron lets us (SPEC §9), cleared after
+ * Copies marked as concealed for clipboard managers where Electron lets us (docs/product.md §9), cleared after
  * the timeout only if the clipboard still holds what Coffer put there, and cleared on lock and quit.
  * Electron's API writes one format per call; the concealed markers are written beside the text,
  * which some managers honour and others ignore (documented in SECURITY.md).

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   registerIpc(ipcMain, core, secrets);
   let win = createWindow();
 
-  // Scheduler passes every few minutes (SPEC §4); new notices also become OS notifications. The
+  // Scheduler passes every few minutes (docs/product.md §4); new notices also become OS notifications. The
   // vault may be locked, so the notification names no secret.
   const tick = () => {
     const r = core.tick();

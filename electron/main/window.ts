@@ -3,7 +3,7 @@ import { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { APP_URL, isTrustedUrl } from './trusted';
 
-/** The one window, locked down (SPEC §9): isolated, sandboxed, no Node, no navigation, no popups. */
+/** The one window, locked down (docs/product.md §9): isolated, sandboxed, no Node, no navigation, no popups. */
 export function createWindow(): BrowserWindowType {
   const win = new BrowserWindow({
     width: 1280,

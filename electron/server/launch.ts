@@ -10,7 +10,7 @@ export interface LaunchOptions {
   vault?: string;
   demo?: boolean;
   readOnly?: boolean;
-  /** Why the desktop window is not used, for the one line CLI.md prescribes. */
+  /** Why the desktop window is not used, for the one line docs/cli.md prescribes. */
   reason?: string;
 }
 
@@ -29,7 +29,7 @@ export async function launchBrowserMode(opts: LaunchOptions): Promise<void> {
   const why = opts.reason ? `, Electron unavailable: ${opts.reason}` : '';
   console.log(`Coffer (browser mode${why}): ${door.url}`);
   if (demoPassword) console.log(`Demo vault at ${vaultPath}; its password is: ${demoPassword}`);
-  // Scheduler passes while running (SPEC §4); the first one ran when the vault was opened.
+  // Scheduler passes while running (docs/product.md §4); the first one ran when the vault was opened.
   await app.status();
   const timer = setInterval(() => app.tick(), 5 * 60_000);
   timer.unref();

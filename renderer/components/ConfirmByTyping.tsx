@@ -15,7 +15,7 @@ interface ConfirmByTypingProps {
   onClose: () => void;
 }
 
-/** A destructive action's dialog (UI.md): says what happens, asks for the word, Cancel has focus. */
+/** A destructive action's dialog (docs/ui.md): says what happens, asks for the word, Cancel has focus. */
 export function ConfirmByTyping({ title, children, word, actionLabel, onConfirm, onClose }: ConfirmByTypingProps) {
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string | undefined>();

@@ -11,7 +11,7 @@ interface FieldProps {
   children: ReactNode;
 }
 
-/** Label, control, hint and the error in plain words right under the control (UI.md). */
+/** Label, control, hint and the error in plain words right under the control (docs/ui.md). */
 export function Field({ id, label, optional, hint, error, children }: FieldProps) {
   return (
     <div className="field">

@@ -1,6 +1,6 @@
 import { TriangleAlert } from 'lucide-react';
 
-/** SPEC §1: the `fast` KDF profile is for tests and benchmarks; the app says so wherever the vault shows. */
+/** docs/product.md §1: the `fast` KDF profile is for tests and benchmarks; the app says so wherever the vault shows. */
 export function KdfBanner({ inline }: { inline?: boolean }) {
   return (
     <div className={inline ? 'banner banner-inline' : 'banner'} role="note" data-testid="kdf-warning">

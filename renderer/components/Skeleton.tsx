@@ -1,4 +1,4 @@
-/** Skeleton bars (UI.md: skeletons, not spinners over blank pages); they appear only after 150 ms. */
+/** Skeleton bars (docs/ui.md: skeletons, not spinners over blank pages); they appear only after 150 ms. */
 export function SkeletonLines({ count = 4 }: { count?: number }) {
   const widths = ['w-60', 'w-80', 'w-50', 'w-70', 'w-40'];
   return (

@@ -10,7 +10,7 @@ interface StatusBadgeProps {
   compact?: boolean;
 }
 
-/** Active neutral, Inactive amber, Scheduled for deletion red with the days left (UI.md). */
+/** Active neutral, Inactive amber, Scheduled for deletion red with the days left (docs/ui.md). */
 export function StatusBadge({ status, deletion = null, compact }: StatusBadgeProps) {
   const days = deletion !== null ? Math.max(0, daysUntil(deletion)) : null;
   const left = days === null ? '' : days === 0 ? 'purged today' : `${days} day${days === 1 ? '' : 's'} left`;

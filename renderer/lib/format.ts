@@ -1,4 +1,4 @@
-/** How the face writes dates, counts and durations (UI.md: `25 Nov 2026`, "in 6 days"). */
+/** How the face writes dates, counts and durations (docs/ui.md: `25 Nov 2026`, "in 6 days"). */
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAY = 86_400_000;

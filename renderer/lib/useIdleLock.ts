@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 
 const EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
 
-/** Calls `lock` after `minutes` without any input in this window (SPEC §3 auto-lock). */
+/** Calls `lock` after `minutes` without any input in this window (docs/product.md §3 auto-lock). */
 export function useIdleLock(minutes: number, lock: () => void): void {
   useEffect(() => {
     let last = Date.now();

@@ -2,7 +2,7 @@ import { sentence } from '../lib/errors';
 import { request } from './request';
 import { toast } from './toasts';
 
-/** Cancel deletion (SPEC §4): Scheduled or Inactive → Active, said in a toast; false (with the error toast) when refused. */
+/** Cancel deletion (docs/product.md §4): Scheduled or Inactive → Active, said in a toast; false (with the error toast) when refused. */
 export async function cancelDeletion(id: string, name: string): Promise<boolean> {
   const r = await request('secrets.cancelDeletion', { id });
   if (!r.ok) {

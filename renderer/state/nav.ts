@@ -6,7 +6,7 @@ import type { Role } from '../../shared/schemas/vault';
 export type Scope = { level: 'personal' } | { level: 'organization' } | { level: 'workspace'; workspace: string };
 export type View = { kind: 'secrets'; scope: Scope } | { kind: 'settings' } | { kind: 'scheduled' } | { kind: 'audit' };
 
-/** SPEC §5: the roles the permission table lets read the audit log (the core refuses others with FORBIDDEN). */
+/** docs/product.md §5: the roles the permission table lets read the audit log (the core refuses others with FORBIDDEN). */
 const AUDIT_READERS: readonly Role[] = ['account-holder', 'sys-admin', 'account-manager'];
 
 export function canReadAudit(role: Role | undefined): boolean {

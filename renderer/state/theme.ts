@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-/** Theme choice (UI.md: follow the OS, switchable in Settings); stored in this browser only. */
+/** Theme choice (docs/ui.md: follow the OS, switchable in Settings); stored in this browser only. */
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type Theme = 'light' | 'dark';
 

@@ -60,7 +60,7 @@ const STATUS_WEIGHTS: (readonly [SecretStatus, number])[] = [
 ];
 
 export const MIN_NAME = 12;
-/** The vault defaults (SPEC §4): Inactive after 30 days unused, purged 30 days later. */
+/** The vault defaults (docs/product.md §4): Inactive after 30 days unused, purged 30 days later. */
 const INACTIVE_DAYS = 30;
 const MAX_AGE_DAYS = 59;
 export const MAX_NAME = 60;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { password } from './vault';
 
-/** How an import settles a secret that exists on both sides (SPEC §8). */
+/** How an import settles a secret that exists on both sides (docs/product.md §8). */
 export const IMPORT_STRATEGIES = ['mine', 'theirs', 'both'] as const;
 export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
 

@@ -1,7 +1,7 @@
 /**
- * Each secret type and its fields, described once (ARCHITECTURE.md rule 8). The zod validators
+ * Each secret type and its fields, described once (docs/architecture.md "Conventions the code follows"). The zod validators
  * (fields.ts), the register and edit dialogs, the CLI's flags and the core's field views derive from
- * this description. Types, labels and fields as SPEC §2.
+ * this description. Types, labels and fields as docs/product.md §2.
  */
 
 export const SECRET_TYPES = ['api-key', 'bearer-token', 'client-credentials', 'certificate', 'key-value'] as const;
@@ -27,7 +27,7 @@ export const FIELD_INPUT: Record<FieldKind, FieldInput> = {
 
 export const inputOf = (field: FieldDescription): FieldInput => FIELD_INPUT[field.kind];
 
-/** Every hidden value of the CLI is read by this one flag, or prompted for without echo (CLI.md). */
+/** Every hidden value of the CLI is read by this one flag, or prompted for without echo (docs/cli.md). */
 export const VALUE_STDIN_FLAG = '--value-stdin';
 
 /** A CLI option as commander declares it (`--client-id <id>`). */

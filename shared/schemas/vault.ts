@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { displayName } from './text';
 
-/** Built-in roles of SPEC §5. */
+/** Built-in roles of docs/product.md §5. */
 export const ROLES = ['account-holder', 'sys-admin', 'account-manager', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -4,7 +4,7 @@ import { authorize, can } from '../../electron/core/access/permissions';
 import type { Role } from '../../shared/schemas/vault';
 import { ROLES } from '../../shared/schemas/vault';
 
-/** SPEC §5, row by row: which of AH, SA, AM, M may do it. */
+/** docs/product.md §5, row by row: which of AH, SA, AM, M may do it. */
 const SPEC: [Operation, string][] = [
   ['vault.settings', 'AH'],
   ['member.grantAccountHolder', 'AH'],

@@ -53,7 +53,7 @@ async function passphrase(ctx: CliContext, confirm: boolean): Promise<string> {
   return first;
 }
 
-/** A bar on stderr while a terminal watches; nothing with --json or when piped (CLI.md). */
+/** A bar on stderr while a terminal watches; nothing with --json or when piped (docs/cli.md). */
 function progressBar(ctx: CliContext, verb: string): ((done: number, total: number) => void) | undefined {
   if (ctx.json || !process.stderr.isTTY) return undefined;
   return (done, total) => {

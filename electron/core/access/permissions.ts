@@ -17,7 +17,7 @@ export type Operation =
   | 'audit.read'
   | 'bundle.exportOrganization';
 
-/** The one permission table (SPEC §5 defaults). Every door reaches it through the core. */
+/** The one permission table (docs/product.md §5 defaults). Every door reaches it through the core. */
 const TABLE: Record<Operation, readonly Role[]> = {
   'vault.settings': ['account-holder'],
   'member.grantAccountHolder': ['account-holder'],

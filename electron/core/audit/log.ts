@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection';
 import type { AuditRow, MetaRow } from '../db/rows';
 
-/** What is audited (SPEC §8); values never appear, only who did what to which id, and when. */
+/** What is audited (docs/product.md §8); values never appear, only who did what to which id, and when. */
 export type AuditAction =
   | 'unlock'
   | 'unlock.failed'

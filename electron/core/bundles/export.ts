@@ -51,7 +51,7 @@ export interface ExportResult {
   recipients: BundleRecipientView[];
 }
 
-/** The consumer label an export's reads are recorded under (SPEC §2). */
+/** The consumer label an export's reads are recorded under (docs/product.md §2). */
 const EXPORT_CONSUMER = 'bundle-export';
 
 interface Selected {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * The core's one source of randomness (ARCHITECTURE.md rule 4). node:crypto is ~30x cheaper per
+ * The core's one source of randomness (docs/architecture.md "Conventions the code follows"). node:crypto is ~30x cheaper per
  * call than libsodium.js's randombytes_buf, which matters for per-record nonces and data keys.
  */
 export interface RandomSource {
@@ -38,7 +38,7 @@ function pooled(): (n: number) => Uint8Array {
  * UUID version 7 (RFC 9562): milliseconds first, then a counter within the millisecond (method 1),
  * then random bits. Ids that grow with time make every index keyed by a secret id an append: a bulk
  * import of 100,000 secrets spent a fifth of its time on inserts at random places in those indexes.
- * The creation time an id reveals is stored in clear beside it anyway (SPEC §3).
+ * The creation time an id reveals is stored in clear beside it anyway (docs/product.md §3).
  */
 export function timeOrderedUuid(bytes: (n: number) => Uint8Array, now: () => number = Date.now): () => string {
   let lastMs = -1;

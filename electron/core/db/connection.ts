@@ -42,7 +42,7 @@ type Shape = 'rows' | 'tuples' | 'value';
 const pragmaNumber = (raw: Database, name: string) => raw.pragma(name, { simple: true }) as number;
 
 /**
- * The one connection to a vault file: pragmas of SPEC §3, statements prepared once, and every
+ * The one connection to a vault file: pragmas of docs/product.md §3, statements prepared once, and every
  * write in one immediate transaction (so a concurrent writer fails fast with LOCKED, never midway).
  */
 export class Db {

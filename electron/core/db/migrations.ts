@@ -8,7 +8,7 @@ export interface Migration {
 
 /**
  * Schema changes in order; each runs in one transaction and sets `user_version`.
- * Only the columns SPEC §3 allows are kept in clear: names, values, header names and URLs live
+ * Only the columns docs/product.md §3 allows are kept in clear: names, values, header names and URLs live
  * inside ciphertexts (revisions.content, name_chunks.content, usage.consumer).
  */
 export const MIGRATIONS: readonly Migration[] = [

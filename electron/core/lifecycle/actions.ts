@@ -14,7 +14,7 @@ function confirm(word: string | undefined): void {
   if (word !== CONFIRM_WORD) throw new CofferError('CONFLICT', `type ${CONFIRM_WORD} to confirm`, 'confirm');
 }
 
-/** Any status → Scheduled for deletion, purged after the vault's deletion period (SPEC §4). */
+/** Any status → Scheduled for deletion, purged after the vault's deletion period (docs/product.md §4). */
 export function scheduleDeletion(s: Session, ref: SecretRef, word: string | undefined): SecretSummary {
   confirm(word);
   return s.db.write(() => {

@@ -1,4 +1,4 @@
-/** The core's one clock (ARCHITECTURE.md rule 4): lifecycle tests move it, nothing else reads Date.now(). */
+/** The core's one clock (docs/architecture.md "Conventions the code follows"): lifecycle tests move it, nothing else reads Date.now(). */
 export interface Clock {
   now(): number;
 }

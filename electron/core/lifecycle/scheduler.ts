@@ -4,7 +4,7 @@ import type { MetaRow, SecretRow } from '../db/rows';
 import type { Clock } from './clock';
 import { DAY_MS } from './clock';
 
-/** Days before a deletion, and before an expiration, at which a notice is produced (SPEC §4). */
+/** Days before a deletion, and before an expiration, at which a notice is produced (docs/product.md §4). */
 export const DELETION_NOTICE_DAYS = [15, 10, 1] as const;
 export const EXPIRATION_NOTICE_DAYS = [30, 7, 1] as const;
 

@@ -41,7 +41,7 @@ export interface ExportFilter {
 /**
  * Current revisions of the secrets `filter` selects, for an export: one pass in rowid order inside
  * the caller's transaction, each secret handed to `fn` as soon as it is decrypted; those this member
- * holds no key for are skipped. Each read is recorded as a use by `consumer` (SPEC §2) unless the vault
+ * holds no key for are skipped. Each read is recorded as a use by `consumer` (docs/product.md §2) unless the vault
  * is read-only, written after the pass: SQLite cannot write while a statement iterates, and
  * interleaving 100,000 scattered writes with the reads cost more than the reads.
  */

@@ -4,7 +4,7 @@ import type { Session } from '../vault/session';
 import { seqOfId } from './listing-seq';
 
 /**
- * Secret names are encrypted in a few chunks per reader scope (SPEC §3), so unlock decrypts a
+ * Secret names are encrypted in a few chunks per reader scope (docs/product.md §3), so unlock decrypts a
  * handful of blobs instead of one ciphertext per secret, and a write rewrites one chunk.
  */
 export const CHUNK_CAPACITY = 1000;

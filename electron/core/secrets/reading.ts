@@ -112,8 +112,8 @@ function pickValue(content: Content, views: FieldView[], field: string | undefin
 }
 
 /**
- * Reads a value and records who used it and when, in the same transaction as the read (SPEC §2).
- * Use brings an Inactive or scheduled secret back to Active (SPEC §4). Read-only vaults record nothing.
+ * Reads a value and records who used it and when, in the same transaction as the read (docs/product.md §2).
+ * Use brings an Inactive or scheduled secret back to Active (docs/product.md §4). Read-only vaults record nothing.
  */
 export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): SecretValue {
   const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';

@@ -11,7 +11,7 @@ import type { ListedSecret } from './summaries';
 const PARTIAL_LIMIT = 1000;
 
 /**
- * The listing's in-memory index (SPEC §3), column by column: names decrypted from their chunks once
+ * The listing's in-memory index (docs/product.md §3), column by column: names decrypted from their chunks once
  * at unlock, clear columns read once into typed arrays; search, sort and filter never touch SQLite
  * or decrypt again, and a row object exists only for the rows a page returns (with its team names,
  * read then: joining every reader of every secret cost unlock ~50 ms at 100,000).

@@ -23,7 +23,7 @@ const LISTED = [
 /** A secret as the core reads it from SQLite: the clear columns a listing needs. */
 export type ListedSecret = Pick<SecretRow, (typeof LISTED)[number]>;
 
-/** Clear columns a listing needs (SPEC §3); never a ciphertext. */
+/** Clear columns a listing needs (docs/product.md §3); never a ciphertext. */
 export const SECRET_COLUMNS = LISTED.join(', ');
 
 /** The teams a secret is available to, by name. */

@@ -7,7 +7,7 @@ const encoder = new TextEncoder();
 
 export const usageContext = (s: Session, secretId: string) => ad('coffer/v1/usage', s.vaultId, secretId);
 
-/** A use makes the secret Active again and cancels a scheduled deletion (SPEC §4); `?` twice for the time. */
+/** A use makes the secret Active again and cancels a scheduled deletion (docs/product.md §4); `?` twice for the time. */
 export const USED_AT = "last_used_at = ?, active_since = ?, status = 'active', inactive_since = NULL, deletion_at = NULL";
 
 /** The consumer of a use, sealed under the secret's data key: only its readers learn who used it. */

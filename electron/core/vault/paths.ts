@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** `$COFFER_VAULT`, else the platform data folder (CLI.md "Interface names"). */
+/** `$COFFER_VAULT`, else the platform data folder (docs/cli.md "Environment"). */
 export function defaultVaultPath(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.COFFER_VAULT) return env.COFFER_VAULT;
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'coffer', 'vault.coffer');

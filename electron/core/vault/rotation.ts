@@ -12,7 +12,7 @@ export interface RotatedKey {
 }
 
 /**
- * Rotates a scope key (SPEC §1, member removal): a new key is sealed to the remaining grantees,
+ * Rotates a scope key (docs/product.md §1, member removal): a new key is sealed to the remaining grantees,
  * every data key and name chunk of the scope is re-wrapped, and blind-index hashes of the secrets
  * living in it are recomputed. Old key material then opens nothing written afterwards.
  * Runs inside the caller's write transaction; the caller adopts the new key only after commit.

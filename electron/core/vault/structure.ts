@@ -8,7 +8,7 @@ import type { MemberRow, TeamRow, WorkspaceRow } from '../db/rows';
 import { createScope, grantScope, memberGrantee, revokeScope } from './scopes';
 import type { Session } from './session';
 
-/** Workspaces and teams: named scopes whose names are clear structure (SPEC §3). */
+/** Workspaces and teams: named scopes whose names are clear structure (docs/product.md §3). */
 
 type Kind = 'workspace' | 'team';
 const TABLE = { workspace: 'workspaces', team: 'teams' } as const;

@@ -147,7 +147,7 @@ export class Vault {
     return rows.map((r) => ({ id: r.id, name: r.login, role: r.role, created: r.created_at }));
   }
 
-  /** Clear facts only (SPEC §3): what a stolen file shows anyway. Needs no password. */
+  /** Clear facts only (docs/product.md §3): what a stolen file shows anyway. Needs no password. */
   info(): VaultInfo {
     const meta = this.meta();
     const counts = this.db

@@ -61,7 +61,7 @@ async function fetchEntries(f: Filters, limit: number) {
   return { ok: true as const, value: entries.slice(0, limit) };
 }
 
-/** SPEC §8: who did what to which id, and when; filters, and a check of the hash chain. */
+/** docs/product.md §8: who did what to which id, and when; filters, and a check of the hash chain. */
 export function AuditView() {
   const members = useSession((s) => s.status?.vault?.members ?? []);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);

@@ -1,4 +1,4 @@
-/** The audit log's actions in people's words (SPEC §8), and the categories the filter chips offer. */
+/** The audit log's actions in people's words (docs/product.md §8), and the categories the filter chips offer. */
 
 export const ACTION_LABELS: Record<string, string> = {
   unlock: 'Unlocked',

@@ -14,7 +14,7 @@ import { toast } from '../../state/toasts';
 
 type Pending = 'schedule' | 'delete' | null;
 
-/** SPEC §4: schedule deletion (or cancel it), or delete now; both destructive steps confirm by typing DELETE. */
+/** docs/product.md §4: schedule deletion (or cancel it), or delete now; both destructive steps confirm by typing DELETE. */
 export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; readOnly: boolean }) {
   const [pending, setPending] = useState<Pending>(null);
   const [cancelling, setCancelling] = useState(false);

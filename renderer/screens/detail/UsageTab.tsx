@@ -5,7 +5,7 @@ import { SkeletonLines } from '../../components/Skeleton';
 import { formatDateTime, relative } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 
-/** Where used: each read of a value, by consumer and time, newest first (SPEC §2). */
+/** Where used: each read of a value, by consumer and time, newest first (docs/product.md §2). */
 export function UsageTab({ detail }: { detail: SecretDetail }) {
   const { value: usage, error } = useRequest('secrets.usage', { id: detail.id }, detail.lastUsed);
 

@@ -11,7 +11,7 @@ import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 
-/** The notification centre (SPEC §4): deletion and expiration notices, newest first, with unread marks. */
+/** The notification centre (docs/product.md §4): deletion and expiration notices, newest first, with unread marks. */
 export function NoticesDialog({ onClose }: { onClose: () => void }) {
   const [notices, setNotices] = useState<Notice[] | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -58,7 +58,7 @@ function NavItem({ target, icon, label, count, countNoun = 'secrets', hint = lab
   );
 }
 
-/** Personal · Workspaces (with counts) · Organization · Settings, and Lock at the bottom (UI.md). */
+/** Personal · Workspaces (with counts) · Organization · Settings, and Lock at the bottom (docs/ui.md). */
 export function Sidebar() {
   const status = useSession((s) => s.status)!;
   const lock = useSession((s) => s.lock);

@@ -36,7 +36,7 @@ export function daysLeft(deletion: number, now = Date.now()): { text: string; ur
   return { text: days === 1 ? 'in 1 day' : `in ${days} days`, urgent: days <= 1 };
 }
 
-/** SPEC §4: every secret that will be purged, soonest first, with Cancel deletion per row. */
+/** docs/product.md §4: every secret that will be purged, soonest first, with Cancel deletion per row. */
 export function ScheduledView() {
   const [status, setStatus] = useState<Awaiting>('scheduled');
   const [version, setVersion] = useState(0);

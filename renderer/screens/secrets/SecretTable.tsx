@@ -38,7 +38,7 @@ const SKELETON_WIDTHS = ['w-70', 'w-60', 'w-50', 'w-60', 'w-50', 'w-40', 'w-50']
 
 /**
  * The secret table: a virtualized ARIA grid of fixed-height rows, pages fetched as it scrolls,
- * sortable headers, arrow keys to move, Enter to open (UI.md "The secret table").
+ * sortable headers, arrow keys to move, Enter to open (docs/ui.md "The secret table").
  */
 export function SecretTable() {
   const matched = useSecrets((s) => s.matched);

@@ -5,7 +5,7 @@ import { flipByte, tablesDigest, withRawDb } from '../../support/sql';
 import type { CofferResult, Member } from './run';
 import { PASSWORD, alongside, coffer, errorLine, inParallel, initVault, lines, member, ok, useTempDirs } from './run';
 
-/** Exit codes and the error line of CLI.md "Output and errors", through real child processes. */
+/** Exit codes and the error line of docs/cli.md "How every command behaves", through real child processes. */
 
 const BOB_PASSWORD = 'bob has a long password';
 

@@ -7,7 +7,7 @@ import { alongside, errorLine, inParallel, initVault, ok, step, useTempDirs } fr
 import { readTable } from './table';
 import { writeCertFiles } from '../../support/certs';
 
-/** CLI.md "Secrets": add, list, show, get, edit, history, restore, usage through the built binary. */
+/** docs/cli.md "Commands": add, list, show, get, edit, history, restore, usage through the built binary. */
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const today = () => new Date().toISOString().slice(0, 10);

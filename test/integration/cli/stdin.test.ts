@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Member } from './run';
 import { COFFER_BIN, PASSWORD, alongside, cleanEnv, coffer, cofferSync, errorLine, initVault, lines, member, ok, step, useTempDirs } from './run';
 
-/** CLI.md "Passwords and values": stdin lines in order, --as, and no prompt without a terminal. */
+/** docs/cli.md "How every command behaves": stdin lines in order, --as, and no prompt without a terminal. */
 
 const BOB_PASSWORD = 'bob has a long password';
 

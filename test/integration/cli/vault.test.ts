@@ -5,7 +5,7 @@ import type { Member } from './run';
 import { PASSWORD, alongside, coffer, errorLine, inParallel, initVault, lines, member, ok, step, useTempDirs } from './run';
 import { readTable } from './table';
 
-/** CLI.md "Vault and members": init, info, passwd, backup, member, workspace, team. */
+/** docs/cli.md "Commands": init, info, passwd, backup, member, workspace, team. */
 
 const BOB_PASSWORD = 'bob has a long password';
 const today = () => new Date().toISOString().slice(0, 10);
