@@ -8,8 +8,7 @@ import type { CofferApp } from './app';
 import { readAudit, verifyAuditFor } from './audit/access';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
 import { listNotices, markNoticesRead } from './lifecycle/notices';
-import type { CertificateContent } from './secrets/certificate';
-import { contentFromFields } from './secrets/content';
+import { inspectCertificate } from './secrets/certificate';
 import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
 import { registerSecret } from './secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from './secrets/revisions';
@@ -70,11 +69,7 @@ export const handlers: Handlers = {
   'notices.markRead': (app, input) => ({ marked: markNoticesRead(app.session(), input.ids) }),
   'audit.list': (app, input) => readAudit(app.session(), input),
   'audit.verify': (app) => verifyAuditFor(app.session()),
-  'certificates.inspect': (app, input) => {
-    app.session();
-    const c = contentFromFields('certificate', input) as CertificateContent;
-    return { subject: c.subject, issuer: c.issuer, notAfter: c.notAfter, hasKey: c.privateKey !== null };
-  },
+  'certificates.inspect': (app, input) => inspectCertificate(app.session(), input),
 };
 
 /**

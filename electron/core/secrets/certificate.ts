@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CofferError } from '../../../shared/errors';
+import type { Session } from '../vault/session';
 
 export interface CertificateContent {
   type: 'certificate';
@@ -77,6 +78,23 @@ export function readCertificate(cert: FileBytes, key: FileBytes | null | undefin
     notBefore: new Date(x509.validFrom).getTime(),
     notAfter: new Date(x509.validTo).getTime(),
   };
+}
+
+/**
+ * What the register form shows of a chosen certificate before anything is stored: its expiry comes
+ * from the file, so the user sees it before registering. Needs an unlocked vault, like any read.
+ */
+export function inspectCertificate(session: Session, files: { certificate: FileInput; privateKey?: FileInput }): CertificateFacts {
+  session.assertUnlocked();
+  const c = readCertificate(fileBytes(files.certificate), files.privateKey ? fileBytes(files.privateKey) : null);
+  return { subject: c.subject, issuer: c.issuer, notAfter: c.notAfter, hasKey: c.privateKey !== null };
+}
+
+export interface CertificateFacts {
+  subject: string;
+  issuer: string;
+  notAfter: number;
+  hasKey: boolean;
 }
 
 /** Checks a stored private key still matches when only the certificate is replaced. */
