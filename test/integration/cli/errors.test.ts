@@ -205,7 +205,7 @@ describe('CLI exit codes and error lines', alongside, () => {
       // The listing needs no revision: it still works and names both.
       const listed = JSON.parse(await ok(who(['secret', 'list', '--json']))) as Listed[];
       expect(listed.map((s) => s.name).sort()).toEqual(['bystander', 'victim']);
-    });
+    }, 60_000);
   });
 
   describe('5: NOT_FOUND', () => {
