@@ -4,7 +4,7 @@ import type { FieldView, ListSecretsInput, SecretDetail, SecretListing, SecretRe
 import { secretRef } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { open } from '../crypto/aead';
-import { blindHash, wipe } from '../crypto/keys';
+import { blindHash, normalizeName, wipe } from '../crypto/keys';
 import type { UsageRow, WorkspaceRow } from '../db/rows';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
@@ -60,7 +60,13 @@ export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
     const where = found.map((r) => placeLabel(s, r, name)).join(', ');
     throw new CofferError('CONFLICT', `"${name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
   }
-  return found[0]!;
+  const row = found[0]!;
+  // The blind index is a clear column anyone holding the file can swap between two rows; the name
+  // sealed in the current revision is what the secret is really called (docs/product.md §1a).
+  if (normalizeName(withCurrent(s, row, (p) => p.name)) !== normalizeName(name)) {
+    throw new CofferError('TAMPERED', `the vault's name index leads "${name}" to another secret: the file was altered; nothing was read`, 'name');
+  }
+  return row;
 }
 
 /** A listing row for one secret, from the index when it is built, else from its current revision. */
