@@ -30,10 +30,17 @@ export interface CofferOptions {
   timeout?: number;
 }
 
-/** The environment of the test runner without any COFFER_* variable. */
+/**
+ * The CLI's data folder (where it remembers the audit heads it saw) for this test process, so that
+ * tests never write to the real one; a test that looks at it passes its own XDG_DATA_HOME.
+ */
+const DATA_HOME = mkdtempSync(join(tmpdir(), 'coffer-cli-data-'));
+process.on('exit', () => rmSync(DATA_HOME, { recursive: true, force: true }));
+
+/** The environment of the test runner without any COFFER_* variable, and with a data folder of its own. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_')) env[k] = v;
+  const env: NodeJS.ProcessEnv = { XDG_DATA_HOME: DATA_HOME };
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'XDG_DATA_HOME') env[k] = v;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
