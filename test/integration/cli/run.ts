@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, it } from 'vitest';
 
 /**
@@ -130,9 +130,14 @@ export interface Member {
   password: string;
 }
 
+/**
+ * A vault's CLI remembers audit heads in a data folder beside the vault, as if each vault had a
+ * machine of its own: copies of one fixture (same vault id) used side by side must not look like
+ * rollbacks of each other.
+ */
 export function member(vault: string, password: string, as?: string): Member {
-  const run = (args: readonly string[], ...more: string[]) =>
-    coffer([...(as ? ['--as', as] : []), '--password-stdin', ...args], { stdin: lines(password, ...more), env: { COFFER_VAULT: vault } });
+  const env = { COFFER_VAULT: vault, XDG_DATA_HOME: join(dirname(vault), 'data') };
+  const run = (args: readonly string[], ...more: string[]) => coffer([...(as ? ['--as', as] : []), '--password-stdin', ...args], { stdin: lines(password, ...more), env });
   return Object.assign(run, { vault, password });
 }
 
