@@ -26,7 +26,8 @@ export function appendAudit(db: Db, at: number, actor: string, action: AuditActi
     end = adopt(db, key, tail.adoptFrom, tail.prev);
   } else {
     const last = lastRow(db);
-    const after = { seq: Math.max(last?.seq ?? 0, claimedSeq(tail.head)), link: last?.hash ?? GENESIS };
+    const converted = tail.convert ? adopt(db, key, 1, GENESIS) : undefined;
+    const after = { seq: Math.max(last?.seq ?? 0, claimedSeq(tail.head)), link: converted?.link ?? last?.hash ?? GENESIS };
     end = appendKeyed(db, key, after, { at, actor, action: BREAK_ACTION, target: breakTarget(tail.finding) });
   }
   end = appendKeyed(db, key, end, { at, actor, action, target });

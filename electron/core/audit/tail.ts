@@ -10,12 +10,13 @@ import { GENESIS, headVerifies, macLink, plainLink, readHead, rowAt, rowsFrom, s
  *
  * - `intact`: the entries from `adoptFrom` on were written without a key and check out; the next
  *   session adopts them under the MAC, chained onto `prev`.
- * - `broken`: what was found; the append records it instead of healing it.
+ * - `broken`: what was found; the append records it instead of healing it. `convert`: the log was
+ *   never keyed (schema 2 and 3); it is adopted whole all the same, the record placed after it.
  * - `other-key`: the head is under another version of the organization key than the one held.
  */
 export type TailState =
   | { kind: 'intact'; head: Head; adoptFrom: number; prev: Uint8Array }
-  | { kind: 'broken'; head: Head; finding: Finding }
+  | { kind: 'broken'; head: Head; finding: Finding; convert?: true }
   | { kind: 'other-key'; head: KeyedHead };
 
 const broken = (head: Head, brokenAt: number, reason: string): TailState => ({ kind: 'broken', head, finding: { brokenAt, reason } });
@@ -36,15 +37,24 @@ export function inspectTail(db: Db, key?: AuditKey): TailState {
       return named ?? checkBreakRecord(db, head, key) ?? checkUnvouched(db, head, head.seq, head.link);
     }
     case 'legacy': {
+      if (hasKeyedEntries(db)) return broken(head, afterLastVouched(db, key), HEAD_REPLACED);
       const named = checkNamed(db, head, (row) => sameBytes(row.hash, plainLink(row.prev_hash, row)));
-      if (named) return named;
       // Adopted whole at the first keyed append, so every entry is checked first, as schema 2 did.
-      return key ? checkUnvouched(db, head, 0, GENESIS) : checkUnvouched(db, head, head.seq, head.link);
+      return unkeyedLog(named ?? (key ? checkUnvouched(db, head, 0, GENESIS) : checkUnvouched(db, head, head.seq, head.link)));
     }
     case 'none':
-      return checkUnvouched(db, head, 0, GENESIS);
+      if (hasKeyedEntries(db)) return broken(head, afterLastVouched(db, key), HEAD_REPLACED);
+      return unkeyedLog(checkUnvouched(db, head, 0, GENESIS));
   }
 }
+
+/** A log never keyed is converted even when broken: the break is recorded after it (product.md §8). */
+const unkeyedLog = (state: TailState): TailState => (state.kind === 'broken' ? { ...state, convert: true } : state);
+
+export const HEAD_REPLACED = 'the audit head was removed, or replaced by one of the unkeyed kind';
+
+/** Entries under the key need a keyed head: without one, the head was removed or downgraded. */
+export const hasKeyedEntries = (db: Db): boolean => db.stmt("SELECT 1 FROM audit WHERE origin = 'session' LIMIT 1").get() !== undefined;
 
 /** The entry the head names exists, is the one it names, and verifies by itself. */
 function checkNamed(db: Db, head: Head & { seq: number; link: Uint8Array }, verifies: (row: ChainRow) => boolean): TailState | undefined {

@@ -3,7 +3,7 @@ import type { Finding } from './breaks';
 import { describeBreak, recordedBreaks } from './breaks';
 import type { AuditKey, ChainRow, KeyedHead } from './chain';
 import { GENESIS, ROW_COLUMNS, headVerifies, macLink, plainLink, readHead, rowAt, sameBytes } from './chain';
-import { inspectTail, keyedAfterHead, missing, removed } from './tail';
+import { HEAD_REPLACED, hasKeyedEntries, inspectTail, keyedAfterHead, missing, removed } from './tail';
 
 export type AuditVerdict =
   | { ok: true; entries: number; unauthenticated: number }
@@ -32,7 +32,8 @@ export function verifyAudit(db: Db, key: AuditKey): AuditVerdict {
   if (head.kind === 'keyed' && headVerifies(key, head) && head.broken > 0 && !breaks.some((b) => b.brokenAt === head.broken)) {
     found.push({ brokenAt: head.broken, reason: `a break was found at entry ${head.broken}, and its record was removed` });
   }
-  const walked = walk(db, key, head.kind === 'keyed' ? (headVerifies(key, head) ? head.seq : undefined) : 0);
+  const trusted = head.kind === 'keyed' ? headVerifies(key, head) : head.kind !== 'malformed' && !hasKeyedEntries(db);
+  const walked = walk(db, key, !trusted ? undefined : head.kind === 'keyed' ? head.seq : 0);
   if (walked.problem) found.push(walked.problem);
   else {
     const headProblem = checkHead(db, key, walked);
@@ -77,8 +78,9 @@ function walk(db: Db, key: AuditKey, split: number | undefined): Walked {
 function checkHead(db: Db, key: AuditKey, walked: Walked): Finding | undefined {
   const head = readHead(db);
   const after = walked.lastVouched + 1;
-  if (head.kind === 'none') return undefined;
   if (head.kind === 'malformed') return { brokenAt: after, reason: 'the audit head was altered: it is not one Coffer writes' };
+  if (head.kind !== 'keyed' && walked.lastVouched > 0) return { brokenAt: after, reason: HEAD_REPLACED };
+  if (head.kind === 'none') return undefined;
   if (head.kind === 'keyed' && !headVerifies(key, head)) return { brokenAt: after, reason: 'the audit head was altered or forged' };
   // A verified head, or schema 2's, names an entry that must be there.
   if (head.seq > walked.last) return { brokenAt: walked.last + 1, reason: removed(walked.last + 1, head.seq, head.seq) };
