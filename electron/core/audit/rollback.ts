@@ -22,8 +22,9 @@ export function rolledBack(db: Db, seen: SeenHead): Rollback | undefined {
   const now = { seq: claimedSeq(head), version: head.kind === 'keyed' ? head.version : 0 };
   if (now.version < seen.version || now.seq < seen.seq) return { seen: seen.seq, now: now.seq };
   if (now.version === seen.version) {
+    // A missing entry under a head that still names it is the chain's own finding, not a rollback.
     const row = rowAt(db, seen.seq);
-    if (!row || hex(row.hash) !== seen.link) return { seen: seen.seq, now: now.seq };
+    if (row && hex(row.hash) !== seen.link) return { seen: seen.seq, now: now.seq };
   }
   return undefined;
 }
