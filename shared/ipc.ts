@@ -38,6 +38,14 @@ export const settings = z.object({
 });
 export type Settings = z.infer<typeof settings>;
 
+export const integrity = z.object({
+  /** The audit log's first broken entry and how, as the end of the chain and its recorded breaks show it. */
+  auditBroken: z.object({ brokenAt: z.number(), reason: z.string() }).optional(),
+  /** The vault went back to an older state than this app had seen: `seen` and `now` are audit entry numbers. */
+  rolledBack: z.object({ seen: z.number(), now: z.number() }).optional(),
+});
+export type Integrity = z.infer<typeof integrity>;
+
 export const appStatus = z.object({
   state: z.enum(['none', 'locked', 'unlocked']),
   vault: z
@@ -56,6 +64,8 @@ export const appStatus = z.object({
   counts: z.object({ personal: z.number(), organization: z.number() }),
   unreadNotices: z.number(),
   settings,
+  /** What the vault's integrity checks found (docs/product.md §1a, §8); empty when nothing. */
+  integrity,
 });
 export type AppStatus = z.infer<typeof appStatus>;
 

@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import { CofferError } from '../../shared/errors';
-import type { AppStatus, Settings } from '../../shared/ipc';
+import type { AppStatus, Integrity, Settings } from '../../shared/ipc';
 import { settings as settingsSchema } from '../../shared/ipc';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
 import { parseInput } from '../../shared/validation';
+import { verifyAuditFor } from './audit/access';
+import { AuditHeadStore } from './audit/head-store';
+import { RollbackWatch, withRollback } from './audit/rollback';
+import type { AuditVerdict } from './audit/verify';
+import { auditProblem } from './audit/verify';
 import type { CoreContext } from './context';
 import { createDemoVault } from './demo';
 import { pruneNames } from './lifecycle/actions';
@@ -21,6 +26,11 @@ export interface AppOptions {
   /** The usage label of values read through this door: `desktop` or `browser`. */
   consumer: string;
   demo?: boolean;
+  /**
+   * The door's own data folder (Electron's userData, the platform data folder for browser mode),
+   * where it remembers the audit head it last saw of each vault; without one, rollbacks go unseen.
+   */
+  dataDir?: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = { revealSeconds: 30, clipboardSeconds: 30, autoLockMinutes: 5, inactiveDays: 30, deletionDays: 30 };
@@ -44,10 +54,12 @@ export class CofferApp {
   private current: Session | undefined;
   private vaultPath: string;
   private demo: boolean;
+  private readonly rollbacks: RollbackWatch;
 
   constructor(readonly options: AppOptions) {
     this.vaultPath = options.vaultPath;
     this.demo = options.demo ?? false;
+    this.rollbacks = new RollbackWatch(options.dataDir === undefined ? undefined : AuditHeadStore.in(options.dataDir));
   }
 
   get consumer(): string {
@@ -142,14 +154,37 @@ export class CofferApp {
   }
 
   lock(): void {
+    // The head this session reached is remembered before its key is gone.
+    if (this.vault && this.current && !this.current.isLocked) this.integrity(this.vault, this.current);
     this.current?.lock();
     this.current = undefined;
+  }
+
+  /**
+   * The audit log's state as cheaply seen (its end and its recorded breaks, under the key when
+   * unlocked) and whether the vault went back to an older head than this app saw. Demo vaults are
+   * throwaway: not remembered.
+   */
+  private integrity(vault: Vault, session: Session | undefined): Integrity {
+    const key = session?.auditKey();
+    const auditBroken = auditProblem(vault.db, key);
+    const rolledBack = this.demo ? undefined : this.rollbacks.look(vault.id, vault.db, key);
+    return { ...(auditBroken ? { auditBroken } : {}), ...(rolledBack ? { rolledBack } : {}) };
+  }
+
+  /** `audit.verify`: the whole chain, and a rollback to an older copy, which the chain cannot show by itself. */
+  verifyAudit(): AuditVerdict {
+    const session = this.session();
+    const verdict = verifyAuditFor(session);
+    return withRollback(verdict, this.demo ? undefined : this.rollbacks.look(session.vaultId, session.db, session.auditKey()));
   }
 
   async status(): Promise<AppStatus> {
     const vault = await this.openVault();
     const settings = this.settings();
-    if (!vault) return { state: 'none', vault: null, member: null, workspaces: [], teams: [], counts: { personal: 0, organization: 0 }, unreadNotices: 0, settings };
+    if (!vault) {
+      return { state: 'none', vault: null, member: null, workspaces: [], teams: [], counts: { personal: 0, organization: 0 }, unreadNotices: 0, settings, integrity: {} };
+    }
     const info = vault.info();
     const unlocked = this.current && !this.current.isLocked ? this.current : undefined;
     const base: AppStatus = {
@@ -168,6 +203,7 @@ export class CofferApp {
       counts: { personal: 0, organization: 0 },
       unreadNotices: 0,
       settings,
+      integrity: this.integrity(vault, unlocked),
     };
     if (!unlocked) return base;
     const counts = SecretIndex.of(unlocked).counts();
@@ -185,5 +221,6 @@ export class CofferApp {
     this.lock();
     this.vault?.close();
     this.vault = undefined;
+    this.rollbacks.forget();
   }
 }

@@ -5,7 +5,7 @@ import type { Channel, Contract, Output } from '../../shared/ipc';
 import { contract, isChannel } from '../../shared/ipc';
 import { parseInput } from '../../shared/validation';
 import type { CofferApp } from './app';
-import { readAudit, verifyAuditFor } from './audit/access';
+import { readAudit } from './audit/access';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
 import { listNotices, markNoticesRead } from './lifecycle/notices';
 import { inspectCertificate } from './secrets/certificate';
@@ -68,7 +68,7 @@ export const handlers: Handlers = {
   'notices.list': (app, input) => listNotices(app.session(), input),
   'notices.markRead': (app, input) => ({ marked: markNoticesRead(app.session(), input.ids) }),
   'audit.list': (app, input) => readAudit(app.session(), input),
-  'audit.verify': (app) => verifyAuditFor(app.session()),
+  'audit.verify': (app) => app.verifyAudit(),
   'certificates.inspect': (app, input) => inspectCertificate(app.session(), input),
 };
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CofferApp } from '../core/app';
 import { initSodium } from '../core/crypto/sodium';
 import { createDemoVault } from '../core/demo';
-import { defaultVaultPath } from '../core/vault/paths';
+import { defaultDataDir, defaultVaultPath } from '../core/vault/paths';
 import { startBrowserDoor } from './browser-door';
 
 export interface LaunchOptions {
@@ -24,7 +24,7 @@ export async function launchBrowserMode(opts: LaunchOptions): Promise<void> {
     vaultPath = demo.path;
     demoPassword = demo.password;
   }
-  const app = new CofferApp({ vaultPath, readOnly: opts.readOnly, consumer: 'browser', demo: opts.demo });
+  const app = new CofferApp({ vaultPath, readOnly: opts.readOnly, consumer: 'browser', demo: opts.demo, dataDir: defaultDataDir() });
   const door = await startBrowserDoor({ app, staticDir: join(__dirname, '..', '..', 'renderer'), port: opts.port });
   const why = opts.reason ? `, Electron unavailable: ${opts.reason}` : '';
   console.log(`Coffer (browser mode${why}): ${door.url}`);

@@ -20,6 +20,11 @@ export const auditEntry = z.object({
   actor: z.string(),
   action: z.string(),
   target: z.string().nullable(),
+  /**
+   * Who could vouch for the entry when it was written: an unlocked session under the audit key, or
+   * nobody (`locked`: written without a key; `legacy`: before the log was keyed). See product.md §8.
+   */
+  origin: z.enum(['session', 'locked', 'legacy']),
 });
 
 export const auditQuery = z
@@ -33,9 +38,10 @@ export const auditQuery = z
   })
   .strict();
 
+/** `unauthenticated`: entries written without a key, which the chain holds but nobody vouched for. */
 export const auditVerdict = z.union([
-  z.object({ ok: z.literal(true), entries: z.number() }),
-  z.object({ ok: z.literal(false), entries: z.number(), brokenAt: z.number(), reason: z.string() }),
+  z.object({ ok: z.literal(true), entries: z.number(), unauthenticated: z.number() }),
+  z.object({ ok: z.literal(false), entries: z.number(), unauthenticated: z.number(), brokenAt: z.number(), reason: z.string() }),
 ]);
 
 export const CONFIRM_WORD = 'DELETE';

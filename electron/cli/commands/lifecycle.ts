@@ -3,6 +3,7 @@ import { CofferError } from '../../../shared/errors';
 import { LEVELS } from '../../../shared/schemas/secrets';
 import { noticeText } from '../../../shared/schemas/lifecycle';
 import { readAudit, verifyAuditFor } from '../../core/audit/access';
+import { withRollback } from '../../core/audit/rollback';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
 import { runLifecyclePass } from '../../core/lifecycle/scheduler';
@@ -89,7 +90,8 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
         const list = readAudit(await ctx.unlock(), { actor: o.actor, action: o.action, since: dateFlag(o.since, 'since'), until: dateFlag(o.until, 'until') });
         if (ctx.json) return printJson(list.map((e) => ({ ...e, at: iso(e.at) })));
         if (list.length === 0) return print('No entries.');
-        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET'], list.map((e) => [String(e.seq), dateTime(e.at), e.actor, e.action, e.target ?? ''])));
+        const keyed = (e: (typeof list)[number]) => (e.origin === 'session' ? '' : e.origin);
+        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET', 'WITHOUT KEY'], list.map((e) => [String(e.seq), dateTime(e.at), e.actor, e.action, e.target ?? '', keyed(e)])));
       }),
     );
   audit
@@ -97,10 +99,11 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
     .description('check the hash chain; exit 4 naming the first broken entry')
     .action(
       run(async (ctx) => {
-        const v = verifyAuditFor(await ctx.unlock());
+        const v = withRollback(verifyAuditFor(await ctx.unlock()), ctx.rollback);
         if (!v.ok) throw new CofferError('TAMPERED', `the audit log is broken at entry ${v.brokenAt}: ${v.reason}`);
         if (ctx.json) return printJson(v);
-        print(`The audit log is intact: ${v.entries} entries.`);
+        const unkeyed = v.unauthenticated === 0 ? '' : `; ${v.unauthenticated} of them written without a key (marked "locked" or "legacy" by audit list), which nobody vouched for`;
+        print(`The audit log is intact: ${v.entries} entries${unkeyed}.`);
       }),
     );
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CofferError } from '../../../shared/errors';
 import { ROLE_LABELS } from '../../../shared/schemas/vault';
+import { auditProblem } from '../../core/audit/verify';
 import { Vault } from '../../core/vault/vault';
 import type { Action } from '../program';
 import { day, print, printJson, table, warn } from '../output';
@@ -35,8 +36,13 @@ export function registerVaultCommands(program: Command, run: Action): void {
     .description('what the vault file shows without a password')
     .action(
       run(async (ctx) => {
-        const info = (await ctx.open()).info();
-        if (ctx.json) return printJson({ path: ctx.vaultPath, ...info });
+        const vault = await ctx.open();
+        const info = vault.info();
+        // Without a password only what anyone can check: the end of the chain and its recorded breaks.
+        const auditBroken = auditProblem(vault.db);
+        const integrity = { ...(auditBroken ? { auditBroken } : {}), ...(ctx.rollback ? { rolledBack: ctx.rollback } : {}) };
+        if (auditBroken) warn(`the audit log is broken at entry ${auditBroken.brokenAt}: ${auditBroken.reason}`);
+        if (ctx.json) return printJson({ path: ctx.vaultPath, ...info, integrity });
         const lines = [
           `Vault         ${ctx.vaultPath}`,
           `Organization  ${info.organization}`,

@@ -1,5 +1,8 @@
-import type { AuditQuery, AuditEntry, AuditVerdict } from './log';
-import { listAudit, verifyAudit } from './log';
+import { CofferError } from '../../../shared/errors';
+import type { AuditQuery, AuditEntry } from './log';
+import { listAudit } from './log';
+import type { AuditVerdict } from './verify';
+import { verifyAudit } from './verify';
 import type { Session } from '../vault/session';
 
 /** The audit log through the permission table: Account Holder, Sys Admin and Account Manager read it. */
@@ -10,5 +13,7 @@ export function readAudit(s: Session, q: AuditQuery = {}): AuditEntry[] {
 
 export function verifyAuditFor(s: Session): AuditVerdict {
   s.authorize('audit.read');
-  return verifyAudit(s.db);
+  const key = s.auditKey();
+  if (!key) throw new CofferError('FORBIDDEN', 'checking the audit log needs the organization key, and yours could not be opened');
+  return verifyAudit(s.db, key);
 }

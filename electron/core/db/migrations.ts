@@ -187,6 +187,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'keyed audit log',
+    up(db) {
+      db.exec(`
+        -- Who could vouch for an entry when it was written: an unlocked session, under the audit key
+        -- ('session'); nobody holding a key ('locked': a failed unlock, a pass while locked); or the
+        -- unkeyed chain of schema 2 and 3 ('legacy', every entry already here). Only 'session'
+        -- entries were authenticated when written; the others are adopted under the key at the next
+        -- unlock, which keeps this mark (docs/product.md §8).
+        ALTER TABLE audit ADD COLUMN origin TEXT NOT NULL DEFAULT 'legacy' CHECK (origin IN ('session', 'locked', 'legacy'));
+        -- The entries recording that the log was found broken: status reads them without a scan.
+        CREATE INDEX audit_breaks ON audit (seq) WHERE action = 'audit.broken';
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

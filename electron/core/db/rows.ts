@@ -138,6 +138,12 @@ export interface AuditRow {
   actor: string;
   action: string;
   target: string | null;
+  /** The previous entry's link, as this entry was chained onto it. */
   prev_hash: Uint8Array;
+  /** This entry's link: a MAC under the audit key, or a plain hash until an unlocked session adopts it. */
   hash: Uint8Array;
+  /** Added by migration 4: who could vouch for the entry when it was written (audit/chain.ts). */
+  origin: AuditOrigin;
 }
+
+export type AuditOrigin = 'session' | 'locked' | 'legacy';

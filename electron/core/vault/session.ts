@@ -3,6 +3,7 @@ import type { Role } from '../../../shared/schemas/vault';
 import type { Operation } from '../access/permissions';
 import { authorize } from '../access/permissions';
 import type { AuditAction } from '../audit/log';
+import type { AuditKey } from '../audit/chain';
 import { appendAudit } from '../audit/log';
 import type { IntegrityPurpose, KeyPairs } from '../crypto/keys';
 import { blindIndexKey, integrityKey, wipe } from '../crypto/keys';
@@ -125,9 +126,17 @@ export class Session {
     this.integrityKeys.clear();
   }
 
-  /** Appends to the audit log inside the current write transaction. */
+  /**
+   * The key this session vouches for audit entries with; none when the organization key could not
+   * be opened (an altered grant), and the session's entries are then written as without a key.
+   */
+  auditKey(): AuditKey | undefined {
+    return this.canRead(this.vault.orgScopeId) ? this.integrityKey('audit') : undefined;
+  }
+
+  /** Appends to the audit log inside the current write transaction, under the audit key. */
   audit(action: AuditAction, target: string | null = null): void {
-    appendAudit(this.db, this.ctx.clock.now(), this.member.login, action, target);
+    appendAudit(this.db, this.ctx.clock.now(), this.member.login, action, target, this.auditKey());
   }
 
   /** A member's personal scope never changes while they exist, so it is looked up once. */

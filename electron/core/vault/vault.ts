@@ -194,7 +194,7 @@ export class Vault {
     try {
       row = this.findMember(login);
     } catch (e) {
-      if ((e as CofferError).code === 'AUTH') this.auditUnlock(login ?? '(unknown)', 'unlock.failed');
+      if ((e as CofferError).code === 'AUTH') this.auditFailedUnlock(login ?? '(unknown)');
       throw e;
     }
     const kdf = kdfOf(row);
@@ -204,7 +204,7 @@ export class Vault {
     try {
       packed = open(passwordKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
     } catch {
-      this.auditUnlock(row.login, 'unlock.failed');
+      this.auditFailedUnlock(row.login);
       throw new CofferError('AUTH', 'wrong member name or password');
     } finally {
       wipe(passwordKey);
@@ -225,18 +225,27 @@ export class Vault {
         // One altered grant costs that scope only: its secrets stay unreadable, the rest unlocks.
       }
     }
-    this.auditUnlock(row.login, 'unlock');
-    return new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
+    const session = new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
+    this.auditUnlock(() => session.audit('unlock'));
+    return session;
   }
 
-  /** Unlocks are audited, failed ones too; a busy or read-only vault must not turn AUTH into another error. */
-  private auditUnlock(actor: string, action: 'unlock' | 'unlock.failed'): void {
+  /**
+   * Unlocks are audited, failed ones too; a busy or read-only vault must not turn AUTH into another
+   * error. A failed unlock holds no key: its entry is written as without one (docs/product.md §8).
+   * A successful one is the session's first keyed append, which checks the end of the chain.
+   */
+  private auditUnlock(append: () => void): void {
     if (this.readOnly) return;
     try {
-      this.db.write(() => appendAudit(this.db, this.ctx.clock.now(), actor, action, null));
+      this.db.write(append);
     } catch {
       // The unlock's own outcome is what the caller needs; the audit gap shows in the log's times.
     }
+  }
+
+  private auditFailedUnlock(actor: string): void {
+    this.auditUnlock(() => appendAudit(this.db, this.ctx.clock.now(), actor, 'unlock.failed', null));
   }
 
   /** Re-encrypts the member's private keys under a new password; no secret is touched. */

@@ -1,4 +1,4 @@
-import { CheckCircle2, LoaderCircle, ScrollText, Search, SearchX, ShieldAlert, ShieldCheck, ShieldX } from 'lucide-react';
+import { CheckCircle2, KeyRound, LoaderCircle, ScrollText, Search, SearchX, ShieldAlert, ShieldCheck, ShieldX } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { Output } from '../../../shared/ipc';
 import { Chip } from '../../components/Chip';
@@ -11,7 +11,7 @@ import { formatCount, formatDateTime, relativeShort } from '../../lib/format';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
 import type { Category } from './actions';
-import { ALARMING, CATEGORIES, actionLabel } from './actions';
+import { ALARMING, CATEGORIES, UNAUTHENTICATED, actionLabel } from './actions';
 
 type Entry = Output<'audit.list'>[number];
 type Verdict = Output<'audit.verify'>;
@@ -61,7 +61,7 @@ async function fetchEntries(f: Filters, limit: number) {
   return { ok: true as const, value: entries.slice(0, limit) };
 }
 
-/** docs/product.md §8: who did what to which id, and when; filters, and a check of the hash chain. */
+/** docs/product.md §8: who did what to which id, and when; filters, and a check of the keyed chain. Entries written without a key are marked. */
 export function AuditView() {
   const members = useSession((s) => s.status?.vault?.members ?? []);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -266,6 +266,12 @@ export function AuditView() {
                     </td>
                     <td className={`t-action${ALARMING.has(e.action) ? ' alarming' : ''}`} title={e.action}>
                       {actionLabel(e.action)}
+                      {e.origin !== 'session' && (
+                        <span className="unkeyed-mark" title={UNAUTHENTICATED[e.origin]} data-testid="audit-unkeyed">
+                          <KeyRound size={14} aria-hidden />
+                          <span className="visually-hidden">{UNAUTHENTICATED[e.origin]}</span>
+                        </span>
+                      )}
                     </td>
                     <td className="t-target">
                       {e.target === null ? (
@@ -327,6 +333,7 @@ function VerdictLine({ verdict }: { verdict: VerifyState }) {
     <p className="verify-result ok" role="status" data-testid="audit-verdict">
       <CheckCircle2 size={16} aria-hidden />
       Intact — {formatCount(v.entries)} {v.entries === 1 ? 'entry' : 'entries'}
+      {v.unauthenticated > 0 && `, ${formatCount(v.unauthenticated)} of them written without a key (marked): the file's word, not a member's`}
     </p>
   ) : (
     <p className="verify-result broken" role="alert" data-testid="audit-verdict">

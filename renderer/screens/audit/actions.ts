@@ -26,22 +26,32 @@ export const ACTION_LABELS: Record<string, string> = {
   'workspace.add': 'Added a workspace',
   'workspace.rename': 'Renamed a workspace',
   'settings.update': 'Changed settings',
+  'bundle.export': 'Exported a bundle',
+  'bundle.import': 'Imported a bundle',
+  'audit.broken': 'Found the log broken',
+};
+
+/** Entries nobody vouched for under the audit key (docs/product.md §8): what the file said when the next unlock adopted them. */
+export const UNAUTHENTICATED: Record<string, string> = {
+  locked: 'Written without a key (while locked, a failed unlock, or a scheduler pass): not authenticated',
+  legacy: 'Written before the log was keyed: not authenticated',
 };
 
 /** Actions worth a second look: shown in the danger colour. */
-export const ALARMING = new Set(['unlock.failed', 'secret.delete', 'secret.purge', 'member.remove', 'team.delete']);
+export const ALARMING = new Set(['unlock.failed', 'secret.delete', 'secret.purge', 'member.remove', 'team.delete', 'audit.broken']);
 
 export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
 }
 
-export type Category = 'all' | 'secrets' | 'unlocks' | 'members' | 'teams' | 'settings';
+export type Category = 'all' | 'secrets' | 'unlocks' | 'integrity' | 'members' | 'teams' | 'settings';
 
 /** Each category is one or more action prefixes; the core matches `action` exactly or as `prefix.*`. */
 export const CATEGORIES: { id: Category; label: string; prefixes: string[] }[] = [
   { id: 'all', label: 'All', prefixes: [] },
   { id: 'secrets', label: 'Secrets', prefixes: ['secret'] },
   { id: 'unlocks', label: 'Unlocks', prefixes: ['unlock', 'password'] },
+  { id: 'integrity', label: 'Integrity', prefixes: ['audit'] },
   { id: 'members', label: 'Members', prefixes: ['member'] },
   { id: 'teams', label: 'Teams & workspaces', prefixes: ['team', 'workspace'] },
   { id: 'settings', label: 'Settings', prefixes: ['settings'] },

@@ -1,5 +1,6 @@
 import { Eye } from 'lucide-react';
 import { useEffect, useRef } from 'react';
+import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
 import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
 import { useIdleLock } from '../../lib/useIdleLock';
@@ -98,6 +99,7 @@ export function MainScreen() {
       <div className="main">
         <header className="main-head">
           <TopBar searchRef={searchRef} />
+          <IntegrityBanner integrity={status.integrity} />
           {vault?.kdfProfile === 'fast' && <KdfBanner />}
           {vault?.readOnly && (
             <div className="banner banner-info" role="note">

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Brand } from '../../components/Brand';
 import { Field, describedBy } from '../../components/Field';
+import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
@@ -62,6 +63,7 @@ export function Unlock() {
           )}
         </div>
         <form className="form" onSubmit={(e) => void unlock(e)} noValidate aria-label="Unlock vault">
+          {status && <IntegrityBanner integrity={status.integrity} inline />}
           {vault?.kdfProfile === 'fast' && <KdfBanner inline />}
           {vault?.demo && demoPassword && (
             <p className="banner banner-inline banner-info" role="note">

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, it } from 'vitest';
 
 /**
@@ -30,10 +30,17 @@ export interface CofferOptions {
   timeout?: number;
 }
 
-/** The environment of the test runner without any COFFER_* variable. */
+/**
+ * The CLI's data folder (where it remembers the audit heads it saw) for this test process, so that
+ * tests never write to the real one; a test that looks at it passes its own XDG_DATA_HOME.
+ */
+const DATA_HOME = mkdtempSync(join(tmpdir(), 'coffer-cli-data-'));
+process.on('exit', () => rmSync(DATA_HOME, { recursive: true, force: true }));
+
+/** The environment of the test runner without any COFFER_* variable, and with a data folder of its own. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_')) env[k] = v;
+  const env: NodeJS.ProcessEnv = { XDG_DATA_HOME: DATA_HOME };
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'XDG_DATA_HOME') env[k] = v;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -123,9 +130,14 @@ export interface Member {
   password: string;
 }
 
+/**
+ * A vault's CLI remembers audit heads in a data folder beside the vault, as if each vault had a
+ * machine of its own: copies of one fixture (same vault id) used side by side must not look like
+ * rollbacks of each other.
+ */
 export function member(vault: string, password: string, as?: string): Member {
-  const run = (args: readonly string[], ...more: string[]) =>
-    coffer([...(as ? ['--as', as] : []), '--password-stdin', ...args], { stdin: lines(password, ...more), env: { COFFER_VAULT: vault } });
+  const env = { COFFER_VAULT: vault, XDG_DATA_HOME: join(dirname(vault), 'data') };
+  const run = (args: readonly string[], ...more: string[]) => coffer([...(as ? ['--as', as] : []), '--password-stdin', ...args], { stdin: lines(password, ...more), env });
   return Object.assign(run, { vault, password });
 }
 
