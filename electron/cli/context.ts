@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
+import { lockedPass, sessionPass } from '../core/lifecycle/passes';
+import type { PassResult } from '../core/lifecycle/scheduler';
 import type { Session } from '../core/vault/session';
-import { runLifecyclePass } from '../core/lifecycle/scheduler';
+import { tamperedSettingsError } from '../core/vault/settings';
 import { defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
+import { warn } from './output';
 
 export interface GlobalOptions {
   vault?: string;
@@ -18,6 +21,8 @@ export class CliContext {
   readonly input: SecretInput;
   private vault: Vault | undefined;
   private session: Session | undefined;
+  /** What the lifecycle passes of this command did: the locked one at open, the session's at unlock. */
+  readonly passes: PassResult = { inactivated: 0, notices: 0, purged: 0 };
 
   constructor(readonly options: GlobalOptions) {
     this.input = new SecretInput(options.passwordStdin ?? false);
@@ -38,20 +43,36 @@ export class CliContext {
   async open(): Promise<Vault> {
     if (!this.vault) {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
-      // Every start is a scheduler pass (SPEC §4); it reads clear columns only and skips read-only vaults.
-      runLifecyclePass(this.vault.db, this.vault.ctx.clock);
+      // Every start is a scheduler pass (SPEC §4): without a password it never purges; read-only vaults skip it.
+      this.count(lockedPass(this.vault));
     }
     return this.vault;
   }
 
-  /** Opens and unlocks as `--as` (or the only member) with the password from stdin or a prompt. */
-  async unlock(): Promise<Session> {
+  /**
+   * Opens and unlocks as `--as` (or the only member) with the password from stdin or a prompt, then
+   * runs the session's pass: the one that purges, when the vault's settings verify. A setting that
+   * does not verify is a warning, or the command's error with `tamperedSettings: 'fail'`
+   * (`coffer tick`, whose purges it withheld); the rest of the vault stays usable either way.
+   */
+  async unlock(opts: { tamperedSettings?: 'warn' | 'fail' } = {}): Promise<Session> {
     if (this.session) return this.session;
     const vault = await this.open();
     const login = vault.memberToUnlock(this.options.as);
     const password = await this.input.password(`the password for ${login}`);
     this.session = await vault.unlock(this.options.as, password);
+    const pass = sessionPass(this.session);
+    this.count(pass);
+    const tampered = tamperedSettingsError(pass);
+    if (tampered && opts.tamperedSettings === 'fail') throw tampered;
+    if (tampered) warn(`${tampered.code}: ${tampered.message}`);
     return this.session;
+  }
+
+  private count(r: PassResult): void {
+    this.passes.inactivated += r.inactivated;
+    this.passes.notices += r.notices;
+    this.passes.purged += r.purged;
   }
 
   close(): void {

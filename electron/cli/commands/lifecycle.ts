@@ -5,7 +5,6 @@ import { noticeText } from '../../../shared/schemas/lifecycle';
 import { readAudit, verifyAuditFor } from '../../core/audit/access';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
-import { runLifecyclePass } from '../../core/lifecycle/scheduler';
 import type { Action } from '../program';
 import { scopeOptions } from './secrets';
 import { dateTime, day, iso, print, printJson, table } from '../output';
@@ -50,11 +49,11 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
 
   program
     .command('tick')
-    .description('one scheduler pass now: inactivity, notices, purges')
+    .description('one scheduler pass now: inactivity, notices, purges (purging needs your password)')
     .action(
       run(async (ctx) => {
-        const vault = await ctx.open();
-        const r = runLifecyclePass(vault.db, vault.ctx.clock);
+        await ctx.unlock({ tamperedSettings: 'fail' });
+        const r = ctx.passes;
         if (ctx.json) return printJson(r);
         print(`${r.inactivated} became inactive, ${r.notices} new notices, ${r.purged} purged.`);
       }),

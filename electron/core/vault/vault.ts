@@ -18,6 +18,7 @@ import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow } from '../db/rows';
 import { createScope, grantScope, memberGrantee } from './scopes';
 import { teamSummaries } from './structure';
 import { Session } from './session';
+import { adoptLegacySettings, checkSettings, writeInitialSettings } from './settings';
 
 export interface VaultOptions {
   readOnly?: boolean;
@@ -96,18 +97,10 @@ export class Vault {
         const personal = createScope(db, ctx, 'personal', member.id);
         grantScope(db, org.id, org.version, org.key, grantee);
         grantScope(db, personal.id, personal.version, personal.key, grantee);
+        writeInitialSettings(db, vaultId, org.key, org.version, v.kdf);
         wipe(org.key, personal.key, member.keys.boxSecret, member.keys.signSecret);
         orgScopeId = org.id;
-        for (const [k, val] of Object.entries({
-          format: 'coffer',
-          vault_id: vaultId,
-          organization: v.org,
-          created_at: String(now),
-          kdf_profile: v.kdf,
-          org_scope_id: org.id,
-          inactive_days: '30',
-          deletion_days: '30',
-        })) {
+        for (const [k, val] of Object.entries({ format: 'coffer', vault_id: vaultId, organization: v.org, created_at: String(now), org_scope_id: org.id })) {
           meta.run(k, val);
         }
       });
@@ -226,7 +219,9 @@ export class Vault {
       }
     }
     this.auditUnlock(row.login, 'unlock');
-    return new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
+    const session = new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
+    adoptLegacySettings(session, kdf);
+    return session;
   }
 
   /** Unlocks are audited, failed ones too; a busy or read-only vault must not turn AUTH into another error. */
@@ -253,7 +248,8 @@ export class Vault {
     } finally {
       wipe(currentKey);
     }
-    const kdf = calibrate(row.kdf_profile as KdfProfile, this.ctx.random);
+    // The vault's authenticated profile, not the member row's clear one: a tampered row or setting never downgrades it.
+    const kdf = calibrate(checkSettings(session).values.kdfProfile, this.ctx.random);
     const nextKey = deriveKey(nextPassword, kdf);
     const packed = packSecretKeys(session.keyPairs());
     const sealed = seal(nextKey, packed, memberKeysContext(this.id, row.id), this.ctx.random);
