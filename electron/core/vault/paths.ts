@@ -1,5 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** `$COFFER_VAULT`, else the platform data folder (CLI.md "Interface names"). */
 export function defaultVaultPath(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
@@ -7,4 +8,12 @@ export function defaultVaultPath(env: NodeJS.ProcessEnv = process.env, platform 
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'coffer', 'vault.coffer');
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'coffer', 'vault.coffer');
   return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'coffer', 'vault.coffer');
+}
+
+/**
+ * Creates the folders missing above a new vault (the platform data folder's `coffer` the first
+ * time), owner-only (0700 on POSIX). Folders that exist are left as they are: they are the user's.
+ */
+export function ensureVaultFolder(vaultPath: string): void {
+  mkdirSync(dirname(resolve(vaultPath)), { recursive: true, mode: 0o700 });
 }

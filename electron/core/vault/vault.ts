@@ -15,6 +15,7 @@ import { initSodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
 import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow } from '../db/rows';
+import { ensureVaultFolder } from './paths';
 import { createScope, grantScope, memberGrantee } from './scopes';
 import { teamSummaries } from './structure';
 import { Session } from './session';
@@ -83,6 +84,7 @@ export class Vault {
     await initSodium();
     if (existsSync(path) && statSync(path).size > 0) throw new CofferError('CONFLICT', `a file already exists at ${path}`, 'vault');
     const ctx = defaultContext(opts.context);
+    ensureVaultFolder(path);
     const db = openDb(path, { create: true });
     try {
       const vaultId = ctx.random.uuid();
