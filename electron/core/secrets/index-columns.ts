@@ -193,8 +193,9 @@ export class IndexColumns {
 
   /** The slot of a listing number; -1 where none. */
   slotOf(seq: number): number {
-    if (!isListingSeq(seq)) return this.outOfRange.get(seq) ?? -1;
-    return seq < this.bySeq.length ? this.bySeq[seq]! : -1;
+    // bySeq only ever grows to cover numbers in range, so this first test is the range check too.
+    if (seq >= 1 && seq < this.bySeq.length) return this.bySeq[seq] ?? -1;
+    return this.outOfRange.get(seq) ?? -1;
   }
 
   /** The slot of a listing number, taking a new one the first time it is seen. */
