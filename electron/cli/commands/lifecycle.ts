@@ -49,7 +49,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
 
   program
     .command('tick')
-    .description('one scheduler pass now: inactivity, notices, purges (purging needs your password)')
+    .description('one scheduler pass now, unlocked (purges need the password): inactivity, notices, purges')
     .action(
       run(async (ctx) => {
         await ctx.unlock({ tamperedSettings: 'fail' });

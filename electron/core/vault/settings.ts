@@ -155,7 +155,7 @@ export function tamperedSettingsError(check: Pick<SettingsCheck, 'tampered'>): C
   const others = more.length ? ` (and ${more.map((n) => META_KEYS[n]).join(', ')})` : '';
   return new CofferError(
     'TAMPERED',
-    `the vault setting ${META_KEYS[first]}${others} was changed outside Coffer or is not authenticated: its default is used and nothing is purged until an Account Holder saves the settings`,
+    `the vault setting ${META_KEYS[first]}${others} does not verify: its default is used and nothing is purged until an Account Holder saves the settings (or, in a vault made before settings were authenticated, unlocks it)`,
     first,
   );
 }
