@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { AuditHeadStore } from '../core/audit/head-store';
 import type { Rollback } from '../core/audit/rollback';
 import { RollbackWatch, describeRollback } from '../core/audit/rollback';
+import { lockedPass, sessionPass } from '../core/lifecycle/passes';
+import type { PassResult } from '../core/lifecycle/scheduler';
 import type { Session } from '../core/vault/session';
-import { runLifecyclePass } from '../core/lifecycle/scheduler';
+import { tamperedSettingsError } from '../core/vault/settings';
 import { defaultDataDir, defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
@@ -26,6 +28,8 @@ export class CliContext {
   private readonly rollbacks = new RollbackWatch(AuditHeadStore.in(defaultDataDir()));
   /** Found when the vault was opened, and said then on stderr; `audit verify` fails on it too. */
   rollback: Rollback | undefined;
+  /** What the lifecycle passes of this command did: the locked one at open, the session's at unlock. */
+  readonly passes: PassResult = { inactivated: 0, notices: 0, purged: 0 };
 
   constructor(readonly options: GlobalOptions) {
     this.input = new SecretInput(options.passwordStdin ?? false);
@@ -48,20 +52,36 @@ export class CliContext {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
       this.rollback = this.rollbacks.look(this.vault.id, this.vault.db);
       if (this.rollback) warn(`${describeRollback(this.rollback)}; if you did not restore a backup, someone replaced the file`);
-      // Every start is a scheduler pass (docs/product.md §4); it reads clear columns only and skips read-only vaults.
-      runLifecyclePass(this.vault.db, this.vault.ctx.clock);
+      // Every start is a scheduler pass (docs/product.md §4): without a password it never purges; read-only vaults skip it.
+      this.count(lockedPass(this.vault));
     }
     return this.vault;
   }
 
-  /** Opens and unlocks as `--as` (or the only member) with the password from stdin or a prompt. */
-  async unlock(): Promise<Session> {
+  /**
+   * Opens and unlocks as `--as` (or the only member) with the password from stdin or a prompt, then
+   * runs the session's pass: the one that purges, when the vault's settings verify. A setting that
+   * does not verify is a warning, or the command's error with `tamperedSettings: 'fail'`
+   * (`coffer tick`, whose purges it withheld); the rest of the vault stays usable either way.
+   */
+  async unlock(opts: { tamperedSettings?: 'warn' | 'fail' } = {}): Promise<Session> {
     if (this.session) return this.session;
     const vault = await this.open();
     const login = vault.memberToUnlock(this.options.as);
     const password = await this.input.password(`the password for ${login}`);
     this.session = await vault.unlock(this.options.as, password);
+    const pass = sessionPass(this.session);
+    this.count(pass);
+    const tampered = tamperedSettingsError(pass);
+    if (tampered && opts.tamperedSettings === 'fail') throw tampered;
+    if (tampered) warn(`${tampered.code}: ${tampered.message}`);
     return this.session;
+  }
+
+  private count(r: PassResult): void {
+    this.passes.inactivated += r.inactivated;
+    this.passes.notices += r.notices;
+    this.passes.purged += r.purged;
   }
 
   close(): void {

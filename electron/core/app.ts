@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { CofferError } from '../../shared/errors';
 import type { AppStatus, Integrity, Settings } from '../../shared/ipc';
-import { settings as settingsSchema } from '../../shared/ipc';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
-import { parseInput } from '../../shared/validation';
 import { verifyAuditFor } from './audit/access';
 import { AuditHeadStore } from './audit/head-store';
 import { RollbackWatch, withRollback } from './audit/rollback';
@@ -11,12 +9,13 @@ import type { AuditVerdict } from './audit/verify';
 import { auditProblem } from './audit/verify';
 import type { CoreContext } from './context';
 import { createDemoVault } from './demo';
-import { pruneNames } from './lifecycle/actions';
 import { unreadNoticeCount } from './lifecycle/notices';
+import { lockedPass, sessionPass } from './lifecycle/passes';
 import type { PassResult } from './lifecycle/scheduler';
-import { runLifecyclePass } from './lifecycle/scheduler';
 import { SecretIndex } from './secrets/secret-index';
 import type { Session } from './vault/session';
+import type { VaultSettings } from './vault/settings';
+import { DEFAULT_SETTINGS, changeSettings, checkSettings, clearSettings } from './vault/settings';
 import { Vault } from './vault/vault';
 
 export interface AppOptions {
@@ -33,17 +32,8 @@ export interface AppOptions {
   dataDir?: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { revealSeconds: 30, clipboardSeconds: 30, autoLockMinutes: 5, inactiveDays: 30, deletionDays: 30 };
 /** Long enough for the unlock's first listing to be served before the full sort takes the thread. */
 const SORT_DELAY_MS = 300;
-
-const SETTING_KEYS: Record<keyof Settings, string> = {
-  revealSeconds: 'reveal_seconds',
-  clipboardSeconds: 'clipboard_seconds',
-  autoLockMinutes: 'auto_lock_minutes',
-  inactiveDays: 'inactive_days',
-  deletionDays: 'deletion_days',
-};
 
 /**
  * The vault as a long-running door (desktop window, browser mode) holds it: one file, at most one
@@ -69,21 +59,21 @@ export class CofferApp {
   private async openVault(): Promise<Vault | undefined> {
     if (!this.vault && existsSync(this.vaultPath)) {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false, context: this.options.context });
-      // Start-up pass: transitions and notices are due even before anyone unlocks (docs/product.md §4).
+      // Start-up pass: transitions and notices are due even before anyone unlocks (docs/product.md §4); purges wait for an unlock.
       this.tick();
     }
     return this.vault;
   }
 
   /**
-   * One scheduler pass (at start-up, at unlock, and every few minutes from the door). It needs no
-   * key; when a session is open, names of purged secrets are then dropped from their chunks.
+   * One scheduler pass (at start-up, at unlock, and every few minutes from the door): with the
+   * session's authenticated settings when one is unlocked, the only pass that purges; without one,
+   * a locked pass that only makes secrets Inactive and writes notices.
    */
   tick(): PassResult {
     if (!this.vault) return { inactivated: 0, notices: 0, purged: 0 };
-    const result = runLifecyclePass(this.vault.db, this.vault.ctx.clock);
-    if (result.purged > 0 && this.current && !this.current.isLocked) pruneNames(this.current);
-    return result;
+    const unlocked = this.current && !this.current.isLocked ? this.current : undefined;
+    return unlocked ? sessionPass(unlocked) : lockedPass(this.vault);
   }
 
   session(): Session {
@@ -91,31 +81,19 @@ export class CofferApp {
     return this.current;
   }
 
+  /**
+   * The settings the app applies: verified under the organization key while unlocked (a tampered
+   * one at its default); before unlock, only bounds-checked, which is all the unlock screen needs.
+   */
   settings(): Settings {
-    const meta = this.vault?.meta() ?? {};
-    const read = (k: keyof Settings) => {
-      const v = Number(meta[SETTING_KEYS[k]]);
-      return Number.isInteger(v) && v > 0 ? v : DEFAULT_SETTINGS[k];
-    };
-    return {
-      revealSeconds: read('revealSeconds'),
-      clipboardSeconds: read('clipboardSeconds'),
-      autoLockMinutes: read('autoLockMinutes'),
-      inactiveDays: read('inactiveDays'),
-      deletionDays: read('deletionDays'),
-    };
+    const unlocked = this.current && !this.current.isLocked ? this.current : undefined;
+    const all: VaultSettings = unlocked ? checkSettings(unlocked).values : this.vault ? clearSettings(this.vault.db) : DEFAULT_SETTINGS;
+    const { kdfProfile: _kdfProfile, ...shown } = all;
+    return shown;
   }
 
   updateSettings(patch: Partial<Settings>): void {
-    const s = this.session();
-    s.authorize('vault.settings');
-    const valid = parseInput(settingsSchema.partial().strict(), patch);
-    s.db.write(() => {
-      for (const [k, v] of Object.entries(valid)) {
-        s.db.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(SETTING_KEYS[k as keyof Settings], String(v));
-      }
-      s.audit('settings.update', Object.keys(valid).join(','));
-    });
+    changeSettings(this.session(), patch);
   }
 
   async create(input: CreateVaultInput): Promise<void> {

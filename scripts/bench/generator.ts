@@ -3,7 +3,7 @@ import { appendAudit } from '../../electron/core/audit/log';
 import type { CoreContext } from '../../electron/core/context';
 import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
-import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
+import { sessionPass } from '../../electron/core/lifecycle/passes';
 import { registerSecrets } from '../../electron/core/secrets/registration';
 import { addTeam, addWorkspace } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
@@ -246,7 +246,7 @@ export async function buildFixture(path: string, size: number, opts: GeneratorOp
       scheduleDeletion(session, { name: sc.name }, CONFIRM_WORD);
     }
     clock.set(realNow);
-    runLifecyclePass(vault.db, clock);
+    sessionPass(session);
     const count = () => (vault.db.stmt('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
     const missing = size - count();
     if (missing > 0) {

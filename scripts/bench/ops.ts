@@ -10,8 +10,8 @@ import { wipe } from '../../electron/core/crypto/keys';
 import { systemRandom } from '../../electron/core/crypto/random';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
+import { sessionPass } from '../../electron/core/lifecycle/passes';
 import type { PassResult } from '../../electron/core/lifecycle/scheduler';
-import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
@@ -376,8 +376,9 @@ async function bulkImport(ctx: OpContext): Promise<OpOutcome> {
 // ---- Lifecycle and audit ---------------------------------------------------------------------
 
 /**
- * The scheduler pass of a day: on a copy of the vault, the clock moves one day per run, so each
- * pass finds that day's inactivations, notices and purges. A pass with nothing due is in the note.
+ * The scheduler pass of a day, as an unlocked app runs it (the only pass that purges): on a copy of
+ * the vault, the clock moves one day per run, so each pass finds that day's inactivations, notices
+ * and purges. A pass with nothing due is in the note.
  */
 async function schedulerPass(ctx: OpContext): Promise<OpOutcome> {
   await initSodium();
@@ -386,18 +387,19 @@ async function schedulerPass(ctx: OpContext): Promise<OpOutcome> {
   const start = Date.now();
   const clock = settableClock(start);
   const vault = await Vault.open(path, { context: { clock } });
+  const session = await vault.unlock(undefined, PASSWORD);
   const work = { inactivated: [] as number[], notices: [] as number[], purged: [] as number[] };
   const idle: number[] = [];
   try {
     const samples = await repeat({ warmup: 1, runs: ctx.runs, gc: true }, (run) => {
       clock.set(start + Math.max(0, run + 1) * DAY_MS);
       let r: PassResult = { inactivated: 0, notices: 0, purged: 0 };
-      const ms = timedSync(() => (r = runLifecyclePass(vault.db, clock)));
+      const ms = timedSync(() => (r = sessionPass(session)));
       if (run >= 0) {
         work.inactivated.push(r.inactivated);
         work.notices.push(r.notices);
         work.purged.push(r.purged);
-        idle.push(timedSync(() => runLifecyclePass(vault.db, clock)));
+        idle.push(timedSync(() => sessionPass(session)));
       }
       return ms;
     });
@@ -405,10 +407,11 @@ async function schedulerPass(ctx: OpContext): Promise<OpOutcome> {
     return {
       samples,
       note:
-        `runLifecyclePass, one simulated day apart (median per pass: ${m(work.inactivated)} made Inactive, ${m(work.notices)} notices, ` +
+        `sessionPass, one simulated day apart (median per pass: ${m(work.inactivated)} made Inactive, ${m(work.notices)} notices, ` +
         `${m(work.purged)} purged); a pass with nothing due: ${round(median(idle), 2)} ms`,
     };
   } finally {
+    session.lock();
     vault.close();
     for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { listNotices } from '../../electron/core/lifecycle/notices';
-import { runLifecyclePass } from '../../electron/core/lifecycle/scheduler';
+import { lockedPass, sessionPass } from '../../electron/core/lifecycle/passes';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { Vault } from '../../electron/core/vault/vault';
@@ -15,8 +15,11 @@ const dayOf = (ms: number) => Math.round((ms - START) / DAY_MS);
 
 const apiKey = (name: string, extra: object = {}) => ({ type: 'api-key' as const, name, fields: { headerName: 'X-Key', value: `value-of-${name}` }, ...extra });
 
-/** Runs the scheduler once a day (or at the given days only) and records what happened on which day. */
-async function scenario(dir: string, passDays: (day: number) => boolean) {
+/**
+ * Runs the scheduler on the days `passOn` says, as a session's pass (the one that purges) or as a
+ * locked one (the CLI without a password, the app before unlock), and records what happened when.
+ */
+async function scenario(dir: string, passOn: (day: number) => 'session' | 'locked' | undefined) {
   const clock = fakeClock(START);
   const { vault, session, path } = await newVault(dir, { context: { clock } });
   // Day 0: four secrets with different lives.
@@ -35,7 +38,9 @@ async function scenario(dir: string, passDays: (day: number) => boolean) {
     clock.set(START + day * DAY_MS);
     // Uses happen whether or not the scheduler runs that day (a CLI read while the app is closed).
     if (useOn[day]) getSecretValue(session, { name: useOn[day] }, { consumer: 'test' });
-    if (passDays(day)) runLifecyclePass(vault.db, clock);
+    const pass = passOn(day);
+    if (pass === 'session') sessionPass(session);
+    if (pass === 'locked') lockedPass(vault);
   }
   const rows = withRawDb(path, (db) => db.prepare('SELECT id, status, inactive_since, deletion_at FROM secrets').all()) as { id: string }[];
   const notices = withRawDb(path, (db) => db.prepare('SELECT secret_id, kind, days_before, created_at, due_at FROM notices ORDER BY created_at, days_before DESC').all()) as {
@@ -52,10 +57,12 @@ async function scenario(dir: string, passDays: (day: number) => boolean) {
 describe('lifecycle over 120 days', () => {
   const tmp = useTempDir();
 
-  it('makes every transition and notice on its exact day, and a 50-day gap changes nothing', async () => {
-    const daily = await scenario(tmp(), () => true);
+  it('makes every transition and notice on its exact day; a 50-day gap, or purges left to a weekly unlock, change nothing', async () => {
+    const daily = await scenario(tmp(), () => 'session');
     // The laptop is closed from day 56 to day 105: no pass, no use.
-    const gap = await scenario(tmp(), (day) => day <= 55 || day > 105);
+    const gap = await scenario(tmp(), (day) => (day <= 55 || day > 105 ? 'session' : undefined));
+    // Locked passes every day (CLI commands without a password), an unlocked one only once a week and on the last day.
+    const weekly = await scenario(tmp(), (day) => (day % 7 === 0 || day === 120 ? 'session' : 'locked'));
     const byName = (r: typeof daily) => {
       const names = r.ids;
       return r.notices.map((n) => `${names.get(n.secret_id)} ${n.kind}-${n.days_before}@${dayOf(n.created_at)}->${dayOf(n.due_at)}`).sort();
@@ -85,11 +92,14 @@ describe('lifecycle over 120 days', () => {
     ].sort();
     expect(byName(daily)).toEqual(expected);
     expect(byName(gap)).toEqual(expected);
+    expect(byName(weekly)).toEqual(expected);
     const purges = (r: typeof daily) => r.purges.map((p) => `${r.ids.get(p.target)}@${dayOf(p.at)}`).sort();
     expect(purges(daily)).toEqual(['expires-day-40@60', 'never-used@60', 'used-on-day-20@80', 'used-on-day-50@110']);
     expect(purges(gap)).toEqual(purges(daily));
+    expect(purges(weekly)).toEqual(purges(daily));
     expect(daily.rows).toEqual([]);
     expect(gap.rows).toEqual([]);
+    expect(weekly.rows).toEqual([]);
   });
 
   it('produces each notice once, whatever restarts happen', async () => {
@@ -102,8 +112,8 @@ describe('lifecycle over 120 days', () => {
     for (let i = 0; i < 3; i++) {
       clock.set(START + 4.5 * DAY_MS);
       const v = await Vault.open(path, { context: { clock } });
-      runLifecyclePass(v.db, clock);
-      runLifecyclePass(v.db, clock);
+      lockedPass(v);
+      lockedPass(v);
       v.close();
     }
     const v = await Vault.open(path, { context: { clock } });
@@ -118,7 +128,7 @@ describe('lifecycle over 120 days', () => {
   it('schedules, cancels and deletes now on the exact days, with the confirm word', async () => {
     const dir = tmp();
     const clock = fakeClock(START);
-    const { vault, session, path } = await newVault(dir, { context: { clock } });
+    const { session, path } = await newVault(dir, { context: { clock } });
     registerSecret(session, apiKey('a'));
     registerSecret(session, apiKey('b'));
     expect(() => scheduleDeletion(session, { name: 'a' }, 'delete')).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'confirm' }));
@@ -129,10 +139,10 @@ describe('lifecycle over 120 days', () => {
     expect(cancelDeletion(session, { name: 'a' })).toMatchObject({ status: 'active', deletion: null });
     // Cancelling restarts the inactivity period: inactive 30 days after the cancel, not after creation.
     clock.set(START + 35 * DAY_MS);
-    runLifecyclePass(vault.db, clock);
+    sessionPass(session);
     expect(listSecrets(session).items.find((x) => x.name === 'a')?.status).toBe('active');
     clock.set(START + 40 * DAY_MS);
-    runLifecyclePass(vault.db, clock);
+    sessionPass(session);
     expect(listSecrets(session).items.find((x) => x.name === 'a')).toMatchObject({ status: 'inactive' });
     expect(dayOf(listSecrets(session).items.find((x) => x.name === 'a')!.deletion!)).toBe(70);
 
@@ -156,7 +166,10 @@ describe('lifecycle over 120 days', () => {
     expect(ciphertexts.length).toBe(3);
     scheduleDeletion(session, { name: 'doomed' }, 'DELETE');
     clock.set(START + 31 * DAY_MS);
-    expect(runLifecyclePass(vault.db, clock).purged).toBe(1);
+    // Due, but a pass without the password leaves it: only a session's pass purges.
+    expect(lockedPass(vault).purged).toBe(0);
+    expect(withRawDb(path, (db) => db.prepare('SELECT count(*) AS n FROM secrets WHERE id = ?').get(doomed.id))).toEqual({ n: 1 });
+    expect(sessionPass(session).purged).toBe(1);
     for (const table of ['revisions', 'secret_readers', 'usage', 'secrets']) {
       const col = table === 'secrets' ? 'id' : 'secret_id';
       expect(withRawDb(path, (db) => db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${col} = ?`).get(doomed.id))).toEqual({ n: 0 });

@@ -9,6 +9,7 @@ import type { BundleRecipient, BundleSelection } from '../../core/bundles/export
 import { exportBundle } from '../../core/bundles/export';
 import { importBundle } from '../../core/bundles/import';
 import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
+import { checkSettings } from '../../core/vault/settings';
 import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
 import type { Action } from '../program';
@@ -133,8 +134,8 @@ export function registerBundleCommands(program: Command, run: Action): void {
         if (recipients.length === 0 && !o.passphrase) throw new CofferError('VALIDATION', 'name a recipient: --to member:NAME and/or --passphrase', 'to');
         const session = await ctx.unlock();
         if (o.passphrase) {
-          // The exporting vault's KDF profile: a vault made with the fast profile (tests) makes fast bundles.
-          const profile = session.vault.meta().kdf_profile === 'fast' ? 'fast' : 'standard';
+          // The exporting vault's authenticated KDF profile: a vault made with the fast profile (tests) makes fast bundles.
+          const profile = checkSettings(session).values.kdfProfile;
           recipients.push({ kind: 'passphrase', passphrase: await passphrase(ctx, true), profile });
         }
         const r = exportBundle(session, { out: o.out, selection: sel, recipients, onProgress: progressBar(ctx, 'Exporting') });

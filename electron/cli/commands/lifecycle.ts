@@ -6,7 +6,6 @@ import { readAudit, verifyAuditFor } from '../../core/audit/access';
 import { withRollback } from '../../core/audit/rollback';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
-import { runLifecyclePass } from '../../core/lifecycle/scheduler';
 import type { Action } from '../program';
 import { scopeOptions } from './secrets';
 import { dateTime, day, iso, print, printJson, table } from '../output';
@@ -51,11 +50,11 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
 
   program
     .command('tick')
-    .description('one scheduler pass now: inactivity, notices, purges')
+    .description('one scheduler pass now, unlocked (purges need the password): inactivity, notices, purges')
     .action(
       run(async (ctx) => {
-        const vault = await ctx.open();
-        const r = runLifecyclePass(vault.db, vault.ctx.clock);
+        await ctx.unlock({ tamperedSettings: 'fail' });
+        const r = ctx.passes;
         if (ctx.json) return printJson(r);
         print(`${r.inactivated} became inactive, ${r.notices} new notices, ${r.purged} purged.`);
       }),

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
 import { ROLE_LABELS } from '../../../shared/schemas/vault';
 import { auditProblem } from '../../core/audit/verify';
+import { createPrivateFile } from '../../core/db/files';
 import { Vault } from '../../core/vault/vault';
 import type { Action } from '../program';
 import { day, print, printJson, table, warn } from '../output';
@@ -21,7 +21,6 @@ export function registerVaultCommands(program: Command, run: Action): void {
         const path = ctx.vaultPath;
         if (existsSync(path)) throw new CofferError('CONFLICT', `a file already exists at ${path}`, 'vault');
         const password = await ctx.input.newPassword(`the password for ${opts.member}`);
-        mkdirSync(dirname(resolve(path)), { recursive: true });
         const vault = await Vault.create(path, { org: opts.org, member: opts.member, password, kdf: opts.kdf });
         const info = vault.info();
         vault.close();
@@ -91,7 +90,13 @@ export function registerVaultCommands(program: Command, run: Action): void {
         if (existsSync(target)) throw new CofferError('CONFLICT', `${target} already exists`, 'file');
         const vault = await Vault.open(source, { readOnly: true });
         try {
+          // Owner-only from its first byte: the backup API writes into the file as it finds it.
+          createPrivateFile(target);
           await vault.db.raw.backup(target);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new CofferError('CONFLICT', `${target} already exists`, 'file');
+          rmSync(target, { force: true });
+          throw e;
         } finally {
           vault.close();
         }

@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
+import { backupBeforeMigration, createPrivateFile, tightenVaultFiles } from './files';
 import type { Migration } from './migrations';
 import { LATEST_VERSION, MIGRATIONS } from './migrations';
 
@@ -167,6 +168,9 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     throw new CofferError('NOT_FOUND', `no vault at ${path}: create one with \`coffer init\`, or pass --vault`, 'vault');
   }
   if (exists && statSync(path).isDirectory()) throw new CofferError('VALIDATION', `${path} is a folder, not a vault file`, 'vault');
+  // Owner-only before SQLite opens it, so the -wal and -shm it creates are too; read-only opens change nothing.
+  if (!exists) createPrivateFile(path);
+  else if (!readOnly) tightenVaultFiles(path);
 
   let raw: Database;
   try {
@@ -194,6 +198,8 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     raw.pragma('foreign_keys = ON');
     raw.pragma('secure_delete = ON');
     raw.pragma('trusted_schema = OFF');
+    // An upgrade rewrites the schema in place: the vault as it was is kept aside first (§10).
+    if (!readOnly && version > 0 && version < latest) backupBeforeMigration(raw, path, latest);
     if (!readOnly) migrate(raw, migrations);
     return new Db(raw, readOnly);
   } catch (e) {

@@ -6,8 +6,9 @@ import type { SecretReaderRow } from '../db/rows';
 import { NameBatch } from '../secrets/name-chunks';
 import { resolveSecret, secretSummary } from '../secrets/reading';
 import type { Session } from '../vault/session';
+import { checkSettings } from '../vault/settings';
 import { DAY_MS } from './clock';
-import { lifecycleSettings, purgeSecret } from './scheduler';
+import { purgeSecret } from './scheduler';
 
 
 function confirm(word: string | undefined): void {
@@ -20,7 +21,7 @@ export function scheduleDeletion(s: Session, ref: SecretRef, word: string | unde
   return s.db.write(() => {
     const row = resolveSecret(s, ref);
     s.authorize(SECRET_WRITE[row.level]);
-    const at = s.ctx.clock.now() + lifecycleSettings(s.db).deletionDays * DAY_MS;
+    const at = s.ctx.clock.now() + checkSettings(s).values.deletionDays * DAY_MS;
     s.db.stmt("UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?").run(at, row.id);
     s.audit('secret.schedule', row.id);
     return secretSummary(s, row.id);

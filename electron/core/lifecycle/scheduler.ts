@@ -13,6 +13,16 @@ export interface LifecycleSettings {
   deletionDays: number;
 }
 
+/**
+ * What a pass may rely on. Only a pass whose periods were authenticated (an unlocked session's,
+ * every setting verified) purges, which is irreversible; any pass makes secrets Inactive and
+ * writes notices, which a later use or an authenticated pass undoes or corrects.
+ */
+export interface PassPolicy {
+  periods: LifecycleSettings;
+  authenticated: boolean;
+}
+
 export interface PassResult {
   inactivated: number;
   notices: number;
@@ -20,11 +30,6 @@ export interface PassResult {
 }
 
 type Candidate = Pick<SecretRow, 'id' | 'scope_id' | 'created_at' | 'active_since' | 'status' | 'deletion_at' | 'expires_at'>;
-
-export function lifecycleSettings(db: Db): LifecycleSettings {
-  const get = (key: string) => Number(db.value<MetaRow['value']>('SELECT value FROM meta WHERE key = ?', key) ?? 30);
-  return { inactiveDays: get('inactive_days'), deletionDays: get('deletion_days') };
-}
 
 /** Removes a secret and everything of it (revisions, wrapped keys, usage) in the caller's transaction. */
 export function purgeSecret(db: Db, id: string): void {
@@ -63,9 +68,11 @@ const CANDIDATE = 'SELECT id, scope_id, created_at, active_since, status, deleti
  * date D is due in (last, now] exactly when D is in (last + d, now + d]. One indexed range per
  * threshold keeps a daily pass over 100,000 secrets to the few whose day it is.
  */
-function dueSince(db: Db, last: number, now: number, deletionMs: number): Candidate[] {
+function dueSince(db: Db, last: number, now: number, deletionMs: number, redated: string[]): Candidate[] {
   const found = new Map<string, Candidate>();
   const take = (rows: Candidate[]) => rows.forEach((r) => found.set(r.id, r));
+  // A deletion date moved by this pass may have notice days behind it already.
+  for (const id of redated) take(db.query<Candidate>(`${CANDIDATE} WHERE id = ? AND deletion_at IS NOT NULL`).all(id));
   for (const offset of [...DELETION_NOTICE_DAYS.map((d) => d * DAY_MS), deletionMs]) {
     take(db.query<Candidate>(`${CANDIDATE} WHERE deletion_at > ? AND deletion_at <= ?`).all(last + offset, now + offset));
   }
@@ -78,19 +85,40 @@ function dueSince(db: Db, last: number, now: number, deletionMs: number): Candid
 }
 
 /**
- * One scheduler pass over clear columns only, so it runs while the vault is locked. Every threshold
- * is computed from stored dates, not from when the pass runs: after an offline gap the outcome
- * (statuses, notices with their own dates, purges) is the one a daily run would have reached.
+ * Inactive secrets dated earlier than `periods` allow, which only a pass with other periods can have
+ * done (a locked pass reading settings someone changed in the file, or periods raised since), are
+ * dated again from their `active_since`, or made Active again when not yet due: an authenticated
+ * pass never lets a shorter, unauthenticated period bring a purge forward. Returns their ids.
  */
-export function runLifecyclePass(db: Db, clock: Clock): PassResult {
+function redateEarly(db: Db, now: number, inactiveMs: number, deletionMs: number): string[] {
+  const early = db
+    .query<Pick<SecretRow, 'id' | 'active_since'>>("SELECT id, active_since FROM secrets WHERE status = 'inactive' AND deletion_at < active_since + ?")
+    .all(inactiveMs + deletionMs);
+  const redate = db.stmt('UPDATE secrets SET inactive_since = ?, deletion_at = ? WHERE id = ?');
+  const reactivate = db.stmt("UPDATE secrets SET status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?");
+  for (const s of early) {
+    const since = s.active_since + inactiveMs;
+    if (since > now) reactivate.run(s.id);
+    else redate.run(since, since + deletionMs, s.id);
+  }
+  return early.map((s) => s.id);
+}
+
+/**
+ * One scheduler pass over clear columns only, so it runs while the vault is locked too; only an
+ * authenticated policy purges (see PassPolicy). Every threshold is computed from stored dates, not
+ * from when the pass runs: after an offline gap the outcome (statuses, notices with their own
+ * dates, purges) is the one a daily run would have reached.
+ */
+export function runLifecyclePass(db: Db, clock: Clock, policy: PassPolicy): PassResult {
   if (db.readOnly) return { inactivated: 0, notices: 0, purged: 0 };
   const now = clock.now();
-  const { inactiveDays, deletionDays } = lifecycleSettings(db);
-  const inactiveMs = inactiveDays * DAY_MS;
-  const deletionMs = deletionDays * DAY_MS;
+  const inactiveMs = policy.periods.inactiveDays * DAY_MS;
+  const deletionMs = policy.periods.deletionDays * DAY_MS;
   const result: PassResult = { inactivated: 0, notices: 0, purged: 0 };
 
   db.write(() => {
+    const redated = policy.authenticated ? redateEarly(db, now, inactiveMs, deletionMs) : [];
     const stale = db
       .query<Pick<SecretRow, 'id' | 'active_since'>>("SELECT id, active_since FROM secrets WHERE status = 'active' AND active_since <= ?")
       .all(now - inactiveMs);
@@ -104,7 +132,7 @@ export function runLifecyclePass(db: Db, clock: Clock): PassResult {
     const notice = db.stmt(
       `INSERT OR IGNORE INTO notices (secret_id, scope_id, kind, days_before, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    const due = dueSince(db, lastPassAt(db, now), now, deletionMs);
+    const due = dueSince(db, lastPassAt(db, now), now, deletionMs, redated);
     for (const s of due) {
       if (s.deletion_at !== null) {
         // Counted from when deletion was decided, so a short deletion period does not back-date notices.
@@ -119,17 +147,19 @@ export function runLifecyclePass(db: Db, clock: Clock): PassResult {
       }
     }
 
-    // `deletion_at <= ?` holds only where a deletion date is set.
-    const doomed = db
-      .query<Pick<SecretRow, 'id'> & { deletion_at: number }>(
-        "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')",
-      )
-      .all(now);
-    for (const s of doomed) {
-      purgeSecret(db, s.id);
-      appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
+    if (policy.authenticated) {
+      // `deletion_at <= ?` holds only where a deletion date is set.
+      const doomed = db
+        .query<Pick<SecretRow, 'id'> & { deletion_at: number }>(
+          "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')",
+        )
+        .all(now);
+      for (const s of doomed) {
+        purgeSecret(db, s.id);
+        appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
+      }
+      result.purged = doomed.length;
     }
-    result.purged = doomed.length;
     db.stmt("INSERT INTO meta (key, value) VALUES ('lifecycle_pass_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
   });
   // A purged value must survive neither in the database nor in the -wal file.

@@ -1,9 +1,9 @@
 import type { Availability, Level, SecretStatus, SecretSummary, SecretType } from '../../../shared/schemas/secrets';
 import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
-import type { SecretRow, WorkspaceRow } from '../db/rows';
+import type { SecretReaderRow, SecretRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
-import { seqOfId } from './listing-seq';
+import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
 import type { ListedSecret } from './summaries';
 import { teamNamesOf } from './summaries';
@@ -43,6 +43,8 @@ type Column = (number | null)[];
 
 const NO_TEAMS: string[] = [];
 const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
+/** A secret whose listing number is out of range was altered in the file: it is listed as tampered. */
+const rangeMark = (seq: number) => (isListingSeq(seq) ? 0 : TAMPERED);
 const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 
 /**
@@ -73,8 +75,10 @@ export class IndexColumns {
   readonly workspaceNames: string[] = [];
   /** Team names by slot, read when a page first shows the secret: only the table displays them. */
   private readonly teams = new Map<number, string[]>();
-  /** Slot by listing number; -1 where none. */
+  /** Slot by listing number; -1 where none. Sized by the highest number in range only. */
   private bySeq = new Int32Array(0);
+  /** Slot by a listing number out of range (written into the file by hand): never sizes an array. */
+  private readonly outOfRange = new Map<number, number>();
   private readonly workspaceCodes = new Map<string, number>();
 
   private constructor(private readonly db: Db) {}
@@ -88,7 +92,7 @@ export class IndexColumns {
       .tuples<string[]>(SCAN)
       .get()!
       .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, Column, Column, Column, Column];
-    const top = seqs.reduce<number>((max, seq) => (seq !== null && seq > max ? seq : max), 0);
+    const top = seqs.reduce<number>((max, seq) => (seq !== null && isListingSeq(seq) && seq > max ? seq : max), 0);
     c.reserve(seqs.length, top + 1);
     const workspaceCode = new Map<number, number>();
     const workspaces = db.query<Pick<WorkspaceRow, 'name'> & { rowid: number }>('SELECT rowid, name FROM workspaces').all();
@@ -98,7 +102,7 @@ export class IndexColumns {
       if (seq === null || seq === undefined) continue;
       const slot = c.slotFor(seq);
       const ws = workspaceRowids[i];
-      c.flags[slot] = flags[i]!;
+      c.flags[slot] = flags[i]! | rangeMark(seq);
       c.workspace[slot] = ws === null || ws === undefined ? -1 : (workspaceCode.get(ws) ?? -1);
       c.revision[slot] = revisions[i]!;
       c.created[slot] = created[i]!;
@@ -139,6 +143,20 @@ export class IndexColumns {
         this.flags[slot] = this.flags[slot]! | TAMPERED;
       }
     }
+    if (this.outOfRange.size > 0) this.nameOutOfRange(session);
+  }
+
+  /** Chunk entries name a secret by its original number, so one renumbered out of range is named by its row, nameless. */
+  private nameOutOfRange(session: Session): void {
+    const rows = this.db
+      .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'scope_id'>>(
+        'SELECT s.id, s.seq, r.scope_id FROM secrets s JOIN secret_readers r ON r.secret_id = s.id WHERE s.seq NOT BETWEEN 1 AND ?',
+      )
+      .all(MAX_LISTING_SEQ);
+    for (const r of rows) {
+      const slot = this.slotOf(r.seq);
+      if (slot >= 0 && this.ids[slot] === undefined && session.canRead(r.scope_id)) this.name(slot, r.id, '');
+    }
   }
 
   private name(slot: number, id: string, name: string): void {
@@ -175,16 +193,20 @@ export class IndexColumns {
 
   /** The slot of a listing number; -1 where none. */
   slotOf(seq: number): number {
-    return seq >= 0 && seq < this.bySeq.length ? this.bySeq[seq]! : -1;
+    // bySeq only ever grows to cover numbers in range, so this first test is the range check too.
+    if (seq >= 1 && seq < this.bySeq.length) return this.bySeq[seq] ?? -1;
+    return this.outOfRange.get(seq) ?? -1;
   }
 
   /** The slot of a listing number, taking a new one the first time it is seen. */
   private slotFor(seq: number): number {
     const known = this.slotOf(seq);
     if (known >= 0) return known;
-    this.reserve(this.length + 1, seq + 1);
+    const inRange = isListingSeq(seq);
+    this.reserve(this.length + 1, inRange ? seq + 1 : 0);
     const slot = this.length++;
-    this.bySeq[seq] = slot;
+    if (inRange) this.bySeq[seq] = slot;
+    else this.outOfRange.set(seq, slot);
     return slot;
   }
 
@@ -202,7 +224,7 @@ export class IndexColumns {
   put(row: ListedSecret, name: string, workspace: string | null, teams: string[]): number {
     const slot = this.slotFor(row.seq);
     this.name(slot, row.id, name);
-    this.flags[slot] = packFlags(row.type, row.level, row.availability, row.status);
+    this.flags[slot] = packFlags(row.type, row.level, row.availability, row.status) | rangeMark(row.seq);
     this.workspace[slot] = this.workspaceCode(workspace);
     this.revision[slot] = row.revision;
     this.created[slot] = row.created_at;

@@ -3,12 +3,12 @@ import type { MemberSummary, Role } from '../../../shared/schemas/vault';
 import { memberName, password as passwordSchema, role as roleSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
-import type { KdfProfile } from '../crypto/kdf';
 import { wipe } from '../crypto/keys';
 import type { ScopeGrantRow, ScopeRow, TeamRow } from '../db/rows';
 import { rotateScopes } from './rotation';
 import { createScope, grantScope, revokeScope } from './scopes';
 import type { Session } from './session';
+import { checkSettings } from './settings';
 import { insertMember, prepareMember } from './vault';
 
 /**
@@ -28,7 +28,7 @@ export function addMember(session: Session, input: { name: string; role: string;
   const pw = parseInput(passwordSchema, input.password, 'password');
   if (role === 'account-holder') session.authorize('member.grantAccountHolder');
   const vault = session.vault;
-  const profile = (vault.meta().kdf_profile ?? 'standard') as KdfProfile;
+  const profile = checkSettings(session).values.kdfProfile;
   const member = prepareMember(session.ctx, vault.id, { login, role, password: pw, profile });
   const now = session.ctx.clock.now();
   session.db.write(() => {

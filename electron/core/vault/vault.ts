@@ -15,9 +15,11 @@ import { initSodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
 import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow } from '../db/rows';
+import { ensureVaultFolder } from './paths';
 import { createScope, grantScope, memberGrantee } from './scopes';
 import { teamSummaries } from './structure';
 import { Session } from './session';
+import { adoptLegacySettings, checkSettings, writeInitialSettings } from './settings';
 
 export interface VaultOptions {
   readOnly?: boolean;
@@ -82,6 +84,7 @@ export class Vault {
     await initSodium();
     if (existsSync(path) && statSync(path).size > 0) throw new CofferError('CONFLICT', `a file already exists at ${path}`, 'vault');
     const ctx = defaultContext(opts.context);
+    ensureVaultFolder(path);
     const db = openDb(path, { create: true });
     try {
       const vaultId = ctx.random.uuid();
@@ -96,18 +99,10 @@ export class Vault {
         const personal = createScope(db, ctx, 'personal', member.id);
         grantScope(db, org.id, org.version, org.key, grantee);
         grantScope(db, personal.id, personal.version, personal.key, grantee);
+        writeInitialSettings(db, vaultId, org.key, org.version, v.kdf);
         wipe(org.key, personal.key, member.keys.boxSecret, member.keys.signSecret);
         orgScopeId = org.id;
-        for (const [k, val] of Object.entries({
-          format: 'coffer',
-          vault_id: vaultId,
-          organization: v.org,
-          created_at: String(now),
-          kdf_profile: v.kdf,
-          org_scope_id: org.id,
-          inactive_days: '30',
-          deletion_days: '30',
-        })) {
+        for (const [k, val] of Object.entries({ format: 'coffer', vault_id: vaultId, organization: v.org, created_at: String(now), org_scope_id: org.id })) {
           meta.run(k, val);
         }
       });
@@ -227,6 +222,7 @@ export class Vault {
     }
     const session = new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
     this.auditUnlock(() => session.audit('unlock'));
+    adoptLegacySettings(session, kdf);
     return session;
   }
 
@@ -262,7 +258,8 @@ export class Vault {
     } finally {
       wipe(currentKey);
     }
-    const kdf = calibrate(row.kdf_profile as KdfProfile, this.ctx.random);
+    // The vault's authenticated profile, not the member row's clear one: a tampered row or setting never downgrades it.
+    const kdf = calibrate(checkSettings(session).values.kdfProfile, this.ctx.random);
     const nextKey = deriveKey(nextPassword, kdf);
     const packed = packSecretKeys(session.keyPairs());
     const sealed = seal(nextKey, packed, memberKeysContext(this.id, row.id), this.ctx.random);
