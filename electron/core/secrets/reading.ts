@@ -63,10 +63,25 @@ export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
   const row = found[0]!;
   // The blind index is a clear column anyone holding the file can swap between two rows; the name
   // sealed in the current revision is what the secret is really called (docs/product.md §1a).
-  if (normalizeName(withCurrent(s, row, (p) => p.name)) !== normalizeName(name)) {
+  const sealed = sealedName(s, row);
+  if (sealed !== null && normalizeName(sealed) !== normalizeName(name)) {
     throw new CofferError('TAMPERED', `the vault's name index leads "${name}" to another secret: the file was altered; nothing was read`, 'name');
   }
   return row;
+}
+
+/**
+ * The name in a secret's current revision, or null when that revision cannot be opened: history
+ * still lists a damaged secret's revisions and "Delete now" still clears it, while every read of
+ * its value fails on the damage itself.
+ */
+function sealedName(s: Session, row: ListedSecret): string | null {
+  try {
+    return withCurrent(s, row, (p) => p.name);
+  } catch (e) {
+    if (e instanceof CofferError && e.code === 'TAMPERED') return null;
+    throw e;
+  }
 }
 
 /** A listing row for one secret, from the index when it is built, else from its current revision. */
