@@ -45,10 +45,10 @@ interface Renewal {
 
 /**
  * Gives every secret readable through `scopeIds` a new data key, inside the caller's write
- * transaction; returns how many secrets were renewed. A record that fails verification throws
- * `TAMPERED` (the caller's transaction then leaves everything as it was).
+ * transaction. A record that fails verification throws `TAMPERED` (the caller's transaction then
+ * leaves everything as it was).
  */
-export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter: KeyAfterRotation): number {
+export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter: KeyAfterRotation): void {
   const rowids = s.db
     .tuples<[number]>(
       `SELECT DISTINCT s.rowid FROM secret_readers r JOIN secrets s ON s.id = r.secret_id
@@ -59,7 +59,6 @@ export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter:
   // The new ciphertexts live only until SQLite has copied them: carve them out of shared buffers.
   const alloc = slabs();
   for (let at = 0; at < rowids.length; at += BATCH) renewBatch(s, JSON.stringify(rowids.slice(at, at + BATCH)), keyAfter, alloc);
-  return rowids.length;
 }
 
 function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc: Alloc): void {
@@ -85,10 +84,9 @@ function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc
     }
 
     // Contents are re-sealed byte for byte: the associated data names no key, so it does not change.
+    const revisions = db.tuples<RevisionTuple>(`SELECT rowid, secret_id, revision, content FROM revisions WHERE secret_id IN ${IN_BATCH}`).all(batch);
     const reseal = db.stmt('UPDATE revisions SET content = ? WHERE rowid = ?');
-    for (const [rowid, id, revision, content] of db
-      .tuples<RevisionTuple>(`SELECT rowid, secret_id, revision, content FROM revisions WHERE secret_id IN ${IN_BATCH}`)
-      .all(batch)) {
+    for (const [rowid, id, revision, content] of revisions) {
       const r = renewalOf(renewals, id);
       const context = revisionContext(s, r.row, revision);
       const plain = open(r.previous, content, context, `revision ${revision} of secret ${id}`);
@@ -99,8 +97,9 @@ function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc
       }
     }
 
+    const uses = db.tuples<UsageTuple>(`SELECT id, secret_id, consumer FROM usage WHERE secret_id IN ${IN_BATCH}`).all(batch);
     const relabel = db.stmt('UPDATE usage SET consumer = ? WHERE id = ?');
-    for (const [usageId, id, consumer] of db.tuples<UsageTuple>(`SELECT id, secret_id, consumer FROM usage WHERE secret_id IN ${IN_BATCH}`).all(batch)) {
+    for (const [usageId, id, consumer] of uses) {
       const r = renewalOf(renewals, id);
       const context = usageContext(s, id);
       const plain = open(r.previous, consumer, context, `a usage record of secret ${id}`);

@@ -121,10 +121,7 @@ export function removeMember(session: Session, name: string): void {
     const shared = db
       .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
       .all(target.id);
-    const rotation = rotate(
-      shared.map((g) => g.scope_id),
-      target.id,
-    );
+    const rotation = rotate(shared.map((g) => g.scope_id), target.id);
     if (rotation.organization) {
       // The organization key changed (every member held it): records MAC'd under keys derived from
       // it (settings, the audit chain, docs/product.md §1a) are re-keyed here, from
