@@ -116,7 +116,8 @@ export function removeMember(session: Session, name: string): void {
       db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(p.id);
       db.stmt('DELETE FROM scopes WHERE id = ?').run(p.id);
     }
-    // Appended before the organization key rotates, under the key the log is kept with until then.
+    // Appended before the organization key rotates, under the audit key the chain is kept with until
+    // the re-keying below moves the whole chain, this entry included, to the new one.
     session.audit('member.remove', name);
     const shared = db
       .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
@@ -124,8 +125,9 @@ export function removeMember(session: Session, name: string): void {
     const rotation = rotate(shared.map((g) => g.scope_id), target.id);
     if (rotation.organization) {
       // The organization key changed (every member held it): records MAC'd under keys derived from
-      // it (settings, the audit chain, docs/product.md §1a) are re-keyed here, from
-      // rotation.organization.oldKey to .newKey at .version, in this same transaction.
+      // it (settings, the audit chain: docs/product.md §1a) are re-keyed here, in this transaction,
+      // from integrityKey(rotation.organization.oldKey, purpose) to integrityKey(.newKey, purpose)
+      // at .version; the member.remove entry above is then re-keyed with the rest of the chain.
     }
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
   });
