@@ -16,11 +16,13 @@ import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
+import { addMember, removeMember } from '../../electron/core/vault/members';
 import type { Session } from '../../electron/core/vault/session';
+import { addTeamMember } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
 import type { ListSecretsInput, SecretStatus } from '../../shared/schemas/secrets';
 import type { BenchCertificate, BenchItem } from './generator';
-import { MEMBER, PASSWORD, createStructuredVault, itemAt, items, settableClock } from './generator';
+import { MEMBER, PASSWORD, TEAMS, createStructuredVault, itemAt, items, settableClock } from './generator';
 import type { Plan } from './measure';
 import { median, now, repeat, round, timed, timedSync } from './measure';
 import { BASE62, Draw } from './prng';
@@ -42,6 +44,7 @@ export const OP_NAMES = [
   'audit-verify',
   'bundle-export',
   'bundle-import',
+  'member-remove',
   'cli-get',
   'cli-search',
   'ui-unlock-to-table',
@@ -534,6 +537,57 @@ async function bundleImport(ctx: OpContext): Promise<OpOutcome> {
   };
 }
 
+// ---- Members ---------------------------------------------------------------------------------
+
+/** Whom member-remove adds to a copy of the vault and then removes. */
+const LEAVER = 'leaver';
+
+/** What removing LEAVER re-keys: the secrets readable through a shared scope, with their revisions and uses. */
+function sharedWork(session: Session): { secrets: number; revisions: number; uses: number } {
+  const shared = `SELECT DISTINCT r.secret_id FROM secret_readers r JOIN scopes s ON s.id = r.scope_id WHERE s.kind <> 'personal'`;
+  const db = session.db;
+  return {
+    secrets: db.count(`SELECT count(*) FROM (${shared})`),
+    revisions: db.count(`SELECT count(*) FROM revisions WHERE secret_id IN (${shared})`),
+    uses: db.count(`SELECT count(*) FROM usage WHERE secret_id IN (${shared})`),
+  };
+}
+
+/**
+ * Removing a member who could open every shared scope: an Account Manager (every team key) in two
+ * teams, added to a fresh copy of the vault before each run. Timed: removeMember alone, the
+ * organization, every workspace and every team rotated and each secret readable through them given
+ * a new data key, its revisions and uses re-encrypted, in one transaction, then the WAL truncated.
+ */
+async function memberRemove(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const path = join(ctx.workDir, 'member-remove.coffer');
+  let work = { secrets: 0, revisions: 0, uses: 0 };
+  const samples = await repeat(heavyPlan(ctx), async () => {
+    copyFileSync(ctx.fixturePath, path);
+    const vault = await Vault.open(path);
+    try {
+      const session = await vault.unlock(undefined, PASSWORD);
+      addMember(session, { name: LEAVER, role: 'account-manager', password: PASSWORD });
+      for (const team of TEAMS.slice(0, 2)) addTeamMember(session, team, LEAVER);
+      work = sharedWork(session);
+      const ms = timedSync(() => removeMember(session, LEAVER));
+      session.lock();
+      return ms;
+    } finally {
+      vault.close();
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    }
+  });
+  return {
+    samples,
+    perSecond: work.secrets / (median(samples) / 1000),
+    note:
+      `removeMember of an Account Manager in 2 of ${TEAMS.length} teams, on a copy of the vault: every shared scope rotated, ` +
+      `${work.secrets} secrets given new data keys (${work.revisions} revisions and ${work.uses} uses re-encrypted), one transaction, then the WAL truncated`,
+  };
+}
+
 // ---- CLI -------------------------------------------------------------------------------------
 
 /** Preloaded into each CLI process: writes its peak RSS (KB) where BENCH_RSS_FILE says, on exit. */
@@ -617,6 +671,7 @@ export const OPS: readonly OpDef[] = [
   { op: 'audit-verify', kind: 'core', measure: auditVerify },
   { op: 'bundle-export', kind: 'core', measure: bundleExport },
   { op: 'bundle-import', kind: 'core', measure: bundleImport },
+  { op: 'member-remove', kind: 'core', measure: memberRemove },
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
   { op: 'ui-unlock-to-table', kind: 'ui' },

@@ -37,7 +37,7 @@ export function registerMemberCommands(program: Command, run: Action): void {
 
   member
     .command('role')
-    .description("change a member's role")
+    .description("change a member's role; losing team management rotates the teams they are not in")
     .argument('<name>', 'login name')
     .argument('<role>', ROLE_HELP)
     .action(
@@ -50,13 +50,13 @@ export function registerMemberCommands(program: Command, run: Action): void {
 
   member
     .command('remove')
-    .description('remove a member: their personal secrets are deleted and shared scope keys rotated')
+    .description('remove a member: their personal secrets are deleted, every shared scope they held is rotated and its secrets get new data keys')
     .argument('<name>', 'login name')
     .action(
       run(async (ctx, name: string) => {
         removeMember(await ctx.unlock(), name);
         if (ctx.json) return printJson({ removed: name });
-        print(`Removed ${name}; the keys of every scope they could read were rotated.`);
+        print(`Removed ${name}; every scope they could read has a new key, and its secrets new data keys.`);
       }),
     );
 }

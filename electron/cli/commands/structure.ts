@@ -107,7 +107,7 @@ export function registerStructureCommands(program: Command, run: Action): void {
     .command('remove-member')
     .argument('<team>')
     .argument('<member>')
-    .description('remove a member from a team')
+    .description("remove a member from a team; unless their role manages teams, the team's key is rotated and its secrets get new data keys")
     .action(
       run(async (ctx, teamName: string, login: string) => {
         const t = removeTeamMember(await ctx.unlock(), teamName, login);

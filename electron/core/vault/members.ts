@@ -5,8 +5,8 @@ import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
 import { wipe } from '../crypto/keys';
 import type { ScopeGrantRow, ScopeRow, TeamRow } from '../db/rows';
-import { rotateScopes } from './rotation';
-import { createScope, grantScope, revokeScope } from './scopes';
+import { writeRotating } from './rotation';
+import { createScope, grantScope } from './scopes';
 import type { Session } from './session';
 import { checkSettings } from './settings';
 import { insertMember, prepareMember } from './vault';
@@ -53,14 +53,18 @@ export function listMembers(session: Session): MemberSummary[] {
   return session.vault.members();
 }
 
-/** Changes a role; at least one Account Holder always remains, and team keys follow the role. */
+/**
+ * Changes a role; at least one Account Holder always remains, and team keys follow the role: a
+ * role that stops managing teams loses the keys of the teams the member is not in, and those teams
+ * are rotated (writeRotating), so the keys they kept open nothing written afterwards.
+ */
 export function setMemberRole(session: Session, name: string, nextRole: string): MemberSummary {
   session.authorize('member.manage');
   const role = parseInput(roleSchema, nextRole, 'role');
   const target = session.vault.memberGranteeByLogin(name);
   if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
   const db = session.db;
-  db.write(() => {
+  writeRotating(session, (rotate) => {
     if (target.role === 'account-holder' && role !== 'account-holder') {
       const holders = db.count("SELECT count(*) AS n FROM members WHERE role = 'account-holder'");
       if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot change role: make another member Account Holder first', 'role');
@@ -70,23 +74,30 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
     const teams = db
       .query<Pick<ScopeRow, 'id'> & { team_id: TeamRow['id'] }>('SELECT s.id, t.id AS team_id FROM scopes s JOIN teams t ON t.scope_id = s.id')
       .all();
+    const lost: string[] = [];
     for (const team of teams) {
       const isTeamMember = db.stmt('SELECT 1 FROM team_members WHERE team_id = ? AND member_id = ?').get(team.team_id, target.id) !== undefined;
       if (can(role, 'team.manage') || isTeamMember) {
         const k = session.scopeKey(team.id);
         grantScope(db, team.id, k.version, k.key, target.grantee);
-      } else {
-        revokeScope(db, team.id, target.grantee);
+      } else if (holdsGrant(session, team.id, target.id)) {
+        lost.push(team.id);
       }
     }
+    if (lost.length > 0) rotate(lost, target.id);
   });
   const m = session.vault.members().find((x) => x.id === target.id)!;
   return m;
 }
 
+function holdsGrant(session: Session, scopeId: string, memberId: string): boolean {
+  return session.db.stmt("SELECT 1 FROM scope_grants WHERE scope_id = ? AND grantee_kind = 'member' AND grantee_id = ?").get(scopeId, memberId) !== undefined;
+}
+
 /**
  * Removes a member: their personal secrets go with them (no one else can open them), and every
- * shared scope they could open is rotated, so their old key material opens nothing written afterwards.
+ * shared scope they could open is rotated with new data keys for its secrets (writeRotating), so
+ * nothing they kept opens anything written afterwards.
  */
 export function removeMember(session: Session, name: string): void {
   session.authorize('member.manage');
@@ -94,7 +105,7 @@ export function removeMember(session: Session, name: string): void {
   if (target.role === 'account-holder') session.authorize('member.grantAccountHolder');
   if (target.id === session.member.id) throw new CofferError('CONFLICT', 'you cannot remove yourself', 'member');
   const db = session.db;
-  const rotated = db.write(() => {
+  writeRotating(session, (rotate) => {
     if (target.role === 'account-holder') {
       const holders = db.count("SELECT count(*) AS n FROM members WHERE role = 'account-holder'");
       if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot be removed', 'member');
@@ -105,15 +116,19 @@ export function removeMember(session: Session, name: string): void {
       db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(p.id);
       db.stmt('DELETE FROM scopes WHERE id = ?').run(p.id);
     }
+    // Appended before the organization key rotates, under the audit key the chain is kept with until
+    // the re-keying below moves the whole chain, this entry included, to the new one.
+    session.audit('member.remove', name);
     const shared = db
       .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
       .all(target.id);
-    const keys = rotateScopes(session, shared.map((g) => g.scope_id), target.id);
+    const rotation = rotate(shared.map((g) => g.scope_id), target.id);
+    if (rotation.organization) {
+      // The organization key changed (every member held it): records MAC'd under keys derived from
+      // it (settings, the audit chain: docs/product.md §1a) are re-keyed here, in this transaction,
+      // from integrityKey(rotation.organization.oldKey, purpose) to integrityKey(.newKey, purpose)
+      // at .version; the member.remove entry above is then re-keyed with the rest of the chain.
+    }
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
-    session.audit('member.remove', name);
-    return keys;
   });
-  for (const r of rotated) session.adoptScopeKey(r.scopeId, r.key, r.version);
-  session.index?.invalidate();
 }
-

@@ -1,10 +1,19 @@
 import { CofferError } from '../../../shared/errors';
 import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
 import { blindHash, blindIndexKey, sealTo, wipe } from '../crypto/keys';
-import type { MemberRow, NameChunkRow, ScopeGrantRow, SecretReaderRow, SecretRow } from '../db/rows';
+import type { MemberRow, NameChunkRow, ScopeGrantRow, SecretRow } from '../db/rows';
+import { renewDataKeys } from '../secrets/data-key-renewal';
 import { readScopeNames } from '../secrets/name-chunks';
 import type { Session } from './session';
 
+/**
+ * Losing access means losing it (docs/product.md §1): when a member leaves the vault, leaves a team
+ * or loses a role that holds every team key, each scope they could open gets a new key, and each
+ * secret readable through one of those scopes a new data key. Nothing they could have kept opens
+ * anything written afterwards.
+ */
+
+/** A scope's key after rotation. */
 export interface RotatedKey {
   scopeId: string;
   key: Uint8Array;
@@ -12,81 +21,169 @@ export interface RotatedKey {
 }
 
 /**
- * Rotates a scope key (docs/product.md §1, member removal): a new key is sealed to the remaining grantees,
- * every data key and name chunk of the scope is re-wrapped, and blind-index hashes of the secrets
- * living in it are recomputed. Old key material then opens nothing written afterwards.
- * Runs inside the caller's write transaction; the caller adopts the new key only after commit.
+ * The organization key before and after a rotation, both valid inside the rotating transaction
+ * (the old one is wiped when the session adopts the new one). Records MAC'd under keys derived from
+ * the organization key (settings, the audit chain: docs/product.md §1a) are re-keyed with these.
  */
-export function rotateScopes(session: Session, scopeIds: string[], dropGranteeId: string): RotatedKey[] {
-  // Names first, while every chunk is still under the keys this session holds. Names of secrets
-  // living in one scope may sit in another's chunks (team-only organization secrets).
-  const names = new Map<string, string>();
-  for (const s of session.readableScopes()) readScopeNames(session, s, names);
-  return scopeIds.map((id) => rotateScope(session, id, dropGranteeId, names));
+export interface OrganizationKeyChange {
+  oldKey: Uint8Array;
+  newKey: Uint8Array;
+  version: number;
 }
 
-function rotateScope(session: Session, scopeId: string, dropGranteeId: string, names: Map<string, string>): RotatedKey {
-  const db = session.db;
-  const old = session.scopeKey(scopeId);
-  const key = session.ctx.random.bytes(KEY_BYTES);
-  const version = old.version + 1;
-  const vaultId = session.vaultId;
+/** What a rotation wrote, with the new keys the session takes once the transaction has committed. */
+export class Rotation {
+  constructor(
+    private readonly session: Session,
+    readonly keys: readonly RotatedKey[],
+    private readonly departingId: string,
+    /** Set when the organization scope rotated (member removal). */
+    readonly organization: OrganizationKeyChange | undefined,
+  ) {}
 
-  db.stmt("DELETE FROM scope_grants WHERE scope_id = ? AND grantee_id = ?").run(scopeId, dropGranteeId);
+  /** After commit. A member demoting themselves keeps no key of the scopes they left, even in memory. */
+  adopt(): void {
+    for (const k of this.keys) {
+      if (this.departingId === this.session.member.id) {
+        this.session.forgetScopeKey(k.scopeId);
+        wipe(k.key);
+      } else {
+        this.session.adoptScopeKey(k.scopeId, k.key, k.version);
+      }
+    }
+  }
+
+  /** After a failed transaction: the new keys never existed. */
+  discard(): void {
+    for (const k of this.keys) wipe(k.key);
+  }
+}
+
+/** Starts the one rotation of a write transaction: the scopes to rotate and the member who loses them. */
+export type Rotate = (scopeIds: readonly string[], departingId: string) => Rotation;
+
+/**
+ * Runs `fn` as one write transaction in which it may rotate scopes once, through `rotate`. The
+ * session adopts the new keys only after the commit; if anything throws, the new keys are wiped and
+ * the vault and the session are exactly as they were. The WAL is then checkpointed and truncated, so
+ * the ciphertexts sealed under the old keys do not survive in the -wal file either.
+ */
+export function writeRotating<T>(session: Session, fn: (rotate: Rotate) => T): T {
+  const pending: { rotation?: Rotation } = {};
+  const rotate: Rotate = (scopeIds, departingId) => {
+    if (pending.rotation) throw new CofferError('INTERNAL', 'one rotation per transaction: the second would start from keys already replaced');
+    pending.rotation = rotateScopes(session, scopeIds, departingId);
+    return pending.rotation;
+  };
+  let result: T;
+  try {
+    result = session.db.write(() => fn(rotate));
+  } catch (e) {
+    pending.rotation?.discard();
+    throw e;
+  }
+  if (pending.rotation) {
+    pending.rotation.adopt();
+    session.db.checkpoint();
+    session.index?.invalidate();
+  }
+  return result;
+}
+
+/**
+ * Rotates `scopeIds` inside the caller's write transaction: each gets a new key sealed to its
+ * remaining grantees (the departing member's grant is deleted), its name chunks re-encrypted and
+ * the blind-index hashes of the secrets living in it recomputed; then every secret readable through
+ * any of them gets a new data key (secrets/data-key-renewal.ts).
+ */
+function rotateScopes(session: Session, scopeIds: readonly string[], departingId: string): Rotation {
+  const orgScopeId = session.vault.orgScopeId;
+  const oldOrgKey = scopeIds.includes(orgScopeId) ? session.scopeKey(orgScopeId).key : undefined;
+  const keys = scopeIds.map((scopeId) => ({ scopeId, key: session.ctx.random.bytes(KEY_BYTES), version: session.scopeKey(scopeId).version + 1 }));
+  try {
+    const next = new Map(keys.map((k) => [k.scopeId, k]));
+    const names = namesForRehash(session, scopeIds);
+    for (const k of keys) {
+      resealGrants(session, k, departingId);
+      reencryptNameChunks(session, k);
+      rehashNames(session, k, names);
+      session.db.stmt('UPDATE scopes SET key_version = ? WHERE id = ?').run(k.version, k.scopeId);
+    }
+    renewDataKeys(session, scopeIds, (scopeId) => next.get(scopeId) ?? session.scopeKey(scopeId));
+  } catch (e) {
+    for (const k of keys) wipe(k.key);
+    if (e instanceof CofferError && e.code === 'TAMPERED') {
+      throw new CofferError('TAMPERED', `${e.message}: the keys were not rotated and nothing was changed`);
+    }
+    throw e;
+  }
+  const newOrg = keys.find((k) => k.scopeId === orgScopeId);
+  const organization = oldOrgKey && newOrg ? { oldKey: oldOrgKey, newKey: newOrg.key, version: newOrg.version } : undefined;
+  return new Rotation(session, keys, departingId, organization);
+}
+
+function resealGrants(session: Session, k: RotatedKey, departingId: string): void {
+  const db = session.db;
+  db.stmt("DELETE FROM scope_grants WHERE scope_id = ? AND grantee_kind = 'member' AND grantee_id = ?").run(k.scopeId, departingId);
   const grants = db
     .query<Pick<ScopeGrantRow, 'grantee_kind' | 'grantee_id'>>('SELECT grantee_kind, grantee_id FROM scope_grants WHERE scope_id = ?')
-    .all(scopeId);
+    .all(k.scopeId);
   for (const g of grants) {
     if (g.grantee_kind !== 'member') throw new CofferError('INTERNAL', `cannot rotate a scope granted to a ${g.grantee_kind}`);
     const m = db.query<Pick<MemberRow, 'box_public'>>('SELECT box_public FROM members WHERE id = ?').get(g.grantee_id)!;
     db.stmt('UPDATE scope_grants SET key_version = ?, sealed_key = ? WHERE scope_id = ? AND grantee_kind = ? AND grantee_id = ?').run(
-      version,
-      sealTo(m.box_public, key),
-      scopeId,
+      k.version,
+      sealTo(m.box_public, k.key),
+      k.scopeId,
       g.grantee_kind,
       g.grantee_id,
     );
   }
+}
 
-  const dataKeyContext = (secretId: string, v: number) => ad('coffer/v1/data-key', vaultId, secretId, scopeId, v);
-  const readers = db
-    .query<Pick<SecretReaderRow, 'secret_id' | 'key_version' | 'wrapped_key'>>(
-      'SELECT secret_id, key_version, wrapped_key FROM secret_readers WHERE scope_id = ?',
-    )
-    .all(scopeId);
-  const rewrap = db.stmt('UPDATE secret_readers SET key_version = ?, wrapped_key = ? WHERE secret_id = ? AND scope_id = ?');
-  for (const r of readers) {
-    const dataKey = open(old.key, r.wrapped_key, dataKeyContext(r.secret_id, r.key_version), 'a data key');
-    rewrap.run(version, seal(key, dataKey, dataKeyContext(r.secret_id, version), session.ctx.random), r.secret_id, scopeId);
-    wipe(dataKey);
-  }
-
+function reencryptNameChunks(session: Session, k: RotatedKey): void {
+  const db = session.db;
+  const old = session.scopeKey(k.scopeId);
+  const context = (chunkNo: number, version: number) => ad('coffer/v1/names', session.vaultId, k.scopeId, chunkNo, version);
   const chunks = db
     .query<Pick<NameChunkRow, 'chunk_no' | 'key_version' | 'content'>>('SELECT chunk_no, key_version, content FROM name_chunks WHERE scope_id = ?')
-    .all(scopeId);
-  const chunkContext = (no: number, v: number) => ad('coffer/v1/names', vaultId, scopeId, no, v);
+    .all(k.scopeId);
+  const update = db.stmt('UPDATE name_chunks SET key_version = ?, content = ? WHERE scope_id = ? AND chunk_no = ?');
   for (const c of chunks) {
-    const plain = open(old.key, c.content, chunkContext(c.chunk_no, c.key_version), 'a name chunk');
-    db.stmt('UPDATE name_chunks SET key_version = ?, content = ? WHERE scope_id = ? AND chunk_no = ?').run(
-      version,
-      seal(key, plain, chunkContext(c.chunk_no, version), session.ctx.random),
-      scopeId,
-      c.chunk_no,
-    );
-  }
-
-  const homed = db.query<Pick<SecretRow, 'id'>>('SELECT id FROM secrets WHERE scope_id = ?').all(scopeId);
-  if (homed.length) {
-    const indexKey = blindIndexKey(key);
-    const rehash = db.stmt('UPDATE secrets SET name_hash = ? WHERE id = ?');
-    for (const { id } of homed) {
-      const name = names.get(id);
-      if (name === undefined) throw new CofferError('TAMPERED', 'a secret name could not be read while rotating keys; nothing was changed');
-      rehash.run(blindHash(indexKey, name), id);
+    const plain = open(old.key, c.content, context(c.chunk_no, c.key_version), 'a name chunk');
+    try {
+      update.run(k.version, seal(k.key, plain, context(c.chunk_no, k.version), session.ctx.random), k.scopeId, c.chunk_no);
+    } finally {
+      wipe(plain);
     }
+  }
+}
+
+/**
+ * Every name this session can read, when a rotated scope is the home of secrets (teams never are):
+ * read before any chunk is rewritten, while all are under keys the session holds. A home scope's
+ * names may sit in other scopes' chunks (team-only organization secrets).
+ */
+function namesForRehash(session: Session, scopeIds: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const homesSecrets = session.db.value<number>('SELECT 1 FROM secrets WHERE scope_id IN (SELECT value FROM json_each(?)) LIMIT 1', JSON.stringify(scopeIds));
+  if (homesSecrets !== undefined) for (const scopeId of session.readableScopes()) readScopeNames(session, scopeId, names);
+  return names;
+}
+
+function rehashNames(session: Session, k: RotatedKey, names: Map<string, string>): void {
+  const db = session.db;
+  const homed = db.tuples<[rowid: number, id: SecretRow['id']]>('SELECT rowid, id FROM secrets WHERE scope_id = ?').all(k.scopeId);
+  if (homed.length === 0) return;
+  const indexKey = blindIndexKey(k.key);
+  try {
+    const rehash = db.stmt('UPDATE secrets SET name_hash = ? WHERE rowid = ?');
+    for (const [rowid, id] of homed) {
+      const name = names.get(id);
+      if (name === undefined) throw new CofferError('TAMPERED', `the name of secret ${id} could not be read`);
+      rehash.run(blindHash(indexKey, name), rowid);
+    }
+  } finally {
     wipe(indexKey);
   }
-
-  db.stmt('UPDATE scopes SET key_version = ? WHERE id = ?').run(version, scopeId);
-  return { scopeId, key, version };
 }

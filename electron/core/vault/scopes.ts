@@ -27,10 +27,6 @@ export function grantScope(db: Db, scopeId: string, version: number, key: Uint8A
   ).run(scopeId, grantee.kind, grantee.id, version, sealTo(grantee.boxPublic, key));
 }
 
-export function revokeScope(db: Db, scopeId: string, grantee: Pick<Grantee, 'kind' | 'id'>): void {
-  db.stmt('DELETE FROM scope_grants WHERE scope_id = ? AND grantee_kind = ? AND grantee_id = ?').run(scopeId, grantee.kind, grantee.id);
-}
-
 export function memberGrantee(row: Pick<MemberRow, 'id' | 'box_public'>): Grantee {
   return { kind: 'member', id: row.id, boxPublic: row.box_public };
 }

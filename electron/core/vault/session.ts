@@ -101,6 +101,14 @@ export class Session {
     this.scopes.set(scopeId, { key, version });
   }
 
+  /** Drops a scope key this member no longer holds (they demoted themselves out of it): zeroed, not kept until lock. */
+  forgetScopeKey(scopeId: string): void {
+    wipe(this.scopes.get(scopeId)?.key, this.blindKeys.get(scopeId));
+    this.scopes.delete(scopeId);
+    this.blindKeys.delete(scopeId);
+    if (scopeId === this.vault.orgScopeId) this.dropIntegrityKeys();
+  }
+
   blindKey(scopeId: string): Uint8Array {
     let k = this.blindKeys.get(scopeId);
     if (!k) {

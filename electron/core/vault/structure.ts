@@ -5,7 +5,8 @@ import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
 import type { Db } from '../db/connection';
 import type { MemberRow, TeamRow, WorkspaceRow } from '../db/rows';
-import { createScope, grantScope, memberGrantee, revokeScope } from './scopes';
+import { writeRotating } from './rotation';
+import { createScope, grantScope, memberGrantee } from './scopes';
 import type { Session } from './session';
 
 /** Workspaces and teams: named scopes whose names are clear structure (docs/product.md §3). */
@@ -156,16 +157,20 @@ export function addTeamMember(session: Session, teamName: string, login: string)
   });
 }
 
-/** Removes membership; the key stays sealed only where the member's role still manages teams. */
+/**
+ * Removes membership. A member whose role manages teams keeps the key by their role; anyone else
+ * loses it, and the team is rotated with new data keys for its secrets (writeRotating), so the keys
+ * they kept open nothing written afterwards.
+ */
 export function removeTeamMember(session: Session, teamName: string, login: string): TeamSummary {
   session.authorize('team.manage');
   const db = session.db;
-  return db.write(() => {
+  return writeRotating(session, (rotate) => {
     const team = findNamed(db, 'team', teamName);
     const m = session.vault.memberGranteeByLogin(login);
     const removed = db.stmt('DELETE FROM team_members WHERE team_id = ? AND member_id = ?').run(team.id, m.id);
     if (removed.changes === 0) throw new CofferError('NOT_FOUND', `${login} is not a member of team "${team.name}"`, 'member');
-    if (!can(m.role, 'team.manage')) revokeScope(db, team.scope_id, m.grantee);
+    if (!can(m.role, 'team.manage')) rotate([team.scope_id], m.id);
     session.audit('team.member.remove', `${team.id}:${login}`);
     return teamSummary(db, team.id);
   });

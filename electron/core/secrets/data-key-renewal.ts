@@ -1,0 +1,122 @@
+import { CofferError } from '../../../shared/errors';
+import type { Alloc } from '../crypto/aead';
+import { KEY_BYTES, open, seal, slabs } from '../crypto/aead';
+import { wipe } from '../crypto/keys';
+import type { RevisionRow, SecretReaderRow, SecretRow, UsageRow } from '../db/rows';
+import type { Session } from '../vault/session';
+import { dataKeyContext, revisionContext } from './sealing';
+import { usageContext } from './usage';
+
+/**
+ * New data keys for the secrets a rotation takes away from someone (docs/product.md §1): whoever
+ * kept a secret's data key must not open what is written to it afterwards, edits included. Each
+ * secret readable through a rotated scope gets a fresh data key, wrapped for every one of its reader
+ * scopes, and everything sealed under the old one (every revision, every usage consumer) is
+ * re-encrypted under the new one, so nothing in the file stays under a key the departed could hold.
+ */
+
+/** A reader scope's key as it will be once the rotation commits: the new key of a rotated scope, the current key of any other. */
+export type KeyAfterRotation = (scopeId: string) => { key: Uint8Array; version: number };
+
+/** Secrets renewed per round of reads and writes: SQLite cannot write while a statement iterates, and this bounds what is held. */
+const BATCH = 256;
+
+/** The ids of a batch's secrets, given as a JSON array of their rowids. */
+const IN_BATCH = '(SELECT id FROM secrets WHERE rowid IN (SELECT value FROM json_each(?)))';
+
+type ReaderTuple = [
+  secretId: SecretRow['id'],
+  homeScope: SecretRow['scope_id'],
+  type: SecretRow['type'],
+  rowid: number,
+  scopeId: SecretReaderRow['scope_id'],
+  version: SecretReaderRow['key_version'],
+  wrapped: SecretReaderRow['wrapped_key'],
+];
+type RevisionTuple = [rowid: number, secretId: RevisionRow['secret_id'], revision: RevisionRow['revision'], content: RevisionRow['content']];
+type UsageTuple = [id: UsageRow['id'], secretId: UsageRow['secret_id'], consumer: UsageRow['consumer']];
+
+/** One secret's old and new data keys, for the duration of its batch. */
+interface Renewal {
+  row: Pick<SecretRow, 'id' | 'scope_id' | 'type'>;
+  previous: Uint8Array;
+  next: Uint8Array;
+}
+
+/**
+ * Gives every secret readable through `scopeIds` a new data key, inside the caller's write
+ * transaction. A record that fails verification throws `TAMPERED` (the caller's transaction then
+ * leaves everything as it was).
+ */
+export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter: KeyAfterRotation): void {
+  const rowids = s.db
+    .tuples<[number]>(
+      `SELECT DISTINCT s.rowid FROM secret_readers r JOIN secrets s ON s.id = r.secret_id
+       WHERE r.scope_id IN (SELECT value FROM json_each(?)) ORDER BY 1`,
+    )
+    .all(JSON.stringify(scopeIds))
+    .map((t) => t[0]);
+  // The new ciphertexts live only until SQLite has copied them: carve them out of shared buffers.
+  const alloc = slabs();
+  for (let at = 0; at < rowids.length; at += BATCH) renewBatch(s, JSON.stringify(rowids.slice(at, at + BATCH)), keyAfter, alloc);
+}
+
+function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc: Alloc): void {
+  const db = s.db;
+  const renewals = new Map<string, Renewal>();
+  try {
+    const readers = db
+      .tuples<ReaderTuple>(
+        `SELECT s.id, s.scope_id, s.type, r.rowid, r.scope_id, r.key_version, r.wrapped_key
+         FROM secrets s JOIN secret_readers r ON r.secret_id = s.id WHERE s.rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .all(batch);
+    for (const [id, homeScope, type, , scopeId, version, wrapped] of readers) {
+      if (renewals.has(id) || !s.canRead(scopeId)) continue;
+      const previous = open(s.scopeKey(scopeId).key, wrapped, dataKeyContext(s, id, scopeId, version), `the data key of secret ${id}`);
+      renewals.set(id, { row: { id, scope_id: homeScope, type }, previous, next: s.ctx.random.bytes(KEY_BYTES) });
+    }
+
+    const rewrap = db.stmt('UPDATE secret_readers SET key_version = ?, wrapped_key = ? WHERE rowid = ?');
+    for (const [id, , , rowid, scopeId] of readers) {
+      const after = keyAfter(scopeId);
+      rewrap.run(after.version, seal(after.key, renewalOf(renewals, id).next, dataKeyContext(s, id, scopeId, after.version), s.ctx.random, alloc), rowid);
+    }
+
+    // Contents are re-sealed byte for byte: the associated data names no key, so it does not change.
+    const revisions = db.tuples<RevisionTuple>(`SELECT rowid, secret_id, revision, content FROM revisions WHERE secret_id IN ${IN_BATCH}`).all(batch);
+    const reseal = db.stmt('UPDATE revisions SET content = ? WHERE rowid = ?');
+    for (const [rowid, id, revision, content] of revisions) {
+      const r = renewalOf(renewals, id);
+      const context = revisionContext(s, r.row, revision);
+      const plain = open(r.previous, content, context, `revision ${revision} of secret ${id}`);
+      try {
+        reseal.run(seal(r.next, plain, context, s.ctx.random, alloc), rowid);
+      } finally {
+        wipe(plain);
+      }
+    }
+
+    const uses = db.tuples<UsageTuple>(`SELECT id, secret_id, consumer FROM usage WHERE secret_id IN ${IN_BATCH}`).all(batch);
+    const relabel = db.stmt('UPDATE usage SET consumer = ? WHERE id = ?');
+    for (const [usageId, id, consumer] of uses) {
+      const r = renewalOf(renewals, id);
+      const context = usageContext(s, id);
+      const plain = open(r.previous, consumer, context, `a usage record of secret ${id}`);
+      try {
+        relabel.run(seal(r.next, plain, context, s.ctx.random, alloc), usageId);
+      } finally {
+        wipe(plain);
+      }
+    }
+  } finally {
+    for (const r of renewals.values()) wipe(r.previous, r.next);
+  }
+}
+
+/** Every secret of a batch is readable through a rotated scope, whose key the rotating session holds. */
+function renewalOf(renewals: Map<string, Renewal>, secretId: string): Renewal {
+  const r = renewals.get(secretId);
+  if (!r) throw new CofferError('INTERNAL', `no data key was renewed for secret ${secretId}`);
+  return r;
+}
