@@ -3,12 +3,15 @@ import type { MemberSummary, Role } from '../../../shared/schemas/vault';
 import { memberName, password as passwordSchema, role as roleSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
-import { wipe } from '../crypto/keys';
+import { rekeyAudit } from '../audit/rekey';
+import { integrityKey, wipe } from '../crypto/keys';
+import type { Db } from '../db/connection';
 import type { ScopeGrantRow, ScopeRow, TeamRow } from '../db/rows';
+import type { OrganizationKeyChange } from './rotation';
 import { writeRotating } from './rotation';
 import { createScope, grantScope } from './scopes';
 import type { Session } from './session';
-import { checkSettings } from './settings';
+import { checkSettings, rekeySettings } from './settings';
 import { insertMember, prepareMember } from './vault';
 
 /**
@@ -95,6 +98,23 @@ function holdsGrant(session: Session, scopeId: string, memberId: string): boolea
 }
 
 /**
+ * Records MACed under keys derived from the organization key (settings, the audit chain:
+ * docs/product.md §1a) follow it to its new version inside the rotating transaction, so a removed
+ * member's copy of the old key forges nothing afterwards. The member.remove entry is already in
+ * the chain and is re-keyed with the rest.
+ */
+function rekeyOrganizationRecords(db: Db, org: OrganizationKeyChange): void {
+  rekeySettings(db, org.oldKey, org.newKey, org.version);
+  const oldAudit = integrityKey(org.oldKey, 'audit');
+  const newAudit = integrityKey(org.newKey, 'audit');
+  try {
+    rekeyAudit(db, oldAudit, newAudit, org.version);
+  } finally {
+    wipe(oldAudit, newAudit);
+  }
+}
+
+/**
  * Removes a member: their personal secrets go with them (no one else can open them), and every
  * shared scope they could open is rotated with new data keys for its secrets (writeRotating), so
  * nothing they kept opens anything written afterwards.
@@ -123,12 +143,7 @@ export function removeMember(session: Session, name: string): void {
       .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
       .all(target.id);
     const rotation = rotate(shared.map((g) => g.scope_id), target.id);
-    if (rotation.organization) {
-      // The organization key changed (every member held it): records MAC'd under keys derived from
-      // it (settings, the audit chain: docs/product.md §1a) are re-keyed here, in this transaction,
-      // from integrityKey(rotation.organization.oldKey, purpose) to integrityKey(.newKey, purpose)
-      // at .version; the member.remove entry above is then re-keyed with the rest of the chain.
-    }
+    if (rotation.organization) rekeyOrganizationRecords(db, rotation.organization);
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
   });
 }
