@@ -57,9 +57,8 @@ async function asAlice<T>(path: string, readOnly: boolean, fn: (v: Vault, s: Awa
 const verdict = (path: string, readOnly: boolean) => asAlice(path, readOnly, (_v, s) => verifyAuditFor(s));
 const valueOf = (path: string) => asAlice(path, true, (_v, s) => getSecretValue(s, { name: 'k2' }, { consumer: 'test' }).value);
 
-/** Changes made with plain SQL by someone who holds the file and no key. */
 /**
- * `atTheEnd`: the change touches the end of the chain, which status and `coffer info` check on every
+ * Changes made with plain SQL by someone who holds the file and no key. `atTheEnd`: the change touches the end of the chain, which status and `coffer info` check on every
  * look; a change further in is found by `audit verify`, which walks the whole log.
  */
 const tamperings: { what: string; brokenAt: number; atTheEnd?: true; sql: (db: Database) => void }[] = [
@@ -300,33 +299,33 @@ describe('a hostile co-member, who holds the audit key', () => {
     again.close();
   }
 
-  it('can rewrite the file consistently, and the app that saw the log before reports it', async () => {
+  /** An app that saw the log, then bob's consistent rewrite: what the chain says, and what that app says. */
+  async function seenThenRewritten(rewrite: (db: Database) => void) {
     const dir = tmp();
     const path = await vaultWithLog(dir);
     const dataDir = join(dir, 'data');
     const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
     await app.unlock('alice', PASSWORD);
     app.close();
-    // Removes the last entries (bob's own addition among them) and re-MACs the rest.
-    await bobRewrites(path, (db) => db.exec('DELETE FROM audit WHERE seq >= 4'));
-    expect(await verdict(path, true)).toMatchObject({ ok: true });
+    await bobRewrites(path, rewrite);
+    const chain = await verdict(path, true);
     const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
-    expect((await again.status()).integrity.rolledBack).toEqual({ seen: 6, now: 3 });
+    const rolledBack = (await again.status()).integrity.rolledBack;
     again.close();
+    return { chain, rolledBack };
+  }
+
+  it('can rewrite the file consistently, and the app that saw the log before reports it', async () => {
+    // Removes the last entries (bob's own addition among them) and re-MACs the rest.
+    const seen = await seenThenRewritten((db) => db.exec('DELETE FROM audit WHERE seq >= 4'));
+    expect(seen.chain).toMatchObject({ ok: true });
+    expect(seen.rolledBack).toEqual({ seen: 6, now: 3 });
   });
 
   it('an entry altered in place, every link after it re-MACed, is reported by the app that saw it', async () => {
-    const dir = tmp();
-    const path = await vaultWithLog(dir);
-    const dataDir = join(dir, 'data');
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
-    await app.unlock('alice', PASSWORD);
-    app.close();
-    await bobRewrites(path, (db) => db.exec("UPDATE audit SET target = 'carol' WHERE action = 'member.add'"));
-    const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+    const seen = await seenThenRewritten((db) => db.exec("UPDATE audit SET target = 'carol' WHERE action = 'member.add'"));
     // Bob's own unlock is entry 7: the log is longer, yet entry 6 is not the one the app saw.
-    expect((await again.status()).integrity.rolledBack).toEqual({ seen: 6, now: 7 });
-    again.close();
+    expect(seen.rolledBack).toEqual({ seen: 6, now: 7 });
   });
 });
 

@@ -213,14 +213,20 @@ describe('a hostile former member keeps every key they could unwrap', () => {
     readsEverything(await vault.unlock('dave', pw('dave')), withNew(ALL_SHARED));
   });
 
+  /** What the kept keys open; each of those must also open with the keys bob's remaining grants give him today. */
+  function openedByKeptKeys(path: string, vaultId: string, kept: Parameters<typeof whatOpens>[2], held: Parameters<typeof whatOpens>[2]): Set<string> {
+    const stillHeld = whatOpens(path, vaultId, held);
+    const keptOpens = whatOpens(path, vaultId, kept);
+    expect([...keptOpens].filter((x) => !stillHeld.has(x))).toEqual([]);
+    return keptOpens;
+  }
+
   it('removed from a team: what still opens with the kept keys is only what their remaining grants open anyway', async () => {
     const { path, vault, alice, bobId, bobKeys, kept } = await organization(tempDir());
     removeTeamMember(alice, 'Payments', 'bob');
     workGoesOn(alice);
 
-    const stillHeld = whatOpens(path, vault.id, keysHeld(path, vault.id, bobId, bobKeys));
-    const keptOpens = whatOpens(path, vault.id, kept);
-    expect([...keptOpens].filter((x) => !stillHeld.has(x))).toEqual([]);
+    const keptOpens = openedByKeptKeys(path, vault.id, kept, keysHeld(path, vault.id, bobId, bobKeys));
     // In particular nothing of the Payments-only and Payments+Risk secrets, old or new, nor Payments' names.
     const ids = idsOf(alice);
     const payments = findNamed(vault.db, 'team', 'Payments').scope_id;
@@ -248,9 +254,7 @@ describe('a hostile former member keeps every key they could unwrap', () => {
 
     removeTeamMember(alice, 'Payments', 'bob');
     workGoesOn(alice);
-    const stillHeld = whatOpens(path, vault.id, keysHeld(path, vault.id, bobId, bobKeys));
-    const keptOpens = whatOpens(path, vault.id, kept);
-    expect([...keptOpens].filter((x) => !stillHeld.has(x))).toEqual([]);
+    const keptOpens = openedByKeptKeys(path, vault.id, kept, keysHeld(path, vault.id, bobId, bobKeys));
     const ids = idsOf(alice);
     for (const name of withNew(['Risk model', 'Fraud API', 'Card processor'])) {
       expect([...keptOpens].filter((x) => x.includes(ids.get(name)!)), name).toEqual([]);
