@@ -21,5 +21,7 @@ export default async function findBrowser(project: TestProject): Promise<void> {
     process.stderr.write(`\n${(e as Error).message}\n\n`);
     process.exit(1);
   }
+  // One line in the run's log: which browser the end-to-end tests drove, and where it came from.
+  console.log(`end-to-end browser: ${found.path} (${found.source})`);
   project.provide('chromium', found);
 }

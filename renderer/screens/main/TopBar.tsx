@@ -21,7 +21,7 @@ export function scopeTitle(scope: Scope, organization: string): { title: string;
 const PAGE_TITLES: Record<'settings' | 'scheduled' | 'audit', { title: string; sub?: string }> = {
   settings: { title: 'Settings' },
   scheduled: { title: 'To be deleted', sub: 'Scheduled for deletion, or Inactive and awaiting purge — every scope you can read' },
-  audit: { title: 'Audit', sub: 'Who did what, and when — hash-chained' },
+  audit: { title: 'Audit', sub: 'Who did what, and when — in a keyed chain' },
 };
 
 const SEARCH_DEBOUNCE_MS = 80;
