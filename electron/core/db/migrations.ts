@@ -203,6 +203,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'deletion dates in the status index',
+    up(db) {
+      db.exec(`
+        -- Every unlocked pass checks the deletion dates of all Inactive secrets against the verified
+        -- periods (a pass run without a password may have used tampered ones). With the date in the
+        -- index that check reads the index alone: at 100,000 secrets it read ~11,000 rows from the
+        -- table, ~60 ms in every CLI command that unlocks.
+        DROP INDEX secrets_by_status;
+        CREATE INDEX secrets_by_status ON secrets (status, active_since, deletion_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
