@@ -233,7 +233,8 @@ describe('entries written without a key', () => {
 describe('rollback, seen from outside the file', () => {
   const tmp = useTempDir();
 
-  it('a whole file replaced by an older copy is reported by the app that saw the newer head, and stays usable', async () => {
+  /** A vault, a copy of it as it is now, and an app (remembering heads in `dataDir`) that then unlocks it. */
+  async function copiedThenSeen() {
     const dir = tmp();
     const path = await vaultWithLog(dir);
     const older = join(dir, 'older.coffer');
@@ -241,6 +242,11 @@ describe('rollback, seen from outside the file', () => {
     const dataDir = join(dir, 'data');
     const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
     await app.unlock('alice', PASSWORD);
+    return { path, older, dataDir, app };
+  }
+
+  it('a whole file replaced by an older copy is reported by the app that saw the newer head, and stays usable', async () => {
+    const { path, older, dataDir, app } = await copiedThenSeen();
     getSecretValue(app.session(), { name: 'k2' }, { consumer: 'desktop' });
     expect((await app.status()).integrity).toEqual({});
     app.close();
@@ -258,13 +264,7 @@ describe('rollback, seen from outside the file', () => {
   });
 
   it('a copy set back and written to since is reported too', async () => {
-    const dir = tmp();
-    const path = await vaultWithLog(dir);
-    const older = join(dir, 'older.coffer');
-    copyFileSync(path, older);
-    const dataDir = join(dir, 'data');
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
-    await app.unlock('alice', PASSWORD);
+    const { path, older, dataDir, app } = await copiedThenSeen();
     app.close();
     copyFileSync(older, path);
     // Written to by someone else since: as many entries as the app saw, different ones.
