@@ -43,6 +43,8 @@ export const integrity = z.object({
   auditBroken: z.object({ brokenAt: z.number(), reason: z.string() }).optional(),
   /** The vault went back to an older state than this app had seen: `seen` and `now` are audit entry numbers. */
   rolledBack: z.object({ seen: z.number(), now: z.number() }).optional(),
+  /** Settings whose MAC or bounds failed for this session: their defaults apply and nothing is purged. */
+  settingsTampered: z.array(z.string()).optional(),
 });
 export type Integrity = z.infer<typeof integrity>;
 

@@ -1,3 +1,4 @@
+import type { Settings } from './ipc';
 import type { SecretStatus, SecretSummary } from './schemas/secrets';
 
 /** How people read a listing's Availability column (seed 001: "Entire organization" or the chosen Spots). */
@@ -18,4 +19,14 @@ export const STATUS_LABELS: Record<SecretStatus, string> = {
   active: 'Active',
   inactive: 'Inactive',
   scheduled: 'Scheduled for deletion',
+};
+
+/** How a setting is named in a sentence (a finding about it, an audit target). */
+export const SETTING_LABELS: Record<keyof Settings | 'kdfProfile', string> = {
+  revealSeconds: 'the reveal time',
+  clipboardSeconds: 'the clipboard time',
+  autoLockMinutes: 'the auto-lock time',
+  inactiveDays: 'the inactivity period',
+  deletionDays: 'the deletion period',
+  kdfProfile: 'the key derivation profile',
 };

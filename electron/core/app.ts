@@ -147,7 +147,9 @@ export class CofferApp {
     const key = session?.auditKey();
     const auditBroken = auditProblem(vault.db, key);
     const rolledBack = this.demo ? undefined : this.rollbacks.look(vault.id, vault.db, key);
-    return { ...(auditBroken ? { auditBroken } : {}), ...(rolledBack ? { rolledBack } : {}) };
+    // Only a session can verify settings; before unlock they are merely bounds-checked.
+    const settingsTampered = session ? checkSettings(session).tampered : [];
+    return { ...(auditBroken ? { auditBroken } : {}), ...(rolledBack ? { rolledBack } : {}), ...(settingsTampered.length ? { settingsTampered } : {}) };
   }
 
   /** `audit.verify`: the whole chain, and a rollback to an older copy, which the chain cannot show by itself. */

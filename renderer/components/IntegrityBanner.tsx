@@ -1,13 +1,22 @@
 import { ShieldAlert } from 'lucide-react';
 import type { Integrity } from '../../shared/ipc';
+import { SETTING_LABELS } from '../../shared/labels';
+
+const settingLabel = (name: string) => SETTING_LABELS[name as keyof typeof SETTING_LABELS] ?? name;
+
+/** `a`, `a and b`, `a, b and c`, capitalized: the start of a sentence. */
+function sentenceList(items: string[]): string {
+  const text = items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /**
  * docs/product.md §1a, §8: what the vault's integrity checks found, wherever the vault shows. Both findings are
  * about the file, not the secrets: the vault stays usable, and the finding stays until looked into.
  */
 export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; inline?: boolean }) {
-  const { auditBroken, rolledBack } = integrity;
-  if (!auditBroken && !rolledBack) return null;
+  const { auditBroken, rolledBack, settingsTampered } = integrity;
+  if (!auditBroken && !rolledBack && !settingsTampered) return null;
   return (
     <div className={`banner banner-danger${inline ? ' banner-inline' : ''}`} role="alert" data-testid="integrity-warning">
       <ShieldAlert size={16} aria-hidden />
@@ -24,6 +33,12 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
               ? `This computer saw its audit log reach entry ${rolledBack.seen}; the file now ends at entry ${rolledBack.now}.`
               : `Entry ${rolledBack.seen} of its audit log is no longer the one this computer saw.`}{' '}
             Unless you restored a backup, someone replaced the file: changes made since that copy are gone.
+          </span>
+        )}
+        {settingsTampered && (
+          <span className="banner-line">
+            <strong>Settings were changed outside Coffer.</strong> {sentenceList(settingsTampered.map(settingLabel))} did not verify: Coffer uses
+            the defaults and deletes nothing on schedule until an Account Holder saves the settings again.
           </span>
         )}
       </span>

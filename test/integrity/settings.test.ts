@@ -84,6 +84,18 @@ describe('lifecycle periods written into the file', () => {
     vault.close();
   });
 
+  it('the app names the settings that did not verify once unlocked, and nothing before', async () => {
+    const { path, clock } = await closedVaultWithSecrets(tmp());
+    setMeta(path, { deletion_days: '2' });
+    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', context: { clock } });
+    expect((await app.status()).integrity.settingsTampered).toBeUndefined();
+    await app.unlock(undefined, PASSWORD);
+    expect((await app.status()).integrity.settingsTampered).toEqual(['deletionDays']);
+    app.updateSettings({ revealSeconds: 40 });
+    expect((await app.status()).integrity.settingsTampered).toBeUndefined();
+    app.close();
+  });
+
   it('a MAC copied from another setting, or from another vault, does not verify', async () => {
     const { path } = await closedVaultWithSecrets(tmp());
     const other = await newVault(tmp());
