@@ -40,6 +40,16 @@ async function vaultWithLog(dir: string) {
   return path;
 }
 
+/** A vault with that log, unlocked once by an app that remembers the heads it sees in `dataDir`. */
+async function seenByApp(dir: string): Promise<{ path: string; dataDir: string }> {
+  const path = await vaultWithLog(dir);
+  const dataDir = join(dir, 'data');
+  const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+  await app.unlock('alice', PASSWORD);
+  app.close();
+  return { path, dataDir };
+}
+
 const headValue = (db: Database) => (db.prepare("SELECT value FROM meta WHERE key = 'audit_head'").get() as { value: string }).value;
 const sha256Link = (prev: Uint8Array, r: { seq: number; at: number; actor: string; action: string; target: string | null }) =>
   createHash('sha256').update(prev).update(JSON.stringify([r.seq, r.at, r.actor, r.action, r.target])).digest();
@@ -301,12 +311,7 @@ describe('a hostile co-member, who holds the audit key', () => {
 
   /** An app that saw the log, then bob's consistent rewrite: what the chain says, and what that app says. */
   async function seenThenRewritten(rewrite: (db: Database) => void) {
-    const dir = tmp();
-    const path = await vaultWithLog(dir);
-    const dataDir = join(dir, 'data');
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
-    await app.unlock('alice', PASSWORD);
-    app.close();
+    const { path, dataDir } = await seenByApp(tmp());
     await bobRewrites(path, rewrite);
     const chain = await verdict(path, true);
     const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
@@ -425,12 +430,7 @@ describe('a vault whose log was not keyed yet (schema 3)', () => {
   });
 
   it('a keyed log turned back into an unkeyed one is reported by the app that saw it keyed', async () => {
-    const dir = tmp();
-    const path = await vaultWithLog(dir);
-    const dataDir = join(dir, 'data');
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
-    await app.unlock('alice', PASSWORD);
-    app.close();
+    const { path, dataDir } = await seenByApp(tmp());
     withRawDb(path, (db) => {
       const rows = db.prepare('SELECT seq, at, actor, action, target FROM audit ORDER BY seq').all() as Parameters<typeof sha256Link>[1][];
       let prev: Uint8Array = new Uint8Array(32);

@@ -8,7 +8,7 @@ import { blindHash, normalizeName, wipe } from '../crypto/keys';
 import type { UsageRow, WorkspaceRow } from '../db/rows';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
-import type { Content } from './content';
+import type { Content, Payload } from './content';
 import { DEFAULT_FIELD, fieldViews, masked } from './content';
 import { SecretIndex } from './secret-index';
 import { readers, unwrapDataKey, withCurrent } from './sealing';
@@ -32,10 +32,10 @@ function placeLabel(s: Session, row: ListedSecret, name: string): string {
  * Finds a secret by name through the blind index of each scope it may live in: personal, then
  * workspaces, then organization. No chunk is decrypted, so `secret get` stays fast.
  */
-export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
+function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: string } {
   s.assertUnlocked();
   const ref = parseInput(secretRef, rawRef);
-  if (ref.id !== undefined) return secretById(s, ref.id);
+  if (ref.id !== undefined) return { row: secretById(s, ref.id) };
   const name = ref.name!;
   const scopes: string[] = [];
   if (!ref.level || ref.level === 'personal') {
@@ -60,14 +60,32 @@ export function resolveSecret(s: Session, rawRef: SecretRef): ListedSecret {
     const where = found.map((r) => placeLabel(s, r, name)).join(', ');
     throw new CofferError('CONFLICT', `"${name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
   }
-  const row = found[0]!;
-  // The blind index is a clear column anyone holding the file can swap between two rows; the name
-  // sealed in the current revision is what the secret is really called (docs/product.md §1a).
-  const sealed = sealedName(s, row);
-  if (sealed !== null && normalizeName(sealed) !== normalizeName(name)) {
-    throw new CofferError('TAMPERED', `the vault's name index leads "${name}" to another secret: the file was altered; nothing was read`, 'name');
-  }
+  return { row: found[0]!, name };
+}
+
+/**
+ * The blind index is a clear column anyone holding the file can swap between two rows; the name
+ * sealed in the current revision is what the secret is really called (docs/product.md §1a).
+ */
+function checkSealedName(asked: string | undefined, sealed: string | null): void {
+  if (asked === undefined || sealed === null || normalizeName(sealed) === normalizeName(asked)) return;
+  throw new CofferError('TAMPERED', `the vault's name index leads "${asked}" to another secret: the file was altered; nothing was read`, 'name');
+}
+
+/** A secret by id or by name, its sealed name checked against the name asked for. */
+export function resolveSecret(s: Session, ref: SecretRef): ListedSecret {
+  const { row, name } = findSecret(s, ref);
+  if (name !== undefined) checkSealedName(name, sealedName(s, row));
   return row;
+}
+
+/** Resolves and opens the current revision once: the name check and `fn` share one decryption. */
+function withResolved<T>(s: Session, ref: SecretRef, fn: (row: ListedSecret, payload: Payload, dataKey: Uint8Array) => T): T {
+  const { row, name } = findSecret(s, ref);
+  return withCurrent(s, row, (p, dataKey) => {
+    checkSealedName(name, p.name);
+    return fn(row, p, dataKey);
+  });
 }
 
 /**
@@ -100,8 +118,7 @@ export function secretById(s: Session, id: string): ListedSecret {
 
 /** Every field, values masked: decrypts but reads no value out, so it records no usage. */
 export function showSecret(s: Session, ref: SecretRef): SecretDetail {
-  const row = resolveSecret(s, ref);
-  return withCurrent(s, row, (p) => ({ ...indexed(s, row, p.name), fields: masked(fieldViews(p.content)) }));
+  return withResolved(s, ref, (row, p) => ({ ...indexed(s, row, p.name), fields: masked(fieldViews(p.content)) }));
 }
 
 export interface SecretValue {
@@ -138,9 +155,8 @@ function pickValue(content: Content, views: FieldView[], field: string | undefin
  */
 export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): SecretValue {
   const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
-  const read = () => {
-    const row = resolveSecret(s, ref);
-    return withCurrent(s, row, (p, dataKey) => {
+  const read = () =>
+    withResolved(s, ref, (row, p, dataKey) => {
       const views = fieldViews(p.content);
       const picked = pickValue(p.content, views, opts.field);
       if (!s.vault.readOnly) {
@@ -149,7 +165,6 @@ export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): Se
       }
       return { id: row.id, name: p.name, type: row.type, ...picked, fields: views };
     });
-  };
   return s.vault.readOnly ? s.db.read(read) : s.db.write(read);
 }
 
