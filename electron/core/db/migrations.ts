@@ -217,6 +217,47 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'signed roster, signed grants, secret heads',
+    up(db) {
+      db.exec(`
+        -- Who is in the vault and what they may do (docs/product.md §1a): a chain of structure changes,
+        -- each signed with the Ed25519 key of a member the chain itself authorizes. The clear tables
+        -- (members, workspaces, teams, team_members, scopes) stay for the locked views; an unlocked
+        -- session reads the verified chain. A vault made before this gets its first entry, listing
+        -- what the clear tables say, at the first unlock by an Account Holder.
+        CREATE TABLE roster (
+          seq INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          signer_id TEXT NOT NULL,
+          body TEXT NOT NULL,
+          prev_hash BLOB NOT NULL,
+          signature BLOB NOT NULL
+        ) STRICT;
+
+        -- A sealed box needs only the grantee's public key: who sealed it, signed, is what makes it usable.
+        ALTER TABLE scope_grants ADD COLUMN granter_id TEXT;
+        ALTER TABLE scope_grants ADD COLUMN signature BLOB;
+
+        -- A MAC, under a key derived from the secret's data key, over the clear state Coffer acts on
+        -- (revision, name hash, place, dates): a row set back or edited no longer matches it.
+        ALTER TABLE secrets ADD COLUMN head BLOB;
+
+        -- Who wrote a revision: one Ed25519 signature over the digest of a batch of revisions (one for
+        -- an edit, thousands for an import), so a bulk import signs once.
+        CREATE TABLE revision_signatures (
+          id INTEGER PRIMARY KEY,
+          signer_id TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          digest BLOB NOT NULL,
+          signature BLOB NOT NULL
+        ) STRICT;
+        ALTER TABLE revisions ADD COLUMN signature_id INTEGER;
+        CREATE INDEX revisions_by_signature ON revisions (signature_id) WHERE signature_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -63,6 +63,9 @@ export interface ScopeGrantRow {
   grantee_id: string;
   key_version: number;
   sealed_key: Uint8Array;
+  /** Added by migration 6: the member who sealed it, and their signature over it (access/grants.ts). NULL before a vault was signed. */
+  granter_id: string | null;
+  signature: Uint8Array | null;
 }
 
 export interface SecretRow {
@@ -88,6 +91,8 @@ export interface SecretRow {
   status: SecretStatus;
   /** Added by migration 2, which filled it in, and written by every insert since: never NULL either. */
   active_since: number;
+  /** Added by migration 6: a MAC of the clear state under the data key (secrets/head.ts); NULL before the vault was signed. */
+  head: Uint8Array | null;
 }
 
 export interface SecretReaderRow {
@@ -104,6 +109,26 @@ export interface RevisionRow {
   created_at: number;
   author_id: string | null;
   content: Uint8Array;
+  /** Added by migration 6: the signed batch this revision belongs to (revision_signatures); NULL before. */
+  signature_id: number | null;
+}
+
+export interface RevisionSignatureRow {
+  id: number;
+  signer_id: string;
+  at: number;
+  digest: Uint8Array;
+  signature: Uint8Array;
+}
+
+export interface RosterRow {
+  seq: number;
+  at: number;
+  signer_id: string;
+  /** The entry's event as JSON (access/roster.ts). */
+  body: string;
+  prev_hash: Uint8Array;
+  signature: Uint8Array;
 }
 
 export interface NameChunkRow {
