@@ -147,6 +147,14 @@ export class Session {
     appendAudit(this.db, this.ctx.clock.now(), this.member.login, action, target, this.auditKey());
   }
 
+  /**
+   * The Ed25519 public key a member signs with, for checking what they signed (revisions, grants);
+   * undefined for someone not in the vault. To be read from the verified roster (access/roster.ts).
+   */
+  signingKeyOf(memberId: string): Uint8Array | undefined {
+    return this.db.value<Uint8Array>('SELECT sign_public FROM members WHERE id = ?', memberId);
+  }
+
   /** A member's personal scope never changes while they exist, so it is looked up once. */
   personalScopeId(): string {
     if (this.personalScope === undefined) {
