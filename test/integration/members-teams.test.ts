@@ -4,8 +4,8 @@ import { openSealed } from '../../electron/core/crypto/keys';
 import { getSecretValue, listSecrets, resolveSecret } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { addMember, listMembers, setMemberRole } from '../../electron/core/vault/members';
-import { addTeam, addTeamMember, addWorkspace, deleteTeam, findNamed, removeTeamMember } from '../../electron/core/vault/structure';
-import { withRawDb } from '../support/sql';
+import { addTeam, addTeamMember, addWorkspace, deleteTeam, removeTeamMember } from '../../electron/core/vault/structure';
+import { clearScopeOf, withRawDb } from '../support/sql';
 import { newVault, useTempDir } from '../support/vault';
 
 const pw = (login: string) => `${login} password 123`;
@@ -23,12 +23,12 @@ describe('members', () => {
     expect(bob).toMatchObject({ name: 'bob', role: 'member' });
 
     const bobSession = await vault.unlock('bob', pw('bob'));
-    const scopeOf = (name: string) => findNamed(vault.db, 'workspace', name).scope_id;
+    const scopeOf = (name: string) => clearScopeOf(vault.db, 'workspace', name);
     const expected = [vault.orgScopeId, scopeOf(backend.name), scopeOf(frontend.name), bobSession.personalScopeId()];
     expect(bobSession.readableScopes().sort()).toEqual(expected.sort());
     expect(bobSession.personalScopeId()).not.toBe(alice.personalScopeId());
     // A plain Member holds no team key until added to the team.
-    expect(bobSession.canRead(findNamed(vault.db, 'team', 'Payments').scope_id)).toBe(false);
+    expect(bobSession.canRead(clearScopeOf(vault.db, 'team', 'Payments'))).toBe(false);
 
     registerSecret(alice, { type: 'api-key', name: 'org', level: 'organization', fields: { headerName: 'X-Key', value: 'org-value' } });
     registerSecret(alice, { type: 'api-key', name: 'ws', level: 'workspace', workspace: 'Frontend', fields: { headerName: 'X-Key', value: 'ws-value' } });
@@ -45,7 +45,7 @@ describe('members', () => {
     addTeam(alice, 'Payments');
     addMember(alice, { name: 'mgr', role: 'account-manager', password: pw('mgr') });
     const mgr = await vault.unlock('mgr', pw('mgr'));
-    expect(mgr.canRead(findNamed(vault.db, 'team', 'Payments').scope_id)).toBe(true);
+    expect(mgr.canRead(clearScopeOf(vault.db, 'team', 'Payments'))).toBe(true);
   });
 
   it('the last Account Holder cannot be demoted; with a second one it can', async () => {
@@ -109,7 +109,7 @@ describe('teams', () => {
     });
     const bob = await vault.unlock('bob', pw('bob'));
     const carol = await vault.unlock('carol', pw('carol'));
-    const teamScope = findNamed(vault.db, 'team', 'Payments').scope_id;
+    const teamScope = clearScopeOf(vault.db, 'team', 'Payments');
     return { path, vault, alice, bob, carol, secret, teamScope };
   }
 

@@ -8,11 +8,11 @@ import { editSecret, secretHistory } from '../../electron/core/secrets/revisions
 import { addMember, removeMember, setMemberRole } from '../../electron/core/vault/members';
 import { writeRotating } from '../../electron/core/vault/rotation';
 import type { Session } from '../../electron/core/vault/session';
-import { addTeam, addTeamMember, addWorkspace, findNamed, removeTeamMember } from '../../electron/core/vault/structure';
+import { addTeam, addTeamMember, addWorkspace, removeTeamMember } from '../../electron/core/vault/structure';
 import type { Vault } from '../../electron/core/vault/vault';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
-import { flipByte, tablesDigest, withRawDb } from '../support/sql';
-import { PASSWORD, newVault, useTempDir } from '../support/vault';
+import { clearScopeOf, flipByte, tablesDigest, withRawDb } from '../support/sql';
+import { newVault, useTempDir } from '../support/vault';
 
 /**
  * Losing access means losing it (docs/product.md §1, SECURITY.md "Keys"): a hostile former member
@@ -229,7 +229,7 @@ describe('a hostile former member keeps every key they could unwrap', () => {
     const keptOpens = openedByKeptKeys(path, vault.id, kept, keysHeld(path, vault.id, bobId, bobKeys));
     // In particular nothing of the Payments-only and Payments+Risk secrets, old or new, nor Payments' names.
     const ids = idsOf(alice);
-    const payments = findNamed(vault.db, 'team', 'Payments').scope_id;
+    const payments = clearScopeOf(vault.db, 'team', 'Payments');
     for (const name of withNew(['Card processor', 'Fraud API'])) {
       expect([...keptOpens].filter((x) => x.includes(ids.get(name)!)), name).toEqual([]);
     }
@@ -244,9 +244,9 @@ describe('a hostile former member keeps every key they could unwrap', () => {
 
   it('demoted out of team management: the teams they are not in are rotated, the one they are in is not', async () => {
     const { path, vault, alice, bobId, bobKeys, kept } = await organization(tempDir(), 'account-manager');
-    const version = (team: string) => withRawDb(path, (db) => db.prepare('SELECT key_version AS v FROM scopes WHERE id = ?').get(findNamed(vault.db, 'team', team).scope_id));
+    const version = (team: string) => withRawDb(path, (db) => db.prepare('SELECT key_version AS v FROM scopes WHERE id = ?').get(clearScopeOf(vault.db, 'team', team)));
     // As an Account Manager bob held Risk's key without being in Risk.
-    expect(kept.scopes.has(findNamed(vault.db, 'team', 'Risk').scope_id)).toBe(true);
+    expect(kept.scopes.has(clearScopeOf(vault.db, 'team', 'Risk'))).toBe(true);
     setMemberRole(alice, 'bob', 'member');
     expect(version('Risk')).toEqual({ v: 2 });
     expect(version('Payments')).toEqual({ v: 1 });
@@ -263,18 +263,18 @@ describe('a hostile former member keeps every key they could unwrap', () => {
     readsEverything(await vault.unlock('dave', pw('dave')), withNew(ALL_SHARED));
   });
 
-  it('a member who demotes themselves keeps no key of the teams they left, not even in memory', async () => {
+  it('a member cannot give themselves a role that manages less: their signatures would vouch for nothing', async () => {
     const { vault, alice } = await organization(tempDir());
     addMember(alice, { name: 'erin', role: 'sys-admin', password: pw('erin') });
     const erin = await vault.unlock('erin', pw('erin'));
-    const risk = findNamed(vault.db, 'team', 'Risk').scope_id;
-    const riskKey = erin.scopeKey(risk).key;
-    setMemberRole(erin, 'erin', 'member');
-    expect(erin.canRead(risk)).toBe(false);
-    expect(riskKey.every((b) => b === 0)).toBe(true);
-    expect(value(erin, 'Org token')).toBe('org-v1-edited');
-    // alice's session, opened before, still holds the teams' old keys: she unlocks again to read them.
-    readsEverything(await vault.unlock('alice', PASSWORD), [...ALL_SHARED, 'Alice own']);
+    const before = tablesDigest(vault.path);
+    expect(() => setMemberRole(erin, 'erin', 'member')).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'role' }));
+    expect(tablesDigest(vault.path)).toBe(before);
+    setMemberRole(alice, 'erin', 'member');
+    expect(erin.canRead(clearScopeOf(vault.db, 'team', 'Risk'))).toBe(true);
+    const again = await vault.unlock('erin', pw('erin'));
+    expect(again.canRead(clearScopeOf(vault.db, 'team', 'Risk'))).toBe(false);
+    expect(value(again, 'Org token')).toBe('org-v1-edited');
   });
 
   it("the organization key's old and new values are both at hand inside the rotating transaction", async () => {
@@ -314,7 +314,7 @@ describe('a rotation that fails', () => {
 
   it('on a tampered name chunk leaves every table as it was, and the session with its keys', async () => {
     const { vault, alice } = await refused((path, vault) => {
-      flipByte(path, 'name_chunks', 'content', 'scope_id = ?', [findNamed(vault.db, 'workspace', 'Backend').scope_id]);
+      flipByte(path, 'name_chunks', 'content', 'scope_id = ?', [clearScopeOf(vault.db, 'workspace', 'Backend')]);
     });
     expect(value(alice, 'Org token')).toBe('org-v1-edited');
     expect(value(alice, 'Backend db')).toBe('ws-v1-edited');

@@ -1,3 +1,4 @@
+import type { Db } from '../../electron/core/db/connection';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -52,4 +53,11 @@ export function flipByte(path: string, table: string, column: string, where: str
     blob[at]! ^= 0x01;
     db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`).run(blob, rows[0]!.rid);
   });
+}
+
+/** The scope of a workspace or team as the clear table says (what the locked views show). */
+export function clearScopeOf(db: Db, kind: 'workspace' | 'team', name: string): string {
+  const id = db.value<string>(`SELECT scope_id FROM ${kind === 'workspace' ? 'workspaces' : 'teams'} WHERE name = ? COLLATE NOCASE`, name);
+  if (id === undefined) throw new Error(`no ${kind} named ${name}`);
+  return id;
 }

@@ -30,6 +30,10 @@ export type AuditAction =
   | 'settings.update'
   | 'bundle.export'
   | 'bundle.import'
+  /** An Account Holder signed the roster of a vault made before it (vault/adoption.ts). */
+  | 'roster.start'
+  /** A member pinned the roster in their keys and vouched for the grants they hold. */
+  | 'roster.adopt'
   /** Written by the session that found the chain broken, instead of healing it (audit/breaks.ts). */
   | 'audit.broken';
 

@@ -6,10 +6,10 @@ import { KEY_BYTES, ad, seal } from '../crypto/aead';
 import type { KdfProfile } from '../crypto/kdf';
 import { calibrate, deriveKey } from '../crypto/kdf';
 import { sealTo, wipe } from '../crypto/keys';
-import type { TeamRow, WorkspaceRow } from '../db/rows';
 import type { ExportFilter } from '../secrets/export-reading';
 import { readForExport } from '../secrets/export-reading';
 import { resolveSecret } from '../secrets/reading';
+import { rosterMemberByLogin } from '../vault/members';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { BundleHeader } from './format';
@@ -84,14 +84,14 @@ function select(s: Session, sel: BundleSelection): Selected {
       return { filter: { where: '1', args: [] }, count, organization: org === 1, description: 'everything readable' };
     }
     case 'workspace': {
-      const ws = findNamed(s.db, 'workspace', sel.name);
-      s.scopeKey(ws.scope_id);
-      return counted(s, { where: 's.scope_id = ?', args: [ws.scope_id] }, `workspace ${ws.name}`);
+      const ws = findNamed(s, 'workspace', sel.name);
+      s.scopeKey(ws.scopeId);
+      return counted(s, { where: 's.scope_id = ?', args: [ws.scopeId] }, `workspace ${ws.name}`);
     }
     case 'team': {
-      const team = findNamed(s.db, 'team', sel.name);
-      s.scopeKey(team.scope_id);
-      return counted(s, { where: 's.id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?)', args: [team.scope_id] }, `team ${team.name}`);
+      const team = findNamed(s, 'team', sel.name);
+      s.scopeKey(team.scopeId);
+      return counted(s, { where: 's.id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?)', args: [team.scopeId] }, `team ${team.name}`);
     }
     case 'secrets': {
       if (sel.names.length === 0) throw new CofferError('VALIDATION', 'name at least one secret', 'secrets');
@@ -132,7 +132,7 @@ function prepareRecipients(s: Session, recipients: BundleRecipient[]): Prepared 
       views.push({ kind: 'passphrase', kdfProfile: kdf.profile, opslimit: kdf.opslimit, memlimit: kdf.memlimit });
       continue;
     }
-    const { name, boxPublic } = r.kind === 'member' ? { name: r.name, boxPublic: s.vault.memberGranteeByLogin(r.name).grantee.boxPublic } : r;
+    const { name, boxPublic } = r.kind === 'member' ? { name: r.name, boxPublic: rosterMemberByLogin(s, r.name).boxPublic } : r;
     const fp = fingerprint(boxPublic);
     if (seen.has(fp)) continue;
     seen.add(fp);
@@ -167,8 +167,8 @@ export function exportBundle(s: Session, opts: ExportOptions): ExportResult {
   const run = () => {
     const selected = select(s, opts.selection);
     if (selected.organization) s.authorize('bundle.exportOrganization');
-    const workspaces = new Map(s.db.query<Pick<WorkspaceRow, 'id' | 'name'>>('SELECT id, name FROM workspaces').all().map((w) => [w.id, w.name]));
-    const teams = new Map(s.db.query<Pick<TeamRow, 'scope_id' | 'name'>>('SELECT scope_id, name FROM teams').all().map((t) => [t.scope_id, t.name]));
+    const workspaces = new Map([...s.roster.workspaces.values()].map((w) => [w.id, w.name]));
+    const teams = new Map([...s.roster.teams.values()].map((t) => [t.scopeId, t.name]));
     const header: BundleHeader = { ...prepared.header, selection: selected.description, items: selected.count };
     const writer = new BundleWriter(opts.out, header, prepared.bodyKey);
     let written = 0;

@@ -68,7 +68,7 @@ class ScopeNames {
       const name = (input.workspace ?? '').trim().toLowerCase();
       let scope = this.workspaces.get(name);
       if (!scope) {
-        scope = findNamed(this.s.db, 'workspace', input.workspace ?? '').scope_id;
+        scope = findNamed(this.s, 'workspace', input.workspace ?? '').scopeId;
         this.workspaces.set(name, scope);
       }
       return scope;

@@ -16,19 +16,31 @@ export function newKeyPairs(): KeyPairs {
   return { boxPublic: box.publicKey, boxSecret: box.privateKey, signPublic: sign.publicKey, signSecret: sign.privateKey };
 }
 
-/** Private keys as one blob to encrypt under the password key. */
-export function packSecretKeys(k: KeyPairs): Uint8Array {
-  const out = new Uint8Array(k.boxSecret.length + k.signSecret.length);
+/** The hash of the roster's first entry (access/roster.ts): the chain this member's keys trust. */
+export const PIN_BYTES = 32;
+
+/**
+ * Private keys as one blob to encrypt under the password key, with the roster pin once the member
+ * has adopted the signed form (docs/product.md §1a): only the password opens or replaces it.
+ */
+export function packSecretKeys(k: KeyPairs, pin?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(k.boxSecret.length + k.signSecret.length + (pin?.length ?? 0));
   out.set(k.boxSecret, 0);
   out.set(k.signSecret, k.boxSecret.length);
+  if (pin) out.set(pin, k.boxSecret.length + k.signSecret.length);
   return out;
 }
 
-export function unpackSecretKeys(blob: Uint8Array, boxPublic: Uint8Array, signPublic: Uint8Array): KeyPairs {
+/** The key pairs in a blob, public keys derived from the private ones (never read from a clear column), and its pin if any. */
+export function unpackSecretKeys(blob: Uint8Array): { keys: KeyPairs; pin: Uint8Array | undefined } {
   const s = sodium();
   const boxLen = s.crypto_box_SECRETKEYBYTES;
-  if (blob.length !== boxLen + s.crypto_sign_SECRETKEYBYTES) throw new CofferError('TAMPERED', 'member keys failed verification');
-  return { boxPublic, signPublic, boxSecret: blob.slice(0, boxLen), signSecret: blob.slice(boxLen) };
+  const keysLen = boxLen + s.crypto_sign_SECRETKEYBYTES;
+  if (blob.length !== keysLen && blob.length !== keysLen + PIN_BYTES) throw new CofferError('TAMPERED', 'member keys failed verification');
+  const boxSecret = blob.slice(0, boxLen);
+  const signSecret = blob.slice(boxLen, keysLen);
+  const keys = { boxSecret, signSecret, boxPublic: s.crypto_scalarmult_base(boxSecret), signPublic: s.crypto_sign_ed25519_sk_to_pk(signSecret) };
+  return { keys, pin: blob.length > keysLen ? blob.slice(keysLen) : undefined };
 }
 
 /** Seals a scope key to one grantee's X25519 public key (crypto_box_seal). */
@@ -53,10 +65,10 @@ export function blindIndexKey(scopeKey: Uint8Array): Uint8Array {
 }
 
 /** What a vault-wide MAC protects; each purpose has its own key. */
-export type IntegrityPurpose = 'settings' | 'audit';
+export type IntegrityPurpose = 'settings' | 'audit' | 'roster';
 
 /**
- * The MAC key of vault-wide records that no scope owns (settings, the audit chain), derived from
+ * The MAC key of vault-wide records that no scope owns (settings, the audit chain, the roster's head), derived from
  * the organization key: every member holds it, and a removed member's copy stops working when the
  * organization key rotates (docs/product.md §1a).
  */

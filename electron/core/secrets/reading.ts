@@ -5,7 +5,7 @@ import { secretRef } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { open } from '../crypto/aead';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
-import type { UsageRow, WorkspaceRow } from '../db/rows';
+import type { UsageRow } from '../db/rows';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, Payload } from './content';
@@ -42,8 +42,8 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
     if (!ref.workspace) scopes.push(s.personalScopeId());
   }
   if (!ref.level || ref.level === 'workspace') {
-    if (ref.workspace) scopes.push(findNamed(s.db, 'workspace', ref.workspace).scope_id);
-    else scopes.push(...s.db.query<Pick<WorkspaceRow, 'scope_id'>>('SELECT scope_id FROM workspaces ORDER BY name COLLATE NOCASE').all().map((w) => w.scope_id));
+    if (ref.workspace) scopes.push(findNamed(s, 'workspace', ref.workspace).scopeId);
+    else scopes.push(...[...s.roster.workspaces.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })).map((w) => w.scopeId));
   }
   if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
   const found: ListedSecret[] = [];

@@ -38,12 +38,12 @@ interface Placement {
 function place(s: Session, level: Level, workspace: string | undefined, teams: string[] | undefined): Placement {
   if (level === 'personal') return { homeScope: s.personalScopeId(), readerScopes: [s.personalScopeId()], workspaceId: null, availability: 'personal' };
   if (level === 'workspace') {
-    const ws = findNamed(s.db, 'workspace', workspace ?? '');
-    return { homeScope: ws.scope_id, readerScopes: [ws.scope_id], workspaceId: ws.id, availability: 'workspace' };
+    const ws = findNamed(s, 'workspace', workspace ?? '');
+    return { homeScope: ws.scopeId, readerScopes: [ws.scopeId], workspaceId: ws.id, availability: 'workspace' };
   }
   const org = s.vault.orgScopeId;
   if (!teams) return { homeScope: org, readerScopes: [org], workspaceId: null, availability: 'entire-organization' };
-  const readerScopes = [...new Set(teams.map((t) => findNamed(s.db, 'team', t, 'teams').scope_id))];
+  const readerScopes = [...new Set(teams.map((t) => findNamed(s, 'team', t, 'teams').scopeId))];
   for (const [i, scope] of readerScopes.entries()) {
     if (!s.canRead(scope)) throw new CofferError('FORBIDDEN', `you hold no key of team "${teams[i]}"`, 'teams');
   }

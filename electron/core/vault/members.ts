@@ -1,96 +1,81 @@
 import { CofferError } from '../../../shared/errors';
-import type { MemberSummary, Role } from '../../../shared/schemas/vault';
+import type { MemberSummary } from '../../../shared/schemas/vault';
 import { memberName, password as passwordSchema, role as roleSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import { can } from '../access/permissions';
+import { grantScope, memberGrantee, resignGrantsOf } from '../access/grants';
+import { memberEntryOf } from '../access/roster';
+import { writeRosterHead } from '../access/roster-head';
+import type { RosterMember } from '../access/roster-state';
 import { rekeyAudit } from '../audit/rekey';
 import { integrityKey, wipe } from '../crypto/keys';
-import type { Db } from '../db/connection';
-import type { ScopeGrantRow, ScopeRow, TeamRow } from '../db/rows';
+import type { ScopeGrantRow } from '../db/rows';
 import type { OrganizationKeyChange } from './rotation';
 import { writeRotating } from './rotation';
-import { createScope, grantScope } from './scopes';
+import { createScope } from './scopes';
 import type { Session } from './session';
 import { checkSettings, rekeySettings } from './settings';
-import { insertMember, prepareMember } from './vault';
+import { insertMember, prepareMember, rosterMemberOf, sealMemberKeys } from './vault';
 
-/**
- * Scopes a member of this role is granted besides their own personal scope: the organization and
- * every workspace (all members belong to every workspace, docs/decisions.md), and every team when
- * the role manages teams — they register and edit team-only organization secrets.
- */
-function sharedScopesFor(session: Session, role: Role): Pick<ScopeRow, 'id' | 'kind'>[] {
-  const rows = session.db.query<Pick<ScopeRow, 'id' | 'kind'>>("SELECT id, kind FROM scopes WHERE kind IN ('organization', 'workspace', 'team')").all();
-  return rows.filter((s) => s.kind !== 'team' || can(role, 'team.manage'));
+/** A member as the verified roster names them (docs/product.md §1a). */
+export function rosterMemberByLogin(session: Session, login: string): RosterMember {
+  const m = session.roster.memberByLogin(login);
+  if (!m) throw new CofferError('NOT_FOUND', `no member named "${login}"`, 'member');
+  return m;
 }
 
+/** The permissions under which someone's signature on a grant is accepted (access/roster-state.ts mayGrant). */
+const GRANTING = ['member.manage', 'workspace.create', 'team.manage'] as const;
+
+const summaryOf = (session: Session, m: RosterMember): MemberSummary => ({
+  id: m.id,
+  name: m.login,
+  role: m.role,
+  created: session.db.value<number>('SELECT created_at FROM members WHERE id = ?', m.id) ?? 0,
+});
+
+/**
+ * Adds a member: signed onto the roster first, so every key sealed to them goes to a grantee on it.
+ * They get their personal scope and the key of every scope the roster lets them hold: the
+ * organization, every workspace, and every team when their role manages teams.
+ */
 export function addMember(session: Session, input: { name: string; role: string; password: string }): MemberSummary {
   session.authorize('member.manage');
   const login = parseInput(memberName, input.name, 'name');
   const role = parseInput(roleSchema, input.role, 'role');
   const pw = parseInput(passwordSchema, input.password, 'password');
   if (role === 'account-holder') session.authorize('member.grantAccountHolder');
-  const vault = session.vault;
+  if (session.roster.memberByLogin(login)) throw new CofferError('CONFLICT', `a member named "${login}" already exists`, 'name');
   const profile = checkSettings(session).values.kdfProfile;
-  const member = prepareMember(session.ctx, vault.id, { login, role, password: pw, profile });
+  const member = prepareMember(session.ctx, { login, role, password: pw, profile });
   const now = session.ctx.clock.now();
-  session.db.write(() => {
-    insertMember(session.db, now, member);
-    const grantee = { kind: 'member' as const, id: member.id, boxPublic: member.keys.boxPublic };
-    const personal = createScope(session.db, session.ctx, 'personal', member.id);
-    grantScope(session.db, personal.id, personal.version, personal.key, grantee);
-    // The adder seals the new personal key and forgets it: no one else ever holds it.
-    wipe(personal.key);
-    for (const scope of sharedScopesFor(session, role)) {
-      const k = session.scopeKey(scope.id);
-      grantScope(session.db, scope.id, k.version, k.key, grantee);
-    }
-    session.audit('member.add', login);
-  });
-  wipe(member.keys.boxSecret, member.keys.signSecret);
+  const db = session.db;
+  try {
+    session.write(() => {
+      const entry = rosterMemberOf(member, session.ctx.random.uuid());
+      session.appendRoster({ type: 'member.add', member: memberEntryOf(entry) });
+      insertMember(db, now, member, sealMemberKeys(session.ctx, session.vaultId, member, session.rosterPin));
+      const personal = createScope(db, session.ctx, 'personal', member.id, entry.personalScopeId);
+      const signer = session.signer();
+      grantScope(db, session.vaultId, signer, personal.id, personal.version, personal.key, memberGrantee(entry));
+      // The adder seals the new personal key and forgets it: no one else ever holds it.
+      wipe(personal.key);
+      for (const scopeId of session.readableScopes()) {
+        if (scopeId === personal.id || !session.roster.mayHold(scopeId, member.id)) continue;
+        const k = session.scopeKey(scopeId);
+        grantScope(db, session.vaultId, signer, scopeId, k.version, k.key, memberGrantee(entry));
+      }
+      session.audit('member.add', login);
+    });
+  } finally {
+    wipe(member.passwordKey, member.keys.boxSecret, member.keys.signSecret);
+  }
   return { id: member.id, name: login, role, created: now };
 }
 
 export function listMembers(session: Session): MemberSummary[] {
   session.assertUnlocked();
-  return session.vault.members();
-}
-
-/**
- * Changes a role; at least one Account Holder always remains, and team keys follow the role: a
- * role that stops managing teams loses the keys of the teams the member is not in, and those teams
- * are rotated (writeRotating), so the keys they kept open nothing written afterwards.
- */
-export function setMemberRole(session: Session, name: string, nextRole: string): MemberSummary {
-  session.authorize('member.manage');
-  const role = parseInput(roleSchema, nextRole, 'role');
-  const target = session.vault.memberGranteeByLogin(name);
-  if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
-  const db = session.db;
-  writeRotating(session, (rotate) => {
-    if (target.role === 'account-holder' && role !== 'account-holder') {
-      const holders = db.count("SELECT count(*) AS n FROM members WHERE role = 'account-holder'");
-      if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot change role: make another member Account Holder first', 'role');
-    }
-    db.stmt('UPDATE members SET role = ? WHERE id = ?').run(role, target.id);
-    session.audit('member.role', `${name}:${role}`);
-    const teams = db
-      .query<Pick<ScopeRow, 'id'> & { team_id: TeamRow['id'] }>('SELECT s.id, t.id AS team_id FROM scopes s JOIN teams t ON t.scope_id = s.id')
-      .all();
-    const lost: string[] = [];
-    for (const team of teams) {
-      const isTeamMember = db.stmt('SELECT 1 FROM team_members WHERE team_id = ? AND member_id = ?').get(team.team_id, target.id) !== undefined;
-      if (can(role, 'team.manage') || isTeamMember) {
-        const k = session.scopeKey(team.id);
-        grantScope(db, team.id, k.version, k.key, target.grantee);
-      } else if (holdsGrant(session, team.id, target.id)) {
-        lost.push(team.id);
-      }
-    }
-    if (lost.length > 0) rotate(lost, target.id);
-  });
-  const m = session.vault.members().find((x) => x.id === target.id)!;
-  return m;
+  return [...session.roster.members.values()].sort((a, b) => a.login.localeCompare(b.login, undefined, { sensitivity: 'base' })).map((m) => summaryOf(session, m));
 }
 
 function holdsGrant(session: Session, scopeId: string, memberId: string): boolean {
@@ -98,44 +83,83 @@ function holdsGrant(session: Session, scopeId: string, memberId: string): boolea
 }
 
 /**
- * Records MACed under keys derived from the organization key (settings, the audit chain:
- * docs/product.md §1a) follow it to its new version inside the rotating transaction, so a removed
- * member's copy of the old key forges nothing afterwards. The member.remove entry is already in
- * the chain and is re-keyed with the rest.
+ * Changes a role, signed onto the roster (which keeps one Account Holder at least). Team keys
+ * follow the role: a role that stops managing teams loses the keys of the teams the member is not
+ * in, and those teams are rotated (writeRotating), so the keys they kept open nothing written
+ * afterwards. Grants the member signed are signed again by whoever changes the role, so none
+ * depends on a role they may no longer have.
  */
-function rekeyOrganizationRecords(db: Db, org: OrganizationKeyChange): void {
+export function setMemberRole(session: Session, name: string, nextRole: string): MemberSummary {
+  session.authorize('member.manage');
+  const role = parseInput(roleSchema, nextRole, 'role');
+  const target = rosterMemberByLogin(session, name);
+  if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
+  if (target.id === session.member.id && GRANTING.some((op) => can(target.role, op) && !can(role, op))) {
+    // What they signed would stop being vouched for, and no one else is here to sign it again.
+    throw new CofferError('CONFLICT', 'you cannot give yourself a role that manages less: another member who manages members must change it', 'role');
+  }
+  if (target.role === 'account-holder' && role !== 'account-holder' && session.roster.accountHolders() <= 1) {
+    throw new CofferError('CONFLICT', 'the last Account Holder cannot change role: make another member Account Holder first', 'role');
+  }
+  const db = session.db;
+  writeRotating(session, (rotate) => {
+    resignGrantsOf(db, session.vaultId, session.roster, target.id, session.signer());
+    session.appendRoster({ type: 'member.role', member: target.id, role });
+    db.stmt('UPDATE members SET role = ? WHERE id = ?').run(role, target.id);
+    session.audit('member.role', `${name}:${role}`);
+    const lost: string[] = [];
+    for (const team of session.roster.teams.values()) {
+      if (session.roster.mayHold(team.scopeId, target.id)) {
+        const k = session.scopeKey(team.scopeId);
+        grantScope(db, session.vaultId, session.signer(), team.scopeId, k.version, k.key, memberGrantee(target));
+      } else if (holdsGrant(session, team.scopeId, target.id)) {
+        lost.push(team.scopeId);
+      }
+    }
+    if (lost.length > 0) rotate(lost, target.id);
+  });
+  return summaryOf(session, session.roster.member(target.id)!);
+}
+
+/**
+ * Records MACed under keys derived from the organization key (settings, the audit chain, the
+ * roster's head: docs/product.md §1a) follow it to its new version inside the rotating transaction,
+ * so a removed member's copy of the old key forges nothing afterwards. The member.remove entry is
+ * already in the chain and is re-keyed with the rest.
+ */
+function rekeyOrganizationRecords(session: Session, org: OrganizationKeyChange): void {
+  const db = session.db;
   rekeySettings(db, org.oldKey, org.newKey, org.version);
   const oldAudit = integrityKey(org.oldKey, 'audit');
   const newAudit = integrityKey(org.newKey, 'audit');
+  const newRoster = integrityKey(org.newKey, 'roster');
   try {
     rekeyAudit(db, oldAudit, newAudit, org.version);
+    writeRosterHead(db, session.vaultId, { key: newRoster, version: org.version }, session.rosterHead!);
   } finally {
-    wipe(oldAudit, newAudit);
+    wipe(oldAudit, newAudit, newRoster);
   }
 }
 
 /**
- * Removes a member: their personal secrets go with them (no one else can open them), and every
- * shared scope they could open is rotated with new data keys for its secrets (writeRotating), so
- * nothing they kept opens anything written afterwards.
+ * Removes a member, signed onto the roster: their personal secrets go with them (no one else can
+ * open them), every shared scope they could open is rotated with new data keys for its secrets
+ * (writeRotating), and the grants they signed are signed again by the remover.
  */
 export function removeMember(session: Session, name: string): void {
   session.authorize('member.manage');
-  const target = session.vault.memberGranteeByLogin(name);
+  const target = rosterMemberByLogin(session, name);
   if (target.role === 'account-holder') session.authorize('member.grantAccountHolder');
   if (target.id === session.member.id) throw new CofferError('CONFLICT', 'you cannot remove yourself', 'member');
+  if (target.role === 'account-holder' && session.roster.accountHolders() <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot be removed', 'member');
   const db = session.db;
   writeRotating(session, (rotate) => {
-    if (target.role === 'account-holder') {
-      const holders = db.count("SELECT count(*) AS n FROM members WHERE role = 'account-holder'");
-      if (holders <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot be removed', 'member');
-    }
-    const personal = db.query<Pick<ScopeRow, 'id'>>("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?").all(target.id);
-    for (const p of personal) {
-      db.stmt('DELETE FROM secrets WHERE scope_id = ?').run(p.id);
-      db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(p.id);
-      db.stmt('DELETE FROM scopes WHERE id = ?').run(p.id);
-    }
+    const personal = target.personalScopeId;
+    db.stmt('DELETE FROM secrets WHERE scope_id = ?').run(personal);
+    db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(personal);
+    db.stmt('DELETE FROM scopes WHERE id = ?').run(personal);
+    resignGrantsOf(db, session.vaultId, session.roster, target.id, session.signer());
+    session.appendRoster({ type: 'member.remove', member: target.id });
     // Appended before the organization key rotates, under the audit key the chain is kept with until
     // the re-keying below moves the whole chain, this entry included, to the new one.
     session.audit('member.remove', name);
@@ -143,7 +167,8 @@ export function removeMember(session: Session, name: string): void {
       .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
       .all(target.id);
     const rotation = rotate(shared.map((g) => g.scope_id), target.id);
-    if (rotation.organization) rekeyOrganizationRecords(db, rotation.organization);
+    if (rotation.organization) rekeyOrganizationRecords(session, rotation.organization);
+    db.stmt('DELETE FROM team_members WHERE member_id = ?').run(target.id);
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);
   });
 }

@@ -1,7 +1,8 @@
 import { CofferError } from '../../../shared/errors';
 import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
-import { blindHash, blindIndexKey, sealTo, wipe } from '../crypto/keys';
-import type { MemberRow, NameChunkRow, ScopeGrantRow, SecretRow } from '../db/rows';
+import { grantScope, memberGrantee } from '../access/grants';
+import { blindHash, blindIndexKey, wipe } from '../crypto/keys';
+import type { NameChunkRow, SecretRow } from '../db/rows';
 import { renewDataKeys } from '../secrets/data-key-renewal';
 import { readScopeNames } from '../secrets/name-chunks';
 import type { Session } from './session';
@@ -41,16 +42,9 @@ export class Rotation {
     readonly organization: OrganizationKeyChange | undefined,
   ) {}
 
-  /** After commit. A member demoting themselves keeps no key of the scopes they left, even in memory. */
+  /** After commit. */
   adopt(): void {
-    for (const k of this.keys) {
-      if (this.departingId === this.session.member.id) {
-        this.session.forgetScopeKey(k.scopeId);
-        wipe(k.key);
-      } else {
-        this.session.adoptScopeKey(k.scopeId, k.key, k.version);
-      }
-    }
+    for (const k of this.keys) this.session.adoptScopeKey(k.scopeId, k.key, k.version);
   }
 
   /** After a failed transaction: the new keys never existed. */
@@ -77,7 +71,7 @@ export function writeRotating<T>(session: Session, fn: (rotate: Rotate) => T): T
   };
   let result: T;
   try {
-    result = session.db.write(() => fn(rotate));
+    result = session.write(() => fn(rotate));
   } catch (e) {
     pending.rotation?.discard();
     throw e;
@@ -122,22 +116,15 @@ function rotateScopes(session: Session, scopeIds: readonly string[], departingId
   return new Rotation(session, keys, departingId, organization);
 }
 
+/**
+ * The scope's new key, sealed and signed to everyone the roster (already without the departing
+ * member) lets hold it, and to no one else: a grant planted in the file is not carried over.
+ */
 function resealGrants(session: Session, k: RotatedKey, departingId: string): void {
   const db = session.db;
-  db.stmt("DELETE FROM scope_grants WHERE scope_id = ? AND grantee_kind = 'member' AND grantee_id = ?").run(k.scopeId, departingId);
-  const grants = db
-    .query<Pick<ScopeGrantRow, 'grantee_kind' | 'grantee_id'>>('SELECT grantee_kind, grantee_id FROM scope_grants WHERE scope_id = ?')
-    .all(k.scopeId);
-  for (const g of grants) {
-    if (g.grantee_kind !== 'member') throw new CofferError('INTERNAL', `cannot rotate a scope granted to a ${g.grantee_kind}`);
-    const m = db.query<Pick<MemberRow, 'box_public'>>('SELECT box_public FROM members WHERE id = ?').get(g.grantee_id)!;
-    db.stmt('UPDATE scope_grants SET key_version = ?, sealed_key = ? WHERE scope_id = ? AND grantee_kind = ? AND grantee_id = ?').run(
-      k.version,
-      sealTo(m.box_public, k.key),
-      k.scopeId,
-      g.grantee_kind,
-      g.grantee_id,
-    );
+  db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(k.scopeId);
+  for (const m of session.roster.holdersOf(k.scopeId)) {
+    if (m.id !== departingId) grantScope(db, session.vaultId, session.signer(), k.scopeId, k.version, k.key, memberGrantee(m));
   }
 }
 

@@ -1,14 +1,19 @@
 import { CofferError } from '../../../shared/errors';
 import type { Role } from '../../../shared/schemas/vault';
+import type { Signer } from '../access/grants';
 import type { Operation } from '../access/permissions';
 import { authorize } from '../access/permissions';
+import type { RosterEvent, RosterHead } from '../access/roster';
+import { applyEvent, writeEntry } from '../access/roster';
+import { writeRosterHead } from '../access/roster-head';
+import type { RosterState } from '../access/roster-state';
+import { RosterRefusal } from '../access/roster-state';
 import type { AuditAction } from '../audit/log';
 import type { AuditKey } from '../audit/chain';
 import { appendAudit } from '../audit/log';
 import type { IntegrityPurpose, KeyPairs } from '../crypto/keys';
 import { blindIndexKey, integrityKey, wipe } from '../crypto/keys';
 import type { Db } from '../db/connection';
-import type { ScopeRow } from '../db/rows';
 import type { CoreContext } from '../context';
 import type { SecretIndex } from '../secrets/secret-index';
 import type { Vault } from './vault';
@@ -24,6 +29,30 @@ interface ScopeKey {
   version: number;
 }
 
+/** What unlock found about who may do what (docs/product.md §1a); shown by the app's integrity banner. */
+export interface AccessFindings {
+  /** Why the roster could not be verified to its end; no access change is made while it is set. */
+  rosterProblem?: string;
+  /** Where the clear tables differ from the roster (vault/access-check.ts compareTables). */
+  structure: string[];
+  /** Grants sealed to this member that were not used: forged, or unsigned after adoption. */
+  grantsRejected: number;
+  /** The vault was made before the roster and no Account Holder has unlocked it since. */
+  unsigned: boolean;
+}
+
+/** The verified roster as this session knows it. */
+export interface SessionAccess {
+  roster: RosterState;
+  /** The verified chain's last entry; undefined while the vault is unsigned. */
+  head: RosterHead | undefined;
+  /** The first entry's hash, pinned in the keys of every member this session adds. */
+  genesis: Uint8Array | undefined;
+  /** This member's keys carry the pin: unsigned grants and secrets without a head are no longer trusted. */
+  adopted: boolean;
+  findings: AccessFindings;
+}
+
 /**
  * An unlocked vault: the member, their private keys and the scope keys sealed to them, in memory
  * only. Never log or serialize any of it. `lock()` zeroes every key and drops every decrypted name.
@@ -32,16 +61,96 @@ export class Session {
   private locked = false;
   private readonly blindKeys = new Map<string, Uint8Array>();
   private readonly integrityKeys = new Map<IntegrityPurpose, Uint8Array>();
-  private personalScope: string | undefined;
   /** Built lazily from the encrypted name chunks; owned by secrets/secret-index. */
   index: SecretIndex | undefined;
 
   constructor(
     readonly vault: Vault,
-    readonly member: SessionMember,
+    private readonly memberId: string,
     private readonly keys: KeyPairs,
     private readonly scopes: Map<string, ScopeKey>,
+    private access: SessionAccess,
   ) {}
+
+  /** Who is unlocked, with the role the verified roster gives them now. */
+  get member(): SessionMember {
+    const m = this.access.roster.member(this.memberId);
+    if (!m) throw new CofferError('LOCKED', 'you are no longer a member of this vault');
+    return { id: m.id, login: m.login, role: m.role };
+  }
+
+  get roster(): RosterState {
+    return this.access.roster;
+  }
+
+  get accessFindings(): AccessFindings {
+    return this.access.findings;
+  }
+
+  get rosterPin(): Uint8Array | undefined {
+    return this.access.genesis;
+  }
+
+  get hasAdopted(): boolean {
+    return this.access.adopted;
+  }
+
+  /** Records the first entry this session just signed onto an unsigned vault (vault/adoption.ts). */
+  beginRoster(head: RosterHead): void {
+    this.access = { ...this.access, head, genesis: head.hash, findings: { ...this.access.findings, unsigned: false } };
+  }
+
+  /** Records that this member's keys now carry the pin (vault/adoption.ts). */
+  markAdopted(): void {
+    this.access = { ...this.access, adopted: true };
+  }
+
+  signer(): Signer {
+    return { id: this.memberId, signSecret: this.keyPairs().signSecret };
+  }
+
+  /**
+   * One write transaction in which the roster may change: if it fails, the session's roster is the
+   * one it had before, like the file.
+   */
+  write<T>(fn: () => T): T {
+    const before = this.access;
+    try {
+      return this.db.write(fn);
+    } catch (e) {
+      this.access = before;
+      throw e;
+    }
+  }
+
+  /**
+   * Signs `event` onto the roster inside the caller's transaction (session.write), and moves the
+   * roster's keyed head. Refused while the roster is broken or not yet signed: a change signed onto
+   * a chain no one can verify would vouch for whatever it holds.
+   */
+  appendRoster(event: RosterEvent): void {
+    this.assertUnlocked();
+    const { findings, head, roster } = this.access;
+    if (findings.rosterProblem) {
+      throw new CofferError('TAMPERED', `${findings.rosterProblem}: no change to members, roles, workspaces or teams is made until the vault is restored from a backup`);
+    }
+    if (!head) throw new CofferError('CONFLICT', "this vault's roster is not signed yet: an Account Holder must unlock it once first");
+    let next: RosterState;
+    try {
+      next = applyEvent(roster, event, this.memberId);
+    } catch (e) {
+      if (e instanceof RosterRefusal) throw new CofferError('CONFLICT', `the roster refuses this change: it ${e.message}`);
+      throw e;
+    }
+    const nextHead = writeEntry(this.db, this.vaultId, head, this.signer(), this.ctx.clock.now(), event);
+    writeRosterHead(this.db, this.vaultId, this.integrityKey('roster'), nextHead);
+    this.access = { ...this.access, roster: next, head: nextHead };
+  }
+
+  /** The roster's end, for re-keying its head when the organization key rotates. */
+  get rosterHead(): RosterHead | undefined {
+    return this.access.head;
+  }
 
   get db(): Db {
     return this.vault.db;
@@ -101,14 +210,6 @@ export class Session {
     this.scopes.set(scopeId, { key, version });
   }
 
-  /** Drops a scope key this member no longer holds (they demoted themselves out of it): zeroed, not kept until lock. */
-  forgetScopeKey(scopeId: string): void {
-    wipe(this.scopes.get(scopeId)?.key, this.blindKeys.get(scopeId));
-    this.scopes.delete(scopeId);
-    this.blindKeys.delete(scopeId);
-    if (scopeId === this.vault.orgScopeId) this.dropIntegrityKeys();
-  }
-
   blindKey(scopeId: string): Uint8Array {
     let k = this.blindKeys.get(scopeId);
     if (!k) {
@@ -152,17 +253,12 @@ export class Session {
    * undefined for someone not in the vault. To be read from the verified roster (access/roster.ts).
    */
   signingKeyOf(memberId: string): Uint8Array | undefined {
-    return this.db.value<Uint8Array>('SELECT sign_public FROM members WHERE id = ?', memberId);
+    return this.access.roster.signingKeyOf(memberId);
   }
 
-  /** A member's personal scope never changes while they exist, so it is looked up once. */
+  /** This member's personal scope, as the roster says. */
   personalScopeId(): string {
-    if (this.personalScope === undefined) {
-      const id = this.db.value<ScopeRow['id']>("SELECT id FROM scopes WHERE kind = 'personal' AND owner_id = ?", this.member.id);
-      if (id === undefined) throw new CofferError('INTERNAL', 'personal scope missing');
-      this.personalScope = id;
-    }
-    return this.personalScope;
+    return this.access.roster.member(this.memberId)!.personalScopeId;
   }
 
   lock(): void {

@@ -2,11 +2,13 @@ import { CofferError } from '../../../shared/errors';
 import type { NamedSummary, TeamSummary } from '../../../shared/schemas/vault';
 import { teamName, workspaceName } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
-import { can } from '../access/permissions';
+import { grantScope, memberGrantee } from '../access/grants';
+import type { RosterPlace } from '../access/roster-state';
 import type { Db } from '../db/connection';
-import type { MemberRow, TeamRow, WorkspaceRow } from '../db/rows';
+import type { MemberRow } from '../db/rows';
+import { rosterMemberByLogin } from './members';
 import { writeRotating } from './rotation';
-import { createScope, grantScope, memberGrantee } from './scopes';
+import { createScope } from './scopes';
 import type { Session } from './session';
 
 /** Workspaces and teams: named scopes whose names are clear structure (docs/product.md §3). */
@@ -24,13 +26,15 @@ function uniqueName<T>(kind: Kind, name: string, fn: () => T): T {
   }
 }
 
-type Named = Pick<WorkspaceRow | TeamRow, 'id' | 'name' | 'scope_id'>;
-
-/** `field` is the input that named it, when that is not the kind itself (a secret's `teams`). */
-export function findNamed(db: Db, kind: Kind, name: string, field: string = kind): Named {
-  const row = db.query<Named>(`SELECT id, name, scope_id FROM ${TABLE[kind]} WHERE name = ? COLLATE NOCASE`).get(name.trim());
-  if (!row) throw new CofferError('NOT_FOUND', `no ${LABEL[kind]} named "${name}"`, field);
-  return row;
+/**
+ * A workspace or team by name, as the verified roster says (docs/product.md §1a): its scope is the
+ * one secrets are written to and keys sealed for, so a clear table someone edited never decides it.
+ * `field` is the input that named it, when that is not the kind itself (a secret's `teams`).
+ */
+export function findNamed(session: Session, kind: Kind, name: string, field: string = kind): RosterPlace {
+  const place = kind === 'workspace' ? session.roster.workspaceByName(name) : session.roster.teamByName(name);
+  if (!place) throw new CofferError('NOT_FOUND', `no ${LABEL[kind]} named "${name}"`, field);
+  return place;
 }
 
 function listNamed(db: Db, kind: Kind): NamedSummary[] {
@@ -40,15 +44,24 @@ function listNamed(db: Db, kind: Kind): NamedSummary[] {
 function rename(session: Session, kind: Kind, from: string, to: string): NamedSummary {
   const name = parseInput(kind === 'workspace' ? workspaceName : teamName, to, 'name');
   const db = session.db;
-  return db.write(() => {
-    const row = findNamed(db, kind, from);
-    uniqueName(kind, name, () => db.stmt(`UPDATE ${TABLE[kind]} SET name = ? WHERE id = ?`).run(name, row.id));
-    session.audit(`${kind}.rename`, row.id);
-    return db.query<NamedSummary>(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} WHERE id = ?`).get(row.id)!;
+  return session.write(() => {
+    const place = findNamed(session, kind, from);
+    const clash = kind === 'workspace' ? session.roster.workspaceByName(name) : session.roster.teamByName(name);
+    if (clash && clash.id !== place.id) throw new CofferError('CONFLICT', `a ${LABEL[kind]} named "${name}" already exists`, 'name');
+    session.appendRoster({ type: `${kind}.rename`, id: place.id, name });
+    uniqueName(kind, name, () => db.stmt(`UPDATE ${TABLE[kind]} SET name = ? WHERE id = ?`).run(name, place.id));
+    session.audit(`${kind}.rename`, place.id);
+    return db.query<NamedSummary>(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} WHERE id = ?`).get(place.id)!;
   });
 }
 
-type GranteeRow = Pick<MemberRow, 'id' | 'role' | 'box_public'>;
+/** Seals a new scope's key to everyone the roster lets hold it, this session included. */
+function grantNewScope(session: Session, scope: { id: string; key: Uint8Array; version: number }): void {
+  for (const m of session.roster.holdersOf(scope.id)) {
+    grantScope(session.db, session.vaultId, session.signer(), scope.id, scope.version, scope.key, memberGrantee(m));
+  }
+  session.adoptScopeKey(scope.id, scope.key, scope.version);
+}
 
 /** A workspace's key is sealed to every member: all members belong to every workspace (docs/decisions.md). */
 export function addWorkspace(session: Session, rawName: string): NamedSummary {
@@ -56,22 +69,27 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
   const name = parseInput(workspaceName, rawName, 'name');
   const db = session.db;
   const now = session.ctx.clock.now();
-  return db.write(() => {
+  if (session.roster.workspaceByName(name)) throw new CofferError('CONFLICT', `a workspace named "${name}" already exists`, 'name');
+  return session.write(() => {
     const scope = createScope(db, session.ctx, 'workspace');
     const id = session.ctx.random.uuid();
+    session.appendRoster({ type: 'workspace.add', workspace: { id, name, scopeId: scope.id } });
     uniqueName('workspace', name, () =>
       db.stmt('INSERT INTO workspaces (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now),
     );
-    for (const m of db.query<GranteeRow>('SELECT id, role, box_public FROM members').all()) {
-      grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
-    }
-    session.adoptScopeKey(scope.id, scope.key, scope.version);
+    grantNewScope(session, scope);
     session.audit('workspace.add', id);
     return { id, name, created: now };
   });
 }
 
-export const listWorkspaces = (session: Session): NamedSummary[] => (session.assertUnlocked(), listNamed(session.db, 'workspace'));
+/** Workspaces as the verified roster says. */
+export function listWorkspaces(session: Session): NamedSummary[] {
+  session.assertUnlocked();
+  return [...session.roster.workspaces.values()]
+    .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
+    .map((w) => ({ id: w.id, name: w.name, created: session.db.value<number>('SELECT created_at FROM workspaces WHERE id = ?', w.id) ?? 0 }));
+}
 
 export function renameWorkspace(session: Session, from: string, to: string): NamedSummary {
   session.authorize('workspace.create');
@@ -84,14 +102,13 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
   const name = parseInput(teamName, rawName, 'name');
   const db = session.db;
   const now = session.ctx.clock.now();
-  return db.write(() => {
+  if (session.roster.teamByName(name)) throw new CofferError('CONFLICT', `a team named "${name}" already exists`, 'name');
+  return session.write(() => {
     const scope = createScope(db, session.ctx, 'team');
     const id = session.ctx.random.uuid();
+    session.appendRoster({ type: 'team.add', team: { id, name, scopeId: scope.id } });
     uniqueName('team', name, () => db.stmt('INSERT INTO teams (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now));
-    for (const m of db.query<GranteeRow>('SELECT id, role, box_public FROM members').all()) {
-      if (can(m.role, 'team.manage')) grantScope(db, scope.id, scope.version, scope.key, memberGrantee(m));
-    }
-    session.adoptScopeKey(scope.id, scope.key, scope.version);
+    grantNewScope(session, scope);
     session.audit('team.add', id);
     return { id, name, created: now, members: [] };
   });
@@ -111,33 +128,44 @@ export function teamSummaries(db: Db): TeamSummary[] {
   return listNamed(db, 'team').map((t) => teamSummary(db, t.id));
 }
 
+/** Teams and their members as the verified roster says. */
 export function listTeams(session: Session): TeamSummary[] {
   session.assertUnlocked();
-  return teamSummaries(session.db);
+  const login = (id: string) => session.roster.member(id)?.login ?? '';
+  return [...session.roster.teams.values()]
+    .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
+    .map((t) => ({
+      id: t.id,
+      name: t.name,
+      created: session.db.value<number>('SELECT created_at FROM teams WHERE id = ?', t.id) ?? 0,
+      members: [...t.members].map(login).sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })),
+    }));
 }
 
 export function renameTeam(session: Session, from: string, to: string): TeamSummary {
   session.authorize('team.manage');
-  return teamSummary(session.db, rename(session, 'team', from, to).id);
+  return teamOf(session, rename(session, 'team', from, to).id);
 }
 
 /** Refused while the team is the only reader of an organization secret: deleting it would lose the secret. */
 export function deleteTeam(session: Session, name: string): void {
   session.authorize('team.manage');
   const db = session.db;
-  db.write(() => {
-    const team = findNamed(db, 'team', name);
+  session.write(() => {
+    const team = findNamed(session, 'team', name);
     const orphans = db.count(
       `SELECT count(*) AS n FROM secret_readers r WHERE r.scope_id = ?
        AND NOT EXISTS (SELECT 1 FROM secret_readers o WHERE o.secret_id = r.secret_id AND o.scope_id <> r.scope_id)`,
-      team.scope_id,
+      team.scopeId,
     );
     if (orphans > 0) {
       throw new CofferError('CONFLICT', `team "${team.name}" is the only reader of ${orphans} secret(s): make them available to other teams first`, 'team');
     }
-    db.stmt('DELETE FROM secret_readers WHERE scope_id = ?').run(team.scope_id);
+    session.appendRoster({ type: 'team.delete', id: team.id });
+    db.stmt('DELETE FROM secret_readers WHERE scope_id = ?').run(team.scopeId);
+    db.stmt('DELETE FROM team_members WHERE team_id = ?').run(team.id);
     db.stmt('DELETE FROM teams WHERE id = ?').run(team.id);
-    db.stmt('DELETE FROM scopes WHERE id = ?').run(team.scope_id);
+    db.stmt('DELETE FROM scopes WHERE id = ?').run(team.scopeId);
     session.audit('team.delete', team.id);
   });
   session.index?.invalidate();
@@ -146,14 +174,15 @@ export function deleteTeam(session: Session, name: string): void {
 export function addTeamMember(session: Session, teamName: string, login: string): TeamSummary {
   session.authorize('team.manage');
   const db = session.db;
-  return db.write(() => {
-    const team = findNamed(db, 'team', teamName);
-    const m = session.vault.memberGranteeByLogin(login);
-    const k = session.scopeKey(team.scope_id);
+  return session.write(() => {
+    const team = findNamed(session, 'team', teamName);
+    const m = rosterMemberByLogin(session, login);
+    const k = session.scopeKey(team.scopeId);
+    if (!session.roster.teams.get(team.id)!.members.has(m.id)) session.appendRoster({ type: 'team.member.add', team: team.id, member: m.id });
     db.stmt('INSERT OR IGNORE INTO team_members (team_id, member_id) VALUES (?, ?)').run(team.id, m.id);
-    grantScope(db, team.scope_id, k.version, k.key, m.grantee);
+    grantScope(db, session.vaultId, session.signer(), team.scopeId, k.version, k.key, memberGrantee(m));
     session.audit('team.member.add', `${team.id}:${login}`);
-    return teamSummary(db, team.id);
+    return teamOf(session, team.id);
   });
 }
 
@@ -166,14 +195,19 @@ export function removeTeamMember(session: Session, teamName: string, login: stri
   session.authorize('team.manage');
   const db = session.db;
   return writeRotating(session, (rotate) => {
-    const team = findNamed(db, 'team', teamName);
-    const m = session.vault.memberGranteeByLogin(login);
-    const removed = db.stmt('DELETE FROM team_members WHERE team_id = ? AND member_id = ?').run(team.id, m.id);
-    if (removed.changes === 0) throw new CofferError('NOT_FOUND', `${login} is not a member of team "${team.name}"`, 'member');
-    if (!can(m.role, 'team.manage')) rotate([team.scope_id], m.id);
+    const team = findNamed(session, 'team', teamName);
+    const m = rosterMemberByLogin(session, login);
+    if (!session.roster.teams.get(team.id)!.members.has(m.id)) throw new CofferError('NOT_FOUND', `${login} is not a member of team "${team.name}"`, 'member');
+    session.appendRoster({ type: 'team.member.remove', team: team.id, member: m.id });
+    db.stmt('DELETE FROM team_members WHERE team_id = ? AND member_id = ?').run(team.id, m.id);
+    if (!session.roster.mayHold(team.scopeId, m.id)) rotate([team.scopeId], m.id);
     session.audit('team.member.remove', `${team.id}:${login}`);
-    return teamSummary(db, team.id);
+    return teamOf(session, team.id);
   });
+}
+
+function teamOf(session: Session, teamId: string): TeamSummary {
+  return listTeams(session).find((t) => t.id === teamId)!;
 }
 
 function teamSummary(db: Db, teamId: string): TeamSummary {

@@ -9,15 +9,22 @@ import { ad, open, seal } from '../crypto/aead';
 import type { KdfParams, KdfProfile } from '../crypto/kdf';
 import { calibrate, checkKdfParams, deriveKey } from '../crypto/kdf';
 import type { KeyPairs } from '../crypto/keys';
-import { newKeyPairs, openSealed, packSecretKeys, unpackSecretKeys, wipe } from '../crypto/keys';
+import { integrityKey, newKeyPairs, packSecretKeys, unpackSecretKeys, wipe } from '../crypto/keys';
+import { grantScope, memberGrantee } from '../access/grants';
+import { GENESIS_PREV, memberEntryOf, verifyRoster, writeEntry } from '../access/roster';
+import { checkRosterHead, writeRosterHead } from '../access/roster-head';
+import type { RosterMember } from '../access/roster-state';
 import { appendAudit } from '../audit/log';
-import { initSodium } from '../crypto/sodium';
+import { initSodium, sodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
-import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow } from '../db/rows';
+import type { MemberRow, MetaRow } from '../db/rows';
+import { compareTables, openGrants, stateFromTables } from './access-check';
+import { adoptSignedForm } from './adoption';
 import { ensureVaultFolder } from './paths';
-import { createScope, grantScope, memberGrantee } from './scopes';
+import { createScope } from './scopes';
 import { teamSummaries } from './structure';
+import type { AccessFindings } from './session';
 import { Session } from './session';
 import { adoptLegacySettings, checkSettings, writeInitialSettings } from './settings';
 
@@ -38,27 +45,37 @@ export interface NewMember {
   role: Role;
   kdf: KdfParams;
   keys: KeyPairs;
-  sealedKeys: Uint8Array;
+  /** Kept until the keys are sealed with the roster pin (sealMemberKeys), then wiped. */
+  passwordKey: Uint8Array;
 }
 
-/** Fresh key pairs, private keys encrypted under the password key. Done outside any transaction: the KDF is slow. */
-export function prepareMember(ctx: CoreContext, vaultId: string, m: { login: string; role: Role; password: string; profile: KdfProfile }): NewMember {
-  const id = ctx.random.uuid();
+/** Fresh key pairs and the password key. Done outside any transaction: the KDF is slow. */
+export function prepareMember(ctx: CoreContext, m: { login: string; role: Role; password: string; profile: KdfProfile }): NewMember {
   const kdf = calibrate(m.profile, ctx.random);
-  const passwordKey = deriveKey(m.password, kdf);
-  const keys = newKeyPairs();
-  const packed = packSecretKeys(keys);
-  const sealedKeys = seal(passwordKey, packed, memberKeysContext(vaultId, id), ctx.random);
-  wipe(passwordKey, packed);
-  return { id, login: m.login, role: m.role, kdf, keys, sealedKeys };
+  return { id: ctx.random.uuid(), login: m.login, role: m.role, kdf, keys: newKeyPairs(), passwordKey: deriveKey(m.password, kdf) };
 }
 
-export function insertMember(db: Db, now: number, m: NewMember): void {
+/** The member's private keys and the roster pin, encrypted under their password key; the password key is wiped. */
+export function sealMemberKeys(ctx: CoreContext, vaultId: string, m: NewMember, pin: Uint8Array | undefined): Uint8Array {
+  const packed = packSecretKeys(m.keys, pin);
+  try {
+    return seal(m.passwordKey, packed, memberKeysContext(vaultId, m.id), ctx.random);
+  } finally {
+    wipe(packed, m.passwordKey);
+  }
+}
+
+/** The roster's view of a new member: their public keys and the personal scope made for them. */
+export function rosterMemberOf(m: NewMember, personalScopeId: string): RosterMember {
+  return { id: m.id, login: m.login, role: m.role, boxPublic: m.keys.boxPublic, signPublic: m.keys.signPublic, personalScopeId };
+}
+
+export function insertMember(db: Db, now: number, m: NewMember, sealedKeys: Uint8Array): void {
   try {
     db.stmt(
       `INSERT INTO members (id, login, role, created_at, kdf_alg, kdf_profile, kdf_ops, kdf_mem, kdf_salt, box_public, sign_public, secret_keys)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(m.id, m.login, m.role, now, m.kdf.alg, m.kdf.profile, m.kdf.opslimit, m.kdf.memlimit, m.kdf.salt, m.keys.boxPublic, m.keys.signPublic, m.sealedKeys);
+    ).run(m.id, m.login, m.role, now, m.kdf.alg, m.kdf.profile, m.kdf.opslimit, m.kdf.memlimit, m.kdf.salt, m.keys.boxPublic, m.keys.signPublic, sealedKeys);
   } catch (e) {
     if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new CofferError('CONFLICT', `a member named "${m.login}" already exists`, 'name');
     throw e;
@@ -89,18 +106,29 @@ export class Vault {
     try {
       const vaultId = ctx.random.uuid();
       let orgScopeId = '';
-      const member = prepareMember(ctx, vaultId, { login: v.member, role: 'account-holder', password: v.password, profile: v.kdf });
+      const member = prepareMember(ctx, { login: v.member, role: 'account-holder', password: v.password, profile: v.kdf });
       db.write(() => {
         const meta = db.stmt('INSERT INTO meta (key, value) VALUES (?, ?)');
         const now = ctx.clock.now();
-        insertMember(db, now, member);
-        const grantee = { kind: 'member' as const, id: member.id, boxPublic: member.keys.boxPublic };
         const org = createScope(db, ctx, 'organization');
-        const personal = createScope(db, ctx, 'personal', member.id);
-        grantScope(db, org.id, org.version, org.key, grantee);
-        grantScope(db, personal.id, personal.version, personal.key, grantee);
+        const founder = rosterMemberOf(member, ctx.random.uuid());
+        const signer = { id: member.id, signSecret: member.keys.signSecret };
+        // The founding entry lists the first Account Holder and is signed by them; its hash is the pin.
+        const head = writeEntry(db, vaultId, { seq: 0, hash: GENESIS_PREV }, signer, now, {
+          type: 'genesis',
+          orgScopeId: org.id,
+          members: [memberEntryOf(founder)],
+          workspaces: [],
+          teams: [],
+        });
+        insertMember(db, now, member, sealMemberKeys(ctx, vaultId, member, head.hash));
+        const personal = createScope(db, ctx, 'personal', member.id, founder.personalScopeId);
+        grantScope(db, vaultId, signer, org.id, org.version, org.key, memberGrantee(founder));
+        grantScope(db, vaultId, signer, personal.id, personal.version, personal.key, memberGrantee(founder));
         writeInitialSettings(db, vaultId, org.key, org.version, v.kdf);
-        wipe(org.key, personal.key, member.keys.boxSecret, member.keys.signSecret);
+        const rosterKey = integrityKey(org.key, 'roster');
+        writeRosterHead(db, vaultId, { key: rosterKey, version: org.version }, head);
+        wipe(org.key, personal.key, rosterKey, member.keys.boxSecret, member.keys.signSecret);
         orgScopeId = org.id;
         for (const [k, val] of Object.entries({ format: 'coffer', vault_id: vaultId, organization: v.org, created_at: String(now), org_scope_id: org.id })) {
           meta.run(k, val);
@@ -183,7 +211,10 @@ export class Vault {
     return this.findMember(login).login;
   }
 
-  /** Derives the password key, opens the member's private keys and every scope key sealed to them. */
+  /**
+   * Derives the password key, opens the member's private keys, verifies the roster against the pin
+   * they carry and opens every scope key sealed to them whose grant is signed (docs/product.md §1a).
+   */
   async unlock(login: string | undefined, password: string): Promise<Session> {
     let row: MemberRow;
     try {
@@ -195,34 +226,48 @@ export class Vault {
     const kdf = kdfOf(row);
     checkKdfParams(kdf);
     const passwordKey = deriveKey(password, kdf);
-    let packed: Uint8Array;
     try {
-      packed = open(passwordKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
-    } catch {
-      this.auditFailedUnlock(row.login);
-      throw new CofferError('AUTH', 'wrong member name or password');
+      let packed: Uint8Array;
+      try {
+        packed = open(passwordKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
+      } catch {
+        this.auditFailedUnlock(row.login);
+        throw new CofferError('AUTH', 'wrong member name or password');
+      }
+      const { keys, pin } = unpackSecretKeys(packed);
+      wipe(packed);
+      const session = this.openSession(row.id, keys, pin);
+      this.auditUnlock(() => session.audit('unlock'));
+      if (!this.readOnly) adoptSignedForm(session, passwordKey);
+      adoptLegacySettings(session, kdf);
+      return session;
     } finally {
       wipe(passwordKey);
     }
-    const keys = unpackSecretKeys(packed, row.box_public, row.sign_public);
-    wipe(packed);
-    const grants = this.db
-      .query<Pick<ScopeGrantRow, 'scope_id' | 'key_version' | 'sealed_key'> & Pick<ScopeRow, 'kind'>>(
-        `SELECT g.scope_id, g.key_version, g.sealed_key, s.kind FROM scope_grants g JOIN scopes s ON s.id = g.scope_id
-         WHERE g.grantee_kind = 'member' AND g.grantee_id = ?`,
-      )
-      .all(row.id);
-    const scopes = new Map<string, { key: Uint8Array; version: number }>();
-    for (const g of grants) {
-      try {
-        scopes.set(g.scope_id, { key: openSealed(g.sealed_key, keys), version: g.key_version });
-      } catch {
-        // One altered grant costs that scope only: its secrets stay unreadable, the rest unlocks.
-      }
+  }
+
+  /** The roster, this member's place on it and the grants it lets them open. */
+  private openSession(memberId: string, keys: KeyPairs, pin: Uint8Array | undefined): Session {
+    const signed = this.db.value<number>('SELECT 1 FROM roster LIMIT 1') !== undefined;
+    const check = signed || pin ? verifyRoster(this.db, this.id, pin) : undefined;
+    if (check && !check.state) {
+      wipe(keys.boxSecret, keys.signSecret);
+      throw new CofferError('TAMPERED', `${check.problem ?? 'the roster does not verify'}: the vault's list of members cannot be trusted, so it is not unlocked`);
     }
-    const session = new Session(this, { id: row.id, login: row.login, role: row.role }, keys, scopes);
-    this.auditUnlock(() => session.audit('unlock'));
-    adoptLegacySettings(session, kdf);
+    const roster = check?.state ?? stateFromTables(this.db, this.orgScopeId);
+    const me = roster.member(memberId);
+    if (!me || !sodium().memcmp(me.boxPublic, keys.boxPublic) || !sodium().memcmp(me.signPublic, keys.signPublic)) {
+      wipe(keys.boxSecret, keys.signSecret);
+      throw new CofferError('TAMPERED', 'you are not on this vault\'s roster with these keys: the file was altered, so it is not unlocked');
+    }
+    const adopted = pin !== undefined;
+    const grants = openGrants(this.db, this.id, roster, keys, memberId, !adopted);
+    const findings: AccessFindings = { rosterProblem: check?.problem, structure: [], grantsRejected: grants.rejected, unsigned: !check };
+    const session = new Session(this, memberId, keys, grants.scopes, { roster, head: check?.head, genesis: check?.genesis, adopted, findings });
+    if (check) {
+      findings.structure = compareTables(this.db, roster, this.orgScopeId);
+      if (session.canRead(roster.orgScopeId)) findings.rosterProblem ??= checkRosterHead(this.db, this.id, session.integrityKey('roster'), check.head);
+    }
     return session;
   }
 
@@ -251,8 +296,11 @@ export class Vault {
     const nextPassword = parseInput(passwordSchema, next, 'newPassword');
     const row = this.findMember(session.member.login);
     const currentKey = deriveKey(current, kdfOf(row));
+    let pin: Uint8Array | undefined;
     try {
-      open(currentKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
+      const packed = open(currentKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
+      pin = unpackSecretKeys(packed).pin;
+      wipe(packed);
     } catch {
       throw new CofferError('AUTH', 'the current password is wrong', 'password');
     } finally {
@@ -261,7 +309,7 @@ export class Vault {
     // The vault's authenticated profile, not the member row's clear one: a tampered row or setting never downgrades it.
     const kdf = calibrate(checkSettings(session).values.kdfProfile, this.ctx.random);
     const nextKey = deriveKey(nextPassword, kdf);
-    const packed = packSecretKeys(session.keyPairs());
+    const packed = packSecretKeys(session.keyPairs(), pin);
     const sealed = seal(nextKey, packed, memberKeysContext(this.id, row.id), this.ctx.random);
     wipe(nextKey, packed);
     this.db.write(() => {
@@ -270,12 +318,6 @@ export class Vault {
         .run(kdf.alg, kdf.profile, kdf.opslimit, kdf.memlimit, kdf.salt, sealed, row.id);
       session.audit('password.change', session.member.login);
     });
-  }
-
-  memberGranteeByLogin(login: string): { id: string; role: Role; grantee: ReturnType<typeof memberGrantee> } {
-    const row = this.db.query<Pick<MemberRow, 'id' | 'role' | 'box_public'>>('SELECT id, role, box_public FROM members WHERE login = ?').get(login);
-    if (!row) throw new CofferError('NOT_FOUND', `no member named "${login}"`, 'member');
-    return { id: row.id, role: row.role, grantee: memberGrantee(row) };
   }
 
   close(): void {

@@ -1,0 +1,128 @@
+import type { Role } from '../../../shared/schemas/vault';
+import type { Operation } from './permissions';
+import { can } from './permissions';
+
+/**
+ * Who is in the vault and what they may do, as the verified roster says (docs/product.md §1a). An
+ * unlocked session reads members, roles, workspaces, teams and team membership from here, never
+ * from the clear tables, which anyone holding the file can edit.
+ */
+
+export interface RosterMember {
+  id: string;
+  login: string;
+  role: Role;
+  boxPublic: Uint8Array;
+  signPublic: Uint8Array;
+  personalScopeId: string;
+}
+
+export interface RosterPlace {
+  id: string;
+  name: string;
+  scopeId: string;
+}
+
+export interface RosterTeam extends RosterPlace {
+  /** Member ids. */
+  members: Set<string>;
+}
+
+export type ScopeKind = 'organization' | 'workspace' | 'team' | 'personal';
+
+/** Why an entry cannot be applied: the chain is broken at that entry. */
+export class RosterRefusal extends Error {}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+export class RosterState {
+  constructor(
+    readonly orgScopeId: string,
+    readonly members = new Map<string, RosterMember>(),
+    readonly workspaces = new Map<string, RosterPlace>(),
+    readonly teams = new Map<string, RosterTeam>(),
+    /** Members since removed: what they signed while members (revisions) still names them. */
+    readonly former = new Map<string, RosterMember>(),
+  ) {}
+
+  clone(): RosterState {
+    const teams = new Map([...this.teams].map(([id, t]) => [id, { ...t, members: new Set(t.members) }]));
+    return new RosterState(this.orgScopeId, new Map(this.members), new Map(this.workspaces), teams, new Map(this.former));
+  }
+
+  /** The key someone signed with while a member, whether or not they still are. */
+  signingKeyOf(memberId: string): Uint8Array | undefined {
+    return (this.members.get(memberId) ?? this.former.get(memberId))?.signPublic;
+  }
+
+  member(id: string): RosterMember | undefined {
+    return this.members.get(id);
+  }
+
+  memberByLogin(login: string): RosterMember | undefined {
+    return [...this.members.values()].find((m) => same(m.login, login.trim()));
+  }
+
+  workspaceByName(name: string): RosterPlace | undefined {
+    return [...this.workspaces.values()].find((w) => same(w.name, name.trim()));
+  }
+
+  teamByName(name: string): RosterTeam | undefined {
+    return [...this.teams.values()].find((t) => same(t.name, name.trim()));
+  }
+
+  accountHolders(): number {
+    return [...this.members.values()].filter((m) => m.role === 'account-holder').length;
+  }
+
+  /** What a scope is, when the roster knows it; a scope it does not know is no one's to hold. */
+  scopeKind(scopeId: string): ScopeKind | undefined {
+    if (scopeId === this.orgScopeId) return 'organization';
+    for (const w of this.workspaces.values()) if (w.scopeId === scopeId) return 'workspace';
+    for (const t of this.teams.values()) if (t.scopeId === scopeId) return 'team';
+    for (const m of this.members.values()) if (m.personalScopeId === scopeId) return 'personal';
+    return undefined;
+  }
+
+  /**
+   * Who may hold a scope's key (docs/product.md §1): the organization's and every workspace's, every
+   * member; a team's, its members and every member whose role manages teams; a personal one, its owner.
+   */
+  mayHold(scopeId: string, memberId: string): boolean {
+    const m = this.members.get(memberId);
+    if (!m) return false;
+    switch (this.scopeKind(scopeId)) {
+      case 'organization':
+      case 'workspace':
+        return true;
+      case 'team':
+        return can(m.role, 'team.manage') || [...this.teams.values()].some((t) => t.scopeId === scopeId && t.members.has(memberId));
+      case 'personal':
+        return m.personalScopeId === scopeId;
+      default:
+        return false;
+    }
+  }
+
+  /** Everyone who may hold a scope's key. */
+  holdersOf(scopeId: string): RosterMember[] {
+    return [...this.members.values()].filter((m) => this.mayHold(scopeId, m.id));
+  }
+
+  /** May `signerId` vouch for a key of this scope sealed to someone (access/grants.ts)? */
+  mayGrant(signerId: string, scopeId: string, granteeId: string): boolean {
+    const signer = this.members.get(signerId);
+    if (!signer || !this.mayHold(scopeId, granteeId)) return false;
+    if (signerId === granteeId || can(signer.role, 'member.manage')) return true;
+    const kind = this.scopeKind(scopeId);
+    return (kind === 'workspace' && can(signer.role, 'workspace.create')) || (kind === 'team' && can(signer.role, 'team.manage'));
+  }
+
+  /** Refuses unless the entry's signer is a member whose role allows `op`. */
+  requireSigner(signerId: string, op: Operation): RosterMember {
+    const signer = this.members.get(signerId);
+    if (!signer) throw new RosterRefusal('signed by someone not in the vault');
+    if (!can(signer.role, op)) throw new RosterRefusal(`signed by ${signer.login}, whose role may not make this change`);
+    return signer;
+  }
+}

@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import { ROLES } from '../../../shared/schemas/vault';
+import { ad } from '../crypto/aead';
+import { sodium } from '../crypto/sodium';
+import type { Db } from '../db/connection';
+import type { RosterRow } from '../db/rows';
+import type { RosterMember, RosterPlace } from './roster-state';
+import { RosterRefusal, RosterState } from './roster-state';
+
+/**
+ * The signed roster (docs/product.md §1a, SECURITY.md "The roster"): every change to who is in the
+ * vault, their role and keys, and the workspaces and teams, as a chain of entries. Each entry is
+ * signed with the Ed25519 key of a member whose role, as the entries before it say, allows the
+ * change; the first entry lists the founding Account Holder, whose signature it carries, and its
+ * hash is pinned inside every member's encrypted keys. Nothing here needs a scope key: the chain is
+ * verified with public keys it carries itself.
+ */
+
+const id = z.string().min(1).max(64);
+const name = z.string().min(1).max(128);
+const publicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/);
+const memberEntry = z.object({ id, login: name, role: z.enum(ROLES), boxPublic: publicKey, signPublic: publicKey, personalScopeId: id }).strict();
+const place = z.object({ id, name, scopeId: id }).strict();
+const teamEntry = place.extend({ members: z.array(id).max(100_000) }).strict();
+
+const rosterEvent = z.discriminatedUnion('type', [
+  z
+    .object({ type: z.literal('genesis'), orgScopeId: id, members: z.array(memberEntry).min(1).max(100_000), workspaces: z.array(place), teams: z.array(teamEntry) })
+    .strict(),
+  z.object({ type: z.literal('member.add'), member: memberEntry }).strict(),
+  z.object({ type: z.literal('member.role'), member: id, role: z.enum(ROLES) }).strict(),
+  z.object({ type: z.literal('member.remove'), member: id }).strict(),
+  z.object({ type: z.literal('workspace.add'), workspace: place }).strict(),
+  z.object({ type: z.literal('workspace.rename'), id, name }).strict(),
+  z.object({ type: z.literal('team.add'), team: place }).strict(),
+  z.object({ type: z.literal('team.rename'), id, name }).strict(),
+  z.object({ type: z.literal('team.delete'), id }).strict(),
+  z.object({ type: z.literal('team.member.add'), team: id, member: id }).strict(),
+  z.object({ type: z.literal('team.member.remove'), team: id, member: id }).strict(),
+]);
+export type RosterEvent = z.infer<typeof rosterEvent>;
+type MemberEntry = z.infer<typeof memberEntry>;
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+
+export function memberEntryOf(m: RosterMember): MemberEntry {
+  return { id: m.id, login: m.login, role: m.role, boxPublic: b64(m.boxPublic), signPublic: b64(m.signPublic), personalScopeId: m.personalScopeId };
+}
+
+function memberOf(e: MemberEntry): RosterMember {
+  return { ...e, boxPublic: unb64(e.boxPublic), signPublic: unb64(e.signPublic) };
+}
+
+function refuseIf(condition: boolean, reason: string): void {
+  if (condition) throw new RosterRefusal(reason);
+}
+
+function knownScope(state: RosterState, scopeId: string): boolean {
+  return state.scopeKind(scopeId) !== undefined;
+}
+
+function addMember(state: RosterState, m: RosterMember): void {
+  refuseIf(state.members.has(m.id) || state.memberByLogin(m.login) !== undefined, `adds ${m.login}, who is already a member`);
+  refuseIf(knownScope(state, m.personalScopeId), `gives ${m.login} a scope that already exists`);
+  state.members.set(m.id, m);
+}
+
+function addPlace(state: RosterState, kind: 'workspace' | 'team', p: RosterPlace): void {
+  const taken = kind === 'workspace' ? state.workspaceByName(p.name) : state.teamByName(p.name);
+  refuseIf(state.workspaces.has(p.id) || state.teams.has(p.id) || taken !== undefined || knownScope(state, p.scopeId), `adds a ${kind} that already exists`);
+  if (kind === 'workspace') state.workspaces.set(p.id, p);
+  else state.teams.set(p.id, { ...p, members: new Set() });
+}
+
+function rename(state: RosterState, kind: 'workspace' | 'team', placeId: string, newName: string): void {
+  const places: Map<string, RosterPlace> = kind === 'workspace' ? state.workspaces : state.teams;
+  const p = places.get(placeId);
+  refuseIf(!p, `renames a ${kind} that does not exist`);
+  const clash = kind === 'workspace' ? state.workspaceByName(newName) : state.teamByName(newName);
+  refuseIf(clash !== undefined && clash.id !== placeId, `renames a ${kind} to a name already taken`);
+  places.set(placeId, { ...p!, name: newName });
+}
+
+function targetMember(state: RosterState, memberId: string): RosterMember {
+  const m = state.member(memberId);
+  refuseIf(!m, 'names someone who is not a member');
+  return m!;
+}
+
+function team(state: RosterState, teamId: string) {
+  const t = state.teams.get(teamId);
+  refuseIf(!t, 'names a team that does not exist');
+  return t!;
+}
+
+/** The founding state: whoever signs it must be one of its Account Holders. */
+function genesisState(event: Extract<RosterEvent, { type: 'genesis' }>, signerId: string): RosterState {
+  const state = new RosterState(event.orgScopeId);
+  for (const m of event.members) addMember(state, memberOf(m));
+  for (const w of event.workspaces) addPlace(state, 'workspace', w);
+  for (const t of event.teams) {
+    addPlace(state, 'team', t);
+    for (const memberId of t.members) {
+      targetMember(state, memberId);
+      state.teams.get(t.id)!.members.add(memberId);
+    }
+  }
+  state.requireSigner(signerId, 'member.grantAccountHolder');
+  return state;
+}
+
+/**
+ * The state after `event`, signed by `signerId`, or a RosterRefusal saying why the chain may not
+ * contain it: each change needs the permission the same change needs through the app (§5).
+ */
+export function applyEvent(before: RosterState | undefined, event: RosterEvent, signerId: string): RosterState {
+  if (event.type === 'genesis') {
+    refuseIf(before !== undefined, 'starts the roster a second time');
+    return genesisState(event, signerId);
+  }
+  refuseIf(before === undefined, 'comes before the roster was started');
+  const state = before!.clone();
+  switch (event.type) {
+    case 'member.add': {
+      state.requireSigner(signerId, event.member.role === 'account-holder' ? 'member.grantAccountHolder' : 'member.manage');
+      addMember(state, memberOf(event.member));
+      break;
+    }
+    case 'member.role': {
+      const m = targetMember(state, event.member);
+      const touchesHolder = m.role === 'account-holder' || event.role === 'account-holder';
+      state.requireSigner(signerId, touchesHolder ? 'member.grantAccountHolder' : 'member.manage');
+      refuseIf(m.role === 'account-holder' && event.role !== 'account-holder' && state.accountHolders() <= 1, 'demotes the last Account Holder');
+      state.members.set(m.id, { ...m, role: event.role });
+      break;
+    }
+    case 'member.remove': {
+      const m = targetMember(state, event.member);
+      state.requireSigner(signerId, m.role === 'account-holder' ? 'member.grantAccountHolder' : 'member.manage');
+      refuseIf(m.id === signerId, 'removes its own signer');
+      state.members.delete(m.id);
+      state.former.set(m.id, m);
+      for (const t of state.teams.values()) t.members.delete(m.id);
+      break;
+    }
+    case 'workspace.add':
+      state.requireSigner(signerId, 'workspace.create');
+      addPlace(state, 'workspace', event.workspace);
+      break;
+    case 'workspace.rename':
+      state.requireSigner(signerId, 'workspace.create');
+      rename(state, 'workspace', event.id, event.name);
+      break;
+    case 'team.add':
+      state.requireSigner(signerId, 'team.manage');
+      addPlace(state, 'team', event.team);
+      break;
+    case 'team.rename':
+      state.requireSigner(signerId, 'team.manage');
+      rename(state, 'team', event.id, event.name);
+      break;
+    case 'team.delete':
+      state.requireSigner(signerId, 'team.manage');
+      team(state, event.id);
+      state.teams.delete(event.id);
+      break;
+    case 'team.member.add':
+      state.requireSigner(signerId, 'team.manage');
+      targetMember(state, event.member);
+      team(state, event.team).members.add(event.member);
+      break;
+    case 'team.member.remove':
+      state.requireSigner(signerId, 'team.manage');
+      team(state, event.team).members.delete(event.member);
+      break;
+  }
+  return state;
+}
+
+/** What each entry's signature covers: its vault, place, time, signer, the previous entry and the event. */
+function entryDigest(vaultId: string, row: Omit<RosterRow, 'signature'>): Uint8Array {
+  const head = ad('coffer/v1/roster', vaultId, row.seq, row.at, row.signer_id);
+  const body = new TextEncoder().encode(row.body);
+  const message = new Uint8Array(head.length + row.prev_hash.length + body.length);
+  message.set(head, 0);
+  message.set(row.prev_hash, head.length);
+  message.set(body, head.length + row.prev_hash.length);
+  return sodium().crypto_generichash(32, message, null);
+}
+
+/** An entry's link in the chain: the next entry's `prev_hash`, and for the first entry, the pin. */
+function entryHash(digest: Uint8Array, signature: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(digest.length + signature.length);
+  joined.set(digest, 0);
+  joined.set(signature, digest.length);
+  return sodium().crypto_generichash(32, joined, null);
+}
+
+export const GENESIS_PREV = new Uint8Array(32);
+
+/** The end of a verified chain: where the next entry goes. */
+export interface RosterHead {
+  seq: number;
+  hash: Uint8Array;
+}
+
+export interface RosterCheck {
+  /** The state the verified entries describe; undefined when no entry verified (or there are none). */
+  state: RosterState | undefined;
+  /** The last verified entry. */
+  head: RosterHead;
+  /** The first entry's hash, which members pin. */
+  genesis: Uint8Array | undefined;
+  /** Why verification stopped before the last entry, or why the chain cannot be trusted at all. */
+  problem?: string;
+}
+
+function parseEvent(body: string): RosterEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new RosterRefusal('is not readable');
+  }
+  const parsed = rosterEvent.safeParse(json);
+  if (!parsed.success) throw new RosterRefusal('is not a roster change Coffer knows');
+  return parsed.data;
+}
+
+/** The key an entry's signature must verify under: its signer's, as the chain so far (or the genesis itself) says. */
+function signerKey(state: RosterState | undefined, event: RosterEvent, signerId: string): Uint8Array {
+  const listed = event.type === 'genesis' ? event.members.find((m) => m.id === signerId) : undefined;
+  const key = listed ? unb64(listed.signPublic) : state?.member(signerId)?.signPublic;
+  if (!key) throw new RosterRefusal('signed by someone not in the vault');
+  return key;
+}
+
+/**
+ * Replays the chain, checking each link, signature and permission. Verification stops at the first
+ * entry that fails; the state is the one of the entries before it. With `pin`, a first entry other
+ * than the pinned one makes the whole chain untrusted.
+ */
+export function verifyRoster(db: Db, vaultId: string, pin?: Uint8Array): RosterCheck {
+  const rows = db.query<RosterRow>('SELECT seq, at, signer_id, body, prev_hash, signature FROM roster ORDER BY seq').all();
+  let state: RosterState | undefined;
+  let head: RosterHead = { seq: 0, hash: GENESIS_PREV };
+  let genesis: Uint8Array | undefined;
+  const s = sodium();
+  for (const row of rows) {
+    try {
+      if (row.seq !== head.seq + 1) throw new RosterRefusal('is out of sequence: entries were removed or inserted');
+      if (!s.memcmp(row.prev_hash, head.hash)) throw new RosterRefusal('does not follow the entry before it');
+      const event = parseEvent(row.body);
+      const digest = entryDigest(vaultId, row);
+      if (!s.crypto_sign_verify_detached(row.signature, digest, signerKey(state, event, row.signer_id))) throw new RosterRefusal('has a signature that does not verify');
+      const next = applyEvent(state, event, row.signer_id);
+      const hash = entryHash(digest, row.signature);
+      if (row.seq === 1) {
+        if (pin && !s.memcmp(pin, hash)) return { state: undefined, head, genesis: hash, problem: 'the roster does not begin with the entry your keys were pinned to' };
+        genesis = hash;
+      }
+      state = next;
+      head = { seq: row.seq, hash };
+    } catch (e) {
+      if (!(e instanceof RosterRefusal)) throw e;
+      return { state, head, genesis, problem: `roster entry ${row.seq} ${e.message}` };
+    }
+  }
+  if (rows.length === 0 && pin) return { state: undefined, head, genesis, problem: 'the roster your keys were pinned to is gone' };
+  return { state, head, genesis };
+}
+
+/** Signs and writes the entry after `head`, inside the caller's transaction; returns the new head. */
+export function writeEntry(
+  db: Db,
+  vaultId: string,
+  head: RosterHead,
+  signer: { id: string; signSecret: Uint8Array },
+  at: number,
+  event: RosterEvent,
+): RosterHead {
+  const row = { seq: head.seq + 1, at, signer_id: signer.id, body: JSON.stringify(event), prev_hash: head.hash };
+  const digest = entryDigest(vaultId, row);
+  const signature = sodium().crypto_sign_detached(digest, signer.signSecret);
+  db.stmt('INSERT INTO roster (seq, at, signer_id, body, prev_hash, signature) VALUES (?, ?, ?, ?, ?, ?)').run(row.seq, row.at, row.signer_id, row.body, row.prev_hash, signature);
+  return { seq: row.seq, hash: entryHash(digest, signature) };
+}

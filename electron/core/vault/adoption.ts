@@ -1,0 +1,51 @@
+import { adoptOwnGrants } from '../access/grants';
+import { GENESIS_PREV, memberEntryOf, writeEntry } from '../access/roster';
+import { writeRosterHead } from '../access/roster-head';
+import { seal } from '../crypto/aead';
+import { packSecretKeys, wipe } from '../crypto/keys';
+import type { Session } from './session';
+import { memberKeysContext } from './vault';
+
+/**
+ * A vault made before the roster becomes a signed one at unlock (docs/product.md §1a, SECURITY.md
+ * "Upgrading to the signed form"). The first Account Holder to unlock it signs the roster's first
+ * entry, listing what the clear tables say then; every member, at their own next unlock, pins that
+ * entry inside their encrypted keys and vouches for the grants they hold. Both steps trust the file
+ * as it is at that moment, once; afterwards an unsigned grant or a changed roster is TAMPERED.
+ */
+export function adoptSignedForm(session: Session, passwordKey: Uint8Array): void {
+  if (session.hasAdopted) return;
+  const findings = session.accessFindings;
+  if (findings.rosterProblem) return;
+  if (findings.unsigned && (session.member.role !== 'account-holder' || !session.canRead(session.roster.orgScopeId))) return;
+  const db = session.db;
+  session.write(() => {
+    if (findings.unsigned) startRoster(session);
+    const keys = session.keyPairs();
+    const packed = packSecretKeys(keys, session.rosterPin);
+    try {
+      const sealed = seal(passwordKey, packed, memberKeysContext(session.vaultId, session.member.id), session.ctx.random);
+      db.stmt('UPDATE members SET secret_keys = ? WHERE id = ?').run(sealed, session.member.id);
+    } finally {
+      wipe(packed);
+    }
+    adoptOwnGrants(db, session.vaultId, session.signer());
+    session.audit('roster.adopt', session.member.login);
+  });
+  session.markAdopted();
+}
+
+/** The first entry of an upgraded vault's roster: everything the clear tables list, signed by this Account Holder. */
+function startRoster(session: Session): void {
+  const roster = session.roster;
+  const head = writeEntry(session.db, session.vaultId, { seq: 0, hash: GENESIS_PREV }, session.signer(), session.ctx.clock.now(), {
+    type: 'genesis',
+    orgScopeId: roster.orgScopeId,
+    members: [...roster.members.values()].map(memberEntryOf),
+    workspaces: [...roster.workspaces.values()].map((w) => ({ id: w.id, name: w.name, scopeId: w.scopeId })),
+    teams: [...roster.teams.values()].map((t) => ({ id: t.id, name: t.name, scopeId: t.scopeId, members: [...t.members] })),
+  });
+  writeRosterHead(session.db, session.vaultId, session.integrityKey('roster'), head);
+  session.beginRoster(head);
+  session.audit('roster.start', session.member.login);
+}
