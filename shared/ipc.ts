@@ -45,6 +45,14 @@ export const integrity = z.object({
   rolledBack: z.object({ seen: z.number(), now: z.number() }).optional(),
   /** Settings whose MAC or bounds failed for this session: their defaults apply and nothing is purged. */
   settingsTampered: z.array(z.string()).optional(),
+  /** Why the signed roster did not verify to its end: structure and roles are as its last good entry says, and cannot change. */
+  rosterProblem: z.string().optional(),
+  /** Where the clear member, workspace and team tables differ from the roster (what the locked views show was edited). */
+  structureMismatch: z.array(z.string()).optional(),
+  /** Key grants sealed to this member that nobody allowed to give them signed: not used. */
+  grantsRejected: z.number().optional(),
+  /** A vault made before the roster that no Account Holder has unlocked since: nothing is signed yet. */
+  unsigned: z.boolean().optional(),
 });
 export type Integrity = z.infer<typeof integrity>;
 

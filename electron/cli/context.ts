@@ -6,6 +6,7 @@ import { lockedPass, sessionPass } from '../core/lifecycle/passes';
 import type { PassResult } from '../core/lifecycle/scheduler';
 import type { Session } from '../core/vault/session';
 import { tamperedSettingsError } from '../core/vault/settings';
+import { accessWarnings } from '../core/vault/access-check';
 import { defaultDataDir, defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
@@ -75,6 +76,7 @@ export class CliContext {
     const tampered = tamperedSettingsError(pass);
     if (tampered && opts.tamperedSettings === 'fail') throw tampered;
     if (tampered) warn(`${tampered.code}: ${tampered.message}`);
+    for (const line of accessWarnings(this.session.accessFindings)) warn(line);
     return this.session;
   }
 

@@ -13,6 +13,7 @@ import { unreadNoticeCount } from './lifecycle/notices';
 import { lockedPass, sessionPass } from './lifecycle/passes';
 import type { PassResult } from './lifecycle/scheduler';
 import { SecretIndex } from './secrets/secret-index';
+import { listTeams, listWorkspaces } from './vault/structure';
 import type { Session } from './vault/session';
 import type { VaultSettings } from './vault/settings';
 import { DEFAULT_SETTINGS, changeSettings, checkSettings, clearSettings } from './vault/settings';
@@ -149,7 +150,16 @@ export class CofferApp {
     const rolledBack = this.demo ? undefined : this.rollbacks.look(vault.id, vault.db, key);
     // Only a session can verify settings; before unlock they are merely bounds-checked.
     const settingsTampered = session ? checkSettings(session).tampered : [];
-    return { ...(auditBroken ? { auditBroken } : {}), ...(rolledBack ? { rolledBack } : {}), ...(settingsTampered.length ? { settingsTampered } : {}) };
+    const access = session?.accessFindings;
+    return {
+      ...(auditBroken ? { auditBroken } : {}),
+      ...(rolledBack ? { rolledBack } : {}),
+      ...(settingsTampered.length ? { settingsTampered } : {}),
+      ...(access?.rosterProblem ? { rosterProblem: access.rosterProblem } : {}),
+      ...(access?.structure.length ? { structureMismatch: access.structure } : {}),
+      ...(access?.grantsRejected ? { grantsRejected: access.grantsRejected } : {}),
+      ...(access?.unsigned ? { unsigned: true } : {}),
+    };
   }
 
   /** `audit.verify`: the whole chain, and a rollback to an older copy, which the chain cannot show by itself. */
@@ -190,8 +200,8 @@ export class CofferApp {
     return {
       ...base,
       member: { name: unlocked.member.login, role: unlocked.member.role },
-      workspaces: info.workspaces.map((w) => ({ id: w.id, name: w.name, count: counts.workspaces.get(w.name) ?? 0 })),
-      teams: info.teams.map((t) => ({ id: t.id, name: t.name })),
+      workspaces: listWorkspaces(unlocked).map((w) => ({ id: w.id, name: w.name, count: counts.workspaces.get(w.name) ?? 0 })),
+      teams: listTeams(unlocked).map((t) => ({ id: t.id, name: t.name })),
       counts: { personal: counts.personal, organization: counts.organization },
       unreadNotices: unreadNoticeCount(unlocked),
     };

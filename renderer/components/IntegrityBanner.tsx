@@ -7,16 +7,18 @@ const settingLabel = (name: string) => SETTING_LABELS[name as keyof typeof SETTI
 /** `a`, `a and b`, `a, b and c`, capitalized: the start of a sentence. */
 function sentenceList(items: string[]): string {
   const text = items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalized(text);
 }
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * docs/product.md §1a, §8: what the vault's integrity checks found, wherever the vault shows. Both findings are
  * about the file, not the secrets: the vault stays usable, and the finding stays until looked into.
  */
 export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; inline?: boolean }) {
-  const { auditBroken, rolledBack, settingsTampered } = integrity;
-  if (!auditBroken && !rolledBack && !settingsTampered) return null;
+  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, unsigned } = integrity;
+  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !unsigned) return null;
   return (
     <div className={`banner banner-danger${inline ? ' banner-inline' : ''}`} role="alert" data-testid="integrity-warning">
       <ShieldAlert size={16} aria-hidden />
@@ -33,6 +35,33 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
               ? `This computer saw its audit log reach entry ${rolledBack.seen}; the file now ends at entry ${rolledBack.now}.`
               : `Entry ${rolledBack.seen} of its audit log is no longer the one this computer saw.`}{' '}
             Unless you restored a backup, someone replaced the file: changes made since that copy are gone.
+          </span>
+        )}
+        {rosterProblem && (
+          <span className="banner-line">
+            <strong>The vault's roster does not verify.</strong> {capitalized(rosterProblem)}. Members, roles, workspaces and teams are as its last
+            verified entry says, and none can change until the vault is restored from a backup.
+          </span>
+        )}
+        {structureMismatch && (
+          <span className="banner-line">
+            <strong>Member or team lists were changed outside Coffer.</strong> {capitalized(structureMismatch[0]!)}
+            {structureMismatch.length > 1 ? ` (and ${structureMismatch.length - 1} more)` : ''}. Coffer follows the signed roster; the locked screen may show the
+            altered lists.
+          </span>
+        )}
+        {grantsRejected !== undefined && grantsRejected > 0 && (
+          <span className="banner-line">
+            <strong>
+              {grantsRejected === 1 ? 'A key grant' : `${grantsRejected} key grants`} sealed to you {grantsRejected === 1 ? 'was' : 'were'} not signed by anyone
+              allowed to give {grantsRejected === 1 ? 'it' : 'them'}.
+            </strong>{' '}
+            Coffer did not use {grantsRejected === 1 ? 'it' : 'them'}: what they would open stays closed to you.
+          </span>
+        )}
+        {unsigned && (
+          <span className="banner-line">
+            <strong>This vault is not signed yet.</strong> It was made before signed rosters; the next unlock by an Account Holder signs it.
           </span>
         )}
         {settingsTampered && (

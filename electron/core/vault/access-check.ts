@@ -84,6 +84,16 @@ export function compareTables(db: Db, roster: RosterState, metaOrgScopeId: strin
   return found;
 }
 
+/** One line per finding, for a door that prints warnings (the CLI); the app shows them in its banner. */
+export function accessWarnings(f: { rosterProblem?: string; structure: string[]; grantsRejected: number; unsigned: boolean }): string[] {
+  const out: string[] = [];
+  if (f.rosterProblem) out.push(`TAMPERED: ${f.rosterProblem}; members, roles, workspaces and teams cannot change until the vault is restored from a backup`);
+  if (f.structure.length > 0) out.push(`TAMPERED: the member, workspace or team lists in the file differ from the signed roster (${f.structure.join('; ')}); Coffer follows the roster`);
+  if (f.grantsRejected > 0) out.push(`TAMPERED: ${f.grantsRejected} key grant(s) sealed to you were not signed by anyone allowed to give them and were not used`);
+  if (f.unsigned) out.push('this vault was made before signed rosters: the next unlock by an Account Holder signs it');
+  return out;
+}
+
 type MemberGrant = Pick<ScopeGrantRow, 'scope_id' | 'grantee_kind' | 'grantee_id' | 'key_version' | 'sealed_key' | 'granter_id' | 'signature'>;
 
 export interface OpenedGrants {

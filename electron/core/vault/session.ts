@@ -4,8 +4,8 @@ import type { Signer } from '../access/grants';
 import type { Operation } from '../access/permissions';
 import { authorize } from '../access/permissions';
 import type { RosterEvent, RosterHead } from '../access/roster';
-import { applyEvent, writeEntry } from '../access/roster';
-import { writeRosterHead } from '../access/roster-head';
+import { applyEvent, verifyRoster, writeEntry } from '../access/roster';
+import { checkRosterHead, writeRosterHead } from '../access/roster-head';
 import type { RosterState } from '../access/roster-state';
 import { RosterRefusal } from '../access/roster-state';
 import type { AuditAction } from '../audit/log';
@@ -116,11 +116,29 @@ export class Session {
   write<T>(fn: () => T): T {
     const before = this.access;
     try {
-      return this.db.write(fn);
+      return this.db.write(() => {
+        this.catchUpRoster();
+        return fn();
+      });
     } catch (e) {
       this.access = before;
       throw e;
     }
+  }
+
+  /**
+   * Entries another session signed since this one unlocked (another window, a CLI command) are
+   * verified and taken in before this session changes anything, so it builds on the roster as it is.
+   */
+  private catchUpRoster(): void {
+    const { head, genesis, findings } = this.access;
+    if (!head || findings.rosterProblem) return;
+    const last = this.db.value<number>('SELECT max(seq) FROM roster') ?? 0;
+    if (last === head.seq) return;
+    const check = verifyRoster(this.db, this.vaultId, genesis);
+    const problem = !check.state ? check.problem : (check.problem ?? checkRosterHead(this.db, this.vaultId, this.integrityKey('roster'), check.head));
+    if (problem || !check.state) throw new CofferError('TAMPERED', `${problem ?? 'the roster does not verify'}: nothing was changed`);
+    this.access = { ...this.access, roster: check.state, head: check.head };
   }
 
   /**
