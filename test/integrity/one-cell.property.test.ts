@@ -1,0 +1,169 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cell, Concerns, Edit } from '../support/one-cell';
+import { LOGINS, buildTemplate, editedValue, enumerateCells, inspect, writeCell } from '../support/one-cell';
+
+/**
+ * docs/product.md §1a: someone with write access to the file and no key can only destroy, and that
+ * is detected. One cell, anywhere in a table that carries access, secrets, revisions, audit or
+ * settings, edited with plain SQL: the next unlock (as alice, and as any member the edit names)
+ * refuses with TAMPERED, AUTH or VALIDATION, or reports it (roster, structure, rejected grants,
+ * settings, audit), or reading what it touches (listing, value, history) reports TAMPERED.
+ *
+ * Nothing else passes, except the cells of the three lists below, each named with its reason.
+ */
+
+/**
+ * The secret-heads work (secrets.head, a MAC over a secret's clear state, and Ed25519-signed
+ * revisions) is expected to cover these. They join the property when secrets/head.ts lands:
+ * delete each from this list then.
+ */
+const NOT_YET_COVERED = new Set([
+  'secrets.scope_id',
+  'secrets.level',
+  'secrets.workspace_id',
+  'secrets.type',
+  'secrets.availability',
+  'secrets.name_hash',
+  'secrets.revision',
+  'secrets.created_at',
+  'secrets.updated_at',
+  'secrets.expires_at',
+  'secrets.last_used_at',
+  'secrets.active_since',
+  'secrets.seq',
+  'secrets.head',
+  'revisions.author_id',
+  'revisions.created_at',
+  'revisions.signature_id',
+  'revision_signatures.id',
+  'revision_signatures.signer_id',
+  'revision_signatures.at',
+  'revision_signatures.digest',
+  'revision_signatures.signature',
+]);
+
+/**
+ * Undetected by the current code and not part of the secret-heads work: bugs, each to be fixed and
+ * then deleted from this list so that the property covers it.
+ */
+const KNOWN_GAPS = new Set([
+  // Clear dates the roster does not carry, and that unlock does not compare.
+  'members.created_at',
+  'scopes.created_at',
+  'workspaces.created_at',
+  'teams.created_at',
+  // A scope's clear key version, and an owner set on a non-personal scope: nothing reads them at unlock.
+  'scopes.key_version',
+  'scopes.owner_id',
+  // Listing numbers within bounds: a chunk renumbered, or an entry count raised, lists as before.
+  'name_chunks.chunk_no',
+  'name_chunks.entries',
+  'secret_readers.chunk_no',
+  // A name chunk moved to another scope: its names drop out of the listing, and nothing says so.
+  'name_chunks.scope_id',
+  // A wrapped data key moved to another secret or scope: the secret is silently NOT_FOUND, not TAMPERED.
+  'secret_readers.secret_id',
+  'secret_readers.scope_id',
+  // A grant moved to another grantee (not a member) or away from its member: that member silently loses the scope.
+  'scope_grants.grantee_id',
+  // A revision renumbered: its secret reads as NOT_FOUND ("revision 1 does not exist"), not TAMPERED.
+  'revisions.revision',
+  // The organization scope id in meta: unlock fails with FORBIDDEN before compareTables can report it.
+  'meta.value[org_scope_id]',
+]);
+
+/** Edits undone or ignored by design: accepted when undetected, each for the reason given. */
+const BY_DESIGN: Record<string, { reason: string; applies?: (cell: Cell, value: unknown) => boolean }> = {
+  'secrets.status': { reason: 'lifecycle state: re-derived from the dates by the next unlocked pass (docs/product.md §4), never acted on to purge while locked' },
+  'secrets.inactive_since': { reason: 'lifecycle state: re-derived by the next unlocked pass, which checks deletion dates against the verified periods' },
+  'secrets.deletion_at': { reason: 'lifecycle state: re-derived by the next unlocked pass, which checks deletion dates against the verified periods' },
+  'members.kdf_mem': {
+    reason: 'the same key is derived: Argon2 counts memory in whole KiB, so a change below 1 KiB changes nothing',
+    applies: (cell, value) => Math.floor((cell.value as number) / 1024) === Math.floor((value as number) / 1024),
+  },
+};
+
+const RUNS = 2000;
+
+describe('one cell edited anywhere that carries access, secrets, revisions, audit or settings', () => {
+  let dir = '';
+  let template = '';
+  let cells: Cell[] = [];
+  let texts = new Map<string, string[]>();
+  let concerns: Concerns = () => [];
+  let uuids: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coffer-one-cell-'));
+    template = await buildTemplate(dir);
+    ({ cells, texts, concerns } = enumerateCells(template));
+    uuids = [...new Set([...texts.values()].flat().filter((t) => /^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(t)))];
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the template itself reads cleanly for every member', async () => {
+    const copy = join(dir, 'clean.coffer');
+    copyFileSync(template, copy);
+    expect(await inspect(copy, LOGINS)).toEqual({ notes: [] });
+    // Every list names cells that exist, so none of them hides a typo.
+    const labels = new Set(cells.map((c) => c.label));
+    for (const l of [...KNOWN_GAPS, ...Object.keys(BY_DESIGN)]) expect(labels, l).toContain(l);
+  });
+
+  it(`is detected (${RUNS} cases)`, async () => {
+    const candidates = cells.filter((c) => !NOT_YET_COVERED.has(c.label) && !KNOWN_GAPS.has(c.label));
+    expect(candidates.length).toBeGreaterThan(300);
+    const stats = { cases: 0, refused: 0, byDesign: 0 };
+    const editOf = (c: Cell): fc.Arbitrary<Edit> => {
+      const options: fc.Arbitrary<Edit>[] = [];
+      if (c.value instanceof Uint8Array) {
+        options.push(fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }));
+        options.push(fc.record({ kind: fc.constant('bytes' as const), seed: fc.integer({ min: 1, max: 0x7fffffff }) }));
+      } else if (typeof c.value === 'number') {
+        const delta = fc.oneof(fc.constantFrom(1, -1, 2, 1000, -1000, 86_400_000, -86_400_000), fc.integer({ min: -1e9, max: 1e9 }));
+        options.push(fc.record({ kind: fc.constant('delta' as const), delta }));
+      } else if (typeof c.value === 'string') {
+        const same = texts.get(`${c.table}.${c.column}`) ?? [];
+        const pool = [...same, ...uuids];
+        const text = fc.oneof(fc.constantFrom(...pool), fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom(c.value.slice(1), `${c.value} `, c.value.toUpperCase()));
+        options.push(fc.record({ kind: fc.constant('text' as const), value: text }));
+      } else {
+        options.push(fc.record({ kind: fc.constant('fill' as const), int: fc.integer({ min: 0, max: 2e12 }), text: fc.constantFrom(...uuids, 'x') }));
+      }
+      if (c.value !== null && !c.notNull) options.push(fc.constant({ kind: 'null' as const }));
+      return fc.oneof(...options);
+    };
+    const arb = fc.constantFrom(...candidates).chain((cell) => fc.record({ cell: fc.constant(cell), edit: editOf(cell) }));
+
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ cell, edit }) => {
+        const value = editedValue(cell, edit);
+        fc.pre(value !== undefined);
+        const copy = join(dir, 'case.coffer');
+        copyFileSync(template, copy);
+        if (!writeCell(copy, cell, value)) {
+          stats.refused++;
+          fc.pre(false);
+        }
+        stats.cases++;
+        const who = [...new Set<(typeof LOGINS)[number]>(['alice', ...cell.concerns, ...concerns(value)])];
+        const verdict = await inspect(copy, who);
+        if (verdict.detected) return;
+        const allowed = BY_DESIGN[cell.label];
+        if (allowed && (!allowed.applies || allowed.applies(cell, value))) {
+          stats.byDesign++;
+          return;
+        }
+        const shown = value instanceof Uint8Array ? `${edit.kind} of ${value.length} bytes` : JSON.stringify(value);
+        throw new Error(`undetected: ${cell.label} of row ${cell.rowid} set from ${JSON.stringify(cell.value instanceof Uint8Array ? '<blob>' : cell.value)} to ${shown}; ${verdict.notes.join(' | ') || 'nothing reported'}`);
+      }),
+      { numRuns: RUNS },
+    );
+    console.log(`one-cell property: ${stats.cases} edits inspected, ${stats.refused} refused by the schema, ${stats.byDesign} accepted by design`);
+    expect(stats.cases).toBeGreaterThanOrEqual(RUNS);
+  }, 180_000);
+});
