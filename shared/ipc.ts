@@ -51,6 +51,8 @@ export const integrity = z.object({
   structureMismatch: z.array(z.string()).optional(),
   /** Key grants sealed to this member that nobody allowed to give them signed: not used. */
   grantsRejected: z.number().optional(),
+  /** Scope keys the roster gives this member that have no grant to them in the file: those scopes stay closed. */
+  grantsMissing: z.number().optional(),
   /** A vault made before the roster that no Account Holder has unlocked since: nothing is signed yet. */
   unsigned: z.boolean().optional(),
 });

@@ -158,6 +158,7 @@ export class CofferApp {
       ...(access?.rosterProblem ? { rosterProblem: access.rosterProblem } : {}),
       ...(access?.structure.length ? { structureMismatch: access.structure } : {}),
       ...(access?.grantsRejected ? { grantsRejected: access.grantsRejected } : {}),
+      ...(access?.grantsMissing ? { grantsMissing: access.grantsMissing } : {}),
       ...(access?.unsigned ? { unsigned: true } : {}),
     };
   }

@@ -17,8 +17,8 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * about the file, not the secrets: the vault stays usable, and the finding stays until looked into.
  */
 export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; inline?: boolean }) {
-  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, unsigned } = integrity;
-  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !unsigned) return null;
+  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, grantsMissing, unsigned } = integrity;
+  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !grantsMissing && !unsigned) return null;
   return (
     <div className={`banner banner-danger${inline ? ' banner-inline' : ''}`} role="alert" data-testid="integrity-warning">
       <ShieldAlert size={16} aria-hidden />
@@ -57,6 +57,15 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
               allowed to give {grantsRejected === 1 ? 'it' : 'them'}.
             </strong>{' '}
             Coffer did not use {grantsRejected === 1 ? 'it' : 'them'}: what they would open stays closed to you.
+          </span>
+        )}
+        {grantsMissing !== undefined && grantsMissing > 0 && (
+          <span className="banner-line">
+            <strong>
+              {grantsMissing === 1 ? 'A scope key' : `${grantsMissing} scope keys`} the roster gives you {grantsMissing === 1 ? 'is' : 'are'} missing from the file.
+            </strong>{' '}
+            What {grantsMissing === 1 ? 'it opens' : 'they open'} stays closed to you; a backup of the vault from before the change has{' '}
+            {grantsMissing === 1 ? 'it' : 'them'}.
           </span>
         )}
         {unsigned && (

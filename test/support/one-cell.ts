@@ -280,6 +280,7 @@ async function inspectAs(vault: Vault, login: Login, notes: string[]): Promise<s
     if (f.rosterProblem) return `roster: ${f.rosterProblem}`;
     if (f.structure.length > 0) return `structure: ${f.structure[0]}`;
     if (f.grantsRejected > 0) return `${f.grantsRejected} grant(s) rejected`;
+    if (f.grantsMissing > 0) return `${f.grantsMissing} grant(s) missing`;
     const tampered = checkSettings(s).tampered;
     if (tampered.length > 0) return `settings tampered: ${tampered.join(', ')}`;
     const tried = (what: string, fn: () => unknown): string | undefined => {

@@ -15,12 +15,15 @@ export interface RosterMember {
   boxPublic: Uint8Array;
   signPublic: Uint8Array;
   personalScopeId: string;
+  /** When they joined, as the entry that added them says. */
+  created: number;
 }
 
 export interface RosterPlace {
   id: string;
   name: string;
   scopeId: string;
+  created: number;
 }
 
 export interface RosterTeam extends RosterPlace {
@@ -38,16 +41,20 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export class RosterState {
   constructor(
     readonly orgScopeId: string,
+    /** When the vault (and its organization scope) was made. */
+    readonly created: number,
     readonly members = new Map<string, RosterMember>(),
     readonly workspaces = new Map<string, RosterPlace>(),
     readonly teams = new Map<string, RosterTeam>(),
     /** Members since removed: what they signed while members (revisions) still names them. */
     readonly former = new Map<string, RosterMember>(),
+    /** When each scope was made: its owner's or place's date, or as an upgraded vault's first entry recorded it. */
+    readonly scopeDates = new Map<string, number>([[orgScopeId, created]]),
   ) {}
 
   clone(): RosterState {
     const teams = new Map([...this.teams].map(([id, t]) => [id, { ...t, members: new Set(t.members) }]));
-    return new RosterState(this.orgScopeId, new Map(this.members), new Map(this.workspaces), teams, new Map(this.former));
+    return new RosterState(this.orgScopeId, this.created, new Map(this.members), new Map(this.workspaces), teams, new Map(this.former), new Map(this.scopeDates));
   }
 
   /** The key someone signed with while a member, whether or not they still are. */
@@ -102,6 +109,17 @@ export class RosterState {
       default:
         return false;
     }
+  }
+
+  /** Every scope the roster knows, with the time it was made. */
+  scopes(): { id: string; created: number }[] {
+    const ids = [this.orgScopeId, ...[...this.workspaces.values(), ...this.teams.values()].map((p) => p.scopeId), ...[...this.members.values()].map((m) => m.personalScopeId)];
+    return ids.map((id) => ({ id, created: this.scopeDates.get(id) ?? 0 }));
+  }
+
+  /** Who owns a scope: a personal scope's member, and no one for the others. */
+  ownerOf(scopeId: string): string | null {
+    return [...this.members.values()].find((m) => m.personalScopeId === scopeId)?.id ?? null;
   }
 
   /** Everyone who may hold a scope's key. */

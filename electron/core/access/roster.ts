@@ -19,13 +19,23 @@ import { RosterRefusal, RosterState } from './roster-state';
 const id = z.string().min(1).max(64);
 const name = z.string().min(1).max(128);
 const publicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/);
-const memberEntry = z.object({ id, login: name, role: z.enum(ROLES), boxPublic: publicKey, signPublic: publicKey, personalScopeId: id }).strict();
-const place = z.object({ id, name, scopeId: id }).strict();
+const created = z.number().int().nonnegative();
+const memberEntry = z.object({ id, login: name, role: z.enum(ROLES), boxPublic: publicKey, signPublic: publicKey, personalScopeId: id, created }).strict();
+const place = z.object({ id, name, scopeId: id, created }).strict();
 const teamEntry = place.extend({ members: z.array(id).max(100_000) }).strict();
 
 const rosterEvent = z.discriminatedUnion('type', [
   z
-    .object({ type: z.literal('genesis'), orgScopeId: id, members: z.array(memberEntry).min(1).max(100_000), workspaces: z.array(place), teams: z.array(teamEntry) })
+    .object({
+      type: z.literal('genesis'),
+      orgScopeId: id,
+      created,
+      members: z.array(memberEntry).min(1).max(100_000),
+      workspaces: z.array(place),
+      teams: z.array(teamEntry),
+      /** An upgraded vault's scopes were made apart from their owners or places: their own dates. */
+      scopeDates: z.record(id, created).optional(),
+    })
     .strict(),
   z.object({ type: z.literal('member.add'), member: memberEntry }).strict(),
   z.object({ type: z.literal('member.role'), member: id, role: z.enum(ROLES) }).strict(),
@@ -45,7 +55,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
 
 export function memberEntryOf(m: RosterMember): MemberEntry {
-  return { id: m.id, login: m.login, role: m.role, boxPublic: b64(m.boxPublic), signPublic: b64(m.signPublic), personalScopeId: m.personalScopeId };
+  return { id: m.id, login: m.login, role: m.role, boxPublic: b64(m.boxPublic), signPublic: b64(m.signPublic), personalScopeId: m.personalScopeId, created: m.created };
 }
 
 function memberOf(e: MemberEntry): RosterMember {
@@ -64,6 +74,7 @@ function addMember(state: RosterState, m: RosterMember): void {
   refuseIf(state.members.has(m.id) || state.memberByLogin(m.login) !== undefined, `adds ${m.login}, who is already a member`);
   refuseIf(knownScope(state, m.personalScopeId), `gives ${m.login} a scope that already exists`);
   state.members.set(m.id, m);
+  state.scopeDates.set(m.personalScopeId, m.created);
 }
 
 function addPlace(state: RosterState, kind: 'workspace' | 'team', p: RosterPlace): void {
@@ -71,6 +82,7 @@ function addPlace(state: RosterState, kind: 'workspace' | 'team', p: RosterPlace
   refuseIf(state.workspaces.has(p.id) || state.teams.has(p.id) || taken !== undefined || knownScope(state, p.scopeId), `adds a ${kind} that already exists`);
   if (kind === 'workspace') state.workspaces.set(p.id, p);
   else state.teams.set(p.id, { ...p, members: new Set() });
+  state.scopeDates.set(p.scopeId, p.created);
 }
 
 function rename(state: RosterState, kind: 'workspace' | 'team', placeId: string, newName: string): void {
@@ -96,7 +108,7 @@ function team(state: RosterState, teamId: string) {
 
 /** The founding state: whoever signs it must be one of its Account Holders. */
 function genesisState(event: Extract<RosterEvent, { type: 'genesis' }>, signerId: string): RosterState {
-  const state = new RosterState(event.orgScopeId);
+  const state = new RosterState(event.orgScopeId, event.created);
   for (const m of event.members) addMember(state, memberOf(m));
   for (const w of event.workspaces) addPlace(state, 'workspace', w);
   for (const t of event.teams) {
@@ -105,6 +117,10 @@ function genesisState(event: Extract<RosterEvent, { type: 'genesis' }>, signerId
       targetMember(state, memberId);
       state.teams.get(t.id)!.members.add(memberId);
     }
+  }
+  for (const [scopeId, at] of Object.entries(event.scopeDates ?? {})) {
+    refuseIf(!knownScope(state, scopeId), 'dates a scope it does not list');
+    state.scopeDates.set(scopeId, at);
   }
   state.requireSigner(signerId, 'member.grantAccountHolder');
   return state;

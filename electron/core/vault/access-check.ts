@@ -4,19 +4,22 @@ import { checkGrant } from '../access/grants';
 import type { KeyPairs } from '../crypto/keys';
 import { openSealed } from '../crypto/keys';
 import type { Db } from '../db/connection';
-import type { MemberRow, ScopeGrantRow, ScopeRow, TeamMemberRow, TeamRow, WorkspaceRow } from '../db/rows';
+import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow, TeamMemberRow, WorkspaceRow } from '../db/rows';
+import type { AccessFindings } from './session';
 
 /**
  * What unlock checks against the roster (docs/product.md §1a): the grants it opens, and whether the
  * clear tables, which the locked views show, still say what the roster says.
  */
 
-type ClearMember = Pick<MemberRow, 'id' | 'login' | 'role' | 'box_public' | 'sign_public'>;
-type Place = Pick<WorkspaceRow, 'id' | 'name' | 'scope_id'>;
+type ClearMember = Pick<MemberRow, 'id' | 'login' | 'role' | 'box_public' | 'sign_public' | 'created_at'>;
+type Place = Pick<WorkspaceRow, 'id' | 'name' | 'scope_id' | 'created_at'>;
 
 function clearMembers(db: Db): ClearMember[] {
-  return db.query<ClearMember>('SELECT id, login, role, box_public, sign_public FROM members').all();
+  return db.query<ClearMember>('SELECT id, login, role, box_public, sign_public, created_at FROM members').all();
 }
+
+const clearPlaces = (db: Db, table: 'workspaces' | 'teams') => db.query<Place>(`SELECT id, name, scope_id, created_at FROM ${table}`).all();
 
 const personalScopes = (db: Db) =>
   new Map(db.query<Pick<ScopeRow, 'id' | 'owner_id'>>("SELECT id, owner_id FROM scopes WHERE kind = 'personal'").all().map((s) => [s.owner_id, s.id]));
@@ -26,50 +29,53 @@ const personalScopes = (db: Db) =>
  * lists when an Account Holder signs it, and, until then, what an unsigned session works from.
  */
 export function stateFromTables(db: Db, orgScopeId: string): RosterState {
-  const state = new RosterState(orgScopeId);
+  const created = Number(db.value<MetaRow['value']>("SELECT value FROM meta WHERE key = 'created_at'") ?? 0);
+  const state = new RosterState(orgScopeId, created);
   const personal = personalScopes(db);
   for (const m of clearMembers(db)) {
-    state.members.set(m.id, { id: m.id, login: m.login, role: m.role, boxPublic: m.box_public, signPublic: m.sign_public, personalScopeId: personal.get(m.id) ?? '' });
+    state.members.set(m.id, {
+      id: m.id,
+      login: m.login,
+      role: m.role,
+      boxPublic: m.box_public,
+      signPublic: m.sign_public,
+      personalScopeId: personal.get(m.id) ?? '',
+      created: m.created_at,
+    });
   }
-  for (const w of db.query<Place>('SELECT id, name, scope_id FROM workspaces').all()) state.workspaces.set(w.id, { id: w.id, name: w.name, scopeId: w.scope_id });
-  for (const t of db.query<Pick<TeamRow, 'id' | 'name' | 'scope_id'>>('SELECT id, name, scope_id FROM teams').all()) {
-    state.teams.set(t.id, { id: t.id, name: t.name, scopeId: t.scope_id, members: new Set() });
-  }
+  const placeOf = (p: Place) => ({ id: p.id, name: p.name, scopeId: p.scope_id, created: p.created_at });
+  for (const w of clearPlaces(db, 'workspaces')) state.workspaces.set(w.id, placeOf(w));
+  for (const t of clearPlaces(db, 'teams')) state.teams.set(t.id, { ...placeOf(t), members: new Set() });
   for (const tm of db.query<TeamMemberRow>('SELECT team_id, member_id FROM team_members').all()) state.teams.get(tm.team_id)?.members.add(tm.member_id);
+  for (const s of db.query<Pick<ScopeRow, 'id' | 'created_at'>>('SELECT id, created_at FROM scopes').all()) if (state.scopeKind(s.id)) state.scopeDates.set(s.id, s.created_at);
   return state;
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 
 function sameMember(row: ClearMember, m: RosterMember): boolean {
-  return row.login === m.login && row.role === m.role && sameBytes(row.box_public, m.boxPublic) && sameBytes(row.sign_public, m.signPublic);
+  return row.login === m.login && row.role === m.role && row.created_at === m.created && sameBytes(row.box_public, m.boxPublic) && sameBytes(row.sign_public, m.signPublic);
 }
 
-/**
- * Where the clear tables differ from the verified roster, one line each. The unlocked session acts on
- * the roster; the lines tell the user that the locked views (and the file) were edited.
- */
-export function compareTables(db: Db, roster: RosterState, metaOrgScopeId: string): string[] {
-  const found: string[] = [];
-  if (metaOrgScopeId !== roster.orgScopeId) found.push('the organization scope named in the file is not the one the roster names');
+function compareMembers(db: Db, roster: RosterState, found: string[]): void {
   const rows = new Map(clearMembers(db).map((m) => [m.id, m]));
-  const personal = personalScopes(db);
   for (const m of roster.members.values()) {
     const row = rows.get(m.id);
     if (!row) found.push(`member ${m.login} is missing from the members table`);
-    else if (!sameMember(row, m)) found.push(`member ${m.login} differs from the roster (name, role or keys)`);
-    if (personal.get(m.id) !== m.personalScopeId) found.push(`the personal scope of ${m.login} differs from the roster`);
+    else if (!sameMember(row, m)) found.push(`member ${m.login} differs from the roster (name, role, keys or date)`);
   }
   for (const row of rows.values()) if (!roster.member(row.id)) found.push(`${row.login} is in the members table but not on the roster`);
-  const places = (table: 'workspaces' | 'teams') => new Map(db.query<Place>(`SELECT id, name, scope_id FROM ${table}`).all().map((p) => [p.id, p]));
+}
+
+function comparePlaces(db: Db, roster: RosterState, found: string[]): void {
   for (const [label, table, listed] of [
     ['workspace', 'workspaces', roster.workspaces],
     ['team', 'teams', roster.teams],
   ] as const) {
-    const clear = places(table);
+    const clear = new Map(clearPlaces(db, table).map((p) => [p.id, p]));
     for (const p of listed.values()) {
       const row = clear.get(p.id);
-      if (!row || row.name !== p.name || row.scope_id !== p.scopeId) found.push(`${label} ${p.name} differs from the roster`);
+      if (!row || row.name !== p.name || row.scope_id !== p.scopeId || row.created_at !== p.created) found.push(`${label} ${p.name} differs from the roster`);
     }
     for (const row of clear.values()) if (!listed.has(row.id)) found.push(`${label} ${row.name} is not on the roster`);
   }
@@ -77,19 +83,50 @@ export function compareTables(db: Db, roster: RosterState, metaOrgScopeId: strin
   const listedCount = [...roster.teams.values()].reduce((n, t) => n + t.members.size, 0);
   const agree = clearTeamMembers.every((tm) => roster.teams.get(tm.team_id)?.members.has(tm.member_id));
   if (!agree || clearTeamMembers.length !== listedCount) found.push('team membership differs from the roster');
-  for (const s of db.query<Pick<ScopeRow, 'id' | 'kind' | 'owner_id'>>('SELECT id, kind, owner_id FROM scopes').all()) {
+}
+
+/**
+ * Scopes: each the kind, owner and date the roster gives it, and the key version its signed grants
+ * carry (rotation moves both together); grants only to members on the roster.
+ */
+function compareScopes(db: Db, roster: RosterState, found: string[]): void {
+  const listed = new Map(roster.scopes().map((s) => [s.id, s.created]));
+  const versions = new Map(
+    db.tuples<[scopeId: string, version: number]>('SELECT scope_id, max(key_version) FROM scope_grants GROUP BY scope_id').all().map(([id, v]) => [id, v]),
+  );
+  for (const s of db.query<Pick<ScopeRow, 'id' | 'kind' | 'owner_id' | 'key_version' | 'created_at'>>('SELECT id, kind, owner_id, key_version, created_at FROM scopes').all()) {
     const kind = roster.scopeKind(s.id);
     if (kind !== s.kind) found.push(`scope ${s.id} is a ${s.kind} in the file but ${kind ? `a ${kind}` : 'unknown'} on the roster`);
+    else if (s.owner_id !== roster.ownerOf(s.id) || s.created_at !== listed.get(s.id)) found.push(`scope ${s.id} has another owner or date than the roster gives it`);
+    else if (versions.has(s.id) && versions.get(s.id) !== s.key_version) found.push(`scope ${s.id} names another key version than its grants`);
   }
+  const unknown = db
+    .query<Pick<ScopeGrantRow, 'grantee_id'>>("SELECT DISTINCT grantee_id FROM scope_grants WHERE grantee_kind = 'member'")
+    .all()
+    .filter((g) => !roster.member(g.grantee_id));
+  if (unknown.length > 0) found.push(`${unknown.length} key grant(s) name someone not on the roster`);
+}
+
+/**
+ * Where the clear tables differ from the verified roster, one line each. The unlocked session acts on
+ * the roster; the lines tell the user that the locked views (and the file) were edited.
+ */
+export function compareTables(db: Db, roster: RosterState): string[] {
+  const found: string[] = [];
+  if (Number(db.value<MetaRow['value']>("SELECT value FROM meta WHERE key = 'created_at'")) !== roster.created) found.push("the vault's creation date differs from the roster");
+  compareMembers(db, roster, found);
+  comparePlaces(db, roster, found);
+  compareScopes(db, roster, found);
   return found;
 }
 
 /** One line per finding, for a door that prints warnings (the CLI); the app shows them in its banner. */
-export function accessWarnings(f: { rosterProblem?: string; structure: string[]; grantsRejected: number; unsigned: boolean }): string[] {
+export function accessWarnings(f: AccessFindings): string[] {
   const out: string[] = [];
   if (f.rosterProblem) out.push(`TAMPERED: ${f.rosterProblem}; members, roles, workspaces and teams cannot change until the vault is restored from a backup`);
   if (f.structure.length > 0) out.push(`TAMPERED: the member, workspace or team lists in the file differ from the signed roster (${f.structure.join('; ')}); Coffer follows the roster`);
   if (f.grantsRejected > 0) out.push(`TAMPERED: ${f.grantsRejected} key grant(s) sealed to you were not signed by anyone allowed to give them and were not used`);
+  if (f.grantsMissing > 0) out.push(`TAMPERED: ${f.grantsMissing} scope key(s) the roster gives you have no grant in the file: what they open stays closed to you`);
   if (f.unsigned) out.push('this vault was made before signed rosters: the next unlock by an Account Holder signs it');
   return out;
 }
@@ -100,6 +137,8 @@ export interface OpenedGrants {
   scopes: Map<string, { key: Uint8Array; version: number }>;
   /** Grants not used: forged, unsigned after adoption, or for a scope the roster does not let this member hold. */
   rejected: number;
+  /** Scopes the roster lets this member hold that have no grant to them in the file at all. */
+  missing: number;
 }
 
 /**
@@ -127,5 +166,7 @@ export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: K
       rejected++;
     }
   }
-  return { scopes, rejected };
+  const granted = new Set(grants.map((g) => g.scope_id));
+  const missing = roster.scopes().filter((s) => roster.mayHold(s.id, memberId) && !granted.has(s.id)).length;
+  return { scopes, rejected, missing };
 }

@@ -41,9 +41,11 @@ function startRoster(session: Session): void {
   const head = writeEntry(session.db, session.vaultId, { seq: 0, hash: GENESIS_PREV }, session.signer(), session.ctx.clock.now(), {
     type: 'genesis',
     orgScopeId: roster.orgScopeId,
+    created: roster.created,
     members: [...roster.members.values()].map(memberEntryOf),
-    workspaces: [...roster.workspaces.values()].map((w) => ({ id: w.id, name: w.name, scopeId: w.scopeId })),
-    teams: [...roster.teams.values()].map((t) => ({ id: t.id, name: t.name, scopeId: t.scopeId, members: [...t.members] })),
+    workspaces: [...roster.workspaces.values()].map((w) => ({ id: w.id, name: w.name, scopeId: w.scopeId, created: w.created })),
+    teams: [...roster.teams.values()].map((t) => ({ id: t.id, name: t.name, scopeId: t.scopeId, created: t.created, members: [...t.members] })),
+    scopeDates: Object.fromEntries(roster.scopeDates),
   });
   writeRosterHead(session.db, session.vaultId, session.integrityKey('roster'), head);
   session.beginRoster(head);

@@ -27,12 +27,7 @@ export function rosterMemberByLogin(session: Session, login: string): RosterMemb
 /** The permissions under which someone's signature on a grant is accepted (access/roster-state.ts mayGrant). */
 const GRANTING = ['member.manage', 'workspace.create', 'team.manage'] as const;
 
-const summaryOf = (session: Session, m: RosterMember): MemberSummary => ({
-  id: m.id,
-  name: m.login,
-  role: m.role,
-  created: session.db.value<number>('SELECT created_at FROM members WHERE id = ?', m.id) ?? 0,
-});
+const summaryOf = (m: RosterMember): MemberSummary => ({ id: m.id, name: m.login, role: m.role, created: m.created });
 
 /**
  * Adds a member: signed onto the roster first, so every key sealed to them goes to a grantee on it.
@@ -52,10 +47,10 @@ export function addMember(session: Session, input: { name: string; role: string;
   const db = session.db;
   try {
     session.write(() => {
-      const entry = rosterMemberOf(member, session.ctx.random.uuid());
+      const entry = rosterMemberOf(member, session.ctx.random.uuid(), now);
       session.appendRoster({ type: 'member.add', member: memberEntryOf(entry) });
       insertMember(db, now, member, sealMemberKeys(session.ctx, session.vaultId, member, session.rosterPin));
-      const personal = createScope(db, session.ctx, 'personal', member.id, entry.personalScopeId);
+      const personal = createScope(db, session.ctx, 'personal', { created: now, owner: member.id, id: entry.personalScopeId });
       const signer = session.signer();
       grantScope(db, session.vaultId, signer, personal.id, personal.version, personal.key, memberGrantee(entry));
       // The adder seals the new personal key and forgets it: no one else ever holds it.
@@ -75,7 +70,7 @@ export function addMember(session: Session, input: { name: string; role: string;
 
 export function listMembers(session: Session): MemberSummary[] {
   session.assertUnlocked();
-  return [...session.roster.members.values()].sort((a, b) => a.login.localeCompare(b.login, undefined, { sensitivity: 'base' })).map((m) => summaryOf(session, m));
+  return [...session.roster.members.values()].sort((a, b) => a.login.localeCompare(b.login, undefined, { sensitivity: 'base' })).map(summaryOf);
 }
 
 function holdsGrant(session: Session, scopeId: string, memberId: string): boolean {
@@ -118,7 +113,7 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
     }
     if (lost.length > 0) rotate(lost, target.id);
   });
-  return summaryOf(session, session.roster.member(target.id)!);
+  return summaryOf(session.roster.member(target.id)!);
 }
 
 /**

@@ -37,6 +37,8 @@ export interface AccessFindings {
   structure: string[];
   /** Grants sealed to this member that were not used: forged, or unsigned after adoption. */
   grantsRejected: number;
+  /** Scopes the roster gives this member with no grant to them in the file (removed or moved away). */
+  grantsMissing: number;
   /** The vault was made before the roster and no Account Holder has unlocked it since. */
   unsigned: boolean;
 }

@@ -71,9 +71,9 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
   const now = session.ctx.clock.now();
   if (session.roster.workspaceByName(name)) throw new CofferError('CONFLICT', `a workspace named "${name}" already exists`, 'name');
   return session.write(() => {
-    const scope = createScope(db, session.ctx, 'workspace');
+    const scope = createScope(db, session.ctx, 'workspace', { created: now });
     const id = session.ctx.random.uuid();
-    session.appendRoster({ type: 'workspace.add', workspace: { id, name, scopeId: scope.id } });
+    session.appendRoster({ type: 'workspace.add', workspace: { id, name, scopeId: scope.id, created: now } });
     uniqueName('workspace', name, () =>
       db.stmt('INSERT INTO workspaces (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now),
     );
@@ -88,7 +88,7 @@ export function listWorkspaces(session: Session): NamedSummary[] {
   session.assertUnlocked();
   return [...session.roster.workspaces.values()]
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
-    .map((w) => ({ id: w.id, name: w.name, created: session.db.value<number>('SELECT created_at FROM workspaces WHERE id = ?', w.id) ?? 0 }));
+    .map((w) => ({ id: w.id, name: w.name, created: w.created }));
 }
 
 export function renameWorkspace(session: Session, from: string, to: string): NamedSummary {
@@ -104,9 +104,9 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
   const now = session.ctx.clock.now();
   if (session.roster.teamByName(name)) throw new CofferError('CONFLICT', `a team named "${name}" already exists`, 'name');
   return session.write(() => {
-    const scope = createScope(db, session.ctx, 'team');
+    const scope = createScope(db, session.ctx, 'team', { created: now });
     const id = session.ctx.random.uuid();
-    session.appendRoster({ type: 'team.add', team: { id, name, scopeId: scope.id } });
+    session.appendRoster({ type: 'team.add', team: { id, name, scopeId: scope.id, created: now } });
     uniqueName('team', name, () => db.stmt('INSERT INTO teams (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now));
     grantNewScope(session, scope);
     session.audit('team.add', id);
@@ -137,7 +137,7 @@ export function listTeams(session: Session): TeamSummary[] {
     .map((t) => ({
       id: t.id,
       name: t.name,
-      created: session.db.value<number>('SELECT created_at FROM teams WHERE id = ?', t.id) ?? 0,
+      created: t.created,
       members: [...t.members].map(login).sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })),
     }));
 }

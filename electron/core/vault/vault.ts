@@ -66,8 +66,8 @@ export function sealMemberKeys(ctx: CoreContext, vaultId: string, m: NewMember, 
 }
 
 /** The roster's view of a new member: their public keys and the personal scope made for them. */
-export function rosterMemberOf(m: NewMember, personalScopeId: string): RosterMember {
-  return { id: m.id, login: m.login, role: m.role, boxPublic: m.keys.boxPublic, signPublic: m.keys.signPublic, personalScopeId };
+export function rosterMemberOf(m: NewMember, personalScopeId: string, created: number): RosterMember {
+  return { id: m.id, login: m.login, role: m.role, boxPublic: m.keys.boxPublic, signPublic: m.keys.signPublic, personalScopeId, created };
 }
 
 export function insertMember(db: Db, now: number, m: NewMember, sealedKeys: Uint8Array): void {
@@ -110,19 +110,20 @@ export class Vault {
       db.write(() => {
         const meta = db.stmt('INSERT INTO meta (key, value) VALUES (?, ?)');
         const now = ctx.clock.now();
-        const org = createScope(db, ctx, 'organization');
-        const founder = rosterMemberOf(member, ctx.random.uuid());
+        const org = createScope(db, ctx, 'organization', { created: now });
+        const founder = rosterMemberOf(member, ctx.random.uuid(), now);
         const signer = { id: member.id, signSecret: member.keys.signSecret };
         // The founding entry lists the first Account Holder and is signed by them; its hash is the pin.
         const head = writeEntry(db, vaultId, { seq: 0, hash: GENESIS_PREV }, signer, now, {
           type: 'genesis',
           orgScopeId: org.id,
+          created: now,
           members: [memberEntryOf(founder)],
           workspaces: [],
           teams: [],
         });
         insertMember(db, now, member, sealMemberKeys(ctx, vaultId, member, head.hash));
-        const personal = createScope(db, ctx, 'personal', member.id, founder.personalScopeId);
+        const personal = createScope(db, ctx, 'personal', { created: now, owner: member.id, id: founder.personalScopeId });
         grantScope(db, vaultId, signer, org.id, org.version, org.key, memberGrantee(founder));
         grantScope(db, vaultId, signer, personal.id, personal.version, personal.key, memberGrantee(founder));
         writeInitialSettings(db, vaultId, org.key, org.version, v.kdf);
@@ -254,6 +255,10 @@ export class Vault {
       wipe(keys.boxSecret, keys.signSecret);
       throw new CofferError('TAMPERED', `${check.problem ?? 'the roster does not verify'}: the vault's list of members cannot be trusted, so it is not unlocked`);
     }
+    if (check?.state && check.state.orgScopeId !== this.orgScopeId) {
+      wipe(keys.boxSecret, keys.signSecret);
+      throw new CofferError('TAMPERED', "the file names another organization scope than the vault's roster: it was altered, so it is not unlocked");
+    }
     const roster = check?.state ?? stateFromTables(this.db, this.orgScopeId);
     const me = roster.member(memberId);
     if (!me || !sodium().memcmp(me.boxPublic, keys.boxPublic) || !sodium().memcmp(me.signPublic, keys.signPublic)) {
@@ -262,10 +267,10 @@ export class Vault {
     }
     const adopted = pin !== undefined;
     const grants = openGrants(this.db, this.id, roster, keys, memberId, !adopted);
-    const findings: AccessFindings = { rosterProblem: check?.problem, structure: [], grantsRejected: grants.rejected, unsigned: !check };
+    const findings: AccessFindings = { rosterProblem: check?.problem, structure: [], grantsRejected: grants.rejected, grantsMissing: check ? grants.missing : 0, unsigned: !check };
     const session = new Session(this, memberId, keys, grants.scopes, { roster, head: check?.head, genesis: check?.genesis, adopted, findings });
     if (check) {
-      findings.structure = compareTables(this.db, roster, this.orgScopeId);
+      findings.structure = compareTables(this.db, roster);
       if (session.canRead(roster.orgScopeId)) findings.rosterProblem ??= checkRosterHead(this.db, this.id, session.integrityKey('roster'), check.head);
     }
     return session;
