@@ -123,14 +123,19 @@ export class IndexColumns {
   private readNames(session: Session): void {
     const tampered: [scopeId: string, chunkNo: number][] = [];
     for (const scopeId of session.readableScopes()) {
-      const bad = readScopeChunks(session, scopeId, (entries) => {
+      const live = new Map<number, number>();
+      const bad = readScopeChunks(session, scopeId, (entries, chunkNo) => {
+        let alive = 0;
         for (const [id, name, seq] of entries) {
           const slot = this.slotOf(seq ?? seqOfId(this.db, id) ?? -1);
-          if (slot < 0 || this.ids[slot] !== undefined) continue; // purged since, or named already
-          this.name(slot, id, name);
+          if (slot < 0) continue; // purged since
+          alive++;
+          if (this.ids[slot] === undefined) this.name(slot, id, name);
         }
+        live.set(chunkNo, alive);
       });
       for (const chunkNo of bad) tampered.push([scopeId, chunkNo]);
+      if (!this.chunksMatchReaders(scopeId, live, bad)) this.reconcile(session, scopeId);
     }
     const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(
       'SELECT s.id, s.seq FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ? AND r.chunk_no = ?',
@@ -144,6 +149,50 @@ export class IndexColumns {
       }
     }
     if (this.outOfRange.size > 0) this.nameOutOfRange(session);
+  }
+
+  /**
+   * Each chunk should name exactly the live secrets whose wrapped key for this scope points at it: a
+   * count per chunk, read from the index of wrapped keys alone, shows whether a chunk or a wrapped key
+   * was moved, renumbered or dropped in the file. Cheap enough for every unlock.
+   */
+  private chunksMatchReaders(scopeId: string, live: Map<number, number>, bad: number[]): boolean {
+    const counted = this.db.tuples<[chunkNo: number, n: number]>('SELECT chunk_no, count(*) FROM secret_readers WHERE scope_id = ? GROUP BY chunk_no').all(scopeId);
+    const skip = new Set(bad);
+    const expected = counted.filter(([chunkNo]) => !skip.has(chunkNo));
+    const named = [...live].filter(([chunkNo, n]) => n > 0 && !skip.has(chunkNo));
+    return expected.length === named.length && expected.every(([chunkNo, n]) => live.get(chunkNo) === n);
+  }
+
+  /**
+   * The rare path, after chunksMatchReaders found a difference: every secret whose wrapped key and
+   * name disagree about the chunk, or that has one without the other, is listed as tampered.
+   */
+  private reconcile(session: Session, scopeId: string): void {
+    const namedIn = new Map<string, number>();
+    readScopeChunks(session, scopeId, (entries, chunkNo) => {
+      for (const [id] of entries) namedIn.set(id, chunkNo);
+    });
+    const readerRows = this.db
+      .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'chunk_no'>>(
+        'SELECT s.id, s.seq, r.chunk_no FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ?',
+      )
+      .all(scopeId);
+    const mark = (slot: number, id: string) => {
+      if (slot < 0) return;
+      if (this.ids[slot] === undefined) this.name(slot, id, '');
+      this.flags[slot] = this.flags[slot]! | TAMPERED;
+    };
+    const withReader = new Set<string>();
+    for (const r of readerRows) {
+      withReader.add(r.id);
+      if (namedIn.get(r.id) !== r.chunk_no) mark(this.slotOf(r.seq), r.id);
+    }
+    for (const id of namedIn.keys()) {
+      if (withReader.has(id)) continue;
+      const seq = seqOfId(this.db, id);
+      if (seq !== undefined) mark(this.slotOf(seq), id);
+    }
   }
 
   /** Chunk entries name a secret by its original number, so one renumbered out of range is named by its row, nameless. */

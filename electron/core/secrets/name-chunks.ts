@@ -31,9 +31,10 @@ function decrypt(session: Session, scopeId: string, row: ChunkRow): NameEntry[] 
 
 /**
  * Decrypts every chunk of a scope, handing each one's entries to `onChunk`; returns the numbers of
- * the chunks that failed verification (their secrets are listed as tampered).
+ * the chunks that failed verification, or whose clear entry count is not the one sealed inside
+ * (their secrets are listed as tampered).
  */
-export function readScopeChunks(session: Session, scopeId: string, onChunk: (entries: NameEntry[]) => void): number[] {
+export function readScopeChunks(session: Session, scopeId: string, onChunk: (entries: NameEntry[], chunkNo: number) => void): number[] {
   const tamperedChunks: number[] = [];
   const rows = session.db.query<ChunkRow>('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ?').all(scopeId);
   for (const row of rows) {
@@ -44,7 +45,11 @@ export function readScopeChunks(session: Session, scopeId: string, onChunk: (ent
       tamperedChunks.push(row.chunk_no);
       continue;
     }
-    onChunk(entries);
+    if (entries.length !== row.entries) {
+      tamperedChunks.push(row.chunk_no);
+      continue;
+    }
+    onChunk(entries, row.chunk_no);
   }
   return tamperedChunks;
 }
