@@ -35,6 +35,8 @@ export class Session {
   private personalScope: string | undefined;
   /** Built lazily from the encrypted name chunks; owned by secrets/secret-index. */
   index: SecretIndex | undefined;
+  /** Whether a secret without a head (made before heads existed) is read as legacy rather than TAMPERED: the roster sets it false once this member has adopted heads (secrets/head.ts). */
+  acceptsLegacyHeads = true;
 
   constructor(
     readonly vault: Vault,
