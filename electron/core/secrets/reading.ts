@@ -171,7 +171,7 @@ export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): Se
 /** Where and when a secret was used, newest first. */
 export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsage {
   const row = resolveSecret(s, ref);
-  const dataKey = unwrapDataKey(s, row.id);
+  const dataKey = unwrapDataKey(s, row);
   try {
     const rows = s.db
       .query<Pick<UsageRow, 'at' | 'consumer'>>('SELECT at, consumer FROM usage WHERE secret_id = ? ORDER BY at DESC, id DESC LIMIT ?')
