@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemRandom } from '../../electron/core/crypto/random';
-import { initSodium } from '../../electron/core/crypto/sodium';
+import { initSodium, sodium } from '../../electron/core/crypto/sodium';
 import type { HeadState } from '../../electron/core/secrets/head';
 import { HEAD_COLUMNS, headKey, headMessage, headOf, headWithKey } from '../../electron/core/secrets/head';
 import { revisionLeaf } from '../../electron/core/secrets/revision-signatures';
@@ -74,6 +74,7 @@ describe('a secret head', () => {
     const key = headKey(dataKey);
     expect(key).not.toEqual(dataKey);
     expect(headWithKey(VAULT, key, base)).toEqual(headOf(VAULT, dataKey, base));
+    expect(headWithKey(VAULT, key, base)).toEqual(sodium().crypto_generichash(32, headMessage(VAULT, base), key));
     expect(new TextDecoder().decode(headMessage(VAULT, base))).toBe(
       [
         'coffer/v1/secret-head',
