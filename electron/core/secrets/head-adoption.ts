@@ -1,7 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import { open } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
-import type { SecretReaderRow } from '../db/rows';
+import type { SecretReaderRow, SecretRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { HeadState } from './head';
 import { HEAD_COLUMNS, headOf, writeHeads } from './head';
@@ -15,7 +15,29 @@ import { dataKeyContext } from './sealing';
  * does adopts nothing, since a head missing then was removed from the file.
  */
 
-type AdoptTuple = [rowid: number, ...state: unknown[]];
+/** One row per reader scope: the secret's rowid, its covered state (in HEAD_COLUMNS order), then the reader. */
+type AdoptTuple = [
+  rowid: number,
+  id: SecretRow['id'],
+  seq: SecretRow['seq'],
+  scope_id: SecretRow['scope_id'],
+  level: SecretRow['level'],
+  workspace_id: SecretRow['workspace_id'],
+  type: SecretRow['type'],
+  availability: SecretRow['availability'],
+  name_hash: SecretRow['name_hash'],
+  revision: SecretRow['revision'],
+  created_at: SecretRow['created_at'],
+  updated_at: SecretRow['updated_at'],
+  expires_at: SecretRow['expires_at'],
+  last_used_at: SecretRow['last_used_at'],
+  active_since: SecretRow['active_since'],
+  status: SecretRow['status'],
+  deletion_at: SecretRow['deletion_at'],
+  scopeId: SecretReaderRow['scope_id'],
+  version: SecretReaderRow['key_version'],
+  wrapped: SecretReaderRow['wrapped_key'],
+];
 
 const STATE = HEAD_COLUMNS.map((c) => `s.${c}`).join(', ');
 
@@ -24,30 +46,28 @@ export function adoptHeads(s: Session): number {
   s.assertUnlocked();
   if (!s.acceptsLegacyHeads || s.vault.readOnly) return 0;
   return s.db.write(() => {
-    // One row per reader scope; a secret readable through several comes on consecutive rows.
+    // A secret readable through several scopes comes once per scope, on consecutive rows.
     const rows = s.db
       .tuples<AdoptTuple>(
         `SELECT s.rowid, ${STATE}, r.scope_id, r.key_version, r.wrapped_key
          FROM secrets s JOIN secret_readers r ON r.secret_id = s.id WHERE s.head IS NULL ORDER BY s.rowid`,
       )
-      .all();
+      .iterate();
     const heads: { rowid: number; head: Uint8Array }[] = [];
-    const n = HEAD_COLUMNS.length;
     let done = -1;
     for (const t of rows) {
-      const rowid = t[0];
-      const [scopeId, version, wrapped] = t.slice(n + 1) as [SecretReaderRow['scope_id'], SecretReaderRow['key_version'], SecretReaderRow['wrapped_key']];
+      const [rowid, id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, last_used_at, active_since, status, deletion_at, scopeId, version, wrapped] = t;
       if (rowid === done || !s.canRead(scopeId)) continue;
-      const st = Object.fromEntries(HEAD_COLUMNS.map((c, i) => [c, t[i + 1]])) as unknown as HeadState;
       let dataKey: Uint8Array;
       try {
-        dataKey = open(s.scopeKey(scopeId).key, wrapped, dataKeyContext(s, st.id, scopeId, version), 'this secret');
+        dataKey = open(s.scopeKey(scopeId).key, wrapped, dataKeyContext(s, id, scopeId, version), 'this secret');
       } catch (e) {
         // A wrapped key that fails is that secret's damage, reported when it is opened; the others adopt.
         if (e instanceof CofferError && e.code === 'TAMPERED') continue;
         throw e;
       }
       try {
+        const st: HeadState = { id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, last_used_at, active_since, status, deletion_at };
         heads.push({ rowid, head: headOf(s.vaultId, dataKey, st) });
       } finally {
         wipe(dataKey);
