@@ -96,6 +96,9 @@ describe('finding 5: the current revision set back and the later revisions delet
     // The rest of the vault works, and the listing still shows the secret.
     expect(get(session, 'other')).toBe('other-value');
     expect(listSecrets(session).items.map((s) => s.name).sort()).toEqual(['db-password', 'other']);
+    // "Delete now" still clears the damaged secret, by name as by id.
+    deleteNow(session, { name: 'db-password' }, 'DELETE');
+    expect(listSecrets(session).items.map((s) => s.name)).toEqual(['other']);
     session.lock();
     vault.close();
   });
