@@ -4,7 +4,7 @@ import type { RevisionRow, SecretReaderRow, SecretRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { Payload } from './content';
 import type { Headed } from './head';
-import { checkHead, headOf, headTampered, writeHeads } from './head';
+import { PendingHeads, checkHeadWithKey, headKey, headTampered, headWithKey } from './head';
 import { dataKeyContext, revisionContext } from './sealing';
 import { USED_AT, usageLabel } from './usage';
 
@@ -79,7 +79,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
   const record = !s.vault.readOnly;
   const label = encoder.encode(consumer);
   const uses: { id: string; label: Uint8Array }[] = [];
-  const heads: { rowid: number; head: Uint8Array }[] = [];
+  const heads = new PendingHeads();
   // The time of the uses, which their heads cover: taken once, before the pass.
   const now = s.ctx.clock.now();
   const tuples = s.db
@@ -99,9 +99,10 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
     if (!reader) return;
     const row: ExportRow = { id, scope_id, level, workspace_id, type, availability, revision, created_at, updated_at };
     const dataKey = open(s.scopeKey(reader[11]).key, reader[13], dataKeyContext(s, id, reader[11], reader[12]), `secret ${id}`);
+    const key = headKey(dataKey);
     try {
       const state = stateOf(reader);
-      if (checkHead(s, state, dataKey) === 'tampered') throw headTampered(s, state);
+      if (checkHeadWithKey(s, state, key) === 'tampered') throw headTampered(s, state);
       const plain = open(dataKey, content, revisionContext(s, row, revision), `secret ${id}`);
       const payload = JSON.parse(decoder.decode(plain)) as Payload;
       wipe(plain);
@@ -109,10 +110,10 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
       if (record) {
         uses.push({ id, label: usageLabel(s, id, dataKey, label) });
         // As USED_AT leaves it: used now, Active, no deletion date.
-        heads.push({ rowid, head: headOf(s.vaultId, dataKey, { ...state, last_used_at: now, active_since: now, status: 'active', deletion_at: null }) });
+        heads.push(rowid, headWithKey(s.vaultId, key, { ...state, last_used_at: now, active_since: now, status: 'active', deletion_at: null }));
       }
     } finally {
-      wipe(dataKey);
+      wipe(dataKey, key);
     }
   };
   for (const tuple of tuples) {
@@ -123,7 +124,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
     group.push(tuple);
   }
   if (group.length) flush();
-  if (record && heads.length) {
+  if (record && heads.size) {
     // Many rows per statement: 100,000 single-row inserts spent as long in the calls as in SQLite.
     for (let at = 0; at < uses.length; at += USAGE_ROWS_PER_INSERT) {
       const batch = uses.slice(at, at + USAGE_ROWS_PER_INSERT);
@@ -131,7 +132,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
         .stmt(`INSERT INTO usage (secret_id, at, consumer) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`)
         .run(batch.flatMap((u) => [u.id, now, u.label]));
     }
-    writeHeads(s, heads, USED_AT, [now, now]);
+    heads.write(s, USED_AT, [now, now]);
     s.index?.invalidate();
   }
 }

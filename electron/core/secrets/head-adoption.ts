@@ -4,7 +4,7 @@ import { wipe } from '../crypto/keys';
 import type { SecretReaderRow, SecretRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { HeadState } from './head';
-import { HEAD_COLUMNS, headOf, writeHeads } from './head';
+import { HEAD_COLUMNS, PendingHeads, headOf } from './head';
 import { dataKeyContext } from './sealing';
 
 /**
@@ -53,7 +53,7 @@ export function adoptHeads(s: Session): number {
          FROM secrets s JOIN secret_readers r ON r.secret_id = s.id WHERE s.head IS NULL ORDER BY s.rowid`,
       )
       .iterate();
-    const heads: { rowid: number; head: Uint8Array }[] = [];
+    const heads = new PendingHeads();
     let done = -1;
     for (const t of rows) {
       const [rowid, id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, last_used_at, active_since, status, deletion_at, scopeId, version, wrapped] = t;
@@ -68,13 +68,13 @@ export function adoptHeads(s: Session): number {
       }
       try {
         const st: HeadState = { id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, last_used_at, active_since, status, deletion_at };
-        heads.push({ rowid, head: headOf(s.vaultId, dataKey, st) });
+        heads.push(rowid, headOf(s.vaultId, dataKey, st));
       } finally {
         wipe(dataKey);
       }
       done = rowid;
     }
-    writeHeads(s, heads);
-    return heads.length;
+    heads.write(s);
+    return heads.size;
   });
 }
