@@ -176,14 +176,19 @@ function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch
 export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
   s.assertUnlocked();
   const p = prepareSecret(s, input, { now: s.ctx.clock.now(), places: new Map() });
-  s.db.write(() => {
-    const names = new NameBatch(s);
-    const seqs = new ListingSeq(s.db);
-    signedBatch(s, undefined, (revisions) => insertPrepared(s, [p], names, seqs, revisions, (_i, fn) => fn()));
-    names.flush();
-    seqs.flush();
-    s.audit('secret.register', p.row.id);
-  });
+  try {
+    s.db.write(() => {
+      const names = new NameBatch(s);
+      const seqs = new ListingSeq(s.db);
+      signedBatch(s, undefined, (revisions) => insertPrepared(s, [p], names, seqs, revisions, (_i, fn) => fn()));
+      names.flush();
+      seqs.flush();
+      s.audit('secret.register', p.row.id);
+    });
+  } finally {
+    // Wiped by the insert, unless the transaction never reached it (LOCKED).
+    wipe(p.headKey);
+  }
   return indexed(s, p.row, p.name);
 }
 
