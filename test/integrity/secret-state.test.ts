@@ -394,6 +394,36 @@ describe('heads edited with SQL', () => {
     vault.close();
   });
 
+  it('a name hash or home scope written into the file hides no secret: asked by the name the listing shows, it is TAMPERED', async () => {
+    const { path, built, reopen } = await closed(tmp(), ({ session }) => {
+      addWorkspace(session, 'Backend');
+      return {
+        hashed: registerSecret(session, apiKey('rehashed', 'value-1')).id,
+        moved: registerSecret(session, apiKey('moved', 'value-2', { level: 'workspace', workspace: 'Backend' })).id,
+        kept: registerSecret(session, apiKey('kept', 'value-3')).id,
+      };
+    });
+    sql(path, 'UPDATE secrets SET name_hash = randomblob(32) WHERE id = ?', built.hashed);
+    sql(path, "UPDATE secrets SET scope_id = (SELECT id FROM scopes WHERE kind = 'organization') WHERE id = ?", built.moved);
+    const { vault, session } = await reopen();
+    expect(() => get(session, 'rehashed')).toThrow(expect.objectContaining({ code: 'TAMPERED', field: 'name' }));
+    expect(() => getSecretValue(session, { name: 'moved', workspace: 'Backend' }, { consumer: 'test' })).toThrow(tampered);
+    // A name nobody has is still just not found, and the others read.
+    expect(() => get(session, 'never-registered')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(get(session, 'kept')).toBe('value-3');
+    session.lock();
+    vault.close();
+  });
+
+  it('a current revision renumbered or removed is TAMPERED, not "no such revision"', async () => {
+    const { path, built, reopen } = await closed(tmp(), ({ session }) => registerSecret(session, apiKey('renumbered', 'value')).id);
+    sql(path, 'UPDATE revisions SET revision = 7 WHERE secret_id = ?', built);
+    const { vault, session } = await reopen();
+    expect(() => get(session, 'renumbered')).toThrow(tampered);
+    session.lock();
+    vault.close();
+  });
+
   it('a rotation keeps a tampered head tampered, and makes verified ones anew (new data key, new name hash)', async () => {
     const { path, built, reopen } = await closed(tmp(), ({ session }) => {
       addMember(session, { name: 'bob', role: 'member', password: PASSWORD });
