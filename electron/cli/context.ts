@@ -77,6 +77,11 @@ export class CliContext {
     if (tampered && opts.tamperedSettings === 'fail') throw tampered;
     if (tampered) warn(`${tampered.code}: ${tampered.message}`);
     for (const line of accessWarnings(this.session.accessFindings)) warn(line);
+    // Due for deletion by the file's clear columns, but not by their heads: kept, and said (docs/product.md §1a).
+    if (pass.tamperedSecrets.length) {
+      const n = pass.tamperedSecrets.length;
+      warn(`TAMPERED: ${n === 1 ? 'a secret' : `${n} secrets`} due for deletion did not match ${n === 1 ? 'its head' : 'their heads'} and ${n === 1 ? 'was' : 'were'} not purged (${pass.tamperedSecrets.join(', ')})`);
+    }
     return this.session;
   }
 

@@ -143,6 +143,12 @@ export const revisionInfo = z.object({
   changed: z.array(z.string()),
   current: z.boolean(),
   tampered: z.boolean().optional(),
+  /**
+   * Set when no signature vouches for the revision's author (docs/product.md §1a): `author_id` is a
+   * clear column anyone who can write the file can change, so `author` is then null and the doors
+   * say "unverified" rather than show a name the file claims. Revisions older than signatures too.
+   */
+  authorUnverified: z.literal(true).optional(),
 });
 export type RevisionInfo = z.infer<typeof revisionInfo>;
 

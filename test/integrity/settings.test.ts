@@ -218,7 +218,9 @@ describe('listing numbers written into the file', () => {
       ['', true],
       ['b', false],
     ]);
-    expect(getSecretValue(session, { name: 'a' }, { consumer: 'test' }).value).toBe('value-of-a');
+    // The listing number is in the secret's head (docs/product.md §1a): opening that secret is TAMPERED, the others read.
+    expect(() => getSecretValue(session, { name: 'a' }, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
+    expect(getSecretValue(session, { name: 'b' }, { consumer: 'test' }).value).toBe('value-of-b');
 
     // The counter gives way to the rows: the next number in range after b's.
     const c = registerSecret(session, apiKey('c'));

@@ -13,6 +13,10 @@ describe('XChaCha20-Poly1305 with associated data', () => {
   const key = systemRandom.bytes(32);
   const context = ad('vault-1', 'secret-1', 'scope-1', 'api-key', 1);
 
+  it('associated data is its parts in UTF-8, joined by U+001F', () => {
+    expect(Array.from(ad('a', 'é', 42))).toEqual(Array.from(new TextEncoder().encode('a\u001fé\u001f42')));
+  });
+
   it('round-trips a value', () => {
     const box = seal(key, text.encode('sk_live_123'), context, systemRandom);
     expect(new TextDecoder().decode(open(key, box, context, 'record'))).toBe('sk_live_123');

@@ -195,7 +195,8 @@ export function registerSecretCommands(program: Command, run: Action): Command {
           list.map((r) => [
             `${r.revision}${r.current ? ' (current)' : ''}`,
             dateTime(r.created),
-            r.author ?? '(removed member)',
+            // An author no signature vouches for is not named (docs/product.md §1a).
+            r.author ?? (r.authorUnverified ? '(unverified)' : '(removed member)'),
             r.tampered ? '(failed verification)' : r.revision === 1 ? 'registered' : r.changed.join(', '),
           ]),
         ),

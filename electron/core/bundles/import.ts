@@ -11,6 +11,7 @@ import { CertificatesAhead } from '../secrets/certificates-ahead';
 import type { Content } from '../secrets/content';
 import { changedFields, contentFromFields } from '../secrets/content';
 import { BulkRegistration } from '../secrets/registration';
+import { RevisionBatch } from '../secrets/revision-signatures';
 import { currentPayload, reviseSecret } from '../secrets/revisions';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
@@ -206,7 +207,9 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
   const certificates = new CertificatesAhead();
   const run = () => {
     const planner = new Planner(s, opts);
-    const bulk = opts.dryRun ? undefined : new BulkRegistration(s, inBundle);
+    // Every revision the import writes, new secrets' and new revisions' alike, is signed once (docs/product.md §1a).
+    const revisions = opts.dryRun ? undefined : new RevisionBatch(s);
+    const bulk = opts.dryRun ? undefined : new BulkRegistration(s, inBundle, revisions);
     const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
     const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
     const items: ImportItemView[] = [];
@@ -228,7 +231,7 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
       } else {
         const content = p.content!;
         const expires = content.type === 'certificate' ? content.notAfter : p.input.expires ? dayStart(p.input.expires) : null;
-        inBundle(i, () => reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content }));
+        inBundle(i, () => reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content }, revisions));
         applied.revised++;
       }
     };
@@ -254,6 +257,7 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
     };
     if (bulk) {
       bulk.finish();
+      revisions?.finish();
       s.audit('bundle.import', `${bundle.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
     }
     return result;

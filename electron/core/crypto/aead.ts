@@ -6,9 +6,14 @@ export const KEY_BYTES = 32;
 const NONCE_BYTES = 24;
 const encoder = new TextEncoder();
 
-/** Associated data: the context a ciphertext belongs to, so it cannot be moved elsewhere. */
+/**
+ * Associated data: the context a ciphertext belongs to, so it cannot be moved elsewhere. A Buffer
+ * (a Uint8Array), because TextEncoder.encode cost ~2.5 µs per call and Buffer.from ~0.15 µs
+ * (Node 20, measured), and every seal, open, head and revision leaf builds one. Associated data is
+ * never secret, so it may share Node's pool of small buffers.
+ */
 export function ad(...parts: (string | number)[]): Uint8Array {
-  return encoder.encode(parts.join('\u001f'));
+  return Buffer.from(parts.join('\u001f'), 'utf8');
 }
 
 /** Where a sealed value's bytes go: by default a buffer of its own. */

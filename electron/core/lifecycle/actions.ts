@@ -4,7 +4,9 @@ import { SECRET_WRITE } from '../access/permissions';
 import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
 import type { SecretReaderRow } from '../db/rows';
 import { NameBatch } from '../secrets/name-chunks';
+import { writeHead } from '../secrets/head';
 import { resolveSecret, secretSummary } from '../secrets/reading';
+import { withDataKey } from '../secrets/sealing';
 import type { Session } from '../vault/session';
 import { checkSettings } from '../vault/settings';
 import { DAY_MS } from './clock';
@@ -15,26 +17,36 @@ function confirm(word: string | undefined): void {
   if (word !== CONFIRM_WORD) throw new CofferError('CONFLICT', `type ${CONFIRM_WORD} to confirm`, 'confirm');
 }
 
-/** Any status → Scheduled for deletion, purged after the vault's deletion period (docs/product.md §4). */
+/**
+ * Any status → Scheduled for deletion, purged after the vault's deletion period (docs/product.md §4).
+ * The deletion date is in the secret's head, so only a member who can open the secret schedules it,
+ * and a date written into the file is TAMPERED, never purged (§1a).
+ */
 export function scheduleDeletion(s: Session, ref: SecretRef, word: string | undefined): SecretSummary {
   confirm(word);
   return s.db.write(() => {
     const row = resolveSecret(s, ref);
     s.authorize(SECRET_WRITE[row.level]);
-    const at = s.ctx.clock.now() + checkSettings(s).values.deletionDays * DAY_MS;
-    s.db.stmt("UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?").run(at, row.id);
+    withDataKey(s, row, (dataKey) => {
+      const at = s.ctx.clock.now() + checkSettings(s).values.deletionDays * DAY_MS;
+      s.db.stmt("UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?").run(at, row.id);
+      writeHead(s, row.id, dataKey);
+    });
     s.audit('secret.schedule', row.id);
     return secretSummary(s, row.id);
   });
 }
 
-/** Scheduled (or Inactive, awaiting its purge) → Active; the inactivity period starts again now. */
+/** Scheduled (or Inactive, awaiting its purge) → Active; the inactivity period starts again now, in the head too. */
 export function cancelDeletion(s: Session, ref: SecretRef): SecretSummary {
   return s.db.write(() => {
     const row = resolveSecret(s, ref);
     s.authorize(SECRET_WRITE[row.level]);
     if (row.status === 'active') throw new CofferError('CONFLICT', 'this secret is not scheduled for deletion', 'status');
-    s.db.stmt("UPDATE secrets SET status = 'active', deletion_at = NULL, inactive_since = NULL, active_since = ? WHERE id = ?").run(s.ctx.clock.now(), row.id);
+    withDataKey(s, row, (dataKey) => {
+      s.db.stmt("UPDATE secrets SET status = 'active', deletion_at = NULL, inactive_since = NULL, active_since = ? WHERE id = ?").run(s.ctx.clock.now(), row.id);
+      writeHead(s, row.id, dataKey);
+    });
     s.audit('secret.cancel', row.id);
     return secretSummary(s, row.id);
   });

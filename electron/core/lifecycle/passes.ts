@@ -1,9 +1,14 @@
+import { CofferError } from '../../../shared/errors';
+import { wipe } from '../crypto/keys';
+import type { Headed } from '../secrets/head';
+import { HEAD_SELECT, checkHead } from '../secrets/head';
+import { openDataKey } from '../secrets/sealing';
 import type { Session } from '../vault/session';
 import type { SettingName } from '../vault/settings';
 import { checkSettings, clearSettings } from '../vault/settings';
 import type { Vault } from '../vault/vault';
 import { pruneNames } from './actions';
-import type { PassResult } from './scheduler';
+import type { PassPolicy, PassResult, PurgeCheck } from './scheduler';
 import { runLifecyclePass } from './scheduler';
 
 /**
@@ -19,16 +24,53 @@ export function lockedPass(vault: Vault): PassResult {
 export interface SessionPassResult extends PassResult {
   /** Settings that failed verification: while any does, the pass purges nothing. */
   tampered: SettingName[];
+  /** Secrets due for purging whose state did not match their head: never purged, and TAMPERED when opened. */
+  tamperedSecrets: string[];
+}
+
+/**
+ * Whether a secret the clear columns call due may be purged by this session: it must open the
+ * secret's data key and the row must match its head (docs/product.md §1a), so a status or a date
+ * written into the file never purges anything. A secret this member cannot open is left to the
+ * first unlocked pass of someone who can; a head that does not match is reported in `tampered`. A
+ * head missing (a vault made before heads) is never purged on: the row is unauthenticated until
+ * the member adopts heads (secrets/head-adoption.ts), and a purge cannot be undone.
+ */
+function purgeCheck(session: Session, tampered: string[]): PurgeCheck {
+  return (id) => {
+    const row = session.db.query<Headed>(`SELECT ${HEAD_SELECT}, head FROM secrets WHERE id = ?`).get(id);
+    if (!row) return undefined;
+    let dataKey: Uint8Array | undefined;
+    try {
+      dataKey = openDataKey(session, id);
+    } catch (e) {
+      if (!(e instanceof CofferError && e.code === 'TAMPERED')) throw e;
+      tampered.push(id);
+      return undefined;
+    }
+    if (!dataKey) return undefined;
+    try {
+      const verdict = checkHead(session, row, dataKey);
+      if (verdict === 'tampered') tampered.push(id);
+      return verdict === 'ok' ? row : undefined;
+    } finally {
+      wipe(dataKey);
+    }
+  };
 }
 
 /**
  * The pass of an unlocked session: periods verified under the organization key, and purges only
- * when every setting verified; names of purged secrets then leave this member's chunks at once.
+ * when every setting verified, of secrets whose verified state is due; names of purged secrets
+ * then leave this member's chunks at once.
  */
 export function sessionPass(session: Session): SessionPassResult {
   const check = checkSettings(session);
   const { inactiveDays, deletionDays } = check.values;
-  const result = runLifecyclePass(session.db, session.ctx.clock, { periods: { inactiveDays, deletionDays }, authenticated: check.tampered.length === 0 });
+  const periods = { inactiveDays, deletionDays };
+  const tamperedSecrets: string[] = [];
+  const policy: PassPolicy = check.tampered.length === 0 ? { periods, authenticated: true, verify: purgeCheck(session, tamperedSecrets) } : { periods, authenticated: false };
+  const result = runLifecyclePass(session.db, session.ctx.clock, policy);
   if (result.purged > 0) pruneNames(session);
-  return { ...result, tampered: check.tampered };
+  return { ...result, tampered: check.tampered, tamperedSecrets };
 }

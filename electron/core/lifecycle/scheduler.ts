@@ -13,15 +13,22 @@ export interface LifecycleSettings {
   deletionDays: number;
 }
 
+/** A due secret's state, once a session has checked it against the secret's head; what it is purged on. */
+export type VerifiedState = Pick<SecretRow, 'status' | 'deletion_at' | 'active_since'>;
+
+/**
+ * Checks a secret due for purging against authenticated data (an unlocked session's: lifecycle/passes.ts).
+ * Undefined: not purged by this pass (its head did not verify, or this session cannot open it).
+ */
+export type PurgeCheck = (id: string) => VerifiedState | undefined;
+
 /**
  * What a pass may rely on. Only a pass whose periods were authenticated (an unlocked session's,
- * every setting verified) purges, which is irreversible; any pass makes secrets Inactive and
- * writes notices, which a later use or an authenticated pass undoes or corrects.
+ * every setting verified) purges, which is irreversible, and only secrets `verify` vouches for;
+ * any pass makes secrets Inactive and writes notices, which a later use or an authenticated pass
+ * undoes or corrects.
  */
-export interface PassPolicy {
-  periods: LifecycleSettings;
-  authenticated: boolean;
-}
+export type PassPolicy = { periods: LifecycleSettings } & ({ authenticated: false } | { authenticated: true; verify: PurgeCheck });
 
 export interface PassResult {
   inactivated: number;
@@ -105,6 +112,17 @@ function redateEarly(db: Db, now: number, inactiveMs: number, deletionMs: number
 }
 
 /**
+ * When a secret whose state is verified is due: a scheduled one at its deletion date (in its head),
+ * an Inactive one once its inactivity and deletion periods have run from `active_since` (in its
+ * head), whatever its clear `deletion_at` says. Never for an Active one.
+ */
+function dueAt(state: VerifiedState, inactiveMs: number, deletionMs: number): number {
+  if (state.status === 'scheduled') return state.deletion_at ?? Infinity;
+  if (state.status === 'inactive') return state.active_since + inactiveMs + deletionMs;
+  return Infinity;
+}
+
+/**
  * One scheduler pass over clear columns only, so it runs while the vault is locked too; only an
  * authenticated policy purges (see PassPolicy). Every threshold is computed from stored dates, not
  * from when the pass runs: after an offline gap the outcome (statuses, notices with their own
@@ -155,10 +173,13 @@ export function runLifecyclePass(db: Db, clock: Clock, policy: PassPolicy): Pass
         )
         .all(now);
       for (const s of doomed) {
+        // The clear columns only nominate a secret: it goes when its verified state says it is due (docs/product.md §1a).
+        const state = policy.verify(s.id);
+        if (!state || dueAt(state, inactiveMs, deletionMs) > now) continue;
         purgeSecret(db, s.id);
         appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
+        result.purged++;
       }
-      result.purged = doomed.length;
     }
     db.stmt("INSERT INTO meta (key, value) VALUES ('lifecycle_pass_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
   });

@@ -4,7 +4,9 @@ import { KEY_BYTES, open, seal, slabs } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
 import type { RevisionRow, SecretReaderRow, SecretRow, UsageRow } from '../db/rows';
 import type { Session } from '../vault/session';
-import { dataKeyContext, revisionContext } from './sealing';
+import type { Headed } from './head';
+import { HEAD_SELECT, checkHead, headOf } from './head';
+import { dataKeyContext, openDataKey, revisionContext } from './sealing';
 import { usageContext } from './usage';
 
 /**
@@ -13,6 +15,11 @@ import { usageContext } from './usage';
  * secret readable through a rotated scope gets a fresh data key, wrapped for every one of its reader
  * scopes, and everything sealed under the old one (every revision, every usage consumer) is
  * re-encrypted under the new one, so nothing in the file stays under a key the departed could hold.
+ *
+ * Each secret's head (secrets/head.ts) is made under its data key and covers its name hash, which
+ * the rotation may have just recomputed: a head that matched the secret before the rotation is made
+ * anew over the new state, under the new key. One that did not match is left as it is, so it does
+ * not match afterwards either: a rotation never vouches for a row someone altered (docs/product.md §1a).
  */
 
 /** A reader scope's key as it will be once the rotation commits: the new key of a rotated scope, the current key of any other. */
@@ -43,12 +50,16 @@ interface Renewal {
   next: Uint8Array;
 }
 
+/** The name hashes heads were made over, by secret, for the secrets whose name hash a rotation recomputed. */
+export type PreviousNameHashes = ReadonlyMap<string, Uint8Array>;
+
 /**
  * Gives every secret readable through `scopeIds` a new data key, inside the caller's write
- * transaction. A record that fails verification throws `TAMPERED` (the caller's transaction then
- * leaves everything as it was).
+ * transaction, and every secret in `previous` whose key stays (a team-only organization secret of
+ * a team that did not rotate) a head over its new name hash. A record that fails verification
+ * throws `TAMPERED` (the caller's transaction then leaves everything as it was).
  */
-export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter: KeyAfterRotation): void {
+export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter: KeyAfterRotation, previous: PreviousNameHashes = new Map()): void {
   const rowids = s.db
     .tuples<[number]>(
       `SELECT DISTINCT s.rowid FROM secret_readers r JOIN secrets s ON s.id = r.secret_id
@@ -58,10 +69,29 @@ export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter:
     .map((t) => t[0]);
   // The new ciphertexts live only until SQLite has copied them: carve them out of shared buffers.
   const alloc = slabs();
-  for (let at = 0; at < rowids.length; at += BATCH) renewBatch(s, JSON.stringify(rowids.slice(at, at + BATCH)), keyAfter, alloc);
+  const renewed = new Set<string>();
+  for (let at = 0; at < rowids.length; at += BATCH) renewBatch(s, JSON.stringify(rowids.slice(at, at + BATCH)), keyAfter, alloc, previous, renewed);
+  for (const [id, nameHash] of previous) if (!renewed.has(id)) reheadRenamed(s, id, nameHash);
 }
 
-function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc: Alloc): void {
+/** The head of a row as it was before the rotation changed its name hash. */
+const before = (row: Headed, previous: PreviousNameHashes): Headed => ({ ...row, name_hash: previous.get(row.id) ?? row.name_hash });
+
+/** A secret whose name hash changed and whose data key stays: the head is made anew under the same key, if it matched before. */
+function reheadRenamed(s: Session, id: string, previousHash: Uint8Array): void {
+  const row = s.db.query<Headed>(`SELECT ${HEAD_SELECT}, head FROM secrets WHERE id = ?`).get(id);
+  const dataKey = row && openDataKey(s, id);
+  if (!row || !dataKey) return;
+  try {
+    if (checkHead(s, before(row, new Map([[id, previousHash]])), dataKey) === 'ok') {
+      s.db.stmt('UPDATE secrets SET head = ? WHERE id = ?').run(headOf(s.vaultId, dataKey, row), id);
+    }
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc: Alloc, previous: PreviousNameHashes, renewed: Set<string>): void {
   const db = s.db;
   const renewals = new Map<string, Renewal>();
   try {
@@ -95,6 +125,14 @@ function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc
       } finally {
         wipe(plain);
       }
+    }
+
+    const states = db.query<Headed & { rowid: number }>(`SELECT rowid, ${HEAD_SELECT}, head FROM secrets WHERE rowid IN (SELECT value FROM json_each(?))`).all(batch);
+    const rehead = db.stmt('UPDATE secrets SET head = ? WHERE rowid = ?');
+    for (const row of states) {
+      const r = renewalOf(renewals, row.id);
+      renewed.add(row.id);
+      if (checkHead(s, before(row, previous), r.previous) === 'ok') rehead.run(headOf(s.vaultId, r.next, row), row.rowid);
     }
 
     const uses = db.tuples<UsageTuple>(`SELECT id, secret_id, consumer FROM usage WHERE secret_id IN ${IN_BATCH}`).all(batch);

@@ -11,8 +11,10 @@ import type { Session } from '../vault/session';
 import { contentFromFields } from './content';
 import type { CertificateReader } from './certificates-ahead';
 import { CertificatesAhead } from './certificates-ahead';
+import { headKey, headWithKey } from './head';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
+import { RevisionBatch, signedBatch } from './revision-signatures';
 import { INSERT_REVISION, dataKeyContext, sealRevision } from './sealing';
 import type { ListedSecret } from './summaries';
 import { indexed } from './summaries';
@@ -65,6 +67,8 @@ interface Prepared {
   /** Revision 1, sealed under the secret's data key. */
   content: Uint8Array;
   readers: WrappedKey[];
+  /** The secret's head key (secrets/head.ts): the head covers the listing number, taken only when inserted. Wiped then. */
+  headKey: Uint8Array;
 }
 
 /** What the registrations of one call share: their time, the places looked up, where their ciphertexts go. */
@@ -91,8 +95,9 @@ function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, rea
   }
   const content = contentFromFields(v.type, v.fields as Record<string, unknown>, readCert);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
+  const id = s.ctx.random.uuid();
   const row: ListedSecret = {
-    id: s.ctx.random.uuid(),
+    id,
     seq: 0, // taken when inserted, inside the write transaction
     scope_id: p.homeScope,
     level: v.level,
@@ -106,6 +111,9 @@ function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, rea
     last_used_at: null,
     deletion_at: null,
     status: 'active',
+    name_hash: blindHash(s.blindKey(p.homeScope), v.name),
+    active_since: batch.now,
+    head: null, // written with the row, once its listing number is known
   };
   const dataKey = s.ctx.random.bytes(KEY_BYTES);
   try {
@@ -114,7 +122,7 @@ function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, rea
       return { scopeId, version: scope.version, wrapped: seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random, batch.alloc) };
     });
     const sealed = sealRevision(s, row, dataKey, 1, { v: 1, name: v.name, expires, content, changed: [] }, batch.alloc);
-    return { row, name: v.name, nameHash: blindHash(s.blindKey(row.scope_id), v.name), content: sealed, readers };
+    return { row, name: v.name, nameHash: row.name_hash, content: sealed, readers, headKey: headKey(dataKey) };
   } finally {
     wipe(dataKey);
   }
@@ -135,41 +143,52 @@ function atItem<T>(i: number, fn: () => T): T {
 /**
  * Inserts prepared secrets inside the caller's write transaction, one table at a time (a tight
  * loop per statement runs faster than the three interleaved); their names go to `names`, flushed
- * by the caller. `blame` names the failing item's position in a bulk registration.
+ * by the caller, their revisions to `revisions`, signed by the caller. `blame` names the failing
+ * item's position in a bulk registration.
  */
-function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch, seqs: ListingSeq, blame: Blame): void {
+function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch, seqs: ListingSeq, revisions: RevisionBatch, blame: Blame): void {
   const secret = s.db.stmt(
-    `INSERT INTO secrets (id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?)`,
+    `INSERT INTO secrets (id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since, head)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?, ?)`,
   );
-  items.forEach(({ row, name, nameHash }, i) => {
-    row.seq = seqs.take();
-    try {
-      secret.run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, nameHash, row.created_at, row.updated_at, row.expires_at, row.created_at);
-    } catch (e) {
-      blame(i, () => nameTaken(e, name));
-    }
-  });
+  try {
+    items.forEach(({ row, name, nameHash, headKey: key }, i) => {
+      row.seq = seqs.take();
+      row.head = headWithKey(s.vaultId, key, row);
+      try {
+        secret.run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, nameHash, row.created_at, row.updated_at, row.expires_at, row.active_since, row.head);
+      } catch (e) {
+        blame(i, () => nameTaken(e, name));
+      }
+    });
+  } finally {
+    for (const item of items) wipe(item.headKey);
+  }
   const reader = s.db.stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)');
   for (const { row, name, readers } of items) {
     for (const r of readers) reader.run(row.id, r.scopeId, r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
   }
   const revision = s.db.stmt(INSERT_REVISION);
-  for (const { row, content } of items) revision.run(row.id, 1, row.created_at, s.member.id, content);
+  for (const { row, content } of items) revision.run(row.id, 1, row.created_at, s.member.id, content, revisions.add(row.id, 1, row.created_at));
 }
 
 /** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
 export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
   s.assertUnlocked();
   const p = prepareSecret(s, input, { now: s.ctx.clock.now(), places: new Map() });
-  s.db.write(() => {
-    const names = new NameBatch(s);
-    const seqs = new ListingSeq(s.db);
-    insertPrepared(s, [p], names, seqs, (_i, fn) => fn());
-    names.flush();
-    seqs.flush();
-    s.audit('secret.register', p.row.id);
-  });
+  try {
+    s.db.write(() => {
+      const names = new NameBatch(s);
+      const seqs = new ListingSeq(s.db);
+      signedBatch(s, undefined, (revisions) => insertPrepared(s, [p], names, seqs, revisions, (_i, fn) => fn()));
+      names.flush();
+      seqs.flush();
+      s.audit('secret.register', p.row.id);
+    });
+  } finally {
+    // Wiped by the insert, unless the transaction never reached it (LOCKED).
+    wipe(p.headKey);
+  }
   return indexed(s, p.row, p.name);
 }
 
@@ -179,12 +198,16 @@ const CHUNK = 256;
 /**
  * Registers many secrets inside the caller's write transaction, a chunk at a time: each is
  * prepared, then inserted, so a bulk import holds no more than a chunk of them in memory. The
- * caller's `blame` names a failing item by its position (an index into its own list).
+ * caller's `blame` names a failing item by its position (an index into its own list). Their
+ * revisions are signed once: in the caller's `revisions` batch (which the caller finishes), or in
+ * one of the registration's own, signed by `finish`.
  */
 export class BulkRegistration {
   private readonly names: NameBatch;
   private readonly seqs: ListingSeq;
   private readonly batch: Batch;
+  private readonly revisions: RevisionBatch;
+  private readonly ownsRevisions: boolean;
   private items: Prepared[] = [];
   private positions: number[] = [];
   private count = 0;
@@ -192,11 +215,14 @@ export class BulkRegistration {
   constructor(
     private readonly s: Session,
     private readonly blame: Blame = atItem,
+    revisions?: RevisionBatch,
   ) {
     s.assertUnlocked();
     this.names = new NameBatch(s);
     this.seqs = new ListingSeq(s.db);
     this.batch = { now: s.ctx.clock.now(), places: new Map(), alloc: slabs() };
+    this.ownsRevisions = revisions === undefined;
+    this.revisions = revisions ?? new RevisionBatch(s);
   }
 
   add(input: RegisterSecretInput, position: number, readCert?: CertificateReader): void {
@@ -210,13 +236,14 @@ export class BulkRegistration {
     this.insert();
     this.names.flush();
     this.seqs.flush();
+    if (this.ownsRevisions) this.revisions.finish();
     this.s.index?.invalidate();
     return this.count;
   }
 
   private insert(): void {
     const positions = this.positions;
-    insertPrepared(this.s, this.items, this.names, this.seqs, (j, fn) => this.blame(positions[j]!, fn));
+    insertPrepared(this.s, this.items, this.names, this.seqs, this.revisions, (j, fn) => this.blame(positions[j]!, fn));
     this.count += this.items.length;
     this.items = [];
     this.positions = [];

@@ -8,14 +8,20 @@ import type { MemberRow, Nullable, RevisionRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { FieldsPatch, Payload } from './content';
 import { applyPatch, changedFields } from './content';
+import { writeHead } from './head';
 import { NameBatch } from './name-chunks';
 import { resolveSecret, secretById } from './reading';
 import { dayStart, nameTaken } from './registration';
+import type { RevisionBatch } from './revision-signatures';
+import { RevisionAuthors, signedBatch } from './revision-signatures';
 import { decryptRevision, readers, unwrapDataKey, withCurrent, writeRevision } from './sealing';
 import type { ListedSecret } from './summaries';
 import { indexed } from './summaries';
 
-/** Writes `payload` as the next revision; renames go to the blind index and every reader's chunk. */
+/**
+ * Writes `payload` as the next revision, signed in `batch` (or in a batch of its own); renames go to
+ * the blind index and every reader's chunk; the head follows the new state.
+ */
 function commitRevision(
   s: Session,
   row: ListedSecret,
@@ -23,6 +29,7 @@ function commitRevision(
   current: Payload,
   next: Omit<Payload, 'changed' | 'v'>,
   action: 'secret.edit' | 'secret.restore' | null = 'secret.edit',
+  batch?: RevisionBatch,
 ): SecretSummary {
   const changed = [...(current.name !== next.name ? ['name'] : []), ...changedFields(current.content, next.content)];
   if (current.expires !== next.expires && !changed.includes('expires')) changed.push('expires');
@@ -40,9 +47,10 @@ function commitRevision(
       for (const r of readers(s, row.id)) names.rename(r.scope_id, r.chunk_no, row.id, next.name, row.seq);
       names.flush();
     }
-    writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed });
+    signedBatch(s, batch, (b) => writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed }, b));
     if (action) s.audit(action, row.id);
     s.db.stmt('UPDATE secrets SET revision = ?, updated_at = ?, expires_at = ? WHERE id = ?').run(revision, now, next.expires, row.id);
+    writeHead(s, row.id, dataKey);
   });
   return indexed(s, { ...row, revision, updated_at: now, expires_at: next.expires }, next.name);
 }
@@ -67,18 +75,26 @@ export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
   });
 }
 
-/** Who changed what and when; never a value. */
+/**
+ * Who changed what and when; never a value. An author is named only when the signature of the
+ * revision's batch vouches for them (docs/product.md §1a); otherwise the revision is marked
+ * `authorUnverified`, whatever `author_id` says.
+ */
 export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
   const row = resolveSecret(s, ref);
-  const dataKey = unwrapDataKey(s, row.id);
+  const dataKey = unwrapDataKey(s, row);
   try {
     const revs = s.db
-      .query<Pick<RevisionRow, 'revision' | 'created_at'> & Nullable<Pick<MemberRow, 'login'>>>(
-        'SELECT r.revision, r.created_at, m.login FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC',
+      .query<Pick<RevisionRow, 'secret_id' | 'revision' | 'created_at' | 'author_id' | 'signature_id'> & Nullable<Pick<MemberRow, 'login'>>>(
+        `SELECT r.secret_id, r.revision, r.created_at, r.author_id, r.signature_id, m.login
+         FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC`,
       )
       .all(row.id);
+    const authors = new RevisionAuthors(s);
     return revs.map((r) => {
-      const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: r.login, changed: [], current: r.revision === row.revision };
+      const verified = authors.verified(r);
+      const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: verified ? r.login : null, changed: [], current: r.revision === row.revision };
+      if (!verified) info.authorUnverified = true;
       try {
         info.changed = decryptRevision(s, row, dataKey, r.revision).changed;
       } catch (e) {
@@ -115,9 +131,9 @@ export function currentPayload(s: Session, id: string): Payload {
  * Makes `next` the current revision of an existing secret inside the caller's transaction (an import
  * taking theirs): the replaced revision stays in history, and the import audits itself once.
  */
-export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'changed' | 'v'>): void {
+export function reviseSecret(s: Session, id: string, next: Omit<Payload, 'changed' | 'v'>, batch?: RevisionBatch): void {
   const row = secretById(s, id);
   s.authorize(SECRET_WRITE[row.level]);
   if (row.type !== next.content.type) throw new CofferError('CONFLICT', "a secret's type cannot change in a new revision", 'type');
-  withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null));
+  withCurrent(s, row, (current, dataKey) => commitRevision(s, row, dataKey, current, next, null, batch));
 }

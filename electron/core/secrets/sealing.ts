@@ -5,6 +5,9 @@ import { wipe } from '../crypto/keys';
 import type { RevisionRow, SecretReaderRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { Payload } from './content';
+import type { Headed } from './head';
+import { checkHead, headTampered } from './head';
+import type { RevisionBatch } from './revision-signatures';
 import type { ListedSecret } from './summaries';
 
 /**
@@ -26,17 +29,46 @@ export function readers(s: Session, secretId: string): Reader[] {
   return s.db.query<Reader>('SELECT scope_id, key_version, chunk_no, wrapped_key FROM secret_readers WHERE secret_id = ?').all(secretId);
 }
 
-/** Unwraps a secret's data key through any reader scope whose key is sealed to this member. */
-export function unwrapDataKey(s: Session, secretId: string): Uint8Array {
+/** A secret's data key through any reader scope whose key is sealed to this member; undefined when none is. Checks nothing else. */
+export function openDataKey(s: Session, secretId: string): Uint8Array | undefined {
   const reader = readers(s, secretId).find((r) => s.canRead(r.scope_id));
-  if (!reader) throw new CofferError('FORBIDDEN', 'you hold no key that opens this secret');
+  if (!reader) return undefined;
   const scope = s.scopeKey(reader.scope_id);
   return open(scope.key, reader.wrapped_key, dataKeyContext(s, secretId, reader.scope_id, reader.key_version), 'this secret');
 }
 
+/**
+ * Unwraps a secret's data key to act on `row`, after checking the row against its head: a row set
+ * back or edited in the file is TAMPERED before anything of the secret is read or written
+ * (docs/product.md §1a). `row` must be the very object the caller goes on to act on.
+ */
+export function unwrapDataKey(s: Session, row: Headed): Uint8Array {
+  const dataKey = openDataKey(s, row.id);
+  if (!dataKey) throw new CofferError('FORBIDDEN', 'you hold no key that opens this secret');
+  if (checkHead(s, row, dataKey) === 'tampered') {
+    wipe(dataKey);
+    throw headTampered(s, row);
+  }
+  return dataKey;
+}
+
+/** The data key of `row`, its head checked, for `fn`; wiped once `fn` returns or throws. */
+export function withDataKey<T>(s: Session, row: Headed, fn: (dataKey: Uint8Array) => T): T {
+  const dataKey = unwrapDataKey(s, row);
+  try {
+    return fn(dataKey);
+  } finally {
+    wipe(dataKey);
+  }
+}
+
 export function decryptRevision(s: Session, row: ListedSecret, dataKey: Uint8Array, revision: number): Payload {
   const content = s.db.value<RevisionRow['content']>('SELECT content FROM revisions WHERE secret_id = ? AND revision = ?', row.id, revision);
-  if (content === undefined) throw new CofferError('NOT_FOUND', `revision ${revision} does not exist`, 'revision');
+  if (content === undefined) {
+    // The row names its current revision (in its head, too): that one gone is the file altered, not a wrong number asked for.
+    if (revision === row.revision) throw new CofferError('TAMPERED', `the current revision of secret ${row.id} is missing from the file: nothing of it was read`);
+    throw new CofferError('NOT_FOUND', `revision ${revision} does not exist`, 'revision');
+  }
   const plain = open(dataKey, content, revisionContext(s, row, revision), 'this secret');
   try {
     return JSON.parse(decoder.decode(plain)) as Payload;
@@ -57,18 +89,16 @@ export function sealRevision(
   return sealText(dataKey, JSON.stringify(payload), revisionContext(s, row, revision), s.ctx.random, alloc);
 }
 
-export const INSERT_REVISION = 'INSERT INTO revisions (secret_id, revision, created_at, author_id, content) VALUES (?, ?, ?, ?, ?)';
+/** A revision's row; `signature_id` names the signed batch that vouches for its author (secrets/revision-signatures.ts). */
+export const INSERT_REVISION = 'INSERT INTO revisions (secret_id, revision, created_at, author_id, content, signature_id) VALUES (?, ?, ?, ?, ?, ?)';
 
-export function writeRevision(s: Session, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, dataKey: Uint8Array, revision: number, payload: Payload): void {
-  s.db.stmt(INSERT_REVISION).run(row.id, revision, s.ctx.clock.now(), s.member.id, sealRevision(s, row, dataKey, revision, payload));
+/** Writes a revision by this session's member, signed in `batch`. */
+export function writeRevision(s: Session, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, dataKey: Uint8Array, revision: number, payload: Payload, batch: RevisionBatch): void {
+  const now = s.ctx.clock.now();
+  s.db.stmt(INSERT_REVISION).run(row.id, revision, now, s.member.id, sealRevision(s, row, dataKey, revision, payload), batch.add(row.id, revision, now));
 }
 
-/** The current revision, opened for `fn`; the data key is wiped once `fn` returns or throws. */
+/** The current revision, opened for `fn` once the row's head is checked; the data key is wiped once `fn` returns or throws. */
 export function withCurrent<T>(s: Session, row: ListedSecret, fn: (payload: Payload, dataKey: Uint8Array) => T): T {
-  const dataKey = unwrapDataKey(s, row.id);
-  try {
-    return fn(decryptRevision(s, row, dataKey, row.revision), dataKey);
-  } finally {
-    wipe(dataKey);
-  }
+  return withDataKey(s, row, (dataKey) => fn(decryptRevision(s, row, dataKey, row.revision), dataKey));
 }

@@ -18,12 +18,16 @@ const LISTED = [
   'last_used_at',
   'deletion_at',
   'status',
+  // What its head covers besides, and the head: an operation checks the row it acts on (secrets/head.ts).
+  'name_hash',
+  'active_since',
+  'head',
 ] as const satisfies readonly (keyof SecretRow)[];
 
-/** A secret as the core reads it from SQLite: the clear columns a listing needs. */
+/** A secret as the core reads it from SQLite: the clear columns a listing needs, and its head with what it covers. */
 export type ListedSecret = Pick<SecretRow, (typeof LISTED)[number]>;
 
-/** Clear columns a listing needs (docs/product.md §3); never a ciphertext. */
+/** Clear columns a listing needs (docs/product.md §3) and the head's; never a ciphertext. */
 export const SECRET_COLUMNS = LISTED.join(', ');
 
 /** The teams a secret is available to, by name. */

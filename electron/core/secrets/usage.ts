@@ -1,5 +1,6 @@
 import { ad, seal } from '../crypto/aead';
 import type { Session } from '../vault/session';
+import { writeHead } from './head';
 import type { ListedSecret } from './summaries';
 import { teamNamesOf, workspaceName } from './summaries';
 
@@ -13,10 +14,11 @@ export const USED_AT = "last_used_at = ?, active_since = ?, status = 'active', i
 /** The consumer of a use, sealed under the secret's data key: only its readers learn who used it. */
 export const usageLabel = (s: Session, secretId: string, dataKey: Uint8Array, consumer: Uint8Array) => seal(dataKey, consumer, usageContext(s, secretId), s.ctx.random);
 
-/** One use of a single read, in the caller's transaction; the index, when built, follows. */
+/** One use of a single read, in the caller's transaction; the head and the index, when built, follow. */
 export function recordUsage(s: Session, row: ListedSecret, dataKey: Uint8Array, consumer: string): void {
   const now = s.ctx.clock.now();
   s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, usageLabel(s, row.id, dataKey, encoder.encode(consumer)));
   s.db.stmt(`UPDATE secrets SET ${USED_AT} WHERE id = ?`).run(now, now, row.id);
+  writeHead(s, row.id, dataKey);
   if (s.index) s.index.upsert({ ...row, last_used_at: now, deletion_at: null, status: 'active' }, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNamesOf(s.db, row.id));
 }

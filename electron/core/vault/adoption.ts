@@ -3,6 +3,7 @@ import { GENESIS_PREV, memberEntryOf, writeEntry } from '../access/roster';
 import { writeRosterHead } from '../access/roster-head';
 import { seal } from '../crypto/aead';
 import { packSecretKeys, wipe } from '../crypto/keys';
+import { adoptHeads } from '../secrets/head-adoption';
 import type { Session } from './session';
 import { memberKeysContext } from './vault';
 
@@ -10,8 +11,9 @@ import { memberKeysContext } from './vault';
  * A vault made before the roster becomes a signed one at unlock (docs/product.md §1a, SECURITY.md
  * "Upgrading to the signed form"). The first Account Holder to unlock it signs the roster's first
  * entry, listing what the clear tables say then; every member, at their own next unlock, pins that
- * entry inside their encrypted keys and vouches for the grants they hold. Both steps trust the file
- * as it is at that moment, once; afterwards an unsigned grant or a changed roster is TAMPERED.
+ * entry inside their encrypted keys, vouches for the grants they hold and writes the head of every
+ * secret they can open (secrets/head-adoption.ts). Both steps trust the file as it is at that
+ * moment, once; afterwards an unsigned grant, a changed roster or a missing head is TAMPERED.
  */
 export function adoptSignedForm(session: Session, passwordKey: Uint8Array): void {
   if (session.hasAdopted) return;
@@ -30,6 +32,7 @@ export function adoptSignedForm(session: Session, passwordKey: Uint8Array): void
       wipe(packed);
     }
     adoptOwnGrants(db, session.vaultId, session.signer());
+    adoptHeads(session);
     session.audit('roster.adopt', session.member.login);
   });
   session.markAdopted();

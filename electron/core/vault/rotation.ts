@@ -97,13 +97,15 @@ function rotateScopes(session: Session, scopeIds: readonly string[], departingId
   try {
     const next = new Map(keys.map((k) => [k.scopeId, k]));
     const names = namesForRehash(session, scopeIds);
+    // The name hashes the secrets' heads were made over, for checking them before they are made anew.
+    const previousHashes = new Map<string, Uint8Array>();
     for (const k of keys) {
       resealGrants(session, k, departingId);
       reencryptNameChunks(session, k);
-      rehashNames(session, k, names);
+      rehashNames(session, k, names, previousHashes);
       session.db.stmt('UPDATE scopes SET key_version = ? WHERE id = ?').run(k.version, k.scopeId);
     }
-    renewDataKeys(session, scopeIds, (scopeId) => next.get(scopeId) ?? session.scopeKey(scopeId));
+    renewDataKeys(session, scopeIds, (scopeId) => next.get(scopeId) ?? session.scopeKey(scopeId), previousHashes);
   } catch (e) {
     for (const k of keys) wipe(k.key);
     if (e instanceof CofferError && e.code === 'TAMPERED') {
@@ -158,16 +160,20 @@ function namesForRehash(session: Session, scopeIds: readonly string[]): Map<stri
   return names;
 }
 
-function rehashNames(session: Session, k: RotatedKey, names: Map<string, string>): void {
+/** Recomputes the blind-index hashes of the secrets homed in a rotated scope; `previous` keeps the old ones, by secret. */
+function rehashNames(session: Session, k: RotatedKey, names: Map<string, string>, previous: Map<string, Uint8Array>): void {
   const db = session.db;
-  const homed = db.tuples<[rowid: number, id: SecretRow['id']]>('SELECT rowid, id FROM secrets WHERE scope_id = ?').all(k.scopeId);
+  const homed = db
+    .tuples<[rowid: number, id: SecretRow['id'], nameHash: SecretRow['name_hash']]>('SELECT rowid, id, name_hash FROM secrets WHERE scope_id = ?')
+    .all(k.scopeId);
   if (homed.length === 0) return;
   const indexKey = blindIndexKey(k.key);
   try {
     const rehash = db.stmt('UPDATE secrets SET name_hash = ? WHERE rowid = ?');
-    for (const [rowid, id] of homed) {
+    for (const [rowid, id, nameHash] of homed) {
       const name = names.get(id);
       if (name === undefined) throw new CofferError('TAMPERED', `the name of secret ${id} could not be read`);
+      previous.set(id, nameHash);
       rehash.run(blindHash(indexKey, name), rowid);
     }
   } finally {

@@ -65,6 +65,12 @@ export class Session {
   private readonly integrityKeys = new Map<IntegrityPurpose, Uint8Array>();
   /** Built lazily from the encrypted name chunks; owned by secrets/secret-index. */
   index: SecretIndex | undefined;
+  /**
+   * Whether a secret without a head (made before heads existed) is read as legacy rather than
+   * TAMPERED (secrets/head.ts): only until this member has adopted the signed form, which writes
+   * the heads of every secret they can open (vault/adoption.ts).
+   */
+  acceptsLegacyHeads: boolean;
 
   constructor(
     readonly vault: Vault,
@@ -72,7 +78,9 @@ export class Session {
     private readonly keys: KeyPairs,
     private readonly scopes: Map<string, ScopeKey>,
     private access: SessionAccess,
-  ) {}
+  ) {
+    this.acceptsLegacyHeads = !access.adopted;
+  }
 
   /** Who is unlocked, with the role the verified roster gives them now. */
   get member(): SessionMember {
@@ -105,6 +113,7 @@ export class Session {
   /** Records that this member's keys now carry the pin (vault/adoption.ts). */
   markAdopted(): void {
     this.access = { ...this.access, adopted: true };
+    this.acceptsLegacyHeads = false;
   }
 
   signer(): Signer {

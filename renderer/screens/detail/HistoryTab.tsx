@@ -67,7 +67,8 @@ export function HistoryTab({ detail, readOnly }: { detail: SecretDetail; readOnl
             )}
           </div>
           <span className="rev-meta">
-            <span title={formatDateTime(rev.created)}>{relative(rev.created)}</span> · {rev.author ?? 'unknown member'}
+            <span title={formatDateTime(rev.created)}>{relative(rev.created)}</span> ·{' '}
+            {rev.author ?? (rev.authorUnverified ? <span title="No signature vouches for who wrote this revision">unverified author</span> : 'unknown member')}
           </span>
           <div className="rev-changes">
             {rev.revision === 1 && rev.changed.length === 0 ? (
