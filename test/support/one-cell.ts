@@ -312,6 +312,7 @@ async function inspectAs(vault: Vault, login: Login, notes: string[]): Promise<s
         tried(`history ${label}`, () => {
           const h = secretHistory(s, ref);
           if (h.some((r) => r.tampered)) throw new CofferError('TAMPERED', 'a revision is marked tampered');
+          if (h.some((r) => r.authorUnverified)) throw new CofferError('TAMPERED', 'an author no longer verifies');
         });
       if (found) return found;
     }
