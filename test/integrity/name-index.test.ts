@@ -37,7 +37,10 @@ describe('a swapped name index', () => {
       })(),
     );
     const reopened = await Vault.open(path);
-    return { path, vault: reopened, session: await reopened.unlock(undefined, PASSWORD), staging, production };
+    const unlocked = await reopened.unlock(undefined, PASSWORD);
+    // Rows without a head are read as legacy only by a member who has not adopted heads yet.
+    if (opts.legacy) unlocked.acceptsLegacyHeads = true;
+    return { path, vault: reopened, session: unlocked, staging, production };
   }
 
   it('is TAMPERED for a read by name, and no value leaves', async () => {
