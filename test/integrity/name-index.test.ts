@@ -20,9 +20,9 @@ describe('a swapped name index', () => {
   const apiKey = (name: string, value: string) => ({ type: 'api-key' as const, name, level: 'personal' as const, fields: { headerName: 'Authorization', value } });
 
   async function swapped(opts: { legacy?: boolean } = {}) {
-    const { path, vault, session: writer } = await newVault(tempDir());
-    const staging = registerSecret(writer, apiKey('staging-db', 'staging-value'));
-    const production = registerSecret(writer, apiKey('production-db', 'production-value'));
+    const { path, vault, session } = await newVault(tempDir());
+    const staging = registerSecret(session, apiKey('staging-db', 'staging-value'));
+    const production = registerSecret(session, apiKey('production-db', 'production-value'));
     vault.close();
     withRawDb(path, (db) =>
       db.transaction(() => {
@@ -37,10 +37,10 @@ describe('a swapped name index', () => {
       })(),
     );
     const reopened = await Vault.open(path);
-    const session = await reopened.unlock(undefined, PASSWORD);
+    const unlocked = await reopened.unlock(undefined, PASSWORD);
     // Rows without a head are read as legacy only by a member who has not adopted heads yet.
-    if (opts.legacy) session.acceptsLegacyHeads = true;
-    return { path, vault: reopened, session, staging, production };
+    if (opts.legacy) unlocked.acceptsLegacyHeads = true;
+    return { path, vault: reopened, session: unlocked, staging, production };
   }
 
   it('is TAMPERED for a read by name, and no value leaves', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { sealTo } from '../../electron/core/crypto/keys';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
+import { secretHistory } from '../../electron/core/secrets/revisions';
 import { addMember, listMembers, removeMember, setMemberRole } from '../../electron/core/vault/members';
 import { addTeam, addTeamMember, addWorkspace, listWorkspaces } from '../../electron/core/vault/structure';
 import { Vault, prepareMember, sealMemberKeys } from '../../electron/core/vault/vault';
@@ -120,6 +121,19 @@ describe('finding 2: a grant replaced by a key the attacker chose', () => {
     expect(erin.canRead(erin.personalScopeId())).toBe(true);
     expect(value(erin, 'Org token')).toBe('org-value');
     expect(grantsTo(path, memberId(path, 'erin')).length).toBeGreaterThan(0);
+  });
+});
+
+describe('revision authors after a removal', () => {
+  const tempDir = useTempDir();
+
+  it("stay named: a removed member's key still vouches for what they wrote while a member", async () => {
+    const { vault, alice } = await organization(tempDir());
+    const carol = await vault.unlock('carol', pw('carol'));
+    registerSecret(carol, apiKey('Carol db', 'v1', { level: 'workspace', workspace: 'Backend' }));
+    removeMember(alice, 'carol');
+    const history = secretHistory(await vault.unlock('alice', PASSWORD), { name: 'Carol db' });
+    expect(history.map((h) => [h.author, h.authorUnverified])).toEqual([['carol', undefined]]);
   });
 });
 

@@ -4,7 +4,7 @@ import { editSecretInput } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
 import { blindHash, wipe } from '../crypto/keys';
-import type { MemberRow, Nullable, RevisionRow } from '../db/rows';
+import type { RevisionRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { FieldsPatch, Payload } from './content';
 import { applyPatch, changedFields } from './content';
@@ -85,15 +85,16 @@ export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
   const dataKey = unwrapDataKey(s, row);
   try {
     const revs = s.db
-      .query<Pick<RevisionRow, 'secret_id' | 'revision' | 'created_at' | 'author_id' | 'signature_id'> & Nullable<Pick<MemberRow, 'login'>>>(
-        `SELECT r.secret_id, r.revision, r.created_at, r.author_id, r.signature_id, m.login
-         FROM revisions r LEFT JOIN members m ON m.id = r.author_id WHERE r.secret_id = ? ORDER BY r.revision DESC`,
+      .query<Pick<RevisionRow, 'secret_id' | 'revision' | 'created_at' | 'author_id' | 'signature_id'>>(
+        'SELECT secret_id, revision, created_at, author_id, signature_id FROM revisions WHERE secret_id = ? ORDER BY revision DESC',
       )
       .all(row.id);
     const authors = new RevisionAuthors(s);
     return revs.map((r) => {
       const verified = authors.verified(r);
-      const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: verified ? r.login : null, changed: [], current: r.revision === row.revision };
+      // The login as the roster gives it: a removed member still signed what they wrote while a member.
+      const author = verified && r.author_id !== null ? (s.roster.member(r.author_id) ?? s.roster.former.get(r.author_id))?.login : undefined;
+      const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: author ?? null, changed: [], current: r.revision === row.revision };
       if (!verified) info.authorUnverified = true;
       try {
         info.changed = decryptRevision(s, row, dataKey, r.revision).changed;
