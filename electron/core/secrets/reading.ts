@@ -6,6 +6,7 @@ import { parseInput } from '../../../shared/validation';
 import { open } from '../crypto/aead';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
 import type { UsageRow } from '../db/rows';
+import { compareNames } from '../access/roster-state';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, Payload } from './content';
@@ -43,7 +44,7 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
   }
   if (!ref.level || ref.level === 'workspace') {
     if (ref.workspace) scopes.push(findNamed(s, 'workspace', ref.workspace).scopeId);
-    else scopes.push(...[...s.roster.workspaces.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })).map((w) => w.scopeId));
+    else scopes.push(...[...s.roster.workspaces.values()].map((w) => w.scopeId));
   }
   if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
   const found: ListedSecret[] = [];
@@ -60,7 +61,10 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
     throw new CofferError('NOT_FOUND', `no secret named "${name}" that you can read`, 'name');
   }
   if (found.length > 1) {
-    const where = found.map((r) => placeLabel(s, r, name)).join(', ');
+    const where = found
+      .map((r) => placeLabel(s, r, name))
+      .sort(compareNames)
+      .join(', ');
     throw new CofferError('CONFLICT', `"${name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
   }
   return { row: found[0]!, name };

@@ -6,7 +6,7 @@ import { can } from '../access/permissions';
 import { grantScope, memberGrantee, resignGrantsOf } from '../access/grants';
 import { memberEntryOf } from '../access/roster';
 import { writeRosterHead } from '../access/roster-head';
-import type { RosterMember } from '../access/roster-state';
+import { compareNames, type RosterMember } from '../access/roster-state';
 import { rekeyAudit } from '../audit/rekey';
 import { integrityKey, wipe } from '../crypto/keys';
 import type { ScopeGrantRow } from '../db/rows';
@@ -70,7 +70,7 @@ export function addMember(session: Session, input: { name: string; role: string;
 
 export function listMembers(session: Session): MemberSummary[] {
   session.assertUnlocked();
-  return [...session.roster.members.values()].sort((a, b) => a.login.localeCompare(b.login, undefined, { sensitivity: 'base' })).map(summaryOf);
+  return [...session.roster.members.values()].sort((a, b) => compareNames(a.login, b.login)).map(summaryOf);
 }
 
 function holdsGrant(session: Session, scopeId: string, memberId: string): boolean {

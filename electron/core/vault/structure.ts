@@ -3,7 +3,7 @@ import type { NamedSummary, TeamSummary } from '../../../shared/schemas/vault';
 import { teamName, workspaceName } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import { grantScope, memberGrantee } from '../access/grants';
-import type { RosterPlace } from '../access/roster-state';
+import { compareNames, type RosterPlace } from '../access/roster-state';
 import type { Db } from '../db/connection';
 import type { MemberRow } from '../db/rows';
 import { rosterMemberByLogin } from './members';
@@ -87,7 +87,7 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
 export function listWorkspaces(session: Session): NamedSummary[] {
   session.assertUnlocked();
   return [...session.roster.workspaces.values()]
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
+    .sort((a, b) => compareNames(a.name, b.name))
     .map((w) => ({ id: w.id, name: w.name, created: w.created }));
 }
 
@@ -133,12 +133,12 @@ export function listTeams(session: Session): TeamSummary[] {
   session.assertUnlocked();
   const login = (id: string) => session.roster.member(id)?.login ?? '';
   return [...session.roster.teams.values()]
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }))
+    .sort((a, b) => compareNames(a.name, b.name))
     .map((t) => ({
       id: t.id,
       name: t.name,
       created: t.created,
-      members: [...t.members].map(login).sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base' })),
+      members: [...t.members].map(login).sort(compareNames),
     }));
 }
 
