@@ -56,7 +56,7 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
               {grantsRejected === 1 ? 'A key grant' : `${grantsRejected} key grants`} sealed to you {grantsRejected === 1 ? 'was' : 'were'} not signed by anyone
               allowed to give {grantsRejected === 1 ? 'it' : 'them'}.
             </strong>{' '}
-            Coffer did not use {grantsRejected === 1 ? 'it' : 'them'}: what they would open stays closed to you.
+            Coffer did not use {grantsRejected === 1 ? 'it: what it would open stays' : 'them: what they would open stays'} closed to you.
           </span>
         )}
         {grantsMissing !== undefined && grantsMissing > 0 && (
