@@ -55,6 +55,8 @@ export const integrity = z.object({
   grantsMissing: z.number().optional(),
   /** A vault made before the roster that no Account Holder has unlocked since: nothing is signed yet. */
   unsigned: z.boolean().optional(),
+  /** Secrets due for deletion whose state did not verify against their head: kept, not purged. */
+  purgesWithheld: z.number().optional(),
 });
 export type Integrity = z.infer<typeof integrity>;
 

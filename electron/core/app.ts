@@ -43,6 +43,8 @@ const SORT_DELAY_MS = 300;
 export class CofferApp {
   private vault: Vault | undefined;
   private current: Session | undefined;
+  /** Secrets the last unlocked pass found due but whose head did not verify: not purged (docs/product.md §1a). */
+  private purgesWithheld = 0;
   private vaultPath: string;
   private demo: boolean;
   private readonly rollbacks: RollbackWatch;
@@ -74,7 +76,10 @@ export class CofferApp {
   tick(): PassResult {
     if (!this.vault) return { inactivated: 0, notices: 0, purged: 0 };
     const unlocked = this.current && !this.current.isLocked ? this.current : undefined;
-    return unlocked ? sessionPass(unlocked) : lockedPass(this.vault);
+    if (!unlocked) return lockedPass(this.vault);
+    const pass = sessionPass(unlocked);
+    this.purgesWithheld = pass.tamperedSecrets.length;
+    return pass;
   }
 
   session(): Session {
@@ -151,6 +156,7 @@ export class CofferApp {
     // Only a session can verify settings; before unlock they are merely bounds-checked.
     const settingsTampered = session ? checkSettings(session).tampered : [];
     const access = session?.accessFindings;
+    const purgesWithheld = session ? this.purgesWithheld : 0;
     return {
       ...(auditBroken ? { auditBroken } : {}),
       ...(rolledBack ? { rolledBack } : {}),
@@ -160,6 +166,7 @@ export class CofferApp {
       ...(access?.grantsRejected ? { grantsRejected: access.grantsRejected } : {}),
       ...(access?.grantsMissing ? { grantsMissing: access.grantsMissing } : {}),
       ...(access?.unsigned ? { unsigned: true } : {}),
+      ...(purgesWithheld ? { purgesWithheld } : {}),
     };
   }
 

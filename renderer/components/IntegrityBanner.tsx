@@ -17,8 +17,8 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * about the file, not the secrets: the vault stays usable, and the finding stays until looked into.
  */
 export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; inline?: boolean }) {
-  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, grantsMissing, unsigned } = integrity;
-  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !grantsMissing && !unsigned) return null;
+  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, grantsMissing, unsigned, purgesWithheld } = integrity;
+  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !grantsMissing && !unsigned && !purgesWithheld) return null;
   return (
     <div className={`banner banner-danger${inline ? ' banner-inline' : ''}`} role="alert" data-testid="integrity-warning">
       <ShieldAlert size={16} aria-hidden />
@@ -66,6 +66,15 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
             </strong>{' '}
             What {grantsMissing === 1 ? 'it opens' : 'they open'} stays closed to you; a backup of the vault from before the change has{' '}
             {grantsMissing === 1 ? 'it' : 'them'}.
+          </span>
+        )}
+        {purgesWithheld !== undefined && purgesWithheld > 0 && (
+          <span className="banner-line">
+            <strong>
+              {purgesWithheld === 1 ? 'A secret' : `${purgesWithheld} secrets`} due for deletion did not verify.
+            </strong>{' '}
+            {purgesWithheld === 1 ? 'Its' : 'Their'} state was changed outside Coffer, so Coffer did not delete {purgesWithheld === 1 ? 'it' : 'them'}; reading{' '}
+            {purgesWithheld === 1 ? 'it reports' : 'them reports'} TAMPERED.
           </span>
         )}
         {unsigned && (

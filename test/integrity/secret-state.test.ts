@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CofferApp } from '../../electron/core/app';
 import { exportBundle } from '../../electron/core/bundles/export';
 import { fingerprint } from '../../electron/core/bundles/format';
 import { importBundle } from '../../electron/core/bundles/import';
@@ -175,6 +176,20 @@ describe('lifecycle state edited with SQL', () => {
     expect(count(path, 'secrets')).toBe(2);
     session.lock();
     v.close();
+  });
+
+  it('the unlocked app says how many due secrets it did not purge because their state did not verify', async () => {
+    const { path, clock, built } = await closed(tmp(), ({ session }) => registerSecret(session, apiKey('scheduled-by-sql', 'a')).id);
+    clock.set(START + 5 * DAY_MS);
+    sql(path, "UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?", START + DAY_MS, built);
+    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', context: { clock } });
+    expect((await app.status()).integrity.purgesWithheld).toBeUndefined();
+    await app.unlock(undefined, PASSWORD);
+    expect((await app.status()).integrity.purgesWithheld).toBe(1);
+    expect(count(path, 'secrets')).toBe(1);
+    app.lock();
+    expect((await app.status()).integrity.purgesWithheld).toBeUndefined();
+    app.close();
   });
 
   it('a secret legitimately due is still purged: Inactive after 30 + 30 days, or scheduled', async () => {
