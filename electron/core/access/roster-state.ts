@@ -82,12 +82,10 @@ export class RosterState {
     return [...this.members.values()].find((m) => same(m.login, login.trim()));
   }
 
-  workspaceByName(name: string): RosterPlace | undefined {
-    return [...this.workspaces.values()].find((w) => same(w.name, name.trim()));
-  }
-
-  teamByName(name: string): RosterTeam | undefined {
-    return [...this.teams.values()].find((t) => same(t.name, name.trim()));
+  /** A workspace or team by name, case ignored. */
+  placeByName(kind: 'workspace' | 'team', name: string): RosterPlace | undefined {
+    const places: Map<string, RosterPlace> = kind === 'workspace' ? this.workspaces : this.teams;
+    return [...places.values()].find((p) => same(p.name, name.trim()));
   }
 
   accountHolders(): number {

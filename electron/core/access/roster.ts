@@ -78,8 +78,7 @@ function addMember(state: RosterState, m: RosterMember): void {
 }
 
 function addPlace(state: RosterState, kind: 'workspace' | 'team', p: RosterPlace): void {
-  const taken = kind === 'workspace' ? state.workspaceByName(p.name) : state.teamByName(p.name);
-  refuseIf(state.workspaces.has(p.id) || state.teams.has(p.id) || taken !== undefined || knownScope(state, p.scopeId), `adds a ${kind} that already exists`);
+  refuseIf(state.workspaces.has(p.id) || state.teams.has(p.id) || state.placeByName(kind, p.name) !== undefined || knownScope(state, p.scopeId), `adds a ${kind} that already exists`);
   if (kind === 'workspace') state.workspaces.set(p.id, p);
   else state.teams.set(p.id, { ...p, members: new Set() });
   state.scopeDates.set(p.scopeId, p.created);
@@ -89,7 +88,7 @@ function rename(state: RosterState, kind: 'workspace' | 'team', placeId: string,
   const places: Map<string, RosterPlace> = kind === 'workspace' ? state.workspaces : state.teams;
   const p = places.get(placeId);
   refuseIf(!p, `renames a ${kind} that does not exist`);
-  const clash = kind === 'workspace' ? state.workspaceByName(newName) : state.teamByName(newName);
+  const clash = state.placeByName(kind, newName);
   refuseIf(clash !== undefined && clash.id !== placeId, `renames a ${kind} to a name already taken`);
   places.set(placeId, { ...p!, name: newName });
 }

@@ -2,27 +2,13 @@ import type { SecretSummary } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
 import type { SecretRow, TeamRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
+import { HEAD_COLUMNS } from './head';
 
-const LISTED = [
-  'id',
-  'seq',
-  'scope_id',
-  'level',
-  'workspace_id',
-  'type',
-  'availability',
-  'revision',
-  'created_at',
-  'updated_at',
-  'expires_at',
-  'last_used_at',
-  'deletion_at',
-  'status',
-  // What its head covers besides, and the head: an operation checks the row it acts on (secrets/head.ts).
-  'name_hash',
-  'active_since',
-  'head',
-] as const satisfies readonly (keyof SecretRow)[];
+/**
+ * The clear columns a listing needs are those a head covers (secrets/head.ts), and the head itself:
+ * an operation checks the row it acts on.
+ */
+const LISTED = [...HEAD_COLUMNS, 'head'] as const;
 
 /** A secret as the core reads it from SQLite: the clear columns a listing needs, and its head with what it covers. */
 export type ListedSecret = Pick<SecretRow, (typeof LISTED)[number]>;

@@ -32,9 +32,15 @@ function uniqueName<T>(kind: Kind, name: string, fn: () => T): T {
  * `field` is the input that named it, when that is not the kind itself (a secret's `teams`).
  */
 export function findNamed(session: Session, kind: Kind, name: string, field: string = kind): RosterPlace {
-  const place = kind === 'workspace' ? session.roster.workspaceByName(name) : session.roster.teamByName(name);
+  const place = session.roster.placeByName(kind, name);
   if (!place) throw new CofferError('NOT_FOUND', `no ${LABEL[kind]} named "${name}"`, field);
   return place;
+}
+
+/** Refused before anything is written when the roster already has a workspace or team of that name (`except` aside). */
+function refuseTaken(session: Session, kind: Kind, name: string, except?: string): void {
+  const clash = session.roster.placeByName(kind, name);
+  if (clash && clash.id !== except) throw new CofferError('CONFLICT', `a ${LABEL[kind]} named "${name}" already exists`, 'name');
 }
 
 function listNamed(db: Db, kind: Kind): NamedSummary[] {
@@ -46,8 +52,7 @@ function rename(session: Session, kind: Kind, from: string, to: string): NamedSu
   const db = session.db;
   return session.write(() => {
     const place = findNamed(session, kind, from);
-    const clash = kind === 'workspace' ? session.roster.workspaceByName(name) : session.roster.teamByName(name);
-    if (clash && clash.id !== place.id) throw new CofferError('CONFLICT', `a ${LABEL[kind]} named "${name}" already exists`, 'name');
+    refuseTaken(session, kind, name, place.id);
     session.appendRoster({ type: `${kind}.rename`, id: place.id, name });
     uniqueName(kind, name, () => db.stmt(`UPDATE ${TABLE[kind]} SET name = ? WHERE id = ?`).run(name, place.id));
     session.audit(`${kind}.rename`, place.id);
@@ -69,7 +74,7 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
   const name = parseInput(workspaceName, rawName, 'name');
   const db = session.db;
   const now = session.ctx.clock.now();
-  if (session.roster.workspaceByName(name)) throw new CofferError('CONFLICT', `a workspace named "${name}" already exists`, 'name');
+  refuseTaken(session, 'workspace', name);
   return session.write(() => {
     const scope = createScope(db, session.ctx, 'workspace', { created: now });
     const id = session.ctx.random.uuid();
@@ -102,7 +107,7 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
   const name = parseInput(teamName, rawName, 'name');
   const db = session.db;
   const now = session.ctx.clock.now();
-  if (session.roster.teamByName(name)) throw new CofferError('CONFLICT', `a team named "${name}" already exists`, 'name');
+  refuseTaken(session, 'team', name);
   return session.write(() => {
     const scope = createScope(db, session.ctx, 'team', { created: now });
     const id = session.ctx.random.uuid();
@@ -131,15 +136,7 @@ export function teamSummaries(db: Db): TeamSummary[] {
 /** Teams and their members as the verified roster says. */
 export function listTeams(session: Session): TeamSummary[] {
   session.assertUnlocked();
-  const login = (id: string) => session.roster.member(id)?.login ?? '';
-  return [...session.roster.teams.values()]
-    .sort((a, b) => compareNames(a.name, b.name))
-    .map((t) => ({
-      id: t.id,
-      name: t.name,
-      created: t.created,
-      members: [...t.members].map(login).sort(compareNames),
-    }));
+  return [...session.roster.teams.values()].sort((a, b) => compareNames(a.name, b.name)).map((t) => teamOf(session, t.id));
 }
 
 export function renameTeam(session: Session, from: string, to: string): TeamSummary {
@@ -206,8 +203,11 @@ export function removeTeamMember(session: Session, teamName: string, login: stri
   });
 }
 
+/** One team and its members' logins, as the roster says. */
 function teamOf(session: Session, teamId: string): TeamSummary {
-  return listTeams(session).find((t) => t.id === teamId)!;
+  const t = session.roster.teams.get(teamId)!;
+  const members = [...t.members].map((id) => session.roster.member(id)?.login ?? '').sort(compareNames);
+  return { id: t.id, name: t.name, created: t.created, members };
 }
 
 function teamSummary(db: Db, teamId: string): TeamSummary {
