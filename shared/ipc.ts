@@ -13,7 +13,8 @@ import {
   secretUsage,
 } from './schemas/secrets';
 import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
-import { KDF_PROFILES, ROLES, createVaultInput, memberName } from './schemas/vault';
+import { OPERATIONS } from './schemas/roles';
+import { KDF_PROFILES, createVaultInput, memberName } from './schemas/vault';
 
 /**
  * The one IPC contract (docs/product.md §9, docs/architecture.md "Conventions the code follows"): every channel once, with its input and
@@ -35,6 +36,8 @@ export const settings = z.object({
   inactiveDays: z.number().int().min(1).max(3650),
   /** Days from Inactive or scheduled to purge. */
   deletionDays: z.number().int().min(1).max(3650),
+  /** How many service credentials one member may own at once (docs/product.md §6; seed 002: two). */
+  credentialsPerMember: z.number().int().min(1).max(100),
 });
 export type Settings = z.infer<typeof settings>;
 
@@ -72,7 +75,17 @@ export const appStatus = z.object({
       demo: z.boolean(),
     })
     .nullable(),
-  member: z.object({ name: z.string(), role: z.enum(ROLES) }).nullable(),
+  member: z
+    .object({
+      name: z.string(),
+      role: z.string(),
+      roleName: z.string(),
+      /** What the permission table lets this member do: the renderer hides what is missing, the core refuses it. */
+      permissions: z.array(z.enum(OPERATIONS)),
+      /** Unlocked with a one-time setup code: they must choose their password before anything else. */
+      setupPending: z.boolean(),
+    })
+    .nullable(),
   workspaces: z.array(z.object({ id: z.string(), name: z.string(), count: z.number() })),
   teams: z.array(z.object({ id: z.string(), name: z.string() })),
   counts: z.object({ personal: z.number(), organization: z.number() }),

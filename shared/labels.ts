@@ -28,5 +28,6 @@ export const SETTING_LABELS: Record<keyof Settings | 'kdfProfile', string> = {
   autoLockMinutes: 'the auto-lock time',
   inactiveDays: 'the inactivity period',
   deletionDays: 'the deletion period',
+  credentialsPerMember: 'the service credentials per member',
   kdfProfile: 'the key derivation profile',
 };

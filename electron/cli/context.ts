@@ -1,3 +1,4 @@
+import { CofferError } from '../../shared/errors';
 import type { Command } from 'commander';
 import { AuditHeadStore } from '../core/audit/head-store';
 import type { Rollback } from '../core/audit/rollback';
@@ -11,6 +12,15 @@ import { defaultDataDir, defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
 import { warn } from './output';
+
+/** `COFFER_CLIENT_ID` and `COFFER_CLIENT_SECRET` together, or neither: one alone is a mistake worth saying. */
+function pipelineCredential(): { clientId: string; clientSecret: string } | undefined {
+  const clientId = process.env.COFFER_CLIENT_ID;
+  const clientSecret = process.env.COFFER_CLIENT_SECRET;
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) throw new CofferError('VALIDATION', 'set both COFFER_CLIENT_ID and COFFER_CLIENT_SECRET, or neither', clientId ? 'COFFER_CLIENT_SECRET' : 'COFFER_CLIENT_ID');
+  return { clientId, clientSecret };
+}
 
 export interface GlobalOptions {
   vault?: string;
@@ -68,9 +78,19 @@ export class CliContext {
   async unlock(opts: { tamperedSettings?: 'warn' | 'fail' } = {}): Promise<Session> {
     if (this.session) return this.session;
     const vault = await this.open();
+    const credential = pipelineCredential();
+    if (credential) {
+      // A pipeline (docs/product.md §6): no password and no purging pass, only what its teams can read.
+      this.session = vault.unlockCredential(credential.clientId, credential.clientSecret);
+      for (const line of accessWarnings(this.session.accessFindings)) warn(line);
+      return this.session;
+    }
     const login = vault.memberToUnlock(this.options.as);
     const password = await this.input.password(`the password for ${login}`);
     this.session = await vault.unlock(this.options.as, password);
+    if (this.session.setupPending) {
+      throw new CofferError('AUTH', `${login} unlocked with a one-time setup code: choose a password first with \`coffer passwd\` (the code is the current password)`);
+    }
     const pass = sessionPass(this.session);
     this.count(pass);
     const tampered = tamperedSettingsError(pass);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CofferError } from '../../shared/errors';
 import { CliContext } from './context';
+import { registerAccessCommands } from './commands/access';
 import { registerBundleCommands } from './commands/bundles';
 import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMemberCommands } from './commands/members';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerVaultCommands(program, run);
   registerMemberCommands(program, run);
   registerStructureCommands(program, run);
+  registerAccessCommands(program, run);
   registerLifecycleCommands(program, registerSecretCommands(program, run), run);
   registerBundleCommands(program, run);
   // Help that commander would print to stderr because a command is missing is replaced by the one error line.

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { OPERATIONS } from '../../shared/schemas/roles';
 import { CofferError } from '../../shared/errors';
 import type { AppStatus, Integrity, Settings } from '../../shared/ipc';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
@@ -82,9 +83,22 @@ export class CofferApp {
     return pass;
   }
 
+  /** The unlocked session every handler acts through; refused until a member who unlocked with a setup code has chosen a password. */
   session(): Session {
+    const s = this.unlockedSession();
+    if (s.setupPending) throw new CofferError('AUTH', 'you unlocked with a one-time setup code: choose your own password first');
+    return s;
+  }
+
+  private unlockedSession(): Session {
     if (!this.current || this.current.isLocked) throw new CofferError('LOCKED', 'the vault is locked: unlock it first');
     return this.current;
+  }
+
+  /** The unlocked member's new password; the only call a session unlocked with a setup code may make. */
+  changePassword(current: string, next: string): void {
+    const s = this.unlockedSession();
+    s.vault.changePassword(s, current, next);
   }
 
   /**
@@ -207,7 +221,13 @@ export class CofferApp {
     const counts = SecretIndex.of(unlocked).counts();
     return {
       ...base,
-      member: { name: unlocked.member.login, role: unlocked.member.role },
+      member: {
+        name: unlocked.member.login,
+        role: unlocked.member.role,
+        roleName: unlocked.roster.roleName(unlocked.member.role),
+        permissions: OPERATIONS.filter((op) => unlocked.may(op)),
+        setupPending: unlocked.setupPending,
+      },
       workspaces: listWorkspaces(unlocked).map((w) => ({ id: w.id, name: w.name, count: counts.workspaces.get(w.name) ?? 0 })),
       teams: listTeams(unlocked).map((t) => ({ id: t.id, name: t.name })),
       counts: { personal: counts.personal, organization: counts.organization },

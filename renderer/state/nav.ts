@@ -1,21 +1,21 @@
 import { create } from 'zustand';
 import type { Level } from '../../shared/schemas/secrets';
-import type { Role } from '../../shared/schemas/vault';
+import type { Operation } from '../../shared/schemas/roles';
 
 /** Where the main screen looks: one scope of secrets, a vault-wide page, or Settings. */
 export type Scope = { level: 'personal' } | { level: 'organization' } | { level: 'workspace'; workspace: string };
 export type View = { kind: 'secrets'; scope: Scope } | { kind: 'settings' } | { kind: 'scheduled' } | { kind: 'audit' };
 
-/** docs/product.md §5: the roles the permission table lets read the audit log (the core refuses others with FORBIDDEN). */
-const AUDIT_READERS: readonly Role[] = ['account-holder', 'sys-admin', 'account-manager'];
+/** What the unlocked member may do, as the core's permission table says (app status): the renderer never decides it again. */
+export type Permissions = readonly Operation[] | undefined;
 
-export function canReadAudit(role: Role | undefined): boolean {
-  return role !== undefined && AUDIT_READERS.includes(role);
-}
+/** The permission a view needs, if any: the core refuses its calls without it; the renderer hides it. */
+const VIEW_NEEDS: Partial<Record<View['kind'], Operation>> = { audit: 'audit.read' };
 
-/** Whether a member of this role may open a view at all: the sidebar, shortcuts and the main area all ask this. */
-export function viewAllowed(view: View, role: Role | undefined): boolean {
-  return view.kind !== 'audit' || canReadAudit(role);
+/** Whether the unlocked member may open a view at all: the sidebar, shortcuts and the main area all ask this. */
+export function viewAllowed(view: View, permissions: Permissions): boolean {
+  const needs = VIEW_NEEDS[view.kind];
+  return needs === undefined || (permissions?.includes(needs) ?? false);
 }
 
 export const HOME: View = { kind: 'secrets', scope: { level: 'personal' } };

@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import type { RoleId } from './roles';
 import { displayName } from './text';
 
-/** Built-in roles of docs/product.md §5. */
-export const ROLES = ['account-holder', 'sys-admin', 'account-manager', 'member'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  'account-holder': 'Account Holder',
-  'sys-admin': 'Sys Admin',
-  'account-manager': 'Account Manager',
-  member: 'Member',
-};
+/** A member's role: built-in or custom (shared/schemas/roles.ts). */
+export type Role = RoleId;
 
 /** Login names are typed in terminals (`--as`), so they stay simple. */
 export const memberName = z
@@ -26,7 +19,8 @@ export const password = z
 export const orgName = displayName('Organization name', 128);
 export const workspaceName = displayName('Workspace name', 64);
 export const teamName = displayName('Team name', 64);
-export const role = z.enum(ROLES, { error: `Role must be one of ${ROLES.join(', ')}` });
+/** A role as someone names it: a built-in id or label, or a custom role's name; the core resolves it (access/roles.ts). */
+export const role = z.string({ error: 'Role is required' }).trim().min(1, 'Role is required').max(64, 'Role must be at most 64 characters');
 
 export const KDF_PROFILES = ['standard', 'fast'] as const;
 
@@ -42,7 +36,11 @@ export interface MemberSummary {
   id: string;
   name: string;
   role: Role;
+  /** The role's name as people read it. */
+  roleName: string;
   created: number;
+  /** When they last unlocked, as the audit log says; absent where no log is read (locked views). */
+  lastUnlock?: number | null;
 }
 
 export interface NamedSummary {

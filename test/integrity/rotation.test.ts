@@ -278,12 +278,12 @@ describe('a hostile former member keeps every key they could unwrap', () => {
   });
 
   it("the organization key's old and new values are both at hand inside the rotating transaction", async () => {
-    const { vault, alice, bobId } = await organization(tempDir());
+    const { vault, alice } = await organization(tempDir());
     const org = vault.orgScopeId;
     const before = alice.scopeKey(org).key.slice();
     let inside: { oldKey: Uint8Array; newKey: Uint8Array; version: number } | undefined;
     const change = writeRotating(alice, (rotate) => {
-      const c = rotate([org], bobId).organization!;
+      const c = rotate([org]).organization!;
       inside = { oldKey: c.oldKey.slice(), newKey: c.newKey.slice(), version: c.version };
       // Still the old key inside the transaction: the session adopts the new one only after commit.
       expect(alice.scopeKey(org).key).toEqual(before);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Operation } from '../../electron/core/access/permissions';
-import { authorize, can } from '../../electron/core/access/permissions';
-import type { Role } from '../../shared/schemas/vault';
-import { ROLES } from '../../shared/schemas/vault';
+import { builtInAllows } from '../../electron/core/access/permissions';
+import { RosterState } from '../../electron/core/access/roster-state';
+import type { BuiltInRole, Operation } from '../../shared/schemas/roles';
+import { OPERATIONS, ROLES } from '../../shared/schemas/roles';
 
 /** docs/product.md §5, row by row: which of AH, SA, AM, M may do it. */
 const SPEC: [Operation, string][] = [
@@ -20,16 +20,35 @@ const SPEC: [Operation, string][] = [
   ['bundle.exportOrganization', 'AH SA AM'],
 ];
 
-const SHORT: Record<Role, string> = { 'account-holder': 'AH', 'sys-admin': 'SA', 'account-manager': 'AM', member: 'M' };
+const SHORT: Record<BuiltInRole, string> = { 'account-holder': 'AH', 'sys-admin': 'SA', 'account-manager': 'AM', member: 'M' };
+
+function rosterWith(role: string, operations: Operation[]): RosterState {
+  const state = new RosterState('org', 0);
+  state.roles.set('role:00000000-0000-4000-8000-000000000001', { id: 'role:00000000-0000-4000-8000-000000000001', name: role, operations: new Set(operations), created: 0 });
+  state.members.set('m1', { id: 'm1', login: 'ana', role: 'role:00000000-0000-4000-8000-000000000001', boxPublic: new Uint8Array(32), signPublic: new Uint8Array(32), personalScopeId: 'p1', created: 0 });
+  state.members.set('m2', { id: 'm2', login: 'bo', role: 'member', boxPublic: new Uint8Array(32), signPublic: new Uint8Array(32), personalScopeId: 'p2', created: 0 });
+  return state;
+}
 
 describe('the permission table', () => {
+  it('lists every operation once', () => {
+    expect(SPEC.map(([op]) => op).sort()).toEqual([...OPERATIONS].sort());
+  });
+
   it.each(SPEC)('%s: %s', (op, allowed) => {
     const expected = allowed.split(' ');
-    for (const role of ROLES) expect(can(role, op)).toBe(expected.includes(SHORT[role]));
+    for (const role of ROLES) expect(builtInAllows(role, op)).toBe(expected.includes(SHORT[role]));
+  });
+
+  it('a custom role allows exactly its operations', () => {
+    const state = rosterWith('Auditor', ['audit.read', 'secret.personal.write']);
+    for (const op of OPERATIONS) expect(state.allows('role:00000000-0000-4000-8000-000000000001', op)).toBe(op === 'audit.read' || op === 'secret.personal.write');
   });
 
   it('authorize throws FORBIDDEN with the role and the operation in words', () => {
-    expect(() => authorize('member', 'member.manage')).toThrow(expect.objectContaining({ code: 'FORBIDDEN', message: 'Member may not add or remove members and change roles' }));
-    expect(() => authorize('account-holder', 'member.manage')).not.toThrow();
+    const state = rosterWith('Auditor', ['audit.read']);
+    expect(() => state.authorize('m2', 'member.manage')).toThrow(expect.objectContaining({ code: 'FORBIDDEN', message: 'Member may not add or remove members and change roles' }));
+    expect(() => state.authorize('m1', 'team.manage')).toThrow(expect.objectContaining({ code: 'FORBIDDEN', message: 'Auditor may not manage teams' }));
+    expect(() => state.authorize('m1', 'audit.read')).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import {
   addTeamMember,
   addWorkspace,
   deleteTeam,
+  deleteWorkspace,
   listTeams,
   listWorkspaces,
   removeTeamMember,
@@ -43,6 +44,16 @@ export function registerStructureCommands(program: Command, run: Action): void {
         const w = renameWorkspace(await ctx.unlock(), from, to);
         if (ctx.json) return printJson(w);
         print(`Renamed workspace ${from} to ${w.name}.`);
+      }),
+    );
+  ws.command('delete')
+    .argument('<name>')
+    .description('delete an empty workspace (refused, with the count, while secrets live in it)')
+    .action(
+      run(async (ctx, name: string) => {
+        deleteWorkspace(await ctx.unlock(), name);
+        if (ctx.json) return printJson({ deleted: name });
+        print(`Deleted workspace ${name}.`);
       }),
     );
 

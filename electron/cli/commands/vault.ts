@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
-import { ROLE_LABELS } from '../../../shared/schemas/vault';
 import { auditProblem } from '../../core/audit/verify';
 import { createPrivateFile } from '../../core/db/files';
 import { Vault } from '../../core/vault/vault';
@@ -53,7 +52,7 @@ export function registerVaultCommands(program: Command, run: Action): void {
           '',
           table(
             ['MEMBER', 'ROLE', 'SINCE'],
-            info.members.map((m) => [m.name, ROLE_LABELS[m.role], day(m.created)]),
+            info.members.map((m) => [m.name, m.roleName, day(m.created)]),
           ),
           '',
           info.workspaces.length ? `Workspaces    ${info.workspaces.map((w) => w.name).join(', ')}` : 'Workspaces    none',

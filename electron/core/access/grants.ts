@@ -57,8 +57,8 @@ export type GrantVerdict = 'signed' | 'unsigned' | 'forged';
  */
 export function checkGrant(vaultId: string, roster: RosterState, g: SignedFields & Pick<ScopeGrantRow, 'granter_id' | 'signature'>): GrantVerdict {
   if (g.granter_id === null && g.signature === null) return 'unsigned';
-  if (g.granter_id === null || g.signature === null || g.grantee_kind !== 'member') return 'forged';
-  if (!roster.mayGrant(g.granter_id, g.scope_id, g.grantee_id)) return 'forged';
+  if (g.granter_id === null || g.signature === null) return 'forged';
+  if (!roster.mayGrant(g.granter_id, g.scope_id, g.grantee_kind, g.grantee_id)) return 'forged';
   const key = roster.member(g.granter_id)!.signPublic;
   try {
     return sodium().crypto_sign_verify_detached(g.signature, grantMessage(vaultId, g), key) ? 'signed' : 'forged';

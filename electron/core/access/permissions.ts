@@ -1,24 +1,16 @@
 import { CofferError } from '../../../shared/errors';
+import type { BuiltInRole, Operation } from '../../../shared/schemas/roles';
+import { OPERATION_LABELS } from '../../../shared/schemas/roles';
 import type { Level } from '../../../shared/schemas/secrets';
-import type { Role } from '../../../shared/schemas/vault';
-import { ROLE_LABELS } from '../../../shared/schemas/vault';
 
-export type Operation =
-  | 'vault.settings'
-  | 'member.grantAccountHolder'
-  | 'member.manage'
-  | 'credential.manage'
-  | 'serviceAccount.manage'
-  | 'secret.organization.write'
-  | 'workspace.create'
-  | 'team.manage'
-  | 'secret.workspace.write'
-  | 'secret.personal.write'
-  | 'audit.read'
-  | 'bundle.exportOrganization';
+export type { Operation } from '../../../shared/schemas/roles';
 
-/** The one permission table (docs/product.md §5 defaults). Every door reaches it through the core. */
-const TABLE: Record<Operation, readonly Role[]> = {
+/**
+ * The one permission table (docs/product.md §5 defaults) for the built-in roles. A custom role is
+ * a named set of these operations, signed on the roster (access/roster-state.ts allows); every door
+ * reaches both through the core.
+ */
+const TABLE: Record<Operation, readonly BuiltInRole[]> = {
   'vault.settings': ['account-holder'],
   'member.grantAccountHolder': ['account-holder'],
   'member.manage': ['account-holder', 'sys-admin'],
@@ -33,27 +25,13 @@ const TABLE: Record<Operation, readonly Role[]> = {
   'bundle.exportOrganization': ['account-holder', 'sys-admin', 'account-manager'],
 };
 
-const DESCRIPTIONS: Record<Operation, string> = {
-  'vault.settings': 'change vault settings',
-  'member.grantAccountHolder': 'grant the Account Holder role',
-  'member.manage': 'add or remove members and change roles',
-  'credential.manage': 'manage service credentials',
-  'serviceAccount.manage': 'manage service accounts',
-  'secret.organization.write': 'register, edit or delete organization secrets',
-  'workspace.create': 'create or rename workspaces',
-  'team.manage': 'manage teams',
-  'secret.workspace.write': 'write workspace secrets',
-  'secret.personal.write': 'write personal secrets',
-  'audit.read': 'read the audit log',
-  'bundle.exportOrganization': 'export organization scopes',
-};
-
-export function can(role: Role, op: Operation): boolean {
+export function builtInAllows(role: BuiltInRole, op: Operation): boolean {
   return TABLE[op].includes(role);
 }
 
-export function authorize(role: Role, op: Operation): void {
-  if (!can(role, op)) throw new CofferError('FORBIDDEN', `${ROLE_LABELS[role]} may not ${DESCRIPTIONS[op]}`);
+/** The refusal every door shows for an operation a role lacks. */
+export function forbidden(roleName: string, op: Operation): CofferError {
+  return new CofferError('FORBIDDEN', `${roleName} may not ${OPERATION_LABELS[op]}`);
 }
 
 /** The permission that writing (register, edit, restore, delete) a secret of each level needs. */

@@ -1,6 +1,6 @@
-import type { Role } from '../../../shared/schemas/vault';
-import type { Operation } from './permissions';
-import { can } from './permissions';
+import type { Operation, RoleId } from '../../../shared/schemas/roles';
+import { ROLE_LABELS, isBuiltInRole } from '../../../shared/schemas/roles';
+import { builtInAllows, forbidden } from './permissions';
 
 /**
  * Who is in the vault and what they may do, as the verified roster says (docs/product.md §1a). An
@@ -11,7 +11,7 @@ import { can } from './permissions';
 export interface RosterMember {
   id: string;
   login: string;
-  role: Role;
+  role: RoleId;
   boxPublic: Uint8Array;
   signPublic: Uint8Array;
   personalScopeId: string;
@@ -29,6 +29,38 @@ export interface RosterPlace {
 export interface RosterTeam extends RosterPlace {
   /** Member ids. */
   members: Set<string>;
+}
+
+/** A custom role: a named set of the permission table's operations (docs/product.md §5). */
+export interface RosterRole {
+  id: string;
+  name: string;
+  operations: ReadonlySet<Operation>;
+  created: number;
+}
+
+/**
+ * A service credential (docs/product.md §6): a grantee with a box key, whose private key only its
+ * client secret unwraps, holding the keys of its teams and nothing else.
+ */
+export interface RosterCredential {
+  id: string;
+  name: string;
+  /** The member who created it: the per-member limit counts these. */
+  creator: string;
+  boxPublic: Uint8Array;
+  created: number;
+  /** Team ids. */
+  teams: Set<string>;
+}
+
+/** Who a key grant is sealed to. */
+export type GranteeKind = 'member' | 'credential';
+
+export interface RosterGrantee {
+  kind: GranteeKind;
+  id: string;
+  boxPublic: Uint8Array;
 }
 
 export type ScopeKind = 'organization' | 'workspace' | 'team' | 'personal';
@@ -62,11 +94,55 @@ export class RosterState {
     readonly former = new Map<string, RosterMember>(),
     /** When each scope was made: its owner's or place's date, or as an upgraded vault's first entry recorded it. */
     readonly scopeDates = new Map<string, number>([[orgScopeId, created]]),
+    readonly roles = new Map<string, RosterRole>(),
+    readonly credentials = new Map<string, RosterCredential>(),
   ) {}
 
   clone(): RosterState {
     const teams = new Map([...this.teams].map(([id, t]) => [id, { ...t, members: new Set(t.members) }]));
-    return new RosterState(this.orgScopeId, this.created, new Map(this.members), new Map(this.workspaces), teams, new Map(this.former), new Map(this.scopeDates));
+    const credentials = new Map([...this.credentials].map(([id, c]) => [id, { ...c, teams: new Set(c.teams) }]));
+    return new RosterState(
+      this.orgScopeId,
+      this.created,
+      new Map(this.members),
+      new Map(this.workspaces),
+      teams,
+      new Map(this.former),
+      new Map(this.scopeDates),
+      new Map(this.roles),
+      credentials,
+    );
+  }
+
+  /** Whether a role, built-in or custom, allows an operation: the one question every door's check asks. */
+  allows(role: RoleId, op: Operation): boolean {
+    if (isBuiltInRole(role)) return builtInAllows(role, op);
+    return this.roles.get(role)?.operations.has(op) ?? false;
+  }
+
+  /** A role's name as people read it; a custom role no longer on the roster reads as unknown. */
+  roleName(role: RoleId): string {
+    return isBuiltInRole(role) ? ROLE_LABELS[role] : (this.roles.get(role)?.name ?? 'Unknown role');
+  }
+
+  /** Refuses with FORBIDDEN, naming the role and the operation, unless the member's role allows it. */
+  authorize(memberId: string, op: Operation): void {
+    const m = this.members.get(memberId);
+    if (!m) throw forbidden('Someone not in the vault', op);
+    if (!this.allows(m.role, op)) throw forbidden(this.roleName(m.role), op);
+  }
+
+  /** A role by what people type: a built-in id or label, or a custom role's name, case ignored. */
+  roleByName(name: string): RoleId | undefined {
+    const wanted = name.trim();
+    if (isBuiltInRole(wanted)) return wanted;
+    const builtIn = Object.entries(ROLE_LABELS).find(([, label]) => same(label, wanted));
+    if (builtIn) return builtIn[0] as RoleId;
+    return [...this.roles.values()].find((r) => same(r.name, wanted))?.id as RoleId | undefined;
+  }
+
+  credentialByName(name: string): RosterCredential | undefined {
+    return [...this.credentials.values()].find((c) => same(c.name, name.trim()));
   }
 
   /** The key someone signed with while a member, whether or not they still are. */
@@ -101,6 +177,10 @@ export class RosterState {
     return undefined;
   }
 
+  private teamOfScope(scopeId: string): RosterTeam | undefined {
+    return [...this.teams.values()].find((t) => t.scopeId === scopeId);
+  }
+
   /**
    * Who may hold a scope's key (docs/product.md §1): the organization's and every workspace's, every
    * member; a team's, its members and every member whose role manages teams; a personal one, its owner.
@@ -113,7 +193,7 @@ export class RosterState {
       case 'workspace':
         return true;
       case 'team':
-        return can(m.role, 'team.manage') || [...this.teams.values()].some((t) => t.scopeId === scopeId && t.members.has(memberId));
+        return this.allows(m.role, 'team.manage') || (this.teamOfScope(scopeId)?.members.has(memberId) ?? false);
       case 'personal':
         return m.personalScopeId === scopeId;
       default:
@@ -132,25 +212,46 @@ export class RosterState {
     return [...this.members.values()].find((m) => m.personalScopeId === scopeId)?.id ?? null;
   }
 
-  /** Everyone who may hold a scope's key. */
+  /** A credential holds the keys of its teams, and only those (docs/product.md §6). */
+  credentialMayHold(scopeId: string, credentialId: string): boolean {
+    const c = this.credentials.get(credentialId);
+    const team = this.teamOfScope(scopeId);
+    return c !== undefined && team !== undefined && c.teams.has(team.id);
+  }
+
+  mayHoldAs(kind: GranteeKind, scopeId: string, granteeId: string): boolean {
+    return kind === 'member' ? this.mayHold(scopeId, granteeId) : this.credentialMayHold(scopeId, granteeId);
+  }
+
+  /** Every member who may hold a scope's key. */
   holdersOf(scopeId: string): RosterMember[] {
     return [...this.members.values()].filter((m) => this.mayHold(scopeId, m.id));
   }
 
-  /** May `signerId` vouch for a key of this scope sealed to someone (access/grants.ts)? */
-  mayGrant(signerId: string, scopeId: string, granteeId: string): boolean {
+  /** Everyone a scope's key is sealed to: its member holders and, for a team, its credentials. */
+  granteesOf(scopeId: string): RosterGrantee[] {
+    const members = this.holdersOf(scopeId).map((m): RosterGrantee => ({ kind: 'member', id: m.id, boxPublic: m.boxPublic }));
+    const credentials = [...this.credentials.values()]
+      .filter((c) => this.credentialMayHold(scopeId, c.id))
+      .map((c): RosterGrantee => ({ kind: 'credential', id: c.id, boxPublic: c.boxPublic }));
+    return [...members, ...credentials];
+  }
+
+  /** May `signerId` vouch for a key of this scope sealed to a grantee (access/grants.ts)? */
+  mayGrant(signerId: string, scopeId: string, kind: GranteeKind, granteeId: string): boolean {
     const signer = this.members.get(signerId);
-    if (!signer || !this.mayHold(scopeId, granteeId)) return false;
-    if (signerId === granteeId || can(signer.role, 'member.manage')) return true;
-    const kind = this.scopeKind(scopeId);
-    return (kind === 'workspace' && can(signer.role, 'workspace.create')) || (kind === 'team' && can(signer.role, 'team.manage'));
+    if (!signer || !this.mayHoldAs(kind, scopeId, granteeId)) return false;
+    if (kind === 'credential') return this.allows(signer.role, 'credential.manage') || this.allows(signer.role, 'team.manage');
+    if (signerId === granteeId || this.allows(signer.role, 'member.manage')) return true;
+    const scope = this.scopeKind(scopeId);
+    return (scope === 'workspace' && this.allows(signer.role, 'workspace.create')) || (scope === 'team' && this.allows(signer.role, 'team.manage'));
   }
 
   /** Refuses unless the entry's signer is a member whose role allows `op`. */
   requireSigner(signerId: string, op: Operation): RosterMember {
     const signer = this.members.get(signerId);
     if (!signer) throw new RosterRefusal('signed by someone not in the vault');
-    if (!can(signer.role, op)) throw new RosterRefusal(`signed by ${signer.login}, whose role may not make this change`);
+    if (!this.allows(signer.role, op)) throw new RosterRefusal(`signed by ${signer.login}, whose role may not make this change`);
     return signer;
   }
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ROLES } from '../../../shared/schemas/vault';
+import { CUSTOM_ROLE_OPERATIONS, ROLE_LABELS, customRoleId, roleId, type Operation } from '../../../shared/schemas/roles';
 import { ad } from '../crypto/aead';
 import { sodium } from '../crypto/sodium';
 import type { Db } from '../db/connection';
 import type { RosterRow } from '../db/rows';
-import type { RosterMember, RosterPlace } from './roster-state';
+import type { RosterCredential, RosterMember, RosterPlace } from './roster-state';
 import { RosterRefusal, RosterState } from './roster-state';
 
 /**
@@ -20,9 +20,12 @@ const id = z.string().min(1).max(64);
 const name = z.string().min(1).max(128);
 const publicKey = z.string().regex(/^[A-Za-z0-9+/]{43}=$/);
 const created = z.number().int().nonnegative();
-const memberEntry = z.object({ id, login: name, role: z.enum(ROLES), boxPublic: publicKey, signPublic: publicKey, personalScopeId: id, created }).strict();
+const memberEntry = z.object({ id, login: name, role: roleId, boxPublic: publicKey, signPublic: publicKey, personalScopeId: id, created }).strict();
 const place = z.object({ id, name, scopeId: id, created }).strict();
 const teamEntry = place.extend({ members: z.array(id).max(100_000) }).strict();
+const operations = z.array(z.enum(CUSTOM_ROLE_OPERATIONS as [Operation, ...Operation[]])).max(64);
+const roleEntry = z.object({ id: customRoleId, name, operations, created }).strict();
+const credentialEntry = z.object({ id, name, creator: id, boxPublic: publicKey, created, teams: z.array(id).max(10_000) }).strict();
 
 const rosterEvent = z.discriminatedUnion('type', [
   z
@@ -38,10 +41,17 @@ const rosterEvent = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('member.add'), member: memberEntry }).strict(),
-  z.object({ type: z.literal('member.role'), member: id, role: z.enum(ROLES) }).strict(),
+  z.object({ type: z.literal('member.role'), member: id, role: roleId }).strict(),
   z.object({ type: z.literal('member.remove'), member: id }).strict(),
   z.object({ type: z.literal('workspace.add'), workspace: place }).strict(),
   z.object({ type: z.literal('workspace.rename'), id, name }).strict(),
+  z.object({ type: z.literal('workspace.delete'), id }).strict(),
+  z.object({ type: z.literal('role.define'), role: roleEntry }).strict(),
+  z.object({ type: z.literal('role.update'), id: customRoleId, name, operations }).strict(),
+  z.object({ type: z.literal('role.delete'), id: customRoleId }).strict(),
+  z.object({ type: z.literal('credential.add'), credential: credentialEntry }).strict(),
+  z.object({ type: z.literal('credential.teams'), id, teams: z.array(id).max(10_000) }).strict(),
+  z.object({ type: z.literal('credential.revoke'), id }).strict(),
   z.object({ type: z.literal('team.add'), team: place }).strict(),
   z.object({ type: z.literal('team.rename'), id, name }).strict(),
   z.object({ type: z.literal('team.delete'), id }).strict(),
@@ -50,6 +60,7 @@ const rosterEvent = z.discriminatedUnion('type', [
 ]);
 export type RosterEvent = z.infer<typeof rosterEvent>;
 type MemberEntry = z.infer<typeof memberEntry>;
+type CredentialEntry = z.infer<typeof credentialEntry>;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
@@ -62,6 +73,10 @@ function memberOf(e: MemberEntry): RosterMember {
   return { ...e, boxPublic: unb64(e.boxPublic), signPublic: unb64(e.signPublic) };
 }
 
+export function credentialEntryOf(c: RosterCredential): CredentialEntry {
+  return { id: c.id, name: c.name, creator: c.creator, boxPublic: b64(c.boxPublic), created: c.created, teams: [...c.teams] };
+}
+
 function refuseIf(condition: boolean, reason: string): void {
   if (condition) throw new RosterRefusal(reason);
 }
@@ -70,8 +85,28 @@ function knownScope(state: RosterState, scopeId: string): boolean {
   return state.scopeKind(scopeId) !== undefined;
 }
 
+function knownRole(state: RosterState, role: string): void {
+  refuseIf(role.startsWith('role:') && !state.roles.has(role), 'gives a role that does not exist');
+}
+
+function roleNameFree(state: RosterState, roleName: string, except?: string): void {
+  const taken = Object.values(ROLE_LABELS).some((l) => l.toLowerCase() === roleName.toLowerCase()) || [...state.roles.values()].some((r) => r.id !== except && r.name.toLowerCase() === roleName.toLowerCase());
+  refuseIf(taken, 'names a role with a name already taken');
+}
+
+function teamsExist(state: RosterState, teamIds: readonly string[]): void {
+  for (const t of teamIds) refuseIf(!state.teams.has(t), 'names a team that does not exist');
+}
+
+function credential(state: RosterState, credentialId: string): RosterCredential {
+  const c = state.credentials.get(credentialId);
+  refuseIf(!c, 'names a credential that does not exist');
+  return c!;
+}
+
 function addMember(state: RosterState, m: RosterMember): void {
   refuseIf(state.members.has(m.id) || state.memberByLogin(m.login) !== undefined, `adds ${m.login}, who is already a member`);
+  knownRole(state, m.role);
   refuseIf(knownScope(state, m.personalScopeId), `gives ${m.login} a scope that already exists`);
   state.members.set(m.id, m);
   state.scopeDates.set(m.personalScopeId, m.created);
@@ -147,6 +182,7 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       const touchesHolder = m.role === 'account-holder' || event.role === 'account-holder';
       state.requireSigner(signerId, touchesHolder ? 'member.grantAccountHolder' : 'member.manage');
       refuseIf(m.role === 'account-holder' && event.role !== 'account-holder' && state.accountHolders() <= 1, 'demotes the last Account Holder');
+      knownRole(state, event.role);
       state.members.set(m.id, { ...m, role: event.role });
       break;
     }
@@ -167,6 +203,53 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       state.requireSigner(signerId, 'workspace.create');
       rename(state, 'workspace', event.id, event.name);
       break;
+    case 'workspace.delete':
+      state.requireSigner(signerId, 'workspace.create');
+      refuseIf(!state.workspaces.has(event.id), 'deletes a workspace that does not exist');
+      state.workspaces.delete(event.id);
+      break;
+    case 'role.define':
+      state.requireSigner(signerId, 'member.grantAccountHolder');
+      refuseIf(state.roles.has(event.role.id), 'defines a role that already exists');
+      roleNameFree(state, event.role.name);
+      state.roles.set(event.role.id, { ...event.role, operations: new Set(event.role.operations) });
+      break;
+    case 'role.update': {
+      state.requireSigner(signerId, 'member.grantAccountHolder');
+      const r = state.roles.get(event.id);
+      refuseIf(!r, 'changes a role that does not exist');
+      roleNameFree(state, event.name, event.id);
+      state.roles.set(event.id, { ...r!, name: event.name, operations: new Set(event.operations) });
+      break;
+    }
+    case 'role.delete':
+      state.requireSigner(signerId, 'member.grantAccountHolder');
+      refuseIf(!state.roles.has(event.id), 'deletes a role that does not exist');
+      refuseIf([...state.members.values()].some((m) => m.role === event.id), 'deletes a role members still have');
+      state.roles.delete(event.id);
+      break;
+    case 'credential.add': {
+      state.requireSigner(signerId, 'credential.manage');
+      const c = event.credential;
+      refuseIf(state.credentials.has(c.id) || state.credentialByName(c.name) !== undefined, 'adds a credential that already exists');
+      refuseIf(c.creator !== signerId, 'names another creator than its signer');
+      teamsExist(state, c.teams);
+      state.credentials.set(c.id, { ...c, boxPublic: unb64(c.boxPublic), teams: new Set(c.teams) });
+      break;
+    }
+    case 'credential.teams': {
+      // Its creator's kind of admin edits a credential's teams, and so does whoever manages the teams.
+      const signer = state.member(signerId);
+      state.requireSigner(signerId, signer && state.allows(signer.role, 'credential.manage') ? 'credential.manage' : 'team.manage');
+      teamsExist(state, event.teams);
+      credential(state, event.id).teams = new Set(event.teams);
+      break;
+    }
+    case 'credential.revoke':
+      state.requireSigner(signerId, 'credential.manage');
+      credential(state, event.id);
+      state.credentials.delete(event.id);
+      break;
     case 'team.add':
       state.requireSigner(signerId, 'team.manage');
       addPlace(state, 'team', event.team);
@@ -179,6 +262,7 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       state.requireSigner(signerId, 'team.manage');
       team(state, event.id);
       state.teams.delete(event.id);
+      for (const c of state.credentials.values()) c.teams.delete(event.id);
       break;
     case 'team.member.add':
       state.requireSigner(signerId, 'team.manage');

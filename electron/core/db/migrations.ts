@@ -258,6 +258,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'service credentials',
+    up(db) {
+      db.exec(`
+        -- Service credentials (docs/product.md §6): who they are, their teams and their public key are on
+        -- the signed roster; here, what a pipeline's client secret is checked against and opens. The id
+        -- is the Client Id. Only a verifier and the wrapped private keys are stored, never the secret.
+        CREATE TABLE credentials (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          creator_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_used_at INTEGER,
+          verifier BLOB NOT NULL,
+          sealed_keys BLOB NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

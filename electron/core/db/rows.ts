@@ -30,6 +30,16 @@ export interface MemberRow {
   secret_keys: Uint8Array;
 }
 
+export interface CredentialRow {
+  id: string;
+  name: string;
+  creator_id: string;
+  created_at: number;
+  last_used_at: number | null;
+  verifier: Uint8Array;
+  sealed_keys: Uint8Array;
+}
+
 export interface ScopeRow {
   id: string;
   kind: 'organization' | 'workspace' | 'team' | 'personal';

@@ -39,15 +39,15 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
   if (ref.id !== undefined) return { row: secretById(s, ref.id) };
   const name = ref.name!;
   const scopes: string[] = [];
-  if (!ref.level || ref.level === 'personal') {
-    if (!ref.workspace) scopes.push(s.personalScopeId());
-  }
+  if ((!ref.level || ref.level === 'personal') && !ref.workspace && !s.isCredential) scopes.push(s.personalScopeId());
   if (!ref.level || ref.level === 'workspace') {
     if (ref.workspace) scopes.push(findNamed(s, 'workspace', ref.workspace).scopeId);
     else scopes.push(...[...s.roster.workspaces.values()].map((w) => w.scopeId));
   }
-  if ((!ref.level && !ref.workspace) || ref.level === 'organization') scopes.push(s.vault.orgScopeId);
+  const wantsOrganization = (!ref.level && !ref.workspace) || ref.level === 'organization';
+  if (wantsOrganization) scopes.push(s.vault.orgScopeId);
   const found: ListedSecret[] = [];
+  if (wantsOrganization && !s.canRead(s.vault.orgScopeId)) found.push(...teamOnlyNamed(s, name));
   for (const scopeId of scopes) {
     if (!s.canRead(scopeId)) continue;
     const row = s.db
@@ -68,6 +68,17 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
     throw new CofferError('CONFLICT', `"${name}" exists in several places (${where}): choose one with --level or --workspace`, 'name');
   }
   return { row: found[0]!, name };
+}
+
+/**
+ * Team-only organization secrets of this name, for a reader holding team keys but not the
+ * organization's (a service credential, docs/product.md §6): their blind hashes are under the
+ * organization key, so they are found through the names their teams' chunks hold.
+ */
+function teamOnlyNamed(s: Session, name: string): ListedSecret[] {
+  const wanted = normalizeName(name);
+  const { items } = SecretIndex.of(s).query({ search: name, level: 'organization', limit: 100_000 });
+  return items.filter((i) => !i.tampered && normalizeName(i.name) === wanted).map((i) => secretById(s, i.id));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RosterMember } from '../access/roster-state';
+import type { GranteeKind, RosterMember } from '../access/roster-state';
 import { RosterState } from '../access/roster-state';
 import { checkGrant } from '../access/grants';
 import type { KeyPairs } from '../crypto/keys';
@@ -142,20 +142,21 @@ export interface OpenedGrants {
 }
 
 /**
- * Opens the scope keys sealed to a member, each only if its grant is signed by someone the roster
- * allows (access/grants.ts), or is unsigned while the member has not adopted the signed form yet.
+ * Opens the scope keys sealed to a member or a credential, each only if its grant is signed by
+ * someone the roster allows (access/grants.ts), or is unsigned while a member has not adopted the
+ * signed form yet (a credential's never is: credentials came after the roster).
  */
-export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: KeyPairs, memberId: string, acceptUnsigned: boolean): OpenedGrants {
+export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: KeyPairs, grantee: { kind: GranteeKind; id: string }, acceptUnsigned: boolean): OpenedGrants {
   const grants = db
     .query<MemberGrant>(
-      "SELECT scope_id, grantee_kind, grantee_id, key_version, sealed_key, granter_id, signature FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?",
+      'SELECT scope_id, grantee_kind, grantee_id, key_version, sealed_key, granter_id, signature FROM scope_grants WHERE grantee_kind = ? AND grantee_id = ?',
     )
-    .all(memberId);
+    .all(grantee.kind, grantee.id);
   const scopes = new Map<string, { key: Uint8Array; version: number }>();
   let rejected = 0;
   for (const g of grants) {
     const verdict = checkGrant(vaultId, roster, g);
-    if (verdict === 'forged' || (verdict === 'unsigned' && (!acceptUnsigned || !roster.mayHold(g.scope_id, memberId)))) {
+    if (verdict === 'forged' || (verdict === 'unsigned' && (!acceptUnsigned || !roster.mayHoldAs(grantee.kind, g.scope_id, grantee.id)))) {
       rejected++;
       continue;
     }
@@ -167,6 +168,6 @@ export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: K
     }
   }
   const granted = new Set(grants.map((g) => g.scope_id));
-  const missing = roster.scopes().filter((s) => roster.mayHold(s.id, memberId) && !granted.has(s.id)).length;
+  const missing = roster.scopes().filter((s) => roster.mayHoldAs(grantee.kind, s.id, grantee.id) && !granted.has(s.id)).length;
   return { scopes, rejected, missing };
 }

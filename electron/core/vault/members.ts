@@ -2,7 +2,7 @@ import { CofferError } from '../../../shared/errors';
 import type { MemberSummary } from '../../../shared/schemas/vault';
 import { memberName, password as passwordSchema, role as roleSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
-import { can } from '../access/permissions';
+import type { RoleId } from '../../../shared/schemas/roles';
 import { grantScope, memberGrantee, resignGrantsOf } from '../access/grants';
 import { memberEntryOf } from '../access/roster';
 import { writeRosterHead } from '../access/roster-head';
@@ -10,12 +10,13 @@ import { compareNames, type RosterMember } from '../access/roster-state';
 import { rekeyAudit } from '../audit/rekey';
 import { integrityKey, wipe } from '../crypto/keys';
 import type { ScopeGrantRow } from '../db/rows';
-import type { OrganizationKeyChange } from './rotation';
+import type { OrganizationKeyChange, Rotate } from './rotation';
 import { writeRotating } from './rotation';
 import { createScope } from './scopes';
 import type { Session } from './session';
 import { checkSettings, rekeySettings } from './settings';
 import { insertMember, prepareMember, rosterMemberOf, sealMemberKeys } from './vault';
+import { newSetupCode } from './setup-code';
 
 /** A member as the verified roster names them (docs/product.md §1a). */
 export function rosterMemberByLogin(session: Session, login: string): RosterMember {
@@ -27,18 +28,43 @@ export function rosterMemberByLogin(session: Session, login: string): RosterMemb
 /** The permissions under which someone's signature on a grant is accepted (access/roster-state.ts mayGrant). */
 const GRANTING = ['member.manage', 'workspace.create', 'team.manage'] as const;
 
-const summaryOf = (m: RosterMember): MemberSummary => ({ id: m.id, name: m.login, role: m.role, created: m.created });
+const summaryOf = (session: Session, m: RosterMember, lastUnlock: number | null = null): MemberSummary => ({
+  id: m.id,
+  name: m.login,
+  role: m.role,
+  roleName: session.roster.roleName(m.role),
+  created: m.created,
+  lastUnlock,
+});
+
+/** A role as someone names it (built-in id or label, or a custom role's name), as the roster knows it. */
+export function resolveRole(session: Session, name: string): RoleId {
+  const text = parseInput(roleSchema, name, 'role');
+  const role = session.roster.roleByName(text);
+  if (!role) {
+    const known = [...['account-holder', 'sys-admin', 'account-manager', 'member'], ...[...session.roster.roles.values()].map((r) => r.name)];
+    throw new CofferError('VALIDATION', `no role named "${text}": roles are ${known.join(', ')}`, 'role');
+  }
+  return role;
+}
+
+/** What adding a member hands back: with no password given, the one-time setup code to pass on to them. */
+export type AddedMember = MemberSummary & { setupCode?: string };
 
 /**
  * Adds a member: signed onto the roster first, so every key sealed to them goes to a grantee on it.
  * They get their personal scope and the key of every scope the roster lets them hold: the
- * organization, every workspace, and every team when their role manages teams.
+ * organization, every workspace, and every team when their role manages teams. Their keys are
+ * sealed under the password they chose (typed by them at the CLI's prompt), or, when none is given,
+ * under a one-time setup code the admin hands over and the member replaces at their first unlock:
+ * an admin never chooses someone else's password.
  */
-export function addMember(session: Session, input: { name: string; role: string; password: string }): MemberSummary {
+export function addMember(session: Session, input: { name: string; role: string; password?: string }): AddedMember {
   session.authorize('member.manage');
   const login = parseInput(memberName, input.name, 'name');
-  const role = parseInput(roleSchema, input.role, 'role');
-  const pw = parseInput(passwordSchema, input.password, 'password');
+  const role = resolveRole(session, input.role);
+  const setupCode = input.password === undefined ? newSetupCode(session.ctx.random) : undefined;
+  const pw = setupCode ?? parseInput(passwordSchema, input.password, 'password');
   if (role === 'account-holder') session.authorize('member.grantAccountHolder');
   if (session.roster.memberByLogin(login)) throw new CofferError('CONFLICT', `a member named "${login}" already exists`, 'name');
   const profile = checkSettings(session).values.kdfProfile;
@@ -49,7 +75,7 @@ export function addMember(session: Session, input: { name: string; role: string;
     session.write(() => {
       const entry = rosterMemberOf(member, session.ctx.random.uuid(), now);
       session.appendRoster({ type: 'member.add', member: memberEntryOf(entry) });
-      insertMember(db, now, member, sealMemberKeys(session.ctx, session.vaultId, member, session.rosterPin));
+      insertMember(db, now, member, sealMemberKeys(session.ctx, session.vaultId, member, session.rosterPin, setupCode ? 'setup' : 'password'));
       const personal = createScope(db, session.ctx, 'personal', { created: now, owner: member.id, id: entry.personalScopeId });
       const signer = session.signer();
       grantScope(db, session.vaultId, signer, personal.id, personal.version, personal.key, memberGrantee(entry));
@@ -65,12 +91,19 @@ export function addMember(session: Session, input: { name: string; role: string;
   } finally {
     wipe(member.passwordKey, member.keys.boxSecret, member.keys.signSecret);
   }
-  return { id: member.id, name: login, role, created: now };
+  return { ...summaryOf(session, session.roster.member(member.id)!), ...(setupCode ? { setupCode } : {}) };
+}
+
+/** Each member's last unlock, from the audit log (by login: the log names people as they were called). */
+function lastUnlocks(session: Session): Map<string, number> {
+  const rows = session.db.tuples<[actor: string, at: number]>("SELECT actor, max(at) FROM audit WHERE action = 'unlock' GROUP BY actor COLLATE NOCASE").all();
+  return new Map(rows.map(([actor, at]) => [actor.toLowerCase(), at]));
 }
 
 export function listMembers(session: Session): MemberSummary[] {
   session.assertUnlocked();
-  return [...session.roster.members.values()].sort((a, b) => compareNames(a.login, b.login)).map(summaryOf);
+  const unlocks = lastUnlocks(session);
+  return [...session.roster.members.values()].sort((a, b) => compareNames(a.login, b.login)).map((m) => summaryOf(session, m, unlocks.get(m.login.toLowerCase()) ?? null));
 }
 
 function holdsGrant(session: Session, scopeId: string, memberId: string): boolean {
@@ -86,10 +119,11 @@ function holdsGrant(session: Session, scopeId: string, memberId: string): boolea
  */
 export function setMemberRole(session: Session, name: string, nextRole: string): MemberSummary {
   session.authorize('member.manage');
-  const role = parseInput(roleSchema, nextRole, 'role');
+  const role = resolveRole(session, nextRole);
   const target = rosterMemberByLogin(session, name);
   if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
-  if (target.id === session.member.id && GRANTING.some((op) => can(target.role, op) && !can(role, op))) {
+  const roster = session.roster;
+  if (target.id === session.member.id && GRANTING.some((op) => roster.allows(target.role, op) && !roster.allows(role, op))) {
     // What they signed would stop being vouched for, and no one else is here to sign it again.
     throw new CofferError('CONFLICT', 'you cannot give yourself a role that manages less: another member who manages members must change it', 'role');
   }
@@ -101,19 +135,33 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
     resignGrantsOf(db, session.vaultId, session.roster, target.id, session.signer());
     session.appendRoster({ type: 'member.role', member: target.id, role });
     db.stmt('UPDATE members SET role = ? WHERE id = ?').run(role, target.id);
-    session.audit('member.role', `${name}:${role}`);
-    const lost: string[] = [];
-    for (const team of session.roster.teams.values()) {
-      if (session.roster.mayHold(team.scopeId, target.id)) {
+    session.audit('member.role', `${target.login}:${session.roster.roleName(role)}`);
+    teamKeysFollowRoles(session, [target.id], rotate);
+  });
+  return summaryOf(session, session.roster.member(target.id)!);
+}
+
+/**
+ * After a role changed (one member's, or a custom role's operations): each team key goes to the
+ * members whose role now lets them hold it, and the teams someone's role no longer lets them hold
+ * are rotated (writeRotating), so the keys they kept open nothing written afterwards.
+ */
+export function teamKeysFollowRoles(session: Session, memberIds: readonly string[], rotate: Rotate): void {
+  const db = session.db;
+  const lost = new Set<string>();
+  for (const team of session.roster.teams.values()) {
+    for (const id of memberIds) {
+      const m = session.roster.member(id)!;
+      if (session.roster.mayHold(team.scopeId, id)) {
+        if (!session.canRead(team.scopeId)) continue;
         const k = session.scopeKey(team.scopeId);
-        grantScope(db, session.vaultId, session.signer(), team.scopeId, k.version, k.key, memberGrantee(target));
-      } else if (holdsGrant(session, team.scopeId, target.id)) {
-        lost.push(team.scopeId);
+        grantScope(db, session.vaultId, session.signer(), team.scopeId, k.version, k.key, memberGrantee(m));
+      } else if (holdsGrant(session, team.scopeId, id)) {
+        lost.add(team.scopeId);
       }
     }
-    if (lost.length > 0) rotate(lost, target.id);
-  });
-  return summaryOf(session.roster.member(target.id)!);
+  }
+  if (lost.size > 0) rotate([...lost]);
 }
 
 /**
@@ -161,7 +209,7 @@ export function removeMember(session: Session, name: string): void {
     const shared = db
       .query<Pick<ScopeGrantRow, 'scope_id'>>("SELECT scope_id FROM scope_grants WHERE grantee_kind = 'member' AND grantee_id = ?")
       .all(target.id);
-    const rotation = rotate(shared.map((g) => g.scope_id), target.id);
+    const rotation = rotate(shared.map((g) => g.scope_id));
     if (rotation.organization) rekeyOrganizationRecords(session, rotation.organization);
     db.stmt('DELETE FROM team_members WHERE member_id = ?').run(target.id);
     db.stmt('DELETE FROM members WHERE id = ?').run(target.id);

@@ -1,6 +1,6 @@
 import { CofferError } from '../../../shared/errors';
 import { KEY_BYTES, ad, open, seal } from '../crypto/aead';
-import { grantScope, memberGrantee } from '../access/grants';
+import { grantScope } from '../access/grants';
 import { blindHash, blindIndexKey, wipe } from '../crypto/keys';
 import type { NameChunkRow, SecretRow } from '../db/rows';
 import { renewDataKeys } from '../secrets/data-key-renewal';
@@ -37,7 +37,6 @@ export class Rotation {
   constructor(
     private readonly session: Session,
     readonly keys: readonly RotatedKey[],
-    private readonly departingId: string,
     /** Set when the organization scope rotated (member removal). */
     readonly organization: OrganizationKeyChange | undefined,
   ) {}
@@ -53,8 +52,11 @@ export class Rotation {
   }
 }
 
-/** Starts the one rotation of a write transaction: the scopes to rotate and the member who loses them. */
-export type Rotate = (scopeIds: readonly string[], departingId: string) => Rotation;
+/**
+ * Starts the one rotation of a write transaction. Called after the roster change that takes the
+ * scopes away from someone: the new keys go to whoever the roster lets hold them now.
+ */
+export type Rotate = (scopeIds: readonly string[]) => Rotation;
 
 /**
  * Runs `fn` as one write transaction in which it may rotate scopes once, through `rotate`. The
@@ -64,9 +66,9 @@ export type Rotate = (scopeIds: readonly string[], departingId: string) => Rotat
  */
 export function writeRotating<T>(session: Session, fn: (rotate: Rotate) => T): T {
   const pending: { rotation?: Rotation } = {};
-  const rotate: Rotate = (scopeIds, departingId) => {
+  const rotate: Rotate = (scopeIds) => {
     if (pending.rotation) throw new CofferError('INTERNAL', 'one rotation per transaction: the second would start from keys already replaced');
-    pending.rotation = rotateScopes(session, scopeIds, departingId);
+    pending.rotation = rotateScopes(session, scopeIds);
     return pending.rotation;
   };
   let result: T;
@@ -86,11 +88,11 @@ export function writeRotating<T>(session: Session, fn: (rotate: Rotate) => T): T
 
 /**
  * Rotates `scopeIds` inside the caller's write transaction: each gets a new key sealed to its
- * remaining grantees (the departing member's grant is deleted), its name chunks re-encrypted and
+ * grantees as the roster now has them (no one else's grant survives), its name chunks re-encrypted and
  * the blind-index hashes of the secrets living in it recomputed; then every secret readable through
  * any of them gets a new data key (secrets/data-key-renewal.ts).
  */
-function rotateScopes(session: Session, scopeIds: readonly string[], departingId: string): Rotation {
+function rotateScopes(session: Session, scopeIds: readonly string[]): Rotation {
   const orgScopeId = session.vault.orgScopeId;
   const oldOrgKey = scopeIds.includes(orgScopeId) ? session.scopeKey(orgScopeId).key : undefined;
   const keys = scopeIds.map((scopeId) => ({ scopeId, key: session.ctx.random.bytes(KEY_BYTES), version: session.scopeKey(scopeId).version + 1 }));
@@ -100,7 +102,7 @@ function rotateScopes(session: Session, scopeIds: readonly string[], departingId
     // The name hashes the secrets' heads were made over, for checking them before they are made anew.
     const previousHashes = new Map<string, Uint8Array>();
     for (const k of keys) {
-      resealGrants(session, k, departingId);
+      resealGrants(session, k);
       reencryptNameChunks(session, k);
       rehashNames(session, k, names, previousHashes);
       session.db.stmt('UPDATE scopes SET key_version = ? WHERE id = ?').run(k.version, k.scopeId);
@@ -115,19 +117,17 @@ function rotateScopes(session: Session, scopeIds: readonly string[], departingId
   }
   const newOrg = keys.find((k) => k.scopeId === orgScopeId);
   const organization = oldOrgKey && newOrg ? { oldKey: oldOrgKey, newKey: newOrg.key, version: newOrg.version } : undefined;
-  return new Rotation(session, keys, departingId, organization);
+  return new Rotation(session, keys, organization);
 }
 
 /**
- * The scope's new key, sealed and signed to everyone the roster (already without the departing
- * member) lets hold it, and to no one else: a grant planted in the file is not carried over.
+ * The scope's new key, sealed and signed to everyone the roster (already without whoever lost it)
+ * lets hold it, members and credentials, and to no one else: a grant planted in the file is not carried over.
  */
-function resealGrants(session: Session, k: RotatedKey, departingId: string): void {
+function resealGrants(session: Session, k: RotatedKey): void {
   const db = session.db;
   db.stmt('DELETE FROM scope_grants WHERE scope_id = ?').run(k.scopeId);
-  for (const m of session.roster.holdersOf(k.scopeId)) {
-    if (m.id !== departingId) grantScope(db, session.vaultId, session.signer(), k.scopeId, k.version, k.key, memberGrantee(m));
-  }
+  for (const g of session.roster.granteesOf(k.scopeId)) grantScope(db, session.vaultId, session.signer(), k.scopeId, k.version, k.key, g);
 }
 
 function reencryptNameChunks(session: Session, k: RotatedKey): void {

@@ -2,7 +2,7 @@ import { CofferError } from '../../../shared/errors';
 import type { Role } from '../../../shared/schemas/vault';
 import type { Signer } from '../access/grants';
 import type { Operation } from '../access/permissions';
-import { authorize } from '../access/permissions';
+import { forbidden } from '../access/permissions';
 import type { RosterEvent, RosterHead } from '../access/roster';
 import { applyEvent, verifyRoster, writeEntry } from '../access/roster';
 import { checkRosterHead, writeRosterHead } from '../access/roster-head';
@@ -17,6 +17,12 @@ import type { Db } from '../db/connection';
 import type { CoreContext } from '../context';
 import type { SecretIndex } from '../secrets/secret-index';
 import type { Vault } from './vault';
+
+/** Who unlocked: a member with their password, or a service credential with its client secret (docs/product.md §6). */
+export interface Principal {
+  kind: 'member' | 'credential';
+  id: string;
+}
 
 export interface SessionMember {
   id: string;
@@ -71,15 +77,37 @@ export class Session {
    * the heads of every secret they can open (vault/adoption.ts).
    */
   acceptsLegacyHeads: boolean;
+  /**
+   * Unlocked with a one-time setup code (vault/members.ts addMember): the member must choose their
+   * own password before anything else, which the doors enforce (app.ts session(), the CLI's unlock).
+   */
+  setupPending = false;
 
   constructor(
     readonly vault: Vault,
-    private readonly memberId: string,
+    private readonly principal: Principal,
     private readonly keys: KeyPairs,
     private readonly scopes: Map<string, ScopeKey>,
     private access: SessionAccess,
   ) {
     this.acceptsLegacyHeads = !access.adopted;
+  }
+
+  private get memberId(): string {
+    if (this.principal.kind !== 'member') throw new CofferError('FORBIDDEN', 'a service credential only lists and reads the secrets of its teams');
+    return this.principal.id;
+  }
+
+  get isCredential(): boolean {
+    return this.principal.kind === 'credential';
+  }
+
+  /** Who the audit log and usage records name: a member's login, or `credential:NAME`. */
+  get actor(): string {
+    if (this.principal.kind === 'member') return this.member.login;
+    const c = this.access.roster.credentials.get(this.principal.id);
+    if (!c) throw new CofferError('AUTH', 'this service credential was revoked');
+    return `credential:${c.name}`;
   }
 
   /** Who is unlocked, with the role the verified roster gives them now. */
@@ -201,9 +229,16 @@ export class Session {
     if (this.locked) throw new CofferError('LOCKED', 'the vault is locked: unlock it first');
   }
 
+  /** Refuses with FORBIDDEN unless this member's role, as the verified roster gives it, allows `op`. */
   authorize(op: Operation): void {
     this.assertUnlocked();
-    authorize(this.member.role, op);
+    if (this.isCredential) throw forbidden('A service credential', op);
+    this.access.roster.authorize(this.memberId, op);
+  }
+
+  /** Whether `op` would be allowed: for what a door shows, never instead of `authorize`. */
+  may(op: Operation): boolean {
+    return !this.locked && !this.isCredential && this.access.roster.allows(this.member.role, op);
   }
 
   keyPairs(): KeyPairs {
@@ -274,7 +309,7 @@ export class Session {
 
   /** Appends to the audit log inside the current write transaction, under the audit key. */
   audit(action: AuditAction, target: string | null = null): void {
-    appendAudit(this.db, this.ctx.clock.now(), this.member.login, action, target, this.auditKey());
+    appendAudit(this.db, this.ctx.clock.now(), this.actor, action, target, this.auditKey());
   }
 
   /**
@@ -285,7 +320,7 @@ export class Session {
     return this.access.roster.signingKeyOf(memberId);
   }
 
-  /** This member's personal scope, as the roster says. */
+  /** This member's personal scope, as the roster says; a credential has none (FORBIDDEN). */
   personalScopeId(): string {
     return this.access.roster.member(this.memberId)!.personalScopeId;
   }

@@ -4,7 +4,6 @@ import type { Settings } from '../../../shared/ipc';
 import { settings as settingsSchema } from '../../../shared/ipc';
 import { KDF_PROFILES } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
-import { can } from '../access/permissions';
 import { ad } from '../crypto/aead';
 import type { KdfParams } from '../crypto/kdf';
 import { KDF_BOUNDS } from '../crypto/kdf';
@@ -30,6 +29,7 @@ export const DEFAULT_SETTINGS: VaultSettings = {
   autoLockMinutes: 5,
   inactiveDays: 30,
   deletionDays: 30,
+  credentialsPerMember: 2,
   kdfProfile: 'standard',
 };
 
@@ -40,8 +40,16 @@ const META_KEYS: Record<SettingName, string> = {
   autoLockMinutes: 'auto_lock_minutes',
   inactiveDays: 'inactive_days',
   deletionDays: 'deletion_days',
+  credentialsPerMember: 'credentials_per_member',
   kdfProfile: 'kdf_profile',
 };
+
+/**
+ * Settings that came after vaults existed: while neither the value nor its MAC is stored (a vault
+ * made before them), the default applies rather than TAMPERED. Deleting both rows sets such a
+ * setting back to its default, the value a new vault starts with, and nothing more.
+ */
+const LATER_SETTINGS: ReadonlySet<SettingName> = new Set(['credentialsPerMember']);
 const SETTING_NAMES = Object.keys(META_KEYS) as SettingName[];
 const macKeyOf = (name: SettingName) => `${META_KEYS[name]}_mac`;
 
@@ -141,6 +149,7 @@ export function checkSettings(session: Session): SettingsCheck {
   const k = sessionMacKey(session);
   const tampered: SettingName[] = [];
   const values = assemble((name) => {
+    if (LATER_SETTINGS.has(name) && !meta.has(META_KEYS[name]) && !meta.has(macKeyOf(name))) return undefined;
     const value = k && verified(meta, name, k);
     if (value === undefined) tampered.push(name);
     return value;
@@ -194,7 +203,7 @@ const isFast = (p: Pick<KdfParams, 'opslimit' | 'memlimit'>) => p.opslimit < KDF
  */
 export function adoptLegacySettings(session: Session, own: Pick<KdfParams, 'opslimit' | 'memlimit'>): void {
   const db = session.db;
-  if (db.readOnly || !can(session.member.role, 'vault.settings')) return;
+  if (db.readOnly || !session.may('vault.settings')) return;
   const k = sessionMacKey(session);
   if (!k || hasMacs(readMeta(db))) return;
   try {

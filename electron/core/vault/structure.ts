@@ -55,16 +55,14 @@ function rename(session: Session, kind: Kind, from: string, to: string): NamedSu
     refuseTaken(session, kind, name, place.id);
     session.appendRoster({ type: `${kind}.rename`, id: place.id, name });
     uniqueName(kind, name, () => db.stmt(`UPDATE ${TABLE[kind]} SET name = ? WHERE id = ?`).run(name, place.id));
-    session.audit(`${kind}.rename`, place.id);
+    session.audit(`${kind}.rename`, `${place.name} → ${name}`);
     return db.query<NamedSummary>(`SELECT id, name, created_at AS created FROM ${TABLE[kind]} WHERE id = ?`).get(place.id)!;
   });
 }
 
 /** Seals a new scope's key to everyone the roster lets hold it, this session included. */
 function grantNewScope(session: Session, scope: { id: string; key: Uint8Array; version: number }): void {
-  for (const m of session.roster.holdersOf(scope.id)) {
-    grantScope(session.db, session.vaultId, session.signer(), scope.id, scope.version, scope.key, memberGrantee(m));
-  }
+  for (const g of session.roster.granteesOf(scope.id)) grantScope(session.db, session.vaultId, session.signer(), scope.id, scope.version, scope.key, g);
   session.adoptScopeKey(scope.id, scope.key, scope.version);
 }
 
@@ -83,7 +81,7 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
       db.stmt('INSERT INTO workspaces (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now),
     );
     grantNewScope(session, scope);
-    session.audit('workspace.add', id);
+    session.audit('workspace.add', name);
     return { id, name, created: now };
   });
 }
@@ -101,6 +99,25 @@ export function renameWorkspace(session: Session, from: string, to: string): Nam
   return rename(session, 'workspace', from, to);
 }
 
+/**
+ * Refused while any secret lives in the workspace, scheduled ones included, with their count:
+ * deleting it would take them along, and Coffer never loses a value without the lifecycle's notice.
+ */
+export function deleteWorkspace(session: Session, name: string): void {
+  session.authorize('workspace.create');
+  const db = session.db;
+  session.write(() => {
+    const ws = findNamed(session, 'workspace', name);
+    const living = db.count('SELECT count(*) AS n FROM secrets WHERE scope_id = ?', ws.scopeId);
+    if (living > 0) throw new CofferError('CONFLICT', `workspace "${ws.name}" still holds ${living} secret(s): move or delete them first`, 'workspace');
+    session.appendRoster({ type: 'workspace.delete', id: ws.id });
+    db.stmt('DELETE FROM workspaces WHERE id = ?').run(ws.id);
+    db.stmt('DELETE FROM scopes WHERE id = ?').run(ws.scopeId);
+    session.audit('workspace.delete', ws.name);
+  });
+  session.index?.invalidate();
+}
+
 /** A team's key is sealed to its members and to every member whose role manages teams. */
 export function addTeam(session: Session, rawName: string): TeamSummary {
   session.authorize('team.manage');
@@ -114,7 +131,7 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
     session.appendRoster({ type: 'team.add', team: { id, name, scopeId: scope.id, created: now } });
     uniqueName('team', name, () => db.stmt('INSERT INTO teams (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now));
     grantNewScope(session, scope);
-    session.audit('team.add', id);
+    session.audit('team.add', name);
     return { id, name, created: now, members: [] };
   });
 }
@@ -163,7 +180,7 @@ export function deleteTeam(session: Session, name: string): void {
     db.stmt('DELETE FROM team_members WHERE team_id = ?').run(team.id);
     db.stmt('DELETE FROM teams WHERE id = ?').run(team.id);
     db.stmt('DELETE FROM scopes WHERE id = ?').run(team.scopeId);
-    session.audit('team.delete', team.id);
+    session.audit('team.delete', team.name);
   });
   session.index?.invalidate();
 }
@@ -178,7 +195,7 @@ export function addTeamMember(session: Session, teamName: string, login: string)
     if (!session.roster.teams.get(team.id)!.members.has(m.id)) session.appendRoster({ type: 'team.member.add', team: team.id, member: m.id });
     db.stmt('INSERT OR IGNORE INTO team_members (team_id, member_id) VALUES (?, ?)').run(team.id, m.id);
     grantScope(db, session.vaultId, session.signer(), team.scopeId, k.version, k.key, memberGrantee(m));
-    session.audit('team.member.add', `${team.id}:${login}`);
+    session.audit('team.member.add', `${team.name}: ${m.login}`);
     return teamOf(session, team.id);
   });
 }
@@ -197,8 +214,8 @@ export function removeTeamMember(session: Session, teamName: string, login: stri
     if (!session.roster.teams.get(team.id)!.members.has(m.id)) throw new CofferError('NOT_FOUND', `${login} is not a member of team "${team.name}"`, 'member');
     session.appendRoster({ type: 'team.member.remove', team: team.id, member: m.id });
     db.stmt('DELETE FROM team_members WHERE team_id = ? AND member_id = ?').run(team.id, m.id);
-    if (!session.roster.mayHold(team.scopeId, m.id)) rotate([team.scopeId], m.id);
-    session.audit('team.member.remove', `${team.id}:${login}`);
+    if (!session.roster.mayHold(team.scopeId, m.id)) rotate([team.scopeId]);
+    session.audit('team.member.remove', `${team.name}: ${m.login}`);
     return teamOf(session, team.id);
   });
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
 import type { CreateVaultInput, MemberSummary, NamedSummary, Role, VaultInfo } from '../../../shared/schemas/vault';
+import { ROLE_LABELS, isBuiltInRole } from '../../../shared/schemas/roles';
 import { createVaultInput, password as passwordSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import type { CoreContext } from '../context';
@@ -18,7 +19,8 @@ import { appendAudit } from '../audit/log';
 import { initSodium, sodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
-import type { MemberRow, MetaRow } from '../db/rows';
+import type { CredentialRow, MemberRow, MetaRow } from '../db/rows';
+import { parseClientSecret, unwrapCredentialKeys } from '../access/credential-keys';
 import { compareTables, openGrants, stateFromTables } from './access-check';
 import { adoptSignedForm } from './adoption';
 import { ensureVaultFolder } from './paths';
@@ -34,6 +36,18 @@ export interface VaultOptions {
 }
 
 export const memberKeysContext = (vaultId: string, memberId: string) => ad('coffer/v1/member-keys', vaultId, memberId);
+
+/**
+ * Keys sealed under a one-time setup code instead of a password (docs/product.md §5): the context
+ * itself says so, authenticated, so whoever holds the file cannot make a member skip choosing their
+ * own password, nor force one to.
+ */
+const memberSetupContext = (vaultId: string, memberId: string) => ad('coffer/v1/member-setup-keys', vaultId, memberId);
+
+/** How a member's keys were sealed: under their own password, or under a setup code they must replace. */
+export type KeySeal = 'password' | 'setup';
+
+const sealContext = (seal: KeySeal, vaultId: string, memberId: string) => (seal === 'password' ? memberKeysContext : memberSetupContext)(vaultId, memberId);
 
 function kdfOf(row: MemberRow): KdfParams {
   return { alg: row.kdf_alg as 'argon2id13', profile: row.kdf_profile as KdfProfile, opslimit: row.kdf_ops, memlimit: row.kdf_mem, salt: row.kdf_salt };
@@ -55,11 +69,11 @@ export function prepareMember(ctx: CoreContext, m: { login: string; role: Role; 
   return { id: ctx.random.uuid(), login: m.login, role: m.role, kdf, keys: newKeyPairs(), passwordKey: deriveKey(m.password, kdf) };
 }
 
-/** The member's private keys and the roster pin, encrypted under their password key; the password key is wiped. */
-export function sealMemberKeys(ctx: CoreContext, vaultId: string, m: NewMember, pin: Uint8Array | undefined): Uint8Array {
+/** The member's private keys and the roster pin, encrypted under their password (or setup code) key; that key is wiped. */
+export function sealMemberKeys(ctx: CoreContext, vaultId: string, m: NewMember, pin: Uint8Array | undefined, how: KeySeal = 'password'): Uint8Array {
   const packed = packSecretKeys(m.keys, pin);
   try {
-    return seal(m.passwordKey, packed, memberKeysContext(vaultId, m.id), ctx.random);
+    return seal(m.passwordKey, packed, sealContext(how, vaultId, m.id), ctx.random);
   } finally {
     wipe(packed, m.passwordKey);
   }
@@ -168,7 +182,8 @@ export class Vault {
     const rows = this.db
       .query<Pick<MemberRow, 'id' | 'login' | 'role' | 'created_at'>>('SELECT id, login, role, created_at FROM members ORDER BY login COLLATE NOCASE')
       .all();
-    return rows.map((r) => ({ id: r.id, name: r.login, role: r.role, created: r.created_at }));
+    // Custom roles' names are on the signed roster only: a locked view does not read it.
+    return rows.map((r) => ({ id: r.id, name: r.login, role: r.role, roleName: isBuiltInRole(r.role) ? ROLE_LABELS[r.role] : 'Custom role', created: r.created_at }));
   }
 
   /** Clear facts only (docs/product.md §3): what a stolen file shows anyway. Needs no password. */
@@ -228,16 +243,15 @@ export class Vault {
     checkKdfParams(kdf);
     const passwordKey = deriveKey(password, kdf);
     try {
-      let packed: Uint8Array;
-      try {
-        packed = open(passwordKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
-      } catch {
+      const opened = this.openMemberKeys(row, passwordKey);
+      if (!opened) {
         this.auditFailedUnlock(row.login);
         throw new CofferError('AUTH', 'wrong member name or password');
       }
-      const { keys, pin } = unpackSecretKeys(packed);
-      wipe(packed);
+      const { keys, pin } = unpackSecretKeys(opened.packed);
+      wipe(opened.packed);
       const session = this.openSession(row.id, keys, pin);
+      session.setupPending = opened.how === 'setup';
       this.auditUnlock(() => session.audit('unlock'));
       if (!this.readOnly) adoptSignedForm(session, passwordKey);
       adoptLegacySettings(session, kdf);
@@ -245,6 +259,59 @@ export class Vault {
     } finally {
       wipe(passwordKey);
     }
+  }
+
+  /**
+   * A pipeline's unlock with a service credential (docs/product.md §6): the client secret unwraps the
+   * credential's keys, the roster is verified against the pin they carry and must still list the
+   * credential with that key, and only the grants of its teams open. No password, no KDF.
+   */
+  unlockCredential(clientId: string, clientSecret: string): Session {
+    const actor = `credential:${clientId.slice(0, 64)}`;
+    const failed = (e: CofferError) => {
+      this.auditFailedUnlock(actor);
+      return e;
+    };
+    const row = this.db.query<CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(clientId.trim());
+    if (!row) throw failed(new CofferError('AUTH', 'wrong client id or client secret, or the credential was revoked'));
+    const secret = parseClientSecret(clientSecret);
+    let opened: { keys: KeyPairs; pin: Uint8Array | undefined };
+    try {
+      opened = unwrapCredentialKeys(this.id, row.id, secret, row);
+    } catch (e) {
+      throw failed(e instanceof CofferError ? e : new CofferError('AUTH', 'wrong client id or client secret, or the credential was revoked'));
+    } finally {
+      wipe(secret);
+    }
+    const { keys, pin } = opened;
+    const check = verifyRoster(this.db, this.id, pin);
+    const roster = check.state;
+    const listed = roster?.credentials.get(row.id);
+    if (!roster || roster.orgScopeId !== this.orgScopeId || !listed || !sodium().memcmp(listed.boxPublic, keys.boxPublic)) {
+      wipe(keys.boxSecret, keys.signSecret);
+      if (roster && !listed) throw failed(new CofferError('AUTH', 'this service credential was revoked'));
+      throw new CofferError('TAMPERED', `${check.problem ?? 'the roster does not list this credential with its key'}: the vault cannot be trusted, so it is not unlocked`);
+    }
+    const grants = openGrants(this.db, this.id, roster, keys, { kind: 'credential', id: row.id }, false);
+    const findings: AccessFindings = { rosterProblem: check.problem, structure: [], grantsRejected: grants.rejected, grantsMissing: grants.missing, unsigned: false };
+    const session = new Session(this, { kind: 'credential', id: row.id }, keys, grants.scopes, { roster, head: check.head, genesis: check.genesis, adopted: true, findings });
+    this.auditUnlock(() => {
+      this.db.stmt('UPDATE credentials SET last_used_at = ? WHERE id = ?').run(this.ctx.clock.now(), row.id);
+      session.audit('unlock');
+    });
+    return session;
+  }
+
+  /** The member's packed keys and how they were sealed, or undefined when the key is wrong. */
+  private openMemberKeys(row: MemberRow, key: Uint8Array): { packed: Uint8Array; how: KeySeal } | undefined {
+    for (const how of ['password', 'setup'] as const) {
+      try {
+        return { packed: open(key, row.secret_keys, sealContext(how, this.id, row.id), 'member keys'), how };
+      } catch {
+        // Not sealed this way, or not under this key: try the other, then give up.
+      }
+    }
+    return undefined;
   }
 
   /** The roster, this member's place on it and the grants it lets them open. */
@@ -266,9 +333,9 @@ export class Vault {
       throw new CofferError('TAMPERED', 'you are not on this vault\'s roster with these keys: the file was altered, so it is not unlocked');
     }
     const adopted = pin !== undefined;
-    const grants = openGrants(this.db, this.id, roster, keys, memberId, !adopted);
+    const grants = openGrants(this.db, this.id, roster, keys, { kind: 'member', id: memberId }, !adopted);
     const findings: AccessFindings = { rosterProblem: check?.problem, structure: [], grantsRejected: grants.rejected, grantsMissing: check ? grants.missing : 0, unsigned: !check };
-    const session = new Session(this, memberId, keys, grants.scopes, { roster, head: check?.head, genesis: check?.genesis, adopted, findings });
+    const session = new Session(this, { kind: 'member', id: memberId }, keys, grants.scopes, { roster, head: check?.head, genesis: check?.genesis, adopted, findings });
     if (check) {
       findings.structure = compareTables(this.db, roster);
       if (session.canRead(roster.orgScopeId)) findings.rosterProblem ??= checkRosterHead(this.db, this.id, session.integrityKey('roster'), check.head);
@@ -303,11 +370,10 @@ export class Vault {
     const currentKey = deriveKey(current, kdfOf(row));
     let pin: Uint8Array | undefined;
     try {
-      const packed = open(currentKey, row.secret_keys, memberKeysContext(this.id, row.id), 'member keys');
-      pin = unpackSecretKeys(packed).pin;
-      wipe(packed);
-    } catch {
-      throw new CofferError('AUTH', 'the current password is wrong', 'password');
+      const opened = this.openMemberKeys(row, currentKey);
+      if (!opened) throw new CofferError('AUTH', 'the current password is wrong', 'password');
+      pin = unpackSecretKeys(opened.packed).pin;
+      wipe(opened.packed);
     } finally {
       wipe(currentKey);
     }
@@ -323,6 +389,7 @@ export class Vault {
         .run(kdf.alg, kdf.profile, kdf.opslimit, kdf.memlimit, kdf.salt, sealed, row.id);
       session.audit('password.change', session.member.login);
     });
+    session.setupPending = false;
   }
 
   close(): void {

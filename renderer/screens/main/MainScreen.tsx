@@ -30,8 +30,7 @@ export function MainScreen() {
   const lock = useSession((s) => s.lock);
   const view = useNav((s) => s.view);
   const searchRef = useRef<HTMLInputElement>(null);
-  const role = status.member?.role;
-  const allowed = viewAllowed(view, role);
+  const allowed = viewAllowed(view, status.member?.permissions);
 
   // A view this member may not open (another member unlocked, a role changed) falls back to Personal.
   useEffect(() => {
@@ -59,7 +58,7 @@ export function MainScreen() {
       if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
         const target = NAV_SHORTCUTS.find((n) => n.code === e.code)?.view;
         // Hidden screens stay unreachable: the same rule as the sidebar decides.
-        if (target && viewAllowed(target, useSession.getState().status?.member?.role)) {
+        if (target && viewAllowed(target, useSession.getState().status?.member?.permissions)) {
           e.preventDefault();
           useNav.getState().go(target);
         }

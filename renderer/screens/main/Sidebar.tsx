@@ -1,13 +1,13 @@
 import { Bell, Building2, CalendarX2, FolderClosed, Lock, Plus, ScrollText, Settings, User } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { ROLE_LABELS, workspaceName } from '../../../shared/schemas/vault';
+import { workspaceName } from '../../../shared/schemas/vault';
 import { Brand } from '../../components/Brand';
 import { FieldError } from '../../components/Field';
 import { sentence } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import type { View } from '../../state/nav';
-import { canReadAudit, sameScope, shortcutOf, useNav } from '../../state/nav';
+import { sameScope, shortcutOf, useNav, viewAllowed } from '../../state/nav';
 import { request } from '../../state/request';
 import { useScheduledCounts } from '../../state/scheduled';
 import { useSession } from '../../state/session';
@@ -82,7 +82,7 @@ export function Sidebar() {
         </span>
         {status.member && (
           <span className="sidebar-member truncate">
-            {status.member.name} · {ROLE_LABELS[status.member.role]}
+            {status.member.name} · {status.member.roleName}
           </span>
         )}
       </div>
@@ -135,7 +135,7 @@ export function Sidebar() {
         </ul>
         <div className="nav-divider" aria-hidden />
         <ul className="nav-list">
-          {canReadAudit(status.member?.role) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
+          {viewAllowed({ kind: 'audit' }, status.member?.permissions) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
           <NavItem target={{ kind: 'settings' }} icon={<Settings size={16} aria-hidden />} label="Settings" />
         </ul>
       </nav>

@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { Settings } from '../../../shared/ipc';
 import { settings as settingsSchema } from '../../../shared/ipc';
-import { ROLE_LABELS } from '../../../shared/schemas/vault';
 import { FieldError, FormError } from '../../components/Field';
 import type { FieldErrors } from '../../lib/errors';
 import { issuesToErrors, sentence } from '../../lib/errors';
@@ -154,7 +153,7 @@ export function SettingsView() {
             <dt>File</dt>
             <dd className="mono">{vault?.path}</dd>
             <dt>Signed in as</dt>
-            <dd>{status.member ? `${status.member.name} (${ROLE_LABELS[status.member.role]})` : '—'}</dd>
+            <dd>{status.member ? `${status.member.name} (${status.member.roleName})` : '—'}</dd>
             <dt>Key derivation</dt>
             <dd>{vault?.kdfProfile === 'fast' ? 'Fast (test-only)' : 'Standard (Argon2id, calibrated on this machine)'}</dd>
             <dt>Mode</dt>
