@@ -13,8 +13,10 @@ import {
   secretUsage,
 } from './schemas/secrets';
 import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
-import { OPERATIONS } from './schemas/roles';
-import { KDF_PROFILES, createVaultInput, memberName } from './schemas/vault';
+import { createCredentialInput, createdCredential, credentialSummary } from './schemas/credentials';
+import { OPERATIONS, defineRoleInput, roleSummary, updateRoleInput } from './schemas/roles';
+import { secretReader } from './schemas/secrets';
+import { KDF_PROFILES, createVaultInput, memberName, memberSummary, teamSummary } from './schemas/vault';
 
 /**
  * The one IPC contract (docs/product.md §9, docs/architecture.md "Conventions the code follows"): every channel once, with its input and
@@ -24,6 +26,11 @@ import { KDF_PROFILES, createVaultInput, memberName } from './schemas/vault';
 
 const empty = z.object({}).strict();
 const byId = z.object({ id: z.string().min(1).max(64) }).strict();
+/** Members, workspaces, teams, roles and credentials are named by what people see: their names. */
+const byName = z.object({ name: z.string().min(1).max(128) }).strict();
+const renaming = z.object({ from: z.string().min(1).max(128), to: z.string().max(256) }).strict();
+const confirmed = byName.extend({ confirm: z.string().max(256) }).strict();
+const membership = z.object({ team: z.string().min(1).max(128), member: z.string().min(1).max(128) }).strict();
 
 export const settings = z.object({
   /** How long a revealed value stays on screen. */
@@ -120,8 +127,39 @@ export const contract = {
     guessesPassword: true,
   }),
   'vault.lock': channel(empty, appStatus),
+  /** The unlocked member's new password; after a setup-code unlock, the only call allowed. */
+  'vault.changePassword': channel(z.object({ current: z.string().min(1, 'Current password is required').max(1024), next: z.string().max(2048) }).strict(), appStatus, {
+    guessesPassword: true,
+  }),
   'settings.update': channel(settings.partial().strict(), appStatus),
   'workspaces.add': channel(z.object({ name: z.string() }).strict(), appStatus),
+  'workspaces.rename': channel(renaming, appStatus),
+  /** Refused (CONFLICT, with the count) while secrets live in it. */
+  'workspaces.delete': channel(byName, appStatus),
+  'members.list': channel(empty, z.array(memberSummary)),
+  /** No password: the new member gets a one-time setup code, shown once, and chooses their own at first unlock. */
+  'members.add': channel(z.object({ name: z.string().max(256), role: z.string().max(128) }).strict(), memberSummary.extend({ setupCode: z.string() })),
+  'members.setRole': channel(z.object({ name: z.string().min(1).max(128), role: z.string().max(128) }).strict(), memberSummary),
+  /** `confirm` is the member's login, typed. */
+  'members.remove': channel(confirmed, z.object({ removed: z.literal(true) })),
+  'roles.list': channel(empty, z.array(roleSummary)),
+  'roles.define': channel(defineRoleInput, roleSummary),
+  'roles.update': channel(updateRoleInput, roleSummary),
+  'roles.delete': channel(z.object({ role: z.string().min(1).max(128) }).strict(), z.object({ deleted: z.literal(true) })),
+  'teams.list': channel(empty, z.array(teamSummary)),
+  'teams.add': channel(z.object({ name: z.string() }).strict(), teamSummary),
+  'teams.rename': channel(renaming, teamSummary),
+  /** Refused (CONFLICT, with the count) while the team is the only reader of organization secrets. */
+  'teams.delete': channel(byName, z.object({ deleted: z.literal(true) })),
+  'teams.addMember': channel(membership, teamSummary),
+  'teams.removeMember': channel(membership, teamSummary),
+  'credentials.list': channel(empty, z.array(credentialSummary)),
+  /** Finish of the wizard: the Client Secret is in this answer and nowhere else, ever. */
+  'credentials.create': channel(createCredentialInput, createdCredential),
+  /** Edit changes teams only: the complete new list. */
+  'credentials.setTeams': channel(z.object({ name: z.string().min(1).max(128), teams: z.array(z.string().max(128)).max(1000) }).strict(), credentialSummary),
+  /** `confirm` is the credential's name, typed exactly. */
+  'credentials.revoke': channel(confirmed, z.object({ revoked: z.literal(true) })),
   'secrets.list': channel(listSecretsInput, secretListing),
   'secrets.register': channel(registerSecretInput, secretSummary),
   'secrets.detail': channel(byId, secretDetail),
@@ -135,6 +173,8 @@ export const contract = {
   'secrets.history': channel(byId, z.array(revisionInfo)),
   'secrets.restore': channel(byId.extend({ revision: z.number().int().min(1) }), secretSummary),
   'secrets.usage': channel(byId, secretUsage),
+  /** Who can read a secret (members, teams, credentials) and why. */
+  'secrets.readers': channel(byId, z.array(secretReader)),
   'secrets.scheduleDeletion': channel(byId.extend({ confirm: z.string().max(64) }), secretSummary),
   'secrets.cancelDeletion': channel(byId, secretSummary),
   'secrets.deleteNow': channel(byId.extend({ confirm: z.string().max(64) }), z.object({ deleted: z.literal(true) })),

@@ -12,7 +12,21 @@ import { inspectCertificate } from './secrets/certificate';
 import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
 import { registerSecret } from './secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from './secrets/revisions';
-import { addWorkspace } from './vault/structure';
+import { createCredential, listCredentials, revokeCredential, setCredentialTeams } from './vault/credentials';
+import { addMember, listMembers, removeMember, setMemberRole } from './vault/members';
+import { defineRole, deleteRole, listRoles, updateRole } from './vault/roles';
+import {
+  addTeam,
+  addTeamMember,
+  addWorkspace,
+  deleteTeam,
+  deleteWorkspace,
+  listTeams,
+  removeTeamMember,
+  renameTeam,
+  renameWorkspace,
+} from './vault/structure';
+import { whoCanRead } from './vault/who-reads';
 
 type Handler<K extends Channel> = (app: CofferApp, input: z.output<Contract[K]['input']>) => Promise<Output<K>> | Output<K>;
 export type Handlers = { [K in Channel]: Handler<K> };
@@ -40,9 +54,54 @@ export const handlers: Handlers = {
     app.updateSettings(input);
     return app.status();
   },
+  'vault.changePassword': (app, input) => {
+    app.changePassword(input.current, input.next);
+    return app.status();
+  },
   'workspaces.add': (app, input) => {
     addWorkspace(app.session(), input.name);
     return app.status();
+  },
+  'workspaces.rename': (app, input) => {
+    renameWorkspace(app.session(), input.from, input.to);
+    return app.status();
+  },
+  'workspaces.delete': (app, input) => {
+    deleteWorkspace(app.session(), input.name);
+    return app.status();
+  },
+  'members.list': (app) => listMembers(app.session()),
+  'members.add': (app, input) => {
+    const m = addMember(app.session(), { name: input.name, role: input.role });
+    return { ...m, setupCode: m.setupCode! };
+  },
+  'members.setRole': (app, input) => setMemberRole(app.session(), input.name, input.role),
+  'members.remove': (app, input) => {
+    removeMember(app.session(), input.name, input.confirm);
+    return { removed: true as const };
+  },
+  'roles.list': (app) => listRoles(app.session()),
+  'roles.define': (app, input) => defineRole(app.session(), input),
+  'roles.update': (app, input) => updateRole(app.session(), input),
+  'roles.delete': (app, input) => {
+    deleteRole(app.session(), input.role);
+    return { deleted: true as const };
+  },
+  'teams.list': (app) => listTeams(app.session()),
+  'teams.add': (app, input) => addTeam(app.session(), input.name),
+  'teams.rename': (app, input) => renameTeam(app.session(), input.from, input.to),
+  'teams.delete': (app, input) => {
+    deleteTeam(app.session(), input.name);
+    return { deleted: true as const };
+  },
+  'teams.addMember': (app, input) => addTeamMember(app.session(), input.team, input.member),
+  'teams.removeMember': (app, input) => removeTeamMember(app.session(), input.team, input.member),
+  'credentials.list': (app) => listCredentials(app.session()),
+  'credentials.create': (app, input) => createCredential(app.session(), input),
+  'credentials.setTeams': (app, input) => setCredentialTeams(app.session(), input.name, input.teams),
+  'credentials.revoke': (app, input) => {
+    revokeCredential(app.session(), input.name, input.confirm);
+    return { revoked: true as const };
   },
   'secrets.list': (app, input) => listSecrets(app.session(), input),
   'secrets.register': (app, input) => registerSecret(app.session(), input),
@@ -59,6 +118,7 @@ export const handlers: Handlers = {
   'secrets.history': (app, input) => secretHistory(app.session(), { id: input.id }),
   'secrets.restore': (app, input) => restoreRevision(app.session(), { id: input.id }, input.revision),
   'secrets.usage': (app, input) => secretUsage(app.session(), { id: input.id }),
+  'secrets.readers': (app, input) => whoCanRead(app.session(), { id: input.id }),
   'secrets.scheduleDeletion': (app, input) => scheduleDeletion(app.session(), { id: input.id }, input.confirm),
   'secrets.cancelDeletion': (app, input) => cancelDeletion(app.session(), { id: input.id }),
   'secrets.deleteNow': (app, input) => {

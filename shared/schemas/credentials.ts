@@ -12,24 +12,26 @@ export const createCredentialInput = z
   })
   .strict();
 
-export interface CredentialSummary {
+export const credentialSummary = z.object({
   /** The Client Id. */
-  clientId: string;
-  name: string;
+  clientId: z.string(),
+  name: z.string(),
   /** The login of the member who created it. */
-  creator: string;
+  creator: z.string(),
   /** Team names. */
-  teams: string[];
-  created: number;
-  lastUsed: number | null;
-}
+  teams: z.array(z.string()),
+  created: z.number(),
+  lastUsed: z.number().nullable(),
+});
+export type CredentialSummary = z.infer<typeof credentialSummary>;
 
 /** Finish of the wizard: what is shown once and never again. */
-export interface CreatedCredential {
-  name: string;
-  clientId: string;
-  clientSecret: string;
+export const createdCredential = z.object({
+  name: z.string(),
+  clientId: z.string(),
+  clientSecret: z.string(),
   /** The vault the credential belongs to: what a pipeline's configuration names beside the id. */
-  realm: string;
-  teams: string[];
-}
+  realm: z.string(),
+  teams: z.array(z.string()),
+});
+export type CreatedCredential = z.infer<typeof createdCredential>;

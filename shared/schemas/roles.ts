@@ -71,11 +71,12 @@ export const roleOperations = z
 export const defineRoleInput = z.object({ name: roleName, operations: roleOperations }).strict();
 export const updateRoleInput = z.object({ role: z.string().min(1).max(64), name: roleName.optional(), operations: roleOperations.optional() }).strict();
 
-export interface RoleSummary {
-  id: RoleId;
-  name: string;
-  builtIn: boolean;
-  operations: Operation[];
+export const roleSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  builtIn: z.boolean(),
+  operations: z.array(z.enum(OPERATIONS)),
   /** How many members have it. */
-  members: number;
-}
+  members: z.number(),
+});
+export type RoleSummary = z.infer<typeof roleSummary>;

@@ -157,3 +157,7 @@ export const secretUsage = z.object({
   entries: z.array(z.object({ consumer: z.string(), at: z.number() })),
 });
 export type SecretUsage = z.infer<typeof secretUsage>;
+
+/** One answer to "who can read this secret": a member, a team it is available to, or a service credential, and why. */
+export const secretReader = z.object({ kind: z.enum(['member', 'team', 'credential']), name: z.string(), why: z.string() });
+export type SecretReader = z.infer<typeof secretReader>;

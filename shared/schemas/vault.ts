@@ -32,26 +32,28 @@ export const createVaultInput = z.object({
 });
 export type CreateVaultInput = z.input<typeof createVaultInput>;
 
-export interface MemberSummary {
-  id: string;
-  name: string;
-  role: Role;
+export const memberSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.string(),
   /** The role's name as people read it. */
-  roleName: string;
-  created: number;
+  roleName: z.string(),
+  created: z.number(),
   /** When they last unlocked, as the audit log says; absent where no log is read (locked views). */
-  lastUnlock?: number | null;
-}
+  lastUnlock: z.number().nullable().optional(),
+});
+export type MemberSummary = z.infer<typeof memberSummary>;
 
-export interface NamedSummary {
-  id: string;
-  name: string;
-  created: number;
-}
+export const namedSummary = z.object({ id: z.string(), name: z.string(), created: z.number() });
+export type NamedSummary = z.infer<typeof namedSummary>;
 
-export interface TeamSummary extends NamedSummary {
-  members: string[];
-}
+export const teamSummary = namedSummary.extend({
+  /** Member logins. */
+  members: z.array(z.string()),
+  /** Names of the service credentials that read with this team's key (empty in locked views). */
+  credentials: z.array(z.string()),
+});
+export type TeamSummary = z.infer<typeof teamSummary>;
 
 export interface VaultInfo {
   id: string;

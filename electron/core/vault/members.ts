@@ -189,9 +189,11 @@ function rekeyOrganizationRecords(session: Session, org: OrganizationKeyChange):
  * open them), every shared scope they could open is rotated with new data keys for its secrets
  * (writeRotating), and the grants they signed are signed again by the remover.
  */
-export function removeMember(session: Session, name: string): void {
+export function removeMember(session: Session, name: string, confirm?: string): void {
   session.authorize('member.manage');
   const target = rosterMemberByLogin(session, name);
+  // The app asks to type the login (docs/ui.md "Destructive actions"); the CLI's own argument is the confirmation.
+  if (confirm !== undefined && confirm !== target.login) throw new CofferError('CONFLICT', `type the member's login, "${target.login}", exactly to remove them`, 'confirm');
   if (target.role === 'account-holder') session.authorize('member.grantAccountHolder');
   if (target.id === session.member.id) throw new CofferError('CONFLICT', 'you cannot remove yourself', 'member');
   if (target.role === 'account-holder' && session.roster.accountHolders() <= 1) throw new CofferError('CONFLICT', 'the last Account Holder cannot be removed', 'member');

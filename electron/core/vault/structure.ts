@@ -132,7 +132,7 @@ export function addTeam(session: Session, rawName: string): TeamSummary {
     uniqueName('team', name, () => db.stmt('INSERT INTO teams (id, name, scope_id, created_at) VALUES (?, ?, ?, ?)').run(id, name, scope.id, now));
     grantNewScope(session, scope);
     session.audit('team.add', name);
-    return { id, name, created: now, members: [] };
+    return { id, name, created: now, members: [], credentials: [] };
   });
 }
 
@@ -224,10 +224,11 @@ export function removeTeamMember(session: Session, teamName: string, login: stri
 function teamOf(session: Session, teamId: string): TeamSummary {
   const t = session.roster.teams.get(teamId)!;
   const members = [...t.members].map((id) => session.roster.member(id)?.login ?? '').sort(compareNames);
-  return { id: t.id, name: t.name, created: t.created, members };
+  const credentials = [...session.roster.credentials.values()].filter((c) => c.teams.has(t.id)).map((c) => c.name).sort(compareNames);
+  return { id: t.id, name: t.name, created: t.created, members, credentials };
 }
 
 function teamSummary(db: Db, teamId: string): TeamSummary {
   const t = db.query<NamedSummary>('SELECT id, name, created_at AS created FROM teams WHERE id = ?').get(teamId)!;
-  return { ...t, members: teamMembers(db, teamId) };
+  return { ...t, members: teamMembers(db, teamId), credentials: [] };
 }
