@@ -86,6 +86,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
   program
     .command('run')
     .description('start a command with secrets in its environment (never in its argv)')
+    .usage('[options] -- <command> [args...]')
     .argument('<command>', 'the program to start, after --; started directly, not through a shell')
     .argument('[args...]', 'its arguments')
     .option('--env-file <file>', 'a .env file: coffer:// values are replaced, others passed as they are')
