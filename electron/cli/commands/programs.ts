@@ -47,9 +47,10 @@ function variable(name: string, text: string): ReferenceUse {
 function variables(o: { envFile?: string; env?: string[] }): { plain: Record<string, string>; uses: ReferenceUse[] } {
   const vars = new Map<string, string>();
   if (o.envFile) {
+    const text = readText(o.envFile, 'env-file');
     let pairs: { key: string; value: string }[] = [];
     try {
-      pairs = parseDotenv(readText(o.envFile, 'env-file'));
+      pairs = parseDotenv(text);
     } catch (e) {
       rethrowAt(e, o.envFile, 'env-file');
     }
@@ -97,6 +98,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
         const env = { ...process.env, ...plain };
         checkCommand(command, env.PATH ?? '');
         const values = await readThenClose(ctx, uses, `run:${basename(command)}`);
+        // A variable's use is named, and blamed, after the variable.
         const secrets = Object.fromEntries(uses.map((u, i) => [u.field, values[i]!]));
         // The status the child ends with is coffer's: index.ts leaves it in place.
         process.exitCode = await runChild(command, args, { ...env, ...secrets });
