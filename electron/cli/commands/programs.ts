@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { Pair } from '../../../shared/dotenv';
 import { parseDotenv } from '../../../shared/dotenv';
 import { CofferError } from '../../../shared/errors';
 import type { ReferenceUse } from '../../core/secrets/reference-values';
@@ -48,7 +49,7 @@ function variables(o: { envFile?: string; env?: string[] }): { plain: Record<str
   const vars = new Map<string, string>();
   if (o.envFile) {
     const text = readText(o.envFile, 'env-file');
-    let pairs: { key: string; value: string }[] = [];
+    let pairs: Pair[] = [];
     try {
       pairs = parseDotenv(text);
     } catch (e) {
@@ -59,10 +60,10 @@ function variables(o: { envFile?: string; env?: string[] }): { plain: Record<str
   for (const arg of o.env ?? []) {
     const eq = arg.indexOf('=');
     if (eq <= 0) throw new CofferError('VALIDATION', '--env takes NAME=REFERENCE', 'env');
-    const name = arg.slice(0, eq);
+    const [name, value] = [arg.slice(0, eq), arg.slice(eq + 1)];
     // The value is not quoted: whatever it is, it is not a reference, and may be a secret typed in the wrong place.
-    if (!isReference(arg.slice(eq + 1))) throw new CofferError('VALIDATION', `${name}: --env takes a coffer:// reference`, name);
-    vars.set(name, arg.slice(eq + 1));
+    if (!isReference(value)) throw new CofferError('VALIDATION', `${name}: --env takes a coffer:// reference`, name);
+    vars.set(name, value);
   }
   const plain: Record<string, string> = {};
   const uses: ReferenceUse[] = [];
