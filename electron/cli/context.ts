@@ -111,6 +111,7 @@ export class CliContext {
     this.passes.purged += r.purged;
   }
 
+  /** Idempotent: `coffer run` closes before its child starts, and `run()` closes again after. */
   close(): void {
     // The head this command's session reached, verified under its key, is what the next one compares with.
     if (this.vault && this.session && !this.session.isLocked) this.rollbacks.look(this.vault.id, this.vault.db, this.session.auditKey());

@@ -4,10 +4,12 @@ import { EXIT_CODES, writeError } from './output';
 
 /** The CLI door: every error leaves through here as one line (or JSON) and its exit code. */
 async function main(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
+  // Not a `--json` meant for the command that `coffer run` starts.
+  const json = (argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv).includes('--json');
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
-    return 0;
+    // `coffer run` passes on its child's status, set once the vault is closed.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       const usage = fromCommanderError(e);

@@ -5,6 +5,7 @@ import { registerAccessCommands } from './commands/access';
 import { registerBundleCommands } from './commands/bundles';
 import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMemberCommands } from './commands/members';
+import { registerProgramCommands } from './commands/programs';
 import { registerSecretCommands } from './commands/secrets';
 import { registerStructureCommands } from './commands/structure';
 import { registerVaultCommands } from './commands/vault';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program, run);
   registerLifecycleCommands(program, registerSecretCommands(program, run), run);
   registerBundleCommands(program, run);
+  registerProgramCommands(program, run);
   // Help that commander would print to stderr because a command is missing is replaced by the one error line.
   for (const cmd of allCommands(program)) cmd.exitOverride(missingCommand(cmd)).configureOutput({ outputError: () => undefined, writeErr: () => undefined });
   return program;

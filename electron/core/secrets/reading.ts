@@ -184,16 +184,29 @@ function pickValue(content: Content, views: FieldView[], field: string | undefin
  * Use brings an Inactive or scheduled secret back to Active (docs/product.md §4). Read-only vaults record nothing.
  */
 export function getSecretValue(s: Session, ref: SecretRef, opts: GetOptions): SecretValue {
+  return readRecorded(s, ref, opts, (row, p, views) => ({ id: row.id, name: p.name, type: row.type, ...pickValue(p.content, views, opts.field), fields: views }));
+}
+
+/**
+ * Several fields of one secret in one read, as `getSecretValue` reads one: a pipeline that takes
+ * a username and a password is one use of the secret, not two. `take` asks for each field it
+ * needs (undefined: the main value); a field the secret lacks is a VALIDATION error from there.
+ */
+export function readSecretFields<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, take: (valueOf: (field: string | undefined) => string) => T): T {
+  return readRecorded(s, ref, opts, (_row, p, views) => take((field) => pickValue(p.content, views, field).value));
+}
+
+/** Resolves and opens a secret, lets `pick` take values out, then records the use: nothing is recorded when `pick` throws. */
+function readRecorded<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, pick: (row: ListedSecret, p: Payload, views: FieldView[]) => T): T {
   const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
   const read = () =>
     withResolved(s, ref, (row, p, dataKey) => {
-      const views = fieldViews(p.content);
-      const picked = pickValue(p.content, views, opts.field);
+      const picked = pick(row, p, fieldViews(p.content));
       if (!s.vault.readOnly) {
         recordUsage(s, row, dataKey, consumer);
         s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);
       }
-      return { id: row.id, name: p.name, type: row.type, ...picked, fields: views };
+      return picked;
     });
   return s.vault.readOnly ? s.db.read(read) : s.db.write(read);
 }
