@@ -125,7 +125,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
     .option('--workspace <name>', 'the secrets of one workspace')
     .option('--secrets <names>', 'these secrets (comma-separated names)')
     .option('--team <name>', 'what one team can read')
-    .option('--to <recipient>', 'member:NAME (repeatable); credential:CLIENT_ID is not supported yet', (v: string, all: string[] = []) => [...all, v])
+    .option('--to <recipient>', 'member:NAME or credential:CLIENT_ID (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--passphrase', 'also open with a passphrase (the next stdin line after the password, or typed twice)')
     .action(
       run(async (ctx, o: ExportFlags) => {

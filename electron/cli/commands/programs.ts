@@ -96,7 +96,9 @@ export function registerProgramCommands(program: Command, run: Action): void {
     .action(
       run(async (ctx, command: string, args: string[], o: { envFile?: string; env?: string[] }) => {
         const { plain, uses } = variables(o);
-        const env = { ...process.env, ...plain };
+        // The child gets the secrets it names, not the credential that read them: it could read everything its teams can.
+        const { COFFER_CLIENT_SECRET: _secret, ...inherited } = process.env;
+        const env = { ...inherited, ...plain };
         checkCommand(command, env.PATH ?? '');
         const values = await readThenClose(ctx, uses, `run:${basename(command)}`);
         // A variable's use is named, and blamed, after the variable.

@@ -27,7 +27,8 @@ export type BundleSelection =
 
 /**
  * Who can open it. `key` is a member of another vault, known by their X25519 public key (the CLI
- * names members of this vault); service credentials are not built yet.
+ * names members of this vault); a service credential of this vault is named by its Client Id and
+ * sealed to like a key, under the name `credential:NAME` (docs/bundle-format.md "Recipients").
  */
 export type BundleRecipient =
   | { kind: 'member'; name: string }
@@ -107,6 +108,15 @@ interface Prepared {
   views: BundleRecipientView[];
 }
 
+/** A recipient known by an X25519 key, as the verified roster gives it for members and credentials of this vault. */
+function keyRecipient(s: Session, r: Exclude<BundleRecipient, { kind: 'passphrase' }>): { name: string; boxPublic: Uint8Array } {
+  if (r.kind === 'member') return { name: r.name, boxPublic: rosterMemberByLogin(s, r.name).boxPublic };
+  if (r.kind === 'key') return r;
+  const c = s.roster.credentials.get(r.clientId.trim());
+  if (!c) throw new CofferError('NOT_FOUND', `no service credential with Client Id "${r.clientId}"`, 'to');
+  return { name: `credential:${c.name}`, boxPublic: c.boxPublic };
+}
+
 /** Seals the body key to each recipient; the passphrase's Argon2id runs here, outside any transaction. */
 function prepareRecipients(s: Session, recipients: BundleRecipient[]): Prepared {
   if (recipients.length === 0) throw new CofferError('VALIDATION', 'name at least one recipient: --to member:NAME or --passphrase', 'to');
@@ -116,9 +126,6 @@ function prepareRecipients(s: Session, recipients: BundleRecipient[]): Prepared 
   const views: BundleRecipientView[] = [];
   const seen = new Set<string>();
   for (const r of recipients) {
-    if (r.kind === 'credential') {
-      throw new CofferError('VALIDATION', 'service credentials are not built yet: a bundle cannot be addressed to one (use member:NAME or --passphrase)', 'to');
-    }
     if (r.kind === 'passphrase') {
       if (seen.has('passphrase')) continue;
       seen.add('passphrase');
@@ -132,7 +139,7 @@ function prepareRecipients(s: Session, recipients: BundleRecipient[]): Prepared 
       views.push({ kind: 'passphrase', kdfProfile: kdf.profile, opslimit: kdf.opslimit, memlimit: kdf.memlimit });
       continue;
     }
-    const { name, boxPublic } = r.kind === 'member' ? { name: r.name, boxPublic: rosterMemberByLogin(s, r.name).boxPublic } : r;
+    const { name, boxPublic } = keyRecipient(s, r);
     const fp = fingerprint(boxPublic);
     if (seen.has(fp)) continue;
     seen.add(fp);

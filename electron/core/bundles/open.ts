@@ -92,7 +92,7 @@ function bodyKey(s: Session, head: BundleHead, passphrase: string | undefined): 
   const pass = passphraseRecipient(head);
   const names = head.header.recipients.filter((r) => r.kind === 'member').map((r) => r.name);
   if (!pass) {
-    throw new CofferError('AUTH', `this bundle is not addressed to you (${s.member.login}); its recipients: ${names.join(', ')}`);
+    throw new CofferError('AUTH', `this bundle is not addressed to you (${s.actor}); its recipients: ${names.join(', ')}`);
   }
   if (passphrase === undefined) throw new CofferError('AUTH', 'this bundle opens with a passphrase: give it', 'passphrase');
   const kdf: KdfParams = { ...pass.kdf, salt: fromB64(pass.kdf.salt) };

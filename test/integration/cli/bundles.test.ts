@@ -56,14 +56,14 @@ describe('coffer export, inspect and import', () => {
     expect(errorLine(wrong.stderr)).toMatchObject({ code: 'AUTH', field: 'passphrase' });
   });
 
-  it('refuses a credential recipient (exit 2) and a tampered bundle (exit 4)', async () => {
+  it('refuses an unknown credential recipient (exit 5) and a tampered bundle (exit 4)', async () => {
     const dir = tmp();
     const alice = await initVault(join(dir, 'a.coffer'));
     await ok(alice(['secret', 'add', 'api-key', 'k', '--header', 'X-Key', '--value-stdin'], 'v-cli-3'));
     const bundle = join(dir, 'k.cofferbundle');
     const credential = await alice(['export', '--out', bundle, '--to', 'credential:abc']);
-    expect(credential.code).toBe(2);
-    expect(errorLine(credential.stderr)).toMatchObject({ code: 'VALIDATION', field: 'to' });
+    expect(credential.code).toBe(5);
+    expect(errorLine(credential.stderr)).toMatchObject({ code: 'NOT_FOUND', field: 'to' });
     await ok(alice(['export', '--out', bundle, '--to', 'member:alice']));
     const bytes = readFileSync(bundle);
     bytes[bytes.length - 80]! ^= 0x01;
