@@ -22,7 +22,8 @@ export function tablesDigest(path: string, opts: { exceptAudit?: boolean } = {})
     for (const { name } of tables) {
       if (opts.exceptAudit && name === 'audit') continue;
       hash.update(`\u0000${name}\u0000`);
-      const where = opts.exceptAudit && name === 'meta' ? " WHERE key <> 'audit_head'" : '';
+      // A refused command still unlocks (audited) and runs the scheduler's pass (its time is kept in meta).
+      const where = opts.exceptAudit && name === 'meta' ? " WHERE key NOT IN ('audit_head', 'lifecycle_pass_at')" : '';
       for (const row of db.prepare(`SELECT * FROM "${name}"${where} ORDER BY rowid`).raw().all() as unknown[][]) {
         for (const cell of row) hash.update(cell instanceof Uint8Array ? Buffer.from(cell).toString('hex') : JSON.stringify(cell)).update('\u0001');
         hash.update('\u0002');

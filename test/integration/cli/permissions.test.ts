@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Operation } from '../../../shared/schemas/roles';
+import { tablesDigest } from '../../support/sql';
+import { CUSTOM_ROLE, EXPECTED, ROLES_UNDER_TEST } from '../permission-table';
+import { alongside, initVault, member, ok, useTempDirs } from './run';
+
+/**
+ * docs/product.md §5 through the built CLI: each role, built-in and custom, runs the command of
+ * every operation the CLI has a door for; allowed ones exit 0, the others exit 7 (FORBIDDEN) and
+ * leave every table but the audit log as it was. Vault settings and service accounts have no
+ * command yet: test/integration/permission-table.test.ts covers them through the core.
+ */
+
+const TESTER_PASSWORD = 'tester password 1';
+
+/** The command of each operation, with the stdin lines after the password; names are fresh so allowed runs never collide. */
+const COMMANDS: Partial<Record<Operation, (dir: string) => { args: string[]; stdin: string[] }>> = {
+  'member.grantAccountHolder': () => ({ args: ['member', 'add', 'new-holder', '--role', 'account-holder'], stdin: ['new holder password'] }),
+  'member.manage': () => ({ args: ['member', 'add', 'new-member', '--role', 'member'], stdin: ['new member password'] }),
+  'credential.manage': () => ({ args: ['credential', 'create', 'ci'], stdin: [] }),
+  'secret.organization.write': () => ({ args: ['secret', 'add', 'api-key', 'org', '--level', 'organization', '--header', 'X-Key', '--value-stdin'], stdin: ['org-value'] }),
+  'workspace.create': () => ({ args: ['workspace', 'add', 'New workspace'], stdin: [] }),
+  'team.manage': () => ({ args: ['team', 'add', 'New team'], stdin: [] }),
+  'secret.workspace.write': () => ({ args: ['secret', 'add', 'api-key', 'ws', '--level', 'workspace', '--workspace', 'Shared', '--header', 'X-Key', '--value-stdin'], stdin: ['ws-value'] }),
+  'secret.personal.write': () => ({ args: ['secret', 'add', 'api-key', 'mine', '--header', 'X-Key', '--value-stdin'], stdin: ['mine-value'] }),
+  'audit.read': () => ({ args: ['audit', 'list'], stdin: [] }),
+  'bundle.exportOrganization': (dir) => ({ args: ['export', '--out', join(dir, 'org.cofferbundle'), '--to', 'member:tester'], stdin: [] }),
+};
+
+describe.each(ROLES_UNDER_TEST)('the permission table through the CLI: %s', alongside, (role) => {
+  const tempDir = useTempDirs();
+
+  // Five vaults side by side, about fifteen processes each: minutes on two busy cores, not seconds.
+  it('allowed commands succeed; the others exit 7 and write nothing', { timeout: 240_000 }, async () => {
+    const dir = tempDir();
+    const alice = await initVault(join(dir, 'vault.coffer'));
+    await ok(alice(['workspace', 'add', 'Shared']));
+    await ok(alice(['secret', 'add', 'api-key', 'org-seed', '--level', 'organization', '--header', 'X-Key', '--value-stdin'], 'seed-value'));
+    await ok(alice(['role', 'add', CUSTOM_ROLE.name, '--ops', CUSTOM_ROLE.operations.join(',')]));
+    await ok(alice(['member', 'add', 'tester', '--role', role], TESTER_PASSWORD));
+    const tester = member(alice.vault, TESTER_PASSWORD, 'tester');
+    for (const [op, command] of Object.entries(COMMANDS) as [Operation, (dir: string) => { args: string[]; stdin: string[] }][]) {
+      const { args, stdin } = command(dir);
+      const before = tablesDigest(alice.vault, { exceptAudit: true });
+      const r = await tester(args, ...stdin);
+      const allowed = EXPECTED[role].includes(op);
+      expect({ op, code: r.code }, r.stderr).toEqual({ op, code: allowed ? 0 : 7 });
+      if (!allowed) expect(tablesDigest(alice.vault, { exceptAudit: true }), `${op} wrote`).toBe(before);
+    }
+  });
+});
