@@ -16,6 +16,7 @@ import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
+import { createCredential } from '../../electron/core/vault/credentials';
 import { addMember, removeMember } from '../../electron/core/vault/members';
 import type { Session } from '../../electron/core/vault/session';
 import { addTeamMember } from '../../electron/core/vault/structure';
@@ -47,6 +48,7 @@ export const OP_NAMES = [
   'member-remove',
   'cli-get',
   'cli-search',
+  'credential-get',
   'ui-unlock-to-table',
   'ui-scroll-frame',
 ] as const;
@@ -599,16 +601,25 @@ interface CliRun {
   stdout: string;
 }
 
-function cli(ctx: OpContext, args: string[], stdin: string): Promise<CliRun> {
+/** A pipeline's identity: the CLI then runs on `vault` with the two variables instead of a password. */
+interface PipelineCredential {
+  vault: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+function cli(ctx: OpContext, args: string[], stdin: string, credential?: PipelineCredential): Promise<CliRun> {
   const probe = join(ctx.workDir, 'rss-probe.cjs');
   const rssFile = join(ctx.workDir, 'rss.txt');
   writeFileSync(probe, RSS_PROBE);
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS') env[k] = v;
   env.BENCH_RSS_FILE = rssFile;
+  if (credential) Object.assign(env, { COFFER_CLIENT_ID: credential.clientId, COFFER_CLIENT_SECRET: credential.clientSecret });
+  const access = credential ? ['--vault', credential.vault] : ['--vault', ctx.fixturePath, '--password-stdin'];
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const child = spawn(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), '--vault', ctx.fixturePath, '--password-stdin', ...args], {
+    const child = spawn(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), ...access, ...args], {
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -653,6 +664,41 @@ async function cliSearch(ctx: OpContext): Promise<OpOutcome> {
   return { samples, peakRssMb: rss, note: 'node bin/coffer.js --password-stdin secret list --search TEXT (table on a pipe), fast KDF' };
 }
 
+/**
+ * A pipeline's `secret get` (docs/product.md §6): a service credential of all the bench's teams,
+ * made on a copy of the vault, reads team-only organization secrets with no password and no KDF.
+ */
+async function credentialGet(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const path = join(ctx.workDir, 'credential-get.coffer');
+  copyFileSync(ctx.fixturePath, path);
+  const vault = await Vault.open(path);
+  let credential: PipelineCredential;
+  try {
+    const session = await vault.unlock(undefined, PASSWORD);
+    const c = createCredential(session, { name: 'bench-pipeline', teams: [...TEAMS] });
+    credential = { vault: path, clientId: c.clientId, clientSecret: c.clientSecret };
+    session.lock();
+  } finally {
+    vault.close();
+  }
+  const plan: Plan = { warmup: 1, runs: Math.max(ctx.runs, 5) };
+  const picks = existing(ctx, 0xc7ed, plan.warmup + plan.runs, (it) => it.input.level === 'organization' && it.input.teams !== undefined && it.status !== 'scheduled');
+  let rss = 0;
+  try {
+    const samples = await repeat(plan, async (run) => {
+      const it = picks[run + plan.warmup]!;
+      const r = await cli(ctx, ['secret', 'get', it.name, '--level', 'organization'], '', credential);
+      if (!r.stdout.trim()) throw new Error(`coffer secret get ${it.name} printed nothing`);
+      rss = Math.max(rss, r.rssMb);
+      return r.ms;
+    });
+    return { samples, peakRssMb: rss, note: 'COFFER_CLIENT_ID/SECRET node bin/coffer.js secret get NAME (a team-only organization secret), spawn to exit, on a copy of the vault' };
+  } finally {
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+  }
+}
+
 // ---- Registry --------------------------------------------------------------------------------
 
 export const OPS: readonly OpDef[] = [
@@ -674,6 +720,7 @@ export const OPS: readonly OpDef[] = [
   { op: 'member-remove', kind: 'core', measure: memberRemove },
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
+  { op: 'credential-get', kind: 'cli', measure: credentialGet },
   { op: 'ui-unlock-to-table', kind: 'ui' },
   { op: 'ui-scroll-frame', kind: 'ui' },
 ];

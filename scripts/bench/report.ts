@@ -71,6 +71,7 @@ export const TARGETS: Partial<Record<OpName, Target[]>> = {
   'bundle-import': [medianAtMost(3000), rssAtMost(300)],
   'member-remove': [medianAtMost(10_000)],
   'cli-get': [medianAtMost(300)],
+  'credential-get': [medianAtMost(300)],
   'ui-unlock-to-table': [medianAtMost(1000), unlockedRss],
   'ui-scroll-frame': [p95AtMost(20)],
 };
