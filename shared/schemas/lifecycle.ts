@@ -20,6 +20,8 @@ export const auditEntry = z.object({
   actor: z.string(),
   action: z.string(),
   target: z.string().nullable(),
+  /** A secret target's name, when the reader can read that secret; the log itself keeps its id. */
+  targetName: z.string().optional(),
   /**
    * Who could vouch for the entry when it was written: an unlocked session under the audit key, or
    * nobody (`locked`: written without a key; `legacy`: before the log was keyed). See product.md §8.

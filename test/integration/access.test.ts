@@ -100,7 +100,7 @@ describe('members without an admin-chosen password', () => {
     const { vault, session: alice } = await newVault(dir);
     const added = addMember(alice, { name: 'bob', role: 'member' });
     expect(added.setupCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
-    const app = new CofferApp({ vaultPath: vault.path });
+    const app = new CofferApp({ vaultPath: vault.path, consumer: 'test' });
     await app.unlock('bob', added.setupCode!);
     expect((await app.status()).member).toMatchObject({ name: 'bob', setupPending: true });
     expect(() => app.session()).toThrow(expect.objectContaining({ code: 'AUTH' }));

@@ -90,7 +90,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
         if (ctx.json) return printJson(list.map((e) => ({ ...e, at: iso(e.at) })));
         if (list.length === 0) return print('No entries.');
         const keyed = (e: (typeof list)[number]) => (e.origin === 'session' ? '' : e.origin);
-        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET', 'WITHOUT KEY'], list.map((e) => [String(e.seq), dateTime(e.at), e.actor, e.action, e.target ?? '', keyed(e)])));
+        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET', 'WITHOUT KEY'], list.map((e) => [String(e.seq), dateTime(e.at), e.actor, e.action, e.targetName ?? e.target ?? '', keyed(e)])));
       }),
     );
   audit
