@@ -76,7 +76,7 @@ export function registerStructureCommands(program: Command, run: Action): void {
       run(async (ctx) => {
         const list = listTeams(await ctx.unlock());
         if (ctx.json) return printJson(list);
-        print(list.length ? table(['TEAM', 'MEMBERS', 'CREATED'], list.map((t) => [t.name, t.members.join(', '), day(t.created)])) : 'No teams yet: coffer team add NAME');
+        print(list.length ? table(['TEAM', 'MEMBERS', 'CREDENTIALS', 'CREATED'], list.map((t) => [t.name, t.members.join(', ') || '—', t.credentials.join(', ') || '—', day(t.created)])) : 'No teams yet: coffer team add NAME');
       }),
     );
   team

@@ -32,7 +32,7 @@ describe('init', alongside, () => {
     expect(r.stderr).toMatch(/^coffer: warning: the fast KDF profile is for tests only/);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
     expect(existsSync(vault)).toBe(true);
-    expect(await ok(member(vault, PASSWORD)(['member', 'list']))).toMatch(/^alice\s+Account Holder\s+\d{4}-\d{2}-\d{2}$/m);
+    expect(await ok(member(vault, PASSWORD)(['member', 'list']))).toMatch(/^alice\s+Account Holder\s+\d{4}-\d{2}-\d{2}\s+\d{4}-\d{2}-\d{2}$/m);
   });
 
   it('--json prints the new vault; --vault overrides COFFER_VAULT', async () => {
@@ -185,11 +185,11 @@ describe('member', alongside, () => {
     const add = await alice(['member', 'add', 'carol', '--role', 'sys-admin'], 'carol password 1');
     expect(add.code).toBe(0);
     expect(add.stdout).toBe('Added carol as Sys Admin.\n');
-    const rows = readTable(await ok(alice(['member', 'list'])), ['MEMBER', 'ROLE', 'SINCE']);
-    expect(rows.map((row) => [row.MEMBER, row.ROLE, row.SINCE])).toEqual([
-      ['alice', 'Account Holder', today()],
-      ['bob', 'Member', today()],
-      ['carol', 'Sys Admin', today()],
+    const rows = readTable(await ok(alice(['member', 'list'])), ['MEMBER', 'ROLE', 'SINCE', 'LAST UNLOCK']);
+    expect(rows.map((row) => [row.MEMBER, row.ROLE, row.SINCE, row['LAST UNLOCK']])).toEqual([
+      ['alice', 'Account Holder', today(), today()],
+      ['bob', 'Member', today(), expect.stringMatching(/^(never|\d{4}-\d{2}-\d{2})$/)],
+      ['carol', 'Sys Admin', today(), 'never'],
     ]);
     const role = await alice(['member', 'role', 'carol', 'account-manager']);
     expect(role.stdout).toBe('carol is now Account Manager.\n');
@@ -277,9 +277,9 @@ describe('workspace and team', alongside, () => {
     it('add, add-member, list, remove-member, rename and delete', async () => {
       expect(await ok(alice(['team', 'add', 'dev']))).toBe('Created team dev.\n');
       expect(await ok(alice(['team', 'add-member', 'dev', 'bob']))).toBe('bob is now in team dev.\n');
-      expect(readTable(await ok(alice(['team', 'list'])), ['TEAM', 'MEMBERS', 'CREATED'])).toEqual([
-        { TEAM: 'dev', MEMBERS: 'bob', CREATED: today() },
-        { TEAM: 'ops', MEMBERS: '', CREATED: today() },
+      expect(readTable(await ok(alice(['team', 'list'])), ['TEAM', 'MEMBERS', 'CREDENTIALS', 'CREATED'])).toEqual([
+        { TEAM: 'dev', MEMBERS: 'bob', CREDENTIALS: '—', CREATED: today() },
+        { TEAM: 'ops', MEMBERS: '—', CREDENTIALS: '—', CREATED: today() },
       ]);
       // A team-only organization secret: bob reads it through the team.
       await ok(alice(['secret', 'add', 'api-key', 'dev-key', '--level', 'organization', '--teams', 'dev', '--header', 'X-Key', '--value-stdin'], 'dev-value'));
