@@ -3,6 +3,7 @@ import type { MemberSummary } from '../../../shared/schemas/vault';
 import { memberName, password as passwordSchema, role as roleSchema } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import type { RoleId } from '../../../shared/schemas/roles';
+import { ROLES } from '../../../shared/schemas/roles';
 import { grantScope, memberGrantee, resignGrantsOf } from '../access/grants';
 import { memberEntryOf } from '../access/roster';
 import { writeRosterHead } from '../access/roster-head';
@@ -42,7 +43,7 @@ export function resolveRole(session: Session, name: string): RoleId {
   const text = parseInput(roleSchema, name, 'role');
   const role = session.roster.roleByName(text);
   if (!role) {
-    const known = [...['account-holder', 'sys-admin', 'account-manager', 'member'], ...[...session.roster.roles.values()].map((r) => r.name)];
+    const known = [...ROLES, ...[...session.roster.roles.values()].map((r) => r.name)];
     throw new CofferError('VALIDATION', `no role named "${text}": roles are ${known.join(', ')}`, 'role');
   }
   return role;
