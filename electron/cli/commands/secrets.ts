@@ -168,20 +168,25 @@ export function registerSecretCommands(program: Command, run: Action): Command {
       .option('--no-expires', 'remove the Expiration Date'),
   )
     .option('--remove <key>', 'remove a key of a key/value set, repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option('--teams <teams>', 'organization secrets: make it readable only by these teams (comma-separated)')
+    .addOption(new Option('--entire-organization', 'organization secrets: make it readable by the entire organization').conflicts('teams'))
     .action(
-    run(async (ctx, name: string, o: FieldFlags & ScopeFlags & { name?: string; expires?: string | false; remove?: string[] }) => {
+    run(async (ctx, name: string, o: FieldFlags & ScopeFlags & { name?: string; expires?: string | false; remove?: string[]; teams?: string; entireOrganization?: boolean }) => {
       const session = await ctx.unlock();
       const target = ref(name, o);
-      const type = resolveSecret(session, target).type;
-      checkFlags(type, o);
+      const before = resolveSecret(session, target);
+      checkFlags(before.type, o);
       const s = editSecret(session, {
         ref: target,
         name: o.name,
         expires: o.expires === false ? null : o.expires,
-        fields: await editFields(ctx, type, o, o.remove),
+        fields: await editFields(ctx, before.type, o, o.remove),
+        teams: o.entireOrganization ? null : o.teams === undefined ? undefined : o.teams.split(',').map((t) => t.trim()).filter(Boolean),
       });
       if (ctx.json) return printJson({ ...toJson(s), revision: s.revision });
-      print(`Saved "${s.name}" as revision ${s.revision}.`);
+      const availability = o.entireOrganization || o.teams !== undefined ? `available to ${availabilityLabel(s)}` : undefined;
+      if (s.revision === before.revision && availability) return print(`"${s.name}" is now ${availability}.`);
+      print(`Saved "${s.name}" as revision ${s.revision}${availability ? `, ${availability}` : ''}.`);
     }),
   );
 
