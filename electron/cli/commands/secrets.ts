@@ -162,7 +162,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
 
   // `--no-key` and `--no-expires` come after the options they negate, so neither defaults to true.
   removalOptions(
-    scopeOptions(fieldOptions(secret.command('edit').description('change fields; every edit is a new revision').argument('<name>')))
+    scopeOptions(fieldOptions(secret.command('edit').description('change fields (every field edit is a new revision) or who can read an organization secret').argument('<name>')))
       .option('--name <new>', 'rename the secret')
       .option('--expires <date>', 'Expiration Date, YYYY-MM-DD')
       .option('--no-expires', 'remove the Expiration Date'),
