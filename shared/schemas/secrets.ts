@@ -76,12 +76,23 @@ export const secretRef = z
   .refine((r) => r.id !== undefined || r.name !== undefined, { message: 'Secret Name is required', path: ['name'] });
 export type SecretRef = z.input<typeof secretRef>;
 
-/** An edit names only what changes; fields are checked again as a whole after merging. */
+/** The teams an organization secret is available to, when not the entire organization: at least one. */
+export const secretTeams = z
+  .array(z.string().trim().min(1).max(128))
+  .min(1, 'Choose at least one team, or make it available to the entire organization')
+  .max(64);
+
+/**
+ * An edit names only what changes; fields are checked again as a whole after merging. `teams`
+ * changes who can read an organization secret: `null` the entire organization, a list exactly
+ * those teams; absent, unchanged.
+ */
 export const editSecretInput = z.object({
   ref: secretRef,
   name: secretName.optional(),
   expires: isoDate.nullable().optional(),
   fields: editFields.strict().default({}),
+  teams: secretTeams.nullable().optional(),
 });
 export type EditSecretInput = z.input<typeof editSecretInput>;
 

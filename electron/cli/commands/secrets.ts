@@ -162,26 +162,31 @@ export function registerSecretCommands(program: Command, run: Action): Command {
 
   // `--no-key` and `--no-expires` come after the options they negate, so neither defaults to true.
   removalOptions(
-    scopeOptions(fieldOptions(secret.command('edit').description('change fields; every edit is a new revision').argument('<name>')))
+    scopeOptions(fieldOptions(secret.command('edit').description('change fields (every field edit is a new revision) or who can read an organization secret').argument('<name>')))
       .option('--name <new>', 'rename the secret')
       .option('--expires <date>', 'Expiration Date, YYYY-MM-DD')
       .option('--no-expires', 'remove the Expiration Date'),
   )
     .option('--remove <key>', 'remove a key of a key/value set, repeatable', (v: string, all: string[] = []) => [...all, v])
+    .option('--teams <teams>', 'organization secrets: make it readable only by these teams (comma-separated)')
+    .addOption(new Option('--entire-organization', 'organization secrets: make it readable by the entire organization').conflicts('teams'))
     .action(
-    run(async (ctx, name: string, o: FieldFlags & ScopeFlags & { name?: string; expires?: string | false; remove?: string[] }) => {
+    run(async (ctx, name: string, o: FieldFlags & ScopeFlags & { name?: string; expires?: string | false; remove?: string[]; teams?: string; entireOrganization?: boolean }) => {
       const session = await ctx.unlock();
       const target = ref(name, o);
-      const type = resolveSecret(session, target).type;
-      checkFlags(type, o);
+      const before = resolveSecret(session, target);
+      checkFlags(before.type, o);
       const s = editSecret(session, {
         ref: target,
         name: o.name,
         expires: o.expires === false ? null : o.expires,
-        fields: await editFields(ctx, type, o, o.remove),
+        fields: await editFields(ctx, before.type, o, o.remove),
+        teams: o.entireOrganization ? null : o.teams === undefined ? undefined : o.teams.split(',').map((t) => t.trim()).filter(Boolean),
       });
       if (ctx.json) return printJson({ ...toJson(s), revision: s.revision });
-      print(`Saved "${s.name}" as revision ${s.revision}.`);
+      const availability = o.entireOrganization || o.teams !== undefined ? `available to ${availabilityLabel(s)}` : undefined;
+      if (s.revision === before.revision && availability) return print(`"${s.name}" is now ${availability}.`);
+      print(`Saved "${s.name}" as revision ${s.revision}${availability ? `, ${availability}` : ''}.`);
     }),
   );
 

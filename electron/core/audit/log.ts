@@ -12,6 +12,8 @@ export type AuditAction =
   | 'secret.reveal'
   | 'secret.copy'
   | 'secret.edit'
+  /** Who can read an organization secret changed: the entire organization, or which teams. */
+  | 'secret.availability'
   | 'secret.restore'
   | 'secret.schedule'
   | 'secret.cancel'

@@ -74,6 +74,18 @@ export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter:
   for (const [id, nameHash] of previous) if (!renewed.has(id)) reheadRenamed(s, id, nameHash);
 }
 
+/**
+ * Gives one secret a new data key inside the caller's write transaction, wrapped for each of its
+ * reader scopes under their current keys, everything sealed under the old one re-sealed (a reader
+ * scope was taken away from it: secrets/availability.ts). Its head is made anew under the new key
+ * if it matched under the old one. `TAMPERED` as renewDataKeys.
+ */
+export function renewDataKey(s: Session, secretId: string): void {
+  const rowid = s.db.value<number>('SELECT rowid FROM secrets WHERE id = ?', secretId);
+  if (rowid === undefined) throw new CofferError('INTERNAL', `secret ${secretId} vanished inside its own transaction`);
+  renewBatch(s, JSON.stringify([rowid]), (scopeId) => s.scopeKey(scopeId), slabs(), new Map(), new Set());
+}
+
 /** The head of a row as it was before the rotation changed its name hash. */
 const before = (row: Headed, previous: PreviousNameHashes): Headed => ({ ...row, name_hash: previous.get(row.id) ?? row.name_hash });
 

@@ -43,13 +43,22 @@ function place(s: Session, level: Level, workspace: string | undefined, teams: s
     const ws = findNamed(s, 'workspace', workspace ?? '');
     return { homeScope: ws.scopeId, readerScopes: [ws.scopeId], workspaceId: ws.id, availability: 'workspace' };
   }
-  const org = s.vault.orgScopeId;
-  if (!teams) return { homeScope: org, readerScopes: [org], workspaceId: null, availability: 'entire-organization' };
-  const readerScopes = [...new Set(teams.map((t) => findNamed(s, 'team', t, 'teams').scopeId))];
-  for (const [i, scope] of readerScopes.entries()) {
-    if (!s.canRead(scope)) throw new CofferError('FORBIDDEN', `you hold no key of team "${teams[i]}"`, 'teams');
+  return { homeScope: s.vault.orgScopeId, workspaceId: null, ...organizationReaders(s, teams) };
+}
+
+/**
+ * Who reads an organization secret: the organization scope, or exactly the scopes of the teams
+ * named (as the verified roster says), each of which this session must hold the key of to wrap
+ * the data key for it.
+ */
+export function organizationReaders(s: Session, teams: readonly string[] | null | undefined): Pick<Placement, 'readerScopes' | 'availability'> {
+  if (!teams) return { readerScopes: [s.vault.orgScopeId], availability: 'entire-organization' };
+  // Every name is looked up before any key is asked for: an unknown team is NOT_FOUND whatever its place.
+  const named = new Map(teams.map((t) => [findNamed(s, 'team', t, 'teams').scopeId, t]));
+  for (const [scope, team] of named) {
+    if (!s.canRead(scope)) throw new CofferError('FORBIDDEN', `you hold no key of team "${team}"`, 'teams');
   }
-  return { homeScope: org, readerScopes, workspaceId: null, availability: 'teams' };
+  return { readerScopes: [...named.keys()], availability: 'teams' };
 }
 
 /** A data key wrapped for one reader scope, under the key version that wrapped it. */

@@ -7,6 +7,7 @@ import { blindHash, wipe } from '../crypto/keys';
 import type { RevisionRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { FieldsPatch, Payload } from './content';
+import { changeAvailability } from './availability';
 import { applyPatch, changedFields } from './content';
 import { writeHead } from './head';
 import { NameBatch } from './name-chunks';
@@ -58,20 +59,27 @@ function commitRevision(
 export function editSecret(s: Session, input: EditSecretInput): SecretSummary {
   s.assertUnlocked();
   const v = parseInput(editSecretInput, input);
-  const given = Object.values(v.fields).some((x) => x !== undefined) || v.name !== undefined || v.expires !== undefined;
-  if (!given) throw new CofferError('VALIDATION', 'nothing to change: give at least one field');
+  const revises = Object.values(v.fields).some((x) => x !== undefined) || v.name !== undefined || v.expires !== undefined;
+  if (!revises && v.teams === undefined) throw new CofferError('VALIDATION', 'nothing to change: give at least one field');
   // Read and write in one transaction: a concurrent edit cannot slip in between.
   return s.db.write(() => {
     const row = resolveSecret(s, v.ref);
     s.authorize(SECRET_WRITE[row.level]);
+    if (v.teams !== undefined && row.level !== 'organization') throw new CofferError('VALIDATION', 'Teams are chosen only for organization secrets', 'teams');
     if (row.type === 'certificate' && v.expires !== undefined) {
       throw new CofferError('VALIDATION', "a certificate's Expiration Date is read from the certificate", 'expires');
     }
-    return withCurrent(s, row, (current, dataKey) => {
-      const content = applyPatch(current.content, v.fields as FieldsPatch);
-      const expires = content.type === 'certificate' ? content.notAfter : v.expires === undefined ? current.expires : v.expires ? dayStart(v.expires) : null;
-      return commitRevision(s, row, dataKey, current, { name: v.name ?? current.name, expires, content });
-    });
+    let summary: SecretSummary | undefined;
+    if (revises) {
+      summary = withCurrent(s, row, (current, dataKey) => {
+        const content = applyPatch(current.content, v.fields as FieldsPatch);
+        const expires = content.type === 'certificate' ? content.notAfter : v.expires === undefined ? current.expires : v.expires ? dayStart(v.expires) : null;
+        return commitRevision(s, row, dataKey, current, { name: v.name ?? current.name, expires, content });
+      });
+    }
+    // After the revision, on the row as it wrote it: a new data key then re-seals that revision too.
+    if (v.teams !== undefined) summary = changeAvailability(s, secretById(s, row.id), v.teams);
+    return summary!;
   });
 }
 

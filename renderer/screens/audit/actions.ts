@@ -10,6 +10,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'secret.reveal': 'Revealed a value',
   'secret.copy': 'Copied a value',
   'secret.edit': 'Edited',
+  'secret.availability': 'Changed who can read',
   'secret.restore': 'Restored a revision',
   'secret.schedule': 'Scheduled deletion',
   'secret.cancel': 'Cancelled deletion',
