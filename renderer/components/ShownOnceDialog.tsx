@@ -50,7 +50,7 @@ export function ShownOnceDialog({ title, description, values, warning, onClose }
       description={description}
       footer={
         <button type="button" className="btn btn-primary" disabled={!stored} onClick={onClose} title={stored ? undefined : 'Tick “I have stored it” first'}>
-          Close
+          Done
         </button>
       }
     >
