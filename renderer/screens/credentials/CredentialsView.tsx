@@ -67,13 +67,13 @@ export function CredentialsView() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col" className="t-actor">
+                <th scope="col" className="t-actor t-wide-only">
                   Creator
                 </th>
                 <th scope="col" className="t-teams">
                   Teams
                 </th>
-                <th scope="col" className="t-date">
+                <th scope="col" className="t-date t-wide-only">
                   Created
                 </th>
                 <th scope="col" className="t-date">
@@ -97,7 +97,7 @@ export function CredentialsView() {
                         </span>
                       </span>
                     </td>
-                    <td className="t-actor">
+                    <td className="t-actor t-wide-only">
                       <span className="truncate mono" title={c.creator}>
                         {c.creator}
                       </span>
@@ -107,7 +107,7 @@ export function CredentialsView() {
                         {c.teams.length ? c.teams.join(', ') : <span className="muted">no team</span>}
                       </span>
                     </td>
-                    <td className="t-date nums">
+                    <td className="t-date nums t-wide-only">
                       <span title={formatDateTime(c.created)}>{formatDate(c.created)}</span>
                     </td>
                     <td className="t-date nums">

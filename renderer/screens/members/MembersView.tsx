@@ -141,7 +141,7 @@ function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableP
           <th scope="col" className="t-role">
             Role
           </th>
-          <th scope="col" className="t-date">
+          <th scope="col" className="t-date t-wide-only">
             Added
           </th>
           <th scope="col" className="t-date">
@@ -171,7 +171,7 @@ function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableP
                   {m.roleName}
                 </span>
               </td>
-              <td className="t-date nums">
+              <td className="t-date nums t-wide-only">
                 <span title={formatDateTime(m.created)}>{formatDate(m.created)}</span>
               </td>
               <td className="t-date nums">

@@ -73,7 +73,7 @@ export function TeamCard({ team, teams, allMembers, allCredentials, readOnly, on
           names={team.credentials}
           candidates={allCredentials.filter((c) => !team.credentials.includes(c))}
           empty="No service credentials: a pipeline reads this team’s secrets through one."
-          none={allCredentials.length === 0 ? 'Create one under Service credentials first.' : 'Every service credential is in this team.'}
+          none={allCredentials.length === 0 ? 'Create one under Service credentials, then add it here.' : 'Every service credential is in this team.'}
           readOnly={readOnly}
           onAdd={(name) => run(() => request('credentials.setTeams', { name, teams: teamsOf(name, true) }), `${name} now reads ${team.name}`)}
           onRemove={(name) => run(() => request('credentials.setTeams', { name, teams: teamsOf(name, false) }), `${name} no longer reads ${team.name}`)}
@@ -113,7 +113,10 @@ function Roster({ title, icon, team, names, candidates, empty, none, readOnly, o
     <div className="team-roster">
       <h4 className="section-title">{title}</h4>
       {names.length === 0 ? (
-        <p className="muted team-empty">{empty}</p>
+        <p className="muted team-empty">
+          {empty}
+          {candidates.length === 0 && ` ${none}`}
+        </p>
       ) : (
         <ul className="pill-list" aria-label={`${title} of ${team}`}>
           {names.map((n) => (
@@ -137,7 +140,7 @@ function Roster({ title, icon, team, names, candidates, empty, none, readOnly, o
         </ul>
       )}
       {candidates.length === 0 ? (
-        <p className="field-hint">{none}</p>
+        names.length > 0 && <p className="field-hint">{none}</p>
       ) : (
         <div className="team-add">
           <label className="visually-hidden" htmlFor={selectId}>

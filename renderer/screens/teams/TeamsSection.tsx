@@ -1,4 +1,4 @@
-import { KeyRound, Plus, ShieldAlert, UsersRound } from 'lucide-react';
+import { Plus, ShieldAlert, UsersRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { TeamSummary } from '../../../shared/schemas/vault';
 import { teamName } from '../../../shared/schemas/vault';
@@ -77,11 +77,6 @@ export function TeamsSection() {
             ))}
           </ul>
         </>
-      )}
-      {list && list.length > 0 && credentialNames.length === 0 && may(permissions, 'credential.manage') && (
-        <p className="muted panel-note">
-          <KeyRound size={14} aria-hidden /> No service credentials yet: create one under Service credentials, then add it to a team here.
-        </p>
       )}
       {(editing?.kind === 'add' || editing?.kind === 'rename') && (
         <NameDialog
