@@ -113,12 +113,29 @@ describe('an Account Holder manages access', () => {
     expect(await page.content()).not.toContain(setupCode);
   });
 
-  test('the Roles tab lists built-in roles with their permissions and member counts', async () => {
+  test('the Roles tab lists roles with their permissions and member counts; a custom role is created and deleted', async () => {
     await page.getByRole('tab', { name: 'Roles' }).click();
     const holder = page.getByTestId('role-card').filter({ hasText: 'Account Holder' });
     await seeText(holder, 'Grant the Account Holder role');
     await seeText(page.getByTestId('role-card').filter({ has: page.getByRole('heading', { name: 'Member', exact: true }) }), '2 members');
     await check('roles');
+
+    await page.getByRole('button', { name: 'New role' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New role' });
+    await dialog.getByLabel('Role name').fill('Auditor');
+    await dialog.getByLabel('Read the audit log').check();
+    await dialog.getByRole('button', { name: 'Create role' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const auditor = page.getByTestId('role-card').filter({ hasText: 'Auditor' });
+    await seeText(auditor, 'Custom');
+    await seeText(auditor, '0 members');
+    await seeText(auditor, 'Read the audit log');
+    await auditor.getByRole('button', { name: 'Delete role Auditor' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete role Auditor?' });
+    await confirm.getByLabel(/to confirm/).fill('Auditor');
+    await confirm.getByRole('button', { name: 'Delete role' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await hasCount(page.getByTestId('role-card').filter({ hasText: 'Auditor' }), 0);
     await page.getByRole('tab', { name: 'Members' }).click();
   });
 

@@ -40,7 +40,7 @@ export function RoleDialog({ role, onClose, onSaved }: { role: RoleSummary | nul
     >
       <div className="form" ref={bodyRef}>
         <FormError error={errors._form} />
-        <Field id="role-name" label="Name" error={errors.name}>
+        <Field id="role-name" label="Role name" error={errors.name}>
           <input id="role-name" className="input" value={name} disabled={busy} onChange={(e) => changing('name', setName)(e.target.value)} {...describedBy('role-name', errors.name)} />
         </Field>
         <fieldset aria-describedby={errors.operations ? 'role-ops-error' : undefined}>
