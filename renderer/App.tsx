@@ -5,6 +5,7 @@ import { SkeletonLines } from './components/Skeleton';
 import { Toasts } from './components/Toasts';
 import { FirstRun } from './screens/first-run/FirstRun';
 import { MainScreen } from './screens/main/MainScreen';
+import { ChoosePassword } from './screens/unlock/ChoosePassword';
 import { Unlock } from './screens/unlock/Unlock';
 import { useSession } from './state/session';
 
@@ -22,6 +23,7 @@ export function App() {
   if (!status) screen = bootError ? <BootError message={bootError.message} /> : <Booting />;
   else if (status.state === 'none') screen = <FirstRun />;
   else if (status.state === 'locked') screen = <Unlock />;
+  else if (status.member?.setupPending) screen = <ChoosePassword />;
   else screen = <MainScreen />;
 
   return (

@@ -23,3 +23,9 @@ export function sentence(message: string): string {
 export function unplacedError(errors: FieldErrors, shown: ReadonlySet<string>): string | undefined {
   return errors._form ?? Object.entries(errors).find(([k]) => !shown.has(k) && !k.startsWith('pairs.'))?.[1];
 }
+
+/** A core error keyed for a form: under its field when the form shows that field, above the fields otherwise. */
+export function placedError(error: { message: string; field?: string | undefined }, shown: readonly string[]): FieldErrors {
+  const key = error.field && shown.includes(error.field) ? error.field : '_form';
+  return { [key]: sentence(error.message) };
+}

@@ -4,18 +4,38 @@ import type { Operation } from '../../shared/schemas/roles';
 
 /** Where the main screen looks: one scope of secrets, a vault-wide page, or Settings. */
 export type Scope = { level: 'personal' } | { level: 'organization' } | { level: 'workspace'; workspace: string };
-export type View = { kind: 'secrets'; scope: Scope } | { kind: 'settings' } | { kind: 'scheduled' } | { kind: 'audit' };
+export type View =
+  | { kind: 'secrets'; scope: Scope }
+  | { kind: 'settings' }
+  | { kind: 'scheduled' }
+  | { kind: 'audit' }
+  | { kind: 'members' }
+  | { kind: 'teams' }
+  | { kind: 'credentials' };
 
 /** What the unlocked member may do, as the core's permission table says (app status): the renderer never decides it again. */
 export type Permissions = readonly Operation[] | undefined;
 
-/** The permission a view needs, if any: the core refuses its calls without it; the renderer hides it. */
-const VIEW_NEEDS: Partial<Record<View['kind'], Operation>> = { audit: 'audit.read' };
+/**
+ * The permissions a view needs, if any (any one of them opens it): the core refuses its calls without
+ * them; the renderer hides it. Teams also holds the workspaces, so either permission opens it.
+ */
+const VIEW_NEEDS: Partial<Record<View['kind'], readonly Operation[]>> = {
+  audit: ['audit.read'],
+  members: ['member.manage'],
+  teams: ['team.manage', 'workspace.create'],
+  credentials: ['credential.manage'],
+};
 
 /** Whether the unlocked member may open a view at all: the sidebar, shortcuts and the main area all ask this. */
 export function viewAllowed(view: View, permissions: Permissions): boolean {
   const needs = VIEW_NEEDS[view.kind];
-  return needs === undefined || (permissions?.includes(needs) ?? false);
+  return needs === undefined || needs.some((op) => permissions?.includes(op) ?? false);
+}
+
+/** Whether the permission table lets the unlocked member do one operation (a button, a section). */
+export function may(permissions: Permissions, op: Operation): boolean {
+  return permissions?.includes(op) ?? false;
 }
 
 export const HOME: View = { kind: 'secrets', scope: { level: 'personal' } };

@@ -17,7 +17,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'secret.delete': 'Deleted now',
   'secret.purge': 'Purged',
   'member.add': 'Added a member',
-  'member.role': 'Changed a role',
+  'member.role': 'Changed a member’s role',
   'member.remove': 'Removed a member',
   'team.add': 'Created a team',
   'team.rename': 'Renamed a team',
@@ -26,6 +26,15 @@ export const ACTION_LABELS: Record<string, string> = {
   'team.member.remove': 'Removed from a team',
   'workspace.add': 'Added a workspace',
   'workspace.rename': 'Renamed a workspace',
+  'workspace.delete': 'Deleted a workspace',
+  'role.define': 'Created a role',
+  'role.update': 'Changed a role’s permissions',
+  'role.delete': 'Deleted a role',
+  'credential.create': 'Created a service credential',
+  'credential.teams': 'Changed a credential’s teams',
+  'credential.revoke': 'Revoked a service credential',
+  'roster.start': 'Signed the roster',
+  'roster.adopt': 'Adopted the roster',
   'settings.update': 'Changed settings',
   'bundle.export': 'Exported a bundle',
   'bundle.import': 'Imported a bundle',
@@ -39,21 +48,32 @@ export const UNAUTHENTICATED: Record<string, string> = {
 };
 
 /** Actions worth a second look: shown in the danger colour. */
-export const ALARMING = new Set(['unlock.failed', 'secret.delete', 'secret.purge', 'member.remove', 'team.delete', 'audit.broken']);
+export const ALARMING = new Set([
+  'unlock.failed',
+  'secret.delete',
+  'secret.purge',
+  'member.remove',
+  'team.delete',
+  'workspace.delete',
+  'role.delete',
+  'credential.revoke',
+  'audit.broken',
+]);
 
 export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
 }
 
-export type Category = 'all' | 'secrets' | 'unlocks' | 'integrity' | 'members' | 'teams' | 'settings';
+export type Category = 'all' | 'secrets' | 'unlocks' | 'integrity' | 'members' | 'teams' | 'credentials' | 'settings';
 
 /** Each category is one or more action prefixes; the core matches `action` exactly or as `prefix.*`. */
 export const CATEGORIES: { id: Category; label: string; prefixes: string[] }[] = [
   { id: 'all', label: 'All', prefixes: [] },
   { id: 'secrets', label: 'Secrets', prefixes: ['secret'] },
   { id: 'unlocks', label: 'Unlocks', prefixes: ['unlock', 'password'] },
-  { id: 'integrity', label: 'Integrity', prefixes: ['audit'] },
-  { id: 'members', label: 'Members', prefixes: ['member'] },
+  { id: 'integrity', label: 'Integrity', prefixes: ['audit', 'roster'] },
+  { id: 'members', label: 'Members & roles', prefixes: ['member', 'role'] },
   { id: 'teams', label: 'Teams & workspaces', prefixes: ['team', 'workspace'] },
+  { id: 'credentials', label: 'Service credentials', prefixes: ['credential'] },
   { id: 'settings', label: 'Settings', prefixes: ['settings'] },
 ];

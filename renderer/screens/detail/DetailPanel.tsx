@@ -21,13 +21,15 @@ import { toast } from '../../state/toasts';
 import { DeletionSection } from './DeletionSection';
 import { EditDialog } from './EditDialog';
 import { HistoryTab } from './HistoryTab';
+import { ReadersTab } from './ReadersTab';
 import { UsageTab } from './UsageTab';
 
-type Tab = 'details' | 'history' | 'usage';
+type Tab = 'details' | 'history' | 'usage' | 'readers';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'details', label: 'Details' },
   { id: 'history', label: 'History' },
   { id: 'usage', label: 'Where used' },
+  { id: 'readers', label: 'Who can read' },
 ];
 
 /** Revealed values live here only, in this component's state: dropped on timer, on close, on lock. */
@@ -52,7 +54,7 @@ export function DetailPanel({ id }: { id: string }) {
   const [revealing, setRevealing] = useState(false);
   const [editOpen, setEditOpen] = useState(false);
   const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, history: null, usage: null });
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, history: null, usage: null, readers: null });
 
   const hide = useCallback(() => {
     if (hideTimer.current) clearTimeout(hideTimer.current);
@@ -241,6 +243,7 @@ export function DetailPanel({ id }: { id: string }) {
             )}
             {tab === 'history' && <HistoryTab detail={detail} readOnly={readOnly} />}
             {tab === 'usage' && <UsageTab detail={detail} />}
+            {tab === 'readers' && <ReadersTab detail={detail} />}
           </div>
           {editOpen && <EditDialog detail={detail} onClose={() => setEditOpen(false)} />}
         </>

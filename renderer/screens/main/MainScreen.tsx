@@ -10,10 +10,13 @@ import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
 import { AuditView } from '../audit/AuditView';
+import { CredentialsView } from '../credentials/CredentialsView';
+import { MembersView } from '../members/MembersView';
 import { RegisterDialog } from '../register/RegisterDialog';
 import { ScheduledView } from '../scheduled/ScheduledView';
 import { SecretsView } from '../secrets/SecretsView';
 import { SettingsView } from '../settings/SettingsView';
+import { TeamsView } from '../teams/TeamsView';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 
@@ -22,6 +25,9 @@ const MAIN_LABELS: Record<View['kind'], string> = {
   settings: 'Settings',
   scheduled: 'To be deleted',
   audit: 'Audit log',
+  members: 'Members',
+  teams: 'Teams and workspaces',
+  credentials: 'Service credentials',
 };
 
 /** State 'unlocked': sidebar, top bar, and the current view (a scope's secrets, a vault-wide page, or Settings). */
@@ -124,6 +130,12 @@ function CurrentView({ view }: { view: View }) {
       return <ScheduledView />;
     case 'audit':
       return <AuditView />;
+    case 'members':
+      return <MembersView />;
+    case 'teams':
+      return <TeamsView />;
+    case 'credentials':
+      return <CredentialsView />;
     case 'secrets':
       return <SecretsView />;
   }

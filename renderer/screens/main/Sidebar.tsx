@@ -1,4 +1,4 @@
-import { Bell, Building2, CalendarX2, FolderClosed, Lock, Plus, ScrollText, Settings, User } from 'lucide-react';
+import { Bell, Building2, CalendarX2, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { workspaceName } from '../../../shared/schemas/vault';
@@ -133,6 +133,7 @@ export function Sidebar() {
             countNoun="scheduled"
           />
         </ul>
+        <AccessNav />
         <div className="nav-divider" aria-hidden />
         <ul className="nav-list">
           {viewAllowed({ kind: 'audit' }, status.member?.permissions) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
@@ -158,6 +159,29 @@ export function Sidebar() {
       </div>
       {noticesOpen && <NoticesDialog onClose={() => setNoticesOpen(false)} />}
     </aside>
+  );
+}
+
+/** Members, Teams, Service credentials: each only when the permission table lets this member manage it. */
+function AccessNav() {
+  const permissions = useSession((s) => s.status?.member?.permissions);
+  const items = [
+    { target: { kind: 'members' } as const, icon: <Users size={16} aria-hidden />, label: 'Members', hint: 'Members and roles' },
+    { target: { kind: 'teams' } as const, icon: <UsersRound size={16} aria-hidden />, label: 'Teams', hint: 'Teams and workspaces' },
+    { target: { kind: 'credentials' } as const, icon: <KeyRound size={16} aria-hidden />, label: 'Service credentials', hint: 'Service credentials for pipelines' },
+  ].filter((i) => viewAllowed(i.target, permissions));
+  if (items.length === 0) return null;
+  return (
+    <>
+      <div className="nav-section">
+        <span id="nav-access">Access</span>
+      </div>
+      <ul className="nav-list" aria-labelledby="nav-access">
+        {items.map((i) => (
+          <NavItem key={i.target.kind} target={i.target} icon={i.icon} label={i.label} hint={i.hint} />
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import { Plus, Search } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { RefObject } from 'react';
-import type { Scope } from '../../state/nav';
+import type { Scope, View } from '../../state/nav';
 import { useNav } from '../../state/nav';
 import { useSecrets } from '../../state/secrets';
 import { useSession } from '../../state/session';
@@ -18,10 +18,13 @@ export function scopeTitle(scope: Scope, organization: string): { title: string;
   }
 }
 
-const PAGE_TITLES: Record<'settings' | 'scheduled' | 'audit', { title: string; sub?: string }> = {
+const PAGE_TITLES: Record<Exclude<View['kind'], 'secrets'>, { title: string; sub?: string }> = {
   settings: { title: 'Settings' },
   scheduled: { title: 'To be deleted', sub: 'Scheduled for deletion, or Inactive and awaiting purge — every scope you can read' },
   audit: { title: 'Audit', sub: 'Who did what, and when — in a keyed chain' },
+  members: { title: 'Members', sub: 'Who can unlock this vault, and what their role lets them do' },
+  teams: { title: 'Teams', sub: 'Teams share organization secrets; workspaces group them' },
+  credentials: { title: 'Service credentials', sub: 'Identities for pipelines: they read their teams’ secrets' },
 };
 
 const SEARCH_DEBOUNCE_MS = 80;

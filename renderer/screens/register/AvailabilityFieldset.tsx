@@ -1,5 +1,7 @@
 import { FieldError } from '../../components/Field';
+import { may, useNav } from '../../state/nav';
 import { useSession } from '../../state/session';
+import { useUi } from '../../state/ui';
 
 export type Availability = 'entire' | 'teams';
 
@@ -15,6 +17,7 @@ interface AvailabilityFieldsetProps {
 /** An organization secret is readable by the entire organization, or by the teams chosen. */
 export function AvailabilityFieldset({ availability, onAvailability, teams, onTeam, error, busy }: AvailabilityFieldsetProps) {
   const teamsAvailable = useSession((s) => s.status?.teams ?? []);
+  const mayManageTeams = useSession((s) => may(s.status?.member?.permissions, 'team.manage'));
   return (
     <fieldset>
       <legend className="field-label">Availability</legend>
@@ -31,14 +34,10 @@ export function AvailabilityFieldset({ availability, onAvailability, teams, onTe
             onChange={() => onAvailability('teams')}
             disabled={busy || teamsAvailable.length === 0}
           />
-          Teams
+          Chosen teams
         </label>
       </div>
-      {teamsAvailable.length === 0 && (
-        <p className="field-hint">
-          No teams yet: create them with <code>coffer team add</code>.
-        </p>
-      )}
+      {teamsAvailable.length === 0 && <NoTeams mayManage={mayManageTeams} />}
       {availability === 'teams' && teamsAvailable.length > 0 && (
         <fieldset className="teams-pick" aria-describedby={error ? 'reg-teams-error' : undefined}>
           <legend className="visually-hidden">Teams that can read it</legend>
@@ -60,5 +59,30 @@ export function AvailabilityFieldset({ availability, onAvailability, teams, onTe
         </fieldset>
       )}
     </fieldset>
+  );
+}
+
+/** No team to choose: say so, and lead whoever may create teams to the Teams screen (the dialog closes on the way). */
+function NoTeams({ mayManage }: { mayManage: boolean }) {
+  const go = useNav((s) => s.go);
+  const setRegisterOpen = useUi((s) => s.setRegisterOpen);
+  return (
+    <p className="field-hint">
+      There are no teams yet.{' '}
+      {mayManage ? (
+        <button
+          type="button"
+          className="link-btn"
+          onClick={() => {
+            setRegisterOpen(false);
+            go({ kind: 'teams' });
+          }}
+        >
+          Create a team on the Teams screen
+        </button>
+      ) : (
+        'Ask someone who manages teams to create one.'
+      )}
+    </p>
   );
 }

@@ -6,10 +6,12 @@ import { settings as settingsSchema } from '../../../shared/ipc';
 import { FieldError, FormError } from '../../components/Field';
 import type { FieldErrors } from '../../lib/errors';
 import { issuesToErrors, sentence } from '../../lib/errors';
+import { may } from '../../state/nav';
 import { useSession } from '../../state/session';
 import type { ThemeChoice } from '../../state/theme';
 import { useTheme } from '../../state/theme';
 import { toast } from '../../state/toasts';
+import { ChangePassword } from './ChangePassword';
 
 const THEMES: { id: ThemeChoice; label: string; icon: ReactNode }[] = [
   { id: 'system', label: 'System', icon: <Monitor size={16} aria-hidden /> },
@@ -24,6 +26,7 @@ const NUMBERS: { key: Key; label: string; unit: string; hint: string; max: numbe
   { key: 'autoLockMinutes', label: 'Lock after inactivity of', unit: 'minutes', hint: '1–1440 minutes without keyboard or pointer input', max: 1440 },
   { key: 'inactiveDays', label: 'Mark secrets Inactive after', unit: 'days', hint: 'Days without use, counted from creation if never used', max: 3650 },
   { key: 'deletionDays', label: 'Delete Inactive or scheduled secrets after', unit: 'days', hint: 'Using a secret before then makes it Active again', max: 3650 },
+  { key: 'credentialsPerMember', label: 'Service credentials each member may own', unit: 'at most', hint: '1–100; creating one more is refused', max: 100 },
 ];
 
 /** Theme (this browser), and the vault's reveal, clipboard and auto-lock times (`settings.update`). */
@@ -33,6 +36,8 @@ export function SettingsView() {
   const choice = useTheme((s) => s.choice);
   const setChoice = useTheme((s) => s.setChoice);
   const saved = status.settings;
+  // The core refuses settings.update without it; the form shows the values and says who may change them.
+  const editable = may(status.member?.permissions, 'vault.settings') && !status.vault?.readOnly;
   const [draft, setDraft] = useState<Record<Key, string>>(() => toDraft(saved));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -94,7 +99,7 @@ export function SettingsView() {
         <form className="panel" aria-labelledby="security-title" onSubmit={(e) => void save(e)} noValidate>
           <div className="panel-head">
             <h2 id="security-title">Security</h2>
-            <p>These apply to everyone who opens this vault.</p>
+            <p>These apply to everyone who opens this vault.{editable ? '' : ' Only Account Holders change them.'}</p>
           </div>
           <FormError error={formError} />
           {NUMBERS.map((n) => {
@@ -114,7 +119,7 @@ export function SettingsView() {
                   max={n.max}
                   step={1}
                   value={draft[n.key]}
-                  disabled={busy}
+                  disabled={busy || !editable}
                   aria-invalid={error ? true : undefined}
                   aria-describedby={error ? `${id}-error` : `${id}-hint`}
                   onChange={(e) => {
@@ -132,6 +137,7 @@ export function SettingsView() {
               </div>
             );
           })}
+          {editable && (
           <div className="panel-foot">
             <button type="button" className="btn" disabled={!dirty || busy} onClick={() => (setDraft(toDraft(saved)), setErrors({}))}>
               Reset
@@ -141,7 +147,10 @@ export function SettingsView() {
               Save
             </button>
           </div>
+          )}
         </form>
+
+        <ChangePassword />
 
         <section className="panel" aria-labelledby="about-title">
           <div className="panel-head">

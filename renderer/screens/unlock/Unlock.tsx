@@ -8,6 +8,7 @@ import { KdfBanner } from '../../components/KdfBanner';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
+import { handOverSetupCode } from './ChoosePassword';
 
 /** State 'locked': choose the member (when there are several) and type the password. */
 export function Unlock() {
@@ -39,6 +40,7 @@ export function Unlock() {
     const r = await request('vault.unlock', members.length > 1 ? { member, password } : { password });
     setBusy(false);
     if (r.ok) {
+      if (r.value.member?.setupPending) handOverSetupCode(password);
       setPassword('');
       setStatus(r.value);
       return;

@@ -1,0 +1,206 @@
+import { ShieldAlert, UserPlus, Users } from 'lucide-react';
+import { useState } from 'react';
+import type { MemberSummary } from '../../../shared/schemas/vault';
+import type { RoleSummary } from '../../../shared/schemas/roles';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNote } from '../../components/ErrorNote';
+import { ShownOnceDialog } from '../../components/ShownOnceDialog';
+import { SkeletonTableRows } from '../../components/Skeleton';
+import { formatDate, formatDateTime, relativeShort } from '../../lib/format';
+import { useRequest } from '../../lib/useRequest';
+import { may } from '../../state/nav';
+import { useSession } from '../../state/session';
+import { AddMemberDialog } from './AddMemberDialog';
+import { ChangeRoleDialog } from './ChangeRoleDialog';
+import { RemoveMemberDialog } from './RemoveMemberDialog';
+import { RolesSection } from './RolesSection';
+import { PageTabs } from '../../components/PageTabs';
+
+type Tab = 'members' | 'roles';
+const TABS = [
+  { id: 'members', label: 'Members' },
+  { id: 'roles', label: 'Roles' },
+] as const;
+
+/** Who can unlock this vault and with which role (docs/product.md §5); the Roles tab lists what each role may do. */
+export function MembersView() {
+  const [tab, setTab] = useState<Tab>('members');
+  const [version, setVersion] = useState(0);
+  const members = useRequest('members.list', {}, version);
+  const roles = useRequest('roles.list', {}, version);
+  const changed = () => setVersion((v) => v + 1);
+
+  return (
+    <section className="list-area" aria-label="Members and roles">
+      <PageTabs label="Members and roles" tabs={TABS} current={tab} onChange={setTab} />
+      <div className="tab-body" role="tabpanel" id={`page-panel-${tab}`} aria-labelledby={`page-tab-${tab}`}>
+        {tab === 'members' ? (
+          <MembersTab members={members.value} error={members.error} roles={roles.value ?? []} onChanged={changed} />
+        ) : (
+          <RolesSection roles={roles.value} error={roles.error} onChanged={changed} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+interface MembersTabProps {
+  members: MemberSummary[] | null;
+  error: string | null;
+  roles: RoleSummary[];
+  onChanged: () => void;
+}
+
+function MembersTab({ members, error, roles, onChanged }: MembersTabProps) {
+  const self = useSession((s) => s.status?.member?.name);
+  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const refreshStatus = useSession((s) => s.refresh);
+  const [adding, setAdding] = useState(false);
+  const [setupCode, setSetupCode] = useState<{ login: string; code: string } | null>(null);
+  const [changing, setChanging] = useState<MemberSummary | null>(null);
+  const [removing, setRemoving] = useState<MemberSummary | null>(null);
+
+  const afterChange = () => {
+    onChanged();
+    void refreshStatus();
+  };
+
+  return (
+    <>
+      <div className="toolbar">
+        <p className="row-count" role="status">
+          {members ? `${members.length} ${members.length === 1 ? 'member' : 'members'}` : '\u00a0'}
+        </p>
+        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)} disabled={readOnly} title={readOnly ? 'This vault is open read-only' : undefined}>
+          <UserPlus size={16} aria-hidden />
+          Add member
+        </button>
+      </div>
+      {error && !members ? (
+        <div className="page-fill">
+          <EmptyState icon={<ShieldAlert size={22} />} title="Members could not be loaded">
+            {error}
+          </EmptyState>
+        </div>
+      ) : (
+        <div className="table-scroll">
+          {error && <ErrorNote message={error} />}
+          <MemberTable members={members} self={self} readOnly={readOnly} onRole={setChanging} onRemove={setRemoving} />
+          {members?.length === 1 && members[0]!.name === self && (
+            <EmptyState icon={<Users size={22} />} title="Only you so far">
+              Add a member: they get a one-time setup code to type at their first unlock, then choose their own password.
+            </EmptyState>
+          )}
+        </div>
+      )}
+      {adding && (
+        <AddMemberDialog
+          roles={roles}
+          onClose={() => setAdding(false)}
+          onAdded={(login, code) => {
+            setAdding(false);
+            setSetupCode({ login, code });
+            afterChange();
+          }}
+        />
+      )}
+      {setupCode && (
+        <ShownOnceDialog
+          title={`Setup code for ${setupCode.login}`}
+          description={
+            <>
+              Give this code to {setupCode.login} over a channel you trust. They type it as their password at their first unlock, then choose their own.
+            </>
+          }
+          values={[{ label: 'Setup code', value: setupCode.code }]}
+          warning="This code will not be shown again. If it is lost, remove the member and add them again."
+          onClose={() => setSetupCode(null)}
+        />
+      )}
+      {changing && <ChangeRoleDialog member={changing} roles={roles} onClose={() => setChanging(null)} onChanged={afterChange} />}
+      {removing && <RemoveMemberDialog member={removing} onClose={() => setRemoving(null)} onRemoved={afterChange} />}
+    </>
+  );
+}
+
+interface MemberTableProps {
+  members: MemberSummary[] | null;
+  self: string | undefined;
+  readOnly: boolean;
+  onRole: (m: MemberSummary) => void;
+  onRemove: (m: MemberSummary) => void;
+}
+
+function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableProps) {
+  return (
+    <table className="table" data-testid="members-table">
+      <caption className="visually-hidden">Members, by login</caption>
+      <thead>
+        <tr>
+          <th scope="col">Login</th>
+          <th scope="col" className="t-role">
+            Role
+          </th>
+          <th scope="col" className="t-date t-wide-only">
+            Added
+          </th>
+          <th scope="col" className="t-date">
+            Last unlock
+          </th>
+          <th scope="col" className="t-act-2">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {members === null ? (
+          <SkeletonTableRows columns={5} rows={4} />
+        ) : (
+          members.map((m) => (
+            <tr key={m.id} data-testid="member-row">
+              <td>
+                <span className="t-name">
+                  <span className="truncate strong mono" title={m.name}>
+                    {m.name}
+                  </span>
+                  {m.name === self && <span className="t-sub">you</span>}
+                </span>
+              </td>
+              <td className="t-role">
+                <span className="truncate" title={m.roleName}>
+                  {m.roleName}
+                </span>
+              </td>
+              <td className="t-date nums t-wide-only">
+                <span title={formatDateTime(m.created)}>{formatDate(m.created)}</span>
+              </td>
+              <td className="t-date nums">
+                {m.lastUnlock ? <span title={formatDateTime(m.lastUnlock)}>{relativeShort(m.lastUnlock)}</span> : <span className="muted">never</span>}
+              </td>
+              <td className="t-act-2">
+                <span className="row-actions">
+                  <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => onRole(m)} aria-label={`Change role of ${m.name}`}>
+                    Change role
+                  </button>
+                  {m.name !== self && (
+                    <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={() => onRemove(m)} aria-label={`Remove ${m.name}`}>
+                      Remove
+                    </button>
+                  )}
+                </span>
+              </td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+/** Whether a role may be offered: Account Holder only to someone who may grant it. */
+export function offeredRoles(roles: RoleSummary[], permissions: Parameters<typeof may>[0]): RoleSummary[] {
+  return roles.filter((r) => r.id !== 'account-holder' || may(permissions, 'member.grantAccountHolder'));
+}
+
+/** What members.add and members.setRole take: a built-in role's id, a custom role's name (the core resolves names). */
+export const roleRef = (r: RoleSummary): string => (r.builtIn ? r.id : r.name);
