@@ -225,6 +225,21 @@ describe('an Account Holder manages access', () => {
     await page.keyboard.press('Escape');
   });
 
+  test('the edit dialog moves the secret to the entire organization: then every member can read it', async () => {
+    await page.getByTestId('secret-row').filter({ hasText: 'payments-api' }).click();
+    const panel = page.getByTestId('detail-panel');
+    await panel.getByRole('button', { name: 'Edit', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit payments-api' });
+    expect(await dialog.getByLabel('Payments').isChecked()).toBe(true);
+    await dialog.getByText('Entire organization').click();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await panel.getByRole('tab', { name: 'Who can read' }).click();
+    await seeText(panel.getByTestId('reader').filter({ hasText: 'carol' }), 'member of the organization');
+    await hasCount(panel.locator('[data-kind="team"]'), 0);
+    await page.keyboard.press('Escape');
+  });
+
   test('revokes the credential: the button waits for its exact name', async () => {
     await go('Service credentials');
     await page.getByRole('button', { name: 'Revoke deploy-pipeline' }).click();

@@ -138,7 +138,7 @@ describe('bundles: round trip to a second vault', () => {
     expect(audit.map((e) => e.action)).toEqual(['bundle.export', 'bundle.export', 'bundle.export']);
     expect(JSON.stringify(audit)).not.toMatch(/sk_|team-only/);
     expect(() => exportBundle(a.session, { out: join(tempDir(), 'x.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'credential', clientId: 'c' }] })).toThrow(
-      expect.objectContaining({ code: 'VALIDATION', field: 'to' }),
+      expect.objectContaining({ code: 'NOT_FOUND', field: 'to' }),
     );
   });
 

@@ -21,7 +21,7 @@ import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
  */
 
 const START = Date.parse('2027-01-01T09:00:00Z');
-const ALL_SETTINGS = ['revealSeconds', 'clipboardSeconds', 'autoLockMinutes', 'inactiveDays', 'deletionDays', 'kdfProfile'];
+const ALL_SETTINGS = ['revealSeconds', 'clipboardSeconds', 'autoLockMinutes', 'inactiveDays', 'deletionDays', 'credentialsPerMember', 'kdfProfile'];
 const apiKey = (name: string, extra: object = {}) => ({ type: 'api-key' as const, name, fields: { headerName: 'X-Key', value: `value-of-${name}` }, ...extra });
 
 const setMeta = (path: string, rows: Record<string, string>) =>
@@ -293,5 +293,18 @@ describe('settings as members use them', () => {
     expect(checkSettings(session)).toMatchObject({ values: { revealSeconds: 30 }, tampered: ['revealSeconds'] });
     session.lock();
     vault.close();
+  });
+});
+
+describe('a setting added after vaults existed', () => {
+  const tempDir = useTempDir();
+
+  it('reads as its default while neither value nor MAC is stored (an older vault), and as TAMPERED with one of them alone', async () => {
+    const { vault, session } = await newVault(tempDir());
+    changeSettings(session, { credentialsPerMember: 5 });
+    withRawDb(vault.path, (db) => db.prepare("DELETE FROM meta WHERE key IN ('credentials_per_member', 'credentials_per_member_mac')").run());
+    expect(checkSettings(session)).toMatchObject({ values: { credentialsPerMember: 2 }, tampered: [] });
+    setMeta(vault.path, { credentials_per_member: '9' });
+    expect(checkSettings(session)).toMatchObject({ values: { credentialsPerMember: 2 }, tampered: ['credentialsPerMember'] });
   });
 });

@@ -279,6 +279,11 @@ export function AuditView() {
                           <span aria-hidden>—</span>
                           <span className="visually-hidden">No target</span>
                         </span>
+                      ) : e.targetName !== undefined ? (
+                        // A secret you can read, by its name; the log itself keeps its id.
+                        <span className="truncate" title={`${e.targetName} (${e.target})`}>
+                          {e.targetName}
+                        </span>
                       ) : (
                         <span className="mono truncate" title={e.target}>
                           {e.target}

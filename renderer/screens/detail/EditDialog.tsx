@@ -15,6 +15,8 @@ import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
+import type { Availability } from '../register/AvailabilityFieldset';
+import { AvailabilityFieldset } from '../register/AvailabilityFieldset';
 import { useTypeEdit } from './edit/useTypeEdit';
 
 /** Edit: the form starts from the current clear fields; only what changed is sent (`secrets.edit`). */
@@ -27,8 +29,12 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
   const [expires, setExpires] = useState(initialExpires);
   const [busy, setBusy] = useState(false);
   const fieldErrors = useFieldErrors();
-  const { errors, setErrors, changing, show, bodyRef } = fieldErrors;
+  const { errors, setErrors, clearError, changing, show, bodyRef } = fieldErrors;
   const typeEdit = useTypeEdit(detail, fieldErrors);
+  const isOrganization = detail.level === 'organization';
+  const initialAvailability: Availability = detail.availability === 'teams' ? 'teams' : 'entire';
+  const [availability, setAvailability] = useState<Availability>(initialAvailability);
+  const [teams, setTeams] = useState<string[]>(detail.teams);
   const expiryChosen = SECRET_TYPE_DESCRIPTIONS[detail.type].expiry === 'chosen';
 
   function build(): { input: EditSecretInput; errors: FieldErrors; changed: boolean } {
@@ -48,8 +54,18 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
       } else input.expires = null;
     }
     input.fields = fields;
-    const changed = input.name !== undefined || input.expires !== undefined || Object.keys(fields).length > 0;
+    if (isOrganization && availabilityChanged()) {
+      if (availability === 'teams' && teams.length === 0) errs.teams = 'Choose at least one team, or make it available to the entire organization';
+      input.teams = availability === 'entire' ? null : teams;
+    }
+    const changed = input.name !== undefined || input.expires !== undefined || input.teams !== undefined || Object.keys(fields).length > 0;
     return { input, errors: errs, changed };
+  }
+
+  /** Another set of readers than the secret has now: the entire organization, or other teams. */
+  function availabilityChanged(): boolean {
+    if (availability !== initialAvailability) return true;
+    return availability === 'teams' && (teams.length !== detail.teams.length || teams.some((t) => !detail.teams.includes(t)));
   }
 
   async function submit() {
@@ -65,7 +81,8 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
       const field = r.error.field && !r.error.field.startsWith('pairs.') ? r.error.field : r.error.field ? 'pairs' : '_form';
       return show({ [field]: sentence(r.error.message) });
     }
-    toast.success(`Saved as revision ${r.value.revision}`);
+    // A change of readers alone is no new revision (the data key is renewed instead when readers go).
+    toast.success(r.value.revision === detail.revision ? 'Saved' : `Saved as revision ${r.value.revision}`);
     onClose();
     void refreshDetail();
     reload();
@@ -83,11 +100,29 @@ export function EditDialog({ detail, onClose }: { detail: SecretDetail; onClose:
       footer={<SubmitButtons busy={busy} onCancel={onClose} label="Save changes" busyLabel="Saving…" />}
     >
       <div className="form" ref={bodyRef}>
-        <FormError error={unplacedError(errors, new Set(['name', 'expires', ...typeEdit.shown]))} />
+        <FormError error={unplacedError(errors, new Set(['name', 'expires', 'teams', ...typeEdit.shown]))} />
         <NameField id="edit-name" value={name} disabled={busy} error={errors.name} onChange={changing('name', setName)} />
         {typeEdit.render(busy)}
         {expiryChosen && (
           <ExpiresField id="edit-expires" hint="Clear it to remove the expiration" value={expires} onChange={setExpires} error={errors.expires} disabled={busy} />
+        )}
+        {isOrganization && (
+          <AvailabilityFieldset
+            availability={availability}
+            onAvailability={(a) => {
+              clearError('teams');
+              setAvailability(a);
+            }}
+            teams={teams}
+            onTeam={(team, chosen) => {
+              clearError('teams');
+              setTeams((cur) => (chosen ? [...cur, team] : cur.filter((n) => n !== team)));
+            }}
+            error={errors.teams}
+            errorId="edit-teams-error"
+            busy={busy}
+            onLeave={onClose}
+          />
         )}
       </div>
     </Dialog>

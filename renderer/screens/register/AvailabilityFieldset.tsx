@@ -1,7 +1,6 @@
 import { FieldError } from '../../components/Field';
 import { may, useNav } from '../../state/nav';
 import { useSession } from '../../state/session';
-import { useUi } from '../../state/ui';
 
 export type Availability = 'entire' | 'teams';
 
@@ -12,10 +11,14 @@ interface AvailabilityFieldsetProps {
   onTeam: (team: string, chosen: boolean) => void;
   error: string | undefined;
   busy: boolean;
+  /** The id of the teams' error line (register and edit dialogs each have their own). */
+  errorId: string;
+  /** Closes the dialog before the "no teams yet" link leads to the Teams screen. */
+  onLeave: () => void;
 }
 
-/** An organization secret is readable by the entire organization, or by the teams chosen. */
-export function AvailabilityFieldset({ availability, onAvailability, teams, onTeam, error, busy }: AvailabilityFieldsetProps) {
+/** An organization secret is readable by the entire organization, or by the teams chosen (registering and editing it). */
+export function AvailabilityFieldset({ availability, onAvailability, teams, onTeam, error, busy, errorId, onLeave }: AvailabilityFieldsetProps) {
   const teamsAvailable = useSession((s) => s.status?.teams ?? []);
   const mayManageTeams = useSession((s) => may(s.status?.member?.permissions, 'team.manage'));
   return (
@@ -37,9 +40,9 @@ export function AvailabilityFieldset({ availability, onAvailability, teams, onTe
           Chosen teams
         </label>
       </div>
-      {teamsAvailable.length === 0 && <NoTeams mayManage={mayManageTeams} />}
+      {teamsAvailable.length === 0 && <NoTeams mayManage={mayManageTeams} onLeave={onLeave} />}
       {availability === 'teams' && teamsAvailable.length > 0 && (
-        <fieldset className="teams-pick" aria-describedby={error ? 'reg-teams-error' : undefined}>
+        <fieldset className="teams-pick" aria-describedby={error ? errorId : undefined}>
           <legend className="visually-hidden">Teams that can read it</legend>
           <div className="checkbox-list">
             {teamsAvailable.map((t) => (
@@ -55,7 +58,7 @@ export function AvailabilityFieldset({ availability, onAvailability, teams, onTe
               </label>
             ))}
           </div>
-          <FieldError id="reg-teams-error" error={error} />
+          <FieldError id={errorId} error={error} />
         </fieldset>
       )}
     </fieldset>
@@ -63,9 +66,8 @@ export function AvailabilityFieldset({ availability, onAvailability, teams, onTe
 }
 
 /** No team to choose: say so, and lead whoever may create teams to the Teams screen (the dialog closes on the way). */
-function NoTeams({ mayManage }: { mayManage: boolean }) {
+function NoTeams({ mayManage, onLeave }: { mayManage: boolean; onLeave: () => void }) {
   const go = useNav((s) => s.go);
-  const setRegisterOpen = useUi((s) => s.setRegisterOpen);
   return (
     <p className="field-hint">
       There are no teams yet.{' '}
@@ -74,7 +76,7 @@ function NoTeams({ mayManage }: { mayManage: boolean }) {
           type="button"
           className="link-btn"
           onClick={() => {
-            setRegisterOpen(false);
+            onLeave();
             go({ kind: 'teams' });
           }}
         >

@@ -119,6 +119,8 @@ function RegisterForm({ scope, onClose }: { scope: Scope; onClose: () => void })
               setTeams((cur) => (chosen ? [...cur, team] : cur.filter((n) => n !== team)));
             }}
             error={errors.teams}
+            errorId="reg-teams-error"
+            onLeave={onClose}
             busy={busy}
           />
         )}
