@@ -11,6 +11,7 @@ import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, Payload } from './content';
 import { DEFAULT_FIELD, fieldViews, masked } from './content';
+import { readScopeNames } from './name-chunks';
 import { SecretIndex } from './secret-index';
 import { readers, unwrapDataKey, withCurrent } from './sealing';
 import type { ListedSecret } from './summaries';
@@ -77,8 +78,11 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
  */
 function teamOnlyNamed(s: Session, name: string): ListedSecret[] {
   const wanted = normalizeName(name);
-  const { items } = SecretIndex.of(s).query({ search: name, level: 'organization', limit: 100_000 });
-  return items.filter((i) => !i.tampered && normalizeName(i.name) === wanted).map((i) => secretById(s, i.id));
+  // Only the team scopes' chunks, not the whole listing index: a pipeline's get reads a few thousand
+  // names, where building the index scans every secret's clear columns (~290 ms at 100,000).
+  const names = new Map<string, string>();
+  for (const scopeId of s.readableScopes()) if (s.roster.scopeKind(scopeId) === 'team') readScopeNames(s, scopeId, names);
+  return [...names].filter(([, n]) => normalizeName(n) === wanted).map(([id]) => secretById(s, id));
 }
 
 /**
