@@ -13,6 +13,7 @@ import {
   secretUsage,
 } from './schemas/secrets';
 import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
+import { settings } from './schemas/settings';
 import { createCredentialInput, createdCredential, credentialSummary } from './schemas/credentials';
 import { OPERATIONS, defineRoleInput, roleSummary, updateRoleInput } from './schemas/roles';
 import { secretReader } from './schemas/secrets';
@@ -31,22 +32,6 @@ const byName = z.object({ name: z.string().min(1).max(128) }).strict();
 const renaming = z.object({ from: z.string().min(1).max(128), to: z.string().max(256) }).strict();
 const confirmed = byName.extend({ confirm: z.string().max(256) }).strict();
 const membership = z.object({ team: z.string().min(1).max(128), member: z.string().min(1).max(128) }).strict();
-
-export const settings = z.object({
-  /** How long a revealed value stays on screen. */
-  revealSeconds: z.number().int().min(1).max(600),
-  /** How long a copied value stays on the clipboard. */
-  clipboardSeconds: z.number().int().min(1).max(600),
-  /** Idle time before the vault locks itself. */
-  autoLockMinutes: z.number().int().min(1).max(24 * 60),
-  /** Days without use before a secret becomes Inactive (docs/product.md §4). */
-  inactiveDays: z.number().int().min(1).max(3650),
-  /** Days from Inactive or scheduled to purge. */
-  deletionDays: z.number().int().min(1).max(3650),
-  /** How many service credentials one member may own at once (docs/product.md §6; seed 002: two). */
-  credentialsPerMember: z.number().int().min(1).max(100),
-});
-export type Settings = z.infer<typeof settings>;
 
 export const integrity = z.object({
   /** The audit log's first broken entry and how, as the end of the chain and its recorded breaks show it. */

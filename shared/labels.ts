@@ -1,4 +1,4 @@
-import type { Settings } from './ipc';
+import type { Settings } from './schemas/settings';
 import type { SecretStatus, SecretSummary } from './schemas/secrets';
 
 /** How people read a listing's Availability column (seed 001: "Entire organization" or the chosen Spots). */

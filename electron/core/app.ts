@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { OPERATIONS } from '../../shared/schemas/roles';
 import { CofferError } from '../../shared/errors';
-import type { AppStatus, Integrity, Settings } from '../../shared/ipc';
+import type { AppStatus, Integrity } from '../../shared/ipc';
+import type { Settings } from '../../shared/schemas/settings';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
 import { verifyAuditFor } from './audit/access';
 import { AuditHeadStore } from './audit/head-store';

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ErrorShape } from '../../shared/errors';
-import type { AppStatus, Settings } from '../../shared/ipc';
+import type { AppStatus } from '../../shared/ipc';
+import type { Settings } from '../../shared/schemas/settings';
 import { clearClipboardNow } from '../lib/clipboard';
 import { request, setLockedListener } from './request';
 

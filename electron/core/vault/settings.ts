@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CofferError } from '../../../shared/errors';
-import type { Settings } from '../../../shared/ipc';
-import { settings as settingsSchema } from '../../../shared/ipc';
+import type { Settings } from '../../../shared/schemas/settings';
+import { settings as settingsSchema } from '../../../shared/schemas/settings';
 import { KDF_PROFILES } from '../../../shared/schemas/vault';
 import { parseInput } from '../../../shared/validation';
 import { ad } from '../crypto/aead';

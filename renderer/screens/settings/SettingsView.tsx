@@ -1,8 +1,8 @@
 import { LoaderCircle, Monitor, Moon, Sun } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import type { Settings } from '../../../shared/ipc';
-import { settings as settingsSchema } from '../../../shared/ipc';
+import type { Settings } from '../../../shared/schemas/settings';
+import { settings as settingsSchema } from '../../../shared/schemas/settings';
 import { FieldError, FormError } from '../../components/Field';
 import type { FieldErrors } from '../../lib/errors';
 import { issuesToErrors, sentence } from '../../lib/errors';
