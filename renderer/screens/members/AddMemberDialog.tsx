@@ -9,6 +9,7 @@ import { request } from '../../state/request';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { offeredRoles, roleRef } from './MembersView';
+import { RoleField } from './RoleField';
 
 interface AddMemberDialogProps {
   roles: RoleSummary[];
@@ -70,15 +71,7 @@ export function AddMemberDialog({ roles, onClose, onAdded }: AddMemberDialogProp
             {...describedBy('member-login', errors.name, true)}
           />
         </Field>
-        <Field id="member-role" label="Role" error={errors.role}>
-          <select id="member-role" className="select" value={role} disabled={busy} onChange={(e) => changing('role', setRole)(e.target.value)} {...describedBy('member-role', errors.role)}>
-            {offered.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleField id="member-role" roles={offered} value={role} error={errors.role} busy={busy} onChange={changing('role', setRole)} />
       </div>
     </Dialog>
   );

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import type { RoleSummary } from '../../../shared/schemas/roles';
 import type { MemberSummary } from '../../../shared/schemas/vault';
 import { Dialog, SubmitButtons } from '../../components/Dialog';
-import { Field, FormError, describedBy } from '../../components/Field';
+import { FormError } from '../../components/Field';
 import { placedError } from '../../lib/errors';
 import { useFieldErrors } from '../../lib/useFieldErrors';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { offeredRoles, roleRef } from './MembersView';
+import { RoleField } from './RoleField';
 
 interface ChangeRoleDialogProps {
   member: MemberSummary;
@@ -21,7 +22,9 @@ interface ChangeRoleDialogProps {
 export function ChangeRoleDialog({ member, roles, onClose, onChanged }: ChangeRoleDialogProps) {
   const permissions = useSession((s) => s.status?.member?.permissions);
   // Their current role stays listed even when this member could not grant it (an Account Holder seen by a Sys Admin).
-  const offered = offeredRoles(roles, permissions).concat(roles.filter((r) => r.id === member.role && !offeredRoles(roles, permissions).includes(r)));
+  const giveable = offeredRoles(roles, permissions);
+  // Their current role stays listed even when this member could not give it (an Account Holder seen by a Sys Admin).
+  const offered = giveable.concat(roles.filter((r) => r.id === member.role && !giveable.includes(r)));
   const [role, setRole] = useState(member.role);
   const [busy, setBusy] = useState(false);
   const { errors, changing, show, bodyRef } = useFieldErrors();
@@ -52,15 +55,7 @@ export function ChangeRoleDialog({ member, roles, onClose, onChanged }: ChangeRo
     >
       <div className="form" ref={bodyRef}>
         <FormError error={errors._form} />
-        <Field id="change-role" label="Role" error={errors.role}>
-          <select id="change-role" className="select" value={role} disabled={busy} onChange={(e) => changing('role', setRole)(e.target.value)} {...describedBy('change-role', errors.role)}>
-            {offered.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <RoleField id="change-role" roles={offered} value={role} error={errors.role} busy={busy} onChange={changing('role', setRole)} />
       </div>
     </Dialog>
   );
