@@ -173,3 +173,21 @@ describe('workspaces', () => {
     expect((await vault.unlock(undefined, PASSWORD)).accessFindings.structure).toEqual([]);
   });
 });
+
+describe('giving a custom role', () => {
+  const tempDir = useTempDir();
+
+  it('needs every operation of it, or an Account Holder: a Sys Admin cannot hand out a role with more than theirs', async () => {
+    const { vault, session: alice } = await newVault(tempDir());
+    defineRole(alice, { name: 'Everything', operations: ['vault.settings', 'secret.organization.write', 'member.manage'] });
+    defineRole(alice, { name: 'Reviewer', operations: ['audit.read'] });
+    addMember(alice, { name: 'sam', role: 'sys-admin', password: pw('sam') });
+    const sam = await vault.unlock('sam', pw('sam'));
+    const before = tablesDigest(vault.path, { exceptAudit: true });
+    expect(() => setMemberRole(sam, 'sam', 'Everything')).toThrow(expect.objectContaining({ code: 'FORBIDDEN', field: 'role' }));
+    expect(() => addMember(sam, { name: 'eve', role: 'Everything', password: pw('eve') })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(tablesDigest(vault.path, { exceptAudit: true })).toBe(before);
+    expect(addMember(sam, { name: 'rita', role: 'Reviewer', password: pw('rita') }).roleName).toBe('Reviewer');
+    expect(addMember(alice, { name: 'olga', role: 'Everything', password: pw('olga') }).roleName).toBe('Everything');
+  });
+});

@@ -132,6 +132,19 @@ export class RosterState {
     if (!this.allows(m.role, op)) throw forbidden(this.roleName(m.role), op);
   }
 
+  /**
+   * Whether `signerId` may give a role: the built-in ones as the table says (docs/product.md §5),
+   * a custom role only if the giver's own role has every operation it allows, or is an Account
+   * Holder's. Otherwise a role that manages members could hand itself any role an Account Holder
+   * defined.
+   */
+  mayGiveRole(signerId: string, role: RoleId): boolean {
+    const signer = this.members.get(signerId);
+    if (!signer || isBuiltInRole(role) || this.allows(signer.role, 'member.grantAccountHolder')) return signer !== undefined;
+    const given = this.roles.get(role);
+    return given !== undefined && [...given.operations].every((op) => this.allows(signer.role, op));
+  }
+
   /** A role by what people type: a built-in id or label, or a custom role's name, case ignored. */
   roleByName(name: string): RoleId | undefined {
     const wanted = name.trim();

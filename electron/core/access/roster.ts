@@ -175,6 +175,7 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
     case 'member.add': {
       state.requireSigner(signerId, event.member.role === 'account-holder' ? 'member.grantAccountHolder' : 'member.manage');
       addMember(state, memberOf(event.member));
+      refuseIf(!state.mayGiveRole(signerId, event.member.role), 'gives a role with operations its signer does not have');
       break;
     }
     case 'member.role': {
@@ -183,6 +184,7 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       state.requireSigner(signerId, touchesHolder ? 'member.grantAccountHolder' : 'member.manage');
       refuseIf(m.role === 'account-holder' && event.role !== 'account-holder' && state.accountHolders() <= 1, 'demotes the last Account Holder');
       knownRole(state, event.role);
+      refuseIf(!state.mayGiveRole(signerId, event.role), 'gives a role with operations its signer does not have');
       state.members.set(m.id, { ...m, role: event.role });
       break;
     }

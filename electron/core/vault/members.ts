@@ -49,6 +49,13 @@ export function resolveRole(session: Session, name: string): RoleId {
   return role;
 }
 
+/** Refused unless this member may give `role` (RosterState.mayGiveRole): a custom role needs all its operations, or an Account Holder. */
+function authorizeGiving(session: Session, role: RoleId): void {
+  if (session.roster.mayGiveRole(session.member.id, role)) return;
+  const name = session.roster.roleName(role);
+  throw new CofferError('FORBIDDEN', `${session.roster.roleName(session.member.role)} may not give the role "${name}": it allows what ${session.roster.roleName(session.member.role)} may not do`, 'role');
+}
+
 /** What adding a member hands back: with no password given, the one-time setup code to pass on to them. */
 export type AddedMember = MemberSummary & { setupCode?: string };
 
@@ -67,6 +74,7 @@ export function addMember(session: Session, input: { name: string; role: string;
   const setupCode = input.password === undefined ? newSetupCode(session.ctx.random) : undefined;
   const pw = setupCode ?? parseInput(passwordSchema, input.password, 'password');
   if (role === 'account-holder') session.authorize('member.grantAccountHolder');
+  authorizeGiving(session, role);
   if (session.roster.memberByLogin(login)) throw new CofferError('CONFLICT', `a member named "${login}" already exists`, 'name');
   const profile = checkSettings(session).values.kdfProfile;
   const member = prepareMember(session.ctx, { login, role, password: pw, profile });
@@ -123,6 +131,7 @@ export function setMemberRole(session: Session, name: string, nextRole: string):
   const role = resolveRole(session, nextRole);
   const target = rosterMemberByLogin(session, name);
   if (role === 'account-holder' || target.role === 'account-holder') session.authorize('member.grantAccountHolder');
+  authorizeGiving(session, role);
   const roster = session.roster;
   if (target.id === session.member.id && GRANTING.some((op) => roster.allows(target.role, op) && !roster.allows(role, op))) {
     // What they signed would stop being vouched for, and no one else is here to sign it again.
