@@ -79,9 +79,11 @@ export class CliContext {
     if (this.session) return this.session;
     const vault = await this.open();
     const credential = pipelineCredential();
-    if (credential) {
-      // A pipeline (docs/product.md §6): no password and no purging pass, only what its teams can read.
-      this.session = vault.unlockCredential(credential.clientId, credential.clientSecret);
+    const accountKey = process.env.COFFER_KEY_SECRET;
+    if (credential || accountKey) {
+      if (credential && accountKey) throw new CofferError('VALIDATION', 'set a service credential (COFFER_CLIENT_ID, COFFER_CLIENT_SECRET) or a service-account key (COFFER_KEY_SECRET), not both', 'COFFER_KEY_SECRET');
+      // A pipeline (docs/product.md §6–§7): no password and no purging pass, only what the identity can read.
+      this.session = credential ? vault.unlockCredential(credential.clientId, credential.clientSecret) : vault.unlockAccountKey(accountKey!);
       for (const line of accessWarnings(this.session.accessFindings)) warn(line);
       return this.session;
     }

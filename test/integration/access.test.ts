@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unwrapCredentialKeys, parseClientSecret } from '../../electron/core/access/credential-keys';
+import { parseMachineSecret, unwrapMachineKeys } from '../../electron/core/access/machine-keys';
 import { CofferApp } from '../../electron/core/app';
 import { openSealed } from '../../electron/core/crypto/keys';
 import type { CredentialRow, ScopeGrantRow } from '../../electron/core/db/rows';
@@ -26,8 +26,8 @@ describe('service credentials below the permission layer', () => {
     addWorkspace(alice, 'Shared');
     const c = createCredential(alice, { name: 'ci', teams: ['Backend'] });
     const row = vault.db.query<CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(c.clientId)!;
-    expect(() => unwrapCredentialKeys(vault.id, c.clientId, new Uint8Array(32), row)).toThrow(expect.objectContaining({ code: 'AUTH' }));
-    const { keys } = unwrapCredentialKeys(vault.id, c.clientId, parseClientSecret(c.clientSecret), row);
+    expect(() => unwrapMachineKeys('credential', vault.id, c.clientId, new Uint8Array(32), row)).toThrow(expect.objectContaining({ code: 'AUTH' }));
+    const { keys } = unwrapMachineKeys('credential', vault.id, c.clientId, parseMachineSecret('credential', c.clientSecret), row);
     // Every grant in the file, whoever it is sealed to: only Backend's opens with the credential's keys.
     const grants = vault.db.query<Pick<ScopeGrantRow, 'scope_id' | 'sealed_key'>>('SELECT scope_id, sealed_key FROM scope_grants').all();
     const opened = grants.filter((g) => {
@@ -49,7 +49,7 @@ describe('service credentials below the permission layer', () => {
     const backend = clearScopeOf(vault.db, 'team', 'Backend');
     const c = createCredential(alice, { name: 'ci', teams: ['Backend'] });
     const row = vault.db.query<CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(c.clientId)!;
-    const { keys } = unwrapCredentialKeys(vault.id, c.clientId, parseClientSecret(c.clientSecret), row);
+    const { keys } = unwrapMachineKeys('credential', vault.id, c.clientId, parseMachineSecret('credential', c.clientSecret), row);
     const before = vault.db.value<number>('SELECT key_version FROM scopes WHERE id = ?', backend)!;
     revokeCredential(alice, 'ci', 'ci');
     expect(vault.db.value<number>('SELECT key_version FROM scopes WHERE id = ?', backend)).toBe(before + 1);

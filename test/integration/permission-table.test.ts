@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readAudit } from '../../electron/core/audit/access';
 import { exportBundle } from '../../electron/core/bundles/export';
 import { registerSecret } from '../../electron/core/secrets/registration';
+import { createAccount } from '../../electron/core/vault/accounts';
 import { createCredential } from '../../electron/core/vault/credentials';
 import { addMember } from '../../electron/core/vault/members';
 import { defineRole } from '../../electron/core/vault/roles';
@@ -29,8 +30,7 @@ const ATTEMPTS: Record<Operation, (s: Session, dir: string) => unknown> = {
   'member.grantAccountHolder': (s) => addMember(s, { name: 'new-holder', role: 'account-holder', password: 'new holder password' }),
   'member.manage': (s) => addMember(s, { name: 'new-member', role: 'member', password: 'new member password' }),
   'credential.manage': (s) => createCredential(s, { name: 'ci', teams: [] }),
-  // Service accounts come with access II: the check is all there is to reach yet.
-  'serviceAccount.manage': (s) => s.authorize('serviceAccount.manage'),
+  'serviceAccount.manage': (s) => createAccount(s, { name: 'bot', role: 'member' }),
   'secret.organization.write': (s) => registerSecret(s, apiKey('org', { level: 'organization' })),
   'workspace.create': (s) => addWorkspace(s, 'New workspace'),
   'team.manage': (s) => addTeam(s, 'New team'),

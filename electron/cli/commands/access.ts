@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { CofferError } from '../../../shared/errors';
 import { OPERATIONS } from '../../../shared/schemas/roles';
+import type { IssuedKey } from '../../../shared/schemas/accounts';
+import { addAccountKey, createAccount, deleteAccount, deleteAccountKey, listAccounts, renewAccountKey } from '../../core/vault/accounts';
 import { createCredential, editCredentialTeams, listCredentials, revokeCredential } from '../../core/vault/credentials';
 import { defineRole, deleteRole, listRoles, updateRole } from '../../core/vault/roles';
 import type { Action } from '../program';
@@ -8,6 +10,16 @@ import { day, print, printJson, table } from '../output';
 
 /** `--teams A,B` and `--ops a,b`: comma lists, blanks dropped. */
 const list = (text: string | undefined) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+/** Seed 004 gives times in Unix seconds. */
+const unix = (ms: number) => Math.floor(ms / 1000);
+const keyJson = (k: IssuedKey) => ({ keyId: k.keyId, created: unix(k.created), secret: k.secret, expires: k.expires === null ? null : unix(k.expires) });
+
+function printKey(k: IssuedKey, verb: string): void {
+  print(`${verb} key ${k.keyId}${k.expires ? `, expires ${day(k.expires)}` : ''}.`);
+  print(`Secret (shown once): ${k.secret}`);
+  print('Copy it now: it is not shown again. Pipelines set COFFER_KEY_SECRET; REST clients send it as a Bearer token.');
+}
+
 /** A repeatable option's values. */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -58,6 +70,88 @@ export function registerAccessCommands(program: Command, run: Action): void {
         deleteRole(await ctx.unlock(), name);
         if (ctx.json) return printJson({ deleted: name });
         print(`Deleted role ${name}.`);
+      }),
+    );
+
+  const account = program.command('account').description('service accounts: non-human members with a role, and their keys');
+  account
+    .command('create')
+    .description('create a service account; its first key is printed once')
+    .argument('<name>')
+    .requiredOption('--role <role>', "a built-in role (not account-holder) or a custom role's name")
+    .option('--workspace <workspace>', 'a workspace-level account: it reads that workspace only')
+    .option('--basic-auth', 'allow Basic keyId:secret besides Bearer secret over REST')
+    .option('--expires <date>', "the first key's expiry, YYYY-MM-DD")
+    .action(
+      run(async (ctx, name: string, o: { role: string; workspace?: string; basicAuth?: boolean; expires?: string }) => {
+        const a = createAccount(await ctx.unlock(), { name, role: o.role, workspace: o.workspace, enableBasicAuth: o.basicAuth ?? false, expires: o.expires });
+        if (ctx.json) return printJson({ id: a.id, name: a.name, enableBasicAuth: a.enableBasicAuth, created: unix(a.created), keys: a.keys.map(keyJson) });
+        print(`Created service account ${a.name} (id ${a.id}).`);
+        printKey(a.keys[0]!, 'Its first');
+      }),
+    );
+  account
+    .command('list')
+    .description('service accounts: name, level, role and keys')
+    .action(
+      run(async (ctx) => {
+        const list = listAccounts(await ctx.unlock());
+        if (ctx.json) return printJson(list);
+        if (!list.length) return print('No service accounts yet: coffer account create NAME --role ROLE');
+        print(
+          table(
+            ['ACCOUNT', 'ID', 'LEVEL', 'ROLE', 'KEYS', 'CREATED'],
+            list.map((a) => [a.name, a.id, a.workspace ? `workspace ${a.workspace}` : 'organization', a.roleName, String(a.keys.length), day(a.created)]),
+          ),
+        );
+      }),
+    );
+  account
+    .command('delete')
+    .description('delete a service account and its keys; every scope it held is rotated')
+    .argument('<id>', 'its id (or name)')
+    .action(
+      run(async (ctx, id: string) => {
+        deleteAccount(await ctx.unlock(), id);
+        if (ctx.json) return printJson({ deleted: id });
+        print(`Deleted service account ${id}; the scopes it could read have new keys.`);
+      }),
+    );
+  const key = account.command('key').description("a service account's keys");
+  key
+    .command('add')
+    .description('issue another key; its secret is printed once')
+    .argument('<id>', 'the account id (or name)')
+    .option('--expires <date>', 'YYYY-MM-DD: refused from that day on')
+    .action(
+      run(async (ctx, id: string, o: { expires?: string }) => {
+        const k = addAccountKey(await ctx.unlock(), id, { expires: o.expires });
+        if (ctx.json) return printJson(keyJson(k));
+        printKey(k, 'Added');
+      }),
+    );
+  key
+    .command('renew')
+    .description('a new secret for a key: the old one stops working at once and cannot be recovered')
+    .argument('<id>', 'the account id (or name)')
+    .argument('<keyId>')
+    .action(
+      run(async (ctx, id: string, keyId: string) => {
+        const k = renewAccountKey(await ctx.unlock(), id, keyId);
+        if (ctx.json) return printJson(keyJson(k));
+        printKey(k, 'Renewed');
+      }),
+    );
+  key
+    .command('delete')
+    .description('delete a key; the scopes it could read are rotated')
+    .argument('<id>', 'the account id (or name)')
+    .argument('<keyId>')
+    .action(
+      run(async (ctx, id: string, keyId: string) => {
+        deleteAccountKey(await ctx.unlock(), id, keyId);
+        if (ctx.json) return printJson({ deleted: keyId });
+        print(`Deleted key ${keyId}.`);
       }),
     );
 

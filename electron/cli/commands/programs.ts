@@ -97,7 +97,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
       run(async (ctx, command: string, args: string[], o: { envFile?: string; env?: string[] }) => {
         const { plain, uses } = variables(o);
         // The child gets the secrets it names, not the credential that read them: it could read everything its teams can.
-        const { COFFER_CLIENT_SECRET: _secret, ...inherited } = process.env;
+        const { COFFER_CLIENT_SECRET: _secret, COFFER_KEY_SECRET: _key, ...inherited } = process.env;
         const env = { ...inherited, ...plain };
         checkCommand(command, env.PATH ?? '');
         const values = await readThenClose(ctx, uses, `run:${basename(command)}`);

@@ -54,8 +54,34 @@ export interface RosterCredential {
   teams: Set<string>;
 }
 
+/** One key of a service account: a key pair of its own, unwrapped by its secret alone. */
+export interface RosterAccountKey {
+  id: string;
+  boxPublic: Uint8Array;
+  created: number;
+  /** After this time the key is refused (AUTH); null when it does not expire. */
+  expires: number | null;
+}
+
+/**
+ * A service account (docs/product.md §7, seed 003): a non-human member with a role, at the
+ * organization's level (the scopes a member of that role holds, personal ones aside) or one
+ * workspace's (that workspace's scope only). Each of its keys is a grantee of those scopes.
+ */
+export interface RosterAccount {
+  id: string;
+  name: string;
+  role: RoleId;
+  /** The workspace a workspace-level account belongs to; null at the organization's level. */
+  workspace: string | null;
+  basicAuth: boolean;
+  creator: string;
+  created: number;
+  keys: Map<string, RosterAccountKey>;
+}
+
 /** Who a key grant is sealed to. */
-export type GranteeKind = 'member' | 'credential';
+export type GranteeKind = 'member' | 'credential' | 'account-key';
 
 export interface RosterGrantee {
   kind: GranteeKind;
@@ -96,11 +122,13 @@ export class RosterState {
     readonly scopeDates = new Map<string, number>([[orgScopeId, created]]),
     readonly roles = new Map<string, RosterRole>(),
     readonly credentials = new Map<string, RosterCredential>(),
+    readonly accounts = new Map<string, RosterAccount>(),
   ) {}
 
   clone(): RosterState {
     const teams = new Map([...this.teams].map(([id, t]) => [id, { ...t, members: new Set(t.members) }]));
     const credentials = new Map([...this.credentials].map(([id, c]) => [id, { ...c, teams: new Set(c.teams) }]));
+    const accounts = new Map([...this.accounts].map(([id, a]) => [id, { ...a, keys: new Map(a.keys) }]));
     return new RosterState(
       this.orgScopeId,
       this.created,
@@ -111,6 +139,7 @@ export class RosterState {
       new Map(this.scopeDates),
       new Map(this.roles),
       credentials,
+      accounts,
     );
   }
 
@@ -232,8 +261,33 @@ export class RosterState {
     return c !== undefined && team !== undefined && c.teams.has(team.id);
   }
 
+  /** The account a key belongs to. */
+  accountOfKey(keyId: string): RosterAccount | undefined {
+    for (const a of this.accounts.values()) if (a.keys.has(keyId)) return a;
+    return undefined;
+  }
+
+  accountByName(name: string): RosterAccount | undefined {
+    return [...this.accounts.values()].find((a) => same(a.name, name.trim()));
+  }
+
+  /**
+   * A service account's keys hold what a member of its role holds at its level: at the
+   * organization's, the organization's and every workspace's key, and every team's when the role
+   * manages teams; at a workspace's, that workspace's key. Never a personal one.
+   */
+  accountMayHold(scopeId: string, keyId: string): boolean {
+    const a = this.accountOfKey(keyId);
+    if (!a) return false;
+    const kind = this.scopeKind(scopeId);
+    if (a.workspace !== null) return kind === 'workspace' && this.workspaces.get(a.workspace)?.scopeId === scopeId;
+    if (kind === 'organization' || kind === 'workspace') return true;
+    return kind === 'team' && this.allows(a.role, 'team.manage');
+  }
+
   mayHoldAs(kind: GranteeKind, scopeId: string, granteeId: string): boolean {
-    return kind === 'member' ? this.mayHold(scopeId, granteeId) : this.credentialMayHold(scopeId, granteeId);
+    if (kind === 'member') return this.mayHold(scopeId, granteeId);
+    return kind === 'credential' ? this.credentialMayHold(scopeId, granteeId) : this.accountMayHold(scopeId, granteeId);
   }
 
   /** Every member who may hold a scope's key. */
@@ -247,7 +301,11 @@ export class RosterState {
     const credentials = [...this.credentials.values()]
       .filter((c) => this.credentialMayHold(scopeId, c.id))
       .map((c): RosterGrantee => ({ kind: 'credential', id: c.id, boxPublic: c.boxPublic }));
-    return [...members, ...credentials];
+    const keys = [...this.accounts.values()]
+      .flatMap((a) => [...a.keys.values()])
+      .filter((k) => this.accountMayHold(scopeId, k.id))
+      .map((k): RosterGrantee => ({ kind: 'account-key', id: k.id, boxPublic: k.boxPublic }));
+    return [...members, ...credentials, ...keys];
   }
 
   /** May `signerId` vouch for a key of this scope sealed to a grantee (access/grants.ts)? */
@@ -255,6 +313,7 @@ export class RosterState {
     const signer = this.members.get(signerId);
     if (!signer || !this.mayHoldAs(kind, scopeId, granteeId)) return false;
     if (kind === 'credential') return this.allows(signer.role, 'credential.manage') || this.allows(signer.role, 'team.manage');
+    if (kind === 'account-key' && this.allows(signer.role, 'serviceAccount.manage')) return true;
     if (signerId === granteeId || this.allows(signer.role, 'member.manage')) return true;
     const scope = this.scopeKind(scopeId);
     return (scope === 'workspace' && this.allows(signer.role, 'workspace.create')) || (scope === 'team' && this.allows(signer.role, 'team.manage'));

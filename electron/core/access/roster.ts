@@ -26,6 +26,8 @@ const teamEntry = place.extend({ members: z.array(id).max(100_000) }).strict();
 const operations = z.array(z.enum(CUSTOM_ROLE_OPERATIONS as [Operation, ...Operation[]])).max(64);
 const roleEntry = z.object({ id: customRoleId, name, operations, created }).strict();
 const credentialEntry = z.object({ id, name, creator: id, boxPublic: publicKey, created, teams: z.array(id).max(10_000) }).strict();
+const accountKeyEntry = z.object({ id, boxPublic: publicKey, created, expires: created.nullable() }).strict();
+const accountEntry = z.object({ id, name, role: roleId, workspace: id.nullable(), basicAuth: z.boolean(), creator: id, created }).strict();
 
 const rosterEvent = z.discriminatedUnion('type', [
   z
@@ -52,6 +54,12 @@ const rosterEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('credential.add'), credential: credentialEntry }).strict(),
   z.object({ type: z.literal('credential.teams'), id, teams: z.array(id).max(10_000) }).strict(),
   z.object({ type: z.literal('credential.revoke'), id }).strict(),
+  z.object({ type: z.literal('account.add'), account: accountEntry, key: accountKeyEntry }).strict(),
+  z.object({ type: z.literal('account.delete'), id }).strict(),
+  z.object({ type: z.literal('account.key.add'), account: id, key: accountKeyEntry }).strict(),
+  /** Renew: the key keeps its id, with a new key pair; the old one opens nothing afterwards. */
+  z.object({ type: z.literal('account.key.renew'), account: id, key: accountKeyEntry }).strict(),
+  z.object({ type: z.literal('account.key.delete'), account: id, key: id }).strict(),
   z.object({ type: z.literal('team.add'), team: place }).strict(),
   z.object({ type: z.literal('team.rename'), id, name }).strict(),
   z.object({ type: z.literal('team.delete'), id }).strict(),
@@ -61,6 +69,7 @@ const rosterEvent = z.discriminatedUnion('type', [
 export type RosterEvent = z.infer<typeof rosterEvent>;
 type MemberEntry = z.infer<typeof memberEntry>;
 type CredentialEntry = z.infer<typeof credentialEntry>;
+export type AccountKeyEntry = z.infer<typeof accountKeyEntry>;
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const unb64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
@@ -102,6 +111,18 @@ function credential(state: RosterState, credentialId: string): RosterCredential 
   const c = state.credentials.get(credentialId);
   refuseIf(!c, 'names a credential that does not exist');
   return c!;
+}
+
+function account(state: RosterState, accountId: string) {
+  const a = state.accounts.get(accountId);
+  refuseIf(!a, 'names a service account that does not exist');
+  return a!;
+}
+
+const keyOf = (e: AccountKeyEntry) => ({ ...e, boxPublic: unb64(e.boxPublic) });
+
+function keyIdFree(state: RosterState, keyId: string): void {
+  refuseIf(state.accountOfKey(keyId) !== undefined || state.members.has(keyId) || state.credentials.has(keyId), 'adds a key whose id is taken');
 }
 
 function addMember(state: RosterState, m: RosterMember): void {
@@ -208,6 +229,7 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
     case 'workspace.delete':
       state.requireSigner(signerId, 'workspace.create');
       refuseIf(!state.workspaces.has(event.id), 'deletes a workspace that does not exist');
+      refuseIf([...state.accounts.values()].some((a) => a.workspace === event.id), 'deletes a workspace a service account belongs to');
       state.workspaces.delete(event.id);
       break;
     case 'role.define':
@@ -252,6 +274,42 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       credential(state, event.id);
       state.credentials.delete(event.id);
       break;
+    case 'account.add': {
+      state.requireSigner(signerId, 'serviceAccount.manage');
+      const a = event.account;
+      refuseIf(state.accounts.has(a.id) || state.accountByName(a.name) !== undefined, 'adds a service account that already exists');
+      refuseIf(a.creator !== signerId, 'names another creator than its signer');
+      refuseIf(a.role === 'account-holder', 'makes a service account an Account Holder');
+      knownRole(state, a.role);
+      refuseIf(!state.mayGiveRole(signerId, a.role), 'gives a role with operations its signer does not have');
+      refuseIf(a.workspace !== null && !state.workspaces.has(a.workspace), 'names a workspace that does not exist');
+      keyIdFree(state, event.key.id);
+      state.accounts.set(a.id, { ...a, keys: new Map([[event.key.id, keyOf(event.key)]]) });
+      break;
+    }
+    case 'account.delete':
+      state.requireSigner(signerId, 'serviceAccount.manage');
+      account(state, event.id);
+      state.accounts.delete(event.id);
+      break;
+    case 'account.key.add':
+      state.requireSigner(signerId, 'serviceAccount.manage');
+      keyIdFree(state, event.key.id);
+      account(state, event.account).keys.set(event.key.id, keyOf(event.key));
+      break;
+    case 'account.key.renew': {
+      state.requireSigner(signerId, 'serviceAccount.manage');
+      const a = account(state, event.account);
+      refuseIf(!a.keys.has(event.key.id), 'renews a key that does not exist');
+      a.keys.set(event.key.id, keyOf(event.key));
+      break;
+    }
+    case 'account.key.delete': {
+      state.requireSigner(signerId, 'serviceAccount.manage');
+      const a = account(state, event.account);
+      refuseIf(!a.keys.delete(event.key), 'deletes a key that does not exist');
+      break;
+    }
     case 'team.add':
       state.requireSigner(signerId, 'team.manage');
       addPlace(state, 'team', event.team);

@@ -260,7 +260,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'service credentials',
+    name: 'service credentials and service accounts',
     up(db) {
       db.exec(`
         -- Service credentials (docs/product.md §6): who they are, their teams and their public key are on
@@ -275,6 +275,37 @@ export const MIGRATIONS: readonly Migration[] = [
           verifier BLOB NOT NULL,
           sealed_keys BLOB NOT NULL
         ) STRICT;
+
+        -- Service accounts' keys (docs/product.md §7): the account, its role and its keys' public halves
+        -- are on the roster; here, per key, what its secret is found by (lookup: a Bearer token carries
+        -- the secret alone), checked against and unwraps. Each key has a key pair of its own, so a
+        -- deleted or renewed key's secret opens none of the grants sealed to the others.
+        CREATE TABLE account_keys (
+          id TEXT PRIMARY KEY,
+          account_id TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_used_at INTEGER,
+          lookup BLOB NOT NULL UNIQUE,
+          verifier BLOB NOT NULL,
+          sealed_keys BLOB NOT NULL
+        ) STRICT;
+
+        -- A key grant may now be sealed to a service account's key: the CHECK changes, so the table is
+        -- made again with the same rows.
+        CREATE TABLE scope_grants_next (
+          scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+          grantee_kind TEXT NOT NULL CHECK (grantee_kind IN ('member', 'credential', 'account-key')),
+          grantee_id TEXT NOT NULL,
+          key_version INTEGER NOT NULL,
+          sealed_key BLOB NOT NULL,
+          granter_id TEXT,
+          signature BLOB,
+          PRIMARY KEY (scope_id, grantee_kind, grantee_id)
+        ) STRICT;
+        INSERT INTO scope_grants_next SELECT scope_id, grantee_kind, grantee_id, key_version, sealed_key, granter_id, signature FROM scope_grants;
+        DROP TABLE scope_grants;
+        ALTER TABLE scope_grants_next RENAME TO scope_grants;
+        CREATE INDEX scope_grants_by_grantee ON scope_grants (grantee_kind, grantee_id);
       `);
     },
   },

@@ -40,6 +40,16 @@ export interface CredentialRow {
   sealed_keys: Uint8Array;
 }
 
+export interface AccountKeyRow {
+  id: string;
+  account_id: string;
+  created_at: number;
+  last_used_at: number | null;
+  lookup: Uint8Array;
+  verifier: Uint8Array;
+  sealed_keys: Uint8Array;
+}
+
 export interface ScopeRow {
   id: string;
   kind: 'organization' | 'workspace' | 'team' | 'personal';
@@ -69,7 +79,7 @@ export interface TeamMemberRow {
 
 export interface ScopeGrantRow {
   scope_id: string;
-  grantee_kind: 'member' | 'credential';
+  grantee_kind: 'member' | 'credential' | 'account-key';
   grantee_id: string;
   key_version: number;
   sealed_key: Uint8Array;

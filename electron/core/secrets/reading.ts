@@ -40,7 +40,7 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
   if (ref.id !== undefined) return { row: secretById(s, ref.id) };
   const name = ref.name!;
   const scopes: string[] = [];
-  if ((!ref.level || ref.level === 'personal') && !ref.workspace && !s.isCredential) scopes.push(s.personalScopeId());
+  if ((!ref.level || ref.level === 'personal') && !ref.workspace && !s.isMachine) scopes.push(s.personalScopeId());
   if (!ref.level || ref.level === 'workspace') {
     if (ref.workspace) scopes.push(findNamed(s, 'workspace', ref.workspace).scopeId);
     else scopes.push(...[...s.roster.workspaces.values()].map((w) => w.scopeId));

@@ -2,7 +2,7 @@ import { CofferError } from '../../../shared/errors';
 import type { CreatedCredential, CredentialSummary } from '../../../shared/schemas/credentials';
 import { createCredentialInput } from '../../../shared/schemas/credentials';
 import { parseInput } from '../../../shared/validation';
-import { newClientSecret, credentialVerifier, wrapCredentialKeys } from '../access/credential-keys';
+import { machineVerifier, newMachineSecret, wrapMachineKeys } from '../access/machine-keys';
 import { grantScope } from '../access/grants';
 import { credentialEntryOf } from '../access/roster';
 import type { RosterCredential, RosterPlace } from '../access/roster-state';
@@ -17,7 +17,7 @@ import { findNamed } from './structure';
 /**
  * Service credentials (docs/product.md §6, seeds 000 and 002): a pipeline's identity, on the signed
  * roster as a grantee that holds its teams' keys and nothing else. The client secret is shown once,
- * at creation; the file keeps only a verifier and the private keys it wraps (access/credential-keys.ts).
+ * at creation; the file keeps only a verifier and the private keys it wraps (access/machine-keys.ts).
  */
 
 const grantee = (c: Pick<RosterCredential, 'id' | 'boxPublic'>) => ({ kind: 'credential' as const, id: c.id, boxPublic: c.boxPublic });
@@ -62,7 +62,7 @@ export function createCredential(session: Session, input: { name: string; teams:
   const keys = teams.map((t) => ({ team: t, key: teamKey(session, t) }));
   const id = session.ctx.random.uuid();
   const pairs = newKeyPairs();
-  const secret = newClientSecret(session.ctx.random);
+  const secret = newMachineSecret('credential', session.ctx.random);
   const now = session.ctx.clock.now();
   try {
     session.write(() => {
@@ -70,7 +70,7 @@ export function createCredential(session: Session, input: { name: string; teams:
       session.appendRoster({ type: 'credential.add', credential: credentialEntryOf(entry) });
       session.db
         .stmt('INSERT INTO credentials (id, name, creator_id, created_at, verifier, sealed_keys) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, v.name, session.member.id, now, credentialVerifier(session.vaultId, id, secret.bytes), wrapCredentialKeys(session.vaultId, id, secret.bytes, pairs, session.rosterPin, session.ctx.random));
+        .run(id, v.name, session.member.id, now, machineVerifier('credential', session.vaultId, id, secret.bytes), wrapMachineKeys('credential', session.vaultId, id, secret.bytes, pairs, session.rosterPin, session.ctx.random));
       for (const { team, key } of keys) grantScope(session.db, session.vaultId, session.signer(), team.scopeId, key.version, key.key, grantee(entry));
       session.audit('credential.create', v.name);
     });
@@ -82,6 +82,7 @@ export function createCredential(session: Session, input: { name: string; teams:
 
 export function listCredentials(session: Session): CredentialSummary[] {
   session.authorize('credential.manage');
+  session.catchUpRoster();
   const used = new Map(session.db.tuples<[id: string, at: number | null]>('SELECT id, last_used_at FROM credentials').all());
   return [...session.roster.credentials.values()].sort((a, b) => compareNames(a.name, b.name)).map((c) => summaryOf(session, c, used.get(c.id) ?? null));
 }

@@ -110,7 +110,7 @@ function lastUnlocks(session: Session): Map<string, number> {
 }
 
 export function listMembers(session: Session): MemberSummary[] {
-  session.assertUnlocked();
+  session.catchUpRoster();
   const unlocks = lastUnlocks(session);
   return [...session.roster.members.values()].sort((a, b) => compareNames(a.login, b.login)).map((m) => summaryOf(session, m, unlocks.get(m.login.toLowerCase()) ?? null));
 }
@@ -180,7 +180,7 @@ export function teamKeysFollowRoles(session: Session, memberIds: readonly string
  * so a removed member's copy of the old key forges nothing afterwards. The member.remove entry is
  * already in the chain and is re-keyed with the rest.
  */
-function rekeyOrganizationRecords(session: Session, org: OrganizationKeyChange): void {
+export function rekeyOrganizationRecords(session: Session, org: OrganizationKeyChange): void {
   const db = session.db;
   rekeySettings(db, org.oldKey, org.newKey, org.version);
   const oldAudit = integrityKey(org.oldKey, 'audit');

@@ -30,7 +30,7 @@ const summaryOf = (session: Session, r: RosterRole): RoleSummary => ({
 
 /** The built-in roles, then the custom ones by name. */
 export function listRoles(session: Session): RoleSummary[] {
-  session.assertUnlocked();
+  session.catchUpRoster();
   const builtIn = ROLES.map(
     (id): RoleSummary => ({ id, name: session.roster.roleName(id), builtIn: true, operations: OPERATIONS.filter((op) => builtInAllows(id, op)), members: membersWith(session, id).length }),
   );

@@ -18,11 +18,16 @@ import type { CoreContext } from '../context';
 import type { SecretIndex } from '../secrets/secret-index';
 import type { Vault } from './vault';
 
-/** Who unlocked: a member with their password, or a service credential with its client secret (docs/product.md §6). */
+/**
+ * Who unlocked: a member with their password, a service credential with its client secret
+ * (docs/product.md §6), or a service account's key with its secret (§7; `id` is the key's).
+ */
 export interface Principal {
-  kind: 'member' | 'credential';
+  kind: 'member' | 'credential' | 'account-key';
   id: string;
 }
+
+const MACHINE_NAMES = { credential: 'A service credential', 'account-key': 'A service account' } as const;
 
 export interface SessionMember {
   id: string;
@@ -94,17 +99,23 @@ export class Session {
   }
 
   private get memberId(): string {
-    if (this.principal.kind !== 'member') throw new CofferError('FORBIDDEN', 'a service credential only lists and reads the secrets of its teams');
+    if (this.principal.kind !== 'member') throw new CofferError('FORBIDDEN', `${MACHINE_NAMES[this.principal.kind]} only lists and reads secrets`);
     return this.principal.id;
   }
 
-  get isCredential(): boolean {
-    return this.principal.kind === 'credential';
+  /** A service credential or a service account's key: it lists and reads, and has no personal scope. */
+  get isMachine(): boolean {
+    return this.principal.kind !== 'member';
   }
 
   /** Who the audit log and usage records name: a member's login, or `credential:NAME`. */
   get actor(): string {
     if (this.principal.kind === 'member') return this.member.login;
+    if (this.principal.kind === 'account-key') {
+      const a = this.access.roster.accountOfKey(this.principal.id);
+      if (!a) throw new CofferError('AUTH', 'this service-account key was renewed or deleted');
+      return `account:${a.name}`;
+    }
     const c = this.access.roster.credentials.get(this.principal.id);
     if (!c) throw new CofferError('AUTH', 'this service credential was revoked');
     return `credential:${c.name}`;
@@ -167,9 +178,11 @@ export class Session {
 
   /**
    * Entries another session signed since this one unlocked (another window, a CLI command) are
-   * verified and taken in before this session changes anything, so it builds on the roster as it is.
+   * verified and taken in: before this session changes anything, so it builds on the roster as it
+   * is, and before it lists members, roles, teams or machine identities, so it shows them as they are.
    */
-  private catchUpRoster(): void {
+  catchUpRoster(): void {
+    this.assertUnlocked();
     const { head, genesis, findings } = this.access;
     if (!head || findings.rosterProblem) return;
     const last = this.db.value<number>('SELECT max(seq) FROM roster') ?? 0;
@@ -232,13 +245,13 @@ export class Session {
   /** Refuses with FORBIDDEN unless this member's role, as the verified roster gives it, allows `op`. */
   authorize(op: Operation): void {
     this.assertUnlocked();
-    if (this.isCredential) throw forbidden('A service credential', op);
+    if (this.principal.kind !== 'member') throw forbidden(MACHINE_NAMES[this.principal.kind], op);
     this.access.roster.authorize(this.memberId, op);
   }
 
   /** Whether `op` would be allowed: for what a door shows, never instead of `authorize`. */
   may(op: Operation): boolean {
-    return !this.locked && !this.isCredential && this.access.roster.allows(this.member.role, op);
+    return !this.locked && !this.isMachine && this.access.roster.allows(this.member.role, op);
   }
 
   keyPairs(): KeyPairs {

@@ -88,7 +88,7 @@ export function addWorkspace(session: Session, rawName: string): NamedSummary {
 
 /** Workspaces as the verified roster says. */
 export function listWorkspaces(session: Session): NamedSummary[] {
-  session.assertUnlocked();
+  session.catchUpRoster();
   return [...session.roster.workspaces.values()]
     .sort((a, b) => compareNames(a.name, b.name))
     .map((w) => ({ id: w.id, name: w.name, created: w.created }));
@@ -110,6 +110,8 @@ export function deleteWorkspace(session: Session, name: string): void {
     const ws = findNamed(session, 'workspace', name);
     const living = db.count('SELECT count(*) AS n FROM secrets WHERE scope_id = ?', ws.scopeId);
     if (living > 0) throw new CofferError('CONFLICT', `workspace "${ws.name}" still holds ${living} secret(s): move or delete them first`, 'workspace');
+    const accounts = [...session.roster.accounts.values()].filter((a) => a.workspace === ws.id).length;
+    if (accounts > 0) throw new CofferError('CONFLICT', `${accounts} service account(s) belong to workspace "${ws.name}": delete them first`, 'workspace');
     session.appendRoster({ type: 'workspace.delete', id: ws.id });
     db.stmt('DELETE FROM workspaces WHERE id = ?').run(ws.id);
     db.stmt('DELETE FROM scopes WHERE id = ?').run(ws.scopeId);
@@ -152,7 +154,7 @@ export function teamSummaries(db: Db): TeamSummary[] {
 
 /** Teams and their members as the verified roster says. */
 export function listTeams(session: Session): TeamSummary[] {
-  session.assertUnlocked();
+  session.catchUpRoster();
   return [...session.roster.teams.values()].sort((a, b) => compareNames(a.name, b.name)).map((t) => teamOf(session, t.id));
 }
 

@@ -19,8 +19,8 @@ import { appendAudit } from '../audit/log';
 import { initSodium, sodium } from '../crypto/sodium';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
-import type { CredentialRow, MemberRow, MetaRow } from '../db/rows';
-import { parseClientSecret, unwrapCredentialKeys } from '../access/credential-keys';
+import type { AccountKeyRow, CredentialRow, MemberRow, MetaRow } from '../db/rows';
+import { machineLookup, parseMachineSecret, unwrapMachineKeys } from '../access/machine-keys';
 import { compareTables, openGrants, stateFromTables } from './access-check';
 import { adoptSignedForm } from './adoption';
 import { ensureVaultFolder } from './paths';
@@ -274,10 +274,10 @@ export class Vault {
     };
     const row = this.db.query<CredentialRow>('SELECT * FROM credentials WHERE id = ?').get(clientId.trim());
     if (!row) throw failed(new CofferError('AUTH', 'wrong client id or client secret, or the credential was revoked'));
-    const secret = parseClientSecret(clientSecret);
+    const secret = parseMachineSecret('credential', clientSecret);
     let opened: { keys: KeyPairs; pin: Uint8Array | undefined };
     try {
-      opened = unwrapCredentialKeys(this.id, row.id, secret, row);
+      opened = unwrapMachineKeys('credential', this.id, row.id, secret, row);
     } catch (e) {
       throw failed(e instanceof CofferError ? e : new CofferError('AUTH', 'wrong client id or client secret, or the credential was revoked'));
     } finally {
@@ -297,6 +297,52 @@ export class Vault {
     const session = new Session(this, { kind: 'credential', id: row.id }, keys, grants.scopes, { roster, head: check.head, genesis: check.genesis, adopted: true, findings });
     this.auditUnlock(() => {
       this.db.stmt('UPDATE credentials SET last_used_at = ? WHERE id = ?').run(this.ctx.clock.now(), row.id);
+      session.audit('unlock');
+    });
+    return session;
+  }
+
+  /**
+   * A service account's key (docs/product.md §7): found by the lookup its secret derives, checked
+   * against its verifier, unwrapped; refused once expired, renewed or deleted. Like a credential, it
+   * verifies the roster from the pin its keys carry and opens only the grants sealed to this key.
+   */
+  unlockAccountKey(secretText: string): Session {
+    const failed = (e: CofferError) => {
+      this.auditFailedUnlock('account:(key)');
+      return e;
+    };
+    const secret = parseMachineSecret('account-key', secretText);
+    const row = this.db.query<AccountKeyRow>('SELECT * FROM account_keys WHERE lookup = ?').get(machineLookup('account-key', this.id, secret));
+    let opened: { keys: KeyPairs; pin: Uint8Array | undefined };
+    try {
+      if (!row) throw new CofferError('AUTH', 'wrong, renewed or deleted service-account key');
+      opened = unwrapMachineKeys('account-key', this.id, row.id, secret, row);
+    } catch (e) {
+      throw failed(e instanceof CofferError ? e : new CofferError('AUTH', 'wrong, renewed or deleted service-account key'));
+    } finally {
+      wipe(secret);
+    }
+    const { keys, pin } = opened;
+    const check = verifyRoster(this.db, this.id, pin);
+    const roster = check.state;
+    const account = roster?.accountOfKey(row.id);
+    const listed = account?.keys.get(row.id);
+    if (!roster || roster.orgScopeId !== this.orgScopeId || !listed || !sodium().memcmp(listed.boxPublic, keys.boxPublic)) {
+      wipe(keys.boxSecret, keys.signSecret);
+      if (roster && !listed) throw failed(new CofferError('AUTH', 'this service-account key was renewed or deleted'));
+      throw new CofferError('TAMPERED', `${check.problem ?? 'the roster does not list this key with its public key'}: the vault cannot be trusted, so it is not unlocked`);
+    }
+    if (listed.expires !== null && listed.expires <= this.ctx.clock.now()) {
+      wipe(keys.boxSecret, keys.signSecret);
+      throw failed(new CofferError('AUTH', `this service-account key expired on ${new Date(listed.expires).toISOString().slice(0, 10)}`));
+    }
+    const grants = openGrants(this.db, this.id, roster, keys, { kind: 'account-key', id: row.id }, false);
+    const findings: AccessFindings = { rosterProblem: check.problem, structure: [], grantsRejected: grants.rejected, grantsMissing: grants.missing, unsigned: false };
+    const session = new Session(this, { kind: 'account-key', id: row.id }, keys, grants.scopes, { roster, head: check.head, genesis: check.genesis, adopted: true, findings });
+    const keyId = row.id;
+    this.auditUnlock(() => {
+      this.db.stmt('UPDATE account_keys SET last_used_at = ? WHERE id = ?').run(this.ctx.clock.now(), keyId);
       session.audit('unlock');
     });
     return session;

@@ -33,6 +33,11 @@ export const ACTION_LABELS: Record<string, string> = {
   'credential.create': 'Created a service credential',
   'credential.teams': 'Changed a credential’s teams',
   'credential.revoke': 'Revoked a service credential',
+  'account.create': 'Created a service account',
+  'account.delete': 'Deleted a service account',
+  'account.key.add': 'Added a service-account key',
+  'account.key.renew': 'Renewed a service-account key',
+  'account.key.delete': 'Deleted a service-account key',
   'roster.start': 'Signed the roster',
   'roster.adopt': 'Adopted the roster',
   'settings.update': 'Changed settings',
@@ -57,6 +62,8 @@ export const ALARMING = new Set([
   'workspace.delete',
   'role.delete',
   'credential.revoke',
+  'account.delete',
+  'account.key.delete',
   'audit.broken',
 ]);
 
@@ -74,6 +81,6 @@ export const CATEGORIES: { id: Category; label: string; prefixes: string[] }[] =
   { id: 'integrity', label: 'Integrity', prefixes: ['audit', 'roster'] },
   { id: 'members', label: 'Members & roles', prefixes: ['member', 'role'] },
   { id: 'teams', label: 'Teams & workspaces', prefixes: ['team', 'workspace'] },
-  { id: 'credentials', label: 'Service credentials', prefixes: ['credential'] },
+  { id: 'credentials', label: 'Machine identities', prefixes: ['credential', 'account'] },
   { id: 'settings', label: 'Settings', prefixes: ['settings'] },
 ];

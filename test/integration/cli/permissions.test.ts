@@ -8,8 +8,8 @@ import { alongside, initVault, member, ok, useTempDirs } from './run';
 /**
  * docs/product.md §5 through the built CLI: each role, built-in and custom, runs the command of
  * every operation the CLI has a door for; allowed ones exit 0, the others exit 7 (FORBIDDEN) and
- * leave every table but the audit log as it was. Vault settings and service accounts have no
- * command yet: test/integration/permission-table.test.ts covers them through the core.
+ * leave every table but the audit log as it was. Vault settings have no command: the core's test
+ * (test/integration/permission-table.test.ts) covers them.
  */
 
 const TESTER_PASSWORD = 'tester password 1';
@@ -19,6 +19,7 @@ const COMMANDS: Partial<Record<Operation, (dir: string) => { args: string[]; std
   'member.grantAccountHolder': () => ({ args: ['member', 'add', 'new-holder', '--role', 'account-holder'], stdin: ['new holder password'] }),
   'member.manage': () => ({ args: ['member', 'add', 'new-member', '--role', 'member'], stdin: ['new member password'] }),
   'credential.manage': () => ({ args: ['credential', 'create', 'ci'], stdin: [] }),
+  'serviceAccount.manage': () => ({ args: ['account', 'create', 'bot', '--role', 'member'], stdin: [] }),
   'secret.organization.write': () => ({ args: ['secret', 'add', 'api-key', 'org', '--level', 'organization', '--header', 'X-Key', '--value-stdin'], stdin: ['org-value'] }),
   'workspace.create': () => ({ args: ['workspace', 'add', 'New workspace'], stdin: [] }),
   'team.manage': () => ({ args: ['team', 'add', 'New team'], stdin: [] }),
