@@ -58,6 +58,7 @@ export interface RosterCredential {
 export interface RosterAccountKey {
   id: string;
   boxPublic: Uint8Array;
+  signPublic: Uint8Array;
   created: number;
   /** After this time the key is refused (AUTH); null when it does not expire. */
   expires: number | null;

@@ -26,7 +26,8 @@ const teamEntry = place.extend({ members: z.array(id).max(100_000) }).strict();
 const operations = z.array(z.enum(CUSTOM_ROLE_OPERATIONS as [Operation, ...Operation[]])).max(64);
 const roleEntry = z.object({ id: customRoleId, name, operations, created }).strict();
 const credentialEntry = z.object({ id, name, creator: id, boxPublic: publicKey, created, teams: z.array(id).max(10_000) }).strict();
-const accountKeyEntry = z.object({ id, boxPublic: publicKey, created, expires: created.nullable() }).strict();
+/** A key's signing key is on the roster too: an account that manages accounts (over REST) signs what it changes. */
+const accountKeyEntry = z.object({ id, boxPublic: publicKey, signPublic: publicKey, created, expires: created.nullable() }).strict();
 const accountEntry = z.object({ id, name, role: roleId, workspace: id.nullable(), basicAuth: z.boolean(), creator: id, created }).strict();
 
 const rosterEvent = z.discriminatedUnion('type', [
@@ -119,7 +120,7 @@ function account(state: RosterState, accountId: string) {
   return a!;
 }
 
-const keyOf = (e: AccountKeyEntry) => ({ ...e, boxPublic: unb64(e.boxPublic) });
+const keyOf = (e: AccountKeyEntry) => ({ ...e, boxPublic: unb64(e.boxPublic), signPublic: unb64(e.signPublic) });
 
 function keyIdFree(state: RosterState, keyId: string): void {
   refuseIf(state.accountOfKey(keyId) !== undefined || state.members.has(keyId) || state.credentials.has(keyId), 'adds a key whose id is taken');

@@ -49,7 +49,7 @@ function newKey(session: Session, accountId: string, keyId: string, expires: num
   const pairs = newKeyPairs();
   const secret = newMachineSecret('account-key', session.ctx.random);
   const now = session.ctx.clock.now();
-  const entry: AccountKeyEntry = { id: keyId, boxPublic: b64(pairs.boxPublic), created: now, expires };
+  const entry: AccountKeyEntry = { id: keyId, boxPublic: b64(pairs.boxPublic), signPublic: b64(pairs.signPublic), created: now, expires };
   const row = {
     lookup: machineLookup('account-key', session.vaultId, secret.bytes),
     verifier: machineVerifier('account-key', session.vaultId, keyId, secret.bytes),

@@ -328,7 +328,7 @@ export class Vault {
     const roster = check.state;
     const account = roster?.accountOfKey(row.id);
     const listed = account?.keys.get(row.id);
-    if (!roster || roster.orgScopeId !== this.orgScopeId || !listed || !sodium().memcmp(listed.boxPublic, keys.boxPublic)) {
+    if (!roster || roster.orgScopeId !== this.orgScopeId || !listed || !sodium().memcmp(listed.boxPublic, keys.boxPublic) || !sodium().memcmp(listed.signPublic, keys.signPublic)) {
       wipe(keys.boxSecret, keys.signSecret);
       if (roster && !listed) throw failed(new CofferError('AUTH', 'this service-account key was renewed or deleted'));
       throw new CofferError('TAMPERED', `${check.problem ?? 'the roster does not list this key with its public key'}: the vault cannot be trusted, so it is not unlocked`);
