@@ -111,3 +111,40 @@ describe('service accounts below the doors', () => {
     expect((await vault.unlock('alice', 'correct horse battery staple')).accessFindings).toMatchObject({ structure: [], grantsRejected: 0, grantsMissing: 0 });
   });
 });
+
+describe('service accounts that manage service accounts (what the REST API will call)', () => {
+  const tempDir = useTempDir();
+
+  it('an organization-level account whose role manages accounts creates, renews and deletes them with its own key; members keep every key', async () => {
+    const { vault, session: alice } = await newVault(tempDir());
+    addWorkspace(alice, 'Backend');
+    registerSecret(alice, apiKey('org-secret', { level: 'organization' }));
+    const admin = createAccount(alice, { name: 'admin-bot', role: 'sys-admin' });
+    const bot = vault.unlockAccountKey(admin.keys[0]!.secret);
+    const made = createAccount(bot, { name: 'made-by-bot', role: 'member', workspace: 'Backend' });
+    const extra = addAccountKey(bot, 'made-by-bot');
+    const renewed = renewAccountKey(bot, made.id, made.keys[0]!.keyId);
+    expect(vault.unlockAccountKey(renewed.secret).readableScopes()).toEqual([clearScopeOf(vault.db, 'workspace', 'Backend')]);
+    expect(listAccounts(alice).find((a) => a.name === 'made-by-bot')).toMatchObject({ creator: 'account:admin-bot', keys: [expect.anything(), expect.anything()] });
+    deleteAccount(bot, 'made-by-bot');
+    expect(() => vault.unlockAccountKey(extra.secret)).toThrow(expect.objectContaining({ code: 'AUTH' }));
+    expect(() => renewAccountKey(bot, 'admin-bot', admin.keys[0]!.keyId)).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'key' }));
+    expect(() => addWorkspace(bot, 'Nope')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    // The rotations the bot signed left every member's grants vouched for, and the roster replays.
+    const again = await vault.unlock('alice', 'correct horse battery staple');
+    expect(again.accessFindings).toMatchObject({ rosterProblem: undefined, grantsRejected: 0, grantsMissing: 0, structure: [] });
+    expect(getSecretValue(again, { name: 'org-secret' }, { consumer: 't' }).value).toBe('org-secret-value');
+  });
+
+  it('an account whose role does not manage accounts, or that belongs to one workspace, may not', async () => {
+    const { vault, session: alice } = await newVault(tempDir());
+    addWorkspace(alice, 'Backend');
+    const reader = createAccount(alice, { name: 'reader', role: 'member' });
+    const wsAdmin = createAccount(alice, { name: 'ws-admin', role: 'sys-admin', workspace: 'Backend' });
+    const [readerBot, wsBot] = [vault.unlockAccountKey(reader.keys[0]!.secret), vault.unlockAccountKey(wsAdmin.keys[0]!.secret)];
+    const before = tablesDigest(vault.path, { exceptAudit: true });
+    expect(() => createAccount(readerBot, { name: 'x', role: 'member' })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => createAccount(wsBot, { name: 'x', role: 'member', workspace: 'Backend' })).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(tablesDigest(vault.path, { exceptAudit: true })).toBe(before);
+  });
+});

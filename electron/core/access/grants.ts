@@ -59,7 +59,7 @@ export function checkGrant(vaultId: string, roster: RosterState, g: SignedFields
   if (g.granter_id === null && g.signature === null) return 'unsigned';
   if (g.granter_id === null || g.signature === null) return 'forged';
   if (!roster.mayGrant(g.granter_id, g.scope_id, g.grantee_kind, g.grantee_id)) return 'forged';
-  const key = roster.member(g.granter_id)!.signPublic;
+  const key = roster.signingKeyOf(g.granter_id)!;
   try {
     return sodium().crypto_sign_verify_detached(g.signature, grantMessage(vaultId, g), key) ? 'signed' : 'forged';
   } catch {

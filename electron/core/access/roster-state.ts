@@ -81,6 +81,23 @@ export interface RosterAccount {
   keys: Map<string, RosterAccountKey>;
 }
 
+/**
+ * Who signs a roster entry or a grant: a member, or a service account's key acting under its
+ * account's role (docs/product.md §7), which signs only the management of service accounts.
+ */
+export interface RosterSigner {
+  id: string;
+  /** A member's login, or `account:NAME`. */
+  name: string;
+  role: RoleId;
+  signPublic: Uint8Array;
+  /** Set when the signer is a service account's key. */
+  account?: RosterAccount;
+}
+
+/** What a service account's key may sign: managing service accounts, the REST API's management calls (seed 004). */
+const ACCOUNT_SIGNABLE: ReadonlySet<Operation> = new Set(['serviceAccount.manage']);
+
 /** Who a key grant is sealed to. */
 export type GranteeKind = 'member' | 'credential' | 'account-key';
 
@@ -169,7 +186,7 @@ export class RosterState {
    * defined.
    */
   mayGiveRole(signerId: string, role: RoleId): boolean {
-    const signer = this.members.get(signerId);
+    const signer = this.signerOf(signerId);
     if (!signer || isBuiltInRole(role) || this.allows(signer.role, 'member.grantAccountHolder')) return signer !== undefined;
     const given = this.roles.get(role);
     return given !== undefined && [...given.operations].every((op) => this.allows(signer.role, op));
@@ -188,9 +205,17 @@ export class RosterState {
     return [...this.credentials.values()].find((c) => same(c.name, name.trim()));
   }
 
-  /** The key someone signed with while a member, whether or not they still are. */
-  signingKeyOf(memberId: string): Uint8Array | undefined {
-    return (this.members.get(memberId) ?? this.former.get(memberId))?.signPublic;
+  /** The key someone signed with while a member, whether or not they still are, or a service account's key as it is now. */
+  signingKeyOf(signerId: string): Uint8Array | undefined {
+    return (this.members.get(signerId) ?? this.former.get(signerId))?.signPublic ?? this.accountOfKey(signerId)?.keys.get(signerId)?.signPublic;
+  }
+
+  /** A member, or a service account's key, as a signer now. */
+  signerOf(id: string): RosterSigner | undefined {
+    const m = this.members.get(id);
+    if (m) return { id, name: m.login, role: m.role, signPublic: m.signPublic };
+    const a = this.accountOfKey(id);
+    return a && { id, name: `account:${a.name}`, role: a.role, signPublic: a.keys.get(id)!.signPublic, account: a };
   }
 
   member(id: string): RosterMember | undefined {
@@ -311,8 +336,10 @@ export class RosterState {
 
   /** May `signerId` vouch for a key of this scope sealed to a grantee (access/grants.ts)? */
   mayGrant(signerId: string, scopeId: string, kind: GranteeKind, granteeId: string): boolean {
-    const signer = this.members.get(signerId);
+    const signer = this.signerOf(signerId);
     if (!signer || !this.mayHoldAs(kind, scopeId, granteeId)) return false;
+    // A key gives only what it holds itself, and then by its role, as a member would.
+    if (signer.account && !this.accountMayHold(scopeId, signerId)) return false;
     if (kind === 'credential') return this.allows(signer.role, 'credential.manage') || this.allows(signer.role, 'team.manage');
     if (kind === 'account-key' && this.allows(signer.role, 'serviceAccount.manage')) return true;
     if (signerId === granteeId || this.allows(signer.role, 'member.manage')) return true;
@@ -320,11 +347,12 @@ export class RosterState {
     return (scope === 'workspace' && this.allows(signer.role, 'workspace.create')) || (scope === 'team' && this.allows(signer.role, 'team.manage'));
   }
 
-  /** Refuses unless the entry's signer is a member whose role allows `op`. */
-  requireSigner(signerId: string, op: Operation): RosterMember {
-    const signer = this.members.get(signerId);
+  /** Refuses unless the entry's signer is a member, or a service account's key, whose role allows `op`. */
+  requireSigner(signerId: string, op: Operation): RosterSigner {
+    const signer = this.signerOf(signerId);
     if (!signer) throw new RosterRefusal('signed by someone not in the vault');
-    if (!this.allows(signer.role, op)) throw new RosterRefusal(`signed by ${signer.login}, whose role may not make this change`);
+    if (signer.account && !ACCOUNT_SIGNABLE.has(op)) throw new RosterRefusal(`signed by ${signer.name}, which may not make this change`);
+    if (!this.allows(signer.role, op)) throw new RosterRefusal(`signed by ${signer.name}, whose role may not make this change`);
     return signer;
   }
 }

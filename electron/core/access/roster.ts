@@ -120,6 +120,12 @@ function account(state: RosterState, accountId: string) {
   return a!;
 }
 
+/** A workspace-level account manages only accounts of its own workspace. */
+function withinReach(state: RosterState, signerId: string, target: { workspace: string | null }): void {
+  const signerAccount = state.signerOf(signerId)?.account;
+  refuseIf(signerAccount !== undefined && signerAccount.workspace !== null && target.workspace !== signerAccount.workspace, "changes an account outside its signer's workspace");
+}
+
 const keyOf = (e: AccountKeyEntry) => ({ ...e, boxPublic: unb64(e.boxPublic), signPublic: unb64(e.signPublic) });
 
 function keyIdFree(state: RosterState, keyId: string): void {
@@ -284,23 +290,26 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       knownRole(state, a.role);
       refuseIf(!state.mayGiveRole(signerId, a.role), 'gives a role with operations its signer does not have');
       refuseIf(a.workspace !== null && !state.workspaces.has(a.workspace), 'names a workspace that does not exist');
+      withinReach(state, signerId, a);
       keyIdFree(state, event.key.id);
       state.accounts.set(a.id, { ...a, keys: new Map([[event.key.id, keyOf(event.key)]]) });
       break;
     }
     case 'account.delete':
       state.requireSigner(signerId, 'serviceAccount.manage');
-      account(state, event.id);
+      withinReach(state, signerId, account(state, event.id));
       state.accounts.delete(event.id);
       break;
     case 'account.key.add':
       state.requireSigner(signerId, 'serviceAccount.manage');
       keyIdFree(state, event.key.id);
+      withinReach(state, signerId, account(state, event.account));
       account(state, event.account).keys.set(event.key.id, keyOf(event.key));
       break;
     case 'account.key.renew': {
       state.requireSigner(signerId, 'serviceAccount.manage');
       const a = account(state, event.account);
+      withinReach(state, signerId, a);
       refuseIf(!a.keys.has(event.key.id), 'renews a key that does not exist');
       a.keys.set(event.key.id, keyOf(event.key));
       break;
@@ -308,6 +317,7 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
     case 'account.key.delete': {
       state.requireSigner(signerId, 'serviceAccount.manage');
       const a = account(state, event.account);
+      withinReach(state, signerId, a);
       refuseIf(!a.keys.delete(event.key), 'deletes a key that does not exist');
       break;
     }
@@ -391,7 +401,7 @@ function parseEvent(body: string): RosterEvent {
 /** The key an entry's signature must verify under: its signer's, as the chain so far (or the genesis itself) says. */
 function signerKey(state: RosterState | undefined, event: RosterEvent, signerId: string): Uint8Array {
   const listed = event.type === 'genesis' ? event.members.find((m) => m.id === signerId) : undefined;
-  const key = listed ? unb64(listed.signPublic) : state?.member(signerId)?.signPublic;
+  const key = listed ? unb64(listed.signPublic) : state?.signerOf(signerId)?.signPublic;
   if (!key) throw new RosterRefusal('signed by someone not in the vault');
   return key;
 }

@@ -3,7 +3,7 @@ import type { AccountSummary, CreatedAccount, IssuedKey } from '../../../shared/
 import { createAccountInput } from '../../../shared/schemas/accounts';
 import { isoDate } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
-import { grantScope } from '../access/grants';
+import { grantScope, resignGrantsOf } from '../access/grants';
 import { machineLookup, machineVerifier, newMachineSecret, wrapMachineKeys } from '../access/machine-keys';
 import type { AccountKeyEntry } from '../access/roster';
 import type { RosterAccount } from '../access/roster-state';
@@ -24,10 +24,26 @@ import { findNamed } from './structure';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
+/**
+ * Service accounts are managed by members and by organization-level accounts whose role allows it
+ * (acting with a key, through the CLI or REST). A workspace's account cannot: every roster change
+ * moves the roster's head, which is MACed under the organization key, and it holds none.
+ */
+function refuseWorkspaceAccount(session: Session): void {
+  const own = session.roster.signerOf(session.principalId)?.account;
+  if (own && own.workspace !== null) throw new CofferError('FORBIDDEN', `service account ${own.name} belongs to one workspace and cannot manage service accounts`, 'account');
+}
+
 function accountNamed(session: Session, ref: string): RosterAccount {
   const a = session.roster.accounts.get(ref.trim()) ?? session.roster.accountByName(ref);
   if (!a) throw new CofferError('NOT_FOUND', `no service account "${ref}"`, 'account');
+  refuseWorkspaceAccount(session);
   return a;
+}
+
+/** A key cannot renew or delete itself, nor its own account: what it signed would be left with no one to vouch for it. */
+function refuseSelf(session: Session, keyIds: readonly string[]): void {
+  if (keyIds.includes(session.principalId)) throw new CofferError('CONFLICT', 'a key cannot renew or delete itself or its account: use another key, or ask a member', 'key');
 }
 
 function expiryOf(session: Session, expires: string | undefined): number | null {
@@ -87,14 +103,15 @@ export function createAccount(session: Session, input: { name: string; role: str
   const v = parseInput(createAccountInput, input);
   const role = resolveRole(session, v.role);
   if (role === 'account-holder') throw new CofferError('VALIDATION', 'a service account cannot be an Account Holder', 'role');
-  if (!session.roster.mayGiveRole(session.member.id, role)) throw new CofferError('FORBIDDEN', `you may not give the role "${session.roster.roleName(role)}": it allows what your role does not`, 'role');
+  if (!session.roster.mayGiveRole(session.principalId, role)) throw new CofferError('FORBIDDEN', `you may not give the role "${session.roster.roleName(role)}": it allows what your role does not`, 'role');
   if (session.roster.accountByName(v.name)) throw new CofferError('CONFLICT', `a service account named "${v.name}" already exists`, 'name');
   const workspace = v.workspace === undefined ? null : findNamed(session, 'workspace', v.workspace);
+  refuseWorkspaceAccount(session);
   const id = session.ctx.random.uuid();
   const key = newKey(session, id, session.ctx.random.uuid(), expiryOf(session, v.expires));
   const now = key.entry.created;
   session.write(() => {
-    const account = { id, name: v.name, role, workspace: workspace?.id ?? null, basicAuth: v.enableBasicAuth, creator: session.member.id, created: now };
+    const account = { id, name: v.name, role, workspace: workspace?.id ?? null, basicAuth: v.enableBasicAuth, creator: session.principalId, created: now };
     session.appendRoster({ type: 'account.add', account, key: key.entry });
     key.store();
     grantKey(session, key.entry.id, session.roster.accounts.get(id)!.keys.get(key.entry.id)!.boxPublic);
@@ -117,7 +134,7 @@ export function listAccounts(session: Session): AccountSummary[] {
       role: a.role,
       roleName: session.roster.roleName(a.role),
       enableBasicAuth: a.basicAuth,
-      creator: (session.roster.member(a.creator) ?? session.roster.former.get(a.creator))?.login ?? 'unknown',
+      creator: (session.roster.member(a.creator) ?? session.roster.former.get(a.creator))?.login ?? session.roster.signerOf(a.creator)?.name ?? 'unknown',
       created: a.created,
       keys: [...a.keys.values()].sort((x, y) => x.created - y.created).map((k) => ({ keyId: k.id, created: k.created, expires: k.expires, lastUsed: used.get(k.id) ?? null })),
     }));
@@ -148,9 +165,12 @@ function accountScopes(session: Session, a: RosterAccount): string[] {
  * keys go to whoever the roster lets hold them now, the account's remaining (or renewed) keys
  * included. The organization's records follow its key (settings, audit chain, roster head).
  */
-function withoutOldKey(session: Session, a: RosterAccount, change: () => void): void {
+function withoutOldKey(session: Session, a: RosterAccount, leaving: readonly string[], change: () => void): void {
+  refuseSelf(session, leaving);
   const scopes = accountScopes(session, a).filter((s) => session.canRead(s));
   writeRotating(session, (rotate) => {
+    // Grants the leaving keys signed (as keys of an account that manages accounts) are vouched for again, while they still verify.
+    for (const keyId of leaving) resignGrantsOf(session.db, session.vaultId, session.roster, keyId, session.signer());
     change();
     if (scopes.length === 0) return;
     const rotation = rotate(scopes);
@@ -165,7 +185,7 @@ export function renewAccountKey(session: Session, accountRef: string, keyId: str
   const old = a.keys.get(keyId.trim());
   if (!old) throw new CofferError('NOT_FOUND', `service account "${a.name}" has no key ${keyId}`, 'key');
   const key = newKey(session, a.id, old.id, old.expires);
-  withoutOldKey(session, a, () => {
+  withoutOldKey(session, a, [old.id], () => {
     session.appendRoster({ type: 'account.key.renew', account: a.id, key: key.entry });
     session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'account-key' AND grantee_id = ?").run(old.id);
     key.store();
@@ -178,7 +198,7 @@ export function deleteAccountKey(session: Session, accountRef: string, keyId: st
   session.authorize('serviceAccount.manage');
   const a = accountNamed(session, accountRef);
   if (!a.keys.has(keyId.trim())) throw new CofferError('NOT_FOUND', `service account "${a.name}" has no key ${keyId}`, 'key');
-  withoutOldKey(session, a, () => {
+  withoutOldKey(session, a, [keyId.trim()], () => {
     session.appendRoster({ type: 'account.key.delete', account: a.id, key: keyId.trim() });
     session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'account-key' AND grantee_id = ?").run(keyId.trim());
     session.db.stmt('DELETE FROM account_keys WHERE id = ?').run(keyId.trim());
@@ -191,7 +211,7 @@ export function deleteAccount(session: Session, accountRef: string, confirm?: st
   session.authorize('serviceAccount.manage');
   const a = accountNamed(session, accountRef);
   if (confirm !== undefined && confirm !== a.name) throw new CofferError('CONFLICT', `type the service account's name, "${a.name}", exactly to delete it`, 'confirm');
-  withoutOldKey(session, a, () => {
+  withoutOldKey(session, a, [...a.keys.keys()], () => {
     session.appendRoster({ type: 'account.delete', id: a.id });
     for (const keyId of a.keys.keys()) session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'account-key' AND grantee_id = ?").run(keyId);
     session.db.stmt('DELETE FROM account_keys WHERE account_id = ?').run(a.id);

@@ -155,8 +155,15 @@ export class Session {
     this.acceptsLegacyHeads = false;
   }
 
+  /** Who this session signs as: the member, or the service account's key (which signs only account management). */
   signer(): Signer {
-    return { id: this.memberId, signSecret: this.keyPairs().signSecret };
+    if (this.principal.kind === 'credential') throw new CofferError('FORBIDDEN', 'a service credential only lists and reads secrets');
+    return { id: this.principal.id, signSecret: this.keyPairs().signSecret };
+  }
+
+  /** The id entries and grants this session signs are made under (signer()), and its audit actor's. */
+  get principalId(): string {
+    return this.principal.id;
   }
 
   /**
@@ -188,7 +195,9 @@ export class Session {
     const last = this.db.value<number>('SELECT max(seq) FROM roster') ?? 0;
     if (last === head.seq) return;
     const check = verifyRoster(this.db, this.vaultId, genesis);
-    const problem = !check.state ? check.problem : (check.problem ?? checkRosterHead(this.db, this.vaultId, this.integrityKey('roster'), check.head));
+    // The head's MAC needs the organization key, which a workspace's service account does not hold (SECURITY.md "Service accounts").
+    const headProblem = () => (this.canRead(this.vault.orgScopeId) ? checkRosterHead(this.db, this.vaultId, this.integrityKey('roster'), check.head) : undefined);
+    const problem = !check.state ? check.problem : (check.problem ?? headProblem());
     if (problem || !check.state) throw new CofferError('TAMPERED', `${problem ?? 'the roster does not verify'}: nothing was changed`);
     this.access = { ...this.access, roster: check.state, head: check.head };
   }
@@ -207,7 +216,7 @@ export class Session {
     if (!head) throw new CofferError('CONFLICT', "this vault's roster is not signed yet: an Account Holder must unlock it once first");
     let next: RosterState;
     try {
-      next = applyEvent(roster, event, this.memberId);
+      next = applyEvent(roster, event, this.signer().id);
     } catch (e) {
       if (e instanceof RosterRefusal) throw new CofferError('CONFLICT', `the roster refuses this change: it ${e.message}`);
       throw e;
@@ -245,13 +254,22 @@ export class Session {
   /** Refuses with FORBIDDEN unless this member's role, as the verified roster gives it, allows `op`. */
   authorize(op: Operation): void {
     this.assertUnlocked();
-    if (this.principal.kind !== 'member') throw forbidden(MACHINE_NAMES[this.principal.kind], op);
-    this.access.roster.authorize(this.memberId, op);
+    if (this.principal.kind === 'member') return this.access.roster.authorize(this.memberId, op);
+    const account = this.principal.kind === 'account-key' ? this.access.roster.accountOfKey(this.principal.id) : undefined;
+    // A service account's key acts under its account's role for what it may sign: managing service accounts.
+    if (!account || op !== 'serviceAccount.manage') throw forbidden(MACHINE_NAMES[this.principal.kind], op);
+    if (!this.access.roster.allows(account.role, op)) throw forbidden(`Service account ${account.name} (${this.access.roster.roleName(account.role)})`, op);
   }
 
   /** Whether `op` would be allowed: for what a door shows, never instead of `authorize`. */
   may(op: Operation): boolean {
-    return !this.locked && !this.isMachine && this.access.roster.allows(this.member.role, op);
+    if (this.locked) return false;
+    try {
+      this.authorize(op);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   keyPairs(): KeyPairs {

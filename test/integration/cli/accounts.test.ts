@@ -67,4 +67,13 @@ describe('service accounts', alongside, () => {
     expect((await pipeline(['secret', 'get', 'db'], renewed.secret)).code).toBe(3);
     expect(JSON.parse(await ok(alice(['account', 'list', '--json'])))).toEqual([]);
   });
+
+  step('an organization-level account whose role manages accounts creates one with its key alone', async () => {
+    const admin = JSON.parse(await ok(alice(['account', 'create', 'admin-bot', '--role', 'sys-admin', '--json']))) as { keys: Key[] };
+    const made = JSON.parse(await ok(pipeline(['account', 'create', 'made-by-bot', '--role', 'member', '--json'], admin.keys[0]!.secret))) as { keys: Key[] };
+    expect(await ok(pipeline(['secret', 'get', 'org-only'], made.keys[0]!.secret))).toBe('org-value-1\n');
+    const list = JSON.parse(await ok(alice(['account', 'list', '--json']))) as { name: string; creator: string }[];
+    expect(list.find((a) => a.name === 'made-by-bot')?.creator).toBe('account:admin-bot');
+    expect((await pipeline(['team', 'add', 'Nope'], admin.keys[0]!.secret)).code).toBe(7);
+  });
 });
