@@ -5,8 +5,8 @@ import { expiryHint, formatDate, formatDateTime, formatDay, relativeShort } from
 /** "Organization", or "Workspace Backend": where the account's keys read. */
 export const levelLabel = (a: AccountSummary): string => (a.level === 'organization' ? 'Organization' : `Workspace ${a.workspace ?? '(deleted)'}`);
 
-/** Key ids are UUIDs: the list shows their first group (unique enough to tell keys apart), the tooltip all of it. */
-export const shortKeyId = (keyId: string): string => keyId.split('-')[0]!;
+/** Key ids are time-ordered UUIDs: keys made the same day share their start, so their random last group names them in short. */
+export const shortKeyId = (keyId: string): string => keyId.slice(keyId.lastIndexOf('-') + 1);
 
 export type KeyAction = 'renew' | 'delete';
 
@@ -92,9 +92,7 @@ function KeyTable({ account: a, readOnly, onKey }: { account: AccountSummary; re
               <td>
                 <span className="t-name">
                   <KeyRound size={14} aria-hidden className="muted" />
-                  <span className="mono truncate" title={`Key ID ${k.keyId}`}>
-                    {short}
-                  </span>
+                  <KeyId keyId={k.keyId} />
                 </span>
               </td>
               <td className="t-date nums t-wide-only">
@@ -134,5 +132,16 @@ function KeyTable({ account: a, readOnly, onKey }: { account: AccountSummary; re
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The whole id (the CLI takes it), cut in the middle when narrow so that its distinguishing tail stays in view. */
+function KeyId({ keyId }: { keyId: string }) {
+  const tail = shortKeyId(keyId);
+  return (
+    <span className="key-id mono" title={`Key ID ${keyId}`}>
+      <span className="key-id-head">{keyId.slice(0, -tail.length)}</span>
+      <span className="key-id-tail">{tail}</span>
+    </span>
   );
 }
