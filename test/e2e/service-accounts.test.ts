@@ -10,7 +10,7 @@ import { PASSWORD, axeSerious, hasAttr, hasCount, launchChromium, openApp, scree
  * The Service accounts screen on one vault, in order: create a workspace-level account (its key's
  * secret shown once, then nowhere), add a second key, renew the first (the caution first, then the
  * new secret; the old one no longer opens the vault, as the core says), delete a key, delete the
- * account by typing its name; the audit log names each step; a plain member sees no such screen.
+ * account by typing its name (an organization-level one beside it stays); the audit log names each step; a plain member sees no such screen.
  * Secrets are read from the dialogs and compared, never printed.
  */
 let browser: Browser;
@@ -41,7 +41,8 @@ async function axe(screen: string) {
 async function check(screen: string) {
   await page.evaluate('document.fonts.ready');
   for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
+    // Reduced motion: no colour transition is caught halfway in a screenshot.
+    await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
     await hasAttr(page.locator('html'), 'data-theme', theme);
     await axe(`${screen}-${theme}`);
     await screenshot(page, `accounts-${screen}-${theme}`);
@@ -142,7 +143,7 @@ describe('an Account Holder manages service accounts', () => {
 
     keys.push(await takeShownKey(`${ACCOUNT} is ready`, 'shown-once'));
     await seeText(card().getByTestId('account-level'), 'Workspace Backend');
-    await seeText(card(), 'Member');
+    await seeText(card(), 'Member role');
     await seeText(card(), 'Basic auth');
     await hasCount(keyRows(), 1);
     await seeText(keyRows().first(), shortOf(keys[0]!.id));
@@ -157,13 +158,28 @@ describe('an Account Holder manages service accounts', () => {
     await hasCount(keyRows(), 2);
     expect(keys[1]!.id).not.toBe(keys[0]!.id);
     expect(await tryKey(keys[0]!.secret)).toBe('opened');
+  });
+
+  test('an organization-level account with another role sits beside it', async () => {
+    await page.getByRole('button', { name: 'Create service account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create service account' });
+    await dialog.getByLabel('Name').fill('nightly-backup');
+    await dialog.getByLabel('Role').selectOption({ label: 'Sys Admin' });
+    await seeText(dialog, 'across the organization');
+    await dialog.getByRole('button', { name: 'Create account' }).click();
+    await takeShownKey('nightly-backup is ready');
+    const other = page.getByTestId('account-card').filter({ hasText: 'nightly-backup' });
+    await seeText(other.getByTestId('account-level'), 'Organization');
+    await seeText(other, 'Sys Admin role');
+    expect(await other.innerText()).not.toContain('Basic auth');
     await check('list');
   });
 
   test('renews the first key: the caution first, then a new secret; the old one fails at once', async () => {
     const short = shortOf(keys[0]!.id);
     await page.getByRole('button', { name: `Renew key ${short} of ${ACCOUNT}` }).click();
-    const dialog = page.getByRole('dialog', { name: `Renew key ${short} of ${ACCOUNT}?` });
+    const dialog = page.getByRole('dialog', { name: `Renew a key of ${ACCOUNT}?` });
+    await seeText(dialog, `Key ${short} keeps its id`);
     await seeText(dialog, 'Once a service account key is renewed, the previous secret is discarded and will not be recoverable');
     await seeText(dialog, 'fail at once');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
@@ -188,7 +204,7 @@ describe('an Account Holder manages service accounts', () => {
   test('deletes the second key after a confirmation', async () => {
     const short = shortOf(keys[1]!.id);
     await page.getByRole('button', { name: `Delete key ${short} of ${ACCOUNT}` }).click();
-    const dialog = page.getByRole('dialog', { name: `Delete key ${short} of ${ACCOUNT}?` });
+    const dialog = page.getByRole('dialog', { name: `Delete a key of ${ACCOUNT}?` });
     await seeText(dialog, 'other keys keep working');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     await axe('delete-key');
@@ -213,14 +229,15 @@ describe('an Account Holder manages service accounts', () => {
     await check('delete-account');
     await remove.click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByText('No service accounts yet').waitFor();
+    await hasCount(card(), 0);
+    await seeText(page.getByRole('status').filter({ hasText: 'service account' }), '1 service account');
     expect(await tryKey(keys[0]!.secret)).toBe('AUTH');
   });
 
   test('the audit log says each step in words', async () => {
     await go('Audit');
     const log = page.getByTestId('audit-table');
-    for (const label of ['Created a service account', 'Added a service-account key', 'Renewed a service-account key', 'Deleted a service-account key', 'Deleted a service account'])
+    for (const label of ['Created a service account', 'Added an account key', 'Renewed an account key', 'Deleted an account key', 'Deleted a service account'])
       await seeText(log, label);
     await screenshot(page, 'accounts-audit-light');
   });

@@ -24,20 +24,21 @@ export function AccountCard({ account: a, readOnly, onAddKey, onKey, onDelete }:
   return (
     <li className="account-card" data-testid="account-card" aria-labelledby={headId}>
       <div className="account-head">
-        <h3 id={headId} className="truncate" title={a.name}>
-          {a.name}
-        </h3>
-        <span className="tag" data-testid="account-level">
-          {levelLabel(a)}
-        </span>
-        <span className="tag" title="Role">
-          {a.roleName}
-        </span>
-        {a.enableBasicAuth && (
-          <span className="tag" title="Its keys may also sign in with Basic authentication (key id and secret)">
-            Basic auth
+        {/* The name and tags wrap among themselves; the actions keep to the first line. */}
+        <div className="account-title">
+          <h3 id={headId} className="truncate" title={a.name}>
+            {a.name}
+          </h3>
+          <span className="tag" data-testid="account-level">
+            {levelLabel(a)}
           </span>
-        )}
+          <span className="tag">{a.roleName} role</span>
+          {a.enableBasicAuth && (
+            <span className="tag" title="Its keys may also sign in with Basic authentication (key id and secret)">
+              Basic auth
+            </span>
+          )}
+        </div>
         <span className="row-actions">
           <button type="button" className="btn btn-sm" disabled={readOnly} onClick={onAddKey} aria-label={`Add a key to ${a.name}`}>
             <Plus size={14} aria-hidden />

@@ -70,8 +70,8 @@ function PendingDialog({ pending: p, roles, onDone, onChanged, onIssued }: Pendi
     case 'renewKey':
       return (
         <ConfirmDialog
-          title={`Renew key ${shortKeyId(p.keyId)} of ${p.account.name}?`}
-          description="The key keeps its id and gets a new secret, shown once. Every scope the account reads moves to new keys."
+          title={`Renew a key of ${p.account.name}?`}
+          description={`Key ${shortKeyId(p.keyId)} keeps its id and gets a new secret, shown once. Every scope ${p.account.name} reads moves to new keys.`}
           caution={
             <>
               Once a service account key is renewed, the previous secret is discarded and will not be recoverable. Pipelines still using it fail at once:
@@ -93,8 +93,8 @@ function PendingDialog({ pending: p, roles, onDone, onChanged, onIssued }: Pendi
       const last = p.account.keys.length === 1;
       return (
         <ConfirmDialog
-          title={`Delete key ${shortKeyId(p.keyId)} of ${p.account.name}?`}
-          description="Every scope the account reads moves to new keys, so the deleted key’s secret opens nothing written afterwards."
+          title={`Delete a key of ${p.account.name}?`}
+          description={`Key ${shortKeyId(p.keyId)} goes, and every scope ${p.account.name} reads moves to new keys, so its secret opens nothing written afterwards.`}
           caution={
             last
               ? `Pipelines using this key fail at once. It is ${p.account.name}’s only key: the account reads nothing until you add another.`
