@@ -4,6 +4,7 @@ import {
   editSecretInput,
   fieldView,
   fileInput,
+  isoDate,
   listSecretsInput,
   registerSecretInput,
   revisionInfo,
@@ -14,6 +15,7 @@ import {
 } from './schemas/secrets';
 import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
 import { settings } from './schemas/settings';
+import { accountSummary, createAccountInput, createdAccount, issuedKey } from './schemas/accounts';
 import { createCredentialInput, createdCredential, credentialSummary } from './schemas/credentials';
 import { OPERATIONS, defineRoleInput, roleSummary, updateRoleInput } from './schemas/roles';
 import { secretReader } from './schemas/secrets';
@@ -31,6 +33,9 @@ const byId = z.object({ id: z.string().min(1).max(64) }).strict();
 const byName = z.object({ name: z.string().min(1).max(128) }).strict();
 const renaming = z.object({ from: z.string().min(1).max(128), to: z.string().max(256) }).strict();
 const confirmed = byName.extend({ confirm: z.string().max(256) }).strict();
+/** A service account by its name (or id), and one of its keys. */
+const account = z.string().min(1).max(128);
+const accountKey = z.object({ account, keyId: z.string().min(1).max(64) }).strict();
 const membership = z.object({ team: z.string().min(1).max(128), member: z.string().min(1).max(128) }).strict();
 
 export const integrity = z.object({
@@ -145,6 +150,16 @@ export const contract = {
   'credentials.setTeams': channel(z.object({ name: z.string().min(1).max(128), teams: z.array(z.string().max(128)).max(1000) }).strict(), credentialSummary),
   /** `confirm` is the credential's name, typed exactly. */
   'credentials.revoke': channel(confirmed, z.object({ revoked: z.literal(true) })),
+  'accounts.list': channel(empty, z.array(accountSummary)),
+  /** The first key's secret is in this answer and nowhere else, ever (as for each key added or renewed). */
+  'accounts.create': channel(createAccountInput, createdAccount),
+  /** `expires` is the new key's last day's end, `YYYY-MM-DD` (UTC). */
+  'accounts.addKey': channel(z.object({ account, expires: isoDate.optional() }).strict(), issuedKey),
+  /** Same key id, new secret: the old secret fails at once and every scope the account reads is rotated. */
+  'accounts.renewKey': channel(accountKey, issuedKey),
+  'accounts.deleteKey': channel(accountKey, z.object({ deleted: z.literal(true) })),
+  /** `confirm` is the account's name, typed exactly. */
+  'accounts.delete': channel(z.object({ account, confirm: z.string().max(256) }).strict(), z.object({ deleted: z.literal(true) })),
   'secrets.list': channel(listSecretsInput, secretListing),
   'secrets.register': channel(registerSecretInput, secretSummary),
   'secrets.detail': channel(byId, secretDetail),

@@ -12,6 +12,7 @@ import { inspectCertificate } from './secrets/certificate';
 import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
 import { registerSecret } from './secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from './secrets/revisions';
+import { addAccountKey, createAccount, deleteAccount, deleteAccountKey, listAccounts, renewAccountKey } from './vault/accounts';
 import { createCredential, listCredentials, revokeCredential, setCredentialTeams } from './vault/credentials';
 import { addMember, listMembers, removeMember, setMemberRole } from './vault/members';
 import { defineRole, deleteRole, listRoles, updateRole } from './vault/roles';
@@ -102,6 +103,18 @@ export const handlers: Handlers = {
   'credentials.revoke': (app, input) => {
     revokeCredential(app.session(), input.name, input.confirm);
     return { revoked: true as const };
+  },
+  'accounts.list': (app) => listAccounts(app.session()),
+  'accounts.create': (app, input) => createAccount(app.session(), input),
+  'accounts.addKey': (app, input) => addAccountKey(app.session(), input.account, { expires: input.expires }),
+  'accounts.renewKey': (app, input) => renewAccountKey(app.session(), input.account, input.keyId),
+  'accounts.deleteKey': (app, input) => {
+    deleteAccountKey(app.session(), input.account, input.keyId);
+    return { deleted: true as const };
+  },
+  'accounts.delete': (app, input) => {
+    deleteAccount(app.session(), input.account, input.confirm);
+    return { deleted: true as const };
   },
   'secrets.list': (app, input) => listSecrets(app.session(), input),
   'secrets.register': (app, input) => registerSecret(app.session(), input),

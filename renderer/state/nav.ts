@@ -11,7 +11,8 @@ export type View =
   | { kind: 'audit' }
   | { kind: 'members' }
   | { kind: 'teams' }
-  | { kind: 'credentials' };
+  | { kind: 'credentials' }
+  | { kind: 'accounts' };
 
 /** What the unlocked member may do, as the core's permission table says (app status): the renderer never decides it again. */
 export type Permissions = readonly Operation[] | undefined;
@@ -25,6 +26,7 @@ const VIEW_NEEDS: Partial<Record<View['kind'], readonly Operation[]>> = {
   members: ['member.manage'],
   teams: ['team.manage', 'workspace.create'],
   credentials: ['credential.manage'],
+  accounts: ['serviceAccount.manage'],
 };
 
 /** Whether the unlocked member may open a view at all: the sidebar, shortcuts and the main area all ask this. */

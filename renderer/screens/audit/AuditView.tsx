@@ -264,7 +264,7 @@ export function AuditView() {
                         {e.actor}
                       </span>
                     </td>
-                    <td className={`t-action${ALARMING.has(e.action) ? ' alarming' : ''}`} title={e.action}>
+                    <td className={`t-action${ALARMING.has(e.action) ? ' alarming' : ''}`} title={`${actionLabel(e.action)} · ${e.action}`}>
                       {actionLabel(e.action)}
                       {e.origin !== 'session' && (
                         <span className="unkeyed-mark" title={UNAUTHENTICATED[e.origin]} data-testid="audit-unkeyed">

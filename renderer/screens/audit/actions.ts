@@ -35,9 +35,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'credential.revoke': 'Revoked a service credential',
   'account.create': 'Created a service account',
   'account.delete': 'Deleted a service account',
-  'account.key.add': 'Added a service-account key',
-  'account.key.renew': 'Renewed a service-account key',
-  'account.key.delete': 'Deleted a service-account key',
+  // The target names the account ("deploy-bot: KEY-ID"), so "account key" is enough and fits the column.
+  'account.key.add': 'Added an account key',
+  'account.key.renew': 'Renewed an account key',
+  'account.key.delete': 'Deleted an account key',
   'roster.start': 'Signed the roster',
   'roster.adopt': 'Adopted the roster',
   'settings.update': 'Changed settings',

@@ -9,6 +9,7 @@ import { HOME, NAV_SHORTCUTS, useNav, viewAllowed } from '../../state/nav';
 import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
+import { AccountsView } from '../accounts/AccountsView';
 import { AuditView } from '../audit/AuditView';
 import { CredentialsView } from '../credentials/CredentialsView';
 import { MembersView } from '../members/MembersView';
@@ -28,6 +29,7 @@ const MAIN_LABELS: Record<View['kind'], string> = {
   members: 'Members',
   teams: 'Teams and workspaces',
   credentials: 'Service credentials',
+  accounts: 'Service accounts',
 };
 
 /** State 'unlocked': sidebar, top bar, and the current view (a scope's secrets, a vault-wide page, or Settings). */
@@ -136,6 +138,8 @@ function CurrentView({ view }: { view: View }) {
       return <TeamsView />;
     case 'credentials':
       return <CredentialsView />;
+    case 'accounts':
+      return <AccountsView />;
     case 'secrets':
       return <SecretsView />;
   }

@@ -1,4 +1,4 @@
-import { Bell, Building2, CalendarX2, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
+import { Bell, Bot, Building2, CalendarX2, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { workspaceName } from '../../../shared/schemas/vault';
@@ -162,13 +162,14 @@ export function Sidebar() {
   );
 }
 
-/** Members, Teams, Service credentials: each only when the permission table lets this member manage it. */
+/** Members, Teams, Service credentials, Service accounts: each only when the permission table lets this member manage it. */
 function AccessNav() {
   const permissions = useSession((s) => s.status?.member?.permissions);
   const items = [
     { target: { kind: 'members' } as const, icon: <Users size={16} aria-hidden />, label: 'Members', hint: 'Members and roles' },
     { target: { kind: 'teams' } as const, icon: <UsersRound size={16} aria-hidden />, label: 'Teams', hint: 'Teams and workspaces' },
     { target: { kind: 'credentials' } as const, icon: <KeyRound size={16} aria-hidden />, label: 'Service credentials', hint: 'Service credentials for pipelines' },
+    { target: { kind: 'accounts' } as const, icon: <Bot size={16} aria-hidden />, label: 'Service accounts', hint: 'Service accounts: pipelines with a role' },
   ].filter((i) => viewAllowed(i.target, permissions));
   if (items.length === 0) return null;
   return (

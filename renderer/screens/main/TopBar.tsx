@@ -25,6 +25,7 @@ const PAGE_TITLES: Record<Exclude<View['kind'], 'secrets'>, { title: string; sub
   members: { title: 'Members', sub: 'Who can unlock this vault, and what their role lets them do' },
   teams: { title: 'Teams', sub: 'Teams share organization secrets; workspaces group them' },
   credentials: { title: 'Service credentials', sub: 'Identities for pipelines: they read their teams’ secrets' },
+  accounts: { title: 'Service accounts', sub: 'Pipelines with a role: they read what it allows, at the organization’s or a workspace’s level' },
 };
 
 const SEARCH_DEBOUNCE_MS = 80;

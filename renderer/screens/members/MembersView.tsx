@@ -197,9 +197,13 @@ function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableP
   );
 }
 
-/** Whether a role may be offered: Account Holder only to someone who may grant it. */
+/**
+ * The roles this member may give, as the core's rule has it: Account Holder only to someone who may
+ * grant it; a custom role only to someone who may do all it allows (or who may grant Account Holder).
+ */
 export function offeredRoles(roles: RoleSummary[], permissions: Parameters<typeof may>[0]): RoleSummary[] {
-  return roles.filter((r) => r.id !== 'account-holder' || may(permissions, 'member.grantAccountHolder'));
+  const grantsAll = may(permissions, 'member.grantAccountHolder');
+  return roles.filter((r) => (r.id === 'account-holder' ? grantsAll : r.builtIn || grantsAll || r.operations.every((op) => may(permissions, op))));
 }
 
 /** What members.add and members.setRole take: a built-in role's id, a custom role's name (the core resolves names). */
