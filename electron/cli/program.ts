@@ -7,6 +7,7 @@ import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMemberCommands } from './commands/members';
 import { registerProgramCommands } from './commands/programs';
 import { registerSecretCommands } from './commands/secrets';
+import { registerServeCommand } from './commands/serve';
 import { registerStructureCommands } from './commands/structure';
 import { registerVaultCommands } from './commands/vault';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerMemberCommands(program, run);
   registerStructureCommands(program, run);
   registerAccessCommands(program, run);
+  registerServeCommand(program, run);
   registerLifecycleCommands(program, registerSecretCommands(program, run), run);
   registerBundleCommands(program, run);
   registerProgramCommands(program, run);

@@ -88,6 +88,8 @@ export class CofferApp {
   session(): Session {
     const s = this.unlockedSession();
     if (s.setupPending) throw new CofferError('AUTH', 'you unlocked with a one-time setup code: choose your own password first');
+    // A CLI command or the REST API may have changed the roster and rotated keys since the last call.
+    s.catchUpRoster();
     return s;
   }
 

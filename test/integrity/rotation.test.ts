@@ -331,3 +331,18 @@ describe('a rotation that fails', () => {
     });
   });
 });
+
+describe('a session open while another one rotates', () => {
+  const tempDir = useTempDir();
+
+  it('takes the new keys when it next catches up, and goes on working (the app beside a CLI that removed a member)', async () => {
+    const { vault, alice } = await organization(tempDir());
+    const other = await vault.unlock('alice', 'correct horse battery staple');
+    removeMember(other, 'bob');
+    // alice's session still holds the keys from before the rotation; the app's door catches it up before each call.
+    alice.catchUpRoster();
+    registerSecret(alice, apiKey('after the rotation', 'after-value', { level: 'organization' }));
+    expect(value(other, 'after the rotation')).toBe('after-value');
+    expect(listSecrets(alice, { search: 'after the rotation' }).items.map((s) => s.name)).toEqual(['after the rotation']);
+  });
+});

@@ -55,7 +55,8 @@ const rosterEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('credential.add'), credential: credentialEntry }).strict(),
   z.object({ type: z.literal('credential.teams'), id, teams: z.array(id).max(10_000) }).strict(),
   z.object({ type: z.literal('credential.revoke'), id }).strict(),
-  z.object({ type: z.literal('account.add'), account: accountEntry, key: accountKeyEntry }).strict(),
+  /** Over REST an account is made without a key (seed 004): its keys are added afterwards. */
+  z.object({ type: z.literal('account.add'), account: accountEntry, key: accountKeyEntry.optional() }).strict(),
   z.object({ type: z.literal('account.delete'), id }).strict(),
   z.object({ type: z.literal('account.key.add'), account: id, key: accountKeyEntry }).strict(),
   /** Renew: the key keeps its id, with a new key pair; the old one opens nothing afterwards. */
@@ -291,8 +292,8 @@ export function applyEvent(before: RosterState | undefined, event: RosterEvent, 
       refuseIf(!state.mayGiveRole(signerId, a.role), 'gives a role with operations its signer does not have');
       refuseIf(a.workspace !== null && !state.workspaces.has(a.workspace), 'names a workspace that does not exist');
       withinReach(state, signerId, a);
-      keyIdFree(state, event.key.id);
-      state.accounts.set(a.id, { ...a, keys: new Map([[event.key.id, keyOf(event.key)]]) });
+      if (event.key) keyIdFree(state, event.key.id);
+      state.accounts.set(a.id, { ...a, keys: new Map(event.key ? [[event.key.id, keyOf(event.key)]] : []) });
       break;
     }
     case 'account.delete':

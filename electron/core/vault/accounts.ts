@@ -98,7 +98,12 @@ function grantKey(session: Session, keyId: string, boxPublic: Uint8Array): void 
 
 const issued = (k: NewKey): IssuedKey => ({ keyId: k.entry.id, created: k.entry.created, expires: k.entry.expires, secret: k.secret });
 
-export function createAccount(session: Session, input: { name: string; role: string; workspace?: string; enableBasicAuth?: boolean; expires?: string }): CreatedAccount {
+/** Creates an account and, unless `withKey` is false (the REST API's create, seed 004), its first key, whose secret is shown once. */
+export function createAccount(
+  session: Session,
+  input: { name: string; role: string; workspace?: string; enableBasicAuth?: boolean; expires?: string },
+  withKey = true,
+): CreatedAccount {
   session.authorize('serviceAccount.manage');
   const v = parseInput(createAccountInput, input);
   const role = resolveRole(session, v.role);
@@ -108,16 +113,18 @@ export function createAccount(session: Session, input: { name: string; role: str
   const workspace = v.workspace === undefined ? null : findNamed(session, 'workspace', v.workspace);
   refuseWorkspaceAccount(session);
   const id = session.ctx.random.uuid();
-  const key = newKey(session, id, session.ctx.random.uuid(), expiryOf(session, v.expires));
-  const now = key.entry.created;
+  const key = withKey ? newKey(session, id, session.ctx.random.uuid(), expiryOf(session, v.expires)) : undefined;
+  const now = session.ctx.clock.now();
   session.write(() => {
     const account = { id, name: v.name, role, workspace: workspace?.id ?? null, basicAuth: v.enableBasicAuth, creator: session.principalId, created: now };
-    session.appendRoster({ type: 'account.add', account, key: key.entry });
-    key.store();
-    grantKey(session, key.entry.id, session.roster.accounts.get(id)!.keys.get(key.entry.id)!.boxPublic);
+    session.appendRoster({ type: 'account.add', account, ...(key ? { key: key.entry } : {}) });
+    if (key) {
+      key.store();
+      grantKey(session, key.entry.id, session.roster.accounts.get(id)!.keys.get(key.entry.id)!.boxPublic);
+    }
     session.audit('account.create', v.name);
   });
-  return { id, name: v.name, enableBasicAuth: v.enableBasicAuth, created: now, keys: [issued(key)] };
+  return { id, name: v.name, enableBasicAuth: v.enableBasicAuth, created: now, keys: key ? [issued(key)] : [] };
 }
 
 export function listAccounts(session: Session): AccountSummary[] {

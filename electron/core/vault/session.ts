@@ -16,6 +16,7 @@ import { blindIndexKey, integrityKey, wipe } from '../crypto/keys';
 import type { Db } from '../db/connection';
 import type { CoreContext } from '../context';
 import type { SecretIndex } from '../secrets/secret-index';
+import { openGrants } from './access-check';
 import type { Vault } from './vault';
 
 /**
@@ -195,11 +196,38 @@ export class Session {
     const last = this.db.value<number>('SELECT max(seq) FROM roster') ?? 0;
     if (last === head.seq) return;
     const check = verifyRoster(this.db, this.vaultId, genesis);
+    if (check.state) this.reopenGrants(check.state);
     // The head's MAC needs the organization key, which a workspace's service account does not hold (SECURITY.md "Service accounts").
     const headProblem = () => (this.canRead(this.vault.orgScopeId) ? checkRosterHead(this.db, this.vaultId, this.integrityKey('roster'), check.head) : undefined);
     const problem = !check.state ? check.problem : (check.problem ?? headProblem());
     if (problem || !check.state) throw new CofferError('TAMPERED', `${problem ?? 'the roster does not verify'}: nothing was changed`);
     this.access = { ...this.access, roster: check.state, head: check.head };
+  }
+
+  /**
+   * The scope keys sealed to this session's principal as the file has them now: another session may
+   * have rotated scopes (a member or key removed), re-keying the organization's records with them,
+   * which this session must hold to verify anything further. Keys no longer granted are dropped.
+   */
+  private reopenGrants(roster: RosterState): void {
+    const grants = openGrants(this.db, this.vaultId, roster, this.keys, this.principal, !this.access.adopted);
+    let changed = false;
+    for (const [scopeId, k] of this.scopes) {
+      if (grants.scopes.has(scopeId)) continue;
+      wipe(k.key);
+      this.scopes.delete(scopeId);
+      changed = true;
+    }
+    for (const [scopeId, k] of grants.scopes) {
+      const held = this.scopes.get(scopeId);
+      if (held && held.version === k.version) {
+        wipe(k.key);
+        continue;
+      }
+      this.adoptScopeKey(scopeId, k.key, k.version);
+      changed = true;
+    }
+    if (changed) this.index?.invalidate();
   }
 
   /**

@@ -1,0 +1,308 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { ErrorCode } from '../../shared/errors';
+import { CofferError, toErrorShape } from '../../shared/errors';
+import type { SecretSummary } from '../../shared/schemas/secrets';
+import { LEVELS } from '../../shared/schemas/secrets';
+import { parseInput } from '../../shared/validation';
+import { getSecretValue, listSecrets } from '../core/secrets/reading';
+import { addAccountKey, createAccount, deleteAccount, deleteAccountKey } from '../core/vault/accounts';
+import type { Session } from '../core/vault/session';
+import type { Vault } from '../core/vault/vault';
+import { RestAuth } from './rest-auth';
+
+/**
+ * The REST API (docs/rest.md, docs/openapi.json; seed 004): service-account management and secret
+ * reads for service accounts and credentials, on 127.0.0.1 only. Every request is checked before
+ * anything is parsed (Host, Origin, size, type); every error is `{code, message, field?}` with a
+ * status that fits; no stack trace and no value ever reaches a body or a log.
+ */
+
+const MAX_BODY = 64 * 1024;
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 422,
+  AUTH: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  LOCKED: 503,
+  TAMPERED: 500,
+  UNSUPPORTED_VERSION: 500,
+  INTERNAL: 500,
+};
+
+/** A refusal decided by the door itself, before the core: malformed, too large, wrong type. */
+class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Call {
+  session: Session;
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The path as docs/openapi.json writes it. */
+  path: string;
+  pattern: RegExp;
+  /** Statuses it answers with besides the errors every route shares. */
+  statuses: number[];
+  handle(call: Call): Reply;
+}
+
+const unix = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
+
+const secretJson = (s: SecretSummary) => ({
+  id: s.id,
+  name: s.name,
+  type: s.type,
+  level: s.level,
+  workspace: s.workspace,
+  availability: s.availability,
+  teams: s.teams,
+  created: unix(s.created),
+  expires: unix(s.expires),
+  status: s.status,
+  lastUsed: unix(s.lastUsed),
+});
+
+const createBody = z
+  .object({
+    name: z.string(),
+    enableBasicAuth: z.boolean().optional(),
+    /** Not in seed 004, which has no roles: a built-in or custom role, `member` when left out. */
+    role: z.string().optional(),
+    workspace: z.string().optional(),
+  })
+  .strict();
+const keyBody = z.object({ expires: z.string().optional() }).strict();
+
+const ID = '([^/]+)';
+const SA = '/api/service-account/v1/service-account';
+
+export const ROUTES: Route[] = [
+  {
+    method: 'POST',
+    path: SA,
+    pattern: new RegExp(`^${SA}$`),
+    statuses: [201],
+    handle: ({ session, body }) => {
+      const v = parseInput(createBody, body);
+      const a = createAccount(session, { name: v.name, role: v.role ?? 'member', workspace: v.workspace, enableBasicAuth: v.enableBasicAuth ?? false }, false);
+      return { status: 201, body: { created: unix(a.created), enableBasicAuth: a.enableBasicAuth, id: a.id, keys: [], name: a.name } };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${SA}/{id}`,
+    pattern: new RegExp(`^${SA}/${ID}$`),
+    statuses: [204],
+    handle: ({ session, params }) => {
+      deleteAccount(session, params[0]!);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'POST',
+    path: `${SA}/{id}/key`,
+    pattern: new RegExp(`^${SA}/${ID}/key$`),
+    statuses: [201],
+    handle: ({ session, params, body }) => {
+      const v = parseInput(keyBody, body);
+      const k = addAccountKey(session, params[0]!, { expires: v.expires });
+      return { status: 201, body: { created: unix(k.created), keyId: k.keyId, secret: k.secret } };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${SA}/{id}/key/{key-id}`,
+    pattern: new RegExp(`^${SA}/${ID}/key/${ID}$`),
+    statuses: [204],
+    handle: ({ session, params }) => {
+      deleteAccountKey(session, params[0]!, params[1]!);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/secret/v1/secret',
+    pattern: /^\/api\/secret\/v1\/secret$/,
+    statuses: [200],
+    handle: ({ session, query }) => {
+      const level = query.get('level') ?? undefined;
+      if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) throw new CofferError('VALIDATION', `level must be one of ${LEVELS.join(', ')}`, 'level');
+      const listing = listSecrets(session, { level: level as (typeof LEVELS)[number] | undefined, workspace: query.get('workspace') ?? undefined });
+      return { status: 200, body: listing.items.map(secretJson) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/secret/v1/secret/{name}',
+    pattern: /^\/api\/secret\/v1\/secret\/([^/]+)$/,
+    statuses: [200],
+    handle: ({ session, params, query }) => {
+      const level = query.get('level') ?? undefined;
+      if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) throw new CofferError('VALIDATION', `level must be one of ${LEVELS.join(', ')}`, 'level');
+      const ref = { name: params[0]!, level: level as (typeof LEVELS)[number] | undefined, workspace: query.get('workspace') ?? undefined };
+      const v = getSecretValue(session, ref, { field: query.get('field') ?? undefined, consumer: `rest:${session.actor}` });
+      return { status: 200, body: { name: v.name, type: v.type, field: v.field, value: v.value } };
+    },
+  },
+];
+
+/** docs/openapi.json of the repository, from the sources (electron/server) or the build (dist/electron/server). */
+function openApiPath(): string {
+  for (let dir = __dirname, i = 0; i < 4; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'docs', 'openapi.json');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new CofferError('INTERNAL', 'docs/openapi.json is missing from this installation');
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(reply.body));
+}
+
+const errorReply = (status: number, code: ErrorCode, message: string, field?: string): Reply => ({ status, body: field ? { code, message, field } : { code, message } });
+
+/** The whole body, or a 413 once it passes the limit (read to its end, so the client gets the answer, not a reset). */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => (size > MAX_BODY ? reject(new HttpRefusal(413, 'VALIDATION', `the body is larger than ${MAX_BODY} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+async function parseBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  if (text === '') return {};
+  if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(req.headers['content-type'] ?? '')) throw new HttpRefusal(415, 'VALIDATION', 'send the body as application/json');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpRefusal(400, 'VALIDATION', 'the body is not JSON');
+  }
+}
+
+export interface RestServer {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Each failed authentication from a client waits longer before its answer, up to two seconds. */
+class Slowdown {
+  private readonly failures = new Map<string, number>();
+
+  async before(client: string): Promise<void> {
+    const n = this.failures.get(client) ?? 0;
+    if (n > 0) await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** (n - 1), 2000)));
+  }
+
+  record(client: string, failed: boolean): void {
+    if (failed) this.failures.set(client, (this.failures.get(client) ?? 0) + 1);
+    else this.failures.delete(client);
+  }
+}
+
+export async function startRestServer(vault: Vault, opts: { port?: number } = {}): Promise<RestServer> {
+  const auth = new RestAuth(vault);
+  const slowdown = new Slowdown();
+  let hosts: string[] = [];
+
+  const respond = async (req: IncomingMessage): Promise<Reply> => {
+    // A hostile page that resolves its own name to 127.0.0.1 still sends its own Host; browsers have no business here.
+    if (!hosts.includes(req.headers.host ?? '')) return errorReply(403, 'FORBIDDEN', 'wrong Host');
+    if (req.headers.origin !== undefined) return errorReply(403, 'FORBIDDEN', 'requests from web pages are refused');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '', 'http://127.0.0.1');
+    } catch {
+      return errorReply(400, 'VALIDATION', 'the request target is not a URL');
+    }
+    const orgId = url.searchParams.get('orgId');
+    if (orgId !== null && orgId !== vault.id) return errorReply(404, 'NOT_FOUND', 'no such organization');
+    if (req.method === 'GET' && url.pathname === '/api/openapi.json') return { status: 200, body: JSON.parse(readFileSync(openApiPath(), 'utf8')) as unknown };
+    const matching = ROUTES.map((r) => ({ route: r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m !== null);
+    if (matching.length === 0) return errorReply(404, 'NOT_FOUND', 'no such endpoint');
+    const hit = matching.find((x) => x.route.method === req.method);
+    if (!hit) return errorReply(405, 'VALIDATION', `use ${matching.map((x) => x.route.method).join(' or ')}`);
+    let params: string[];
+    try {
+      params = hit.m!.slice(1).map((p) => decodeURIComponent(p));
+    } catch {
+      return errorReply(400, 'VALIDATION', 'the path is not valid percent-encoding');
+    }
+    const body = req.method === 'POST' ? await parseBody(req) : undefined;
+    const client = req.socket.remoteAddress ?? '';
+    await slowdown.before(client);
+    let session: Session;
+    try {
+      session = auth.authenticate(req.headers.authorization);
+      slowdown.record(client, false);
+    } catch (e) {
+      slowdown.record(client, true);
+      throw e;
+    }
+    return hit.route.handle({ session, params, query: url.searchParams, body });
+  };
+
+  const server = createServer((req, res) => {
+    respond(req)
+      .then((reply) => send(res, reply))
+      .catch((e: unknown) => {
+        if (e instanceof HttpRefusal) return send(res, errorReply(e.status, e.code, e.message));
+        const shape = toErrorShape(e);
+        send(res, errorReply(STATUS[shape.code], shape.code, shape.message, shape.field));
+      });
+  });
+  // One malformed request never stops the server: a parse error closes that connection only.
+  server.on('clientError', (_e, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  return {
+    server,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        auth.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
