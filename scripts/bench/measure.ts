@@ -16,6 +16,7 @@ const collect = (globalThis as { gc?: () => void }).gc;
 export interface Stats {
   medianMs: number;
   p95Ms: number;
+  p99Ms: number;
   n: number;
 }
 
@@ -64,7 +65,7 @@ export function median(samples: readonly number[]): number {
 }
 
 export function stats(samples: readonly number[]): Stats {
-  return { medianMs: median(samples), p95Ms: percentile(samples, 95), n: samples.length };
+  return { medianMs: median(samples), p95Ms: percentile(samples, 95), p99Ms: percentile(samples, 99), n: samples.length };
 }
 
 /** This process's peak resident set so far (getrusage maxrss), in MB. */

@@ -16,6 +16,7 @@ import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
+import { createAccount } from '../../electron/core/vault/accounts';
 import { createCredential } from '../../electron/core/vault/credentials';
 import { addMember, removeMember } from '../../electron/core/vault/members';
 import type { Session } from '../../electron/core/vault/session';
@@ -49,6 +50,7 @@ export const OP_NAMES = [
   'cli-get',
   'cli-search',
   'credential-get',
+  'rest-load',
   'ui-unlock-to-table',
   'ui-scroll-frame',
 ] as const;
@@ -699,6 +701,90 @@ async function credentialGet(ctx: OpContext): Promise<OpOutcome> {
   }
 }
 
+/** `coffer serve` on a copy of the vault, as a child process; resolves with its URL once it listens. */
+function serveChild(ctx: OpContext, vaultPath: string): Promise<{ url: string; stop(): Promise<number> }> {
+  const probe = join(ctx.workDir, 'rss-probe.cjs');
+  const rssFile = join(ctx.workDir, 'serve-rss.txt');
+  writeFileSync(probe, RSS_PROBE);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS') env[k] = v;
+  env.BENCH_RSS_FILE = rssFile;
+  const child = spawn(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), '--vault', vaultPath, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
+      if (url)
+        resolve({
+          url,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done(Number(readFileSync(rssFile, 'utf8')) / 1024));
+              child.kill('SIGTERM');
+            }),
+        });
+    });
+    child.once('exit', (code) => reject(new Error(`coffer serve exited ${code} before listening`)));
+  });
+}
+
+/**
+ * The REST API under load (docs/rest.md): a service account's key, 64 clients reading secret values
+ * over keep-alive connections on loopback for 20 s at 100,000 secrets (2 s below), each read a
+ * recorded use. Samples are per-request latencies; the rate is reads per second; any non-200 fails it.
+ */
+async function restLoad(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const path = join(ctx.workDir, 'rest.coffer');
+  copyFileSync(ctx.fixturePath, path);
+  const vault = await Vault.open(path);
+  let secret: string;
+  try {
+    const session = await vault.unlock(undefined, PASSWORD);
+    secret = createAccount(session, { name: 'bench-rest', role: 'member' }).keys[0]!.secret;
+    session.lock();
+  } finally {
+    vault.close();
+  }
+  const picks = existing(ctx, 0x5e57, 256, (it) => it.status !== 'scheduled' && it.input.level !== 'personal' && it.input.teams === undefined);
+  const paths = picks.map((it) => {
+    const q = new URLSearchParams({ level: it.input.level as string, ...(it.input.workspace ? { workspace: it.input.workspace } : {}) });
+    return `/api/secret/v1/secret/${encodeURIComponent(it.name)}?${q.toString()}`;
+  });
+  const server = await serveChild(ctx, path);
+  const clients = 64;
+  const seconds = ctx.size >= 100_000 ? 20 : 2;
+  const samples: number[] = [];
+  let errors = 0;
+  const end = now() + seconds * 1000;
+  const client = async (n: number) => {
+    for (let i = n; now() < end; i += clients) {
+      const t0 = now();
+      const res = await fetch(server.url + paths[i % paths.length]!, { headers: { authorization: `Bearer ${secret}` } });
+      await res.arrayBuffer();
+      samples.push(now() - t0);
+      if (res.status !== 200) errors++;
+    }
+  };
+  const started = now();
+  let rss = 0;
+  try {
+    await Promise.all(Array.from({ length: clients }, (_, n) => client(n)));
+  } finally {
+    rss = await server.stop();
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+  }
+  const elapsed = (now() - started) / 1000;
+  if (errors > 0) throw new Error(`${errors} of ${samples.length} REST reads did not answer 200`);
+  return {
+    samples,
+    perSecond: samples.length / elapsed,
+    peakRssMb: rss,
+    note: `coffer serve, ${clients} clients for ${seconds} s, Bearer key, GET /api/secret/v1/secret/NAME (a value and a recorded use each): ${samples.length} reads, 0 errors`,
+  };
+}
+
 // ---- Registry --------------------------------------------------------------------------------
 
 export const OPS: readonly OpDef[] = [
@@ -721,6 +807,7 @@ export const OPS: readonly OpDef[] = [
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
   { op: 'credential-get', kind: 'cli', measure: credentialGet },
+  { op: 'rest-load', kind: 'cli', measure: restLoad },
   { op: 'ui-unlock-to-table', kind: 'ui' },
   { op: 'ui-scroll-frame', kind: 'ui' },
 ];

@@ -35,6 +35,8 @@ export interface ResultRow {
   op: OpName;
   medianMs: number;
   p95Ms: number;
+  /** Worth reading where there are hundreds of samples (a load test); with five it is the slowest. */
+  p99Ms: number;
   peakRssMb: number;
   /** Set where a rate is the natural figure (secrets/s, frames/s); null elsewhere. */
   perSecond: number | null;
@@ -122,6 +124,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
       op,
       medianMs: round(s.medianMs, 3),
       p95Ms: round(s.p95Ms, 3),
+      p99Ms: round(s.p99Ms, 3),
       peakRssMb: round(out.peakRssMb ?? Number.NaN, 1),
       perSecond: out.perSecond === undefined ? null : round(out.perSecond, 1),
     };
