@@ -1,8 +1,9 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CofferError } from '../../shared/errors';
 import { addMember } from '../../electron/core/vault/members';
 import { Vault } from '../../electron/core/vault/vault';
+import type { RestServer } from '../../electron/server/rest';
+import { startRestServer } from '../../electron/server/rest';
 import type { AxeViolation, Running } from './harness';
 import { PASSWORD, axeSerious, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
@@ -15,6 +16,8 @@ import { PASSWORD, axeSerious, hasAttr, hasCount, launchChromium, openApp, scree
  */
 let browser: Browser;
 let running: Running;
+let restVault: Vault;
+let rest: RestServer;
 let context: BrowserContext;
 let page: Page;
 const found: { screen: string; violations: AxeViolation[] }[] = [];
@@ -81,17 +84,11 @@ async function takeShownKey(title: string, screen?: string): Promise<{ id: strin
   return { id: id!, secret: secret! };
 }
 
-/** Opens the vault file beside the running app and tries a key's secret the way a pipeline does. */
+/** Tries a key's secret the way automation does: over the REST API (`coffer serve`) on the same vault file. */
 async function tryKey(secret: string): Promise<'opened' | string> {
-  const vault = await Vault.open(running.vaultPath);
-  try {
-    vault.unlockAccountKey(secret).lock();
-    return 'opened';
-  } catch (e) {
-    return e instanceof CofferError ? e.code : 'not a CofferError';
-  } finally {
-    vault.close();
-  }
+  const res = await fetch(`${rest.url}/api/secret/v1/secret`, { headers: { authorization: `Bearer ${secret}` } });
+  if (res.status === 200) return 'opened';
+  return ((await res.json()) as { code: string }).code;
 }
 
 const keyRows = (): Locator => card().getByTestId('account-key');
@@ -105,6 +102,8 @@ beforeAll(async () => {
     },
   });
   ({ context, page } = await openApp(browser, running));
+  restVault = await Vault.open(running.vaultPath);
+  rest = await startRestServer(restVault);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(running.door.url).origin });
   page.setDefaultTimeout(10_000);
   await page.getByLabel('Member').selectOption('alice');
@@ -112,6 +111,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await rest?.close();
+  restVault?.close();
   await context?.close();
   await browser?.close();
   await running?.stop();
