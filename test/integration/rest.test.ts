@@ -147,6 +147,17 @@ describe('authentication', () => {
   });
 });
 
+describe('reads that arrive together', () => {
+  it('commit together, each answered on its own: a read that fails leaves the others and their uses in place', async () => {
+    const secret = createAccount(alice, { name: 'burst', role: 'member' }).keys[0]!.secret;
+    const paths = ['org-token', 'no-such-secret', 'org-token', 'org-token'].map((n) => `/api/secret/v1/secret/${n}`);
+    const answers = await Promise.all(paths.map((p) => call('GET', p, { auth: bearer(secret) })));
+    expect(answers.map((a) => a.status)).toEqual([200, 404, 200, 200]);
+    const uses = vault.db.count("SELECT count(*) AS n FROM audit WHERE actor = 'account:burst' AND action = 'secret.get'");
+    expect(uses).toBe(3);
+  });
+});
+
 describe('what the door refuses before anything is parsed', () => {
   it('bad JSON 400, oversize 413, wrong type 415, invalid fields 422, unknown route 404, wrong method 405', async () => {
     expect((await call('POST', SA, { auth: bearer(admin), body: '{nope' })).status).toBe(400);
