@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors';
 import { CofferError, toErrorShape } from '../../shared/errors';
-import type { SecretSummary } from '../../shared/schemas/secrets';
+import type { Level, SecretSummary } from '../../shared/schemas/secrets';
 import { LEVELS } from '../../shared/schemas/secrets';
 import { parseInput } from '../../shared/validation';
 import { getSecretValue, listSecrets } from '../core/secrets/reading';
@@ -97,6 +97,13 @@ const createBody = z
   .strict();
 const keyBody = z.object({ expires: z.string().optional() }).strict();
 
+/** The optional `level` query of the secret reads. */
+function levelParam(query: URLSearchParams): Level | undefined {
+  const level = query.get('level') ?? undefined;
+  if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) throw new CofferError('VALIDATION', `level must be one of ${LEVELS.join(', ')}`, 'level');
+  return level as Level | undefined;
+}
+
 const ID = '([^/]+)';
 const SA = '/api/service-account/v1/service-account';
 
@@ -149,9 +156,8 @@ export const ROUTES: Route[] = [
     pattern: /^\/api\/secret\/v1\/secret$/,
     statuses: [200],
     handle: ({ session, query }) => {
-      const level = query.get('level') ?? undefined;
-      if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) throw new CofferError('VALIDATION', `level must be one of ${LEVELS.join(', ')}`, 'level');
-      const listing = listSecrets(session, { level: level as (typeof LEVELS)[number] | undefined, workspace: query.get('workspace') ?? undefined });
+      const level = levelParam(query);
+      const listing = listSecrets(session, { level, workspace: query.get('workspace') ?? undefined });
       return { status: 200, body: listing.items.map(secretJson) };
     },
   },
@@ -162,9 +168,8 @@ export const ROUTES: Route[] = [
     statuses: [200],
     grouped: true,
     handle: ({ session, params, query }) => {
-      const level = query.get('level') ?? undefined;
-      if (level !== undefined && !(LEVELS as readonly string[]).includes(level)) throw new CofferError('VALIDATION', `level must be one of ${LEVELS.join(', ')}`, 'level');
-      const ref = { name: params[0]!, level: level as (typeof LEVELS)[number] | undefined, workspace: query.get('workspace') ?? undefined };
+      const level = levelParam(query);
+      const ref = { name: params[0]!, level, workspace: query.get('workspace') ?? undefined };
       const v = getSecretValue(session, ref, { field: query.get('field') ?? undefined, consumer: `rest:${session.actor}` });
       return { status: 200, body: { name: v.name, type: v.type, field: v.field, value: v.value } };
     },

@@ -91,5 +91,10 @@ export function adoptOwnGrants(db: Db, vaultId: string, signer: Signer): void {
   }
 }
 
+/** Deletes every grant sealed to one grantee (a revoked credential, a renewed or deleted account key). */
+export function dropGrantsOf(db: Db, kind: ScopeGrantRow['grantee_kind'], granteeId: string): void {
+  db.stmt('DELETE FROM scope_grants WHERE grantee_kind = ? AND grantee_id = ?').run(kind, granteeId);
+}
+
 /** A member of the verified roster as a grantee: their box key as the roster says, never a clear column. */
 export const memberGrantee = (m: { id: string; boxPublic: Uint8Array }): Grantee => ({ kind: 'member', id: m.id, boxPublic: m.boxPublic });

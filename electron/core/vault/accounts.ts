@@ -3,7 +3,7 @@ import type { AccountSummary, CreatedAccount, IssuedKey } from '../../../shared/
 import { createAccountInput } from '../../../shared/schemas/accounts';
 import { isoDate } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
-import { grantScope, resignGrantsOf } from '../access/grants';
+import { dropGrantsOf, grantScope, resignGrantsOf } from '../access/grants';
 import { machineLookup, machineVerifier, newMachineSecret, wrapMachineKeys } from '../access/machine-keys';
 import type { AccountKeyEntry } from '../access/roster';
 import type { RosterAccount } from '../access/roster-state';
@@ -194,7 +194,7 @@ export function renewAccountKey(session: Session, accountRef: string, keyId: str
   const key = newKey(session, a.id, old.id, old.expires);
   withoutOldKey(session, a, [old.id], () => {
     session.appendRoster({ type: 'account.key.renew', account: a.id, key: key.entry });
-    session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'account-key' AND grantee_id = ?").run(old.id);
+    dropGrantsOf(session.db, 'account-key', old.id);
     key.store();
     session.audit('account.key.renew', `${a.name}: ${old.id}`);
   });
@@ -207,7 +207,7 @@ export function deleteAccountKey(session: Session, accountRef: string, keyId: st
   if (!a.keys.has(keyId.trim())) throw new CofferError('NOT_FOUND', `service account "${a.name}" has no key ${keyId}`, 'key');
   withoutOldKey(session, a, [keyId.trim()], () => {
     session.appendRoster({ type: 'account.key.delete', account: a.id, key: keyId.trim() });
-    session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'account-key' AND grantee_id = ?").run(keyId.trim());
+    dropGrantsOf(session.db, 'account-key', keyId.trim());
     session.db.stmt('DELETE FROM account_keys WHERE id = ?').run(keyId.trim());
     session.audit('account.key.delete', `${a.name}: ${keyId.trim()}`);
   });
@@ -220,7 +220,7 @@ export function deleteAccount(session: Session, accountRef: string, confirm?: st
   if (confirm !== undefined && confirm !== a.name) throw new CofferError('CONFLICT', `type the service account's name, "${a.name}", exactly to delete it`, 'confirm');
   withoutOldKey(session, a, [...a.keys.keys()], () => {
     session.appendRoster({ type: 'account.delete', id: a.id });
-    for (const keyId of a.keys.keys()) session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'account-key' AND grantee_id = ?").run(keyId);
+    for (const keyId of a.keys.keys()) dropGrantsOf(session.db, 'account-key', keyId);
     session.db.stmt('DELETE FROM account_keys WHERE account_id = ?').run(a.id);
     session.audit('account.delete', a.name);
   });

@@ -3,7 +3,7 @@ import type { CreatedCredential, CredentialSummary } from '../../../shared/schem
 import { createCredentialInput } from '../../../shared/schemas/credentials';
 import { parseInput } from '../../../shared/validation';
 import { machineVerifier, newMachineSecret, wrapMachineKeys } from '../access/machine-keys';
-import { grantScope } from '../access/grants';
+import { dropGrantsOf, grantScope } from '../access/grants';
 import { credentialEntryOf } from '../access/roster';
 import type { RosterCredential, RosterPlace } from '../access/roster-state';
 import { compareNames } from '../access/roster-state';
@@ -130,7 +130,7 @@ export function revokeCredential(session: Session, name: string, confirm: string
   const teamScopes = [...c.teams].map((id) => session.roster.teams.get(id)!.scopeId);
   writeRotating(session, (rotate) => {
     session.appendRoster({ type: 'credential.revoke', id: c.id });
-    session.db.stmt("DELETE FROM scope_grants WHERE grantee_kind = 'credential' AND grantee_id = ?").run(c.id);
+    dropGrantsOf(session.db, 'credential', c.id);
     session.db.stmt('DELETE FROM credentials WHERE id = ?').run(c.id);
     session.audit('credential.revoke', c.name);
     if (teamScopes.length > 0) rotate(teamScopes);
