@@ -191,7 +191,9 @@ function send(res: ServerResponse, reply: Reply): void {
     res.writeHead(reply.status, headers).end();
     return;
   }
-  res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(reply.body));
+  const json = JSON.stringify(reply.body);
+  // A stated length instead of chunked encoding: one write, and clients read the body without parsing chunks.
+  res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) }).end(json);
 }
 
 const errorReply = (status: number, code: ErrorCode, message: string, field?: string): Reply => ({ status, body: field ? { code, message, field } : { code, message } });

@@ -334,6 +334,53 @@ describe('a hostile co-member, who holds the audit key', () => {
   });
 });
 
+describe('appends within one transaction (the REST reads committed together)', () => {
+  const tmp = useTempDir();
+  const now = Date.now();
+
+  it('stay chained when a savepoint between them is rolled back or an entry without the key comes between', async () => {
+    const path = await vaultWithLog(tmp());
+    await asAlice(path, false, (v, s) => {
+      const key = s.auditKey()!;
+      v.db.write(() => {
+        appendAudit(v.db, now, 'alice', 'secret.get', 'a', key);
+        const undone = () =>
+          v.db.write(() => {
+            appendAudit(v.db, now, 'alice', 'secret.get', 'undone', key);
+            throw new Error('undo');
+          });
+        expect(undone).toThrow('undo');
+        // Numbered as the entry rolled back was: only the head tells the two apart.
+        appendAudit(v.db, now, 'scheduler', 'secret.purge', 'b');
+        appendAudit(v.db, now, 'alice', 'secret.get', 'c', key);
+        appendAudit(v.db, now, 'alice', 'secret.get', 'd', key);
+      });
+      expect(listAudit(v.db, { limit: 4 }).map((e) => [e.seq, e.target, e.origin])).toEqual([
+        [10, 'd', 'session'],
+        [9, 'c', 'session'],
+        [8, 'b', 'locked'],
+        [7, 'a', 'session'],
+      ]);
+      expect(verifyAudit(v.db, key)).toEqual({ ok: true, entries: 10, unauthenticated: 1 });
+    });
+  });
+
+  it('check the end of the chain again in the next transaction: an entry removed between two is recorded as a break', async () => {
+    const path = await vaultWithLog(tmp());
+    await asAlice(path, false, (v, s) => {
+      const key = s.auditKey()!;
+      v.db.write(() => appendAudit(v.db, now, 'alice', 'secret.get', 'a', key));
+      withRawDb(path, (raw) => raw.exec('DELETE FROM audit WHERE seq = 7'));
+      v.db.write(() => appendAudit(v.db, now, 'alice', 'secret.get', 'b', key));
+      expect(listAudit(v.db, { limit: 2 }).map((e) => [e.action, e.target])).toEqual([
+        ['secret.get', 'b'],
+        ['audit.broken', expect.stringContaining('entry 7')],
+      ]);
+      expect(verifyAudit(v.db, key)).toMatchObject({ ok: false, brokenAt: 7 });
+    });
+  });
+});
+
 describe('rekeyAudit', () => {
   const tmp = useTempDir();
   const newKey = (): AuditKey => ({ key: new Uint8Array(32).fill(7), version: 2 });

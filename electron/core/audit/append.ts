@@ -2,7 +2,7 @@ import type { Db } from '../db/connection';
 import type { AuditAction } from './log';
 import { BREAK_ACTION, breakTarget, earliestBreak, recordedBreaks } from './breaks';
 import type { AuditKey, ChainFields, ChainRow } from './chain';
-import { GENESIS, claimedSeq, insertRow, lastRow, macLink, plainLink, readHead, relink, writeHead } from './chain';
+import { GENESIS, claimedSeq, insertRow, lastRow, macLink, plainLink, readHead, relink, sameBytes, storedHead, writeHead } from './chain';
 import { inspectTail } from './tail';
 
 /**
@@ -17,6 +17,8 @@ import { inspectTail } from './tail';
 export function appendAudit(db: Db, at: number, actor: string, action: AuditAction, target: string | null = null, key?: AuditKey): void {
   if (db.readOnly) return;
   if (!key) return appendUnkeyed(db, { at, actor, action, target });
+  const known = keyedEndOfThisTransaction(db, key);
+  if (known) return appendAfter(db, key, known, known.broken, { at, actor, action, target });
   const tail = inspectTail(db, key);
   // A head under another organization key version: this session's key was replaced (another
   // process rotated it) or the log was not re-keyed. It can vouch for nothing; the next can.
@@ -30,8 +32,39 @@ export function appendAudit(db: Db, at: number, actor: string, action: AuditActi
     const after = { seq: Math.max(last?.seq ?? 0, claimedSeq(tail.head)), link: converted?.link ?? last?.hash ?? GENESIS };
     end = appendKeyed(db, key, after, { at, actor, action: BREAK_ACTION, target: breakTarget(tail.finding) });
   }
-  end = appendKeyed(db, key, end, { at, actor, action, target });
-  writeHead(db, key, { ...end, broken: earliestBreak(recordedBreaks(db, key)) });
+  appendAfter(db, key, end, earliestBreak(recordedBreaks(db, key)), { at, actor, action, target });
+}
+
+/**
+ * The end of the chain an append of this same transaction left, when nothing has moved it since:
+ * the head is still the one that append wrote and no entry follows it. Then the checks of
+ * `inspectTail` already hold (no other connection can write inside this transaction), and a burst
+ * of appends, such as the REST reads committed together, checks the tail once instead of each time.
+ * A savepoint rolled back since sets the head back, which this sees.
+ */
+interface KnownEnd {
+  transaction: number;
+  key: AuditKey;
+  head: string;
+  seq: number;
+  link: Uint8Array;
+  broken: number;
+}
+
+const knownEnds = new WeakMap<Db, KnownEnd>();
+
+function keyedEndOfThisTransaction(db: Db, key: AuditKey): KnownEnd | undefined {
+  const known = knownEnds.get(db);
+  if (!known || !db.raw.inTransaction || known.transaction !== db.transactions) return undefined;
+  if (known.key.version !== key.version || !sameBytes(known.key.key, key.key)) return undefined;
+  if (storedHead(db) !== known.head || lastRow(db)?.seq !== known.seq) return undefined;
+  return known;
+}
+
+function appendAfter(db: Db, key: AuditKey, after: { seq: number; link: Uint8Array }, broken: number, e: NewEntry): void {
+  const end = appendKeyed(db, key, after, e);
+  const head = writeHead(db, key, { ...end, broken });
+  knownEnds.set(db, { transaction: db.transactions, key, head, ...end, broken });
 }
 
 type NewEntry = Pick<ChainFields, 'at' | 'actor' | 'action' | 'target'>;

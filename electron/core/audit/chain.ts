@@ -85,8 +85,11 @@ const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const KEYED = /^keyed:(\d{1,15}):(\d{1,9}):(\d{1,15}):([0-9a-f]{64}):([0-9a-f]{64})$/;
 const LEGACY = /^(\d{1,15}):([0-9a-f]{64})$/;
 
+/** `meta.audit_head` as stored. */
+export const storedHead = (db: Db): string | undefined => db.value<MetaRow['value']>("SELECT value FROM meta WHERE key = 'audit_head'");
+
 export function readHead(db: Db): Head {
-  const value = db.value<MetaRow['value']>("SELECT value FROM meta WHERE key = 'audit_head'");
+  const value = storedHead(db);
   if (value === undefined) return { kind: 'none' };
   const k = KEYED.exec(value);
   if (k) return { kind: 'keyed', seq: Number(k[1]), version: Number(k[2]), broken: Number(k[3]), link: bytes(k[4]!), mac: bytes(k[5]!) };
@@ -95,10 +98,12 @@ export function readHead(db: Db): Head {
   return { kind: 'malformed' };
 }
 
-export function writeHead(db: Db, key: AuditKey, h: { seq: number; link: Uint8Array; broken: number }): void {
+/** Returns the value stored. */
+export function writeHead(db: Db, key: AuditKey, h: { seq: number; link: Uint8Array; broken: number }): string {
   const head = { ...h, version: key.version };
   const value = `keyed:${h.seq}:${key.version}:${h.broken}:${hex(h.link)}:${hex(headMac(key.key, head))}`;
   db.stmt("INSERT INTO meta (key, value) VALUES ('audit_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
+  return value;
 }
 
 /** The number a head claims, when it is a number at all: new entries never reuse a removed one's. */

@@ -54,6 +54,8 @@ export class Db {
    * commits, so in-memory indexes of sessions sharing this connection compare this count too.
    */
   writes = 0;
+  /** Outermost transactions begun on this connection, reads included: names the one running now. */
+  transactions = 0;
 
   constructor(
     readonly raw: Database,
@@ -104,7 +106,10 @@ export class Db {
   write<T>(fn: () => T): T {
     if (this.readOnly) throw new CofferError('LOCKED', 'the vault is open read-only: nothing is written');
     // Counted when the outermost write begins, so an index kept in step during or right after it stays current.
-    if (!this.raw.inTransaction) this.writes++;
+    if (!this.raw.inTransaction) {
+      this.writes++;
+      this.transactions++;
+    }
     try {
       return this.raw.transaction(fn).immediate();
     } catch (e) {
@@ -114,6 +119,7 @@ export class Db {
 
   /** Reads in one snapshot. */
   read<T>(fn: () => T): T {
+    if (!this.raw.inTransaction) this.transactions++;
     try {
       return this.raw.transaction(fn).deferred();
     } catch (e) {

@@ -6,7 +6,7 @@ import type { Payload } from './content';
 import type { Headed } from './head';
 import { PendingHeads, checkHeadWithKey, headKey, headTampered, headWithKey } from './head';
 import { dataKeyContext, revisionContext } from './sealing';
-import { USED_AT, usageLabel } from './usage';
+import { USED_AT, usageLabel, usedAt } from './usage';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -109,8 +109,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
       fn(row, payload, group.map((g) => g[11]));
       if (record) {
         uses.push({ id, label: usageLabel(s, id, dataKey, label) });
-        // As USED_AT leaves it: used now, Active, no deletion date.
-        heads.push(rowid, headWithKey(s.vaultId, key, { ...state, last_used_at: now, active_since: now, status: 'active', deletion_at: null }));
+        heads.push(rowid, headWithKey(s.vaultId, key, usedAt(state, now)));
       }
     } finally {
       wipe(dataKey, key);
