@@ -37,15 +37,15 @@ describe('migrations', () => {
     db.close();
   });
 
-  it('leave the page size of a vault made before 16 KiB pages as it was', () => {
-    const path = join(tempDir(), 'small-pages.coffer');
+  it('leave the page size of a vault made with 16 KiB pages, as new vaults were before 4 KiB, as it was', () => {
+    const path = join(tempDir(), 'large-pages.coffer');
     const raw = new BetterSqlite3(path);
-    raw.pragma('page_size = 4096');
+    raw.pragma('page_size = 16384');
     raw.pragma('journal_mode = WAL');
     migrate(raw);
     raw.close();
     const db = openDb(path);
-    expect(db.raw.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.raw.pragma('page_size', { simple: true })).toBe(16384);
     db.close();
   });
 
