@@ -38,7 +38,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   role
     .command('add')
     .description('define a custom role')
-    .argument('<name>')
+    .argument('<name>', "the new role's name")
     .requiredOption('--ops <operations>', `comma-separated: ${OPERATIONS.filter((o) => o !== 'member.grantAccountHolder').join(', ')}`)
     .action(
       run(async (ctx, name: string, o: { ops: string }) => {
@@ -50,7 +50,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   role
     .command('edit')
     .description("rename a custom role or replace its permissions; its members' keys follow at once")
-    .argument('<name>')
+    .argument('<name>', "the custom role's name")
     .option('--name <new>', 'new name')
     .option('--ops <operations>', 'the complete new set, comma-separated')
     .action(
@@ -64,7 +64,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   role
     .command('delete')
     .description('delete a custom role no member has')
-    .argument('<name>')
+    .argument('<name>', "the custom role's name")
     .action(
       run(async (ctx, name: string) => {
         deleteRole(await ctx.unlock(), name);
@@ -77,7 +77,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   account
     .command('create')
     .description('create a service account; its first key is printed once')
-    .argument('<name>')
+    .argument('<name>', "the new account's name")
     .requiredOption('--role <role>', "a built-in role (not account-holder) or a custom role's name")
     .option('--workspace <workspace>', 'a workspace-level account: it reads that workspace only')
     .option('--basic-auth', 'allow Basic keyId:secret besides Bearer secret over REST')
@@ -134,7 +134,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
     .command('renew')
     .description('a new secret for a key: the old one stops working at once and cannot be recovered')
     .argument('<id>', 'the account id (or name)')
-    .argument('<keyId>')
+    .argument('<keyId>', "the key id, as `account list` shows it")
     .action(
       run(async (ctx, id: string, keyId: string) => {
         const k = renewAccountKey(await ctx.unlock(), id, keyId);
@@ -146,7 +146,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
     .command('delete')
     .description('delete a key; the scopes it could read are rotated')
     .argument('<id>', 'the account id (or name)')
-    .argument('<keyId>')
+    .argument('<keyId>', "the key id, as `account list` shows it")
     .action(
       run(async (ctx, id: string, keyId: string) => {
         deleteAccountKey(await ctx.unlock(), id, keyId);
@@ -159,7 +159,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   credential
     .command('create')
     .description('create a credential; its Client Id, Client Secret and Realm are printed once')
-    .argument('<name>')
+    .argument('<name>', "the new credential's name")
     .option('--teams <teams>', 'comma-separated team names', '')
     .action(
       run(async (ctx, name: string, o: { teams: string }) => {
@@ -189,7 +189,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   credential
     .command('teams')
     .description("change a credential's teams (the only thing that changes after creation); a team taken away is rotated")
-    .argument('<name>')
+    .argument('<name>', "the credential's name")
     .option('--add <team>', 'add a team (repeatable)', collect)
     .option('--remove <team>', 'remove a team (repeatable)', collect)
     .action(
@@ -202,7 +202,7 @@ export function registerAccessCommands(program: Command, run: Action): void {
   credential
     .command('revoke')
     .description('revoke a credential (create its replacement first); its teams are rotated')
-    .argument('<name>')
+    .argument('<name>', "the credential's name")
     .requiredOption('--confirm <name>', "the credential's name, exactly")
     .action(
       run(async (ctx, name: string, o: { confirm: string }) => {

@@ -7,7 +7,7 @@ import { withRollback } from '../../core/audit/rollback';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
 import type { Action } from '../program';
-import { scopeOptions } from './secrets';
+import { SECRET_NAME_ARG, scopeOptions } from './secrets';
 import { dateTime, day, iso, print, printJson, table } from '../output';
 
 function dateFlag(value: string | undefined, field: string): number | undefined {
@@ -18,7 +18,7 @@ function dateFlag(value: string | undefined, field: string): number | undefined 
 }
 
 export function registerLifecycleCommands(program: Command, secret: Command, run: Action): void {
-  scopeOptions(secret.command('schedule-delete').description('schedule a secret for deletion (purged after the deletion period)').argument('<name>'))
+  scopeOptions(secret.command('schedule-delete').description('schedule a secret for deletion (purged after the deletion period)').argument('<name>', SECRET_NAME_ARG))
     .requiredOption('--confirm <word>', 'type DELETE to confirm')
     .action(
       run(async (ctx, name: string, o: { confirm: string; level?: (typeof LEVELS)[number]; workspace?: string }) => {
@@ -28,7 +28,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
       }),
     );
 
-  scopeOptions(secret.command('cancel-delete').description('cancel a scheduled deletion: the secret is Active again').argument('<name>')).action(
+  scopeOptions(secret.command('cancel-delete').description('cancel a scheduled deletion: the secret is Active again').argument('<name>', SECRET_NAME_ARG)).action(
     run(async (ctx, name: string, o: { level?: (typeof LEVELS)[number]; workspace?: string }) => {
       const s = cancelDeletion(await ctx.unlock(), { name, level: o.level, workspace: o.workspace });
       if (ctx.json) return printJson({ name: s.name, status: s.status });
@@ -36,7 +36,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
     }),
   );
 
-  scopeOptions(secret.command('delete').description('delete a secret now: irreversible').argument('<name>'))
+  scopeOptions(secret.command('delete').description('delete a secret now: irreversible').argument('<name>', SECRET_NAME_ARG))
     .option('--now', 'delete at once (required: scheduling is `schedule-delete`)')
     .requiredOption('--confirm <word>', 'type DELETE to confirm')
     .action(

@@ -19,6 +19,9 @@ interface ScopeFlags {
 
 const MASK = '••••••••';
 
+/** The `<name>` of every command that acts on one secret. */
+export const SECRET_NAME_ARG = 'the Secret Name (add --level or --workspace when it exists in several places)';
+
 /** `--level` and `--workspace`: which secret, when a name exists at several levels. */
 export const scopeOptions = (cmd: Command): Command =>
   cmd
@@ -126,7 +129,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
       }),
     );
 
-  scopeOptions(secret.command('show').description('fields of a secret, values masked').argument('<name>')).action(
+  scopeOptions(secret.command('show').description('fields of a secret, values masked').argument('<name>', SECRET_NAME_ARG)).action(
     run(async (ctx, name: string, o: ScopeFlags) => {
       const d = showSecret(await ctx.unlock(), ref(name, o));
       if (ctx.json) return printJson({ ...toJson(d), revision: d.revision, fields: d.fields });
@@ -150,7 +153,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
     secret
       .command('get')
       .description('print a value to stdout (and record the use)')
-      .argument('<name>')
+      .argument('<name>', SECRET_NAME_ARG)
       .option('--field <field>', 'which field (default: the main value; a key for key/value sets)')
       .option('--consumer <label>', 'who uses it, for "where used"', 'cli'),
   ).action(
@@ -162,7 +165,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
 
   // `--no-key` and `--no-expires` come after the options they negate, so neither defaults to true.
   removalOptions(
-    scopeOptions(fieldOptions(secret.command('edit').description('change fields (every field edit is a new revision) or who can read an organization secret').argument('<name>')))
+    scopeOptions(fieldOptions(secret.command('edit').description('change fields (every field edit is a new revision) or who can read an organization secret').argument('<name>', SECRET_NAME_ARG)))
       .option('--name <new>', 'rename the secret')
       .option('--expires <date>', 'Expiration Date, YYYY-MM-DD')
       .option('--no-expires', 'remove the Expiration Date'),
@@ -190,7 +193,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
     }),
   );
 
-  scopeOptions(secret.command('history').description('revisions: who changed which fields, when').argument('<name>')).action(
+  scopeOptions(secret.command('history').description('revisions: who changed which fields, when').argument('<name>', SECRET_NAME_ARG)).action(
     run(async (ctx, name: string, o: ScopeFlags) => {
       const list = secretHistory(await ctx.unlock(), ref(name, o));
       if (ctx.json) return printJson(list.map((r) => ({ ...r, created: iso(r.created) })));
@@ -209,7 +212,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
     }),
   );
 
-  scopeOptions(secret.command('restore').description('make an old revision current (as a new revision)').argument('<name>').argument('<revision>')).action(
+  scopeOptions(secret.command('restore').description('make an old revision current (as a new revision)').argument('<name>', SECRET_NAME_ARG).argument('<revision>', 'the revision number, as `secret history` lists it')).action(
     run(async (ctx, name: string, revision: string, o: ScopeFlags) => {
       if (!/^\d+$/.test(revision)) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
       const s = restoreRevision(await ctx.unlock(), ref(name, o), Number(revision));
@@ -218,7 +221,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
     }),
   );
 
-  scopeOptions(secret.command('usage').description('where and when a secret was used').argument('<name>')).action(
+  scopeOptions(secret.command('usage').description('where and when a secret was used').argument('<name>', SECRET_NAME_ARG)).action(
     run(async (ctx, name: string, o: ScopeFlags) => {
       const u = secretUsage(await ctx.unlock(), ref(name, o));
       if (ctx.json) return printJson({ lastUsed: iso(u.lastUsed), entries: u.entries.map((e) => ({ consumer: e.consumer, at: iso(e.at) })) });

@@ -17,7 +17,7 @@ import { day, print, printJson, table } from '../output';
 export function registerStructureCommands(program: Command, run: Action): void {
   const ws = program.command('workspace').description('workspaces: named groups of secrets');
   ws.command('add')
-    .argument('<name>')
+    .argument('<name>', "the new workspace's name")
     .description('create a workspace')
     .action(
       run(async (ctx, name: string) => {
@@ -36,8 +36,8 @@ export function registerStructureCommands(program: Command, run: Action): void {
       }),
     );
   ws.command('rename')
-    .argument('<old>')
-    .argument('<new>')
+    .argument('<old>', 'its current name')
+    .argument('<new>', 'its new name')
     .description('rename a workspace')
     .action(
       run(async (ctx, from: string, to: string) => {
@@ -47,7 +47,7 @@ export function registerStructureCommands(program: Command, run: Action): void {
       }),
     );
   ws.command('delete')
-    .argument('<name>')
+    .argument('<name>', "the workspace's name")
     .description('delete an empty workspace (refused, with the count, while secrets live in it)')
     .action(
       run(async (ctx, name: string) => {
@@ -60,7 +60,7 @@ export function registerStructureCommands(program: Command, run: Action): void {
   const team = program.command('team').description('teams: who may read team-only organization secrets');
   team
     .command('add')
-    .argument('<name>')
+    .argument('<name>', "the new team's name")
     .description('create a team')
     .action(
       run(async (ctx, name: string) => {
@@ -81,8 +81,8 @@ export function registerStructureCommands(program: Command, run: Action): void {
     );
   team
     .command('rename')
-    .argument('<old>')
-    .argument('<new>')
+    .argument('<old>', 'its current name')
+    .argument('<new>', 'its new name')
     .description('rename a team')
     .action(
       run(async (ctx, from: string, to: string) => {
@@ -93,7 +93,7 @@ export function registerStructureCommands(program: Command, run: Action): void {
     );
   team
     .command('delete')
-    .argument('<name>')
+    .argument('<name>', "the team's name")
     .description('delete a team (refused while it is the only reader of a secret)')
     .action(
       run(async (ctx, name: string) => {
@@ -104,8 +104,8 @@ export function registerStructureCommands(program: Command, run: Action): void {
     );
   team
     .command('add-member')
-    .argument('<team>')
-    .argument('<member>')
+    .argument('<team>', "the team's name")
+    .argument('<member>', "the member's login")
     .description('add a member to a team')
     .action(
       run(async (ctx, teamName: string, login: string) => {
@@ -116,8 +116,8 @@ export function registerStructureCommands(program: Command, run: Action): void {
     );
   team
     .command('remove-member')
-    .argument('<team>')
-    .argument('<member>')
+    .argument('<team>', "the team's name")
+    .argument('<member>', "the member's login")
     .description("remove a member from a team; unless their role manages teams, the team's key is rotated and its secrets get new data keys")
     .action(
       run(async (ctx, teamName: string, login: string) => {
