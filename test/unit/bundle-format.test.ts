@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { inspectBundle } from '../../electron/core/bundles/open';
+import { BundleWriter } from '../../electron/core/bundles/writer';
 import { CHUNK_BYTES, FORMAT_VERSION, MAGIC, canonicalJson, fingerprint, parseHeader, parsePreamble, preamble } from '../../electron/core/bundles/format';
 import type { BundleHeader } from '../../electron/core/bundles/format';
 import { initSodium } from '../../electron/core/crypto/sodium';
@@ -53,6 +58,18 @@ describe('bundle format v1', () => {
     expect(parseHeader(bytes(canonicalJson(withPassphrase({ profile: 'fast', opslimit: 1, memlimit: 8 * MiB }))))).toBeTruthy();
     for (const kdf of [{ memlimit: 1024 * MiB + 1 }, { memlimit: 2 ** 42 }, { opslimit: 11 }, { opslimit: 2 ** 31 }, { opslimit: 2 }, { profile: 'fast' as const, opslimit: 11 }, { profile: 'fast' as const, memlimit: 8 * MiB - 1 }]) {
       expect(() => parseHeader(bytes(canonicalJson(withPassphrase(kdf))))).toThrow(tampered);
+    }
+  });
+
+  it('a signed bundle asking for 1 TiB of Argon2 memory is refused as its header is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-kdf-'));
+    try {
+      const path = join(dir, 'greedy.cofferbundle');
+      const w = new BundleWriter(path, { ...withPassphrase({ memlimit: 2 ** 40 }), items: 0 }, new Uint8Array(32));
+      w.finish(new Uint8Array(64));
+      expect(() => inspectBundle(path)).toThrow(expect.objectContaining({ code: 'TAMPERED', message: 'the bundle header does not have the expected fields' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
