@@ -7,6 +7,7 @@ import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import type { SecretType } from '../../../shared/schemas/secrets';
 import type { BundleRecipient, BundleSelection } from '../../core/bundles/export';
 import { exportBundle } from '../../core/bundles/export';
+import { PLAIN_FORMATS } from '../../core/bundles/plain-formats';
 import { importBundle } from '../../core/bundles/import';
 import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
 import { checkSettings } from '../../core/vault/settings';
@@ -14,15 +15,8 @@ import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
 import type { Action } from '../program';
 import { dateTime, iso, print, printJson, table } from '../output';
-
-interface ExportFlags {
-  out: string;
-  workspace?: string;
-  secrets?: string;
-  team?: string;
-  to?: string[];
-  passphrase?: boolean;
-}
+import type { ExportFlags } from './plain-export';
+import { isPlainExport, plainExport } from './plain-export';
 
 function selection(o: ExportFlags): BundleSelection {
   const given = [o.workspace !== undefined, o.secrets !== undefined, o.team !== undefined].filter(Boolean).length;
@@ -120,15 +114,19 @@ function importLines(r: ImportResult): string[] {
 export function registerBundleCommands(program: Command, run: Action): void {
   program
     .command('export')
-    .description('write a signed, encrypted bundle (.cofferbundle) of secrets for members or a passphrase')
-    .requiredOption('--out <file>', 'the bundle to write (never overwritten)')
+    .description('write a signed, encrypted bundle (.cofferbundle) of secrets for members or a passphrase; or, with --plaintext, their values in clear')
+    .requiredOption('--out <file>', 'the file to write (never overwritten, but by a plain export with --force)')
     .option('--workspace <name>', 'the secrets of one workspace')
     .option('--secrets <names>', 'these secrets (comma-separated names)')
     .option('--team <name>', 'what one team can read')
     .option('--to <recipient>', 'member:NAME or credential:CLIENT_ID (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--passphrase', 'also open with a passphrase (the next stdin line after the password, or typed twice)')
+    .option('--plaintext', 'write the values in clear instead of a bundle, with --format (docs/plain-export.md)')
+    .addOption(new Option('--format <format>', 'with --plaintext: the plain format').choices(PLAIN_FORMATS))
+    .option('--force', 'with --plaintext: replace an existing file')
     .action(
       run(async (ctx, o: ExportFlags) => {
+        if (isPlainExport(o)) return plainExport(ctx, o);
         const sel = selection(o);
         const recipients = (o.to ?? []).map(recipientOf);
         if (recipients.length === 0 && !o.passphrase) throw new CofferError('VALIDATION', 'name a recipient: --to member:NAME and/or --passphrase', 'to');

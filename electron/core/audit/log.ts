@@ -11,6 +11,8 @@ export type AuditAction =
   | 'secret.get'
   | 'secret.reveal'
   | 'secret.copy'
+  /** Values written in clear to a file (bundles/plain-export.ts). */
+  | 'secret.export'
   | 'secret.edit'
   /** Who can read an organization secret changed: the entire organization, or which teams. */
   | 'secret.availability'

@@ -69,7 +69,7 @@ function counted(s: Session, filter: ExportFilter, description: string): Selecte
   return { filter, count: r.n, organization: r.org === 1, description };
 }
 
-function select(s: Session, sel: BundleSelection): Selected {
+export function select(s: Session, sel: BundleSelection): Selected {
   switch (sel.kind) {
     case 'all': {
       // Every secret with a reader scope sealed to this member; the reading pass skips the others.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CofferError } from '../../../shared/errors';
+import { KDF_BOUNDS } from '../crypto/kdf';
 import { sodium } from '../crypto/sodium';
 
 /** The `.cofferbundle` layout, version 1 (docs/bundle-format.md is the normative description). */
@@ -18,20 +19,42 @@ export const SIGNATURE_BYTES = 64;
 export const SIGNATURE_CONTEXT = new TextEncoder().encode('coffer/bundle/v1/signature\u0000');
 export const PASSPHRASE_CONTEXT = 'coffer/bundle/v1/passphrase';
 
-const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/).max(4096);
+export const toB64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+export const fromB64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+
+/**
+ * Padded standard base64 of exactly `bytes` bytes, in its one canonical spelling: Buffer's decoder
+ * would also take unpadded or non-zero trailing bits, giving one key two headers, and a key of the
+ * wrong length made libsodium throw a TypeError instead of a refusal.
+ */
+const b64 = (bytes: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/)
+    .refine((text) => {
+      const decoded = fromB64(text);
+      return decoded.length === bytes && toB64(decoded) === text;
+    });
+
+/** X25519 and Ed25519 public keys; a sealed box adds an ephemeral key and a tag (48 bytes). */
+const PUBLIC_KEY_BYTES = 32;
+const SEALED_KEY_BYTES = 32 + 48;
+const SALT_BYTES = 16;
+/** nonce (24) ‖ XChaCha20-Poly1305 of the 32-byte body key ‖ tag (16). */
+const WRAPPED_KEY_BYTES = 24 + 32 + 16;
 
 const memberRecipient = z
-  .object({ kind: z.literal('member'), name: z.string().min(1).max(128), boxPublic: b64, sealedKey: b64 })
+  .object({ kind: z.literal('member'), name: z.string().min(1).max(128), boxPublic: b64(PUBLIC_KEY_BYTES), sealedKey: b64(SEALED_KEY_BYTES) })
   .strict();
-const passphraseRecipient = z
-  .object({
-    kind: z.literal('passphrase'),
-    kdf: z
-      .object({ alg: z.literal('argon2id13'), profile: z.enum(['standard', 'fast']), opslimit: z.number().int(), memlimit: z.number().int(), salt: b64 })
-      .strict(),
-    wrappedKey: b64,
-  })
-  .strict();
+// The limits are bounded here, when the header is read, so no Argon2id ever runs with what a crafted file asks for.
+const kdfParams = z
+  .object({ alg: z.literal('argon2id13'), profile: z.enum(['standard', 'fast']), opslimit: z.number().int(), memlimit: z.number().int(), salt: b64(SALT_BYTES) })
+  .strict()
+  .refine((k) => {
+    const b = KDF_BOUNDS[k.profile];
+    return k.opslimit >= b.minOps && k.opslimit <= b.maxOps && k.memlimit >= b.minMem && k.memlimit <= b.maxMem;
+  });
+const passphraseRecipient = z.object({ kind: z.literal('passphrase'), kdf: kdfParams, wrappedKey: b64(WRAPPED_KEY_BYTES) }).strict();
 
 export const bundleHeader = z
   .object({
@@ -43,7 +66,7 @@ export const bundleHeader = z
     selection: z.string().max(512),
     items: z.number().int().nonnegative(),
     chunkBytes: z.literal(CHUNK_BYTES),
-    signer: z.object({ name: z.string().min(1).max(128), signPublic: b64 }).strict(),
+    signer: z.object({ name: z.string().min(1).max(128), signPublic: b64(PUBLIC_KEY_BYTES) }).strict(),
     recipients: z.array(z.discriminatedUnion('kind', [memberRecipient, passphraseRecipient])).min(1).max(256),
   })
   .strict();
@@ -51,7 +74,10 @@ export type BundleHeader = z.infer<typeof bundleHeader>;
 export type MemberRecipient = z.infer<typeof memberRecipient>;
 export type PassphraseRecipient = z.infer<typeof passphraseRecipient>;
 
-/** JSON with object keys sorted at every depth and no whitespace: one byte string per header. */
+/**
+ * JSON with object keys sorted at every depth and no whitespace: one byte string per header. Keys
+ * compare by UTF-16 code units (JavaScript's `<`), as RFC 8785 sorts them.
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
@@ -62,9 +88,6 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
-
-export const toB64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-export const fromB64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
 
 /** A public key as people compare it: 32 hex digits of its BLAKE2b hash, in groups of four. */
 export function fingerprint(publicKey: Uint8Array): string {
@@ -102,12 +125,14 @@ export function parsePreamble(bytes: Uint8Array): number {
 
 /** Parses the header and insists on its canonical form, so no two byte strings carry the same header. */
 export function parseHeader(bytes: Uint8Array): BundleHeader {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   let raw: unknown;
+  let text: string;
   try {
+    // Fatal and keeping a BOM: a replaced invalid byte or a dropped BOM would let other bytes pass as the canonical text.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     raw = JSON.parse(text);
   } catch {
-    throw new CofferError('TAMPERED', 'the bundle header is not valid JSON');
+    throw new CofferError('TAMPERED', 'the bundle header is not valid UTF-8 JSON');
   }
   const r = bundleHeader.safeParse(raw);
   if (!r.success) throw new CofferError('TAMPERED', 'the bundle header does not have the expected fields');
