@@ -43,6 +43,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'roster.adopt': 'Adopted the roster',
   'settings.update': 'Changed settings',
   'bundle.export': 'Exported a bundle',
+  'secret.export': 'Exported in plain text',
   'bundle.import': 'Imported a bundle',
   'audit.broken': 'Found the log broken',
 };
