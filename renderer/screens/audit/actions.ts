@@ -44,6 +44,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'settings.update': 'Changed settings',
   'bundle.export': 'Exported a bundle',
   'bundle.import': 'Imported a bundle',
+  'import.foreign': 'Imported a file',
   'audit.broken': 'Found the log broken',
 };
 
