@@ -144,19 +144,11 @@ interface ImportFlags {
   trustSigner?: string[];
 }
 
-/**
- * The foreign format of a file given without --from; undefined for a bundle, and for what no
- * importer recognizes, so a damaged bundle is still refused by the bundle reader with its reason.
- */
+/** The foreign format of a file given without --from, detected; undefined for a bundle (by its name or its magic bytes). */
 function foreignFormatOf(file: string): ForeignFormat | undefined {
   if (file.toLowerCase().endsWith('.cofferbundle')) return undefined;
-  try {
-    const found = detectFormat(file);
-    return found === 'bundle' ? undefined : found;
-  } catch (e) {
-    if (e instanceof CofferError && e.field === 'from') return undefined;
-    throw e;
-  }
+  const found = detectFormat(file);
+  return found === 'bundle' ? undefined : found;
 }
 
 async function importFile(ctx: CliContext, file: string, format: ForeignFormat, o: ImportFlags): Promise<void> {

@@ -46,5 +46,5 @@ export function detectFormat(path: string): ForeignFormat | 'bundle' {
     if (isOnepasswordHeader(header)) return '1password-csv';
     if (looksLikeDotenv(text)) return 'dotenv';
   }
-  throw new CofferError('VALIDATION', `cannot tell what format ${path} is in: name it with --from`, 'from');
+  throw new CofferError('VALIDATION', `${path} is not a Coffer bundle, and not a file an importer recognizes: name its format with --from`, 'from');
 }
