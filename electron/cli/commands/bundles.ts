@@ -61,12 +61,12 @@ async function passphrase(ctx: CliContext, confirm: boolean): Promise<string> {
 }
 
 /** A bar on stderr while a terminal watches; nothing with --json or when piped (docs/cli.md). */
-function progressBar(ctx: CliContext, verb: string): ((done: number, total: number) => void) | undefined {
+function progressBar(ctx: CliContext, verb: string, unit: (n: number) => string = String): ((done: number, total: number) => void) | undefined {
   if (ctx.json || !process.stderr.isTTY) return undefined;
   return (done, total) => {
     const width = 30;
     const filled = total === 0 ? width : Math.round((done / total) * width);
-    process.stderr.write(`\r${verb} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
+    process.stderr.write(`\r${verb} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${unit(done)}/${unit(total)}`);
     if (done >= total) process.stderr.write('\n');
   };
 }
@@ -159,7 +159,8 @@ async function importFile(ctx: CliContext, file: string, format: ForeignFormat, 
     session,
     file,
     { format, workspace: o.workspace, split: o.split ?? false, dryRun: o.dryRun ?? false, strategy: o.strategy },
-    progressBar(ctx, 'Reading'),
+    // A foreign file is read by bytes: how many entries it holds is known only at its end.
+    progressBar(ctx, 'Reading', kib),
   );
   if (ctx.json) return printJson(r);
   print(importLines(r).join('\n'));
