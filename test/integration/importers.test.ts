@@ -180,6 +180,20 @@ describe('importers of foreign files', () => {
     expect(pairsOf(session, 'B')).toEqual({ B: 'changed' });
   });
 
+  it('an entry named as a copy made earlier in the same import is numbered, not refused', async () => {
+    const dir = tmp();
+    const { session } = await newVault(dir);
+    registerSecret(session, { type: 'key-value', name: 'A', fields: { pairs: [{ key: 'A', value: '1' }] } });
+    const file = join(dir, 'clash.env');
+    writeFileSync(file, 'A=2\nA (imported)=3\n');
+    const r = await importForeign(session, file, { split: true, strategy: 'both' });
+    expect(r.items.map((i) => [i.name, i.action, i.importedAs, i.renamedFrom])).toEqual([
+      ['A', 'add-copy', 'A (imported)', undefined],
+      ['A (imported) (2)', 'add', undefined, 'A (imported)'],
+    ]);
+    expect(pairsOf(session, 'A (imported) (2)')).toEqual({ 'A (imported)': '3' });
+  });
+
   it('refused imports leave the vault as it was: bad file, a role that cannot create workspaces, an invalid file half-way', async () => {
     const dir = tmp();
     const { path, session, vault } = await newVault(dir);

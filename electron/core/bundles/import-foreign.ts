@@ -96,6 +96,7 @@ export async function importForeign(
       prepare: () => create.forEach((w) => addWorkspace(s, w)),
       pendingWorkspaces: new Set(create.map(normalizeName)),
       changesRoster: create.length > 0,
+      renameRepeats: true,
       audit: (applied) => ({ action: 'import.foreign', target: `${format} ${basename(path)}: ${appliedText(applied)}` }),
     },
     opts,

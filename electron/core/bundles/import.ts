@@ -23,10 +23,10 @@ import type { BundleRecord } from './records';
 export interface ImportOptions extends OpenOptions {
   /** How secrets present on both sides are settled; `mine` unless given. */
   strategy?: ImportStrategy;
-  /** Per item (by its position in the bundle), overriding `strategy`. */
+  /** Per item (by its position among the incoming secrets), overriding `strategy`. */
   perItem?: ReadonlyMap<number, ImportStrategy>;
   dryRun?: boolean;
-  /** Places every incoming secret in this workspace, whatever its level in the bundle. */
+  /** Places every incoming secret in this workspace, whatever its level in the bundle or its group in the file. */
   workspace?: string;
 }
 
@@ -58,7 +58,7 @@ function placed(input: RegisterSecretInput, workspace: string | undefined): Regi
   return { ...rest, level: 'workspace', workspace } as RegisterSecretInput;
 }
 
-/** The names already taken in each scope, by blind hash: one query per scope the bundle touches. */
+/** The names already taken in each scope, by blind hash: one query per scope the import touches. */
 class ScopeNames {
   private readonly scopes = new Map<string, Map<string, Existing>>();
   private readonly workspaces = new Map<string, string>();
@@ -106,11 +106,10 @@ function sameContent(a: Content, b: Content): boolean {
   return a.type === b.type && changedFields(a, b).length === 0;
 }
 
-/** `name (imported)`, then `name (imported 2)`…, cut so it stays a valid name, free in its scope. */
-function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set<string>): string {
+/** The first `name + suffix(n)`, n = 1, 2…, cut so it stays a valid name, free in its scope and not claimed by this import. */
+function freeName(names: ScopeNames, scopeId: string, name: string, claimed: Set<string>, suffix: (n: number) => string): string {
   for (let n = 1; ; n++) {
-    const suffix = n === 1 ? COPY_SUFFIX : ` (imported ${n})`;
-    const candidate = `${name.trim().slice(0, 128 - suffix.length)}${suffix}`;
+    const candidate = `${name.trim().slice(0, 128 - suffix(n).length)}${suffix(n)}`;
     const key = `${scopeId}:${normalizeName(candidate)}`;
     if (!names.taken(scopeId).has(names.hash(scopeId, candidate)) && !claimed.has(key)) {
       claimed.add(key);
@@ -118,6 +117,10 @@ function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set
     }
   }
 }
+
+/** `name (imported)`, then `name (imported 2)`… */
+const copyName = (names: ScopeNames, scopeId: string, name: string, claimed: Set<string>) =>
+  freeName(names, scopeId, name, claimed, (n) => (n === 1 ? COPY_SUFFIX : ` (imported ${n})`));
 
 /**
  * Compares incoming secrets with this vault one by one: added (no secret of that level, workspace
@@ -133,21 +136,30 @@ class Planner {
     private readonly s: Session,
     private readonly opts: ImportOptions,
     pending: ReadonlySet<string>,
+    /** A foreign file may repeat a name a copy took earlier in the import: it is numbered, where a bundle's is refused. */
+    private readonly renameRepeats: boolean,
   ) {
     this.names = new ScopeNames(s, pending);
   }
 
   plan(rec: SourceRecord, i: number, readCert: CertificateReader | undefined): Planned {
     const { s, opts, names, claimed } = this;
-    const input = placed(rec.input, opts.workspace);
-    const name = parseInput(secretName, input.name, 'name');
+    let input = placed(rec.input, opts.workspace);
+    let name = parseInput(secretName, input.name, 'name');
+    let renamedFrom = rec.renamedFrom;
     const level = input.level ?? 'personal';
     if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
     s.authorize(SECRET_WRITE[level]);
     const scopeId = names.scopeOf(input);
     const key = `${scopeId}:${normalizeName(name)}`;
-    if (claimed.has(key)) throw new CofferError('VALIDATION', `"${name}" appears twice in one place`, 'name');
-    claimed.add(key);
+    if (claimed.has(key) && this.renameRepeats) {
+      renamedFrom ??= name;
+      name = freeName(names, scopeId, name, claimed, (n) => ` (${n + 1})`);
+      input = { ...input, name };
+    } else if (claimed.has(key)) {
+      throw new CofferError('VALIDATION', `"${name}" appears twice in one place`, 'name');
+    }
+    claimed.add(`${scopeId}:${normalizeName(name)}`);
     // Into an empty scope (a fresh vault, a new workspace) no name needs its blind hash computed.
     const taken = names.taken(scopeId);
     const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
@@ -157,7 +169,7 @@ class Planner {
         const valid = parseInput(registerSecretInput, input);
         contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
       }
-      return { input, status: 'added', action: 'add', renamedFrom: rec.renamedFrom };
+      return { input, status: 'added', action: 'add', renamedFrom };
     }
     const valid = parseInput(registerSecretInput, input);
     const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
@@ -173,7 +185,7 @@ class Planner {
     let action: ImportAction = 'keep';
     if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
     if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
-    const p: Planned = { input, status, action, existing, content, renamedFrom: rec.renamedFrom };
+    const p: Planned = { input, status, action, existing, content, renamedFrom };
     if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
     return p;
   }
@@ -213,6 +225,8 @@ export interface RecordSource {
   prepare?(): void;
   /** Names of workspaces a dry run counts as created, normalized: planned into as empty ones. */
   pendingWorkspaces?: ReadonlySet<string>;
+  /** True when a name this import already used is numbered rather than refused (a foreign file's). */
+  renameRepeats?: boolean;
   /** True when `prepare` changes the roster: the session then rolls its view back with a failed import. */
   changesRoster?: boolean;
   audit(applied: ImportApplied): { action: AuditAction; target: string };
@@ -240,7 +254,7 @@ export function importRecords(s: Session, source: RecordSource, opts: ImportOpti
   const blame = <T>(i: number, fn: () => T) => at(source, i, fn);
   const run = () => {
     if (!opts.dryRun) source.prepare?.();
-    const planner = new Planner(s, opts, source.pendingWorkspaces ?? new Set());
+    const planner = new Planner(s, opts, source.pendingWorkspaces ?? new Set(), source.renameRepeats ?? false);
     // Every revision the import writes, new secrets' and new revisions' alike, is signed once (docs/product.md §1a).
     const revisions = opts.dryRun ? undefined : new RevisionBatch(s);
     const bulk = opts.dryRun ? undefined : new BulkRegistration(s, blame, revisions);
