@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CsvReader } from '../../electron/core/bundles/importers/csv';
+import { dotenvName } from '../../electron/core/bundles/importers/dotenv';
 import type { ForeignEntry } from '../../electron/core/bundles/importers/foreign';
 import { FileNames, NOTHING_SECRET, cleanName, destinationOf, mapEntry } from '../../electron/core/bundles/importers/mapping';
 
@@ -89,6 +90,16 @@ describe('the mapping rules (docs/importers.md)', () => {
     expect(destinationOf(entry({ group: ['Email', 'Old'] }), 'Imported')).toEqual({ workspace: 'Imported', subgroup: ['Email', 'Old'] });
     expect(destinationOf(entry({ group: [] }), undefined)).toEqual({ subgroup: [] });
   });
+});
+
+describe('a whole .env file is one secret named after the file', () => {
+  it.each([
+    ['/x/prod.env', 'prod'],
+    ['/x/.env', 'env'],
+    ['/x/.env.local', 'env'],
+    ['/x/settings', 'settings'],
+    ['/x/app.config.env', 'app.config'],
+  ])('%s → %s', (path, name) => expect(dotenvName(path)).toBe(name));
 });
 
 describe('the CSV reader', () => {

@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tablesDigest } from '../../support/sql';
-import { errorLine, initVault, ok, useTempDirs } from './run';
+import { alongside, errorLine, initVault, ok, useTempDirs } from './run';
 
 const FIXTURES = join(__dirname, '../../fixtures/importers');
 
-describe('coffer import of foreign files', () => {
+describe('coffer import of foreign files', alongside, () => {
   const tmp = useTempDirs();
 
   it('detects a KeePassXC CSV, previews it, imports it with its groups as workspaces, and reports what it skipped', async () => {
