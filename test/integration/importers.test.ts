@@ -180,6 +180,21 @@ describe('importers of foreign files', () => {
     expect(pairsOf(session, 'B')).toEqual({ B: 'changed' });
   });
 
+  it("KeePassXC's Last Modified decides changed (newer than the vault's copy) or conflicting (older)", async () => {
+    const dir = tmp();
+    const { session } = await newVault(dir);
+    await importForeign(session, fixture('keepassxc.csv'));
+    const file = join(dir, 'edited.csv');
+    const header = '"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n';
+    const row = (modified: string) => `"Root","GitHub","octocat","gh-pass-NEW","https://github.com","","","0","${modified}",""\n`;
+    writeFileSync(file, header + row('2000-01-01T00:00:00Z'));
+    expect((await importForeign(session, file, { dryRun: true })).items[0]).toMatchObject({ name: 'GitHub', status: 'conflicting', action: 'keep' });
+    writeFileSync(file, header + row('2999-01-01T00:00:00Z'));
+    const r = await importForeign(session, file, { strategy: 'theirs' });
+    expect(r.items[0]).toMatchObject({ name: 'GitHub', status: 'changed', action: 'revise' });
+    expect(getSecretValue(session, { name: 'GitHub' }, { consumer: 'test', field: 'clientSecret' }).value).toBe('gh-pass-NEW');
+  });
+
   it('an entry named as a copy made earlier in the same import is numbered, not refused', async () => {
     const dir = tmp();
     const { session } = await newVault(dir);
