@@ -45,15 +45,27 @@ export const importItemView = z.object({
   action: z.enum(IMPORT_ACTIONS),
   /** For `add-copy`: the name the incoming secret gets. */
   importedAs: z.string().optional(),
+  /** A foreign file's title, when an earlier entry of the file took that name in the same place. */
+  renamedFrom: z.string().optional(),
 });
 export type ImportItemView = z.infer<typeof importItemView>;
 
+export const importApplied = z.object({ added: z.number(), revised: z.number(), copies: z.number(), kept: z.number() });
+export type ImportApplied = z.infer<typeof importApplied>;
+
+/** An entry of a foreign file that was not imported, and why (docs/importers.md). */
+export const importSkipped = z.object({ source: z.string(), title: z.string(), reason: z.string() });
+
 export const importResult = z.object({
-  bundle: bundleInfo,
+  /** For a bundle: what it says about itself. */
+  bundle: bundleInfo.optional(),
+  /** For a foreign file (docs/importers.md): its format, its path, and how many secrets it gave. */
+  source: z.object({ format: z.string(), file: z.string(), items: z.number(), workspacesCreated: z.array(z.string()) }).optional(),
   dryRun: z.boolean(),
   strategy: z.enum(IMPORT_STRATEGIES),
   counts: z.object({ added: z.number(), changed: z.number(), conflicting: z.number(), unchanged: z.number() }),
-  applied: z.object({ added: z.number(), revised: z.number(), copies: z.number(), kept: z.number() }),
+  applied: importApplied,
   items: z.array(importItemView),
+  skipped: z.array(importSkipped),
 });
 export type ImportResult = z.infer<typeof importResult>;

@@ -9,11 +9,17 @@ import type { BundleRecipient, BundleSelection } from '../../core/bundles/export
 import { exportBundle } from '../../core/bundles/export';
 import { PLAIN_FORMATS } from '../../core/bundles/plain-formats';
 import { importBundle } from '../../core/bundles/import';
+import { importForeign } from '../../core/bundles/import-foreign';
+import { detectFormat } from '../../core/bundles/importers/detect';
+import type { ForeignFormat } from '../../core/bundles/importers/foreign';
+import { FOREIGN_FORMATS } from '../../core/bundles/importers/foreign';
+import { FORMAT_LABELS } from '../../core/bundles/importers/index';
 import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
 import { checkSettings } from '../../core/vault/settings';
 import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
 import type { Action } from '../program';
+import { basename } from 'node:path';
 import { dateTime, iso, print, printJson, table } from '../output';
 import type { ExportFlags } from './plain-export';
 import { isPlainExport, plainExport } from './plain-export';
@@ -49,12 +55,12 @@ async function passphrase(ctx: CliContext, confirm: boolean): Promise<string> {
 }
 
 /** A bar on stderr while a terminal watches; nothing with --json or when piped (docs/cli.md). */
-function progressBar(ctx: CliContext, verb: string): ((done: number, total: number) => void) | undefined {
+function progressBar(ctx: CliContext, verb: string, unit: (n: number) => string = String): ((done: number, total: number) => void) | undefined {
   if (ctx.json || !process.stderr.isTTY) return undefined;
   return (done, total) => {
     const width = 30;
     const filled = total === 0 ? width : Math.round((done / total) * width);
-    process.stderr.write(`\r${verb} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
+    process.stderr.write(`\r${verb} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${unit(done)}/${unit(total)}`);
     if (done >= total) process.stderr.write('\n');
   };
 }
@@ -82,15 +88,24 @@ function infoLines(info: BundleInfo): string[] {
 
 const infoJson = (info: BundleInfo) => ({ ...info, created: iso(info.created) });
 
+/** Where the secrets came from, for the first line: a member's bundle or a foreign file. */
+function origin(r: ImportResult): string {
+  if (r.bundle) return `${r.bundle.items} secret(s) from ${r.bundle.signer.name}'s bundle ${r.bundle.id}`;
+  const src = r.source!;
+  return `${src.items} secret(s) from the ${FORMAT_LABELS[src.format as ForeignFormat] ?? src.format} file ${basename(src.file)}`;
+}
+
 function importLines(r: ImportResult): string[] {
   const c = r.counts;
   const a = r.applied;
   // An import that wrote nothing (everything unchanged or kept) says so from its first line.
   const verb = r.dryRun ? 'Would import' : a.added + a.revised + a.copies > 0 ? 'Imported' : 'Compared';
-  const lines = [`${verb} ${r.bundle.items} secret(s) from ${r.bundle.signer.name}'s bundle ${r.bundle.id}:`];
+  const lines = [`${verb} ${origin(r)}:`];
   lines.push(`  ${c.added} added, ${c.changed} changed, ${c.conflicting} conflicting, ${c.unchanged} unchanged (strategy: ${r.strategy})`);
   if (!r.dryRun) lines.push(`  written: ${a.added} new, ${a.revised} new revision(s), ${a.copies} copies; ${a.kept} kept as they were`);
-  const notable = r.items.filter((i) => i.status === 'changed' || i.status === 'conflicting');
+  const created = r.source?.workspacesCreated ?? [];
+  if (created.length) lines.push(`  workspaces ${r.dryRun ? 'that would be ' : ''}created: ${created.join(', ')}`);
+  const notable = r.items.filter((i) => i.status === 'changed' || i.status === 'conflicting' || i.renamedFrom !== undefined);
   if (notable.length) {
     const what = { keep: 'keep mine', revise: 'take theirs (new revision)', 'add-copy': 'keep both', add: 'add' } as const;
     lines.push(
@@ -102,13 +117,47 @@ function importLines(r: ImportResult): string[] {
           TYPE_LABELS[i.type as SecretType] ?? i.type,
           i.level === 'workspace' ? `workspace ${i.workspace}` : i.level,
           i.status,
-          `${what[i.action]}${i.importedAs ? ` as "${i.importedAs}"` : ''}`,
+          `${what[i.action]}${i.importedAs ? ` as "${i.importedAs}"` : ''}${i.renamedFrom !== undefined ? ` (renamed from "${i.renamedFrom}": the name came earlier in the file)` : ''}`,
         ]),
       ),
     );
   }
+  if (r.skipped.length) {
+    lines.push('', `Skipped ${r.skipped.length}:`, table(['WHERE', 'TITLE', 'REASON'], r.skipped.map((x) => [x.source, x.title, x.reason])));
+  }
   if (r.dryRun) lines.push('', 'Dry run: nothing was written.');
   return lines;
+}
+
+interface ImportFlags {
+  from?: ForeignFormat;
+  split?: boolean;
+  dryRun?: boolean;
+  strategy: ImportStrategy;
+  workspace?: string;
+  trustSigner?: string[];
+}
+
+/** The foreign format of a file given without --from, detected; undefined for a bundle (by its name or its magic bytes). */
+function foreignFormatOf(file: string): ForeignFormat | undefined {
+  if (file.toLowerCase().endsWith('.cofferbundle')) return undefined;
+  const found = detectFormat(file);
+  return found === 'bundle' ? undefined : found;
+}
+
+async function importFile(ctx: CliContext, file: string, format: ForeignFormat, o: ImportFlags): Promise<void> {
+  if (o.trustSigner?.length) throw new CofferError('VALIDATION', '--trust-signer is for bundles', 'trust-signer');
+  if (o.split && format !== 'dotenv') throw new CofferError('VALIDATION', '--split is for .env files', 'split');
+  const session = await ctx.unlock();
+  const r = await importForeign(
+    session,
+    file,
+    { format, workspace: o.workspace, split: o.split ?? false, dryRun: o.dryRun ?? false, strategy: o.strategy },
+    // A foreign file is read by bytes: how many entries it holds is known only at its end.
+    progressBar(ctx, 'Reading', kib),
+  );
+  if (ctx.json) return printJson(r);
+  print(importLines(r).join('\n'));
 }
 
 export function registerBundleCommands(program: Command, run: Action): void {
@@ -168,8 +217,10 @@ export function registerBundleCommands(program: Command, run: Action): void {
 
   program
     .command('import')
-    .description('verify a bundle, compare it with this vault, and import it (one transaction)')
-    .argument('<file>', 'the .cofferbundle')
+    .description('verify a bundle, or read a KeePass, Bitwarden, 1Password or .env file, compare it with this vault, and import it (one transaction)')
+    .argument('<file>', 'the .cofferbundle, or a foreign file (its format detected unless --from names it)')
+    .addOption(new Option('--from <format>', 'the foreign format of FILE').choices(FOREIGN_FORMATS))
+    .option('--split', '.env: one key/value secret per line instead of one for the file')
     .option('--dry-run', 'show what would happen; write nothing')
     .addOption(new Option('--strategy <strategy>', 'for secrets on both sides: keep mine, take theirs (a new revision) or keep both').choices(IMPORT_STRATEGIES).default('mine'))
     .option('--workspace <name>', 'place every incoming secret in this workspace')
@@ -178,7 +229,10 @@ export function registerBundleCommands(program: Command, run: Action): void {
       v,
     ])
     .action(
-      run(async (ctx, file: string, o: { dryRun?: boolean; strategy: ImportStrategy; workspace?: string; trustSigner?: string[] }) => {
+      run(async (ctx, file: string, o: ImportFlags) => {
+        const format = o.from ?? foreignFormatOf(file);
+        if (format !== undefined) return importFile(ctx, file, format, o);
+        if (o.split) throw new CofferError('VALIDATION', '--split is for .env files', 'split');
         const session = await ctx.unlock();
         const pass = bundleNeedsPassphrase(session, file) ? await passphrase(ctx, false) : undefined;
         const r = await importBundle(session, file, {

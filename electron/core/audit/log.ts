@@ -46,6 +46,8 @@ export type AuditAction =
   | 'settings.update'
   | 'bundle.export'
   | 'bundle.import'
+  /** A KeePass, Bitwarden, 1Password or .env file imported; the target names the format and file. */
+  | 'import.foreign'
   /** An Account Holder signed the roster of a vault made before it (vault/adoption.ts). */
   | 'roster.start'
   /** A member pinned the roster in their keys and vouched for the grants they hold. */

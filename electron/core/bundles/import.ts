@@ -1,10 +1,11 @@
 import { CofferError } from '../../../shared/errors';
-import type { ImportAction, ImportItemView, ImportResult, ImportStatus, ImportStrategy } from '../../../shared/schemas/bundles';
+import type { BundleInfo, ImportAction, ImportApplied, ImportItemView, ImportResult, ImportStatus, ImportStrategy } from '../../../shared/schemas/bundles';
 import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
 import { LEVELS, registerSecretInput, secretName } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
+import type { AuditAction } from '../audit/log';
 import type { SecretRow } from '../db/rows';
 import type { CertificateReader } from '../secrets/certificates-ahead';
 import { CertificatesAhead } from '../secrets/certificates-ahead';
@@ -22,10 +23,10 @@ import type { BundleRecord } from './records';
 export interface ImportOptions extends OpenOptions {
   /** How secrets present on both sides are settled; `mine` unless given. */
   strategy?: ImportStrategy;
-  /** Per item (by its position in the bundle), overriding `strategy`. */
+  /** Per item (by its position among the incoming secrets), overriding `strategy`. */
   perItem?: ReadonlyMap<number, ImportStrategy>;
   dryRun?: boolean;
-  /** Places every incoming secret in this workspace, whatever its level in the bundle. */
+  /** Places every incoming secret in this workspace, whatever its level in the bundle or its group in the file. */
   workspace?: string;
 }
 
@@ -43,6 +44,7 @@ interface Planned {
   importedAs?: string;
   /** The parsed incoming content, for a new revision. */
   content?: Content;
+  renamedFrom?: string;
 }
 
 const dayStart = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
@@ -56,12 +58,15 @@ function placed(input: RegisterSecretInput, workspace: string | undefined): Regi
   return { ...rest, level: 'workspace', workspace } as RegisterSecretInput;
 }
 
-/** The names already taken in each scope, by blind hash: one query per scope the bundle touches. */
+/** The names already taken in each scope, by blind hash: one query per scope the import touches. */
 class ScopeNames {
   private readonly scopes = new Map<string, Map<string, Existing>>();
   private readonly workspaces = new Map<string, string>();
 
-  constructor(private readonly s: Session) {}
+  constructor(
+    private readonly s: Session,
+    private readonly pending: ReadonlySet<string>,
+  ) {}
 
   scopeOf(input: RegisterSecretInput): string {
     if (input.level === 'organization') return this.s.vault.orgScopeId;
@@ -69,7 +74,8 @@ class ScopeNames {
       const name = (input.workspace ?? '').trim().toLowerCase();
       let scope = this.workspaces.get(name);
       if (!scope) {
-        scope = findNamed(this.s, 'workspace', input.workspace ?? '').scopeId;
+        // A workspace a dry run would create holds nothing yet: a scope of its own, empty, never hashed into.
+        scope = this.pending.has(normalizeName(input.workspace ?? '')) ? `pending:${name}` : findNamed(this.s, 'workspace', input.workspace ?? '').scopeId;
         this.workspaces.set(name, scope);
       }
       return scope;
@@ -81,6 +87,7 @@ class ScopeNames {
     let names = this.scopes.get(scopeId);
     if (!names) {
       names = new Map();
+      if (scopeId.startsWith('pending:')) return names;
       const rows = this.s.db
         .query<Pick<SecretRow, 'id' | 'type' | 'updated_at' | 'name_hash'>>('SELECT id, type, updated_at, name_hash FROM secrets WHERE scope_id = ?')
         .all(scopeId);
@@ -99,11 +106,10 @@ function sameContent(a: Content, b: Content): boolean {
   return a.type === b.type && changedFields(a, b).length === 0;
 }
 
-/** `name (imported)`, then `name (imported 2)`…, cut so it stays a valid name, free in its scope. */
-function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set<string>): string {
+/** The first `name + suffix(n)`, n = 1, 2…, cut so it stays a valid name, free in its scope and not claimed by this import. */
+function freeName(names: ScopeNames, scopeId: string, name: string, claimed: Set<string>, suffix: (n: number) => string): string {
   for (let n = 1; ; n++) {
-    const suffix = n === 1 ? COPY_SUFFIX : ` (imported ${n})`;
-    const candidate = `${name.trim().slice(0, 128 - suffix.length)}${suffix}`;
+    const candidate = `${name.trim().slice(0, 128 - suffix(n).length)}${suffix(n)}`;
     const key = `${scopeId}:${normalizeName(candidate)}`;
     if (!names.taken(scopeId).has(names.hash(scopeId, candidate)) && !claimed.has(key)) {
       claimed.add(key);
@@ -111,6 +117,10 @@ function copyName(names: ScopeNames, scopeId: string, name: string, claimed: Set
     }
   }
 }
+
+/** `name (imported)`, then `name (imported 2)`… */
+const copyName = (names: ScopeNames, scopeId: string, name: string, claimed: Set<string>) =>
+  freeName(names, scopeId, name, claimed, (n) => (n === 1 ? COPY_SUFFIX : ` (imported ${n})`));
 
 /**
  * Compares incoming secrets with this vault one by one: added (no secret of that level, workspace
@@ -125,21 +135,31 @@ class Planner {
   constructor(
     private readonly s: Session,
     private readonly opts: ImportOptions,
+    pending: ReadonlySet<string>,
+    /** A foreign file may repeat a name a copy took earlier in the import: it is numbered, where a bundle's is refused. */
+    private readonly renameRepeats: boolean,
   ) {
-    this.names = new ScopeNames(s);
+    this.names = new ScopeNames(s, pending);
   }
 
-  plan(rec: BundleRecord, i: number, readCert: CertificateReader | undefined): Planned {
+  plan(rec: SourceRecord, i: number, readCert: CertificateReader | undefined): Planned {
     const { s, opts, names, claimed } = this;
-    const input = placed(rec.input, opts.workspace);
-    const name = parseInput(secretName, input.name, 'name');
+    let input = placed(rec.input, opts.workspace);
+    let name = parseInput(secretName, input.name, 'name');
+    let renamedFrom = rec.renamedFrom;
     const level = input.level ?? 'personal';
     if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
     s.authorize(SECRET_WRITE[level]);
     const scopeId = names.scopeOf(input);
     const key = `${scopeId}:${normalizeName(name)}`;
-    if (claimed.has(key)) throw new CofferError('VALIDATION', `the bundle holds "${name}" twice in one place`, 'name');
-    claimed.add(key);
+    if (claimed.has(key) && this.renameRepeats) {
+      renamedFrom ??= name;
+      name = freeName(names, scopeId, name, claimed, (n) => ` (${n + 1})`);
+      input = { ...input, name };
+    } else if (claimed.has(key)) {
+      throw new CofferError('VALIDATION', `"${name}" appears twice in one place`, 'name');
+    }
+    claimed.add(`${scopeId}:${normalizeName(name)}`);
     // Into an empty scope (a fresh vault, a new workspace) no name needs its blind hash computed.
     const taken = names.taken(scopeId);
     const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
@@ -149,7 +169,7 @@ class Planner {
         const valid = parseInput(registerSecretInput, input);
         contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
       }
-      return { input, status: 'added', action: 'add' };
+      return { input, status: 'added', action: 'add', renamedFrom };
     }
     const valid = parseInput(registerSecretInput, input);
     const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
@@ -165,7 +185,7 @@ class Planner {
     let action: ImportAction = 'keep';
     if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
     if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
-    const p: Planned = { input, status, action, existing, content };
+    const p: Planned = { input, status, action, existing, content, renamedFrom };
     if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
     return p;
   }
@@ -180,46 +200,74 @@ function view(p: Planned): ImportItemView {
     status: p.status,
     action: p.action,
     ...(p.importedAs ? { importedAs: p.importedAs } : {}),
+    ...(p.renamedFrom !== undefined ? { renamedFrom: p.renamedFrom } : {}),
   };
-}
-
-/** Names a failing item by its place in the bundle, whatever the error says of it. */
-function inBundle<T>(i: number, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof CofferError) throw new CofferError(e.code, `item ${i + 1} of the bundle: ${e.message}`, e.field);
-    throw e;
-  }
 }
 
 /** Records decrypted ahead of the one being applied, so their certificates are read on the other thread meanwhile. */
 const LOOKAHEAD = 1024;
 
+/** One secret to import, from a bundle or a foreign file, with the name the file gave it when that was taken. */
+export interface SourceRecord extends BundleRecord {
+  renamedFrom?: string;
+}
+
 /**
- * Imports a bundle: verified first (nothing is read from a bundle that fails), then each secret is
- * compared with this vault and, unless a dry run, applied, all in one write transaction with one
- * audit entry: new secrets go through the bulk registration path, a chunk at a time, so memory does
- * not grow with the bundle. Any failure, including the file changing while it is read, rolls it all back.
+ * Where an import's records come from: a verified bundle or a foreign file read into records. Its
+ * `read` runs inside the import's one transaction, so it is synchronous.
  */
-export async function importBundle(s: Session, path: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const bundle = verifyBundle(s, path, opts);
+export interface RecordSource {
+  /** Calls `each` for every record in order. */
+  read(each: (rec: SourceRecord, i: number) => void): void;
+  /** Names a record in an error, whatever the error says of it: "item 3 of the bundle". */
+  where(i: number): string;
+  /** Inside the transaction, before the first record (a foreign file's workspaces); not in a dry run. */
+  prepare?(): void;
+  /** Names of workspaces a dry run counts as created, normalized: planned into as empty ones. */
+  pendingWorkspaces?: ReadonlySet<string>;
+  /** True when a name this import already used is numbered rather than refused (a foreign file's). */
+  renameRepeats?: boolean;
+  /** True when `prepare` changes the roster: the session then rolls its view back with a failed import. */
+  changesRoster?: boolean;
+  audit(applied: ImportApplied): { action: AuditAction; target: string };
+}
+
+export type ImportOutcome = Pick<ImportResult, 'dryRun' | 'strategy' | 'counts' | 'applied' | 'items'>;
+
+/** Runs `fn`, naming the failing record by its place in its source. */
+function at<T>(source: RecordSource, i: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CofferError) throw new CofferError(e.code, `${source.where(i)}: ${e.message}`, e.field);
+    throw e;
+  }
+}
+
+/**
+ * Compares each record of a source with this vault and, unless a dry run, applies it, all in one
+ * write transaction with one audit entry: new secrets go through the bulk registration path, a
+ * chunk at a time, so memory does not grow with the source. Any failure rolls it all back.
+ */
+export function importRecords(s: Session, source: RecordSource, opts: ImportOptions): ImportOutcome {
   const certificates = new CertificatesAhead();
+  const blame = <T>(i: number, fn: () => T) => at(source, i, fn);
   const run = () => {
-    const planner = new Planner(s, opts);
+    if (!opts.dryRun) source.prepare?.();
+    const planner = new Planner(s, opts, source.pendingWorkspaces ?? new Set(), source.renameRepeats ?? false);
     // Every revision the import writes, new secrets' and new revisions' alike, is signed once (docs/product.md §1a).
     const revisions = opts.dryRun ? undefined : new RevisionBatch(s);
-    const bulk = opts.dryRun ? undefined : new BulkRegistration(s, inBundle, revisions);
+    const bulk = opts.dryRun ? undefined : new BulkRegistration(s, blame, revisions);
     const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
     const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
     const items: ImportItemView[] = [];
     const settle = ({ rec, i, ticket }: Ahead) => {
       const readCert = certificates.reader(ticket);
-      const p = inBundle(i, () => planner.plan(rec, i, readCert));
+      const p = blame(i, () => planner.plan(rec, i, readCert));
       counts[p.status]++;
       items.push(view(p));
       if (!bulk) return;
-      // The bulk registration names its failing items by their place in the bundle itself.
+      // The bulk registration names its failing items by their place in the source itself.
       if (p.action === 'add') {
         bulk.add(p.input, i, readCert);
         applied.added++;
@@ -231,13 +279,13 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
       } else {
         const content = p.content!;
         const expires = content.type === 'certificate' ? content.notAfter : p.input.expires ? dayStart(p.input.expires) : null;
-        inBundle(i, () => reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content }, revisions));
+        blame(i, () => reviseSecret(s, p.existing!.id, { name: p.input.name.trim(), expires, content }, revisions));
         applied.revised++;
       }
     };
     const ahead: Ahead[] = [];
     let next = 0;
-    readRecords(bundle, path, opts, (rec, i) => {
+    source.read((rec, i) => {
       ahead.push({ rec, i, ticket: certificates.ticket(rec.input) });
       if (ahead.length - next > LOOKAHEAD) settle(ahead[next++]!);
       // Drops what was applied now and then, rather than shift the array for every record.
@@ -247,8 +295,7 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
       }
     });
     while (next < ahead.length) settle(ahead[next++]!);
-    const result: ImportResult = {
-      bundle: bundle.info,
+    const outcome: ImportOutcome = {
       dryRun: opts.dryRun ?? false,
       strategy: opts.strategy ?? 'mine',
       counts,
@@ -258,20 +305,45 @@ export async function importBundle(s: Session, path: string, opts: ImportOptions
     if (bulk) {
       bulk.finish();
       revisions?.finish();
-      s.audit('bundle.import', `${bundle.info.id}: ${applied.added} added, ${applied.revised} revised, ${applied.copies} copies, ${applied.kept} kept`);
+      const entry = source.audit(applied);
+      s.audit(entry.action, entry.target);
     }
-    return result;
+    return outcome;
   };
   try {
-    return opts.dryRun ? s.db.read(run) : s.db.write(run);
+    if (opts.dryRun) return s.db.read(run);
+    return source.changesRoster ? s.write(run) : s.db.write(run);
   } finally {
     certificates.close();
+  }
+}
+
+/** A bundle's import always says which bundle. */
+export type BundleImportResult = ImportResult & { bundle: BundleInfo };
+
+/** What an import applied, as its audit entry states it. */
+export const appliedText = (a: ImportApplied) => `${a.added} added, ${a.revised} revised, ${a.copies} copies, ${a.kept} kept`;
+
+/**
+ * Imports a bundle: verified first (nothing is read from a bundle that fails), then its records go
+ * through importRecords. Any failure, including the file changing while it is read, rolls it all back.
+ */
+export async function importBundle(s: Session, path: string, opts: ImportOptions = {}): Promise<BundleImportResult> {
+  const bundle = verifyBundle(s, path, opts);
+  try {
+    const outcome = importRecords(s, {
+      read: (each) => readRecords(bundle, path, opts, each),
+      where: (i) => `item ${i + 1} of the bundle`,
+      audit: (applied) => ({ action: 'bundle.import', target: `${bundle.info.id}: ${appliedText(applied)}` }),
+    }, opts);
+    return { bundle: bundle.info, ...outcome, skipped: [] };
+  } finally {
     wipe(bundle.key);
   }
 }
 
 interface Ahead {
-  rec: BundleRecord;
+  rec: SourceRecord;
   i: number;
   ticket: number;
 }

@@ -45,6 +45,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'bundle.export': 'Exported a bundle',
   'secret.export': 'Exported in plain text',
   'bundle.import': 'Imported a bundle',
+  'import.foreign': 'Imported a file',
   'audit.broken': 'Found the log broken',
 };
 

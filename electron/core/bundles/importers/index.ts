@@ -1,0 +1,40 @@
+import { CofferError } from '../../../../shared/errors';
+import { readDotenv } from './dotenv';
+import type { EntrySink, ForeignFormat } from './foreign';
+import { FOREIGN_FORMATS } from './foreign';
+import { readKeepassxcCsv } from './keepassxc-csv';
+import { readOnepasswordCsv } from './onepassword-csv';
+
+export interface ParseOptions {
+  /** `.env`: one secret per line instead of one for the file. */
+  split?: boolean;
+}
+
+/** Reads a file of one format into a sink, a piece at a time; throws a CofferError on what it cannot read. */
+export type Parser = (path: string, sink: EntrySink, opts: ParseOptions) => Promise<void> | void;
+
+/** The parser of each format; a format missing here is refused as not available yet. */
+const PARSERS: Partial<Record<ForeignFormat, Parser>> = {
+  'keepassxc-csv': readKeepassxcCsv,
+  '1password-csv': readOnepasswordCsv,
+  dotenv: readDotenv,
+};
+
+export const FORMAT_LABELS: Record<ForeignFormat, string> = {
+  'keepass-xml': 'KeePass XML',
+  'keepassxc-csv': 'KeePassXC CSV',
+  'bitwarden-json': 'Bitwarden JSON',
+  '1password-csv': '1Password CSV',
+  dotenv: '.env',
+};
+
+export function isForeignFormat(s: string): s is ForeignFormat {
+  return (FOREIGN_FORMATS as readonly string[]).includes(s);
+}
+
+export function parserFor(format: string): Parser {
+  if (!isForeignFormat(format)) throw new CofferError('VALIDATION', `--from takes one of ${FOREIGN_FORMATS.join(', ')}, not "${format}"`, 'from');
+  const parser = PARSERS[format];
+  if (!parser) throw new CofferError('VALIDATION', `importing ${FORMAT_LABELS[format]} files is not available yet`, 'from');
+  return parser;
+}
