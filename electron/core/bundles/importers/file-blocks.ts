@@ -22,7 +22,8 @@ export async function* fileBlocks(path: string): AsyncGenerator<FileBlock> {
     const size = (await handle.stat()).size;
     let end = 0;
     for (;;) {
-      const bytes = Buffer.allocUnsafe(BLOCK_BYTES);
+      // Sized to what is left, so a small file costs no 1 MiB buffers.
+      const bytes = Buffer.allocUnsafe(Math.min(BLOCK_BYTES, Math.max(size - end, 4096)));
       const got = await readBlock(handle, bytes, path);
       if (got === 0) return;
       end += got;

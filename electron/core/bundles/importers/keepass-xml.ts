@@ -28,18 +28,17 @@ const NO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA==';
 /** Seconds from 0001-01-01 (KDBX 4's epoch) to 1970-01-01. */
 const KDBX_EPOCH_OFFSET_S = 62_135_596_800;
 
-/** Elements whose text is kept, named by parent/child: every other element's text is dropped unread. */
-const CAPTURED = new Set([
-  'Meta/RecycleBinUUID',
-  'Group/Name',
-  'Group/UUID',
-  'String/Key',
-  'String/Value',
-  'Binary/Key',
-  'Times/CreationTime',
-  'Times/LastModificationTime',
-  'Times/ExpiryTime',
-  'Times/Expires',
+/** Elements whose text is kept, by name and then parent: every other element's text is dropped unread. */
+const CAPTURED = new Map<string, Set<string | undefined>>([
+  ['RecycleBinUUID', new Set(['Meta'])],
+  ['Name', new Set(['Group'])],
+  ['UUID', new Set(['Group'])],
+  ['Key', new Set(['String', 'Binary'])],
+  ['Value', new Set(['String'])],
+  ['CreationTime', new Set(['Times'])],
+  ['LastModificationTime', new Set(['Times'])],
+  ['ExpiryTime', new Set(['Times'])],
+  ['Expires', new Set(['Times'])],
 ]);
 
 interface GroupFrame {
@@ -137,7 +136,7 @@ class KeepassReader {
       this.entry = { entry: emptyEntry(), key: '', value: '', expires: false };
     } else if (tag.name === 'History' && parent === 'Entry') {
       this.skipDepth = 1;
-    } else if (CAPTURED.has(`${parent}/${tag.name}`) && this.inScope(parent)) {
+    } else if (CAPTURED.get(tag.name)?.has(parent) && this.inScope(parent)) {
       this.captured = '';
     }
   }
