@@ -117,7 +117,7 @@ class KeepassReader {
     if (this.stack.length === 0 && tag.name !== 'KeePassFile') {
       throw new CofferError('VALIDATION', 'this file is not a KeePass XML export', 'file');
     }
-    if (tag.name === 'Value' && tag.attributes.Protected === 'True') {
+    if (tag.name === 'Value' && tag.attributes.Protected?.toLowerCase() === 'true') {
       throw new CofferError(
         'VALIDATION',
         'this XML holds protected values: export it from KeePassXC as XML (unencrypted)',
@@ -145,7 +145,7 @@ class KeepassReader {
   private inScope(parent: string | undefined): boolean {
     const grand = this.stack[this.stack.length - 3];
     if (parent === 'Meta') return grand === 'KeePassFile';
-    if (parent === 'Group') return true;
+    if (parent === 'Group') return grand === 'Root' || grand === 'Group';
     return this.entry !== undefined && grand === 'Entry';
   }
 
