@@ -324,6 +324,21 @@ describe('Bitwarden JSON reader', () => {
     expect(got.skipped).toEqual([{ source: 'item 2', title: 'x', reason: 'the Bitwarden item has no type' }]);
   });
 
+  it('cuts items exactly where JSON.parse would, whatever the strings and spacing', async () => {
+    const path = join(dir, 'property.json');
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const item = fc.record({ type: fc.constant(2), name: text, notes: text, extra: fc.jsonValue({ maxDepth: 3 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(item, { maxLength: 8 }), fc.constantFrom(undefined, 0, 1, '\t', ' \r\n '), async (items, space) => {
+        writeFileSync(path, JSON.stringify({ before: { items: [1] }, encrypted: false, items, after: '"]}' }, null, space));
+        const got = await read(readBitwardenJson, path);
+        const want = (s: string) => (s === '' ? undefined : s);
+        expect(got.entries.map((e) => [e.title, e.notes])).toEqual(items.map((it) => [it.name, want(it.notes)]));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('knows a Bitwarden export by its first KiB', () => {
     for (const name of ['bitwarden-personal.json', 'bitwarden-organization.json', 'bitwarden-password-protected.json']) {
       expect(looksLikeBitwardenJson(readFileSync(fixture(name), 'utf8').slice(0, 1024))).toBe(true);
