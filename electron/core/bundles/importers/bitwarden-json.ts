@@ -65,7 +65,7 @@ async function readMeta(path: string): Promise<ExportMeta> {
     path,
     {
       wants: (key) => key === 'encrypted' || key === 'folders' || key === 'collections',
-      value: (key, text) => takeMeta(meta, key, text),
+      value: (key, text, line) => takeMeta(meta, key, text, line),
       item: null,
     },
     null,
@@ -91,8 +91,8 @@ async function scan(path: string, handlers: JsonItemHandlers, sink: EntrySink | 
 const withoutBom = (bytes: Buffer): Buffer =>
   bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 
-function takeMeta(meta: ExportMeta, key: string, text: string): void {
-  const value = parseJson(text, `"${key}" is not valid JSON`);
+function takeMeta(meta: ExportMeta, key: string, text: string, line: number): void {
+  const value = parseJson(text, `"${key}" is not valid JSON`, line);
   if (key === 'encrypted') meta.encrypted = value === true;
   else if (key === 'folders') meta.folders = namesById(value);
   else meta.collections = namesById(value);
@@ -111,7 +111,7 @@ function namesById(list: unknown): Map<string, string[]> {
   return names;
 }
 
-function parseJson(source: string, what: string, line = 1): unknown {
+function parseJson(source: string, what: string, line: number): unknown {
   try {
     return JSON.parse(source);
   } catch {

@@ -21,7 +21,7 @@ const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b ==
 export interface JsonItemHandlers {
   /** Which top-level values to hand over as text; the others are stepped over unkept. */
   wants(key: string): boolean;
-  value(key: string, text: string): void;
+  value(key: string, text: string, line: number): void;
   /** null: the items are stepped over unkept. */
   item: ((text: string, line: number) => void) | null;
 }
@@ -42,7 +42,6 @@ interface Value {
   line: number;
 }
 
-
 export class JsonItemScanner {
   private phase: Phase = 'start';
   private current: Value | null = null;
@@ -57,7 +56,7 @@ export class JsonItemScanner {
     private readonly format: string,
   ) {}
 
-  malformed(what: string, line = this.line): CofferError {
+  private malformed(what: string, line = this.line): CofferError {
     return new CofferError('VALIDATION', `the ${this.format} is malformed at line ${line}: ${what}`, 'file');
   }
 
@@ -181,7 +180,7 @@ export class JsonItemScanner {
       this.handlers.item?.(text, v.line);
       this.phase = 'nextItem';
     } else {
-      if (v.pieces) this.handlers.value(this.key, text);
+      if (v.pieces) this.handlers.value(this.key, text, v.line);
       this.phase = 'next';
     }
     return end;
