@@ -102,7 +102,11 @@ const KEEPASS: Record<string, Pick<Read, 'entries' | 'skipped'>> = {
         title: 'Bank',
         group: ['Banking'],
         totp: 'JBSWY3DPEHPK3PXP',
-        fields: [{ name: 'TimeOtp-Length', value: '8' }],
+        fields: [
+          { name: 'TimeOtp-Length', value: '8' },
+          { name: 'constructor', value: "not an object's" },
+          { name: '__proto__', value: 'nor this' },
+        ],
         created: Date.parse('2020-02-29T10:00:00Z'),
         updated: Date.parse('2021-03-01T10:00:00Z'),
         expires: Date.parse('2030-01-01T00:00:00Z'),

@@ -10,17 +10,18 @@ import type { EntrySink, ForeignEntry } from './foreign';
 
 type StandardField = 'title' | 'username' | 'password' | 'url' | 'notes' | 'totp';
 
-const STANDARD_KEYS: Record<string, StandardField> = {
-  Title: 'title',
-  UserName: 'username',
-  Password: 'password',
-  URL: 'url',
-  Notes: 'notes',
+/** A Map, not an object: a custom field may well be named "constructor" or "__proto__". */
+const STANDARD_KEYS = new Map<string, StandardField>([
+  ['Title', 'title'],
+  ['UserName', 'username'],
+  ['Password', 'password'],
+  ['URL', 'url'],
+  ['Notes', 'notes'],
   // KeePassXC writes "otp"; older plugins "TOTP Seed"; KeePass 2.47+ "TimeOtp-Secret-Base32".
-  otp: 'totp',
-  'TOTP Seed': 'totp',
-  'TimeOtp-Secret-Base32': 'totp',
-};
+  ['otp', 'totp'],
+  ['TOTP Seed', 'totp'],
+  ['TimeOtp-Secret-Base32', 'totp'],
+]);
 
 /** KeePass's "no recycle bin" is the all-zero UUID. */
 const NO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA==';
@@ -185,7 +186,7 @@ class KeepassReader {
     const { key, value, entry } = draft;
     draft.key = '';
     draft.value = '';
-    const slot = STANDARD_KEYS[key];
+    const slot = STANDARD_KEYS.get(key);
     // A second Title or Password in one entry is kept as a field rather than lost.
     if (slot && (slot === 'title' ? entry.title === '' : entry[slot] === undefined)) {
       if (value !== '') entry[slot] = value;
