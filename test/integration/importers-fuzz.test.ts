@@ -18,7 +18,7 @@ type Mutation = { kind: 'flip'; at: number; bit: number } | { kind: 'cut'; at: n
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('"', '\n', '\r\n', ',', '=', '""', '\u0000', '#', "'", '"\n"', 'export ', '\uFEFF', '🔑', '/') }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('"', '\n', '\r\n', ',', '=', '""', '\u0000', '#', "'", '"\n"', 'export ', '\uFEFF', '🔑', '/', '<', '>', '&', '{', '}', ']', '\\') }),
   fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
 );
 
@@ -47,6 +47,8 @@ describe('importers fuzzed: mutated files import or fail with a CofferError, and
     ['keepassxc-csv', 'keepassxc.csv'],
     ['1password-csv', '1password.csv'],
     ['dotenv', 'app.env'],
+    ['keepass-xml', 'keepass-full.xml'],
+    ['bitwarden-json', 'bitwarden-personal.json'],
   ] as const)('%s', async (format: ForeignFormat, fixture) => {
     const dir = tmp();
     const { session } = await newVault(dir);

@@ -57,6 +57,48 @@ const EXPECTED = {
     workspaces: [],
   },
   'app.env': { format: 'dotenv', items: [['app', 'key-value', null, undefined]], skipped: [], workspaces: [] },
+  'keepass-full.xml': {
+    format: 'keepass-xml',
+    items: [
+      ['Router', 'key-value', null, undefined],
+      ['GitHub', 'key-value', 'Email', undefined],
+      ['בנק 🏦 Bank', 'key-value', 'Email', undefined],
+    ],
+    skipped: [
+      { source: 'Email/GitHub', title: 'GitHub', reason: 'attachment recovery-codes.txt: files are not imported' },
+      { source: 'Email/GitHub', title: 'GitHub', reason: 'attachment qr.png: files are not imported' },
+      { source: 'Email/GitHub', title: 'GitHub', reason: NOTHING_SECRET },
+      { source: 'Recycle Bin/Deleted thing', title: 'Deleted thing', reason: 'in the recycle bin' },
+      { source: 'Recycle Bin/Old stuff/Older thing', title: 'Older thing', reason: 'in the recycle bin' },
+    ],
+    workspaces: ['Email'],
+  },
+  'bitwarden-personal.json': {
+    format: 'bitwarden-json',
+    items: [
+      ['GitHub', 'key-value', 'Email', undefined],
+      ['بنك 🏦 בנק', 'key-value', 'Work', undefined],
+      ['Visa', 'key-value', null, undefined],
+      ['Passport', 'key-value', 'عمل', undefined],
+      ['Deploy key', 'key-value', null, undefined],
+      ['(untitled)', 'key-value', null, undefined],
+    ],
+    skipped: [
+      { source: 'item 2', title: 'GitHub', reason: NOTHING_SECRET },
+      { source: 'item 7', title: 'From the future', reason: 'Bitwarden item type 6 is not known' },
+    ],
+    workspaces: ['Email', 'Work', 'عمل'],
+  },
+  'bitwarden-organization.json': {
+    format: 'bitwarden-json',
+    items: [
+      ['Database', 'key-value', 'Engineering', undefined],
+      ['Wi-Fi', 'key-value', 'Shared', undefined],
+      ['Loose note', 'key-value', null, undefined],
+    ],
+    skipped: [],
+    workspaces: ['Engineering', 'Shared'],
+  },
 } as const;
 
 describe('importers of foreign files', () => {
@@ -220,7 +262,7 @@ describe('importers of foreign files', () => {
     writeFileSync(bad, '"Group","Title","Username","Password"\n"Root","a","u","p"\n"Root","b","u","unterminated\n');
     await expect(importForeign(session, bad)).rejects.toMatchObject({ code: 'VALIDATION', message: 'line 3: a quoted field is never closed' });
     await expect(importForeign(session, bad, { format: 'dotenv' })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(importForeign(session, fixture('keepassxc.csv'), { format: 'keepass-xml' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'from' });
+    await expect(importForeign(session, fixture('keepassxc.csv'), { format: 'keepass-xml' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'file' });
     await expect(importForeign(session, fixture('keepassxc.csv'), { workspace: 'Nowhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(importForeign(session, dir)).rejects.toMatchObject({ code: 'VALIDATION', field: 'file' });
     expect(tablesDigest(path)).toBe(before);

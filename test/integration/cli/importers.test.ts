@@ -47,6 +47,10 @@ describe('coffer import of foreign files', alongside, () => {
     const op = JSON.parse(await ok(alice(['--json', 'import', join(FIXTURES, '1password.csv')])));
     expect(op.source.format).toBe('1password-csv');
     expect(op.counts.added).toBe(4);
+    const kp = JSON.parse(await ok(alice(['--json', 'import', join(FIXTURES, 'keepass-full.xml')])));
+    expect([kp.source.format, kp.counts.added, kp.skipped.length]).toEqual(['keepass-xml', 3, 5]);
+    const bw = JSON.parse(await ok(alice(['--json', 'import', '--workspace', 'Backend', join(FIXTURES, 'bitwarden-organization.json')])));
+    expect([bw.source.format, bw.items.map((i: { workspace: string }) => i.workspace)]).toEqual(['bitwarden-json', ['Backend', 'Backend', 'Backend']]);
 
     const before = tablesDigest(alice.vault, { exceptAudit: true });
     const folder = join(dir, 'folder');
@@ -57,8 +61,8 @@ describe('coffer import of foreign files', alongside, () => {
     const unknown = join(dir, 'notes.txt');
     writeFileSync(unknown, 'hello\nworld\n');
     expect(errorLine((await alice(['import', unknown])).stderr)).toMatchObject({ code: 'VALIDATION', field: 'from', message: expect.stringMatching(/not a Coffer bundle, and not a file an importer recognizes/) });
-    const notYet = await alice(['import', '--from', 'keepass-xml', unknown]);
-    expect(errorLine(notYet.stderr)).toMatchObject({ code: 'VALIDATION', field: 'from', message: 'importing KeePass XML files is not available yet' });
+    const notXml = await alice(['import', '--from', 'keepass-xml', unknown]);
+    expect(errorLine(notXml.stderr)).toMatchObject({ code: 'VALIDATION', field: 'file', message: expect.stringMatching(/KeePass XML is malformed|not a KeePass/) });
     const encrypted = join(dir, 'bw.json');
     writeFileSync(encrypted, '{"encrypted": true, "passwordProtected": true, "data": "2.abc"}');
     expect(errorLine((await alice(['import', encrypted])).stderr).message).toMatch(/encrypted Bitwarden export/);

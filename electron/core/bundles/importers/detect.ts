@@ -4,6 +4,8 @@ import { csvLine } from './csv';
 import { headerIndex } from './csv-entries';
 import { head } from './file';
 import type { ForeignFormat } from './foreign';
+import { looksLikeBitwardenJson } from './bitwarden-json';
+import { looksLikeKeepassXml } from './keepass-xml';
 import { isKeepassxcHeader } from './keepassxc-csv';
 import { isOnepasswordHeader } from './onepassword-csv';
 
@@ -28,12 +30,12 @@ export function detectFormat(path: string): ForeignFormat | 'bundle' {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const start = text.trimStart();
   if (start.startsWith('<')) {
-    if (text.includes('<KeePassFile')) return 'keepass-xml';
+    if (looksLikeKeepassXml(text)) return 'keepass-xml';
   } else if (start.startsWith('{')) {
     if (/"encrypted"\s*:\s*true/.test(text)) {
       throw new CofferError('VALIDATION', 'this is an encrypted Bitwarden export: export the vault again as unencrypted JSON (.json), import it, then delete that file', 'file');
     }
-    if (/"(items|folders)"\s*:/.test(text)) return 'bitwarden-json';
+    if (looksLikeBitwardenJson(text)) return 'bitwarden-json';
   } else {
     const header = (() => {
       try {

@@ -1,7 +1,9 @@
 import { CofferError } from '../../../../shared/errors';
+import { readBitwardenJson } from './bitwarden-json';
 import { readDotenv } from './dotenv';
 import type { EntrySink, ForeignFormat } from './foreign';
 import { FOREIGN_FORMATS } from './foreign';
+import { readKeepassXml } from './keepass-xml';
 import { readKeepassxcCsv } from './keepassxc-csv';
 import { readOnepasswordCsv } from './onepassword-csv';
 
@@ -13,8 +15,10 @@ export interface ParseOptions {
 /** Reads a file of one format into a sink, a piece at a time; throws a CofferError on what it cannot read. */
 export type Parser = (path: string, sink: EntrySink, opts: ParseOptions) => Promise<void> | void;
 
-/** The parser of each format; a format missing here is refused as not available yet. */
-const PARSERS: Partial<Record<ForeignFormat, Parser>> = {
+/** The parser of each format. */
+const PARSERS: Record<ForeignFormat, Parser> = {
+  'keepass-xml': readKeepassXml,
+  'bitwarden-json': readBitwardenJson,
   'keepassxc-csv': readKeepassxcCsv,
   '1password-csv': readOnepasswordCsv,
   dotenv: readDotenv,
@@ -34,7 +38,5 @@ export function isForeignFormat(s: string): s is ForeignFormat {
 
 export function parserFor(format: string): Parser {
   if (!isForeignFormat(format)) throw new CofferError('VALIDATION', `--from takes one of ${FOREIGN_FORMATS.join(', ')}, not "${format}"`, 'from');
-  const parser = PARSERS[format];
-  if (!parser) throw new CofferError('VALIDATION', `importing ${FORMAT_LABELS[format]} files is not available yet`, 'from');
-  return parser;
+  return PARSERS[format];
 }
