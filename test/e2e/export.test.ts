@@ -62,11 +62,27 @@ async function check(screen: string) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-/** Clicks Export bundle and returns the downloaded file's path and suggested name. */
-async function exportAndDownload(name: string): Promise<{ path: string; suggested: string }> {
+/**
+ * Clicks Export bundle and returns the downloaded file's path and suggested name. With `whileBusy`,
+ * the call is held at the network until it has run, so the progress can be looked at.
+ */
+async function exportAndDownload(name: string, whileBusy?: () => Promise<void>): Promise<{ path: string; suggested: string }> {
+  let release = () => {};
+  if (whileBusy) {
+    const gate = new Promise<void>((r) => (release = r));
+    await page.route('**/api/bundles.export', async (route) => {
+      await gate;
+      await route.continue();
+    });
+  }
   const download = page.waitForEvent('download', { timeout: 60_000 });
   await form().getByRole('button', { name: 'Export bundle' }).click();
+  if (whileBusy) {
+    await whileBusy();
+    release();
+  }
   const d = await download;
+  if (whileBusy) await page.unroute('**/api/bundles.export');
   const path = join(work, name);
   await d.saveAs(path);
   await result().waitFor({ timeout: 60_000 });
@@ -126,7 +142,13 @@ describe('an Account Holder exports', () => {
   test('a workspace to a passphrase: downloaded, and it imports into a second vault', async () => {
     await form().getByLabel('Workspace', { exact: true }).selectOption('Backend');
     await form().getByLabel('Passphrase again', { exact: true }).fill(PASSPHRASE);
-    const { path, suggested } = await exportAndDownload('backend.cofferbundle');
+    const { path, suggested } = await exportAndDownload('backend.cofferbundle', async () => {
+      const progress = page.getByTestId('export-progress');
+      await seeText(progress, 'Encrypting and signing 2 secrets…');
+      expect(await form().getByRole('button', { name: 'Exporting…' }).isDisabled()).toBe(true);
+      await progress.scrollIntoViewIfNeeded();
+      await check('progress');
+    });
     expect(suggested).toBe(`acme-backend-${day()}.cofferbundle`);
 
     await seeText(result(), 'Bundle exported');

@@ -48,7 +48,7 @@ export function ExportResult({ bundle, delivery, onAgain }: { bundle: ExportedBu
           <span className="fingerprint mono" data-testid="signer-fingerprint">
             {bundle.signer.fingerprint}
           </span>
-          <span className="field-hint">The receiver compares this fingerprint before importing (it is what “trust signer” asks for).</span>
+          <span className="field-hint">Tell the receiver this fingerprint another way (a call, a chat): they compare it before importing.</span>
         </dd>
         <dt>Opens with</dt>
         <dd>

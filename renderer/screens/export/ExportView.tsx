@@ -266,16 +266,18 @@ export function ExportView() {
           <div className="panel-head">
             <h2 id="export-go-title">3. Export</h2>
             <p>
-              {isDesktop ? 'Coffer asks where to save the file.' : 'Your browser downloads the file.'} It is encrypted to the recipients and signed with your key
-              {recipients.value ? (
-                <>
-                  {' '}
-                  <span className="mono">{recipients.value.signer.fingerprint}</span>
-                </>
-              ) : null}
-              . Each secret exported counts as a use.
+              {isDesktop ? 'Coffer asks where to save the file.' : 'Your browser downloads the file.'} Only the recipients can decrypt it, and your signature
+              shows who made it. Each secret exported counts as a use.
             </p>
           </div>
+          {recipients.value && (
+            <dl className="about export-facts">
+              <dt>Signed by</dt>
+              <dd>
+                {recipients.value.signer.name} · key <span className="mono">{recipients.value.signer.fingerprint}</span>
+              </dd>
+            </dl>
+          )}
           <FormError error={formError} />
           {busy && <ExportProgress count={count} />}
           <div className="panel-foot">

@@ -65,7 +65,7 @@ export function SecretPicker({ chosen, onChange, organization, disabled, error }
         <span className="row-count" role="status" data-testid="chosen-count">
           {formatCount(chosen.size)} chosen
         </span>
-        <button type="button" className="btn btn-sm" disabled={disabled || chosen.size === 0} onClick={() => onChange(new Map())}>
+        <button type="button" className="btn" disabled={disabled || chosen.size === 0} onClick={() => onChange(new Map())}>
           Clear
         </button>
       </div>
