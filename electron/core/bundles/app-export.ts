@@ -32,14 +32,14 @@ export function exportRecipients(s: Session): ExportRecipients {
 
 /** Lower-case letters, digits and single dashes: a file name part every system accepts. */
 function slug(text: string, max: number): string {
-  const s = text
+  return text
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, max)
     .replace(/-+$/, '');
-  return s;
 }
 
 function described(sel: ExportSelection): { words: string; part: string } {

@@ -167,6 +167,8 @@ export function ExportView() {
             onAgain={() => {
               setDone(null);
               setTo(EMPTY_RECIPIENTS);
+              // Focus goes back to the start of the form, not to the page's body.
+              setTimeout(() => document.querySelector<HTMLInputElement>('input[name="export-what"]:checked')?.focus(), 0);
             }}
           />
         </div>
