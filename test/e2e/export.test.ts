@@ -180,6 +180,9 @@ describe('an Account Holder exports', () => {
 
   test('chosen secrets to a member of this vault', async () => {
     await result().getByRole('button', { name: 'New export' }).click();
+    // Focus returns to the start of the form; the passphrase typed before is gone.
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('name')")).toBe('export-what');
+    expect(await form().getByLabel('A passphrase — for someone outside this vault').isChecked()).toBe(false);
     await form().getByText('Chosen secrets', { exact: true }).click();
     const list = form().getByRole('list', { name: 'Secrets to export' });
     await hasCount(list.getByRole('listitem'), 4);
