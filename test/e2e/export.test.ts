@@ -124,6 +124,12 @@ describe('an Account Holder exports', () => {
     await seeText(members, 'carol');
     expect(await members.locator('.pick-key').first().innerText()).toMatch(/^[0-9a-f]{4}(:[0-9a-f]{4}){7}$/);
     await check('form');
+    // No teams in this vault: the choice says what to do next, and Export says what is missing.
+    await form().getByText('What a team reads', { exact: true }).click();
+    await seeText(form(), 'No teams yet — create them on the Teams screen.');
+    await form().getByText('Everything you can read', { exact: true }).click();
+    await seeText(form(), 'Every secret you can read: personal, workspaces and the organization’s.');
+    await form().getByText('A workspace', { exact: true }).click();
 
     await form().getByRole('button', { name: 'Export bundle' }).click();
     await seeText(form(), 'Choose at least one recipient: a member, a service credential or a passphrase');
