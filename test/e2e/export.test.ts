@@ -55,10 +55,16 @@ async function check(screen: string) {
     await screenshot(page, `export-${screen}-${theme}`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 900, height: 800 });
-  await screenshot(page, `export-${screen}-light-900`);
-  const sideways = await page.evaluate("[...document.querySelectorAll('.page, .pick-list')].some((el) => el.scrollWidth > el.clientWidth + 1)");
-  expect(sideways, `${screen} scrolls sideways at 900 px`).toBe(false);
+  for (const [width, height] of [
+    [900, 800],
+    [800, 600],
+    [1920, 1080],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await screenshot(page, `export-${screen}-light-${width}`);
+    const sideways = await page.evaluate("[...document.querySelectorAll('.page, .pick-list')].some((el) => el.scrollWidth > el.clientWidth + 1)");
+    expect(sideways, `${screen} scrolls sideways at ${width} px`).toBe(false);
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
