@@ -19,6 +19,7 @@ import { accountSummary, createAccountInput, createdAccount, issuedKey } from '.
 import { createCredentialInput, createdCredential, credentialSummary } from './schemas/credentials';
 import { OPERATIONS, defineRoleInput, roleSummary, updateRoleInput } from './schemas/roles';
 import { secretReader } from './schemas/secrets';
+import { exportBundleInput, exportRecipients, exportedBundle } from './schemas/bundle-export';
 import { KDF_PROFILES, createVaultInput, memberName, memberSummary, teamSummary } from './schemas/vault';
 
 /**
@@ -105,6 +106,12 @@ export interface ChannelTraits {
   clipboard?: true;
   /** The call tries a password: a door reachable by other local programs slows down after each failure. */
   guessesPassword?: true;
+  /**
+   * The result names a file the core wrote to its outbox (`downloadId`): the door delivers it. Browser
+   * mode serves it once at `GET /download/ID` (with the launch token) and deletes it; Electron main
+   * asks where to save it, moves it there and sends the renderer `savedTo` instead.
+   */
+  download?: true;
 }
 
 const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, traits: ChannelTraits = {}) => ({ input, output, traits });
@@ -182,6 +189,10 @@ export const contract = {
   'notices.markRead': channel(z.object({ ids: z.array(z.number().int()).max(10_000).optional() }).strict(), z.object({ marked: z.number() })),
   'audit.list': channel(auditQuery, z.array(auditEntry)),
   'audit.verify': channel(empty, auditVerdict),
+  /** Whom the Export screen offers as recipients: members with their key fingerprints, credentials (for their managers), the signer. */
+  'bundles.recipients': channel(empty, exportRecipients),
+  /** Writes a signed, encrypted bundle to the core's outbox; the door delivers the file (trait `download`). The passphrase travels in the body only. */
+  'bundles.export': channel(exportBundleInput, exportedBundle, { download: true }),
   /** Reads a certificate file without storing it, so the form can show its expiry before registering. */
   'certificates.inspect': channel(
     z.object({ certificate: fileInput('Certificate'), privateKey: fileInput('Private Key').optional() }).strict(),

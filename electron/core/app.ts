@@ -5,6 +5,7 @@ import type { AppStatus, Integrity } from '../../shared/ipc';
 import type { Settings } from '../../shared/schemas/settings';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
 import { verifyAuditFor } from './audit/access';
+import { Outbox } from './bundles/outbox';
 import { AuditHeadStore } from './audit/head-store';
 import { RollbackWatch, withRollback } from './audit/rollback';
 import type { AuditVerdict } from './audit/verify';
@@ -50,6 +51,8 @@ export class CofferApp {
   private vaultPath: string;
   private demo: boolean;
   private readonly rollbacks: RollbackWatch;
+  /** Exports waiting for this door to deliver them (shared/ipc.ts trait `download`); emptied at lock. */
+  readonly outbox = new Outbox();
 
   constructor(readonly options: AppOptions) {
     this.vaultPath = options.vaultPath;
@@ -159,6 +162,7 @@ export class CofferApp {
     if (this.vault && this.current && !this.current.isLocked) this.integrity(this.vault, this.current);
     this.current?.lock();
     this.current = undefined;
+    this.outbox.clear();
   }
 
   /**

@@ -6,6 +6,7 @@ import { contract, isChannel } from '../../shared/ipc';
 import { parseInput } from '../../shared/validation';
 import type { CofferApp } from './app';
 import { readAudit } from './audit/access';
+import { exportRecipients, exportToOutbox } from './bundles/app-export';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
 import { listNotices, markNoticesRead } from './lifecycle/notices';
 import { inspectCertificate } from './secrets/certificate';
@@ -142,6 +143,8 @@ export const handlers: Handlers = {
   'notices.markRead': (app, input) => ({ marked: markNoticesRead(app.session(), input.ids) }),
   'audit.list': (app, input) => readAudit(app.session(), input),
   'audit.verify': (app) => app.verifyAudit(),
+  'bundles.recipients': (app) => exportRecipients(app.session()),
+  'bundles.export': (app, input) => exportToOutbox(app.session(), app.outbox, input),
   'certificates.inspect': (app, input) => inspectCertificate(app.session(), input),
 };
 

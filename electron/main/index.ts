@@ -1,4 +1,4 @@
-import { Notification, app, clipboard, ipcMain, net, powerMonitor, protocol, session } from 'electron';
+import { BrowserWindow, Notification, app, clipboard, dialog, ipcMain, net, powerMonitor, protocol, session } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CofferApp } from '../core/app';
@@ -7,6 +7,7 @@ import { createDemoVault } from '../core/demo';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { SecretClipboard } from './clipboard';
 import { registerIpc } from './ipc';
+import type { SavePort } from './save';
 import { APP_ORIGIN } from './trusted';
 import { createWindow, denyPermissions } from './window';
 
@@ -50,8 +51,17 @@ async function main(): Promise<void> {
 
   denyPermissions(session.defaultSession);
   serveRenderer();
-  registerIpc(ipcMain, core, secrets);
   let win = createWindow();
+  // Exports: the save dialog over the window, suggesting the bundle's name in the Downloads folder.
+  const save: SavePort = {
+    async choosePath(fileName) {
+      const options = { defaultPath: join(app.getPath('downloads'), fileName), filters: [{ name: 'Coffer bundle', extensions: ['cofferbundle'] }] };
+      const parent = BrowserWindow.getFocusedWindow() ?? (win.isDestroyed() ? null : win);
+      const r = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  };
+  registerIpc(ipcMain, core, secrets, save);
 
   // Scheduler passes every few minutes (docs/product.md §4); new notices also become OS notifications. The
   // vault may be locked, so the notification names no secret.

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,7 @@ import type { CofferApp } from '../core/app';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { isChannel, traitsOf } from '../../shared/ipc';
 import { dispatch } from '../core/handlers';
+import { Outbox } from '../core/bundles/outbox';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -111,6 +113,35 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     send(res, 200, JSON.stringify(result));
   };
 
+  // A file a `download` channel left in the core's outbox (shared/ipc.ts): served once, with the same
+  // token as every call (the page fetches it; the token never rides in the URL), then deleted.
+  const handleDownload = async (req: IncomingMessage, res: ServerResponse, id: string) => {
+    if (req.method !== 'GET') return send(res, 405, jsonError('VALIDATION', 'use GET'), undefined, { allow: 'GET' });
+    if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
+    const file = opts.app.outbox.take(id);
+    if (!file) return send(res, 404, jsonError('NOT_FOUND', 'no such download: each export is served once'));
+    try {
+      const { size } = await stat(file.path);
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(size),
+        'content-disposition': `attachment; filename="${file.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      await new Promise<void>((resolve, reject) => {
+        const stream = createReadStream(file.path);
+        stream.on('error', reject);
+        res.on('close', () => resolve());
+        stream.pipe(res);
+      });
+    } finally {
+      Outbox.done(file);
+    }
+  };
+
   const handleStatic = async (res: ServerResponse, pathname: string) => {
     const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
     const file = normalize(join(opts.staticDir, rel));
@@ -129,7 +160,8 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, jsonError('FORBIDDEN', 'wrong Origin'));
     const pathname = new URL(req.url ?? '/', origin).pathname;
     const api = /^\/api\/([A-Za-z.]+)$/.exec(pathname);
-    const work = api ? handleApi(req, res, api[1]!) : req.method === 'GET' || req.method === 'HEAD' ? handleStatic(res, pathname) : Promise.resolve(send(res, 405, 'method not allowed', 'text/plain'));
+    const download = /^\/download\/([0-9a-f-]{36})$/.exec(pathname);
+    const work = api ? handleApi(req, res, api[1]!) : download ? handleDownload(req, res, download[1]!) : req.method === 'GET' || req.method === 'HEAD' ? handleStatic(res, pathname) : Promise.resolve(send(res, 405, 'method not allowed', 'text/plain'));
     work.catch(() => {
       if (!res.headersSent) send(res, 500, jsonError('INTERNAL', 'internal error'));
     });

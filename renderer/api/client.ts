@@ -48,3 +48,31 @@ export const isDesktop = window.coffer !== undefined;
 export function call<K extends Channel>(channel: K, input: Input<K>): Promise<Result<Output<K>>> {
   return bridge.invoke(channel, input);
 }
+
+/**
+ * Browser mode: a file a `download` channel left in the core's outbox (shared/ipc.ts), fetched once
+ * with the launch token like every call (never in the URL) and handed to the browser's downloads as
+ * `fileName`. In the desktop window main saves it through its dialog instead: nothing to fetch.
+ */
+export async function saveDownload(downloadId: string, fileName: string): Promise<Result<null>> {
+  if (isDesktop) return { ok: false, error: { code: 'NOT_FOUND', message: 'the desktop window saves exports itself' } };
+  try {
+    const res = await fetch(`/download/${encodeURIComponent(downloadId)}`, { headers: { authorization: `Bearer ${takeToken()}` } });
+    if (!res.ok) {
+      const answer = (await res.json().catch(() => null)) as Result<never> | null;
+      return answer && !answer.ok ? answer : { ok: false, error: { code: 'INTERNAL', message: 'the file could not be downloaded' } };
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = fileName;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return { ok: true, value: null };
+  } catch {
+    return { ok: false, error: { code: 'INTERNAL', message: 'Coffer is not reachable: is it still running?' } };
+  }
+}

@@ -12,7 +12,8 @@ export type View =
   | { kind: 'members' }
   | { kind: 'teams' }
   | { kind: 'credentials' }
-  | { kind: 'accounts' };
+  | { kind: 'accounts' }
+  | { kind: 'export' };
 
 /** What the unlocked member may do, as the core's permission table says (app status): the renderer never decides it again. */
 export type Permissions = readonly Operation[] | undefined;

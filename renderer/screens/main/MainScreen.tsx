@@ -12,6 +12,7 @@ import { useSession } from '../../state/session';
 import { AccountsView } from '../accounts/AccountsView';
 import { AuditView } from '../audit/AuditView';
 import { CredentialsView } from '../credentials/CredentialsView';
+import { ExportView } from '../export/ExportView';
 import { MembersView } from '../members/MembersView';
 import { RegisterDialog } from '../register/RegisterDialog';
 import { ScheduledView } from '../scheduled/ScheduledView';
@@ -30,6 +31,7 @@ const MAIN_LABELS: Record<View['kind'], string> = {
   teams: 'Teams and workspaces',
   credentials: 'Service credentials',
   accounts: 'Service accounts',
+  export: 'Export a bundle',
 };
 
 /** State 'unlocked': sidebar, top bar, and the current view (a scope's secrets, a vault-wide page, or Settings). */
@@ -140,6 +142,8 @@ function CurrentView({ view }: { view: View }) {
       return <CredentialsView />;
     case 'accounts':
       return <AccountsView />;
+    case 'export':
+      return <ExportView />;
     case 'secrets':
       return <SecretsView />;
   }

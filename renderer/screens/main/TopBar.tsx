@@ -26,6 +26,7 @@ const PAGE_TITLES: Record<Exclude<View['kind'], 'secrets'>, { title: string; sub
   teams: { title: 'Teams', sub: 'Teams share organization secrets; workspaces group them' },
   credentials: { title: 'Service credentials', sub: 'Identities for pipelines: they read their teams’ secrets' },
   accounts: { title: 'Service accounts', sub: 'Pipelines with a role: they read what it allows, at the organization’s or a workspace’s level' },
+  export: { title: 'Export', sub: 'A signed, encrypted bundle of secrets, for members of this vault or anyone with its passphrase' },
 };
 
 const SEARCH_DEBOUNCE_MS = 80;

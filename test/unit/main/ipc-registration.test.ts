@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -6,6 +6,7 @@ import { CofferApp } from '../../../electron/core/app';
 import { initSodium } from '../../../electron/core/crypto/sodium';
 import { SecretClipboard } from '../../../electron/main/clipboard';
 import { registerIpc } from '../../../electron/main/ipc';
+import type { SavePort } from '../../../electron/main/save';
 import { isTrustedUrl } from '../../../electron/main/trusted';
 import { INVOKE_CHANNEL } from '../../../shared/ipc';
 // Runs the preload against the Electron stand-in below (vi.mock is hoisted above imports).
@@ -46,12 +47,20 @@ describe('Electron IPC registration', () => {
   const ipc = fakeIpcMain();
   const board = fakeClipboard();
   const APP = 'app://coffer/index.html';
+  /** Stands in for Electron's save dialog: records what it suggested and answers with the next choice. */
+  const dialog = { suggested: [] as string[], next: null as string | null };
+  const save: SavePort = {
+    choosePath: (fileName) => {
+      dialog.suggested.push(fileName);
+      return Promise.resolve(dialog.next);
+    },
+  };
 
   beforeAll(async () => {
     await initSodium();
     dir = mkdtempSync(join(tmpdir(), 'coffer-ipc-'));
     app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), consumer: 'desktop' });
-    registerIpc(ipc, app, new SecretClipboard(board as never, 'linux'));
+    registerIpc(ipc, app, new SecretClipboard(board as never, 'linux'), save);
   });
   afterAll(() => {
     app.close();
@@ -87,6 +96,33 @@ describe('Electron IPC registration', () => {
     expect(board.state.formats.get('x-kde-passwordManagerHint')?.toString()).toBe('secret');
     await new Promise((r) => setTimeout(r, 1100));
     expect(board.state.text).toBe('');
+  });
+
+  it('exports through the save dialog: the bundle lands where it was chosen, the outbox keeps nothing', async () => {
+    const target = join(dir, 'chosen.cofferbundle');
+    dialog.next = target;
+    const input = { selection: { kind: 'secrets', names: ['k'] }, passphrase: 'bundle-passphrase-1' };
+    const r = (await ipc.call(APP, 'bundles.export', input)) as { ok: boolean; value: Record<string, unknown> };
+    expect(r.ok).toBe(true);
+    expect(r.value).toMatchObject({ items: 1, downloadId: null, savedTo: target });
+    expect(dialog.suggested).toEqual([`acme-1-secret-${new Date().toISOString().slice(0, 10)}.cofferbundle`]);
+    expect(readFileSync(target).subarray(0, 4).length).toBe(4);
+    expect(readFileSync(target).includes(Buffer.from('copied-value-1'))).toBe(false);
+    expect(app.outbox.size).toBe(0);
+  });
+
+  it('a cancelled save dialog leaves no file anywhere', async () => {
+    dialog.next = null;
+    const r = (await ipc.call(APP, 'bundles.export', { selection: { kind: 'all' }, members: ['alice'] })) as { ok: boolean; value: Record<string, unknown> };
+    expect(r).toMatchObject({ ok: true, value: { downloadId: null, savedTo: null } });
+    expect(app.outbox.size).toBe(0);
+  });
+
+  it('a save that fails is a typed error, and the outbox keeps nothing', async () => {
+    dialog.next = join(dir, 'no-such-folder', 'x.cofferbundle');
+    const r = await ipc.call(APP, 'bundles.export', { selection: { kind: 'all' }, members: ['alice'] });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'path' } });
+    expect(app.outbox.size).toBe(0);
   });
 
   it('leaves the clipboard alone when the user copied something else meanwhile', () => {
