@@ -3,6 +3,7 @@ import { formatDotenv } from '../../../shared/dotenv';
 import type { Pair } from '../../../shared/dotenv';
 import type { Level, SecretType } from '../../../shared/schemas/secrets';
 import type { Content } from '../secrets/content';
+import { fieldsOf } from './records';
 
 /** The plain formats of docs/plain-export.md. */
 export const PLAIN_FORMATS = ['env', 'json', 'keepassxc-csv'] as const;
@@ -71,22 +72,6 @@ function toEnv(secrets: readonly PlainSecret[]): string {
   return pairs.length ? `${formatDotenv(pairs)}\n` : '';
 }
 
-/** Every field of the type as text; a certificate's files as their PEM. */
-function fieldsOf(c: Content): Record<string, unknown> {
-  switch (c.type) {
-    case 'api-key':
-      return { headerName: c.headerName, value: c.value };
-    case 'bearer-token':
-      return { headerName: c.headerName, headerValue: c.headerValue };
-    case 'client-credentials':
-      return { clientId: c.clientId, url: c.url, clientSecret: c.clientSecret };
-    case 'certificate':
-      return c.privateKey ? { certificate: c.certificate, privateKey: c.privateKey } : { certificate: c.certificate };
-    case 'key-value':
-      return { pairs: c.pairs.map((p) => ({ key: p.key, value: p.value })) };
-  }
-}
-
 function toJson(secrets: readonly PlainSecret[]): string {
   const items = secrets.map((s) => ({
     name: s.name,
@@ -94,7 +79,7 @@ function toJson(secrets: readonly PlainSecret[]): string {
     level: s.level,
     workspace: s.workspace,
     expires: s.expires === null ? null : isoDay(s.expires),
-    fields: fieldsOf(s.content),
+    fields: fieldsOf(s.content, (_fileName, text) => text),
   }));
   return `${JSON.stringify(items, null, 2)}\n`;
 }

@@ -15,7 +15,12 @@ export interface BundleRecord {
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const file = (fileName: string, text: string) => ({ fileName, base64: Buffer.from(text, 'utf8').toString('base64') });
 
-function fieldsOf(c: Content): Record<string, unknown> {
+/**
+ * Every field of the type as registration takes it. A certificate's PEM texts are shaped by `pem`:
+ * a bundle carries them as uploaded files (their other fields are read from them again on import,
+ * as on any upload), a plain JSON export as text.
+ */
+export function fieldsOf(c: Content, pem: (fileName: string, text: string) => unknown = file): Record<string, unknown> {
   switch (c.type) {
     case 'api-key':
       return { headerName: c.headerName, value: c.value };
@@ -24,8 +29,7 @@ function fieldsOf(c: Content): Record<string, unknown> {
     case 'client-credentials':
       return { clientId: c.clientId, url: c.url, clientSecret: c.clientSecret };
     case 'certificate':
-      // The other certificate fields are read from it again on import, as on any upload.
-      return { certificate: file('certificate.pem', c.certificate), ...(c.privateKey ? { privateKey: file('private.key', c.privateKey) } : {}) };
+      return { certificate: pem('certificate.pem', c.certificate), ...(c.privateKey ? { privateKey: pem('private.key', c.privateKey) } : {}) };
     case 'key-value':
       return { pairs: c.pairs };
   }
