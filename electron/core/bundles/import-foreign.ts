@@ -10,7 +10,7 @@ import { appliedText, importRecords } from './import';
 import { detectFormat } from './importers/detect';
 import type { EntrySink, ForeignEntry, ForeignFormat, SkippedEntry } from './importers/foreign';
 import { parserFor } from './importers/index';
-import { FileNames, destinationOf, mapEntry } from './importers/mapping';
+import { FileNames, placeEntry } from './importers/mapping';
 
 export interface ForeignImportOptions extends Pick<ImportOptions, 'strategy' | 'perItem' | 'dryRun' | 'workspace'> {
   /** Detected from the file's first KiB when left out. */
@@ -66,14 +66,12 @@ export async function importForeign(
   const skipped: SkippedEntry[] = [];
   const sink: EntrySink = {
     entry(e: ForeignEntry) {
-      const dest = destinationOf(e, given);
-      const mapped = mapEntry(e, dest.subgroup);
+      const mapped = placeEntry(e, given);
       skipped.push(...mapped.skipped);
       if (!mapped.secret) return;
-      const workspace = dest.workspace === undefined || given !== undefined ? dest.workspace : workspaces.resolve(dest.workspace);
-      const name = names.claim(workspace, mapped.secret.name);
-      const input = { ...mapped.secret, name, ...(workspace === undefined ? { level: 'personal' } : { level: 'workspace', workspace }) } as RegisterSecretInput;
-      records.push({ input, created: e.created ?? 0, updated: e.updated ?? 0, ...(name !== mapped.secret.name ? { renamedFrom: mapped.secret.name } : {}) });
+      const input = mapped.secret.level === 'workspace' && given === undefined ? { ...mapped.secret, workspace: workspaces.resolve(mapped.secret.workspace) } : mapped.secret;
+      const name = names.claim(input, input.name);
+      records.push({ input: { ...input, name } as RegisterSecretInput, created: e.created ?? 0, updated: e.updated ?? 0, ...(name !== input.name ? { renamedFrom: input.name } : {}) });
       sources.push(e.source);
     },
     skipped: (x) => skipped.push(x),
