@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyAuditFor } from '../../electron/core/audit/access';
 import { exportBundle } from '../../electron/core/bundles/export';
@@ -707,29 +707,28 @@ async function credentialGet(ctx: OpContext): Promise<OpOutcome> {
 
 /**
  * `coffer import` of a KeePass XML export of `size` entries into an empty vault: the whole process,
- * spawn to exit, each run on a fresh copy of one empty vault. Its 8 top groups become workspaces.
+ * spawn to exit, each run on a new empty vault. Its 8 top groups become workspaces.
  */
 async function importKeepassXml(ctx: OpContext): Promise<OpOutcome> {
   await initSodium();
   const file = join(ctx.workDir, 'export.xml');
   writeKeepassXml(file, ctx.size, ctx.seed);
-  const empty = join(ctx.workDir, 'empty.coffer');
-  const { vault, session } = await createStructuredVault(empty);
-  session.lock();
-  vault.close();
   const plan = heavyPlan(ctx);
   let rss = 0;
   let n = 0;
   const samples = await repeat(plan, async () => {
+    // A vault of its own each run: copies of one would share its id, and the CLI would see one vault's log go back.
     const path = join(ctx.workDir, `import-${n++}.coffer`);
-    copyFileSync(empty, path);
+    const { vault, session } = await createStructuredVault(path);
+    session.lock();
+    vault.close();
     try {
       const r = await cli({ ...ctx, fixturePath: path }, ['import', file, '--from', 'keepass-xml'], `${PASSWORD}\n`);
       if (!r.stdout.includes(`${ctx.size} added`)) throw new Error(`coffer import did not add ${ctx.size} secrets: ${r.stdout.split('\n')[1] ?? ''}`);
       rss = Math.max(rss, r.rssMb);
       return r.ms;
     } finally {
-      for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) rmSync(f);
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
     }
   });
   const mb = statSync(file).size / 1048576;
