@@ -23,7 +23,8 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 /** A name as the schema accepts it: trimmed, NFC, no control characters, cut to `max` (never inside a surrogate pair). */
 export function cleanName(raw: string, max: number, fallback: string): string {
   const s = raw.normalize('NFC').replace(CONTROLS, ' ').trim();
-  const cut = Array.from(s).slice(0, max).join('').trim();
+  // No more UTF-16 units than `max` means no more characters either: most names need no split.
+  const cut = s.length <= max ? s : Array.from(s).slice(0, max).join('').trim();
   return cut || fallback;
 }
 
