@@ -13,22 +13,22 @@ import type { EntrySink } from '../../electron/core/bundles/importers/foreign';
 import { readKeepassXml } from '../../electron/core/bundles/importers/keepass-xml';
 import { writeBitwardenJson, writeKeepassXml } from './foreign-exports';
 
-const READERS: Record<string, (path: string, sink: EntrySink) => Promise<void>> = {
+const READERS: Record<string, (path: string, sink: EntrySink) => void> = {
   'keepass-xml (saxes, streaming)': readKeepassXml,
   'bitwarden-json (item scanner, streaming)': readBitwardenJson,
-  'bitwarden-json (readFileSync + JSON.parse, for comparison)': async (path, sink) => {
+  'bitwarden-json (readFileSync + JSON.parse, for comparison)': (path, sink) => {
     const doc = JSON.parse(readFileSync(path, 'utf8')) as { items: { name: string }[] };
     doc.items.forEach((it, i) => sink.entry({ source: `item ${i + 1}`, title: it.name, group: [], fields: [], attachments: [] }));
   },
-  'baseline (modules loaded, nothing read)': async () => undefined,
+  'baseline (modules loaded, nothing read)': () => undefined,
 };
 
 /** In the child: one reader on one file; prints its figures as JSON. */
-async function measureOne(reader: string, path: string): Promise<void> {
+function measureOne(reader: string, path: string): void {
   let entries = 0;
   const sink: EntrySink = { entry: () => void entries++, skipped: () => undefined };
   const t0 = performance.now();
-  await READERS[reader]!(path, sink);
+  READERS[reader]!(path, sink);
   const ms = performance.now() - t0;
   console.log(JSON.stringify({ ms, peakRssMiB: process.resourceUsage().maxRSS / 1024, entries }));
 }
@@ -49,5 +49,5 @@ function main(): void {
   }
 }
 
-if (process.argv[2] === '--child') void measureOne(process.argv[3]!, process.argv[4]!);
+if (process.argv[2] === '--child') measureOne(process.argv[3]!, process.argv[4]!);
 else main();

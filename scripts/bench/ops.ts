@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyAuditFor } from '../../electron/core/audit/access';
 import { exportBundle } from '../../electron/core/bundles/export';
@@ -25,6 +25,7 @@ import { Vault } from '../../electron/core/vault/vault';
 import type { ListSecretsInput, SecretStatus } from '../../shared/schemas/secrets';
 import type { BenchCertificate, BenchItem } from './generator';
 import { MEMBER, PASSWORD, TEAMS, createStructuredVault, itemAt, items, settableClock } from './generator';
+import { writeKeepassXml } from './foreign-exports';
 import type { Plan } from './measure';
 import { median, now, repeat, round, timed, timedSync } from './measure';
 import { BASE62, Draw } from './prng';
@@ -52,6 +53,7 @@ export const OP_NAMES = [
   'cli-get',
   'cli-search',
   'credential-get',
+  'import-keepass-xml',
   'rest-load',
   'ui-unlock-to-table',
   'ui-scroll-frame',
@@ -703,6 +705,36 @@ async function credentialGet(ctx: OpContext): Promise<OpOutcome> {
   }
 }
 
+/**
+ * `coffer import` of a KeePass XML export of `size` entries into an empty vault: the whole process,
+ * spawn to exit, each run on a new empty vault. Its 8 top groups become workspaces.
+ */
+async function importKeepassXml(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const file = join(ctx.workDir, 'export.xml');
+  writeKeepassXml(file, ctx.size, ctx.seed);
+  const plan = heavyPlan(ctx);
+  let rss = 0;
+  let n = 0;
+  const samples = await repeat(plan, async () => {
+    // A vault of its own each run: copies of one would share its id, and the CLI would see one vault's log go back.
+    const path = join(ctx.workDir, `import-${n++}.coffer`);
+    const { vault, session } = await createStructuredVault(path);
+    session.lock();
+    vault.close();
+    try {
+      const r = await cli({ ...ctx, fixturePath: path }, ['import', file, '--from', 'keepass-xml'], `${PASSWORD}\n`);
+      if (!r.stdout.includes(`${ctx.size} added`)) throw new Error(`coffer import did not add ${ctx.size} secrets: ${r.stdout.split('\n')[1] ?? ''}`);
+      rss = Math.max(rss, r.rssMb);
+      return r.ms;
+    } finally {
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    }
+  });
+  const mb = statSync(file).size / 1048576;
+  return { samples, peakRssMb: rss, note: `node bin/coffer.js --password-stdin import FILE --from keepass-xml (${mb.toFixed(1)} MB, ${ctx.size} entries, 25% with a history revision) into an empty vault, spawn to exit, fast KDF` };
+}
+
 /** `coffer serve` on a copy of the vault, as a child process; resolves with its URL once it listens. */
 function serveChild(ctx: OpContext, vaultPath: string): Promise<{ url: string; stop(): Promise<number> }> {
   const probe = join(ctx.workDir, 'rss-probe.cjs');
@@ -799,6 +831,7 @@ export const OPS: readonly OpDef[] = [
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
   { op: 'credential-get', kind: 'cli', measure: credentialGet },
+  { op: 'import-keepass-xml', kind: 'cli', measure: importKeepassXml },
   { op: 'rest-load', kind: 'cli', measure: restLoad },
   { op: 'ui-unlock-to-table', kind: 'ui' },
   { op: 'ui-scroll-frame', kind: 'ui' },

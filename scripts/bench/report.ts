@@ -73,6 +73,7 @@ export const TARGETS: Partial<Record<OpName, Target[]>> = {
   'member-remove': [medianAtMost(10_000)],
   'cli-get': [medianAtMost(300)],
   'credential-get': [medianAtMost(300)],
+  'import-keepass-xml': [medianAtMost(5000), rssAtMost(400)],
   'rest-load': [rateAtLeast(2000), p99AtMost(50)],
   'ui-unlock-to-table': [medianAtMost(1000), unlockedRss],
   'ui-scroll-frame': [p95AtMost(20)],

@@ -281,4 +281,22 @@ describe('importers of foreign files', () => {
     expect(r.items.every((i) => i.workspace === 'Existing')).toBe(true);
     expect(r.items.map((i) => i.name)).toContain('Mailbox (2)');
   });
+
+  it('a file that breaks after thousands of entries were applied and a workspace made rolls it all back', async () => {
+    const dir = tmp();
+    const { path, session } = await newVault(dir);
+    const before = tablesDigest(path);
+    const rows = Array.from({ length: 3000 }, (_, i) => `"Root/Fresh","entry ${i}","","p${i}"`);
+    const file = join(dir, 'late.csv');
+    writeFileSync(file, `"Group","Title","Username","Password"\n${rows.join('\n')}\n"Root/Fresh","last","","unterminated\n`);
+    const progress: number[] = [];
+    await expect(importForeign(session, file, {}, (done) => progress.push(done))).rejects.toMatchObject({ code: 'VALIDATION', message: 'line 3002: a quoted field is never closed' });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(tablesDigest(path)).toBe(before);
+    expect(listWorkspaces(session).map((w) => w.name)).toEqual([]);
+    // The session's view of the roster went back with the transaction: the same workspace is made again.
+    writeFileSync(file, `"Group","Title","Username","Password"\n${rows.join('\n')}\n`);
+    expect((await importForeign(session, file)).applied.added).toBe(3000);
+    expect(listWorkspaces(session).map((w) => w.name)).toEqual(['Fresh']);
+  });
 });

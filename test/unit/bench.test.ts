@@ -64,7 +64,7 @@ describe('benchmark (npm run bench) at 100 secrets', () => {
     // Every op is either measured or skipped with its reason; ops the product lacks are never faked.
     for (const op of OP_NAMES) expect(json.results.some((r) => r.op === op) || skipped.has(op)).toBe(true);
     for (const def of OPS) if ('unavailable' in def) expect(json.results.some((r) => r.op === def.op)).toBe(false);
-    for (const op of ['kdf-fast', 'unlock-minus-kdf', 'first-page-name', 'search', 'get', 'create', 'edit', 'bulk-import', 'bundle-export', 'bundle-import', 'member-remove', 'cli-get', 'cli-search', 'credential-get', 'rest-load'] as const) {
+    for (const op of ['kdf-fast', 'unlock-minus-kdf', 'first-page-name', 'search', 'get', 'create', 'edit', 'bulk-import', 'bundle-export', 'bundle-import', 'member-remove', 'cli-get', 'cli-search', 'credential-get', 'import-keepass-xml', 'rest-load'] as const) {
       expect(json.results.map((r) => r.op)).toContain(op);
     }
     expect(json.results.find((r) => r.op === 'bulk-import')?.perSecond).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CsvReader } from '../../electron/core/bundles/importers/csv';
 import { dotenvName } from '../../electron/core/bundles/importers/dotenv';
 import type { ForeignEntry } from '../../electron/core/bundles/importers/foreign';
-import { FileNames, NOTHING_SECRET, cleanName, destinationOf, mapEntry } from '../../electron/core/bundles/importers/mapping';
+import { FileNames, NOTHING_SECRET, cleanName, destinationOf, mapEntry, placeEntry } from '../../electron/core/bundles/importers/mapping';
 
 const entry = (e: Partial<ForeignEntry>): ForeignEntry => ({ source: 'line 2', title: 'T', group: [], fields: [], attachments: [], ...e });
 
@@ -80,15 +80,62 @@ describe('the mapping rules (docs/importers.md)', () => {
     expect(Array.from(cleanName('🔑'.repeat(200), 128, '')).length).toBe(128);
     expect(mapEntry(entry({ title: '', password: 'p' }), []).secret?.name).toBe('(untitled)');
     const names = new FileNames();
-    expect([names.claim(undefined, 'A'), names.claim(undefined, 'a'), names.claim('W', 'A'), names.claim('w', 'A'), names.claim(undefined, 'A')]).toEqual(['A', 'a (2)', 'A', 'A (2)', 'A (3)']);
-    expect(names.claim(undefined, 'n'.repeat(128))).toHaveLength(128);
-    expect(names.claim(undefined, 'n'.repeat(128))).toBe(`${'n'.repeat(124)} (2)`);
+    const personal = { level: 'personal' } as const;
+    const w = (workspace: string) => ({ level: 'workspace', workspace }) as const;
+    expect([names.claim(personal, 'A'), names.claim(personal, 'a'), names.claim(w('W'), 'A'), names.claim(w('w'), 'A'), names.claim(personal, 'A')]).toEqual(['A', 'a (2)', 'A', 'A (2)', 'A (3)']);
+    expect([names.claim({ level: 'organization' }, 'A'), names.claim(w('personal'), 'A')]).toEqual(['A', 'A']);
+    expect(names.claim(personal, 'n'.repeat(128))).toHaveLength(128);
+    expect(names.claim(personal, 'n'.repeat(128))).toBe(`${'n'.repeat(124)} (2)`);
   });
 
   it('placement: --workspace takes all and keeps the whole path; else the top group is the workspace', () => {
     expect(destinationOf(entry({ group: ['Email', 'Old'] }), undefined)).toEqual({ workspace: 'Email', subgroup: ['Old'] });
     expect(destinationOf(entry({ group: ['Email', 'Old'] }), 'Imported')).toEqual({ workspace: 'Imported', subgroup: ['Email', 'Old'] });
     expect(destinationOf(entry({ group: [] }), undefined)).toEqual({ subgroup: [] });
+  });
+});
+
+describe('a Coffer export read back (docs/importers.md)', () => {
+  const key = (notes: string, e: Partial<ForeignEntry> = {}) => placeEntry(entry({ group: ['Payments'], password: 'v', notes, ...e }), undefined).secret;
+  const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
+
+  it('rebuilds each type, its level or workspace and its expiry', () => {
+    expect(key('coffer-type: api-key\nheader: X-Key\nexpires: 2027-06-30')).toEqual({
+      type: 'api-key', name: 'T', level: 'workspace', workspace: 'Payments', expires: '2027-06-30', fields: { headerName: 'X-Key', value: 'v' },
+    });
+    expect(key('coffer-type: bearer-token\nheader: Authorization', { group: ['organization'] })).toMatchObject({ level: 'organization', fields: { headerName: 'Authorization', headerValue: 'v' } });
+    expect(key('coffer-type: client-credentials', { group: ['personal'], username: 'id', url: 'https://a.example/t' })).toMatchObject({
+      level: 'personal', fields: { clientId: 'id', url: 'https://a.example/t', clientSecret: 'v' },
+    });
+    expect(key('coffer-type: key-value\nexpires: 2027-01-02\n\nA=1\nB="x y\\n"', { password: undefined })).toMatchObject({
+      type: 'key-value', expires: '2027-01-02', fields: { pairs: [{ key: 'A', value: '1' }, { key: 'B', value: 'x y\n' }] },
+    });
+    const cert = key(`coffer-type: certificate\nexpires: 2030-01-01\n\n${CERT}`, { password: undefined });
+    expect(cert).toMatchObject({ type: 'certificate', fields: { certificate: { base64: Buffer.from(`${CERT}\n`).toString('base64') } } });
+    expect(cert).not.toHaveProperty('expires');
+    expect(placeEntry(entry({ group: ['personal'], password: 'v', notes: 'coffer-type: api-key\nheader: X' }), 'Imported').secret).toMatchObject({ level: 'workspace', workspace: 'Imported' });
+  });
+
+  it.each([
+    ['a type it does not know', 'coffer-type: password'],
+    ['no header line', 'coffer-type: api-key'],
+    ['a line it does not know', 'coffer-type: api-key\nheader: X\nnote: hi'],
+    ['an expiry that is no date', 'coffer-type: api-key\nheader: X\nexpires: soon'],
+    ['a body where none is written', 'coffer-type: api-key\nheader: X\n\nmore'],
+    ['pairs not written as the export writes them', "coffer-type: key-value\n\nA='1'"],
+    ['a certificate body that is no PEM', 'coffer-type: certificate\n\nhello'],
+  ])('falls back to the generic rules on %s', (_, notes) => {
+    expect(key(notes)).toMatchObject({ type: 'key-value', level: 'workspace', workspace: 'Payments', fields: { pairs: [{ key: 'password', value: 'v' }, { key: 'notes', value: notes }] } });
+  });
+
+  it('falls back on nested groups, a TOTP, a custom field or a column the export leaves empty', () => {
+    const notes = 'coffer-type: api-key\nheader: X';
+    expect(key(notes, { group: ['A', 'B'] })?.type).toBe('key-value');
+    expect(key(notes, { group: [] })?.type).toBe('key-value');
+    expect(key(notes, { totp: 'JBSW' })?.type).toBe('key-value');
+    expect(key(notes, { fields: [{ name: 'PIN', value: '1' }] })?.type).toBe('key-value');
+    expect(key(notes, { username: 'u' })?.type).toBe('key-value');
+    expect(key(notes, { password: undefined })?.type).toBe('key-value');
   });
 });
 

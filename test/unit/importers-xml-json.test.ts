@@ -14,7 +14,7 @@ const fixture = (name: string) => join(FIXTURES, name);
 const dir = mkdtempSync(join(tmpdir(), 'coffer-import-xml-json-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Reader = (path: string, sink: EntrySink) => Promise<void>;
+type Reader = (path: string, sink: EntrySink) => void;
 
 interface Read {
   entries: ForeignEntry[];
@@ -22,9 +22,9 @@ interface Read {
   progress: [number, number][];
 }
 
-async function read(reader: Reader, path: string): Promise<Read> {
+function read(reader: Reader, path: string): Read {
   const out: Read = { entries: [], skipped: [], progress: [] };
-  await reader(path, {
+  reader(path, {
     entry: (e) => out.entries.push(e),
     skipped: (s) => out.skipped.push(s),
     progress: (at, total) => out.progress.push([at, total]),
@@ -32,11 +32,13 @@ async function read(reader: Reader, path: string): Promise<Read> {
   return out;
 }
 
-async function failure(reader: Reader, path: string): Promise<CofferError> {
-  const error = await read(reader, path).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+function failure(reader: Reader, path: string): CofferError {
+  let error: unknown;
+  try {
+    read(reader, path);
+  } catch (e) {
+    error = e;
+  }
   expect(error).toBeInstanceOf(CofferError);
   return error as CofferError;
 }
@@ -302,7 +304,7 @@ describe('Bitwarden JSON reader', () => {
     const path = join(dir, 'late-break.json');
     writeFileSync(path, '{"encrypted":false,"folders":[],"items":[{"type":1,"name":"a"}]}}');
     const entries: ForeignEntry[] = [];
-    await expect(readBitwardenJson(path, { entry: (e) => entries.push(e), skipped: () => undefined })).rejects.toThrow(
+    expect(() => readBitwardenJson(path, { entry: (e) => entries.push(e), skipped: () => undefined })).toThrow(
       'the Bitwarden JSON is malformed at line 1: there is more after the JSON',
     );
     expect(entries).toEqual([]);

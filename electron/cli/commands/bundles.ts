@@ -153,8 +153,9 @@ async function importFile(ctx: CliContext, file: string, format: ForeignFormat, 
     session,
     file,
     { format, workspace: o.workspace, split: o.split ?? false, dryRun: o.dryRun ?? false, strategy: o.strategy },
-    // A foreign file is read by bytes: how many entries it holds is known only at its end.
-    progressBar(ctx, 'Reading', kib),
+    // Entries are applied as they are read, so the bytes read measure the import; how many entries
+    // the file holds is known only at its end.
+    progressBar(ctx, 'Importing', kib),
   );
   if (ctx.json) return printJson(r);
   print(importLines(r).join('\n'));

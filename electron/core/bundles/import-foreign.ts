@@ -10,7 +10,7 @@ import { appliedText, importRecords } from './import';
 import { detectFormat } from './importers/detect';
 import type { EntrySink, ForeignEntry, ForeignFormat, SkippedEntry } from './importers/foreign';
 import { parserFor } from './importers/index';
-import { FileNames, destinationOf, mapEntry } from './importers/mapping';
+import { FileNames, placeEntry } from './importers/mapping';
 
 export interface ForeignImportOptions extends Pick<ImportOptions, 'strategy' | 'perItem' | 'dryRun' | 'workspace'> {
   /** Detected from the file's first KiB when left out. */
@@ -19,33 +19,46 @@ export interface ForeignImportOptions extends Pick<ImportOptions, 'strategy' | '
   split?: boolean;
 }
 
-/** The workspaces a file's top groups name: existing ones by their own spelling, the others to create. */
+/**
+ * The workspaces a file's top groups name: existing ones by their own spelling, the others created
+ * as the file first names them (inside the import's transaction), or in a dry run only counted.
+ * A role that may not create them gets none: the import is refused once the file has named them all.
+ */
 class Workspaces {
-  private readonly known = new Map<string, string>();
-  readonly missing: string[] = [];
+  private readonly known = new Map<string, string | undefined>();
+  /** Created, or in a dry run to be created, in the file's order. */
+  readonly created: string[] = [];
+  /** Normalized names of what a dry run would create: planned into as empty workspaces. */
+  readonly pending = new Set<string>();
+  readonly refused: string[] = [];
 
-  constructor(private readonly s: Session) {}
+  constructor(
+    private readonly s: Session,
+    private readonly dryRun: boolean,
+  ) {}
 
-  resolve(name: string): string {
+  /** The vault's spelling of the workspace, or nothing when it is missing and cannot be created. */
+  resolve(name: string): string | undefined {
     const key = normalizeName(name);
-    let found = this.known.get(key);
-    if (found === undefined) {
-      found = this.s.roster.placeByName('workspace', name)?.name;
-      if (found === undefined) {
-        found = name;
-        this.missing.push(name);
-      }
-      this.known.set(key, found);
+    if (this.known.has(key)) return this.known.get(key);
+    let found = this.s.roster.placeByName('workspace', name)?.name;
+    if (found === undefined && !this.s.may('workspace.create')) this.refused.push(name);
+    else if (found === undefined) {
+      if (this.dryRun) this.pending.add(key);
+      else addWorkspace(this.s, name);
+      this.created.push(name);
+      found = name;
     }
+    this.known.set(key, found);
     return found;
   }
 }
 
 /**
- * Reads a foreign file into records by the mapping rules (importers/mapping.ts), then imports
- * them as a bundle's are: compared, planned and applied in one transaction with one audit entry.
- * The file is read before the transaction (a parser may need the event loop); what waits in memory
- * meanwhile is the mapped secrets, not the file.
+ * Reads a foreign file by the mapping rules (importers/mapping.ts) and imports its secrets as a
+ * bundle's are: compared, planned and applied in one transaction with one audit entry. The parser
+ * runs inside that transaction and hands each entry straight to it, so neither the file nor its
+ * mapped secrets are ever in memory at once; a file that turns out unreadable halfway rolls it all back.
  */
 export async function importForeign(
   s: Session,
@@ -59,47 +72,50 @@ export async function importForeign(
   const format: ForeignFormat = found;
   const parse = parserFor(format);
   const given = opts.workspace === undefined ? undefined : findNamed(s, 'workspace', opts.workspace).name;
-  const workspaces = new Workspaces(s);
+  const workspaces = new Workspaces(s, opts.dryRun ?? false);
   const names = new FileNames();
-  const records: SourceRecord[] = [];
   const sources: string[] = [];
   const skipped: SkippedEntry[] = [];
-  const sink: EntrySink = {
-    entry(e: ForeignEntry) {
-      const dest = destinationOf(e, given);
-      const mapped = mapEntry(e, dest.subgroup);
-      skipped.push(...mapped.skipped);
-      if (!mapped.secret) return;
-      const workspace = dest.workspace === undefined || given !== undefined ? dest.workspace : workspaces.resolve(dest.workspace);
-      const name = names.claim(workspace, mapped.secret.name);
-      const input = { ...mapped.secret, name, ...(workspace === undefined ? { level: 'personal' } : { level: 'workspace', workspace }) } as RegisterSecretInput;
-      records.push({ input, created: e.created ?? 0, updated: e.updated ?? 0, ...(name !== mapped.secret.name ? { renamedFrom: mapped.secret.name } : {}) });
-      sources.push(e.source);
-    },
-    skipped: (x) => skipped.push(x),
-    progress: onProgress,
+  const read = (each: (rec: SourceRecord, i: number) => void) => {
+    const sink: EntrySink = {
+      entry(e: ForeignEntry) {
+        const mapped = placeEntry(e, given);
+        skipped.push(...mapped.skipped);
+        if (!mapped.secret) return;
+        let input = mapped.secret;
+        if (input.level === 'workspace' && given === undefined) {
+          const workspace = workspaces.resolve(input.workspace);
+          if (workspace === undefined) return;
+          input = { ...input, workspace };
+        }
+        const name = names.claim(input, input.name);
+        sources.push(e.source);
+        const rec = { input: { ...input, name } as RegisterSecretInput, created: e.created ?? 0, updated: e.updated ?? 0 };
+        each(name === input.name ? rec : { ...rec, renamedFrom: input.name }, sources.length - 1);
+      },
+      skipped: (x) => skipped.push(x),
+      progress: onProgress,
+    };
+    parse(path, sink, { split: opts.split });
+    if (workspaces.refused.length) {
+      throw new CofferError(
+        'VALIDATION',
+        `the file's top groups would become new workspaces (${workspaces.refused.join(', ')}), which your role cannot create: pass --workspace NAME to import everything into one`,
+        'workspace',
+      );
+    }
   };
-  await parse(path, sink, { split: opts.split });
-  const create = workspaces.missing;
-  if (create.length && !s.may('workspace.create')) {
-    throw new CofferError(
-      'VALIDATION',
-      `the file's top groups would become new workspaces (${create.join(', ')}), which your role cannot create: pass --workspace NAME to import everything into one`,
-      'workspace',
-    );
-  }
   const outcome = importRecords(
     s,
     {
-      read: (each) => records.forEach(each),
+      read,
       where: (i) => `${sources[i]} of the file`,
-      prepare: () => create.forEach((w) => addWorkspace(s, w)),
-      pendingWorkspaces: new Set(create.map(normalizeName)),
-      changesRoster: create.length > 0,
+      pendingWorkspaces: workspaces.pending,
+      changesRoster: given === undefined,
       renameRepeats: true,
       audit: (applied) => ({ action: 'import.foreign', target: `${format} ${basename(path)}: ${appliedText(applied)}` }),
     },
     opts,
   );
-  return { source: { format, file: path, items: records.length, workspacesCreated: create }, ...outcome, skipped };
+  return { source: { format, file: path, items: sources.length, workspacesCreated: workspaces.created }, ...outcome, skipped };
 }

@@ -221,13 +221,11 @@ export interface RecordSource {
   read(each: (rec: SourceRecord, i: number) => void): void;
   /** Names a record in an error, whatever the error says of it: "item 3 of the bundle". */
   where(i: number): string;
-  /** Inside the transaction, before the first record (a foreign file's workspaces); not in a dry run. */
-  prepare?(): void;
-  /** Names of workspaces a dry run counts as created, normalized: planned into as empty ones. */
+  /** Names of workspaces a dry run counts as created, normalized: planned into as empty ones (filled as `read` goes). */
   pendingWorkspaces?: ReadonlySet<string>;
   /** True when a name this import already used is numbered rather than refused (a foreign file's). */
   renameRepeats?: boolean;
-  /** True when `prepare` changes the roster: the session then rolls its view back with a failed import. */
+  /** True when `read` may change the roster (a foreign file's new workspaces): the session then rolls its view back with a failed import. */
   changesRoster?: boolean;
   audit(applied: ImportApplied): { action: AuditAction; target: string };
 }
@@ -253,7 +251,6 @@ export function importRecords(s: Session, source: RecordSource, opts: ImportOpti
   const certificates = new CertificatesAhead();
   const blame = <T>(i: number, fn: () => T) => at(source, i, fn);
   const run = () => {
-    if (!opts.dryRun) source.prepare?.();
     const planner = new Planner(s, opts, source.pendingWorkspaces ?? new Set(), source.renameRepeats ?? false);
     // Every revision the import writes, new secrets' and new revisions' alike, is signed once (docs/product.md §1a).
     const revisions = opts.dryRun ? undefined : new RevisionBatch(s);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tablesDigest } from '../../support/sql';
@@ -35,6 +35,30 @@ describe('coffer import of foreign files', alongside, () => {
     const again = await ok(alice(['import', file, '--strategy', 'both']));
     expect(again).toMatch(/^Compared 7 secret\(s\)/);
     expect(again).toMatch(/0 added, 0 changed, 0 conflicting, 7 unchanged/);
+  });
+
+  it("reads back a KeePassXC CSV of Coffer's plain export as the secrets it was written from", async () => {
+    const dir = tmp();
+    const alice = await initVault(join(dir, 'a.coffer'));
+    await ok(alice(['workspace', 'add', 'Backend']));
+    const ws = ['--level', 'workspace', '--workspace', 'Backend'];
+    await ok(alice(['secret', 'add', 'api-key', 'stripe', ...ws, '--header', 'X-Key', '--expires', '2027-03-04', '--value-stdin'], 'sk_round_1'));
+    await ok(alice(['secret', 'add', 'bearer-token', 'gh', ...ws, '--header', 'Authorization', '--value-stdin'], 'Bearer round-2'));
+    await ok(alice(['secret', 'add', 'key-value', 'env', ...ws, '--kv', 'DB_PASS'], 'round "3"\nline'));
+    const csv = join(dir, 'backend.csv');
+    await ok(alice(['export', '--plaintext', '--format', 'keepassxc-csv', '--workspace', 'Backend', '--out', csv]));
+
+    const bob = await initVault(join(dir, 'b.coffer'));
+    const r = JSON.parse(await ok(bob(['--json', 'import', csv])));
+    expect([r.source.format, r.source.workspacesCreated, r.skipped]).toEqual(['keepassxc-csv', ['Backend'], []]);
+    const json = async (run: typeof alice) => {
+      const out = join(dir, `${run === alice ? 'a' : 'b'}.json`);
+      await ok(run(['export', '--plaintext', '--format', 'json', '--workspace', 'Backend', '--out', out]));
+      return readFileSync(out, 'utf8');
+    };
+    const mine = await json(alice);
+    expect(JSON.parse(mine).map((x: { type: string }) => x.type)).toEqual(['api-key', 'bearer-token', 'key-value']);
+    expect(await json(bob)).toBe(mine);
   });
 
   it('.env with --split and --workspace; 1Password CSV detected; errors are typed with their exit codes and write nothing', async () => {

@@ -42,13 +42,13 @@ const IDENTITY_FIELDS: [key: string, name: string][] = [
 
 const LINKED_FIELD = 3;
 
-export async function readBitwardenJson(path: string, sink: EntrySink): Promise<void> {
-  const meta = await readMeta(path);
+export function readBitwardenJson(path: string, sink: EntrySink): void {
+  const meta = readMeta(path);
   if (meta.encrypted) {
     throw new CofferError('VALIDATION', 'this Bitwarden export is encrypted: export it as JSON (unencrypted)', 'file');
   }
   let index = 0;
-  await scan(
+  scan(
     path,
     {
       wants: () => false,
@@ -59,9 +59,9 @@ export async function readBitwardenJson(path: string, sink: EntrySink): Promise<
   );
 }
 
-async function readMeta(path: string): Promise<ExportMeta> {
+function readMeta(path: string): ExportMeta {
   const meta: ExportMeta = { encrypted: false, folders: new Map(), collections: new Map() };
-  const scanner = await scan(
+  const scanner = scan(
     path,
     {
       wants: (key) => key === 'encrypted' || key === 'folders' || key === 'collections',
@@ -76,10 +76,10 @@ async function readMeta(path: string): Promise<ExportMeta> {
   return meta;
 }
 
-async function scan(path: string, handlers: JsonItemHandlers, sink: EntrySink | null): Promise<JsonItemScanner> {
+function scan(path: string, handlers: JsonItemHandlers, sink: EntrySink | null): JsonItemScanner {
   const scanner = new JsonItemScanner(handlers, FORMAT);
   let first = true;
-  for await (const { bytes, end, size } of fileBlocks(path)) {
+  for (const { bytes, end, size } of fileBlocks(path)) {
     scanner.feed(first ? withoutBom(bytes) : bytes);
     first = false;
     sink?.progress?.(end, size);

@@ -1,5 +1,6 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
 import { CofferError } from '../../../../shared/errors';
+import { openFile } from './file';
 
 const BLOCK_BYTES = 1024 * 1024;
 
@@ -10,34 +11,31 @@ export interface FileBlock {
   size: number;
 }
 
-/** A file front to back in 1 MiB blocks, so a parser holds one block and its own state, never the file. */
-export async function* fileBlocks(path: string): AsyncGenerator<FileBlock> {
-  let handle: FileHandle;
+/**
+ * A file front to back in 1 MiB blocks, so a parser holds one block and its own state, never the
+ * file. Synchronous, so the import's one SQLite transaction (synchronous too) takes each entry as it
+ * is read instead of waiting for the whole file's entries in memory.
+ */
+export function* fileBlocks(path: string): Generator<FileBlock> {
+  const { fd, size } = openFile(path);
   try {
-    handle = await open(path, 'r');
-  } catch {
-    throw new CofferError('NOT_FOUND', `cannot read ${path}`, 'file');
-  }
-  try {
-    const size = (await handle.stat()).size;
     let end = 0;
     for (;;) {
       // Sized to what is left, so a small file costs no 1 MiB buffers.
       const bytes = Buffer.allocUnsafe(Math.min(BLOCK_BYTES, Math.max(size - end, 4096)));
-      const got = await readBlock(handle, bytes, path);
+      const got = readBlock(fd, bytes, path);
       if (got === 0) return;
       end += got;
       yield { bytes: bytes.subarray(0, got), end, size };
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
-/** A directory opens but fails on its first read: that is the caller's wrong path, not an internal error. */
-async function readBlock(handle: FileHandle, into: Buffer, path: string): Promise<number> {
+function readBlock(fd: number, into: Buffer, path: string): number {
   try {
-    return (await handle.read(into, 0, into.length, null)).bytesRead;
+    return readSync(fd, into, 0, into.length, null);
   } catch {
     throw new CofferError('VALIDATION', `cannot read ${path}`, 'file');
   }

@@ -12,8 +12,11 @@ export interface ParseOptions {
   split?: boolean;
 }
 
-/** Reads a file of one format into a sink, a piece at a time; throws a CofferError on what it cannot read. */
-export type Parser = (path: string, sink: EntrySink, opts: ParseOptions) => Promise<void> | void;
+/**
+ * Reads a file of one format into a sink, a piece at a time; throws a CofferError on what it cannot
+ * read. Synchronous: it runs inside the import's transaction, one entry at a time.
+ */
+export type Parser = (path: string, sink: EntrySink, opts: ParseOptions) => void;
 
 /** The parser of each format. */
 const PARSERS: Record<ForeignFormat, Parser> = {

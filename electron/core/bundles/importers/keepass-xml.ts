@@ -65,11 +65,11 @@ const malformed = (line: number, column: number, what: string) =>
 const safeReason = (message: string): string =>
   message.replace(/^\d+:\d+: /, '').split(':')[0]!.replace(/\.$/, '');
 
-export async function readKeepassXml(path: string, sink: EntrySink): Promise<void> {
+export function readKeepassXml(path: string, sink: EntrySink): void {
   const reader = new KeepassReader(sink);
   const decoder = new StringDecoder('utf8');
   let first = true;
-  for await (const { bytes, end, size } of fileBlocks(path)) {
+  for (const { bytes, end, size } of fileBlocks(path)) {
     let text = decoder.write(bytes);
     if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     first = false;

@@ -1,6 +1,8 @@
 import type { RegisterSecretInput } from '../../../../shared/schemas/secrets';
 import { registerSecretInput } from '../../../../shared/schemas/secrets';
 import { normalizeName } from '../../crypto/keys';
+import type { Place, PlacedSecret } from './coffer-csv';
+import { readCofferEntry } from './coffer-csv';
 import type { ForeignEntry, SkippedEntry } from './foreign';
 
 /**
@@ -21,7 +23,8 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 /** A name as the schema accepts it: trimmed, NFC, no control characters, cut to `max` (never inside a surrogate pair). */
 export function cleanName(raw: string, max: number, fallback: string): string {
   const s = raw.normalize('NFC').replace(CONTROLS, ' ').trim();
-  const cut = Array.from(s).slice(0, max).join('').trim();
+  // No more UTF-16 units than `max` means no more characters either: most names need no split.
+  const cut = s.length <= max ? s : Array.from(s).slice(0, max).join('').trim();
   return cut || fallback;
 }
 
@@ -123,12 +126,28 @@ export function destinationOf(e: ForeignEntry, workspace: string | undefined): D
   return { workspace: cleanName(groups[0]!, WORKSPACE_MAX, UNTITLED), subgroup: groups.slice(1) };
 }
 
-/** Names taken by earlier entries of the same file, per destination: a later one gets " (2)", " (3)"… */
+/**
+ * What one entry becomes and where: a Coffer export read back as the secret it was written from
+ * (coffer-csv.ts), any other entry by the rules above. `given` is the workspace --workspace names;
+ * a workspace is the file's spelling, not yet matched with the vault's.
+ */
+export function placeEntry(e: ForeignEntry, given: string | undefined): { secret?: PlacedSecret; skipped: SkippedEntry[] } {
+  const own = readCofferEntry(e);
+  if (own) return { secret: given === undefined ? own : { ...own, level: 'workspace', workspace: given }, skipped: [] };
+  const dest = destinationOf(e, given);
+  const mapped = mapEntry(e, dest.subgroup);
+  if (!mapped.secret) return { skipped: mapped.skipped };
+  const place = dest.workspace === undefined ? { level: 'personal' as const } : { level: 'workspace' as const, workspace: dest.workspace };
+  return { secret: { ...mapped.secret, ...place }, skipped: mapped.skipped };
+}
+
+/** Names taken by earlier entries of the same file, per level and workspace: a later one gets " (2)", " (3)"… */
 export class FileNames {
   private readonly taken = new Set<string>();
 
-  claim(workspace: string | undefined, name: string): string {
-    const scope = workspace === undefined ? '' : normalizeName(workspace);
+  claim(place: Place, name: string): string {
+    // The level leads the key, so a workspace named "personal" is not the personal level.
+    const scope = place.level === 'workspace' ? `workspace\u0000${normalizeName(place.workspace)}` : place.level;
     for (let n = 1; ; n++) {
       const candidate = numbered(name, n, NAME_MAX);
       const key = `${scope}\u0000${normalizeName(candidate)}`;
