@@ -206,15 +206,13 @@ export function ImportView() {
             ) : (
               <span>Drop a file anywhere on this window, or</span>
             )}
-            <button type="button" className="btn" disabled={busy !== null} onClick={() => inputRef.current?.click()} aria-describedby="import-file-error">
+            <button type="button" className="btn" disabled={busy !== null} onClick={() => inputRef.current?.click()} {...describedBy('import-file', errors.file)}>
               {inspection ? 'Choose another file…' : 'Choose a file…'}
             </button>
             <input
               ref={inputRef}
               type="file"
-              className="visually-hidden"
-              tabIndex={-1}
-              aria-hidden
+              hidden
               data-testid="import-file-input"
               onChange={(e) => {
                 const file = e.target.files?.[0];
