@@ -1,5 +1,7 @@
 import { CircleCheck } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
+import type { ImportFormat } from '../../../shared/schemas/bundle-import';
+import { FORMAT_LABELS } from '../../../shared/schemas/bundle-import';
 import type { ImportItemView, ImportResult } from '../../../shared/schemas/bundles';
 import { sentence } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
@@ -11,7 +13,7 @@ import { toast } from '../../state/toasts';
 import { SkippedList } from './ImportPreview';
 import { placeOf } from './place';
 
-const WHAT: Record<'add' | 'revise' | 'add-copy', string> = { add: 'added', revise: 'replaced (yours kept in its history)', 'add-copy': 'added beside yours' };
+const WHAT: Record<'add' | 'revise' | 'add-copy', string> = { add: 'added', revise: 'replaced (yours kept in its history)', 'add-copy': 'added beside yours (Keep both)' };
 
 /** Opens an imported secret as the rest of the app does: its scope's table, its detail panel. */
 async function openSecret(item: ImportItemView, name: string) {
@@ -33,7 +35,7 @@ export function ImportSummary({ fileName, result, onAgain }: { fileName: string;
   const keptMine = result.items.filter((it) => it.action === 'keep' && it.status !== 'unchanged').length;
   const rows: [string, number][] = [
     ['Added', result.applied.added],
-    ['Replaced by theirs', result.applied.revised],
+    ['Replaced', result.applied.revised],
     ['Kept both', result.applied.copies],
     ['Kept mine', keptMine],
     ['Unchanged', result.counts.unchanged],
@@ -47,7 +49,7 @@ export function ImportSummary({ fileName, result, onAgain }: { fileName: string;
           Imported {fileName}
         </h2>
         <p role="status">
-          {result.bundle ? `A bundle from ${result.bundle.organization}, signed by ${result.bundle.signer.name}.` : `${result.source?.format ?? 'A file'}: ${formatCount(result.source?.items ?? 0)} secrets read.`}
+          {result.bundle ? `A bundle from ${result.bundle.organization}, signed by ${result.bundle.signer.name}.` : `${result.source ? (FORMAT_LABELS[result.source.format as ImportFormat] ?? result.source.format) : 'A file'}: ${formatCount(result.source?.items ?? 0)} secrets read.`}
           {result.source && result.source.workspacesCreated.length > 0 && ` New workspaces: ${result.source.workspacesCreated.join(', ')}.`} The import is in the audit log.
         </p>
       </div>

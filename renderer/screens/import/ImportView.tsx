@@ -104,7 +104,12 @@ export function ImportView() {
     }
     setPerItem(new Map());
     setStage({ kind: 'preview', upload, inspection, preview: r.value });
-    setTimeout(() => document.getElementById('import-preview-title')?.focus(), 0);
+    // The preview is what to read next: its heading to the top of the page, and focus on it.
+    setTimeout(() => {
+      const head = document.getElementById('import-preview-title');
+      head?.scrollIntoView({ block: 'start' });
+      head?.focus({ preventScroll: true });
+    }, 0);
   }
 
   async function take(file: File) {
@@ -343,7 +348,7 @@ export function ImportView() {
                 }}
                 {...describedBy('import-workspace', errors.workspace, true)}
               >
-                <option value="">{bundle ? 'Where they were in the bundle' : mayCreateWorkspaces ? 'As in the file (top groups become workspaces)' : 'As in the file (Personal, or existing workspaces)'}</option>
+                <option value="">{bundle ? 'Where they were in the bundle' : 'Where the file’s groups say'}</option>
                 {workspaces.map((w) => (
                   <option key={w.id} value={w.name}>
                     All into workspace {w.name}
@@ -351,7 +356,11 @@ export function ImportView() {
                 ))}
               </select>
               <span className="field-hint" id="import-workspace-hint">
-                {foreign && !mayCreateWorkspaces ? 'Your role cannot create workspaces: a group that is not a workspace yet needs one workspace for everything.' : 'Changing this updates the preview.'}
+                {!foreign
+                  ? 'Changing this updates the preview.'
+                  : mayCreateWorkspaces
+                    ? 'A top group becomes a workspace of that name (created if new); entries outside groups go to Personal.'
+                    : 'Your role cannot create workspaces: a top group must name an existing workspace, or choose one workspace for everything.'}
               </span>
               <FieldError id="import-workspace-error" error={errors.workspace} />
             </div>
