@@ -84,7 +84,7 @@ export function ImportPreview({ result, strategy, perItem, busy, error, onStrate
                   Status
                 </th>
                 <th scope="col" className="t-dates">
-                  Changed (yours · theirs)
+                  Last changed
                 </th>
                 <th scope="col" className="t-choice">
                   Choice
@@ -111,9 +111,13 @@ export function ImportPreview({ result, strategy, perItem, busy, error, onStrate
                     <td className="t-dates">
                       {differs ? (
                         <span className="import-dates">
-                          <span title="Yours last changed">{it.ours ? formatDateTime(it.ours) : '—'}</span>
-                          <span className="muted" title="Theirs last changed">
-                            {it.theirs ? formatDateTime(it.theirs) : 'date unknown'}
+                          <span>
+                            <span className="muted">Yours </span>
+                            {it.ours ? formatDateTime(it.ours) : '—'}
+                          </span>
+                          <span>
+                            <span className="muted">Theirs </span>
+                            {it.theirs ? formatDateTime(it.theirs) : 'not in the file'}
                           </span>
                         </span>
                       ) : (
