@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
+import { addMember } from '../../electron/core/vault/members';
 import type { AxeViolation, Running } from './harness';
-import { ROOT, axeSerious, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { PASSWORD, ROOT, axeSerious, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Import screen, in order: a Bitwarden JSON dropped on the window (the drop really dispatched,
@@ -73,9 +74,12 @@ async function dropFile(name: string, text: string) {
 beforeAll(async () => {
   browser = await launchChromium();
   work = mkdtempSync(join(tmpdir(), 'coffer-e2e-import-'));
-  first = await startCoffer({ seed: { workspaces: ['Backend', 'Email'], secrets: SECRETS } });
+  first = await startCoffer({
+    seed: { workspaces: ['Backend', 'Email'], secrets: SECRETS, setup: (session) => void addMember(session, { name: 'carol', role: 'member', password: PASSWORD }) },
+  });
   ({ context, page } = await openApp(browser, first));
   page.setDefaultTimeout(20_000);
+  await page.getByLabel('Member').selectOption('alice');
   await unlock(page);
 }, 60_000);
 
@@ -177,9 +181,22 @@ describe('a bundle from another vault', () => {
     await seeText(page.getByTestId('import-counts'), '2 secrets: 2 new');
     await check('bundle-preview', 'import-preview-title');
 
+    // The import held at the network for a moment: the progress says what is being done.
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    await page.route('**/api/imports.apply', async (route) => {
+      await gate;
+      await route.continue();
+    });
     await page.getByTestId('import-apply').click();
+    await seeText(page.getByTestId('import-progress'), 'Importing 2 secrets…');
+    expect(await page.getByTestId('import-apply').isDisabled()).toBe(true);
+    await page.getByTestId('import-progress').scrollIntoViewIfNeeded();
+    await screenshot(page, 'import-bundle-progress-light');
+    release();
     const summary = page.getByTestId('import-summary');
     await summary.waitFor({ timeout: 60_000 });
+    await page.unroute('**/api/imports.apply');
     await seeText(summary, 'signed by alice');
     expect((await page.content()).includes(PASSPHRASE)).toBe(false);
     await check('bundle-summary');
@@ -189,6 +206,36 @@ describe('a bundle from another vault', () => {
   });
 
   test('no serious accessibility violations on the screen', () => {
+    expect(found).toEqual([]);
+  });
+});
+
+describe('a plain member (no workspace creation)', () => {
+  test('is told the file’s new groups need one workspace, and imports into one', async () => {
+    await context.close();
+    ({ context, page } = await openApp(browser, first));
+    page.setDefaultTimeout(20_000);
+    // The first vault is still unlocked by alice: lock it, then carol unlocks.
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByLabel('Member').selectOption('carol');
+    await unlock(page);
+    await nav().getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Import' }).waitFor();
+    const fixture = readFileSync(FIXTURE, 'utf8').replace(/"name": "Email"/, '"name": "Mail"');
+    await dropFile('bitwarden-member.json', fixture);
+    await seeText(view(), 'which your role cannot create');
+    await seeText(view(), 'Your role cannot create workspaces: a top group must name an existing workspace');
+    await check('member-refused');
+    await page.getByLabel('Put the secrets').selectOption('Backend');
+    await page.getByTestId('import-preview-button').click();
+    await page.getByTestId('import-preview').waitFor();
+    await seeText(page.getByTestId('import-preview-table'), 'Backend');
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-summary').waitFor({ timeout: 30_000 });
+    await seeText(page.getByTestId('import-links'), 'Backend');
+  });
+
+  test('no serious accessibility violations', () => {
     expect(found).toEqual([]);
   });
 });

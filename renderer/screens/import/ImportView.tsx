@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ImportUploadInput, UploadInspection, Uploaded } from '../../../shared/schemas/bundle-import';
 import { FORMAT_LABELS, MAX_UPLOAD_TEXT } from '../../../shared/schemas/bundle-import';
 import type { ImportResult, ImportStrategy } from '../../../shared/schemas/bundles';
-import { uploadFile } from '../../api/client';
+import { call, uploadFile } from '../../api/client';
 import { FieldError, FormError, describedBy } from '../../components/Field';
 import { sentence } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
@@ -54,7 +54,8 @@ export function ImportView() {
   // The upload leaves the inbox when the screen does (the core also empties it at lock).
   useEffect(
     () => () => {
-      if (uploadRef.current) void request('imports.discard', { id: uploadRef.current });
+      // Straight to the door: when the vault just locked, the core emptied the inbox already and the answer does not matter.
+      if (uploadRef.current) void call('imports.discard', { id: uploadRef.current });
     },
     [],
   );
