@@ -37,13 +37,25 @@ function uploadOf(inbox: Inbox, id: string): InboxFile {
   return file;
 }
 
-/** Runs `fn`, naming the upload by its own file name in any error instead of the inbox's path. */
+/** The command line's advice, in the screen's words (the core's messages name its flags). */
+const SCREEN_WORDS: [string, string][] = [
+  ['pass --workspace NAME to import everything into one', 'choose one workspace for everything under Where'],
+  ['name its format with --from', 'export it again as one of the formats listed'],
+];
+
+/** The same error naming the upload by its own file name instead of the inbox's path, and the screen's choices instead of flags. */
+function reworded(file: InboxFile, e: unknown): unknown {
+  if (!(e instanceof CofferError)) return e;
+  let message = e.message.split(file.path).join(file.fileName);
+  for (const [flag, words] of SCREEN_WORDS) message = message.split(flag).join(words);
+  return message === e.message ? e : new CofferError(e.code, message, e.field);
+}
+
 function named<T>(file: InboxFile, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof CofferError && e.message.includes(file.path)) throw new CofferError(e.code, e.message.split(file.path).join(file.fileName), e.field);
-    throw e;
+    throw reworded(file, e);
   }
 }
 
@@ -51,8 +63,7 @@ async function namedAsync<T>(file: InboxFile, fn: () => Promise<T>): Promise<T> 
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof CofferError && e.message.includes(file.path)) throw new CofferError(e.code, e.message.split(file.path).join(file.fileName), e.field);
-    throw e;
+    throw reworded(file, e);
   }
 }
 

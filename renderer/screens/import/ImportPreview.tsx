@@ -1,4 +1,5 @@
 import { FileInput, LoaderCircle } from 'lucide-react';
+import type { ReactNode } from 'react';
 import type { ImportResult, ImportStatus, ImportStrategy } from '../../../shared/schemas/bundles';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import type { SecretType } from '../../../shared/schemas/secrets';
@@ -27,6 +28,8 @@ interface Props {
   strategy: ImportStrategy;
   perItem: ReadonlyMap<number, ImportStrategy>;
   busy: string | null;
+  /** What the core is doing meanwhile, above the buttons. */
+  progress: ReactNode;
   error: string | null;
   onStrategy: (s: ImportStrategy) => void;
   onItem: (index: number, s: ImportStrategy) => void;
@@ -35,7 +38,7 @@ interface Props {
 }
 
 /** The dry run: every incoming secret with its status here, both dates where both sides have it, and a choice where they differ. */
-export function ImportPreview({ result, strategy, perItem, busy, error, onStrategy, onItem, onApply, onCancel }: Props) {
+export function ImportPreview({ result, strategy, perItem, busy, progress, error, onStrategy, onItem, onApply, onCancel }: Props) {
   const { counts, items, skipped } = result;
   const differing = counts.changed + counts.conflicting;
   const willWrite = items.filter((it, i) => it.status === 'added' || ((it.status === 'changed' || it.status === 'conflicting') && (perItem.get(i) ?? strategy) !== 'mine')).length;
@@ -157,13 +160,14 @@ export function ImportPreview({ result, strategy, perItem, busy, error, onStrate
       )}
       {skipped.length > 0 && <SkippedList skipped={skipped} />}
       <FormError error={error} />
+      {progress}
       <div className="panel-foot">
         <button type="button" className="btn" disabled={busy !== null} onClick={onCancel}>
           Cancel
         </button>
         <button type="button" className="btn btn-primary" disabled={busy !== null || items.length === 0} onClick={onApply} data-testid="import-apply">
           {busy ? <LoaderCircle size={16} className="spin" aria-hidden /> : <FileInput size={16} aria-hidden />}
-          {willWrite === 0 ? 'Import (nothing changes)' : `Import ${formatCount(willWrite)} ${willWrite === 1 ? 'secret' : 'secrets'}`}
+          {busy ? 'Importing…' : willWrite === 0 ? 'Import (nothing changes)' : `Import ${formatCount(willWrite)} ${willWrite === 1 ? 'secret' : 'secrets'}`}
         </button>
       </div>
     </section>

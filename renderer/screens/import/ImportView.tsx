@@ -356,7 +356,7 @@ export function ImportView() {
                   </option>
                 ))}
               </select>
-              <span className="field-hint" id="import-workspace-hint">
+              <span className="field-hint" id="import-workspace-hint" hidden={errors.workspace !== undefined}>
                 {!foreign
                   ? 'Changing this updates the preview.'
                   : mayCreateWorkspaces
@@ -391,6 +391,7 @@ export function ImportView() {
             strategy={strategy}
             perItem={perItem}
             busy={busy}
+            progress={busy && <ImportProgress text={busy} />}
             error={formError}
             onStrategy={(s) => {
               setStrategy(s);
@@ -401,7 +402,6 @@ export function ImportView() {
             onCancel={reset}
           />
         )}
-        {busy && stage.kind === 'preview' && <ImportProgress text={busy} />}
       </div>
     </div>
   );
