@@ -97,6 +97,18 @@ describe('a foreign file dropped on the window', () => {
     await page.getByRole('heading', { level: 1, name: 'Import' }).waitFor();
     await seeText(view(), 'Drop a file anywhere on this window, or');
     await check('empty');
+    // A file dragged over the window: a veil says where it goes; leaving takes it away.
+    const drag = (type: string) =>
+      page.evaluate(`(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['x'], 'x.env'));
+        document.querySelector('main').dispatchEvent(new DragEvent(${JSON.stringify(type)}, { bubbles: true, cancelable: true, dataTransfer: dt }));
+      })()`);
+    await drag('dragenter');
+    await seeText(page.locator('.drop-veil'), 'Drop the file to import it');
+    await screenshot(page, 'import-drag-veil-light');
+    await drag('dragleave');
+    await page.locator('.drop-veil').waitFor({ state: 'detached' });
     // Back to a secrets screen: the drop below must open Import by itself.
     await nav().getByRole('button', { name: /^Personal/ }).click();
   });

@@ -80,6 +80,12 @@ export function ImportView() {
     setPerItem(new Map());
   }
 
+  /** Back to an empty screen, focus on the file button (the one that was pressed is gone). */
+  function startOver() {
+    reset();
+    setTimeout(() => document.querySelector<HTMLButtonElement>('[data-testid="import-drop-zone"] button')?.focus(), 0);
+  }
+
   function choicesOf(id: string, over: Partial<{ strategy: ImportStrategy; perItem: Map<number, ImportStrategy> }> = {}): ImportUploadInput {
     const inspection = stage.kind === 'file' || stage.kind === 'preview' ? stage.inspection : undefined;
     const bundle = inspection?.bundle;
@@ -179,7 +185,7 @@ export function ImportView() {
     return (
       <div className="page">
         <div className="page-inner page-import">
-          <ImportSummary fileName={stage.fileName} result={stage.result} onAgain={reset} />
+          <ImportSummary fileName={stage.fileName} result={stage.result} onAgain={startOver} />
         </div>
       </div>
     );
@@ -358,7 +364,7 @@ export function ImportView() {
               </select>
               <span className="field-hint" id="import-workspace-hint" hidden={errors.workspace !== undefined}>
                 {!foreign
-                  ? 'Changing this updates the preview.'
+                  ? 'A workspace secret needs a workspace of the same name here, unless you choose one for all.'
                   : mayCreateWorkspaces
                     ? 'A top group becomes a workspace of that name (created if new); entries outside groups go to Personal.'
                     : 'Your role cannot create workspaces: a top group must name an existing workspace, or choose one workspace for everything.'}
@@ -399,7 +405,7 @@ export function ImportView() {
             }}
             onItem={(i, s) => setPerItem((m) => new Map(m).set(i, s))}
             onApply={() => void apply()}
-            onCancel={reset}
+            onCancel={startOver}
           />
         )}
       </div>
