@@ -129,7 +129,10 @@ export function MainScreen() {
       <RegisterDialog />
       {dragging && (
         <div className="drop-veil" aria-hidden>
-          <div className="drop-veil-card">Drop the file to import it</div>
+          <div className="drop-veil-card">
+            Drop the file to import it
+            <span>A Coffer bundle, or a KeePass, Bitwarden, 1Password or .env export</span>
+          </div>
         </div>
       )}
     </div>
