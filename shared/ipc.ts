@@ -20,6 +20,8 @@ import { createCredentialInput, createdCredential, credentialSummary } from './s
 import { OPERATIONS, defineRoleInput, roleSummary, updateRoleInput } from './schemas/roles';
 import { secretReader } from './schemas/secrets';
 import { exportBundleInput, exportRecipients, exportedBundle } from './schemas/bundle-export';
+import { importUploadInput, uploadInspection, uploadInput, uploadRef, uploaded } from './schemas/bundle-import';
+import { importResult } from './schemas/bundles';
 import { KDF_PROFILES, createVaultInput, memberName, memberSummary, teamSummary } from './schemas/vault';
 
 /**
@@ -112,6 +114,12 @@ export interface ChannelTraits {
    * asks where to save it, moves it there and sends the renderer `savedTo` instead.
    */
   download?: true;
+  /**
+   * The input carries a file's bytes (`Uint8Array`), which JSON cannot: the desktop window sends them
+   * over IPC; browser mode's HTTP door takes them only as the raw body of `POST /upload` (size-limited)
+   * and refuses the channel at `/api/`.
+   */
+  upload?: true;
 }
 
 const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, traits: ChannelTraits = {}) => ({ input, output, traits });
@@ -193,6 +201,16 @@ export const contract = {
   'bundles.recipients': channel(empty, exportRecipients),
   /** Writes a signed, encrypted bundle to the core's outbox; the door delivers the file (trait `download`). The passphrase travels in the body only. */
   'bundles.export': channel(exportBundleInput, exportedBundle, { download: true }),
+  /** A file to import, kept in the core's inbox (owner-only temp folder, emptied at lock) under the id returned. */
+  'imports.upload': channel(uploadInput, uploaded, { upload: true }),
+  /** What the uploaded file is; a bundle's header, checked, nothing decrypted. */
+  'imports.inspect': channel(uploadRef, uploadInspection),
+  /** A dry run: the preview table (added / changed / conflicting / unchanged) and what each choice would do. */
+  'imports.preview': channel(importUploadInput, importResult),
+  /** The import itself, with the same choices as the preview; the upload then leaves the inbox. */
+  'imports.apply': channel(importUploadInput, importResult),
+  /** The screen let go of an upload (cancelled, another file chosen): it is deleted. */
+  'imports.discard': channel(uploadRef, z.object({ discarded: z.literal(true) })),
   /** Reads a certificate file without storing it, so the form can show its expiry before registering. */
   'certificates.inspect': channel(
     z.object({ certificate: fileInput('Certificate'), privateKey: fileInput('Private Key').optional() }).strict(),

@@ -5,6 +5,7 @@ import type { AppStatus, Integrity } from '../../shared/ipc';
 import type { Settings } from '../../shared/schemas/settings';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
 import { verifyAuditFor } from './audit/access';
+import { Inbox } from './bundles/inbox';
 import { Outbox } from './bundles/outbox';
 import { AuditHeadStore } from './audit/head-store';
 import { RollbackWatch, withRollback } from './audit/rollback';
@@ -53,6 +54,8 @@ export class CofferApp {
   private readonly rollbacks: RollbackWatch;
   /** Exports waiting for this door to deliver them (shared/ipc.ts trait `download`); emptied at lock. */
   readonly outbox = new Outbox();
+  /** Files the Import screen uploaded, waiting to be imported; emptied at lock. */
+  readonly inbox = new Inbox();
 
   constructor(readonly options: AppOptions) {
     this.vaultPath = options.vaultPath;
@@ -163,6 +166,7 @@ export class CofferApp {
     this.current?.lock();
     this.current = undefined;
     this.outbox.clear();
+    this.inbox.clear();
   }
 
   /**

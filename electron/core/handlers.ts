@@ -7,6 +7,7 @@ import { parseInput } from '../../shared/validation';
 import type { CofferApp } from './app';
 import { readAudit } from './audit/access';
 import { exportRecipients, exportToOutbox } from './bundles/app-export';
+import { acceptUpload, importUpload, inspectUpload } from './bundles/app-import';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
 import { listNotices, markNoticesRead } from './lifecycle/notices';
 import { inspectCertificate } from './secrets/certificate';
@@ -145,6 +146,15 @@ export const handlers: Handlers = {
   'audit.verify': (app) => app.verifyAudit(),
   'bundles.recipients': (app) => exportRecipients(app.session()),
   'bundles.export': (app, input) => exportToOutbox(app.session(), app.outbox, input),
+  'imports.upload': (app, input) => acceptUpload(app.session(), app.inbox, input),
+  'imports.inspect': (app, input) => inspectUpload(app.session(), app.inbox, input.id),
+  'imports.preview': (app, input) => importUpload(app.session(), app.inbox, input, true),
+  'imports.apply': (app, input) => importUpload(app.session(), app.inbox, input, false),
+  'imports.discard': (app, input) => {
+    app.session();
+    app.inbox.discard(input.id);
+    return { discarded: true as const };
+  },
   'certificates.inspect': (app, input) => inspectCertificate(app.session(), input),
 };
 

@@ -10,6 +10,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { isChannel, traitsOf } from '../../shared/ipc';
 import { dispatch } from '../core/handlers';
 import { Outbox } from '../core/bundles/outbox';
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT } from '../../shared/schemas/bundle-import';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,23 +56,31 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
 
 const jsonError = (code: string, message: string) => JSON.stringify({ ok: false, error: { code, message } });
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+function readBytes(req: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > max) {
         resolve(null);
         req.destroy();
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const bytes = await readBytes(req, MAX_BODY);
+  return bytes === null ? null : bytes.toString('utf8');
+}
+
+const tooLarge = () =>
+  JSON.stringify({ ok: false, error: { code: 'VALIDATION', message: `the file is larger than ${MAX_UPLOAD_TEXT}: import it with the command line (coffer import)`, field: 'file' } });
 
 /** Constant-time token check; lengths differ only for a wrong token. */
 export function tokenMatches(expected: string, header: string | undefined): boolean {
@@ -95,6 +104,8 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
     if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, jsonError('VALIDATION', 'send application/json'));
+    // A file's bytes travel only as the raw body of POST /upload, never inside JSON.
+    if (isChannel(channel) && traitsOf(channel).upload) return send(res, 415, jsonError('VALIDATION', 'send the file to /upload'));
     const body = await readBody(req);
     if (body === null) return send(res, 413, jsonError('VALIDATION', 'request too large'));
     let input: unknown;
@@ -142,6 +153,30 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     }
   };
 
+  // A file for the Import screen (trait `upload`, shared/ipc.ts): the raw body, at most MAX_UPLOAD_BYTES,
+  // its name in a header (URI-encoded); the same handler as the desktop window's IPC call keeps it in the inbox.
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
+    if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
+    if (!(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) return send(res, 415, jsonError('VALIDATION', 'send application/octet-stream'));
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_UPLOAD_BYTES) {
+      send(res, 413, tooLarge(), undefined, { connection: 'close' });
+      req.destroy();
+      return;
+    }
+    let fileName = 'upload';
+    try {
+      fileName = decodeURIComponent(String(req.headers['x-file-name'] ?? 'upload')) || 'upload';
+    } catch {
+      return send(res, 400, jsonError('VALIDATION', 'the file name is not URI-encoded'));
+    }
+    const bytes = await readBytes(req, MAX_UPLOAD_BYTES);
+    if (bytes === null) return send(res, 413, tooLarge(), undefined, { connection: 'close' });
+    const result = await dispatch(opts.app, 'imports.upload', { fileName, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    send(res, 200, JSON.stringify(result));
+  };
+
   const handleStatic = async (res: ServerResponse, pathname: string) => {
     const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
     const file = normalize(join(opts.staticDir, rel));
@@ -161,7 +196,7 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     const pathname = new URL(req.url ?? '/', origin).pathname;
     const api = /^\/api\/([A-Za-z.]+)$/.exec(pathname);
     const download = /^\/download\/([0-9a-f-]{36})$/.exec(pathname);
-    const work = api ? handleApi(req, res, api[1]!) : download ? handleDownload(req, res, download[1]!) : req.method === 'GET' || req.method === 'HEAD' ? handleStatic(res, pathname) : Promise.resolve(send(res, 405, 'method not allowed', 'text/plain'));
+    const work = api ? handleApi(req, res, api[1]!) : download ? handleDownload(req, res, download[1]!) : pathname === '/upload' ? handleUpload(req, res) : req.method === 'GET' || req.method === 'HEAD' ? handleStatic(res, pathname) : Promise.resolve(send(res, 405, 'method not allowed', 'text/plain'));
     work.catch(() => {
       if (!res.headersSent) send(res, 500, jsonError('INTERNAL', 'internal error'));
     });

@@ -1,5 +1,7 @@
 import type { Result } from '../../shared/errors';
 import type { Channel, CofferBridge, Input, Output } from '../../shared/ipc';
+import type { Uploaded } from '../../shared/schemas/bundle-import';
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT } from '../../shared/schemas/bundle-import';
 
 /**
  * The only module that talks to a door. In the desktop window the preload exposes
@@ -74,5 +76,30 @@ export async function saveDownload(downloadId: string, fileName: string): Promis
     return { ok: true, value: null };
   } catch {
     return { ok: false, error: { code: 'INTERNAL', message: 'Coffer is not reachable: is it still running?' } };
+  }
+}
+
+/**
+ * A file for the Import screen into the core's inbox (trait `upload`, shared/ipc.ts). The desktop
+ * window sends its bytes over IPC; browser mode POSTs them as the raw body of `/upload` with the
+ * launch token (its name URI-encoded in a header, never in the URL). Larger than 64 MiB is refused
+ * here before anything is sent, and by the door and the core whatever the page does.
+ */
+export async function uploadFile(file: File): Promise<Result<Uploaded>> {
+  if (file.size > MAX_UPLOAD_BYTES) {
+    return { ok: false, error: { code: 'VALIDATION', message: `the file is larger than ${MAX_UPLOAD_TEXT}: import it with the command line (coffer import)`, field: 'file' } };
+  }
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (isDesktop) return await call('imports.upload', { fileName: file.name, bytes });
+    const res = await fetch('/upload', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${takeToken()}`, 'x-file-name': encodeURIComponent(file.name) },
+      body: bytes,
+    });
+    if (res.status === 401) return { ok: false, error: { code: 'AUTH', message: 'this page is not authorized: open the address Coffer printed at start' } };
+    return (await res.json()) as Result<Uploaded>;
+  } catch {
+    return { ok: false, error: { code: 'INTERNAL', message: 'the file could not be read or sent: is Coffer still running?' } };
   }
 }

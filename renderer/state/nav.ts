@@ -13,7 +13,8 @@ export type View =
   | { kind: 'teams' }
   | { kind: 'credentials' }
   | { kind: 'accounts' }
-  | { kind: 'export' };
+  | { kind: 'export' }
+  | { kind: 'import' };
 
 /** What the unlocked member may do, as the core's permission table says (app status): the renderer never decides it again. */
 export type Permissions = readonly Operation[] | undefined;

@@ -47,6 +47,10 @@ export const importItemView = z.object({
   importedAs: z.string().optional(),
   /** A foreign file's title, when an earlier entry of the file took that name in the same place. */
   renamedFrom: z.string().optional(),
+  /** For a secret present on both sides: when ours last changed (ms since the epoch). */
+  ours: z.number().optional(),
+  /** …and when theirs did, as the bundle or file says (absent when the file does not say). */
+  theirs: z.number().optional(),
 });
 export type ImportItemView = z.infer<typeof importItemView>;
 

@@ -45,6 +45,8 @@ interface Planned {
   /** The parsed incoming content, for a new revision. */
   content?: Content;
   renamedFrom?: string;
+  /** When the incoming secret last changed, as its source says (0: unknown). */
+  theirs: number;
 }
 
 const dayStart = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
@@ -169,7 +171,7 @@ class Planner {
         const valid = parseInput(registerSecretInput, input);
         contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
       }
-      return { input, status: 'added', action: 'add', renamedFrom };
+      return { input, status: 'added', action: 'add', renamedFrom, theirs: rec.updated };
     }
     const valid = parseInput(registerSecretInput, input);
     const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
@@ -185,7 +187,7 @@ class Planner {
     let action: ImportAction = 'keep';
     if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
     if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
-    const p: Planned = { input, status, action, existing, content, renamedFrom };
+    const p: Planned = { input, status, action, existing, content, renamedFrom, theirs: rec.updated };
     if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
     return p;
   }
@@ -201,6 +203,8 @@ function view(p: Planned): ImportItemView {
     action: p.action,
     ...(p.importedAs ? { importedAs: p.importedAs } : {}),
     ...(p.renamedFrom !== undefined ? { renamedFrom: p.renamedFrom } : {}),
+    ...(p.existing ? { ours: p.existing.updated } : {}),
+    ...(p.existing && p.theirs > 0 ? { theirs: p.theirs } : {}),
   };
 }
 

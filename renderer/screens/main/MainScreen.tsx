@@ -13,6 +13,8 @@ import { AccountsView } from '../accounts/AccountsView';
 import { AuditView } from '../audit/AuditView';
 import { CredentialsView } from '../credentials/CredentialsView';
 import { ExportView } from '../export/ExportView';
+import { ImportView } from '../import/ImportView';
+import { useFileDrop } from '../import/useFileDrop';
 import { MembersView } from '../members/MembersView';
 import { RegisterDialog } from '../register/RegisterDialog';
 import { ScheduledView } from '../scheduled/ScheduledView';
@@ -32,6 +34,7 @@ const MAIN_LABELS: Record<View['kind'], string> = {
   credentials: 'Service credentials',
   accounts: 'Service accounts',
   export: 'Export a bundle',
+  import: 'Import secrets',
 };
 
 /** State 'unlocked': sidebar, top bar, and the current view (a scope's secrets, a vault-wide page, or Settings). */
@@ -48,6 +51,8 @@ export function MainScreen() {
   }, [allowed]);
 
   useIdleLock(status.settings.autoLockMinutes, lock);
+  // A file dropped anywhere opens Import with it (the read-only vault takes no imports).
+  const dragging = useFileDrop(!(status.vault?.readOnly ?? false));
 
   // The listing follows the scope; the first mount fetches the current one.
   useEffect(() => {
@@ -122,6 +127,14 @@ export function MainScreen() {
         </main>
       </div>
       <RegisterDialog />
+      {dragging && (
+        <div className="drop-veil" aria-hidden>
+          <div className="drop-veil-card">
+            Drop the file to import it
+            <span>A Coffer bundle, or a KeePass, Bitwarden, 1Password or .env export</span>
+          </div>
+        </div>
+      )}
     </div>
   );
 }
@@ -144,6 +157,8 @@ function CurrentView({ view }: { view: View }) {
       return <AccountsView />;
     case 'export':
       return <ExportView />;
+    case 'import':
+      return <ImportView />;
     case 'secrets':
       return <SecretsView />;
   }

@@ -1,4 +1,4 @@
-import { Bell, Bot, Building2, CalendarX2, FileOutput, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
+import { Bell, Bot, Building2, CalendarX2, FileInput, FileOutput, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { workspaceName } from '../../../shared/schemas/vault';
@@ -136,6 +136,9 @@ export function Sidebar() {
         <AccessNav />
         <div className="nav-divider" aria-hidden />
         <ul className="nav-list">
+          {!status.vault?.readOnly && (
+            <NavItem target={{ kind: 'import' }} icon={<FileInput size={16} aria-hidden />} label="Import" hint="Import a Coffer bundle, or secrets from KeePass, Bitwarden, 1Password or a .env file" />
+          )}
           <NavItem target={{ kind: 'export' }} icon={<FileOutput size={16} aria-hidden />} label="Export" hint="Export secrets as a signed, encrypted bundle" />
           {viewAllowed({ kind: 'audit' }, status.member?.permissions) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
           <NavItem target={{ kind: 'settings' }} icon={<Settings size={16} aria-hidden />} label="Settings" />

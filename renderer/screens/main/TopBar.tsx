@@ -27,6 +27,7 @@ const PAGE_TITLES: Record<Exclude<View['kind'], 'secrets'>, { title: string; sub
   credentials: { title: 'Service credentials', sub: 'Identities for pipelines: they read their teams’ secrets' },
   accounts: { title: 'Service accounts', sub: 'Pipelines with a role: they read what it allows, at the organization’s or a workspace’s level' },
   export: { title: 'Export', sub: 'A signed, encrypted bundle of secrets, for members of this vault or anyone with its passphrase' },
+  import: { title: 'Import', sub: 'A Coffer bundle, or secrets exported from KeePass, Bitwarden, 1Password or a .env file' },
 };
 
 const SEARCH_DEBOUNCE_MS = 80;
