@@ -80,7 +80,7 @@ export function exportToOutbox(s: Session, outbox: Outbox, raw: ExportBundleInpu
   const now = s.ctx.clock.now();
   const fileName = bundleFileName(s.vault.meta().organization ?? '', selection, now);
   const id = s.ctx.random.uuid();
-  const r = exportBundle(s, { out: outbox.pathFor(id), selection, recipients });
+  const r = exportBundle(s, { out: outbox.bundlePath(id), selection, recipients });
   outbox.offer(id, fileName, now);
   return {
     id: r.id,

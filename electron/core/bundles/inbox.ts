@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { PrivateFiles } from './private-files';
 
 /** A file waiting to be imported: where the core keeps it and the name it came with. */
 export interface InboxFile {
@@ -13,46 +12,21 @@ export interface InboxFile {
 const MAX_AGE_MS = 30 * 60_000;
 
 /**
- * Files the Import screen uploaded, waiting to be inspected, previewed and imported: in a private
- * temp folder (owner-only, as mkdtemp makes it), each file written owner-only (0600) under an id
- * only the core names. A foreign file holds values in clear, so an upload lives no longer than it
- * must: it is deleted once imported or discarded, and everything left is deleted on lock and on close.
+ * Files the Import screen uploaded, waiting to be inspected, previewed and imported, each written
+ * owner-only (0600). A foreign file holds values in clear, so an upload lives no longer than it
+ * must: it is deleted once imported or discarded.
  */
-export class Inbox {
-  private dir: string | undefined;
-  private readonly files = new Map<string, InboxFile & { at: number }>();
+export class Inbox extends PrivateFiles<InboxFile> {
+  constructor() {
+    super('coffer-inbox-', MAX_AGE_MS);
+  }
 
-  /** Keeps the bytes under a new id; uploads older than half an hour are deleted. */
+  /** Keeps the bytes under a new id. */
   put(id: string, fileName: string, bytes: Uint8Array, now: number): InboxFile {
-    for (const [old, f] of this.files) if (now - f.at > MAX_AGE_MS || now < f.at) this.discard(old);
-    this.dir ??= mkdtempSync(join(tmpdir(), 'coffer-inbox-'));
-    const path = join(this.dir, `${id}.upload`);
+    const path = this.pathFor(`${id}.upload`);
     writeFileSync(path, bytes, { mode: 0o600, flag: 'wx' });
     const file = { path, fileName, bytes: bytes.byteLength };
-    this.files.set(id, { ...file, at: now });
+    this.keep(id, file, now);
     return file;
-  }
-
-  get(id: string): InboxFile | undefined {
-    const f = this.files.get(id);
-    return f && { path: f.path, fileName: f.fileName, bytes: f.bytes };
-  }
-
-  discard(id: string): void {
-    const f = this.files.get(id);
-    if (!f) return;
-    this.files.delete(id);
-    rmSync(f.path, { force: true });
-  }
-
-  /** Lock and close: every upload left is deleted, with the folder. */
-  clear(): void {
-    this.files.clear();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
-  }
-
-  get size(): number {
-    return this.files.size;
   }
 }
