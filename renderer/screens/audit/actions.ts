@@ -1,6 +1,8 @@
+import type { AuditAction } from '../../../shared/audit-actions';
+
 /** The audit log's actions in people's words (docs/product.md §8), and the categories the filter chips offer. */
 
-export const ACTION_LABELS: Record<string, string> = {
+export const ACTION_LABELS: Record<AuditAction, string> = {
   unlock: 'Unlocked',
   'unlock.failed': 'Failed unlock',
   'password.change': 'Changed password',
@@ -70,8 +72,11 @@ export const ALARMING = new Set([
   'audit.broken',
 ]);
 
+const isKnown = (action: string): action is AuditAction => Object.hasOwn(ACTION_LABELS, action);
+
+/** The log is read from the file: an action this version does not know is shown as written. */
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
+  return isKnown(action) ? ACTION_LABELS[action] : action;
 }
 
 export type Category = 'all' | 'secrets' | 'unlocks' | 'integrity' | 'members' | 'teams' | 'credentials' | 'settings';
