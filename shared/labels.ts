@@ -1,7 +1,7 @@
 import type { Settings } from './schemas/settings';
 import type { SecretStatus, SecretSummary } from './schemas/secrets';
 
-/** How people read a listing's Availability column (seed 001: "Entire organization" or the chosen Spots). */
+/** How people read a listing's Availability column (docs/product.md §2: "Entire organization" or the chosen Spots). */
 export function availabilityLabel(s: Pick<SecretSummary, 'availability' | 'teams' | 'workspace'>): string {
   switch (s.availability) {
     case 'entire-organization':

@@ -7,7 +7,7 @@ import { registerSecret } from './secrets/registration';
 import { addTeam, addWorkspace } from './vault/structure';
 import { Vault } from './vault/vault';
 
-/** The teams of seed 001's "Spot" availability. */
+/** The teams of the "Spot" availability (docs/product.md §2). */
 export const DEMO_TEAMS = ['CodeCrafters', 'Bytebards', 'GlitchGuardians', 'QuantumQuorums', 'NeuralNinjas', 'EchoEngineers'];
 
 // A throwaway self-signed certificate for the demo only (CN=payments.demo.coffer.invalid); it protects nothing.

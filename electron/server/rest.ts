@@ -16,7 +16,7 @@ import type { Vault } from '../core/vault/vault';
 import { RestAuth } from './rest-auth';
 
 /**
- * The REST API (docs/rest.md, docs/openapi.json; seed 004): service-account management and secret
+ * The REST API (docs/rest.md, docs/openapi.json): service-account management and secret
  * reads for service accounts and credentials, on 127.0.0.1 only. Every request is checked before
  * anything is parsed (Host, Origin, size, type); every error is `{code, message, field?}` with a
  * status that fits; no stack trace and no value ever reaches a body or a log.
@@ -90,7 +90,7 @@ const createBody = z
   .object({
     name: z.string(),
     enableBasicAuth: z.boolean().optional(),
-    /** Not in seed 004, which has no roles: a built-in or custom role, `member` when left out. */
+    /** Beyond the calls' original shape, which has no roles (docs/rest.md): a built-in or custom role, `member` when left out. */
     role: z.string().optional(),
     workspace: z.string().optional(),
   })

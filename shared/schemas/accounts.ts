@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDate } from './secrets';
 import { displayName } from './text';
 
-/** Service accounts and their keys (docs/product.md §7, seeds 003 and 004). */
+/** Service accounts and their keys (docs/product.md §7, docs/rest.md). */
 
 export const accountName = displayName('Service account name', 64);
 

@@ -48,7 +48,7 @@ export const auditVerdict = z.union([
 
 export const CONFIRM_WORD = 'DELETE';
 
-/** What a notice says, in the words of seed 001. */
+/** What a notice says, in the words of docs/product.md §4. */
 export function noticeText(n: Pick<Notice, 'kind' | 'daysBefore' | 'name' | 'gone'>): string {
   const who = n.name ? `"${n.name}"` : 'A secret';
   const days = n.daysBefore === 1 ? '1 day' : `${n.daysBefore} days`;

@@ -4,7 +4,7 @@ import type { SecretType } from './secret-types';
 import { FIELD_LABELS, SECRET_TYPES, SECRET_TYPE_DESCRIPTIONS } from './secret-types';
 import { displayName } from './text';
 
-/** Secret types, levels and fields of docs/product.md §2; labels as in seed 001. */
+/** Secret types, levels and fields of docs/product.md §2; labels as docs/product.md §2 gives them. */
 export type { SecretType } from './secret-types';
 export { FIELD_LABELS, SECRET_TYPES, TYPE_LABELS } from './secret-types';
 export { MAX_FILE_BYTES, MAX_VALUE_BYTES, fieldSchemas, fileInput } from './fields';

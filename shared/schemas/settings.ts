@@ -16,7 +16,7 @@ export const settings = z.object({
   inactiveDays: z.number().int().min(1).max(3650),
   /** Days from Inactive or scheduled to purge. */
   deletionDays: z.number().int().min(1).max(3650),
-  /** How many service credentials one member may own at once (docs/product.md §6; seed 002: two). */
+  /** How many service credentials one member may own at once (docs/product.md §6: two by default). */
   credentialsPerMember: z.number().int().min(1).max(100),
 });
 export type Settings = z.infer<typeof settings>;

@@ -14,7 +14,7 @@ import type { RestServer } from '../../electron/server/rest';
 import { ROUTES, startRestServer } from '../../electron/server/rest';
 import { fakeClock, newVault, useTempDir } from '../support/vault';
 
-/** docs/rest.md over real HTTP on loopback: seed 004's calls, secret reads, and every refusal. */
+/** docs/rest.md over real HTTP on loopback: the service-account calls, secret reads, and every refusal. */
 
 const SA = '/api/service-account/v1/service-account';
 const clock = fakeClock();
@@ -83,7 +83,7 @@ describe('the OpenAPI document', () => {
   });
 });
 
-describe("seed 004's calls", () => {
+describe('the service-account calls', () => {
   it('create, add a key, read with it, delete the key and the account', async () => {
     const created = await call('POST', SA, { auth: bearer(admin), body: JSON.stringify({ name: 'John Doe', enableBasicAuth: true }) });
     expect(created).toEqual({ status: 201, body: { created: Math.floor(clock.now() / 1000), enableBasicAuth: true, id: expect.any(String), keys: [], name: 'John Doe' } });

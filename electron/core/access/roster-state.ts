@@ -65,7 +65,7 @@ export interface RosterAccountKey {
 }
 
 /**
- * A service account (docs/product.md §7, seed 003): a non-human member with a role, at the
+ * A service account (docs/product.md §7): a non-human member with a role, at the
  * organization's level (the scopes a member of that role holds, personal ones aside) or one
  * workspace's (that workspace's scope only). Each of its keys is a grantee of those scopes.
  */
@@ -95,7 +95,7 @@ export interface RosterSigner {
   account?: RosterAccount;
 }
 
-/** What a service account's key may sign: managing service accounts, the REST API's management calls (seed 004). */
+/** What a service account's key may sign: managing service accounts, the REST API's management calls (docs/rest.md). */
 const ACCOUNT_SIGNABLE: ReadonlySet<Operation> = new Set(['serviceAccount.manage']);
 
 /** Who a key grant is sealed to. */

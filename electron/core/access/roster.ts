@@ -55,7 +55,7 @@ const rosterEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('credential.add'), credential: credentialEntry }).strict(),
   z.object({ type: z.literal('credential.teams'), id, teams: z.array(id).max(10_000) }).strict(),
   z.object({ type: z.literal('credential.revoke'), id }).strict(),
-  /** Over REST an account is made without a key (seed 004): its keys are added afterwards. */
+  /** Over REST an account is made without a key (docs/rest.md): its keys are added afterwards. */
   z.object({ type: z.literal('account.add'), account: accountEntry, key: accountKeyEntry.optional() }).strict(),
   z.object({ type: z.literal('account.delete'), id }).strict(),
   z.object({ type: z.literal('account.key.add'), account: id, key: accountKeyEntry }).strict(),

@@ -16,7 +16,7 @@ import type { Session } from './session';
 import { findNamed } from './structure';
 
 /**
- * Service accounts (docs/product.md §7, seeds 003 and 004): non-human members with a role, on the
+ * Service accounts (docs/product.md §7, docs/rest.md): non-human members with a role, on the
  * signed roster. Each key has a key pair of its own and is a grantee of the account's scopes; its
  * secret, shown once, is the only thing that unwraps it. Renewing or deleting a key, or deleting
  * the account, rotates every scope it held, so a secret someone kept opens nothing written afterwards.
@@ -98,7 +98,7 @@ function grantKey(session: Session, keyId: string, boxPublic: Uint8Array): void 
 
 const issued = (k: NewKey): IssuedKey => ({ keyId: k.entry.id, created: k.entry.created, expires: k.entry.expires, secret: k.secret });
 
-/** Creates an account and, unless `withKey` is false (the REST API's create, seed 004), its first key, whose secret is shown once. */
+/** Creates an account and, unless `withKey` is false (the REST API's create, docs/rest.md), its first key, whose secret is shown once. */
 export function createAccount(
   session: Session,
   input: { name: string; role: string; workspace?: string; enableBasicAuth?: boolean; expires?: string },
@@ -185,7 +185,7 @@ function withoutOldKey(session: Session, a: RosterAccount, leaving: readonly str
   });
 }
 
-/** Renew (seed 003): the key keeps its id with a new secret; the old secret stops working at once and opens nothing written afterwards. */
+/** Renew (docs/product.md §7): the key keeps its id with a new secret; the old secret stops working at once and opens nothing written afterwards. */
 export function renewAccountKey(session: Session, accountRef: string, keyId: string): IssuedKey {
   session.authorize('serviceAccount.manage');
   const a = accountNamed(session, accountRef);

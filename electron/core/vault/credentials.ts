@@ -15,7 +15,7 @@ import { checkSettings } from './settings';
 import { findNamed } from './structure';
 
 /**
- * Service credentials (docs/product.md §6, seeds 000 and 002): a pipeline's identity, on the signed
+ * Service credentials (docs/product.md §6): a pipeline's identity, on the signed
  * roster as a grantee that holds its teams' keys and nothing else. The client secret is shown once,
  * at creation; the file keeps only a verifier and the private keys it wraps (access/machine-keys.ts).
  */
@@ -47,7 +47,7 @@ function summaryOf(session: Session, c: RosterCredential, lastUsed: number | nul
 
 /**
  * Creates a credential: name → teams → review happen in the door; this is Finish. Refused once the
- * creator owns as many as the vault allows (`credentialsPerMember`, 2 by default: seed 002).
+ * creator owns as many as the vault allows (`credentialsPerMember`, 2 by default: docs/product.md §6).
  */
 export function createCredential(session: Session, input: { name: string; teams: readonly string[] }): CreatedCredential {
   session.authorize('credential.manage');
@@ -88,7 +88,7 @@ export function listCredentials(session: Session): CredentialSummary[] {
 }
 
 /**
- * Edit changes teams only (seed 000). A team taken away is rotated (writeRotating), so the keys
+ * Edit changes teams only (docs/product.md §6). A team taken away is rotated (writeRotating), so the keys
  * the credential's holders kept open nothing written to it afterwards. Those who manage teams may
  * also do it from the team's side.
  */
@@ -119,7 +119,7 @@ export function editCredentialTeams(session: Session, name: string, change: { ad
 }
 
 /**
- * Revokes a credential: `confirm` must be its name, exactly (seed 000). Its wrapped keys and grants
+ * Revokes a credential: `confirm` must be its name, exactly (docs/product.md §6). Its wrapped keys and grants
  * go, and each of its teams is rotated with new data keys for their secrets, so a client secret
  * someone kept, even with a copy of the file from before, opens nothing written afterwards.
  */
