@@ -19,6 +19,7 @@ import type { Session } from '../vault/session';
 import type { OpenOptions } from './open';
 import { readRecords, verifyBundle } from './open';
 import type { BundleRecord } from './records';
+import { dayStart } from '../lifecycle/clock';
 
 export interface ImportOptions extends OpenOptions {
   /** How secrets present on both sides are settled; `mine` unless given. */
@@ -49,7 +50,6 @@ interface Planned {
   theirs: number;
 }
 
-const dayStart = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const COPY_SUFFIX = ' (imported)';
 

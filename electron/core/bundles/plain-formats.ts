@@ -4,6 +4,7 @@ import type { Pair } from '../../../shared/dotenv';
 import type { Level, SecretType } from '../../../shared/schemas/secrets';
 import type { Content } from '../secrets/content';
 import { fieldsOf } from './records';
+import { isoDay } from '../lifecycle/clock';
 
 /** The plain formats of docs/plain-export.md. */
 export const PLAIN_FORMATS = ['env', 'json', 'keepassxc-csv'] as const;
@@ -20,7 +21,6 @@ export interface PlainSecret {
   content: Content;
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** KeePassXC writes its times as ISO 8601 in UTC, to the second. */
 const isoSecond = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 

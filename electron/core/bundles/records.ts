@@ -1,6 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import type { Level, RegisterSecretInput } from '../../../shared/schemas/secrets';
 import type { Content, Payload } from '../secrets/content';
+import { isoDay } from '../lifecycle/clock';
 
 /**
  * One secret in a bundle's encrypted body: the registration input that recreates it (so an import
@@ -12,7 +13,6 @@ export interface BundleRecord {
   updated: number;
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const file = (fileName: string, text: string) => ({ fileName, base64: Buffer.from(text, 'utf8').toString('base64') });
 
 /**

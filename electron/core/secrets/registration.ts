@@ -18,9 +18,9 @@ import { RevisionBatch, signedBatch } from './revision-signatures';
 import { INSERT_REVISION, dataKeyContext, sealRevision } from './sealing';
 import type { ListedSecret } from './summaries';
 import { indexed } from './summaries';
+import { dayStart } from '../lifecycle/clock';
 
 /** An expiry date as people give it (`2027-06-01`), as the first millisecond of that day in UTC. */
-export const dayStart = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
 
 /** A UNIQUE violation on (scope_id, name_hash) is a name already taken in that scope; anything else is rethrown. */
 export function nameTaken(e: unknown, name: string): never {

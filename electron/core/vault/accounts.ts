@@ -9,7 +9,7 @@ import type { AccountKeyEntry } from '../access/roster';
 import type { RosterAccount } from '../access/roster-state';
 import { compareNames } from '../access/roster-state';
 import { newKeyPairs, wipe } from '../crypto/keys';
-import { dayStart } from '../secrets/registration';
+import { dayStart } from '../lifecycle/clock';
 import { rekeyOrganizationRecords, resolveRole } from './members';
 import { writeRotating } from './rotation';
 import type { Session } from './session';

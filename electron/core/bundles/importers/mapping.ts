@@ -4,6 +4,7 @@ import { normalizeName } from '../../crypto/keys';
 import type { Place, PlacedSecret } from './coffer-csv';
 import { readCofferEntry } from './coffer-csv';
 import type { ForeignEntry, SkippedEntry } from './foreign';
+import { isoDay } from '../../lifecycle/clock';
 
 /**
  * The one set of rules that turns an entry of any foreign format into a Coffer secret
@@ -44,7 +45,6 @@ const isHttpUrl = (s: string) => {
   }
 };
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const present = (v: string | undefined): v is string => v !== undefined && v.trim().length > 0;
 
 /** What one entry becomes: a secret without placement or name clash handling, or nothing, plus what was left out. */
