@@ -8,9 +8,10 @@ import { addWorkspace, findNamed } from '../vault/structure';
 import type { ImportOptions, SourceRecord } from './import';
 import { appliedText, importRecords } from './import';
 import { detectFormat } from './importers/detect';
-import type { EntrySink, ForeignEntry, ForeignFormat, SkippedEntry } from './importers/foreign';
-import { parserFor } from './importers/index';
-import { FileNames, placeEntry } from './importers/mapping';
+import type { ForeignFormat, SkippedEntry } from './importers/foreign';
+import type { MappedEntry, MappedSink } from './importers/mapped';
+import { FileNames } from './importers/mapping';
+import { readMappedAhead } from './importers/reading-ahead';
 
 export interface ForeignImportOptions extends Pick<ImportOptions, 'strategy' | 'perItem' | 'dryRun' | 'workspace'> {
   /** Detected from the file's first KiB when left out. */
@@ -56,9 +57,10 @@ class Workspaces {
 
 /**
  * Reads a foreign file by the mapping rules (importers/mapping.ts) and imports its secrets as a
- * bundle's are: compared, planned and applied in one transaction with one audit entry. The parser
- * runs inside that transaction and hands each entry straight to it, so neither the file nor its
- * mapped secrets are ever in memory at once; a file that turns out unreadable halfway rolls it all back.
+ * bundle's are: compared, planned and applied in one transaction with one audit entry. The file is
+ * read and mapped while that transaction runs (a large one on a second thread, a batch at a time),
+ * so neither the file nor its mapped secrets are ever in memory at once; a file that turns out
+ * unreadable halfway rolls it all back.
  */
 export async function importForeign(
   s: Session,
@@ -70,33 +72,30 @@ export async function importForeign(
   const found = opts.format ?? detectFormat(path);
   if (found === 'bundle') throw new CofferError('VALIDATION', `${path} is a Coffer bundle: import it without --from`, 'from');
   const format: ForeignFormat = found;
-  const parse = parserFor(format);
   const given = opts.workspace === undefined ? undefined : findNamed(s, 'workspace', opts.workspace).name;
   const workspaces = new Workspaces(s, opts.dryRun ?? false);
   const names = new FileNames();
   const sources: string[] = [];
   const skipped: SkippedEntry[] = [];
   const read = (each: (rec: SourceRecord, i: number) => void) => {
-    const sink: EntrySink = {
-      entry(e: ForeignEntry) {
-        const mapped = placeEntry(e, given);
-        skipped.push(...mapped.skipped);
-        if (!mapped.secret) return;
-        let input = mapped.secret;
+    const sink: MappedSink = {
+      entry(m: MappedEntry) {
+        skipped.push(...m.skipped);
+        if (!m.secret) return;
+        let input = m.secret;
         if (input.level === 'workspace' && given === undefined) {
           const workspace = workspaces.resolve(input.workspace);
           if (workspace === undefined) return;
           input = { ...input, workspace };
         }
         const name = names.claim(input, input.name);
-        sources.push(e.source);
-        const rec = { input: { ...input, name } as RegisterSecretInput, created: e.created ?? 0, updated: e.updated ?? 0 };
+        sources.push(m.source);
+        const rec = { input: { ...input, name } as RegisterSecretInput, created: m.created ?? 0, updated: m.updated ?? 0 };
         each(name === input.name ? rec : { ...rec, renamedFrom: input.name }, sources.length - 1);
       },
-      skipped: (x) => skipped.push(x),
       progress: onProgress,
     };
-    parse(path, sink, { split: opts.split });
+    readMappedAhead(format, path, { split: opts.split, given }, sink);
     if (workspaces.refused.length) {
       throw new CofferError(
         'VALIDATION',

@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeKeepassXml } from '../../../scripts/bench/foreign-exports';
 import { tablesDigest } from '../../support/sql';
 import { alongside, errorLine, initVault, ok, useTempDirs } from './run';
 
@@ -98,6 +99,24 @@ describe('coffer import of foreign files', alongside, () => {
     expect(r.code).toBe(2);
     expect(errorLine(r.stderr)).toMatchObject({ code: 'VALIDATION', message: 'line 3: a quoted field is never closed' });
     expect(r.stderr).not.toContain('never closed\n"');
+    expect(tablesDigest(alice.vault, { exceptAudit: true })).toBe(before);
+  });
+
+  it('reads a file over a MiB on a second thread: everything imported, and a file cut short refused with nothing written', async () => {
+    const dir = tmp();
+    const alice = await initVault(join(dir, 'a.coffer'));
+    const file = join(dir, 'export.xml');
+    writeKeepassXml(file, 1500);
+    expect(statSync(file).size).toBeGreaterThan(1 << 20);
+    const r = JSON.parse(await ok(alice(['--json', 'import', file])));
+    expect([r.source.format, r.source.items, r.counts.added, r.skipped.length]).toEqual(['keepass-xml', 1500, 1500, 0]);
+    const cut = join(dir, 'cut.xml');
+    writeKeepassXml(cut, 3000);
+    truncateSync(cut, Math.floor(statSync(cut).size * 0.75));
+    const before = tablesDigest(alice.vault, { exceptAudit: true });
+    const refused = await alice(['import', cut, '--strategy', 'theirs']);
+    expect(refused.code).toBe(2);
+    expect(errorLine(refused.stderr)).toMatchObject({ code: 'VALIDATION', field: 'file', message: expect.stringMatching(/KeePass XML is malformed/) });
     expect(tablesDigest(alice.vault, { exceptAudit: true })).toBe(before);
   });
 });
