@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { addMember } from '../../electron/core/vault/members';
 import type { AxeViolation, Running } from './harness';
-import { PASSWORD, ROOT, axeSerious, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { PASSWORD, ROOT, axeSerious, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Import screen, in order: a Bitwarden JSON dropped on the window (the drop really dispatched,
@@ -18,6 +18,7 @@ import { PASSWORD, ROOT, axeSerious, hasAttr, launchChromium, openApp, screensho
 let browser: Browser;
 let first: Running;
 let second: Running | undefined;
+let third: Running | undefined;
 let context: BrowserContext;
 let page: Page;
 let work: string;
@@ -88,6 +89,7 @@ afterAll(async () => {
   await browser?.close();
   await first?.stop();
   await second?.stop();
+  await third?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -245,6 +247,128 @@ describe('a plain member (no workspace creation)', () => {
     await page.getByTestId('import-apply').click();
     await page.getByTestId('import-summary').waitFor({ timeout: 30_000 });
     await seeText(page.getByTestId('import-links'), 'Backend');
+  });
+
+  test('no serious accessibility violations', () => {
+    expect(found).toEqual([]);
+  });
+});
+
+describe('a file of 3,000 secrets, four of them already here', () => {
+  const BULK = 3000;
+  /** Empty entries after the secrets: more than a list cut at a few hundred would show. */
+  const EMPTY = 600;
+  /** Entries of the file that are in the vault already, with another secret: the ones that differ. */
+  const COLLIDING = [7, 1499, 2990, 2996];
+  const nameOf = (i: number) => `bulk-${String(i).padStart(4, '0')}`;
+  const box = () => page.getByLabel('Secrets in the file');
+  const table = () => page.getByTestId('import-preview-table');
+  const rowOf = (name: string) => table().locator('tbody tr', { has: page.locator('td:first-child', { hasText: new RegExp(`^${name}$`) }) });
+  const show = (label: RegExp) => page.getByRole('group', { name: 'Show' }).getByRole('button', { name: label });
+  /** Scrolls a box to its end; a string, as the page's types are not this file's. */
+  const scrollToEnd = (selector: string) => page.evaluate(`(() => { const el = document.querySelector(${JSON.stringify(selector)}); el.scrollTop = el.scrollHeight; })()`);
+
+  /** A KeePassXC CSV: each secret a username, a password and an https URL (Client Credentials here), then entries with nothing to keep. */
+  function bulkCsv(): string {
+    const lines = ['"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"'];
+    for (let i = 0; i < BULK; i++) lines.push(`"Root/Bulk","${nameOf(i)}","svc-${i}","theirs-${i}","https://svc.example.com/${i}","","","0","2026-01-02T10:00:00Z",""`);
+    for (let i = 0; i < EMPTY; i++) lines.push(`"Root/Bulk","empty-${String(i).padStart(4, '0')}","","","","","","0","",""`);
+    return lines.join('\n') + '\n';
+  }
+
+  /** The heights drawn for the rows in view of a status: the ones the virtualizer lays them out by (PreviewTable.tsx). */
+  const heightsOf = async (status: string) =>
+    new Set((await page.evaluate(`[...document.querySelectorAll('.import-table tbody tr[data-status="${status}"]')].map((r) => r.offsetHeight)`)) as number[]);
+
+  /** Every column's header starts where its cells start: the classic fault of a virtualized table. */
+  async function columnsLineUp(row: ReturnType<typeof rowOf>) {
+    const heads = table().locator('thead th');
+    const cells = row.locator('td');
+    for (let c = 0; c < (await heads.count()); c++) {
+      const [head, cell] = [await heads.nth(c).boundingBox(), await cells.nth(c).boundingBox()];
+      if (!head || !cell) continue; // a column hidden at this width
+      expect(Math.abs(head.x - cell.x), `column ${c}`).toBeLessThan(1);
+      expect(Math.abs(head.width - cell.width), `column ${c}`).toBeLessThan(1);
+    }
+  }
+
+  test('the preview shows every row, scrolls to the last, and filters to what differs', async () => {
+    third = await startCoffer({
+      seed: {
+        workspaces: ['Bulk'],
+        secrets: COLLIDING.map((i) => ({
+          type: 'client-credentials',
+          name: nameOf(i),
+          level: 'workspace',
+          workspace: 'Bulk',
+          fields: { clientId: `svc-${i}`, url: `https://svc.example.com/${i}`, clientSecret: `ours-${i}` },
+        })),
+      },
+    });
+    await context.close();
+    ({ context, page } = await openApp(browser, third));
+    page.setDefaultTimeout(20_000);
+    await unlock(page);
+    await nav().getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Import' }).waitFor();
+    await dropFile('bulk.csv', bulkCsv());
+    await page.getByTestId('import-preview').waitFor({ timeout: 60_000 });
+    await seeText(page.getByTestId('import-counts'), '3,000 secrets: 2,996 new');
+    await seeText(page.getByTestId('import-counts'), '600 entries of the file skipped');
+    expect(await table().getAttribute('aria-rowcount')).toBe(String(BULK + 1));
+    // Only what is in view is drawn.
+    expect(await table().locator('tbody tr[data-status]').count()).toBeLessThan(60);
+
+    // The last row, reached by scrolling, is drawn inside the box, under its columns.
+    await scrollToEnd('.import-table-scroll');
+    const last = rowOf(nameOf(BULK - 1));
+    await last.waitFor();
+    const [inBox, lastBox] = [await box().boundingBox(), await last.boundingBox()];
+    expect(lastBox!.y + lastBox!.height).toBeLessThanOrEqual(inBox!.y + inBox!.height + 1);
+    expect(lastBox!.y).toBeGreaterThanOrEqual(inBox!.y);
+    expect(await last.getAttribute('data-status')).toBe('added');
+    expect(await heightsOf('added')).toEqual(new Set([36]));
+    await columnsLineUp(last);
+    await box().scrollIntoViewIfNeeded();
+    await screenshot(page, 'import-bulk-end-light');
+
+    // Only what differs: the four, wherever they were in the file.
+    await show(/^Only what differs/).click();
+    await hasAttr(show(/^Only what differs/), 'aria-pressed', 'true');
+    const shown = table().locator('tbody tr[data-status]');
+    await hasCount(shown, COLLIDING.length);
+    for (const status of await shown.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')))) expect(['changed', 'conflicting']).toContain(status);
+    await columnsLineUp(rowOf(nameOf(2996)));
+    expect(await heightsOf('conflicting')).toEqual(new Set([44]));
+    await page.getByLabel(`Choice for ${nameOf(2996)}`).selectOption('theirs');
+
+    // The choice is the item's, not the row's: back to all, at the end of the list, it is still there.
+    await show(/^All/).click();
+    await scrollToEnd('.import-table-scroll');
+    expect(await page.getByLabel(`Choice for ${nameOf(2996)}`).inputValue()).toBe('theirs');
+    await show(/^Only what differs/).click();
+    await hasCount(shown, COLLIDING.length);
+    await seeText(page.getByTestId('import-apply'), 'Import 2,997 secrets');
+    await check('bulk-differs', 'import-preview-title');
+  });
+
+  test('the skipped list holds every skipped entry', async () => {
+    const skipped = page.getByTestId('import-skipped');
+    await skipped.locator('summary').click();
+    await page.getByLabel('Skipped entries').waitFor();
+    await scrollToEnd('.import-skipped-scroll');
+    await seeText(skipped, `empty-${String(EMPTY - 1).padStart(4, '0')}`);
+    await skipped.scrollIntoViewIfNeeded();
+    await screenshot(page, 'import-bulk-skipped-light');
+  });
+
+  test('imported: the summary counts the one taken from the file', async () => {
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-summary').waitFor({ timeout: 60_000 });
+    const outcome = (label: string) => page.getByTestId('import-outcome').locator('.import-outcome-row', { has: page.getByText(label, { exact: true }) }).locator('dd');
+    await seeText(outcome('Added'), '2,996');
+    await seeText(outcome('Replaced'), '1');
+    await seeText(outcome('Kept mine'), '3');
   });
 
   test('no serious accessibility violations', () => {

@@ -10,7 +10,7 @@ import { useNav } from '../../state/nav';
 import { request } from '../../state/request';
 import { useSelection } from '../../state/selection';
 import { toast } from '../../state/toasts';
-import { SkippedList } from './ImportPreview';
+import { SkippedList } from './SkippedList';
 import { placeOf } from './place';
 
 const WHAT: Record<'add' | 'revise' | 'add-copy', string> = { add: 'added', revise: 'replaced (yours kept in its history)', 'add-copy': 'added beside yours (Keep both)' };

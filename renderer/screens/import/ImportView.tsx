@@ -1,5 +1,5 @@
 import { FileInput, FileUp, LoaderCircle, ShieldAlert, ShieldCheck } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportUploadInput, UploadInspection, Uploaded } from '../../../shared/schemas/bundle-import';
 import { FORMAT_LABELS, MAX_UPLOAD_TEXT } from '../../../shared/schemas/bundle-import';
 import type { ImportResult, ImportStrategy } from '../../../shared/schemas/bundles';
@@ -50,6 +50,8 @@ export function ImportView() {
   const [perItem, setPerItem] = useState<Map<number, ImportStrategy>>(new Map());
   const inputRef = useRef<HTMLInputElement>(null);
   const uploadRef = useRef<string | null>(null);
+  // Stable: a preview row (memoized) then re-renders only when its own choice changes.
+  const chooseFor = useCallback((i: number, s: ImportStrategy) => setPerItem((m) => new Map(m).set(i, s)), []);
 
   // The upload leaves the inbox when the screen does (the core also empties it at lock).
   useEffect(
@@ -403,7 +405,7 @@ export function ImportView() {
               setStrategy(s);
               setPerItem(new Map());
             }}
-            onItem={(i, s) => setPerItem((m) => new Map(m).set(i, s))}
+            onItem={chooseFor}
             onApply={() => void apply()}
             onCancel={startOver}
           />
