@@ -157,3 +157,37 @@ export function writeBitwardenJson(path: string, count: number, seed = 1): void 
   out.write('\n  ]\n}\n');
   out.close();
 }
+
+const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const csvLine = (fields: string[]) => `${fields.map(csvField).join(',')}\n`;
+
+/** A KeePassXC CSV export of entries 0…count-1 (its ten columns), each in its group of GROUPS. */
+export function writeKeepassxcCsv(path: string, count: number, seed = 1): void {
+  const out = new Output(path);
+  out.write(csvLine(['Group', 'Title', 'Username', 'Password', 'URL', 'Notes', 'TOTP', 'Icon', 'Last Modified', 'Created']));
+  for (let i = 0; i < count; i++) {
+    const it = foreignItem(seed, i);
+    const totp = it.totp ? `otpauth://totp/${it.title}?secret=${it.totp}` : '';
+    out.write(csvLine([['Root', ...groupOf(i)].join('/'), it.title, it.username, it.password, it.url, it.notes ?? '', totp, '0', iso(it.updated), iso(it.created)]));
+  }
+  out.close();
+}
+
+/** A 1Password CSV export of entries 0…count-1: no groups, a byte-order mark as 1Password writes. */
+export function writeOnepasswordCsv(path: string, count: number, seed = 1): void {
+  const out = new Output(path);
+  out.write(`\uFEFF${['Title', 'Website', 'Username', 'Password', 'OTPAuth', 'Favorite', 'Archived', 'Tags', 'Notes'].join(',')}\n`);
+  for (let i = 0; i < count; i++) {
+    const it = foreignItem(seed, i);
+    const totp = it.totp ? `otpauth://totp/${it.title}?secret=${it.totp}` : '';
+    out.write(csvLine([it.title, it.url, it.username, it.password, totp, 'false', 'false', groupOf(i).join(';'), it.notes ?? '']));
+  }
+  out.close();
+}
+
+/** A `.env` of count lines, one password each, for `--split`. */
+export function writeDotenv(path: string, count: number, seed = 1): void {
+  const out = new Output(path);
+  for (let i = 0; i < count; i++) out.write(`ACCOUNT_${i}_PASSWORD=${foreignItem(seed, i).password}\n`);
+  out.close();
+}

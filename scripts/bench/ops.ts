@@ -25,7 +25,7 @@ import { Vault } from '../../electron/core/vault/vault';
 import type { ListSecretsInput, SecretStatus } from '../../shared/schemas/secrets';
 import type { BenchCertificate, BenchItem } from './generator';
 import { MEMBER, PASSWORD, TEAMS, createStructuredVault, itemAt, items, settableClock } from './generator';
-import { writeKeepassXml } from './foreign-exports';
+import { writeBitwardenJson, writeDotenv, writeKeepassXml, writeKeepassxcCsv, writeOnepasswordCsv } from './foreign-exports';
 import type { Plan } from './measure';
 import { median, now, repeat, round, timed, timedSync } from './measure';
 import { BASE62, Draw } from './prng';
@@ -54,6 +54,10 @@ export const OP_NAMES = [
   'cli-search',
   'credential-get',
   'import-keepass-xml',
+  'import-keepassxc-csv',
+  'import-bitwarden-json',
+  'import-1password-csv',
+  'import-dotenv',
   'rest-load',
   'ui-unlock-to-table',
   'ui-scroll-frame',
@@ -705,34 +709,47 @@ async function credentialGet(ctx: OpContext): Promise<OpOutcome> {
   }
 }
 
+/** The foreign formats `coffer import` is measured on, each with its generated export (foreign-exports.ts). */
+const FOREIGN_FILES = {
+  'keepass-xml': { file: 'export.xml', write: writeKeepassXml, args: [], what: '25% with a history revision' },
+  'keepassxc-csv': { file: 'export.csv', write: writeKeepassxcCsv, args: [], what: 'KeePassXC columns' },
+  'bitwarden-json': { file: 'export.json', write: writeBitwardenJson, args: [], what: 'logins in 40 folders' },
+  '1password-csv': { file: 'export-1p.csv', write: writeOnepasswordCsv, args: [], what: 'no groups' },
+  dotenv: { file: 'export.env', write: writeDotenv, args: ['--split'], what: 'one secret per line' },
+} as const;
+
 /**
- * `coffer import` of a KeePass XML export of `size` entries into an empty vault: the whole process,
- * spawn to exit, each run on a new empty vault. Its 8 top groups become workspaces.
+ * `coffer import` of a foreign export of `size` entries into an empty vault: the whole process,
+ * spawn to exit, each run on a new empty vault. Top groups become workspaces.
  */
-async function importKeepassXml(ctx: OpContext): Promise<OpOutcome> {
-  await initSodium();
-  const file = join(ctx.workDir, 'export.xml');
-  writeKeepassXml(file, ctx.size, ctx.seed);
-  const plan = heavyPlan(ctx);
-  let rss = 0;
-  let n = 0;
-  const samples = await repeat(plan, async () => {
-    // A vault of its own each run: copies of one would share its id, and the CLI would see one vault's log go back.
-    const path = join(ctx.workDir, `import-${n++}.coffer`);
-    const { vault, session } = await createStructuredVault(path);
-    session.lock();
-    vault.close();
-    try {
-      const r = await cli({ ...ctx, fixturePath: path }, ['import', file, '--from', 'keepass-xml'], `${PASSWORD}\n`);
-      if (!r.stdout.includes(`${ctx.size} added`)) throw new Error(`coffer import did not add ${ctx.size} secrets: ${r.stdout.split('\n')[1] ?? ''}`);
-      rss = Math.max(rss, r.rssMb);
-      return r.ms;
-    } finally {
-      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
-    }
-  });
-  const mb = statSync(file).size / 1048576;
-  return { samples, peakRssMb: rss, note: `node bin/coffer.js --password-stdin import FILE --from keepass-xml (${mb.toFixed(1)} MB, ${ctx.size} entries, 25% with a history revision) into an empty vault, spawn to exit, fast KDF` };
+function importForeignFile(format: keyof typeof FOREIGN_FILES) {
+  return async (ctx: OpContext): Promise<OpOutcome> => {
+    await initSodium();
+    const spec = FOREIGN_FILES[format];
+    const file = join(ctx.workDir, spec.file);
+    spec.write(file, ctx.size, ctx.seed);
+    const plan = heavyPlan(ctx);
+    let rss = 0;
+    let n = 0;
+    const samples = await repeat(plan, async () => {
+      // A vault of its own each run: copies of one would share its id, and the CLI would see one vault's log go back.
+      const path = join(ctx.workDir, `import-${n++}.coffer`);
+      const { vault, session } = await createStructuredVault(path);
+      session.lock();
+      vault.close();
+      try {
+        const r = await cli({ ...ctx, fixturePath: path }, ['import', file, '--from', format, ...spec.args], `${PASSWORD}\n`);
+        if (!r.stdout.includes(`${ctx.size} added`)) throw new Error(`coffer import did not add ${ctx.size} secrets: ${r.stdout.split('\n')[1] ?? ''}`);
+        rss = Math.max(rss, r.rssMb);
+        return r.ms;
+      } finally {
+        for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+      }
+    });
+    const mb = statSync(file).size / 1048576;
+    const args = ['--from', format, ...spec.args].join(' ');
+    return { samples, peakRssMb: rss, note: `node bin/coffer.js --password-stdin import FILE ${args} (${mb.toFixed(1)} MB, ${ctx.size} entries, ${spec.what}) into an empty vault, spawn to exit, fast KDF` };
+  };
 }
 
 /** `coffer serve` on a copy of the vault, as a child process; resolves with its URL once it listens. */
@@ -831,7 +848,11 @@ export const OPS: readonly OpDef[] = [
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
   { op: 'credential-get', kind: 'cli', measure: credentialGet },
-  { op: 'import-keepass-xml', kind: 'cli', measure: importKeepassXml },
+  { op: 'import-keepass-xml', kind: 'cli', measure: importForeignFile('keepass-xml') },
+  { op: 'import-keepassxc-csv', kind: 'cli', measure: importForeignFile('keepassxc-csv') },
+  { op: 'import-bitwarden-json', kind: 'cli', measure: importForeignFile('bitwarden-json') },
+  { op: 'import-1password-csv', kind: 'cli', measure: importForeignFile('1password-csv') },
+  { op: 'import-dotenv', kind: 'cli', measure: importForeignFile('dotenv') },
   { op: 'rest-load', kind: 'cli', measure: restLoad },
   { op: 'ui-unlock-to-table', kind: 'ui' },
   { op: 'ui-scroll-frame', kind: 'ui' },
