@@ -125,6 +125,23 @@ describe('Electron IPC registration', () => {
     expect(app.outbox.size).toBe(0);
   });
 
+  it('imports a file sent as bytes over IPC: upload, inspect, preview, a choice per item, apply; the inbox keeps nothing', async () => {
+    const env = 'DB_HOST=db.internal\nDB_PASS=ipc-value-2\n';
+    const up = (await ipc.call(APP, 'imports.upload', { fileName: 'app.env', bytes: new TextEncoder().encode(env) })) as { ok: boolean; value: { id: string; bytes: number } };
+    expect(up).toMatchObject({ ok: true, value: { fileName: 'app.env', bytes: env.length } });
+    const { id } = up.value;
+    expect(await ipc.call(APP, 'imports.inspect', { id })).toMatchObject({ ok: true, value: { format: 'dotenv' } });
+    const preview = await ipc.call(APP, 'imports.preview', { id, split: true });
+    expect(preview).toMatchObject({ ok: true, value: { dryRun: true, counts: { added: 2 } } });
+    expect(JSON.stringify(preview)).not.toContain('ipc-value-2');
+    const applied = await ipc.call(APP, 'imports.apply', { id, split: true, perItem: [{ index: 1, strategy: 'both' }] });
+    expect(applied).toMatchObject({ ok: true, value: { dryRun: false, applied: { added: 2 } } });
+    expect(JSON.stringify(applied)).not.toContain('ipc-value-2');
+    expect(await ipc.call(APP, 'imports.inspect', { id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // A byte array is what crosses: anything else is refused at the door, before the core.
+    expect(await ipc.call(APP, 'imports.upload', { fileName: 'x.env', bytes: 'DB_PASS=x' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'bytes' } });
+  });
+
   it('leaves the clipboard alone when the user copied something else meanwhile', () => {
     const clip = new SecretClipboard(board as never, 'linux');
     clip.writeSecret('secret-2', 60_000);
