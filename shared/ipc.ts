@@ -127,7 +127,7 @@ const channel = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, 
 export const contract = {
   'app.status': channel(empty, appStatus),
   'vault.create': channel(createVaultInput, appStatus),
-  'vault.demo': channel(empty, appStatus.extend({ demoPassword: z.string() })),
+  'vault.demo': channel(empty, appStatus),
   'vault.unlock': channel(z.object({ member: memberName.optional(), password: z.string().min(1, 'Password is required').max(1024) }).strict(), appStatus, {
     guessesPassword: true,
   }),

@@ -150,14 +150,13 @@ export class CofferApp {
     }, SORT_DELAY_MS).unref();
   }
 
-  /** Switches to a fresh demo vault in a temp folder, unlocked; returns its password to show. */
-  async startDemo(): Promise<string> {
+  /** Switches to a fresh demo vault in a temp folder, unlocked. */
+  async startDemo(): Promise<void> {
     const demo = await createDemoVault(this.options.context);
     this.close();
     this.vaultPath = demo.path;
     this.demo = true;
     await this.unlock(undefined, demo.password);
-    return demo.password;
   }
 
   lock(): void {

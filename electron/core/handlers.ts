@@ -42,8 +42,8 @@ export const handlers: Handlers = {
     return app.status();
   },
   'vault.demo': async (app) => {
-    const demoPassword = await app.startDemo();
-    return { ...(await app.status()), demoPassword };
+    await app.startDemo();
+    return app.status();
   },
   'vault.unlock': async (app, input) => {
     await app.unlock(input.member, input.password);

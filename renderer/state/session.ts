@@ -10,11 +10,8 @@ interface SessionState {
   status: AppStatus | null;
   /** The first `app.status` failed: the door is unreachable or refused this page. */
   bootError: ErrorShape | null;
-  /** The password of a demo vault, shown on its unlock screen. */
-  demoPassword: string | null;
   refresh: () => Promise<void>;
   setStatus: (status: AppStatus) => void;
-  setDemoPassword: (password: string | null) => void;
   lock: () => Promise<void>;
   updateSettings: (patch: Partial<Settings>) => Promise<ErrorShape | null>;
 }
@@ -35,7 +32,6 @@ function endSession(): void {
 export const useSession = create<SessionState>()((set, get) => ({
   status: null,
   bootError: null,
-  demoPassword: null,
   async refresh() {
     const r = await request('app.status', {});
     if (r.ok) get().setStatus(r.value);
@@ -45,9 +41,6 @@ export const useSession = create<SessionState>()((set, get) => ({
     const was = get().status?.state;
     if (status.state !== 'unlocked' && was === 'unlocked') endSession();
     set({ status, bootError: null });
-  },
-  setDemoPassword(demoPassword) {
-    set({ demoPassword });
   },
   async lock() {
     endSession();

@@ -16,7 +16,6 @@ type Busy = 'create' | 'demo' | null;
 /** State 'none': create a vault, or try a throwaway demo vault. */
 export function FirstRun() {
   const setStatus = useSession((s) => s.setStatus);
-  const setDemoPassword = useSession((s) => s.setDemoPassword);
   const [org, setOrg] = useState('');
   const [member, setMember] = useState('');
   const [password, setPassword] = useState('');
@@ -69,9 +68,7 @@ export function FirstRun() {
       toast.error(sentence(r.error.message));
       return;
     }
-    const { demoPassword, ...status } = r.value;
-    setDemoPassword(demoPassword);
-    setStatus(status);
+    setStatus(r.value);
   }
 
   const disabled = busy !== null;

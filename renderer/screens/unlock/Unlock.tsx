@@ -5,6 +5,7 @@ import { Brand } from '../../components/Brand';
 import { Field, describedBy } from '../../components/Field';
 import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
+import { DEMO_PASSWORD } from '../../../shared/demo';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
@@ -14,11 +15,11 @@ import { handOverSetupCode } from './ChoosePassword';
 export function Unlock() {
   const status = useSession((s) => s.status);
   const setStatus = useSession((s) => s.setStatus);
-  const demoPassword = useSession((s) => s.demoPassword);
   const vault = status?.vault ?? null;
   const members = vault?.members ?? [];
   const [member, setMember] = useState(() => status?.member?.name ?? members[0] ?? '');
-  const [password, setPassword] = useState(() => (vault?.demo && demoPassword ? demoPassword : ''));
+  // A demo vault's password is no secret: it is typed in for the newcomer, and shown.
+  const [password, setPassword] = useState(() => (vault?.demo ? DEMO_PASSWORD : ''));
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -67,10 +68,10 @@ export function Unlock() {
         <form className="form" onSubmit={(e) => void unlock(e)} noValidate aria-label="Unlock vault">
           {status && <IntegrityBanner integrity={status.integrity} inline />}
           {vault?.kdfProfile === 'fast' && <KdfBanner inline />}
-          {vault?.demo && demoPassword && (
+          {vault?.demo && (
             <p className="banner banner-inline banner-info" role="note">
               <span>
-                Demo vault: a throwaway file with sample secrets. Its password is <code>{demoPassword}</code>.
+                Demo vault: a throwaway file with sample secrets. Its password is <code>{DEMO_PASSWORD}</code>.
               </span>
             </p>
           )}
