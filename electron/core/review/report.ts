@@ -29,17 +29,25 @@ function scopeNames(s: Session): Map<string, ScopeName> {
   return names;
 }
 
-/** The reader scopes of every secret, by name, read in one query rather than one per secret. */
+/**
+ * The reader scopes of every secret, by name, read as two JSON arrays in one query: a row object
+ * per wrapped key was most of the report's reading at 100,000 secrets (as for the listing's scan).
+ */
 function readersById(s: Session): Map<string, ScopeName[]> {
   const names = scopeNames(s);
   const out = new Map<string, ScopeName[]>();
-  for (const [secretId, scopeId] of s.db.tuples<[SecretReaderRow['secret_id'], SecretReaderRow['scope_id']]>('SELECT secret_id, scope_id FROM secret_readers').all()) {
+  const [secretIds, scopeIds] = s.db
+    .tuples<[string, string]>('SELECT json_group_array(secret_id), json_group_array(scope_id) FROM secret_readers')
+    .get()!
+    .map((json) => JSON.parse(json) as SecretReaderRow['secret_id'][]) as [string[], string[]];
+  for (let i = 0; i < secretIds.length; i++) {
+    const [secretId, scopeId] = [secretIds[i]!, scopeIds[i]!];
     const name = names.get(scopeId) ?? { label: `Unknown scope ${scopeId}` };
     const list = out.get(secretId);
     if (list) list.push(name);
     else out.set(secretId, [name]);
   }
-  for (const list of out.values()) list.sort((a, b) => compareNames(a.label, b.label));
+  for (const list of out.values()) if (list.length > 1) list.sort((a, b) => compareNames(a.label, b.label));
   return out;
 }
 

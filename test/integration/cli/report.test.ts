@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import type { Member } from './run';
-import { alongside, errorLine, initVault, ok, step, useTempDirs } from './run';
+import { alongside, coffer, errorLine, initVault, ok, step, useTempDirs } from './run';
 
 /** Every value the vault holds: none may appear in any format of the report. */
 const VALUES = {
@@ -111,6 +111,15 @@ describe('coffer report', alongside, () => {
     expect(JSON.parse(await ok(alice(['--json', 'report', '--format', 'md', '--out', out, '--force'])))).toEqual({ out, format: 'md', secrets: 6 });
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(readFileSync(out, 'utf8')).toMatch(/^# Coffer review: Acme/);
+  });
+
+  step('a pipeline credential reports what its teams may read, without a password', async () => {
+    const created = JSON.parse(await ok(alice(['--json', 'credential', 'create', 'ci', '--teams', 'SRE']))) as { clientId: string; clientSecret: string };
+    const env = { COFFER_VAULT: alice.vault, COFFER_CLIENT_ID: created.clientId, COFFER_CLIENT_SECRET: created.clientSecret, XDG_DATA_HOME: join(dir, 'data') };
+    const report = JSON.parse(await ok(coffer(['report', '--format', 'json'], { env }))) as ReportJson & { summary: { attention: { credentials: unknown } } };
+    expect(report.member).toBe('credential:ci');
+    expect(report.secrets.map((s) => s.name)).toEqual(['sre-pager']);
+    expect(report.summary.attention.credentials).toBeNull();
   });
 
   step('a wrong format or --force without --out is a usage error naming the flag', async () => {

@@ -5,7 +5,8 @@ import { AHEAD_HEADING, READS_HEADING, SECRET_COLUMNS, attentionSections, countS
  * A cell's text with what Markdown would read as markup escaped: a name is the vault's data, and a
  * `|` would split the table, `<` open HTML in a ticket that renders it.
  */
-const cell = (text: string): string => text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
+const MARKUP = /[\\`*_[\]<>|#]/;
+const cell = (text: string): string => (MARKUP.test(text) ? text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`) : text);
 
 function table(columns: string[], rows: string[][]): string[] {
   if (rows.length === 0) return ['None.'];

@@ -9,7 +9,15 @@ import { DAY_MS, dayStart, isoDay } from '../../lifecycle/clock';
 
 export const LEVEL_LABELS: Record<Level, string> = { organization: 'Organization', workspace: 'Workspace', personal: 'Personal' };
 
-export const day = (ms: number | null): string => (ms === null ? '' : isoDay(ms));
+const days = new Map<number, string>();
+/** `YYYY-MM-DD`, remembered per day: a report of 100,000 rows asks for the same few hundred days 400,000 times. */
+export function day(ms: number | null): string {
+  if (ms === null) return '';
+  const n = Math.floor(ms / DAY_MS);
+  let text = days.get(n);
+  if (text === undefined) days.set(n, (text = isoDay(ms)));
+  return text;
+}
 
 export const title = (r: ReviewReport): string => `Coffer review: ${r.organization}`;
 
