@@ -99,7 +99,7 @@ export const reportRow = z.object({
   deletion: z.number().nullable(),
   /** Every consumer that ever read it (`cli`, `desktop`, a credential's name…), by name. */
   usedBy: z.array(z.string()),
-  /** The scopes its data key is wrapped for, by name: `Organization`, `Team T`, `Workspace W`, `Personal (login)`. */
+  /** Who can read it: the scopes its data key is wrapped for, by name (`Organization`, `Team T`, `Workspace W`, `Personal (login)`). */
   readers: z.array(z.string()),
 });
 export type ReportRow = z.infer<typeof reportRow>;
