@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS, dayStart, isoDay } from '../../electron/core/lifecycle/clock';
 import { sessionPass } from '../../electron/core/lifecycle/passes';
+import { renderReport } from '../../electron/core/review/formats';
 import { reviewReport } from '../../electron/core/review/report';
 import { reviewSummary } from '../../electron/core/review/summary';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
@@ -151,6 +152,20 @@ describe('the review figures', () => {
     expect(row('o-team')).toMatchObject({ availability: 'teams', teams: ['SRE'], usedBy: ['deploy'], readers: ['Team SRE'] });
     expect(row('w-env').readers).toEqual(['Workspace Backend']);
     expect(row('o-key')).toMatchObject({ readers: ['Organization'], usedBy: [] });
+  });
+
+  it('renders a hostile name as text in HTML and Markdown, and every time as ISO 8601 in JSON', async () => {
+    const { session } = await reviewedVault(tmp());
+    const hostile = '<img src=x onerror=alert(1)>|*bold*';
+    registerSecret(session, apiKey(hostile, 'hostile-VALUE-8'));
+    const report = reviewReport(session);
+    const html = renderReport('html', report);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('<td>&lt;img src=x onerror=alert(1)&gt;|*bold*</td>');
+    expect(renderReport('md', report)).toContain('| \\<img src=x onerror=alert(1)\\>\\|\\*bold\\* |');
+    const json = JSON.parse(renderReport('json', report)) as { summary: { at: string }; secrets: { name: string; created: string; expires: string | null }[] };
+    expect(json.summary.at).toBe(new Date(on(35)).toISOString());
+    expect(json.secrets.find((s) => s.name === 'p-used')).toMatchObject({ created: new Date(START).toISOString(), expires: new Date(dayStart(isoDay(on(50)))).toISOString() });
   });
 
   it('shows a member only what they may read, and no credentials or keys without the right to manage them', async () => {
