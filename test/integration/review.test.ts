@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CofferApp } from '../../electron/core/app';
+import { dispatch } from '../../electron/core/handlers';
 import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS, dayStart, isoDay } from '../../electron/core/lifecycle/clock';
 import { sessionPass } from '../../electron/core/lifecycle/passes';
@@ -12,10 +14,12 @@ import { createCredential } from '../../electron/core/vault/credentials';
 import { addMember } from '../../electron/core/vault/members';
 import type { Session } from '../../electron/core/vault/session';
 import { addTeam, addWorkspace } from '../../electron/core/vault/structure';
+import { contract } from '../../shared/ipc';
+import { reviewReport as reportSchema } from '../../shared/schemas/review';
 import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../shared/schemas/secrets';
 import type { RegisterSecretInput, SecretSummary } from '../../shared/schemas/secrets';
 import { selfSigned } from '../../scripts/self-signed';
-import { fakeClock, newVault, useTempDir } from '../support/vault';
+import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
 
 const START = Date.parse('2027-03-01T09:00:00Z');
 const on = (day: number) => START + day * DAY_MS;
@@ -166,6 +170,23 @@ describe('the review figures', () => {
     const json = JSON.parse(renderReport('json', report)) as { summary: { at: string }; secrets: { name: string; created: string; expires: string | null }[] };
     expect(json.summary.at).toBe(new Date(on(35)).toISOString());
     expect(json.secrets.find((s) => s.name === 'p-used')).toMatchObject({ created: new Date(START).toISOString(), expires: new Date(dayStart(isoDay(on(50)))).toISOString() });
+  });
+
+  it('reaches the app over the review.summary channel, its output as the contract declares it', async () => {
+    const { vault } = await reviewedVault(tmp());
+    const app = new CofferApp({ vaultPath: vault.path, consumer: 'test' });
+    try {
+      await app.unlock('alice', PASSWORD);
+      const r = await dispatch(app, 'review.summary', { limit: 2 });
+      if (!r.ok) throw new Error(r.error.message);
+      const figures = contract['review.summary'].output.parse(r.value);
+      expect(figures.total).toBe(8);
+      expect(figures.attention.inactive.items).toHaveLength(2);
+      expect(await dispatch(app, 'review.summary', { limit: 'all' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'limit' } });
+      expect(() => reportSchema.parse(reviewReport(app.session()))).not.toThrow();
+    } finally {
+      app.close();
+    }
   });
 
   it('shows a member only what they may read, and no credentials or keys without the right to manage them', async () => {
