@@ -1,6 +1,6 @@
 import type { ReportRow, ReviewReport } from '../../../shared/schemas/review';
-import { compareNames } from '../access/roster-state';
 import type { Availability } from '../../../shared/schemas/secrets';
+import { compareNames } from '../access/roster-state';
 import type { SecretReaderRow, TeamRow } from '../db/rows';
 import type { IndexColumns } from '../secrets/index-columns';
 import { availabilityOf, levelOf, statusOf, typeOf } from '../secrets/index-columns';
@@ -16,7 +16,7 @@ const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 
 /**
  * The teams of every team-only secret, by secret id: the wrapped keys of the teams' scopes only
- * (an index range per team), not every wrapped key of the vault (~0.1 s at 100,000 secrets).
+ * (an index range per team), not every wrapped key of the vault (~50 ms at 10,000 secrets in a CLI process).
  */
 function teamsById(s: Session): Map<string, string[]> {
   const out = new Map<string, string[]>();
