@@ -24,6 +24,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`coffer report | head`) is no failure: what it did not read, it did not want.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import type { Member } from './run';
-import { alongside, coffer, errorLine, initVault, ok, step, useTempDirs } from './run';
+import { COFFER_BIN, PASSWORD, alongside, cleanEnv, coffer, errorLine, initVault, ok, step, useTempDirs } from './run';
 
 /** Every value the vault holds: none may appear in any format of the report. */
 const VALUES = {
@@ -120,6 +121,13 @@ describe('coffer report', alongside, () => {
     expect(report.member).toBe('credential:ci');
     expect(report.secrets.map((s) => s.name)).toEqual(['sre-pager']);
     expect(report.summary.attention.credentials).toBeNull();
+  });
+
+  step('piped into a reader that leaves before it is written, it ends quietly', () => {
+    // A real pipe whose reader has left before the report is written: the write meets EPIPE.
+    const script = `printf '%s\\n' "$PW" | "${process.execPath}" "${COFFER_BIN}" --vault "${alice.vault}" --password-stdin report --format html 2>"$ERR" | true; cat "$ERR"`;
+    const stderr = execFileSync('sh', ['-c', script], { env: cleanEnv({ PW: PASSWORD, ERR: join(dir, 'epipe-stderr.txt') }), encoding: 'utf8' });
+    expect(stderr).toBe('');
   });
 
   step('a wrong format or --force without --out is a usage error naming the flag', async () => {
