@@ -57,6 +57,11 @@ describe('the demo vault', () => {
     expect(scheduled.every((s) => s.deletion !== null && s.deletion > NOW)).toBe(true);
     const notices = listNotices(demo.session, { all: true });
     expect(new Set(notices.map((n) => n.kind))).toEqual(new Set(['deletion', 'expiration']));
+    // Those of the last week are unread, as if someone had used the vault until then.
+    const unread = notices.filter((n) => !n.read);
+    expect(unread.length).toBeGreaterThan(0);
+    expect(unread.length).toBeLessThan(notices.length / 2);
+    expect(unread.every((n) => n.createdAt >= NOW - 7 * DAY_MS)).toBe(true);
   });
 
   it('was used over the last ninety days, by several consumers', () => {

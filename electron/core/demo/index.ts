@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '../../../shared/demo';
 import type { CoreContext } from '../context';
 import { scheduleDeletion } from '../lifecycle/actions';
 import { DAY_MS, isoDay, systemClock } from '../lifecycle/clock';
+import { listNotices, markNoticesRead } from '../lifecycle/notices';
 import { sessionPass } from '../lifecycle/passes';
 import { getSecretValue } from '../secrets/reading';
 import { registerSecret } from '../secrets/registration';
@@ -135,4 +136,7 @@ function simulate(demo: Session, sessions: Map<string, Session>, d: Draw, start:
     setNow(morning + 12 * 3_600_000);
     sessionPass(demo);
   }
+  // Someone used this vault all along: what came before the last week has been read.
+  const lastWeek = start + (DAYS - 7) * DAY_MS;
+  markNoticesRead(demo, listNotices(demo, { all: true }).filter((n) => n.createdAt < lastWeek).map((n) => n.id));
 }
