@@ -6,6 +6,7 @@ import { registerBundleCommands } from './commands/bundles';
 import { registerLifecycleCommands } from './commands/lifecycle';
 import { registerMemberCommands } from './commands/members';
 import { registerProgramCommands } from './commands/programs';
+import { registerReportCommand } from './commands/report';
 import { registerSecretCommands } from './commands/secrets';
 import { registerServeCommand } from './commands/serve';
 import { registerStructureCommands } from './commands/structure';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerLifecycleCommands(program, registerSecretCommands(program, run), run);
   registerBundleCommands(program, run);
   registerProgramCommands(program, run);
+  registerReportCommand(program, run);
   // Help that commander would print to stderr because a command is missing is replaced by the one error line.
   for (const cmd of allCommands(program)) cmd.exitOverride(missingCommand(cmd)).configureOutput({ outputError: () => undefined, writeErr: () => undefined });
   return program;

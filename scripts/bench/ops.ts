@@ -11,6 +11,7 @@ import { systemRandom } from '../../electron/core/crypto/random';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { sessionPass } from '../../electron/core/lifecycle/passes';
+import { reviewSummary } from '../../electron/core/review/summary';
 import type { PassResult } from '../../electron/core/lifecycle/scheduler';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
@@ -46,12 +47,14 @@ export const OP_NAMES = [
   'edit',
   'bulk-import',
   'scheduler-pass',
+  'dashboard',
   'audit-verify',
   'bundle-export',
   'bundle-import',
   'member-remove',
   'cli-get',
   'cli-search',
+  'report-html',
   'credential-get',
   'import-keepass-xml',
   'import-keepassxc-csv',
@@ -826,6 +829,35 @@ async function restLoad(ctx: OpContext): Promise<OpOutcome> {
   };
 }
 
+/** The review's figures (the dashboard's one call), on an unlocked vault whose listing index is built. */
+async function dashboard(ctx: OpContext): Promise<OpOutcome> {
+  const u = await openFixture(ctx);
+  try {
+    let figures = reviewSummary(u.session);
+    const samples = await repeat(quickPlan(ctx), () => timedSync(() => (figures = reviewSummary(u.session))));
+    const a = figures.attention;
+    const lists = `expiring ${a.expiring.total}, inactive ${a.inactive.total}, scheduled ${a.scheduled.total}, never used ${a.neverUsed.total}`;
+    return { samples, note: `reviewSummary over ${figures.total} secrets, index built: counts, attention lists (${lists}; first 100 each), 90-day series` };
+  } finally {
+    u.close();
+  }
+}
+
+/** `coffer report --format html --out F` as a whole process: unlock, index, figures, one row per secret, the file written. */
+async function reportHtml(ctx: OpContext): Promise<OpOutcome> {
+  const plan: Plan = { warmup: 1, runs: Math.max(ctx.runs, 3) };
+  const out = join(ctx.workDir, 'review.html');
+  let rss = 0;
+  const samples = await repeat(plan, async () => {
+    rmSync(out, { force: true });
+    const r = await cli(ctx, ['report', '--format', 'html', '--out', out], `${PASSWORD}\n`);
+    rss = Math.max(rss, r.rssMb);
+    return r.ms;
+  });
+  const mb = round(statSync(out).size / 1048576);
+  return { samples, peakRssMb: rss, note: `node bin/coffer.js --password-stdin report --format html --out F, spawn to exit, fast KDF (${mb} MB file)` };
+}
+
 // ---- Registry --------------------------------------------------------------------------------
 
 export const OPS: readonly OpDef[] = [
@@ -841,12 +873,14 @@ export const OPS: readonly OpDef[] = [
   { op: 'edit', kind: 'core', measure: edit },
   { op: 'bulk-import', kind: 'core', measure: bulkImport },
   { op: 'scheduler-pass', kind: 'core', measure: schedulerPass },
+  { op: 'dashboard', kind: 'core', measure: dashboard },
   { op: 'audit-verify', kind: 'core', measure: auditVerify },
   { op: 'bundle-export', kind: 'core', measure: bundleExport },
   { op: 'bundle-import', kind: 'core', measure: bundleImport },
   { op: 'member-remove', kind: 'core', measure: memberRemove },
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
+  { op: 'report-html', kind: 'cli', measure: reportHtml },
   { op: 'credential-get', kind: 'cli', measure: credentialGet },
   { op: 'import-keepass-xml', kind: 'cli', measure: importForeignFile('keepass-xml') },
   { op: 'import-keepassxc-csv', kind: 'cli', measure: importForeignFile('keepassxc-csv') },

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from './secrets';
+
+/**
+ * The Coffer review (docs/review.md): figures over every secret the session may read, computed
+ * from clear columns and the listing's name index, never from a value. Times are Unix milliseconds.
+ */
+
+/** How far ahead "expiring" and "unused" look, and how many days each chart covers. */
+export const ATTENTION_DAYS = 30;
+export const SERIES_DAYS = 90;
+
+const countsOf = <T extends readonly [string, ...string[]]>(keys: T) => z.record(z.enum(keys), z.number().int());
+
+/** A secret in a "Needs attention" list: its clear facts and name, never a value. */
+export const reviewItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(SECRET_TYPES),
+  level: z.enum(LEVELS),
+  workspace: z.string().nullable(),
+  status: z.enum(STATUSES),
+  created: z.number(),
+  expires: z.number().nullable(),
+  lastUsed: z.number().nullable(),
+  deletion: z.number().nullable(),
+  /** Whole UTC days from today to the date the list is about (expiry or deletion); negative once past. Null where the list has no date. */
+  daysLeft: z.number().int().nullable(),
+});
+export type ReviewItem = z.infer<typeof reviewItem>;
+
+/** A list's size, and its most urgent items (at most the limit asked for). */
+const attentionList = <T extends z.ZodTypeAny>(item: T) => z.object({ total: z.number().int(), items: z.array(item) });
+
+export const reviewCredential = z.object({ clientId: z.string(), name: z.string(), created: z.number(), lastUsed: z.number().nullable() });
+export type ReviewCredential = z.infer<typeof reviewCredential>;
+
+export const reviewAccountKey = z.object({
+  account: z.string(),
+  keyId: z.string(),
+  created: z.number(),
+  expires: z.number().nullable(),
+  lastUsed: z.number().nullable(),
+  /** Why it is listed: no use for ATTENTION_DAYS, an expiry within them, or both. */
+  unused: z.boolean(),
+  expiring: z.boolean(),
+});
+export type ReviewAccountKey = z.infer<typeof reviewAccountKey>;
+
+/** One consumer's reads per day, oldest day first. */
+export const consumerSeries = z.object({ consumer: z.string(), total: z.number().int(), perDay: z.array(z.number().int()) });
+export type ConsumerSeries = z.infer<typeof consumerSeries>;
+
+export const reviewSummary = z.object({
+  /** When the figures were computed; "today" is its UTC day. */
+  at: z.number(),
+  total: z.number().int(),
+  counts: z.object({ status: countsOf(STATUSES), type: countsOf(SECRET_TYPES), level: countsOf(LEVELS), availability: countsOf(AVAILABILITIES) }),
+  attention: z.object({
+    /** Expiry within ATTENTION_DAYS, or already past (certificates included), soonest first. */
+    expiring: attentionList(reviewItem),
+    /** Inactive, soonest deletion first. */
+    inactive: attentionList(reviewItem),
+    /** Scheduled for deletion, soonest first. */
+    scheduled: attentionList(reviewItem),
+    /** Never read since registered, oldest first. */
+    neverUsed: attentionList(reviewItem),
+    /** Service credentials without a use for ATTENTION_DAYS; null when the session may not manage credentials. */
+    credentials: z.array(reviewCredential).nullable(),
+    /** Service-account keys unused for ATTENTION_DAYS or expiring within them; null when the session may not manage service accounts. */
+    accountKeys: z.array(reviewAccountKey).nullable(),
+  }),
+  series: z.object({
+    /** SERIES_DAYS days from today on (`YYYY-MM-DD` of the first): expirations and deletions due each day. */
+    ahead: z.object({ from: z.string(), expirations: z.array(z.number().int()), deletions: z.array(z.number().int()) }),
+    /** SERIES_DAYS days up to today (`YYYY-MM-DD` of the first): reads per consumer each day, busiest consumer first. */
+    reads: z.object({ from: z.string(), consumers: z.array(consumerSeries) }),
+  }),
+});
+export type ReviewSummary = z.infer<typeof reviewSummary>;
+
+export const reviewInput = z.object({ limit: z.number().int().min(0).max(10_000).optional() }).strict();
+export type ReviewInput = z.input<typeof reviewInput>;
+
+/** One secret in the report: what the listing shows, where it was used and who can read it; never a value. */
+export const reportRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(SECRET_TYPES),
+  level: z.enum(LEVELS),
+  workspace: z.string().nullable(),
+  availability: z.enum(AVAILABILITIES),
+  /** The teams of a secret available to teams only. */
+  teams: z.array(z.string()),
+  created: z.number(),
+  expires: z.number().nullable(),
+  status: z.enum(STATUSES),
+  lastUsed: z.number().nullable(),
+  deletion: z.number().nullable(),
+  /** Every consumer that ever read it (`cli`, `desktop`, a credential's name…), by name. */
+  usedBy: z.array(z.string()),
+  /** Who can read it: the scopes its data key is wrapped for, by name (`Organization`, `Team T`, `Workspace W`, `Personal (login)`). */
+  readers: z.array(z.string()),
+});
+export type ReportRow = z.infer<typeof reportRow>;
+
+export const reviewReport = z.object({
+  organization: z.string(),
+  /** Who the report was made as: only what they may read is in it. */
+  member: z.string(),
+  summary: reviewSummary,
+  secrets: z.array(reportRow),
+});
+export type ReviewReport = z.infer<typeof reviewReport>;
