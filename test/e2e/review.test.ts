@@ -38,6 +38,10 @@ async function check(screen: string) {
       }
       await page.evaluate("document.querySelector('.page')?.scrollTo(0, 0)");
       await screenshot(page, `review-${screen}-${theme}-${width}`);
+      if (await page.locator('#dash-ahead').count()) {
+        await page.evaluate("document.getElementById('dash-ahead').closest('section').scrollIntoView({ block: 'start' })");
+        await screenshot(page, `review-${screen}-charts-${theme}-${width}`);
+      }
     }
     const sideways = await page.evaluate("[...document.querySelectorAll('.page, .page-fill')].some((el) => el.scrollWidth > el.clientWidth + 1)");
     expect(sideways, `${screen} scrolls sideways at ${width} px`).toBe(false);

@@ -8,12 +8,14 @@ import { openSecret } from './open';
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
-/** "12 days left", "due today", "3 days ago": what a list's date means to the reader. */
-function daysLeftText(daysLeft: number | null, past: string): string {
+/** "12 days left", "today", "3 days ago": the date beside it says what happens then. */
+function daysLeftText(daysLeft: number | null): string {
   if (daysLeft === null) return '';
   if (daysLeft === 0) return 'today';
-  return daysLeft > 0 ? `${days(daysLeft)} left` : `${past} ${days(-daysLeft)} ago`;
+  return daysLeft > 0 ? `${days(daysLeft)} left` : `${days(-daysLeft)} ago`;
 }
+
+const past = (i: ReviewItem) => (i.daysLeft ?? 0) < 0;
 
 function placeOf(item: ReviewItem): string {
   if (item.level === 'workspace') return `Workspace ${item.workspace ?? ''}`.trim();
@@ -22,9 +24,9 @@ function placeOf(item: ReviewItem): string {
 
 /** What each list says about an item's date. */
 const WHEN: Record<'expiring' | 'inactive' | 'scheduled' | 'neverUsed', (item: ReviewItem) => { date: string; left: string; urgent: boolean }> = {
-  expiring: (i) => ({ date: i.expires === null ? '' : `Expires ${formatDay(i.expires)}`, left: daysLeftText(i.daysLeft, 'expired'), urgent: (i.daysLeft ?? 0) <= 7 }),
-  inactive: (i) => ({ date: i.deletion === null ? '' : `Deletion ${formatDate(i.deletion)}`, left: daysLeftText(i.daysLeft, 'due'), urgent: (i.daysLeft ?? Infinity) <= 7 }),
-  scheduled: (i) => ({ date: i.deletion === null ? '' : `Deletion ${formatDate(i.deletion)}`, left: daysLeftText(i.daysLeft, 'due'), urgent: (i.daysLeft ?? Infinity) <= 7 }),
+  expiring: (i) => ({ date: i.expires === null ? '' : `${past(i) ? 'Expired' : 'Expires'} ${formatDay(i.expires)}`, left: daysLeftText(i.daysLeft), urgent: (i.daysLeft ?? 0) <= 7 }),
+  inactive: (i) => ({ date: i.deletion === null ? '' : `Deletion ${formatDate(i.deletion)}`, left: daysLeftText(i.daysLeft), urgent: (i.daysLeft ?? Infinity) <= 7 }),
+  scheduled: (i) => ({ date: i.deletion === null ? '' : `Deletion ${formatDate(i.deletion)}`, left: daysLeftText(i.daysLeft), urgent: (i.daysLeft ?? Infinity) <= 7 }),
   neverUsed: (i) => ({ date: `Registered ${formatDate(i.created)}`, left: relative(i.created, Date.now()), urgent: false }),
 };
 
@@ -60,10 +62,10 @@ function SecretItems({ kind, list }: { kind: keyof typeof WHEN; list: ReviewSumm
         <button type="button" className="dash-item-name truncate" title={`Open “${item.name}”`} onClick={() => openSecret(item)}>
           {item.name}
         </button>
+        <span className={when.urgent ? 'dash-left is-urgent' : 'dash-left'}>{when.left}</span>
         <span className="dash-item-meta">
           <span className="truncate">{placeOf(item)}</span>
           <span>{when.date}</span>
-          <span className={when.urgent ? 'dash-left is-urgent' : 'dash-left'}>{when.left}</span>
         </span>
       </li>
     );

@@ -18,9 +18,10 @@ interface CountRow {
   open: () => void;
 }
 
-function CountGroup({ id, title, rows }: { id: string; title: string; rows: CountRow[] }) {
+/** `long`: a group with more rows than the others, which spans the row on narrow windows. */
+function CountGroup({ id, title, rows, long = false }: { id: string; title: string; rows: CountRow[]; long?: boolean }) {
   return (
-    <section className="panel dash-counts" aria-labelledby={id}>
+    <section className={long ? 'panel dash-counts is-long' : 'panel dash-counts'} aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       <ul className="plain-list">
         {rows.map((r) => (
@@ -61,9 +62,9 @@ export function CountGroups({ counts }: { counts: ReviewSummary['counts'] }) {
   }));
   return (
     <div className="dash-grid dash-grid-3">
-      <CountGroup id="dash-by-status" title="By status" rows={byStatus} />
-      <CountGroup id="dash-by-type" title="By type" rows={byType} />
-      <CountGroup id="dash-by-level" title="By level" rows={byLevel} />
+      <CountGroup id="dash-status" title="By status" rows={byStatus} />
+      <CountGroup id="dash-type" title="By type" rows={byType} long />
+      <CountGroup id="dash-level" title="By level" rows={byLevel} />
     </div>
   );
 }

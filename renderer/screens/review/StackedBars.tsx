@@ -105,31 +105,34 @@ export function StackedBars({ from, series, summary, what }: StackedBarsProps) {
           </svg>
         )}
       </div>
-      <table className="visually-hidden">
-        <caption>{what}, by day (days with none left out)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            {series.map((s) => (
-              <th key={s.label} scope="col">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {totals.map((total, d) =>
-            total === 0 ? null : (
-              <tr key={d}>
-                <th scope="row">{dayLabel(from, d)}</th>
-                {series.map((s) => (
-                  <td key={s.label}>{s.values[d] ?? 0}</td>
-                ))}
-              </tr>
-            ),
-          )}
-        </tbody>
-      </table>
+      {/* A table sizes itself to its content: the 1 px box that hides it must be around it. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{what}, by day (days with none left out)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {series.map((s) => (
+                <th key={s.label} scope="col">
+                  {s.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {totals.map((total, d) =>
+              total === 0 ? null : (
+                <tr key={d}>
+                  <th scope="row">{dayLabel(from, d)}</th>
+                  {series.map((s) => (
+                    <td key={s.label}>{s.values[d] ?? 0}</td>
+                  ))}
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
