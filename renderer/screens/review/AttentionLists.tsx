@@ -27,14 +27,14 @@ const WHEN: Record<'expiring' | 'inactive' | 'scheduled' | 'neverUsed', (item: R
   expiring: (i) => ({ date: i.expires === null ? '' : `${past(i) ? 'Expired' : 'Expires'} ${formatDay(i.expires)}`, left: daysLeftText(i.daysLeft), urgent: (i.daysLeft ?? 0) <= 7 }),
   inactive: (i) => ({ date: i.deletion === null ? '' : `Deletion ${formatDate(i.deletion)}`, left: daysLeftText(i.daysLeft), urgent: (i.daysLeft ?? Infinity) <= 7 }),
   scheduled: (i) => ({ date: i.deletion === null ? '' : `Deletion ${formatDate(i.deletion)}`, left: daysLeftText(i.daysLeft), urgent: (i.daysLeft ?? Infinity) <= 7 }),
-  neverUsed: (i) => ({ date: `Registered ${formatDate(i.created)}`, left: relative(i.created, Date.now()), urgent: false }),
+  neverUsed: (i) => ({ date: `Registered ${formatDate(i.created)}`, left: relative(i.created), urgent: false }),
 };
 
 function AttentionPanel({ id, title, total, shown, empty, more, children }: { id: string; title: string; total: number; shown: number; empty: string; more?: ReactNode; children: ReactNode }) {
   return (
     <section className="panel dash-attention" aria-labelledby={id}>
       <h3 id={id} className="dash-attention-title">
-        {title}
+        {title}{' '}
         <span className="count-pill">{formatCount(total)}</span>
       </h3>
       {total === 0 ? (

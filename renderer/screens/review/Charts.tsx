@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ReviewSummary } from '../../../shared/schemas/review';
 import { SERIES_DAYS } from '../../../shared/schemas/review';
 import { formatCount } from '../../lib/format';
@@ -9,7 +10,7 @@ const TOP_CONSUMERS = 4;
 
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
-function ChartPanel({ id, title, note, empty, children }: { id: string; title: string; note: string; empty: string | null; children: React.ReactNode }) {
+function ChartPanel({ id, title, note, empty, children }: { id: string; title: string; note: string; empty: string | null; children: ReactNode }) {
   return (
     <section className="panel dash-chart" aria-labelledby={id}>
       <div className="panel-head">

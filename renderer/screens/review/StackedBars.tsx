@@ -53,6 +53,8 @@ export function StackedBars({ from, series, summary, what }: StackedBarsProps) {
   const barW = Math.max(1, band * 0.72);
   const y = (v: number) => PAD.top + plotH - (v / top) * plotH;
   const labelEvery = Math.max(1, Math.ceil(LABEL_GAP_PX / Math.max(band, 1)));
+  // Every labelEvery-th day gets its date, unless the label would run past the right edge.
+  const dated = (d: number) => d % labelEvery === 0 && (d === 0 || PAD.left + (d + 0.5) * band + LABEL_GAP_PX / 2 <= width);
   const ticks = top % 2 === 0 ? [0, top / 2, top] : [0, top];
 
   return (
@@ -93,7 +95,7 @@ export function StackedBars({ from, series, summary, what }: StackedBarsProps) {
                       stacked += v;
                       return <rect key={s.label} className={`chart-${i}`} x={x + (band - barW) / 2} y={y(stacked)} width={barW} height={y0 - y(stacked)} />;
                     })}
-                  {d % labelEvery === 0 && (
+                  {dated(d) && (
                     <text className="chart-tick" x={x + band / 2} y={HEIGHT - 6} textAnchor={d === 0 ? 'start' : 'middle'} dx={d === 0 ? -band / 2 : 0}>
                       {dayLabel(from, d)}
                     </text>

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import type { RefObject } from 'react';
 
 /** The rendered width of an element, followed as the window resizes: charts draw in real pixels so their labels keep one size. */
-export function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
+export function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
   const ref = useRef<T>(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
