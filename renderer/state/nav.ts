@@ -6,6 +6,7 @@ import type { Operation } from '../../shared/schemas/roles';
 export type Scope = { level: 'personal' } | { level: 'organization' } | { level: 'workspace'; workspace: string };
 export type View =
   | { kind: 'secrets'; scope: Scope }
+  | { kind: 'review' }
   | { kind: 'settings' }
   | { kind: 'scheduled' }
   | { kind: 'audit' }
@@ -24,6 +25,7 @@ export type Permissions = readonly Operation[] | undefined;
  * them; the renderer hides it. Teams also holds the workspaces, so either permission opens it.
  */
 const VIEW_NEEDS: Partial<Record<View['kind'], readonly Operation[]>> = {
+  review: ['audit.read'],
   audit: ['audit.read'],
   members: ['member.manage'],
   teams: ['team.manage', 'workspace.create'],
@@ -43,6 +45,19 @@ export function may(permissions: Permissions, op: Operation): boolean {
 }
 
 export const HOME: View = { kind: 'secrets', scope: { level: 'personal' } };
+
+const REVIEW: View = { kind: 'review' };
+
+/** Where the main screen opens after unlock: the Review dashboard for those who review the vault, Personal for everyone else. */
+export function landingView(permissions: Permissions): View {
+  return viewAllowed(REVIEW, permissions) ? REVIEW : HOME;
+}
+
+/** The table's scope that holds a secret of this place. */
+export function scopeOf(place: { level: Level; workspace: string | null }): Scope {
+  if (place.level === 'workspace' && place.workspace) return { level: 'workspace', workspace: place.workspace };
+  return place.level === 'organization' ? { level: 'organization' } : { level: 'personal' };
+}
 
 /** Alt+digit moves between the fixed places; the sidebar shows the same keys in its tooltips. */
 export const NAV_SHORTCUTS: { code: string; keys: string; view: View }[] = [

@@ -3,6 +3,7 @@ import type { ErrorShape } from '../../shared/errors';
 import type { AppStatus } from '../../shared/ipc';
 import type { Settings } from '../../shared/schemas/settings';
 import { clearClipboardNow } from '../lib/clipboard';
+import { HOME, landingView, useNav } from './nav';
 import { request, setLockedListener } from './request';
 
 /** App status from the core: which screen shows (none / locked / unlocked) and the vault's facts. */
@@ -40,6 +41,9 @@ export const useSession = create<SessionState>()((set, get) => ({
   setStatus(status) {
     const was = get().status?.state;
     if (status.state !== 'unlocked' && was === 'unlocked') endSession();
+    // Set before the main screen first renders, so it opens on its landing view without a flash of
+    // another. A vault just created has nothing to review: its first step is registering a secret.
+    if (status.state === 'unlocked' && was !== 'unlocked') useNav.getState().go(was === 'none' ? HOME : landingView(status.member?.permissions));
     set({ status, bootError: null });
   },
   async lock() {

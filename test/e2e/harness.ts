@@ -100,11 +100,18 @@ export async function seedVault(vaultPath: string, seed: Seed, context?: Partial
   }
 }
 
-/** Types the password on the unlock screen and waits for the main screen. */
-export async function unlock(page: Page, password = PASSWORD): Promise<void> {
+/**
+ * Types the password on the unlock screen and waits for the main screen. Those who read the audit
+ * log land on Review; tests of the table start from Personal unless they ask to stay on `landing`.
+ */
+export async function unlock(page: Page, password = PASSWORD, opts: { landing?: 'Review' } = {}): Promise<void> {
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  await page.getByRole('navigation', { name: 'Scopes' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Scopes' });
+  await nav.waitFor();
+  const landing = await page.getByRole('heading', { level: 1 }).innerText();
+  if (opts.landing) expect(landing).toBe(opts.landing);
+  else if (landing === 'Review') await goScope(page, 'Personal');
 }
 
 export interface AxeViolation {

@@ -52,6 +52,9 @@ describe('input', () => {
     await expect.poll(() => active(page)).toBe('unlock-password');
     await kb.type(PASSWORD);
     await kb.press('Enter');
+    // An Account Holder lands on Review; Alt+1 goes to Personal.
+    await page.getByTestId('review').waitFor();
+    await kb.press('Alt+1');
     await page.getByTestId('secret-row').first().waitFor();
 
     // `/` focuses search; Tab reaches Register secret; Enter opens it.

@@ -17,6 +17,7 @@ import { ImportView } from '../import/ImportView';
 import { useFileDrop } from '../import/useFileDrop';
 import { MembersView } from '../members/MembersView';
 import { RegisterDialog } from '../register/RegisterDialog';
+import { ReviewView } from '../review/ReviewView';
 import { ScheduledView } from '../scheduled/ScheduledView';
 import { SecretsView } from '../secrets/SecretsView';
 import { SettingsView } from '../settings/SettingsView';
@@ -26,6 +27,7 @@ import { TopBar } from './TopBar';
 
 const MAIN_LABELS: Record<View['kind'], string> = {
   secrets: 'Secrets',
+  review: 'Review',
   settings: 'Settings',
   scheduled: 'To be deleted',
   audit: 'Audit log',
@@ -159,6 +161,8 @@ function CurrentView({ view }: { view: View }) {
       return <ExportView />;
     case 'import':
       return <ImportView />;
+    case 'review':
+      return <ReviewView />;
     case 'secrets':
       return <SecretsView />;
   }

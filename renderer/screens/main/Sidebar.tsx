@@ -1,4 +1,4 @@
-import { Bell, Bot, Building2, CalendarX2, FileInput, FileOutput, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
+import { Bell, Bot, Building2, CalendarX2, ChartColumn, FileInput, FileOutput, FolderClosed, KeyRound, Lock, Plus, ScrollText, Settings, User, Users, UsersRound } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { workspaceName } from '../../../shared/schemas/vault';
@@ -132,6 +132,9 @@ export function Sidebar() {
             count={scheduled ?? undefined}
             countNoun="scheduled"
           />
+          {viewAllowed({ kind: 'review' }, status.member?.permissions) && (
+            <NavItem target={{ kind: 'review' }} icon={<ChartColumn size={16} aria-hidden />} label="Review" hint="Review: counts, what needs attention, expirations and reads" />
+          )}
         </ul>
         <AccessNav />
         <div className="nav-divider" aria-hidden />

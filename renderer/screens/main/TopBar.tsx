@@ -19,6 +19,7 @@ export function scopeTitle(scope: Scope, organization: string): { title: string;
 }
 
 const PAGE_TITLES: Record<Exclude<View['kind'], 'secrets'>, { title: string; sub?: string }> = {
+  review: { title: 'Review', sub: 'Every secret you can read: counts, what needs attention, reads' },
   settings: { title: 'Settings' },
   scheduled: { title: 'To be deleted', sub: 'Scheduled for deletion, or Inactive and awaiting purge — every scope you can read' },
   audit: { title: 'Audit', sub: 'Who did what, and when — in a keyed chain' },

@@ -1,0 +1,124 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createDemoVault } from '../../electron/core/demo';
+import { listSecrets } from '../../electron/core/secrets/reading';
+import { DEMO_PASSWORD } from '../../shared/demo';
+import { LEVELS, SECRET_TYPES, STATUSES } from '../../shared/schemas/secrets';
+import type { AxeViolation, Running } from './harness';
+import { axeSerious, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+
+/**
+ * The Review dashboard on the demo vault: where an Account Holder lands after unlock, its counts
+ * against the core's own listing, a "Needs attention" item opening its secret, a status link opening
+ * the table filtered; screenshots in both themes at two widths, axe; and the empty vault's page.
+ */
+let browser: Browser;
+let demoPath: string;
+let demo: Running;
+let empty: Running;
+let context: BrowserContext;
+let page: Page;
+const found: { screen: string; violations: AxeViolation[] }[] = [];
+
+const review = () => page.getByTestId('review');
+
+/** axe and screenshots in light and dark at 1280 and 800 px wide, where nothing may scroll sideways. */
+async function check(screen: string) {
+  await page.evaluate('document.fonts.ready');
+  for (const width of [1280, 800]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+      await hasAttr(page.locator('html'), 'data-theme', theme);
+      if (width === 1280) {
+        const violations = await axeSerious(page);
+        if (violations.length) found.push({ screen: `${screen}-${theme}`, violations });
+      }
+      await page.evaluate("document.querySelector('.page')?.scrollTo(0, 0)");
+      await screenshot(page, `review-${screen}-${theme}-${width}`);
+      if (await page.locator('#dash-ahead').count()) {
+        await page.evaluate("document.getElementById('dash-ahead').closest('section').scrollIntoView({ block: 'start' })");
+        await screenshot(page, `review-${screen}-charts-${theme}-${width}`);
+      }
+    }
+    const sideways = await page.evaluate("[...document.querySelectorAll('.page, .page-fill')].some((el) => el.scrollWidth > el.clientWidth + 1)");
+    expect(sideways, `${screen} scrolls sideways at ${width} px`).toBe(false);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  demoPath = (await createDemoVault()).path;
+  demo = await startCoffer({ vaultPath: demoPath });
+  empty = await startCoffer({ seed: {} });
+  ({ context, page } = await openApp(browser, demo));
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await demo?.stop();
+  await empty?.stop();
+  if (demoPath) rmSync(dirname(demoPath), { recursive: true, force: true });
+});
+
+describe('Review dashboard', () => {
+  test('an Account Holder lands on it after unlock, and its counts are the listing’s', async () => {
+    await unlock(page, DEMO_PASSWORD, { landing: 'Review' });
+    await review().waitFor();
+    await hasAttr(page.getByRole('navigation', { name: 'Scopes' }).getByRole('button', { name: /^Review/ }), 'aria-current', 'page');
+
+    const listing = listSecrets(demo.app.session(), { limit: 100_000 }).items;
+    expect(listing.length).toBeGreaterThan(100);
+    for (const status of STATUSES) {
+      await seeText(page.getByTestId(`count-${status}`), String(listing.filter((s) => s.status === status).length));
+    }
+    for (const type of SECRET_TYPES) {
+      await seeText(page.getByTestId(`count-${type}`), String(listing.filter((s) => s.type === type).length));
+    }
+    for (const level of LEVELS) {
+      await seeText(page.getByTestId(`count-${level}`), String(listing.filter((s) => s.level === level).length));
+    }
+    await seeText(page.locator('.dash-total'), `${listing.length} secrets`);
+    // Both charts have data in the demo, each an image with a summary.
+    expect(await page.locator('svg[role="img"]').count()).toBe(2);
+    expect(await page.locator('svg[role="img"]').first().getAttribute('aria-label')).toMatch(/expirations/);
+
+    await check('demo');
+  });
+
+  test('a "Needs attention" item opens its secret', async () => {
+    const item = page.getByRole('region', { name: /^Expiring within 30 days/ }).locator('.dash-item-name').first();
+    const name = (await item.textContent())!;
+    await item.click();
+    const panel = page.getByTestId('detail-panel');
+    await panel.waitFor();
+    await seeText(panel.getByRole('heading', { level: 2 }), name);
+  });
+
+  test('a status link opens the table filtered', async () => {
+    await page.getByRole('navigation', { name: 'Scopes' }).getByRole('button', { name: /^Review/ }).click();
+    await review().waitFor();
+    await page.getByTestId('count-inactive').click();
+    await hasAttr(page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'Inactive' }), 'aria-pressed', 'true');
+    await page.getByTestId('secret-row').first().waitFor();
+    const statuses = await page.getByTestId('secret-row').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+    expect(statuses.every((row) => row.includes('Inactive'))).toBe(true);
+  });
+
+  test('an empty vault says what will appear', async () => {
+    await context.close();
+    ({ context, page } = await openApp(browser, empty));
+    await unlock(page, undefined, { landing: 'Review' });
+    await seeText(review(), 'Nothing to review yet');
+    await check('empty');
+  });
+
+  test('no serious axe violations', () => {
+    expect(found).toEqual([]);
+  });
+});
