@@ -92,7 +92,7 @@ describe('Review dashboard', () => {
   });
 
   test('a "Needs attention" item opens its secret', async () => {
-    const item = page.getByRole('region', { name: /^Expiring within 30 days/ }).locator('.dash-item-name').first();
+    const item = page.getByRole('region', { name: /^Expired, or expiring within 30 days/ }).locator('.dash-item-name').first();
     const name = (await item.textContent())!;
     await item.click();
     const panel = page.getByTestId('detail-panel');

@@ -121,7 +121,7 @@ export function AttentionLists({ attention }: { attention: ReviewSummary['attent
     <section className="dash-section" aria-labelledby="dash-attention">
       <h2 id="dash-attention">Needs attention</h2>
       <div className="dash-grid dash-grid-2">
-        <AttentionPanel id="dash-expiring" title={`Expiring within ${ATTENTION_DAYS} days`} total={expiring.total} shown={expiring.items.length} empty="No secret or certificate expires within 30 days. Those that do, and those already expired, will be listed here, soonest first.">
+        <AttentionPanel id="dash-expiring" title={`Expired, or expiring within ${ATTENTION_DAYS} days`} total={expiring.total} shown={expiring.items.length} empty="No secret or certificate expires within 30 days. Those that do, and those already expired, will be listed here, soonest first.">
           <SecretItems kind="expiring" list={expiring} />
         </AttentionPanel>
         <AttentionPanel id="dash-scheduled" title="Scheduled for deletion" total={scheduled.total} shown={scheduled.items.length} more={toBeDeleted} empty="Nothing is scheduled for deletion. Secrets a member schedules will be listed here with the days left before the purge.">
