@@ -22,7 +22,7 @@ import { secretReader } from './schemas/secrets';
 import { exportBundleInput, exportRecipients, exportedBundle } from './schemas/bundle-export';
 import { importUploadInput, uploadInspection, uploadInput, uploadRef, uploaded } from './schemas/bundle-import';
 import { importResult } from './schemas/bundles';
-import { reviewInput, reviewSummary } from './schemas/review';
+import { reportFile, reportFileInput, reviewInput, reviewSummary } from './schemas/review';
 import { KDF_PROFILES, createVaultInput, memberName, memberSummary, teamSummary } from './schemas/vault';
 
 /**
@@ -198,6 +198,8 @@ export const contract = {
   'notices.markRead': channel(z.object({ ids: z.array(z.number().int()).max(10_000).optional() }).strict(), z.object({ marked: z.number() })),
   /** The review's figures (docs/review.md) over what this session may read: counts, "Needs attention", chart series. */
   'review.summary': channel(reviewInput, reviewSummary),
+  /** The review report (docs/review.md) written to the core's outbox; the door delivers the file (trait `download`). */
+  'review.report': channel(reportFileInput, reportFile, { download: true }),
   'audit.list': channel(auditQuery, z.array(auditEntry)),
   'audit.verify': channel(empty, auditVerdict),
   /** Whom the Export screen offers as recipients: members with their key fingerprints, credentials (for their managers), the signer. */

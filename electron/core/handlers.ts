@@ -10,6 +10,7 @@ import { exportRecipients, exportToOutbox } from './bundles/app-export';
 import { acceptUpload, importUpload, inspectUpload } from './bundles/app-import';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
 import { listNotices, markNoticesRead } from './lifecycle/notices';
+import { reportToOutbox } from './review/app-report';
 import { reviewSummary } from './review/summary';
 import { inspectCertificate } from './secrets/certificate';
 import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
@@ -144,6 +145,7 @@ export const handlers: Handlers = {
   'notices.list': (app, input) => listNotices(app.session(), input),
   'notices.markRead': (app, input) => ({ marked: markNoticesRead(app.session(), input.ids) }),
   'review.summary': (app, input) => reviewSummary(app.session(), input),
+  'review.report': (app, input) => reportToOutbox(app.session(), app.outbox, input),
   'audit.list': (app, input) => readAudit(app.session(), input),
   'audit.verify': (app) => app.verifyAudit(),
   'bundles.recipients': (app) => exportRecipients(app.session()),

@@ -38,7 +38,7 @@ export async function deliverDownload(outbox: Pick<Outbox, 'take'>, value: Downl
     try {
       await moveTo(file, target);
     } catch {
-      return { ok: false, error: { code: 'CONFLICT', message: `the bundle could not be written to ${target}: choose another place`, field: 'path' } };
+      return { ok: false, error: { code: 'CONFLICT', message: `the file could not be written to ${target}: choose another place`, field: 'path' } };
     }
     return { ok: true, value: { ...value, downloadId: null, savedTo: target } };
   } finally {

@@ -80,6 +80,26 @@ export const reviewSummary = z.object({
 export type ReviewSummary = z.infer<typeof reviewSummary>;
 
 export const reviewInput = z.object({ limit: z.number().int().min(0).max(10_000).optional() }).strict();
+
+/** The report's formats: one self-contained HTML page, Markdown for a ticket, JSON for a program (docs/review.md). */
+export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** "Export review report" in the app: the report written to the core's outbox for the door to deliver (trait `download`). */
+export const reportFileInput = z.object({ format: z.enum(REPORT_FORMATS) }).strict();
+
+export const reportFile = z.object({
+  /** `<organization>-review-<YYYY-MM-DD>.<html|md|json>`: what a download or the save dialog suggests. */
+  fileName: z.string(),
+  format: z.enum(REPORT_FORMATS),
+  secrets: z.number().int(),
+  bytes: z.number().int(),
+  /** As a bundle export's: served once at `GET /download/ID` in browser mode; null once a door delivered it itself. */
+  downloadId: z.string().nullable(),
+  /** Where the desktop window saved it; null in browser mode or when its save dialog was cancelled. */
+  savedTo: z.string().nullable(),
+});
+export type ReportFile = z.infer<typeof reportFile>;
 export type ReviewInput = z.input<typeof reviewInput>;
 
 /** One secret in the report: what the listing shows, where it was used and who can read it; never a value. */

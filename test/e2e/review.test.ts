@@ -1,9 +1,10 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDemoVault } from '../../electron/core/demo';
-import { listSecrets } from '../../electron/core/secrets/reading';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { DEMO_PASSWORD } from '../../shared/demo';
 import { LEVELS, SECRET_TYPES, STATUSES } from '../../shared/schemas/secrets';
 import type { AxeViolation, Running } from './harness';
@@ -89,6 +90,28 @@ describe('Review dashboard', () => {
     expect(await page.locator('svg[role="img"]').first().getAttribute('aria-label')).toMatch(/expirations/);
 
     await check('demo');
+  });
+
+  test('"Export review report" downloads one self-contained HTML page that opens offline and holds no value', async () => {
+    const download = page.waitForEvent('download', { timeout: 60_000 });
+    await page.getByTestId('report-export').click();
+    const file = join(dirname(demoPath), 'review.html');
+    const got = await download;
+    expect(got.suggestedFilename()).toMatch(/^acme-demo-review-\d{4}-\d{2}-\d{2}\.html$/);
+    await got.saveAs(file);
+    const html = readFileSync(file, 'utf8');
+    const values = listSecrets(demo.app.session(), { limit: 100_000 }).items.slice(0, 40).map((s) => getSecretValue(demo.app.session(), { id: s.id }, { consumer: 'test' }).value);
+    expect(values.filter((v) => v.length > 8 && html.includes(v))).toEqual([]);
+    // Opened as a file in a page of its own: it renders, and asks the network for nothing.
+    const report = await context.newPage();
+    const requests: string[] = [];
+    report.on('request', (r) => void (r.url().startsWith('file:') || requests.push(r.url())));
+    await report.goto(pathToFileURL(file).href);
+    await seeText(report.locator('h1'), 'Acme (demo)');
+    expect(await report.locator('svg').count()).toBeGreaterThanOrEqual(2);
+    await screenshot(report, 'review-report-html-light');
+    expect(requests).toEqual([]);
+    await report.close();
   });
 
   test('a "Needs attention" item opens its secret', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CofferApp } from '../../electron/core/app';
 import { dispatch } from '../../electron/core/handlers';
@@ -184,6 +185,18 @@ describe('the review figures', () => {
       expect(figures.attention.inactive.items).toHaveLength(2);
       expect(await dispatch(app, 'review.summary', { limit: 'all' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'limit' } });
       expect(() => reportSchema.parse(reviewReport(app.session()))).not.toThrow();
+
+      // "Export review report": the file waits in the outbox, owner-only, for the door to deliver it once.
+      const file = await dispatch(app, 'review.report', { format: 'html' });
+      if (!file.ok) throw new Error(file.error.message);
+      const value = contract['review.report'].output.parse(file.value);
+      expect(value).toMatchObject({ format: 'html', secrets: 8, savedTo: null });
+      expect(value.fileName).toMatch(/^[a-z0-9-]+-review-\d{4}-\d{2}-\d{2}\.html$/);
+      const waiting = app.outbox.take(value.downloadId!)!;
+      expect(statSync(waiting.path).mode & 0o777).toBe(0o600);
+      expect(readFileSync(waiting.path, 'utf8')).toMatch(/^<!doctype html>/);
+      expect(readFileSync(waiting.path).length).toBe(value.bytes);
+      expect(await dispatch(app, 'review.report', { format: 'pdf' })).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'format' } });
     } finally {
       app.close();
     }

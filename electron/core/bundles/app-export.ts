@@ -31,7 +31,7 @@ export function exportRecipients(s: Session): ExportRecipients {
 }
 
 /** Lower-case letters, digits and single dashes: a file name part every system accepts. */
-function slug(text: string, max: number): string {
+export function slug(text: string, max: number): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { PrivateFiles } from './private-files';
 
 /** A finished file waiting for its door: where the core wrote it and the name it is offered under. */
@@ -11,8 +11,8 @@ export interface OutboxFile {
 const MAX_AGE_MS = 10 * 60_000;
 
 /**
- * Bundles the app exported, waiting for the door to deliver them (trait `download`, shared/ipc.ts),
- * each taken once. The files are encrypted bundles: no value is in them in clear.
+ * Files the app exported, waiting for the door to deliver them (trait `download`, shared/ipc.ts),
+ * each taken once: encrypted bundles, and review reports, which name secrets but hold no value.
  */
 export class Outbox extends PrivateFiles<OutboxFile> {
   constructor() {
@@ -27,6 +27,13 @@ export class Outbox extends PrivateFiles<OutboxFile> {
   /** Offers a written bundle under its id. */
   offer(id: string, fileName: string, now: number): void {
     this.keep(id, { path: this.bundlePath(id), fileName }, now);
+  }
+
+  /** Writes a text file of this id, owner-only, and offers it. */
+  offerText(id: string, fileName: string, text: string, now: number): void {
+    const path = this.pathFor(`${id}.txt`);
+    writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+    this.keep(id, { path, fileName }, now);
   }
 
   /** Deletes a file once its door delivered it. */

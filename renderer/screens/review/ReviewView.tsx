@@ -10,6 +10,7 @@ import { useUi } from '../../state/ui';
 import { AttentionLists } from './AttentionLists';
 import { AheadChart, ReadsChart } from './Charts';
 import { CountGroups } from './CountGroups';
+import { ReportExport } from './ReportExport';
 
 /** A screenful per "Needs attention" list; its full count is shown beside it. */
 const LIST_LIMIT = 8;
@@ -44,9 +45,12 @@ export function ReviewView() {
     <div className="page" data-testid="review">
       <div className="page-inner page-review">
         {error && <ErrorNote message={error} />}
-        <p className="dash-total" role="status">
-          <strong>{formatCount(summary.total)}</strong> {summary.total === 1 ? 'secret' : 'secrets'} you can read · figures of {formatDateTime(summary.at)}
-        </p>
+        <div className="dash-head">
+          <p className="dash-total" role="status">
+            <strong>{formatCount(summary.total)}</strong> {summary.total === 1 ? 'secret' : 'secrets'} you can read · figures of {formatDateTime(summary.at)}
+          </p>
+          <ReportExport />
+        </div>
         <CountGroups counts={summary.counts} />
         <AttentionLists attention={summary.attention} />
         <AheadChart ahead={summary.series.ahead} />

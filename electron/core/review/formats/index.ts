@@ -1,10 +1,10 @@
-import type { ReviewReport } from '../../../../shared/schemas/review';
+import type { ReportFormat, ReviewReport } from '../../../../shared/schemas/review';
 import { reportHtml } from './html';
 import { reportJson } from './json';
 import { reportMarkdown } from './markdown';
 
-export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS } from '../../../../shared/schemas/review';
+export type { ReportFormat } from '../../../../shared/schemas/review';
 
 const RENDER: Record<ReportFormat, (r: ReviewReport) => string> = { html: reportHtml, md: reportMarkdown, json: reportJson };
 

@@ -1,0 +1,56 @@
+import { Download, LoaderCircle } from 'lucide-react';
+import { useState } from 'react';
+import type { ReportFormat } from '../../../shared/schemas/review';
+import { isDesktop, saveDownload } from '../../api/client';
+import { sentence } from '../../lib/errors';
+import { request } from '../../state/request';
+import { toast } from '../../state/toasts';
+
+const FORMAT_LABELS: Record<ReportFormat, string> = { html: 'HTML page', md: 'Markdown', json: 'JSON' };
+
+/**
+ * "Export review report": the same report `coffer report` writes, one row per secret and never a
+ * value, saved through the desktop's dialog or the browser's downloads.
+ */
+export function ReportExport() {
+  const [format, setFormat] = useState<ReportFormat>('html');
+  const [busy, setBusy] = useState(false);
+
+  async function exportReport() {
+    setBusy(true);
+    const r = await request('review.report', { format });
+    if (!r.ok) {
+      setBusy(false);
+      toast.error(sentence(r.error.message));
+      return;
+    }
+    const { savedTo, downloadId, fileName, secrets } = r.value;
+    const what = `The review report of ${secrets} ${secrets === 1 ? 'secret' : 'secrets'}`;
+    if (savedTo !== null) toast.success(`${what} was saved to ${savedTo}`);
+    else if (downloadId !== null && !isDesktop) {
+      const got = await saveDownload(downloadId, fileName);
+      if (got.ok) toast.success(`${what} was downloaded as ${fileName}`);
+      else toast.error(sentence(got.error.message));
+    }
+    setBusy(false);
+  }
+
+  return (
+    <div className="dash-report" role="group" aria-label="Export review report">
+      <label htmlFor="report-format" className="dash-report-label">
+        Report as
+      </label>
+      <select id="report-format" className="select input-compact" value={format} disabled={busy} onChange={(e) => setFormat(e.target.value as ReportFormat)}>
+        {(Object.keys(FORMAT_LABELS) as ReportFormat[]).map((f) => (
+          <option key={f} value={f}>
+            {FORMAT_LABELS[f]}
+          </option>
+        ))}
+      </select>
+      <button type="button" className="btn" disabled={busy} onClick={() => void exportReport()} data-testid="report-export">
+        {busy ? <LoaderCircle size={16} className="spin" aria-hidden /> : <Download size={16} aria-hidden />}
+        {busy ? 'Exporting…' : 'Export review report'}
+      </button>
+    </div>
+  );
+}
