@@ -114,8 +114,21 @@ function fileField(path: string, field: string): { fileName: string; base64: str
   return file;
 }
 
+/** The key a `--kv` flag names, as the schema will trim it. */
+const kvKey = (flag: string): string => (flag.includes('=') ? flag.slice(0, flag.indexOf('=')) : flag).trim();
+
+/** `--kv A=1 --kv A=2` is a typo, not an edit: refused before any value is read, the later one never silently kept. */
+function refuseRepeatedKeys(flags: string[], field: string): void {
+  const seen = new Set<string>();
+  for (const key of flags.map(kvKey)) {
+    if (seen.has(key)) throw new CofferError('VALIDATION', `--kv ${key} is given more than once`, field);
+    seen.add(key);
+  }
+}
+
 /** `--kv` pairs: values given in argv are accepted with a warning; bare keys read stdin. */
 async function kvPairs(ctx: CliContext, flags: string[], field: string): Promise<Pair[]> {
+  refuseRepeatedKeys(flags, field);
   const pairs: Pair[] = [];
   let warned = false;
   for (const flag of flags) {
