@@ -5,7 +5,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import type { ErrorCode } from '../../shared/errors';
 import type { CofferApp } from '../core/app';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { isChannel, traitsOf } from '../../shared/ipc';
@@ -57,8 +56,6 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
   res.end(body);
 }
 
-const jsonError = (code: ErrorCode, message: string) => JSON.stringify({ ok: false, error: { code, message } });
-
 /** The IPC result envelope (shared/ipc.ts), so the page reads a refusal like any other failed call. */
 const DOOR_ERRORS: DoorErrors = {
   toBody: (shape) => ({ ok: false, error: shape }),
@@ -66,6 +63,7 @@ const DOOR_ERRORS: DoorErrors = {
   failure: () => ({ status: 500, shape: { code: 'INTERNAL', message: 'internal error' } }),
 };
 
+const useMethod = (...methods: string[]) => new HttpRefusal(405, 'VALIDATION', `use ${methods.join(' or ')}`, undefined, { allow: methods.join(', ') });
 const TOKEN_REFUSED = () => new HttpRefusal(401, 'AUTH', 'missing or wrong token');
 const tooLarge = () => new HttpRefusal(413, 'VALIDATION', `the file is larger than ${MAX_UPLOAD_TEXT}: import it with the command line (coffer import)`, 'file');
 
@@ -88,7 +86,7 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
   let failedGuesses = 0;
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
-    if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
+    if (req.method !== 'POST') throw useMethod('POST');
     if (!tokenMatches(token, req.headers.authorization)) throw TOKEN_REFUSED();
     requireJson(req);
     // A file's bytes travel only as the raw body of POST /upload, never inside JSON.
@@ -113,10 +111,10 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
   // A file a `download` channel left in the core's outbox (shared/ipc.ts): served once, with the same
   // token as every call (the page fetches it; the token never rides in the URL), then deleted.
   const handleDownload = async (req: IncomingMessage, res: ServerResponse, id: string) => {
-    if (req.method !== 'GET') return send(res, 405, jsonError('VALIDATION', 'use GET'), undefined, { allow: 'GET' });
+    if (req.method !== 'GET') throw useMethod('GET');
     if (!tokenMatches(token, req.headers.authorization)) throw TOKEN_REFUSED();
     const file = opts.app.outbox.take(id);
-    if (!file) return send(res, 404, jsonError('NOT_FOUND', 'no such download: each export is served once'));
+    if (!file) throw new HttpRefusal(404, 'NOT_FOUND', 'no such download: each export is served once');
     try {
       const { size } = await stat(file.path);
       res.writeHead(200, {
@@ -142,7 +140,7 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
   // A file for the Import screen (trait `upload`, shared/ipc.ts): the raw body, at most MAX_UPLOAD_BYTES,
   // its name in a header (URI-encoded); the same handler as the desktop window's IPC call keeps it in the inbox.
   const handleUpload = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
+    if (req.method !== 'POST') throw useMethod('POST');
     if (!tokenMatches(token, req.headers.authorization)) throw TOKEN_REFUSED();
     if (!/^application\/octet-stream$/i.test(req.headers['content-type'] ?? '')) throw new HttpRefusal(415, 'VALIDATION', 'send application/octet-stream');
     let fileName = 'upload';
@@ -179,7 +177,7 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     if (download) return handleDownload(req, res, download[1]!);
     if (pathname === '/upload') return handleUpload(req, res);
     if (req.method === 'GET' || req.method === 'HEAD') return handleStatic(res, pathname);
-    send(res, 405, jsonError('VALIDATION', 'use GET'), undefined, { allow: 'GET, HEAD' });
+    throw useMethod('GET', 'HEAD');
   };
 
   const server = createServer();

@@ -8,13 +8,17 @@ import type { ErrorCode, ErrorShape } from '../../shared/errors';
  * process or hang the server. Each door keeps its own error envelope (`toBody`).
  */
 
-/** A refusal decided by the door itself, before the core: malformed, too large, wrong type. */
+/**
+ * A refusal decided by the door itself, before the core: malformed, too large, wrong type, wrong
+ * method or place. Thrown rather than answered, so a body the request still carries is never read.
+ */
 export class HttpRefusal extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -89,14 +93,14 @@ const LINGER_MS = 2000;
  * closing a socket with unread bytes sends a reset, which can reach the client before the answer.
  */
 function answerRefusal(req: IncomingMessage, res: ServerResponse, refusal: HttpRefusal, write: (status: number, shape: ErrorShape, headers: Record<string, string>) => void): void {
-  if (req.complete) return write(refusal.status, refusal.shape, {});
+  if (req.complete) return write(refusal.status, refusal.shape, refusal.headers);
   const socket = req.socket;
   // Node closes a `connection: close` socket as soon as the answer is written: keep it half-open instead.
   socket.destroySoon = () => {
     socket.end();
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   };
-  write(refusal.status, refusal.shape, { connection: 'close' });
+  write(refusal.status, refusal.shape, { ...refusal.headers, connection: 'close' });
 }
 
 const CLIENT_ERROR_STATUS: Record<string, string> = {

@@ -187,7 +187,6 @@ function send(res: ServerResponse, reply: Reply, extra: Record<string, string> =
   res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) }).end(json);
 }
 
-const errorReply = (status: number, code: ErrorCode, message: string, field?: string): Reply => ({ status, body: field ? { code, message, field } : { code, message } });
 
 /** docs/rest.md "Errors": the bare `{code, message, field?}`, with the status its code maps to. */
 const REST_ERRORS: DoorErrors = {
@@ -288,16 +287,19 @@ export async function startRestServer(vault: Vault, opts: { port?: number } = {}
 
   const respond = async (req: IncomingMessage): Promise<Reply> => {
     // A hostile page that resolves its own name to 127.0.0.1 still sends its own Host; browsers have no business here.
-    if (!hosts.includes(req.headers.host ?? '')) return errorReply(403, 'FORBIDDEN', 'wrong Host');
-    if (req.headers.origin !== undefined) return errorReply(403, 'FORBIDDEN', 'requests from web pages are refused');
+    if (!hosts.includes(req.headers.host ?? '')) throw new HttpRefusal(403, 'FORBIDDEN', 'wrong Host');
+    if (req.headers.origin !== undefined) throw new HttpRefusal(403, 'FORBIDDEN', 'requests from web pages are refused');
     const url = requestUrl(req);
     const orgId = url.searchParams.get('orgId');
-    if (orgId !== null && orgId !== vault.id) return errorReply(404, 'NOT_FOUND', 'no such organization');
+    if (orgId !== null && orgId !== vault.id) throw new HttpRefusal(404, 'NOT_FOUND', 'no such organization');
     if (req.method === 'GET' && url.pathname === '/api/openapi.json') return { status: 200, body: JSON.parse(readFileSync(openApiPath(), 'utf8')) as unknown };
     const matching = ROUTES.map((r) => ({ route: r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m !== null);
-    if (matching.length === 0) return errorReply(404, 'NOT_FOUND', 'no such endpoint');
+    if (matching.length === 0) throw new HttpRefusal(404, 'NOT_FOUND', 'no such endpoint');
     const hit = matching.find((x) => x.route.method === req.method);
-    if (!hit) return errorReply(405, 'VALIDATION', `use ${matching.map((x) => x.route.method).join(' or ')}`);
+    if (!hit) {
+      const methods = matching.map((x) => x.route.method);
+      throw new HttpRefusal(405, 'VALIDATION', `use ${methods.join(' or ')}`, undefined, { allow: methods.join(', ') });
+    }
     // requestUrl has checked that the whole path decodes, so each part of it does.
     const params = hit.m!.slice(1).map((p) => decodeURIComponent(p));
     const body = req.method === 'POST' ? await parseBody(req) : undefined;

@@ -166,6 +166,14 @@ describe.each(DOORS)('the $name', (d) => {
     await expectAlive(d);
   });
 
+  it('answers a refusal that comes before the body (no token, no such route) without reading the 4 MiB body', async () => {
+    const head = `POST /api/nothing.here HTTP/1.1\r\nHost: 127.0.0.1:${d.port()}\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_MIB}\r\n\r\n`;
+    const answer = await exchange(d.port(), Buffer.concat([Buffer.from(head), Buffer.alloc(FOUR_MIB, 0x61)]));
+    expect([401, 404]).toContain(statusOf(answer));
+    expect(answer.text.toLowerCase()).toContain('connection: close');
+    await expectAlive(d);
+  });
+
   it('answers 413 to a client that streams a 4 MiB body and reads the answer as it goes (fetch)', async () => {
     const [path, auth] = d.name === 'REST server' ? ['/api/service-account/v1/service-account', admin] : ['/api/vault.lock', door.token];
     let sent = 0;
