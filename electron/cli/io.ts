@@ -1,7 +1,54 @@
-import { readFileSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { CofferError } from '../../shared/errors';
+
+/** The longest stdin line for a password or a passphrase: 1024 characters (the schema's most) of up to 4 bytes. */
+export const LINE_MAX_BYTES = 4 * 1024;
+
+/** One byte of stdin into `into[at]`; false at its end (or when there is no stdin to read). */
+function readStdinByte(into: Buffer, at: number): boolean {
+  for (;;) {
+    try {
+      return readSync(0, into, at, 1, null) === 1;
+    } catch (e) {
+      // A non-blocking stdin (a parent's pipe) has nothing yet: wait for it rather than take it for the end.
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return false;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+/**
+ * Stdin one line at a time, byte by byte up to its newline and never further: a stream that does
+ * not end (`yes pw | coffer --password-stdin …`) costs the lines the command asks for, a line past
+ * its limit is refused without reading the rest of it, and what follows is left on stdin (for the
+ * program `coffer run` starts, for one).
+ */
+class StdinLines {
+  private ended = false;
+
+  /** The next line without its line ending, or undefined at the end of stdin. */
+  next(maxBytes: number, what: string, field: string): string | undefined {
+    if (this.ended) return undefined;
+    // Room for a CR before the newline, and one byte more to tell a line that is too long.
+    const buf = Buffer.alloc(maxBytes + 2);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) throw new CofferError('VALIDATION', `${what} on stdin is longer than ${maxBytes} bytes`, field);
+      if (!readStdinByte(buf, n)) {
+        this.ended = true;
+        if (n === 0) return undefined;
+        break;
+      }
+      if (buf[n] === 0x0a) break;
+      n++;
+    }
+    const end = n > 0 && buf[n - 1] === 0x0d ? n - 1 : n;
+    if (end > maxBytes) throw new CofferError('VALIDATION', `${what} on stdin is longer than ${maxBytes} bytes`, field);
+    return buf.toString('utf8', 0, end);
+  }
+}
 
 /**
  * Secrets enter the CLI by stdin lines or a prompt without echo, never by argv (docs/cli.md).
@@ -9,34 +56,19 @@ import { CofferError } from '../../shared/errors';
  * taken in the order the command asks for them.
  */
 export class SecretInput {
-  private lines: string[] | undefined;
+  private readonly stdin = new StdinLines();
 
   constructor(private readonly passwordFromStdin: boolean) {}
 
-  private readLines(): string[] {
-    if (!this.lines) {
-      let text = '';
-      try {
-        text = readFileSync(0, 'utf8');
-      } catch {
-        text = '';
-      }
-      const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
-      if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-      this.lines = lines;
-    }
-    return this.lines;
-  }
-
-  private nextLine(what: string, field: string): string {
-    const line = this.readLines().shift();
+  private nextLine(what: string, field: string, maxBytes: number): string {
+    const line = this.stdin.next(maxBytes, what, field);
     if (line === undefined) throw new CofferError('VALIDATION', `expected ${what} on the next line of stdin`, field);
     return line;
   }
 
-  /** A secret from the next stdin line when `fromStdin`, else a hidden prompt on the terminal. */
-  async secret(what: string, field: string, fromStdin: boolean): Promise<string> {
-    if (fromStdin) return this.nextLine(what, field);
+  /** A secret from the next stdin line (at most `maxBytes`) when `fromStdin`, else a hidden prompt on the terminal. */
+  async secret(what: string, field: string, fromStdin: boolean, maxBytes = LINE_MAX_BYTES): Promise<string> {
+    if (fromStdin) return this.nextLine(what, field, maxBytes);
     if (!process.stdin.isTTY) {
       throw new CofferError('VALIDATION', `no terminal to ask for ${what}: pass it on stdin (--password-stdin / --value-stdin)`, field);
     }

@@ -11,6 +11,8 @@ import { isChannel, traitsOf } from '../../shared/ipc';
 import { dispatch } from '../core/handlers';
 import { Outbox } from '../core/bundles/outbox';
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT } from '../../shared/schemas/bundle-import';
+import type { DoorErrors } from './http-guard';
+import { guardServer, HttpRefusal, readBody, requestUrl, requireJson } from './http-guard';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,33 +56,16 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type =
   res.end(body);
 }
 
-const jsonError = (code: string, message: string) => JSON.stringify({ ok: false, error: { code, message } });
+/** The IPC result envelope (shared/ipc.ts), so the page reads a refusal like any other failed call. */
+const DOOR_ERRORS: DoorErrors = {
+  toBody: (shape) => ({ ok: false, error: shape }),
+  write: (res, status, shape, headers) => send(res, status, JSON.stringify({ ok: false, error: shape }), undefined, headers),
+  failure: () => ({ status: 500, shape: { code: 'INTERNAL', message: 'internal error' } }),
+};
 
-function readBytes(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const bytes = await readBytes(req, MAX_BODY);
-  return bytes === null ? null : bytes.toString('utf8');
-}
-
-const tooLarge = () =>
-  JSON.stringify({ ok: false, error: { code: 'VALIDATION', message: `the file is larger than ${MAX_UPLOAD_TEXT}: import it with the command line (coffer import)`, field: 'file' } });
+const useMethod = (...methods: string[]) => new HttpRefusal(405, 'VALIDATION', `use ${methods.join(' or ')}`, undefined, { allow: methods.join(', ') });
+const TOKEN_REFUSED = () => new HttpRefusal(401, 'AUTH', 'missing or wrong token');
+const tooLarge = () => new HttpRefusal(413, 'VALIDATION', `the file is larger than ${MAX_UPLOAD_TEXT}: import it with the command line (coffer import)`, 'file');
 
 /** Constant-time token check; lengths differ only for a wrong token. */
 export function tokenMatches(expected: string, header: string | undefined): boolean {
@@ -101,18 +86,17 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
   let failedGuesses = 0;
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
-    if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
-    if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, jsonError('VALIDATION', 'send application/json'));
+    if (req.method !== 'POST') throw useMethod('POST');
+    if (!tokenMatches(token, req.headers.authorization)) throw TOKEN_REFUSED();
+    requireJson(req);
     // A file's bytes travel only as the raw body of POST /upload, never inside JSON.
-    if (isChannel(channel) && traitsOf(channel).upload) return send(res, 415, jsonError('VALIDATION', 'send the file to /upload'));
-    const body = await readBody(req);
-    if (body === null) return send(res, 413, jsonError('VALIDATION', 'request too large'));
+    if (isChannel(channel) && traitsOf(channel).upload) throw new HttpRefusal(415, 'VALIDATION', 'send the file to /upload');
+    const body = (await readBody(req, MAX_BODY, new HttpRefusal(413, 'VALIDATION', `the request is larger than ${MAX_BODY} bytes`))).toString('utf8');
     let input: unknown;
     try {
       input = body ? JSON.parse(body) : {};
     } catch {
-      return send(res, 400, jsonError('VALIDATION', 'the body is not JSON'));
+      throw new HttpRefusal(400, 'VALIDATION', 'the body is not JSON');
     }
     // Any local program that learns the token could guess passwords here: each failure doubles the wait.
     const guess = isChannel(channel) && traitsOf(channel).guessesPassword === true;
@@ -127,10 +111,10 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
   // A file a `download` channel left in the core's outbox (shared/ipc.ts): served once, with the same
   // token as every call (the page fetches it; the token never rides in the URL), then deleted.
   const handleDownload = async (req: IncomingMessage, res: ServerResponse, id: string) => {
-    if (req.method !== 'GET') return send(res, 405, jsonError('VALIDATION', 'use GET'), undefined, { allow: 'GET' });
-    if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
+    if (req.method !== 'GET') throw useMethod('GET');
+    if (!tokenMatches(token, req.headers.authorization)) throw TOKEN_REFUSED();
     const file = opts.app.outbox.take(id);
-    if (!file) return send(res, 404, jsonError('NOT_FOUND', 'no such download: each export is served once'));
+    if (!file) throw new HttpRefusal(404, 'NOT_FOUND', 'no such download: each export is served once');
     try {
       const { size } = await stat(file.path);
       res.writeHead(200, {
@@ -156,23 +140,16 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
   // A file for the Import screen (trait `upload`, shared/ipc.ts): the raw body, at most MAX_UPLOAD_BYTES,
   // its name in a header (URI-encoded); the same handler as the desktop window's IPC call keeps it in the inbox.
   const handleUpload = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'POST') return send(res, 405, jsonError('VALIDATION', 'use POST'), undefined, { allow: 'POST' });
-    if (!tokenMatches(token, req.headers.authorization)) return send(res, 401, jsonError('AUTH', 'missing or wrong token'));
-    if (!(req.headers['content-type'] ?? '').startsWith('application/octet-stream')) return send(res, 415, jsonError('VALIDATION', 'send application/octet-stream'));
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_UPLOAD_BYTES) {
-      send(res, 413, tooLarge(), undefined, { connection: 'close' });
-      req.destroy();
-      return;
-    }
+    if (req.method !== 'POST') throw useMethod('POST');
+    if (!tokenMatches(token, req.headers.authorization)) throw TOKEN_REFUSED();
+    if (!/^application\/octet-stream$/i.test(req.headers['content-type'] ?? '')) throw new HttpRefusal(415, 'VALIDATION', 'send application/octet-stream');
     let fileName = 'upload';
     try {
       fileName = decodeURIComponent(String(req.headers['x-file-name'] ?? 'upload')) || 'upload';
     } catch {
-      return send(res, 400, jsonError('VALIDATION', 'the file name is not URI-encoded'));
+      throw new HttpRefusal(400, 'VALIDATION', 'the file name is not URI-encoded', 'file');
     }
-    const bytes = await readBytes(req, MAX_UPLOAD_BYTES);
-    if (bytes === null) return send(res, 413, tooLarge(), undefined, { connection: 'close' });
+    const bytes = await readBody(req, MAX_UPLOAD_BYTES, tooLarge());
     const result = await dispatch(opts.app, 'imports.upload', { fileName, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
     send(res, 200, JSON.stringify(result));
   };
@@ -189,18 +166,22 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     }
   };
 
-  const server = createServer((req, res) => {
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
     // DNS rebinding: a hostile page that resolves its own name to 127.0.0.1 still sends its own Host.
-    if (req.headers.host !== origin.slice('http://'.length)) return send(res, 403, jsonError('FORBIDDEN', 'wrong Host'));
-    if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, jsonError('FORBIDDEN', 'wrong Origin'));
-    const pathname = new URL(req.url ?? '/', origin).pathname;
+    if (req.headers.host !== origin.slice('http://'.length)) throw new HttpRefusal(403, 'FORBIDDEN', 'wrong Host');
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) throw new HttpRefusal(403, 'FORBIDDEN', 'wrong Origin');
+    const { pathname } = requestUrl(req);
     const api = /^\/api\/([A-Za-z.]+)$/.exec(pathname);
     const download = /^\/download\/([0-9a-f-]{36})$/.exec(pathname);
-    const work = api ? handleApi(req, res, api[1]!) : download ? handleDownload(req, res, download[1]!) : pathname === '/upload' ? handleUpload(req, res) : req.method === 'GET' || req.method === 'HEAD' ? handleStatic(res, pathname) : Promise.resolve(send(res, 405, 'method not allowed', 'text/plain'));
-    work.catch(() => {
-      if (!res.headersSent) send(res, 500, jsonError('INTERNAL', 'internal error'));
-    });
-  });
+    if (api) return handleApi(req, res, api[1]!);
+    if (download) return handleDownload(req, res, download[1]!);
+    if (pathname === '/upload') return handleUpload(req, res);
+    if (req.method === 'GET' || req.method === 'HEAD') return handleStatic(res, pathname);
+    throw useMethod('GET', 'HEAD');
+  };
+
+  const server = createServer();
+  guardServer(server, route, DOOR_ERRORS);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

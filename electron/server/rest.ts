@@ -13,6 +13,8 @@ import { getSecretValue, listSecrets } from '../core/secrets/reading';
 import { addAccountKey, createAccount, deleteAccount, deleteAccountKey } from '../core/vault/accounts';
 import type { Session } from '../core/vault/session';
 import type { Vault } from '../core/vault/vault';
+import type { DoorErrors } from './http-guard';
+import { guardServer, HttpRefusal, readBody, requestUrl, requireJson } from './http-guard';
 import { RestAuth } from './rest-auth';
 
 /**
@@ -34,17 +36,6 @@ const STATUS: Record<ErrorCode, number> = {
   UNSUPPORTED_VERSION: 500,
   INTERNAL: 500,
 };
-
-/** A refusal decided by the door itself, before the core: malformed, too large, wrong type. */
-class HttpRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 interface Call {
   session: Session;
@@ -185,8 +176,8 @@ function openApiPath(): string {
   throw new CofferError('INTERNAL', 'docs/openapi.json is missing from this installation');
 }
 
-function send(res: ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+function send(res: ServerResponse, reply: Reply, extra: Record<string, string> = {}): void {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra };
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
     return;
@@ -196,26 +187,24 @@ function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) }).end(json);
 }
 
-const errorReply = (status: number, code: ErrorCode, message: string, field?: string): Reply => ({ status, body: field ? { code, message, field } : { code, message } });
 
-/** The whole body, or a 413 once it passes the limit (read to its end, so the client gets the answer, not a reset). */
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => (size > MAX_BODY ? reject(new HttpRefusal(413, 'VALIDATION', `the body is larger than ${MAX_BODY} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
-}
+/** docs/rest.md "Errors": the bare `{code, message, field?}`, with the status its code maps to. */
+const REST_ERRORS: DoorErrors = {
+  toBody: (shape) => shape,
+  write: (res, status, shape, headers) => send(res, { status, body: shape }, headers),
+  failure: (e) => {
+    const shape = toErrorShape(e);
+    return { status: STATUS[shape.code], shape };
+  },
+};
 
+/** A body only when one was sent: the calls that take one treat a missing body as `{}`. */
 async function parseBody(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
+  const declared = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] === undefined && (declared === undefined || Number(declared) === 0)) return {};
+  requireJson(req);
+  const text = (await readBody(req, MAX_BODY, new HttpRefusal(413, 'VALIDATION', `the body is larger than ${MAX_BODY} bytes`))).toString('utf8');
   if (text === '') return {};
-  if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(req.headers['content-type'] ?? '')) throw new HttpRefusal(415, 'VALIDATION', 'send the body as application/json');
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -298,27 +287,21 @@ export async function startRestServer(vault: Vault, opts: { port?: number } = {}
 
   const respond = async (req: IncomingMessage): Promise<Reply> => {
     // A hostile page that resolves its own name to 127.0.0.1 still sends its own Host; browsers have no business here.
-    if (!hosts.includes(req.headers.host ?? '')) return errorReply(403, 'FORBIDDEN', 'wrong Host');
-    if (req.headers.origin !== undefined) return errorReply(403, 'FORBIDDEN', 'requests from web pages are refused');
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '', 'http://127.0.0.1');
-    } catch {
-      return errorReply(400, 'VALIDATION', 'the request target is not a URL');
-    }
+    if (!hosts.includes(req.headers.host ?? '')) throw new HttpRefusal(403, 'FORBIDDEN', 'wrong Host');
+    if (req.headers.origin !== undefined) throw new HttpRefusal(403, 'FORBIDDEN', 'requests from web pages are refused');
+    const url = requestUrl(req);
     const orgId = url.searchParams.get('orgId');
-    if (orgId !== null && orgId !== vault.id) return errorReply(404, 'NOT_FOUND', 'no such organization');
+    if (orgId !== null && orgId !== vault.id) throw new HttpRefusal(404, 'NOT_FOUND', 'no such organization');
     if (req.method === 'GET' && url.pathname === '/api/openapi.json') return { status: 200, body: JSON.parse(readFileSync(openApiPath(), 'utf8')) as unknown };
     const matching = ROUTES.map((r) => ({ route: r, m: r.pattern.exec(url.pathname) })).filter((x) => x.m !== null);
-    if (matching.length === 0) return errorReply(404, 'NOT_FOUND', 'no such endpoint');
+    if (matching.length === 0) throw new HttpRefusal(404, 'NOT_FOUND', 'no such endpoint');
     const hit = matching.find((x) => x.route.method === req.method);
-    if (!hit) return errorReply(405, 'VALIDATION', `use ${matching.map((x) => x.route.method).join(' or ')}`);
-    let params: string[];
-    try {
-      params = hit.m!.slice(1).map((p) => decodeURIComponent(p));
-    } catch {
-      return errorReply(400, 'VALIDATION', 'the path is not valid percent-encoding');
+    if (!hit) {
+      const methods = matching.map((x) => x.route.method);
+      throw new HttpRefusal(405, 'VALIDATION', `use ${methods.join(' or ')}`, undefined, { allow: methods.join(', ') });
     }
+    // requestUrl has checked that the whole path decodes, so each part of it does.
+    const params = hit.m!.slice(1).map((p) => decodeURIComponent(p));
     const body = req.method === 'POST' ? await parseBody(req) : undefined;
     const client = req.socket.remoteAddress ?? '';
     await slowdown.before(client);
@@ -334,17 +317,8 @@ export async function startRestServer(vault: Vault, opts: { port?: number } = {}
     return hit.route.grouped ? group.submit(() => hit.route.handle(call)) : hit.route.handle(call);
   };
 
-  const server = createServer((req, res) => {
-    respond(req)
-      .then((reply) => send(res, reply))
-      .catch((e: unknown) => {
-        if (e instanceof HttpRefusal) return send(res, errorReply(e.status, e.code, e.message));
-        const shape = toErrorShape(e);
-        send(res, errorReply(STATUS[shape.code], shape.code, shape.message, shape.field));
-      });
-  });
-  // One malformed request never stops the server: a parse error closes that connection only.
-  server.on('clientError', (_e, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n'));
+  const server = createServer();
+  guardServer(server, async (req, res) => send(res, await respond(req)), REST_ERRORS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -17,14 +17,18 @@ export type SecretStatus = (typeof STATUSES)[number];
 
 export const secretName = displayName(FIELD_LABELS.name!, 128);
 
-/** A calendar date `YYYY-MM-DD` that exists (no 2027-02-30). */
+/** The first day an expiry can fall on: `0000-01-01` or `0199-05-01` is a typo, not a date a secret expires. */
+const EARLIEST_EXPIRY = '1970-01-01';
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2027-02-30), from 1970 to 9999. */
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expiration Date must be a date as YYYY-MM-DD')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'Expiration Date is not a real calendar date');
+  }, 'Expiration Date is not a real calendar date')
+  .refine((s) => s >= EARLIEST_EXPIRY, `Expiration Date must be ${EARLIEST_EXPIRY} or later`);
 
 const placement = {
   level: z.enum(LEVELS).default('personal'),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getSecretValue, listSecrets, resolveSecret } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
-import { addWorkspace } from '../../electron/core/vault/structure';
+import { addTeam, addWorkspace, renameWorkspace } from '../../electron/core/vault/structure';
 import { newVault, useTempDir } from '../support/vault';
 
 const key = (name: string, value: string, where: object = {}) => ({ type: 'api-key' as const, name, ...where, fields: { headerName: 'X-Key', value } });
@@ -73,5 +73,19 @@ describe('secret names', () => {
     const { session } = await newVault(tempDir());
     expect(() => resolveSecret(session, { name: 'nothing' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'name' }));
     expect(() => resolveSecret(session, { name: 'nothing', workspace: 'Nowhere' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'workspace' }));
+  });
+
+  it('that would display as something else are refused, the field named, in every kind of name', async () => {
+    const { session } = await newVault(tempDir());
+    const spoofing = { code: 'VALIDATION', field: 'name', message: expect.stringContaining('invisible or text-direction characters') };
+    // "invoice\u202Efdp.exe" displays as "invoiceexe.pdf".
+    expect(() => registerSecret(session, key('invoice\u202Efdp.exe', 'v'))).toThrow(expect.objectContaining(spoofing));
+    expect(() => registerSecret(session, key('Stri\u200Bpe', 'v'))).toThrow(expect.objectContaining(spoofing));
+    expect(() => addWorkspace(session, 'Back\u2028end')).toThrow(expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('U+2028') }));
+    expect(() => addTeam(session, 'O\uFEFFps')).toThrow(expect.objectContaining({ code: 'VALIDATION', message: expect.stringContaining('U+FEFF') }));
+    addWorkspace(session, 'Backend');
+    expect(() => renameWorkspace(session, 'Backend', 'Backend\u2066')).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    registerSecret(session, key('Plain', 'v'));
+    expect(() => editSecret(session, { ref: { name: 'Plain' }, name: 'Pl\u00ADain' })).toThrow(expect.objectContaining(spoofing));
   });
 });

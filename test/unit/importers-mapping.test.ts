@@ -77,6 +77,13 @@ describe('the mapping rules (docs/importers.md)', () => {
   it('names: trimmed, control characters out, cut to 128, "(untitled)" when empty, numbered per destination', () => {
     expect(cleanName('  a\u0007b\nc  ', 128, '(untitled)')).toBe('a b c');
     expect(cleanName(' \t ', 128, '(untitled)')).toBe('(untitled)');
+    // Display spoofing in a foreign file: the characters go, the entry stays.
+    expect(cleanName('invoice\u202Egpj.exe', 128, '(untitled)')).toBe('invoicegpj.exe');
+    expect(cleanName('\uFEFFpay\u200Bpal\u00AD\u2066x\u2069', 128, '(untitled)')).toBe('paypalx');
+    expect(cleanName('line\u2028break\u2029here', 128, '(untitled)')).toBe('line break here');
+    expect(cleanName('\u200B\u200E', 128, '(untitled)')).toBe('(untitled)');
+    expect(mapEntry(entry({ title: 'Bank\u202E', password: 'p' }), []).secret?.name).toBe('Bank');
+    expect(destinationOf(entry({ group: ['Ops\u200D', 'x'] }), undefined).workspace).toBe('Ops');
     expect(Array.from(cleanName('🔑'.repeat(200), 128, '')).length).toBe(128);
     expect(mapEntry(entry({ title: '', password: 'p' }), []).secret?.name).toBe('(untitled)');
     const names = new FileNames();

@@ -10,7 +10,9 @@ import {
   registerSecretInput,
   secretName,
 } from '../../shared/schemas/secrets';
-import { createVaultInput, memberName, password } from '../../shared/schemas/vault';
+import { accountName } from '../../shared/schemas/accounts';
+import { credentialName } from '../../shared/schemas/credentials';
+import { createVaultInput, memberName, orgName, password, teamName, workspaceName } from '../../shared/schemas/vault';
 import { fieldPath, parseInput } from '../../shared/validation';
 
 const ok = (schema: z.ZodType, input: unknown) => schema.safeParse(input).success;
@@ -30,8 +32,36 @@ describe('secret names', () => {
     ['nul\u0000', false],
     ['c1\u0085', false],
     ['emoji 🔑 and spaces', true],
+    ['right-to-left ✓ שלום', true],
   ])('%j → valid: %s', (name, valid) => {
     expect(ok(secretName, name)).toBe(valid);
+  });
+
+  // Display spoofing: each of these makes a name print as something it is not.
+  it.each(['202A', '202B', '202C', '202D', '202E', '2066', '2067', '2068', '2069', '200B', '200C', '200D', '200E', '200F', '2028', '2029', 'FEFF', '00AD', '2060', '061C'])(
+    'U+%s is refused in every kind of name, the message saying which',
+    (hex) => {
+      const c = String.fromCodePoint(parseInt(hex, 16));
+      for (const [schema, what] of [
+        [secretName, 'Secret Name'],
+        [workspaceName, 'Workspace name'],
+        [teamName, 'Team name'],
+        [credentialName, 'Credential name'],
+        [accountName, 'Service account name'],
+        [orgName, 'Organization name'],
+      ] as const) {
+        const r = schema.safeParse(`in${c}voice`);
+        expect(r.success, what).toBe(false);
+        expect(r.error!.issues[0]!.message).toBe(`${what} must not contain invisible or text-direction characters (U+${hex})`);
+      }
+      expect(ok(memberName, `a${c}b`)).toBe(false);
+    },
+  );
+
+  it('names the field when refused at a door', () => {
+    expect(() => parseInput(registerSecretInput, { type: 'api-key', name: 'gpj\u202Eexe', fields: { headerName: 'X', value: 'v' } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION', field: 'name' }),
+    );
   });
 });
 
@@ -52,6 +82,10 @@ describe('expiration dates', () => {
     ['2027-1-1', false],
     ['2027-01-01T00:00:00Z', false],
     ['tomorrow', false],
+    ['0000-01-01', false],
+    ['1969-12-31', false],
+    ['1970-01-01', true],
+    ['9999-12-31', true],
   ])('%s → valid: %s', (d, valid) => {
     expect(ok(isoDate, d)).toBe(valid);
   });

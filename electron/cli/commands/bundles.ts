@@ -18,6 +18,7 @@ import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
 import { checkSettings } from '../../core/vault/settings';
 import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
+import { refuseFolder } from '../input-file';
 import type { Action } from '../program';
 import { basename } from 'node:path';
 import { dateTime, iso, print, printJson, table } from '../output';
@@ -199,6 +200,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
     .argument('<file>', 'the .cofferbundle')
     .action(
       run(async (ctx, file: string) => {
+        refuseFolder(file, 'file');
         // Read-only and optional: only "which member signed" needs the vault, and inspecting writes nothing.
         let vault: Vault | null = null;
         try {
@@ -231,6 +233,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
     ])
     .action(
       run(async (ctx, file: string, o: ImportFlags) => {
+        refuseFolder(file, 'file');
         const format = o.from ?? foreignFormatOf(file);
         if (format !== undefined) return importFile(ctx, file, format, o);
         if (o.split) throw new CofferError('VALIDATION', '--split is for .env files', 'split');

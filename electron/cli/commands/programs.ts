@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Pair } from '../../../shared/dotenv';
 import { parseDotenv } from '../../../shared/dotenv';
@@ -10,20 +9,16 @@ import { isReference, parseReference } from '../../core/secrets/references';
 import { fillTemplate, parseTemplate } from '../../core/secrets/templates';
 import { checkCommand, runChild } from '../child';
 import type { CliContext } from '../context';
+import { readInputFile } from '../input-file';
 import { print, printJson } from '../output';
 import { checkFree, writePrivateFile } from '../private-file';
 import type { Action } from '../program';
 
+/** A `.env` file or a template holds names and references, not data: 1 MiB is far more than any needs. */
+const MAX_TEXT_BYTES = 1024 * 1024;
+
 /** A file a command reads, its errors on the option that named it. */
-function readText(path: string, field: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CofferError('NOT_FOUND', `no such file: ${path}`, field);
-    throw new CofferError('VALIDATION', `cannot read ${path} (${code})`, field);
-  }
-}
+const readText = (path: string, field: string): string => readInputFile(path, MAX_TEXT_BYTES, field).toString('utf8');
 
 /** The same error, on another field and with a prefix saying where. */
 function rethrowAt(e: unknown, where: string, field: string): never {

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CofferError } from '../../../shared/errors';
 import type { Pair } from '../../../shared/dotenv';
 import { parsePairsFile } from '../../../shared/dotenv';
 import type { CliFlag, FieldDescription, SecretType } from '../../../shared/schemas/secret-types';
 import { SECRET_TYPES, TYPE_LABELS, VALUE_STDIN_FLAG, typeFields } from '../../../shared/schemas/secret-types';
+import { MAX_FILE_BYTES, MAX_VALUE_BYTES } from '../../../shared/schemas/fields';
 import type { FieldsPatch } from '../../core/secrets/content';
 import type { CliContext } from '../context';
+import { readInputFile } from '../input-file';
 import { warn } from '../output';
 
 /** The field flags `secret add` and `secret edit` take, derived from the types' descriptions. */
@@ -98,14 +99,9 @@ export function checkFlags(type: SecretType, flags: FieldFlags): void {
   }
 }
 
-/** Reads a file a flag names; a missing file is a usage error naming the flag's field. */
+/** Reads a file a flag names, at most what a field can hold (1 MiB); its errors name the flag's field. */
 function readFileFor(path: string, field: string): { fileName: string; base64: string; bytes: Buffer } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new CofferError('VALIDATION', `cannot read ${path}`, field);
-  }
+  const bytes = readInputFile(path, MAX_FILE_BYTES, field, 'VALIDATION');
   return { fileName: basename(path), base64: bytes.toString('base64'), bytes };
 }
 
@@ -114,8 +110,21 @@ function fileField(path: string, field: string): { fileName: string; base64: str
   return file;
 }
 
+/** The key a `--kv` flag names, as the schema will trim it. */
+const kvKey = (flag: string): string => (flag.includes('=') ? flag.slice(0, flag.indexOf('=')) : flag).trim();
+
+/** `--kv A=1 --kv A=2` is a typo, not an edit: refused before any value is read, the later one never silently kept. */
+function refuseRepeatedKeys(flags: string[], field: string): void {
+  const seen = new Set<string>();
+  for (const key of flags.map(kvKey)) {
+    if (seen.has(key)) throw new CofferError('VALIDATION', `--kv ${key} is given more than once`, field);
+    seen.add(key);
+  }
+}
+
 /** `--kv` pairs: values given in argv are accepted with a warning; bare keys read stdin. */
 async function kvPairs(ctx: CliContext, flags: string[], field: string): Promise<Pair[]> {
+  refuseRepeatedKeys(flags, field);
   const pairs: Pair[] = [];
   let warned = false;
   for (const flag of flags) {
@@ -125,7 +134,7 @@ async function kvPairs(ctx: CliContext, flags: string[], field: string): Promise
       warned = true;
       pairs.push({ key: flag.slice(0, eq), value: flag.slice(eq + 1) });
     } else {
-      pairs.push({ key: flag, value: await ctx.input.secret(`the value of ${flag}`, field, ctx.options.passwordStdin ?? false) });
+      pairs.push({ key: flag, value: await ctx.input.secret(`the value of ${flag}`, field, ctx.options.passwordStdin ?? false, MAX_VALUE_BYTES) });
     }
   }
   return pairs;
@@ -137,7 +146,7 @@ function filePairs(path: string, field: string): Pair[] {
 }
 
 const hidden = (ctx: CliContext, field: FieldDescription, fromStdin: boolean): Promise<string> =>
-  ctx.input.secret(`the ${field.label.toLowerCase()}`, field.key, fromStdin);
+  ctx.input.secret(`the ${field.label.toLowerCase()}`, field.key, fromStdin, MAX_VALUE_BYTES);
 
 const asString = (v: FieldFlags[string]): string | undefined => (typeof v === 'string' ? v : undefined);
 const asList = (v: FieldFlags[string]): string[] => (Array.isArray(v) ? v : []);

@@ -1,5 +1,6 @@
 import type { RegisterSecretInput } from '../../../../shared/schemas/secrets';
 import { registerSecretInput } from '../../../../shared/schemas/secrets';
+import { INVISIBLE } from '../../../../shared/schemas/text';
 import { normalizeName } from '../../crypto/keys';
 import type { Place, PlacedSecret } from './coffer-csv';
 import { readCofferEntry } from './coffer-csv';
@@ -19,11 +20,16 @@ const KEY_MAX = 256;
 const WORKSPACE_MAX = 64;
 
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const INVISIBLES = new RegExp(INVISIBLE.source, 'g');
 
-/** A name as the schema accepts it: trimmed, NFC, no control characters, cut to `max` (never inside a surrogate pair). */
+/**
+ * A name as the schema accepts it: trimmed, NFC, cut to `max` (never inside a surrogate pair).
+ * Control characters and line breaks become spaces; invisible and text-direction characters are
+ * dropped, so a foreign entry keeps the name it shows rather than being refused for it.
+ */
 export function cleanName(raw: string, max: number, fallback: string): string {
-  const s = raw.normalize('NFC').replace(CONTROLS, ' ').trim();
+  const s = raw.normalize('NFC').replace(CONTROLS, ' ').replace(INVISIBLES, '').trim();
   // No more UTF-16 units than `max` means no more characters either: most names need no split.
   const cut = s.length <= max ? s : Array.from(s).slice(0, max).join('').trim();
   return cut || fallback;
