@@ -34,6 +34,12 @@ const START_MS = 2000;
 /** A running thread silent this long has died (out of memory): the import fails rather than wait forever. */
 const STALL_MS = 30_000;
 
+/**
+ * The thread's young generation: what it allocates dies with the entry it reads, so a small one
+ * costs no time and keeps the import's peak ~40 MB lower (docs/benchmark.md, "Importing foreign files").
+ */
+const YOUNG_MB = 4;
+
 /** The compiled worker; absent when the core runs from TypeScript sources (tests), which read inline. */
 const WORKER = join(__dirname, 'reading-worker.js');
 
@@ -49,7 +55,7 @@ export function readMappedAhead(format: ForeignFormat, path: string, opts: ReadO
   const shared = new Int32Array(new SharedArrayBuffer(12));
   const { port1, port2 } = new MessageChannel();
   const job: ReadingJob = { format, path, opts, shared };
-  const worker = new Worker(WORKER, { workerData: { job, port: port2 }, transferList: [port2] });
+  const worker = new Worker(WORKER, { workerData: { job, port: port2 }, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
   worker.on('error', () => undefined);
   try {
     if (Atomics.wait(shared, STARTED, 0, START_MS) === 'timed-out' && Atomics.load(shared, STARTED) === 0) {
