@@ -174,7 +174,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
       if (uiOps.length > 0 && 'unavailable' in browser) {
         for (const op of uiOps) details.skipped.push({ size, op, reason: browser.unavailable });
       } else if (uiOps.length > 0 && 'path' in browser) {
-        // The app opens on Personal: this vault holds every secret there, so the table has all N rows.
+        // Its Account Holder lands on Review (its figures over every secret), then Personal holds every secret: the scroll pass has all N rows.
         log(`size ${size}: building the browser-mode vault (all personal)`);
         const uiPath = join(dir, 'ui.coffer');
         let server: UiServer | undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from './secrets';
+import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES, secretSummary } from './secrets';
 
 /**
  * The Coffer review (docs/review.md): figures over every secret the session may read, computed
@@ -12,18 +12,11 @@ export const SERIES_DAYS = 90;
 
 const countsOf = <T extends readonly [string, ...string[]]>(keys: T) => z.record(z.enum(keys), z.number().int());
 
-/** A secret in a "Needs attention" list: its clear facts and name, never a value. */
-export const reviewItem = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(SECRET_TYPES),
-  level: z.enum(LEVELS),
-  workspace: z.string().nullable(),
-  status: z.enum(STATUSES),
-  created: z.number(),
-  expires: z.number().nullable(),
-  lastUsed: z.number().nullable(),
-  deletion: z.number().nullable(),
+/** What every listing row shows of a secret: its clear facts and name, never a value. */
+const listed = secretSummary.pick({ id: true, name: true, type: true, level: true, workspace: true, status: true, created: true, expires: true, lastUsed: true, deletion: true });
+
+/** A secret in a "Needs attention" list. */
+export const reviewItem = listed.extend({
   /** Whole UTC days from today to the date the list is about (expiry or deletion); negative once past. Null where the list has no date. */
   daysLeft: z.number().int().nullable(),
 });
@@ -103,20 +96,10 @@ export type ReportFile = z.infer<typeof reportFile>;
 export type ReviewInput = z.input<typeof reviewInput>;
 
 /** One secret in the report: what the listing shows, where it was used and who can read it; never a value. */
-export const reportRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(SECRET_TYPES),
-  level: z.enum(LEVELS),
-  workspace: z.string().nullable(),
-  availability: z.enum(AVAILABILITIES),
+export const reportRow = listed.extend({
+  availability: secretSummary.shape.availability,
   /** The teams of a secret available to teams only. */
-  teams: z.array(z.string()),
-  created: z.number(),
-  expires: z.number().nullable(),
-  status: z.enum(STATUSES),
-  lastUsed: z.number().nullable(),
-  deletion: z.number().nullable(),
+  teams: secretSummary.shape.teams,
   /** Every consumer that ever read it (`cli`, `desktop`, a credential's name…), by name. */
   usedBy: z.array(z.string()),
   /** Who can read it: the scopes its data key is wrapped for, by name (`Organization`, `Team T`, `Workspace W`, `Personal (login)`). */

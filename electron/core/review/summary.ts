@@ -15,7 +15,6 @@ import { readUses } from './uses';
 export const DEFAULT_LIST_LIMIT = 100;
 
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
-const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 /** Whole UTC days from `today` (a day's start) to `at`. */
 const daysFrom = (today: number, at: number) => Math.floor((at - today) / DAY_MS);
 
@@ -70,23 +69,10 @@ export function nameOrder(c: Readonly<IndexColumns>): (a: number, b: number) => 
   return (a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0);
 }
 
-/** A secret as the attention lists show it, from the index's columns. */
+/** A secret as the attention lists show it: the listing's row, less what the lists leave out. */
 function itemOf(c: Readonly<IndexColumns>, slot: number, daysLeft: number | null): ReviewItem {
-  const flags = c.flags[slot]!;
-  const code = c.workspace[slot]!;
-  return {
-    id: c.ids[slot]!,
-    name: c.names[slot]!,
-    type: typeOf(flags),
-    level: levelOf(flags),
-    workspace: code < 0 ? null : c.workspaceNames[code]!,
-    status: statusOf(flags),
-    created: c.created[slot]!,
-    expires: orNull(c.expires[slot]!),
-    lastUsed: orNull(c.lastUsed[slot]!),
-    deletion: orNull(c.deletion[slot]!),
-    daysLeft,
-  };
+  const { id, name, type, level, workspace, status, created, expires, lastUsed, deletion } = c.summary(slot);
+  return { id, name, type, level, workspace, status, created, expires, lastUsed, deletion, daysLeft };
 }
 
 /** Idle since its last use, or since it was made when never used. */

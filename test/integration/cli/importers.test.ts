@@ -102,6 +102,13 @@ describe('coffer import of foreign files', alongside, () => {
     expect(tablesDigest(alice.vault, { exceptAudit: true })).toBe(before);
   });
 
+});
+
+// Not alongside the others: two imports of thousands of entries, each with its reading thread, would
+// slow them past their time on two cores.
+describe('coffer import of a file read on a second thread', () => {
+  const tmp = useTempDirs();
+
   it('reads a file over a MiB on a second thread: everything imported, and a file cut short refused with nothing written', async () => {
     const dir = tmp();
     const alice = await initVault(join(dir, 'a.coffer'));
