@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CofferError } from '../../shared/errors';
 import { exportBundle } from '../../electron/core/bundles/export';
-import { fingerprint } from '../../electron/core/bundles/format';
+import { PREAMBLE_BYTES, fingerprint, parsePreamble } from '../../electron/core/bundles/format';
 import { importBundle } from '../../electron/core/bundles/import';
 import { inspectBundle } from '../../electron/core/bundles/open';
 import { registerSecret } from '../../electron/core/secrets/registration';
@@ -32,10 +32,10 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
     const signer = fingerprint(source.session.keyPairs().signPublic);
     const probe = join(tempDir(), 'probe.cofferbundle');
     /** Imports `variant`; resolves the error code it was refused with, or null if it was accepted. */
-    const attempt = async (variant: Uint8Array): Promise<string | null> => {
+    const attempt = async (variant: Uint8Array, opts: { trusted: boolean } = { trusted: true }): Promise<string | null> => {
       writeFileSync(probe, variant);
       try {
-        await importBundle(target.session, probe, { trustedSigners: [signer], passphrase: 'a passphrase of the test', strategy: 'theirs' });
+        await importBundle(target.session, probe, { trustedSigners: opts.trusted ? [signer] : [], passphrase: 'a passphrase of the test', strategy: 'theirs' });
         return null;
       } catch (e) {
         if (!(e instanceof CofferError)) throw e;
@@ -78,6 +78,25 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
       { numRuns: 300 },
     );
     expect(tablesDigest(f.targetPath)).toBe(before);
+  });
+
+  it('a damaged header is TAMPERED before any key is tried or any signer offered trust: never AUTH', async () => {
+    const f = await fixture('passphrase');
+    const headerEnd = PREAMBLE_BYTES + parsePreamble(f.bytes.subarray(0, PREAMBLE_BYTES));
+    const codes = new Map<string, number>();
+    // After the magic and the format version: the header's length, then every byte of the header,
+    // its recipients' KDF parameters, wrapped key and the signer's key among them.
+    for (let at = PREAMBLE_BYTES - 4; at < headerEnd; at++) {
+      const v = Uint8Array.from(f.bytes);
+      v[at]! ^= 0x01;
+      const trusted = await f.attempt(v);
+      const untrusted = await f.attempt(v, { trusted: false });
+      for (const code of [trusted, untrusted]) codes.set(code ?? 'accepted', (codes.get(code ?? 'accepted') ?? 0) + 1);
+      expect([trusted, untrusted], `flip at ${at}`).not.toContain('AUTH');
+    }
+    expect([...codes.keys()].every((c) => c === 'TAMPERED' || c === 'VALIDATION')).toBe(true);
+    // Intact, the same bundle still says who signed it and asks for trust: the check is the signature's, not a blanket refusal.
+    expect(await f.attempt(f.bytes, { trusted: false })).toBe('AUTH');
   });
 
   it('inspect checks structure and signature without any key', async () => {

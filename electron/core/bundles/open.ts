@@ -122,6 +122,9 @@ export interface VerifiedBundle {
 export function verifyBundle(s: Session, path: string, opts: OpenOptions = {}): VerifiedBundle {
   s.assertUnlocked();
   const head = readHead(path);
+  // Structure and signature first: a damaged bundle is TAMPERED, never a wrong passphrase, and a
+  // signer key altered in transit is never offered to be trusted.
+  scanBundle(path, head);
   // Who signed, as the verified roster says: a key planted in the clear members table vouches for nothing.
   const member = [...s.roster.members.values()].find((m) => sameBytes(m.signPublic, head.signPublic))?.login ?? null;
   const fp = fingerprint(head.signPublic);
@@ -133,14 +136,7 @@ export function verifyBundle(s: Session, path: string, opts: OpenOptions = {}): 
       'signer',
     );
   }
-  const key = bodyKey(s, head, opts.passphrase);
-  try {
-    scanBundle(path, head);
-  } catch (e) {
-    wipe(key);
-    throw e;
-  }
-  return { info: describe(head, member), head, key };
+  return { info: describe(head, member), head, key: bodyKey(s, head, opts.passphrase) };
 }
 
 /**
