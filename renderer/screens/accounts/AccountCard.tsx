@@ -1,6 +1,8 @@
 import { KeyRound, Plus } from 'lucide-react';
 import type { AccountSummary } from '../../../shared/schemas/accounts';
 import { expiryHint, formatDate, formatDateTime, formatDay, relativeShort } from '../../lib/format';
+import type { Column } from '../../components/TableHead';
+import { TableHead } from '../../components/TableHead';
 
 /** "Organization", or "Workspace Backend": where the account's keys read. */
 export const levelLabel = (a: AccountSummary): string => (a.level === 'organization' ? 'Organization' : `Workspace ${a.workspace ?? '(deleted)'}`);
@@ -17,6 +19,14 @@ interface AccountCardProps {
   onKey: (action: KeyAction, keyId: string) => void;
   onDelete: () => void;
 }
+
+const KEY_COLUMNS: readonly Column[] = [
+  { label: 'Key' },
+  { label: 'Created', className: 't-date t-wide-only' },
+  { label: 'Expires', className: 't-date' },
+  { label: 'Last used', className: 't-date' },
+  { label: 'Actions', className: 't-act-2', hidden: true },
+];
 
 /** One account: its level, role and Basic authentication in the head, its keys in a small table under it. */
 export function AccountCard({ account: a, readOnly, onAddKey, onKey, onDelete }: AccountCardProps) {
@@ -67,23 +77,7 @@ function KeyTable({ account: a, readOnly, onKey }: { account: AccountSummary; re
   return (
     <table className="table account-keys">
       <caption className="visually-hidden">Keys of {a.name}, oldest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">Key</th>
-          <th scope="col" className="t-date t-wide-only">
-            Created
-          </th>
-          <th scope="col" className="t-date">
-            Expires
-          </th>
-          <th scope="col" className="t-date">
-            Last used
-          </th>
-          <th scope="col" className="t-act-2">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={KEY_COLUMNS} />
       <tbody>
         {a.keys.map((k) => {
           const short = shortKeyId(k.keyId);

@@ -12,6 +12,8 @@ import { request } from '../../state/request';
 import { useSession } from '../../state/session';
 import type { Category } from './actions';
 import { ALARMING, CATEGORIES, UNAUTHENTICATED, actionLabel } from './actions';
+import type { Column } from '../../components/TableHead';
+import { TableHead } from '../../components/TableHead';
 
 type Entry = Output<'audit.list'>[number];
 type Verdict = Output<'audit.verify'>;
@@ -60,6 +62,14 @@ async function fetchEntries(f: Filters, limit: number) {
   entries.sort((a, b) => b.seq - a.seq);
   return { ok: true as const, value: entries.slice(0, limit) };
 }
+
+const AUDIT_COLUMNS: readonly Column[] = [
+  { label: '#', className: 't-seq' },
+  { label: 'When', className: 't-when' },
+  { label: 'Actor', className: 't-actor' },
+  { label: 'Action', className: 't-action' },
+  { label: 'Target' },
+];
 
 /** docs/product.md §8: who did what to which id, and when; filters, and a check of the keyed chain. Entries written without a key are marked. */
 export function AuditView() {
@@ -232,23 +242,7 @@ export function AuditView() {
           {error && <ErrorNote message={error.message} />}
           <table className="table" aria-busy={loading || undefined} data-testid="audit-table">
             <caption className="visually-hidden">Audit log, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col" className="t-seq">
-                  #
-                </th>
-                <th scope="col" className="t-when">
-                  When
-                </th>
-                <th scope="col" className="t-actor">
-                  Actor
-                </th>
-                <th scope="col" className="t-action">
-                  Action
-                </th>
-                <th scope="col">Target</th>
-              </tr>
-            </thead>
+            <TableHead columns={AUDIT_COLUMNS} />
             <tbody>
               {entries === null ? (
                 <SkeletonTableRows columns={5} />

@@ -14,6 +14,17 @@ import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { CreateCredentialWizard } from './CreateCredentialWizard';
 import { EditTeamsDialog } from './EditTeamsDialog';
+import type { Column } from '../../components/TableHead';
+import { TableHead } from '../../components/TableHead';
+
+const CREDENTIAL_COLUMNS: readonly Column[] = [
+  { label: 'Name' },
+  { label: 'Creator', className: 't-actor t-wide-only' },
+  { label: 'Teams', className: 't-teams' },
+  { label: 'Created', className: 't-date t-wide-only' },
+  { label: 'Last used', className: 't-date' },
+  { label: 'Actions', className: 't-act-2', hidden: true },
+];
 
 /**
  * docs/product.md §6: the vault's service credentials. The Client Secret appears once, in the
@@ -64,26 +75,7 @@ export function CredentialsView() {
           {error && <ErrorNote message={error} />}
           <table className="table" data-testid="credentials-table">
             <caption className="visually-hidden">Service credentials, by name</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="t-actor t-wide-only">
-                  Creator
-                </th>
-                <th scope="col" className="t-teams">
-                  Teams
-                </th>
-                <th scope="col" className="t-date t-wide-only">
-                  Created
-                </th>
-                <th scope="col" className="t-date">
-                  Last used
-                </th>
-                <th scope="col" className="t-act-2">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={CREDENTIAL_COLUMNS} />
             <tbody>
               {list === null ? (
                 <SkeletonTableRows columns={6} rows={4} />

@@ -5,6 +5,8 @@ import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import type { SecretType } from '../../../shared/schemas/secrets';
 import { formatDateTime } from '../../lib/format';
 import { placeOf } from './place';
+import type { Column } from '../../components/TableHead';
+import { TableHead } from '../../components/TableHead';
 
 const STRATEGY_LABELS: Record<ImportStrategy, string> = { mine: 'Keep mine', theirs: 'Take theirs', both: 'Keep both' };
 
@@ -37,6 +39,15 @@ interface Props {
   onItem: (index: number, s: ImportStrategy) => void;
 }
 
+const PREVIEW_COLUMNS: readonly Column[] = [
+  { label: 'Name' },
+  { label: 'Type', className: 't-type' },
+  { label: 'Place', className: 't-place' },
+  { label: 'Status', className: 't-status' },
+  { label: 'Last changed', className: 't-dates' },
+  { label: 'Choice', className: 't-choice' },
+];
+
 /**
  * Every item of the preview in a real table, only the rows in view rendered: a 100,000-entry file
  * stays as quick to scroll as a short one. Spacer rows above and below stand for the rest, so the
@@ -68,26 +79,7 @@ export function PreviewTable({ items, rows, strategy, perItem, disabled, onItem 
   return (
     <div ref={scrollRef} className="table-scroll import-table-scroll" tabIndex={0} aria-label="Secrets in the file">
       <table className="table import-table" data-testid="import-preview-table" aria-rowcount={rows.length + 1}>
-        <thead>
-          <tr aria-rowindex={1}>
-            <th scope="col">Name</th>
-            <th scope="col" className="t-type">
-              Type
-            </th>
-            <th scope="col" className="t-place">
-              Place
-            </th>
-            <th scope="col" className="t-status">
-              Status
-            </th>
-            <th scope="col" className="t-dates">
-              Last changed
-            </th>
-            <th scope="col" className="t-choice">
-              Choice
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={PREVIEW_COLUMNS} rowIndex={1} />
         <tbody>
           {before > 0 && <Spacer height={before} />}
           {visible.map((v) => {

@@ -15,12 +15,22 @@ import { ChangeRoleDialog } from './ChangeRoleDialog';
 import { RemoveMemberDialog } from './RemoveMemberDialog';
 import { RolesSection } from './RolesSection';
 import { PageTabs } from '../../components/PageTabs';
+import type { Column } from '../../components/TableHead';
+import { TableHead } from '../../components/TableHead';
 
 type Tab = 'members' | 'roles';
 const TABS = [
   { id: 'members', label: 'Members' },
   { id: 'roles', label: 'Roles' },
 ] as const;
+
+const MEMBER_COLUMNS: readonly Column[] = [
+  { label: 'Login' },
+  { label: 'Role', className: 't-role' },
+  { label: 'Added', className: 't-date t-wide-only' },
+  { label: 'Last unlock', className: 't-date' },
+  { label: 'Actions', className: 't-act-2', hidden: true },
+];
 
 /** Who can unlock this vault and with which role (docs/product.md §5); the Roles tab lists what each role may do. */
 export function MembersView() {
@@ -135,23 +145,7 @@ function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableP
   return (
     <table className="table" data-testid="members-table">
       <caption className="visually-hidden">Members, by login</caption>
-      <thead>
-        <tr>
-          <th scope="col">Login</th>
-          <th scope="col" className="t-role">
-            Role
-          </th>
-          <th scope="col" className="t-date t-wide-only">
-            Added
-          </th>
-          <th scope="col" className="t-date">
-            Last unlock
-          </th>
-          <th scope="col" className="t-act-2">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={MEMBER_COLUMNS} />
       <tbody>
         {members === null ? (
           <SkeletonTableRows columns={5} rows={4} />
