@@ -1,10 +1,8 @@
 import { CircleCheck, CircleAlert } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { ExportedBundle } from '../../../shared/schemas/bundle-export';
+import type { Delivery } from '../../lib/delivery';
 import { formatCount } from '../../lib/format';
-
-/** What happened to the file: handed to the browser's downloads, saved through the desktop dialog, or not. */
-export type Delivery = { kind: 'downloaded' } | { kind: 'saved'; path: string } | { kind: 'cancelled' } | { kind: 'failed'; message: string };
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${formatCount(n)} bytes`;

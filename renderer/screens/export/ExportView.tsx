@@ -4,7 +4,7 @@ import type { FormEvent, ReactNode } from 'react';
 import type { ExportBundleInput, ExportSelection, ExportedBundle } from '../../../shared/schemas/bundle-export';
 import { bundlePassphrase } from '../../../shared/schemas/bundles';
 import type { SecretSummary } from '../../../shared/schemas/secrets';
-import { isDesktop, saveDownload } from '../../api/client';
+import { isDesktop } from '../../api/client';
 import { FieldError, FormError } from '../../components/Field';
 import type { FieldErrors } from '../../lib/errors';
 import { sentence } from '../../lib/errors';
@@ -13,7 +13,8 @@ import { useRequest } from '../../lib/useRequest';
 import { may } from '../../state/nav';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
-import type { Delivery } from './ExportResult';
+import type { Delivery } from '../../lib/delivery';
+import { deliver } from '../../lib/delivery';
 import { ExportResult } from './ExportResult';
 import type { RecipientsDraft } from './RecipientsSection';
 import { RecipientsSection } from './RecipientsSection';
@@ -143,14 +144,7 @@ export function ExportView() {
       } else setFormError(message);
       return;
     }
-    let delivery: Delivery;
-    if (r.value.savedTo !== null) delivery = { kind: 'saved', path: r.value.savedTo };
-    else if (r.value.downloadId === null) delivery = { kind: 'cancelled' };
-    else if (isDesktop) delivery = { kind: 'failed', message: 'The desktop window did not save the file.' };
-    else {
-      const got = await saveDownload(r.value.downloadId, r.value.fileName);
-      delivery = got.ok ? { kind: 'downloaded' } : { kind: 'failed', message: sentence(got.error.message) };
-    }
+    const delivery = await deliver(r.value);
     // The passphrase leaves the page's state once the bundle is made.
     setTo((t) => ({ ...t, passphrase: '', again: '' }));
     setBusy(false);

@@ -1,7 +1,7 @@
 import { Download, LoaderCircle } from 'lucide-react';
 import { useState } from 'react';
 import type { ReportFormat } from '../../../shared/schemas/review';
-import { isDesktop, saveDownload } from '../../api/client';
+import { deliver } from '../../lib/delivery';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
 import { toast } from '../../state/toasts';
@@ -24,14 +24,12 @@ export function ReportExport() {
       toast.error(sentence(r.error.message));
       return;
     }
-    const { savedTo, downloadId, fileName, secrets } = r.value;
+    const { fileName, secrets } = r.value;
     const what = `The review report of ${secrets} ${secrets === 1 ? 'secret' : 'secrets'}`;
-    if (savedTo !== null) toast.success(`${what} was saved to ${savedTo}`);
-    else if (downloadId !== null && !isDesktop) {
-      const got = await saveDownload(downloadId, fileName);
-      if (got.ok) toast.success(`${what} was downloaded as ${fileName}`);
-      else toast.error(sentence(got.error.message));
-    }
+    const delivery = await deliver(r.value);
+    if (delivery.kind === 'saved') toast.success(`${what} was saved to ${delivery.path}`);
+    else if (delivery.kind === 'downloaded') toast.success(`${what} was downloaded as ${fileName}`);
+    else if (delivery.kind === 'failed') toast.error(delivery.message);
     setBusy(false);
   }
 
