@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CofferError } from '../../shared/errors';
+import { writeParts } from '../core/chunks';
 
 /** Refuses an existing `path` before any work is done (`--force` not given), so that nothing is read for nothing. */
 export function checkFree(path: string, field: string): void {
@@ -9,12 +10,12 @@ export function checkFree(path: string, field: string): void {
 }
 
 /**
- * Writes `text` to `path`, readable by its owner only (0600), all at once: a temp file in the same
+ * Writes the text made of `parts` to `path` as they come, readable by its owner only (0600), all at once: a temp file in the same
  * folder, created 0600, then put in place. Readers never see half a file, and a replaced file
  * takes the temp file's mode rather than keeping its own. Without `replace`, the temp file is
  * linked in place, which fails on a file that appeared since `checkFree`; with it, renamed over.
  */
-export function writePrivateFile(path: string, text: string, opts: { replace: boolean; field: string }): void {
+export function writePrivateFile(path: string, parts: Iterable<string>, opts: { replace: boolean; field: string }): void {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number;
   try {
@@ -24,7 +25,7 @@ export function writePrivateFile(path: string, text: string, opts: { replace: bo
   }
   try {
     try {
-      writeFileSync(fd, text);
+      writeParts(fd, parts);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -5,7 +5,8 @@ import { dispatch } from '../../electron/core/handlers';
 import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS, dayStart, isoDay } from '../../electron/core/lifecycle/clock';
 import { sessionPass } from '../../electron/core/lifecycle/passes';
-import { renderReport } from '../../electron/core/review/formats';
+import type { ReportFormat } from '../../electron/core/review/formats';
+import { reportParts } from '../../electron/core/review/formats';
 import { reviewReport } from '../../electron/core/review/report';
 import { reviewSummary } from '../../electron/core/review/summary';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
@@ -74,6 +75,9 @@ async function reviewedVault(dir: string) {
   }
   return { vault, session, clock };
 }
+
+/** A report's text whole, as the app's outbox and `--out` write it part by part. */
+const renderReport = (format: ReportFormat, r: ReturnType<typeof reviewReport>): string => [...reportParts(format, r)].join('');
 
 const everything = (s: Session): SecretSummary[] => listSecrets(s, { limit: 10_000 }).items;
 const tally = <K extends string>(keys: readonly K[], items: SecretSummary[], of: (i: SecretSummary) => K) =>
@@ -171,6 +175,17 @@ describe('the review figures', () => {
     const json = JSON.parse(renderReport('json', report)) as { summary: { at: string }; secrets: { name: string; created: string; expires: string | null }[] };
     expect(json.summary.at).toBe(new Date(on(35)).toISOString());
     expect(json.secrets.find((s) => s.name === 'p-used')).toMatchObject({ created: new Date(START).toISOString(), expires: new Date(dayStart(isoDay(on(50)))).toISOString() });
+  });
+
+  it('writes the JSON secret by secret as the same text one JSON.stringify of the report makes, with secrets and without', async () => {
+    const { session } = await reviewedVault(tmp());
+    const report = reviewReport(session);
+    expect(report.secrets.length).toBeGreaterThan(1);
+    for (const r of [report, { ...report, secrets: [] }]) {
+      const text = renderReport('json', r);
+      expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      expect((JSON.parse(text) as { secrets: unknown[] }).secrets).toHaveLength(r.secrets.length);
+    }
   });
 
   it('reaches the app over the review.summary channel, its output as the contract declares it', async () => {

@@ -116,7 +116,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
         const uses = template.tokens.map((t): ReferenceUse => ({ reference: t.reference, where: `line ${t.line}`, field: 'template' }));
         const text = fillTemplate(template, await readThenClose(ctx, uses, `inject:${basename(o.in)}`));
         if (o.out === undefined) return void process.stdout.write(text);
-        writePrivateFile(o.out, text, { replace: o.force ?? false, field: 'out' });
+        writePrivateFile(o.out, [text], { replace: o.force ?? false, field: 'out' });
         if (ctx.json) return printJson({ out: o.out, references: uses.length });
         print(`Wrote ${o.out} (${uses.length} ${uses.length === 1 ? 'reference' : 'references'} filled).`);
       }),

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { CofferError } from '../../../shared/errors';
 import type { ReportFormat } from '../../core/review/formats';
-import { REPORT_FORMATS, renderReport } from '../../core/review/formats';
+import { coalesced } from '../../core/chunks';
+import { REPORT_FORMATS, reportParts } from '../../core/review/formats';
 import { reviewReport } from '../../core/review/report';
 import { print, printJson } from '../output';
 import { checkFree, writePrivateFile } from '../private-file';
@@ -26,9 +27,12 @@ export function registerReportCommand(program: Command, run: Action): void {
         if (o.force && o.out === undefined) throw new CofferError('VALIDATION', '--force replaces an --out file; without --out the report goes to stdout', 'force');
         if (o.out !== undefined && !o.force) checkFree(o.out, 'out');
         const report = reviewReport(await ctx.unlock());
-        const text = renderReport(format, report);
-        if (o.out === undefined) return void process.stdout.write(text);
-        writePrivateFile(o.out, text, { replace: o.force ?? false, field: 'out' });
+        const parts = reportParts(format, report);
+        if (o.out === undefined) {
+          for (const piece of coalesced(parts)) process.stdout.write(piece);
+          return;
+        }
+        writePrivateFile(o.out, parts, { replace: o.force ?? false, field: 'out' });
         if (ctx.json) return printJson({ out: o.out, format, secrets: report.secrets.length });
         print(`Wrote the ${format} report of ${report.secrets.length} secret(s) to ${o.out}.`);
       }),

@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { writeParts } from '../chunks';
 import { PrivateFiles } from './private-files';
 
 /** A finished file waiting for its door: where the core wrote it and the name it is offered under. */
@@ -29,11 +30,18 @@ export class Outbox extends PrivateFiles<OutboxFile> {
     this.keep(id, { path: this.bundlePath(id), fileName }, now);
   }
 
-  /** Writes a text file of this id, owner-only, and offers it. */
-  offerText(id: string, fileName: string, text: string, now: number): void {
+  /** Writes a text file of this id, owner-only, part by part as they come, and offers it; returns its size in bytes. */
+  offerText(id: string, fileName: string, parts: Iterable<string>, now: number): number {
     const path = this.pathFor(`${id}.txt`);
-    writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+    const fd = openSync(path, 'wx', 0o600);
+    let bytes: number;
+    try {
+      bytes = writeParts(fd, parts);
+    } finally {
+      closeSync(fd);
+    }
     this.keep(id, { path, fileName }, now);
+    return bytes;
   }
 
   /** Deletes a file once its door delivered it. */

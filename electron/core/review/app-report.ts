@@ -5,7 +5,7 @@ import { slug } from '../bundles/app-export';
 import type { Outbox } from '../bundles/outbox';
 import { isoDay } from '../lifecycle/clock';
 import type { Session } from '../vault/session';
-import { renderReport } from './formats';
+import { reportParts } from './formats';
 import { reviewReport } from './report';
 
 /**
@@ -15,10 +15,9 @@ import { reviewReport } from './report';
 export function reportToOutbox(s: Session, outbox: Outbox, raw: unknown): ReportFile {
   const { format } = parseInput(reportFileInput, raw);
   const report = reviewReport(s);
-  const text = renderReport(format, report);
   const now = s.ctx.clock.now();
   const fileName = `${slug(report.organization, 40) || 'coffer'}-review-${isoDay(now)}.${format}`;
   const id = s.ctx.random.uuid();
-  outbox.offerText(id, fileName, text, now);
-  return { fileName, format, secrets: report.secrets.length, bytes: Buffer.byteLength(text), downloadId: id, savedTo: null };
+  const bytes = outbox.offerText(id, fileName, reportParts(format, report), now);
+  return { fileName, format, secrets: report.secrets.length, bytes, downloadId: id, savedTo: null };
 }

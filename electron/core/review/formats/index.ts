@@ -6,8 +6,9 @@ import { reportMarkdown } from './markdown';
 export { REPORT_FORMATS } from '../../../../shared/schemas/review';
 export type { ReportFormat } from '../../../../shared/schemas/review';
 
-const RENDER: Record<ReportFormat, (r: ReviewReport) => string> = { html: reportHtml, md: reportMarkdown, json: reportJson };
+const RENDER: Record<ReportFormat, (r: ReviewReport) => Iterable<string>> = { html: reportHtml, md: reportMarkdown, json: reportJson };
 
-export function renderReport(format: ReportFormat, r: ReviewReport): string {
+/** The report's text in parts, in order: written as they come, a big report is never held whole (electron/core/chunks.ts). */
+export function reportParts(format: ReportFormat, r: ReviewReport): Iterable<string> {
   return RENDER[format](r);
 }

@@ -12,7 +12,20 @@ function withIsoTimes(value: unknown): unknown {
   return out;
 }
 
-/** The report as structured data, times as ISO 8601 (docs/review.md). */
-export function reportJson(r: ReviewReport): string {
-  return `${JSON.stringify(withIsoTimes(r), null, 2)}\n`;
+/**
+ * The report as structured data, times as ISO 8601 (docs/review.md): the same text as one
+ * `JSON.stringify(…, null, 2)` of it, with the secrets written one by one after the rest.
+ */
+export function* reportJson(r: ReviewReport): Generator<string> {
+  const { secrets, ...rest } = r;
+  const head = JSON.stringify(withIsoTimes({ ...rest, secrets: [] }), null, 2);
+  if (secrets.length === 0) return yield `${head}\n`;
+  // The empty array closes the text: `[]` then the object's `}`.
+  yield `${head.slice(0, head.lastIndexOf('[]'))}[`;
+  let first = true;
+  for (const row of secrets) {
+    yield `${first ? '' : ','}\n    ${JSON.stringify(withIsoTimes(row), null, 2).replace(/\n/g, '\n    ')}`;
+    first = false;
+  }
+  yield '\n  ]\n}\n';
 }

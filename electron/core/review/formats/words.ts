@@ -101,3 +101,8 @@ export const secretCells = (s: ReportRow): string[] => [
   s.usedBy.join(', '),
   s.readers.join(', '),
 ];
+
+/** Each secret's cells as its row is written, so the rows of a big report are never all held as text. */
+export function* cellsOf(rows: Iterable<ReportRow>): Generator<string[]> {
+  for (const row of rows) yield secretCells(row);
+}
