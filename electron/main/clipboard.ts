@@ -1,28 +1,19 @@
 import type { Clipboard } from 'electron';
 
 /**
- * Copies marked as concealed for clipboard managers where Electron lets us (docs/product.md §9), cleared after
- * the timeout only if the clipboard still holds what Coffer put there, and cleared on lock and quit.
- * Electron's API writes one format per call; the concealed markers are written beside the text,
- * which some managers honour and others ignore (documented in SECURITY.md).
+ * Copies a value in main, cleared after the timeout only if the clipboard still holds what Coffer
+ * put there, and on lock and quit. No "concealed" marker is written: Electron 41 commits every
+ * clipboard call as a whole new clipboard, and `write()` takes no custom format, so a marker
+ * written after the text would replace the text (SECURITY.md, "Clipboard").
  */
 export class SecretClipboard {
   private last: string | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly clipboard: Pick<Clipboard, 'write' | 'readText' | 'writeBuffer' | 'clear'>,
-    private readonly platform: NodeJS.Platform = process.platform,
-  ) {}
+  constructor(private readonly clipboard: Pick<Clipboard, 'writeText' | 'readText' | 'clear'>) {}
 
   writeSecret(value: string, ms: number): void {
-    this.clipboard.write({ text: value });
-    const marker = this.platform === 'linux' ? 'x-kde-passwordManagerHint' : this.platform === 'darwin' ? 'org.nspasteboard.ConcealedType' : 'ExcludeClipboardContentFromMonitorProcessing';
-    try {
-      this.clipboard.writeBuffer(marker, Buffer.from(this.platform === 'linux' ? 'secret' : ''));
-    } catch {
-      // Not every platform accepts custom formats; the value is still cleared on time.
-    }
+    this.clipboard.writeText(value);
     this.last = value;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.clearIfOurs(), ms);
