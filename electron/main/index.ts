@@ -1,14 +1,12 @@
 import { BrowserWindow, Notification, app, clipboard, dialog, ipcMain, net, powerMonitor, protocol, session } from 'electron';
-import { join, normalize, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { CofferApp } from '../core/app';
 import { initSodium } from '../core/crypto/sodium';
 import { createDemoVault } from '../core/demo';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { SecretClipboard } from './clipboard';
 import { registerIpc } from './ipc';
+import { rendererResponder } from './renderer-protocol';
 import type { SavePort } from './save';
-import { APP_ORIGIN } from './trusted';
 import { createWindow, denyPermissions } from './window';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -21,16 +19,7 @@ const value = (name: string) => {
 
 /** Serves the built renderer from app://coffer/ with the same strict CSP as browser mode. */
 function serveRenderer(): void {
-  const root = join(__dirname, '..', '..', 'renderer');
-  protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    const file = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (url.origin !== APP_ORIGIN || !file.startsWith(root + sep)) return new Response('not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
-    return new Response(res.body, { status: res.status, headers });
-  });
+  protocol.handle('app', rendererResponder(join(__dirname, '..', '..', 'renderer'), (fileUrl) => net.fetch(fileUrl)));
 }
 
 async function main(): Promise<void> {
