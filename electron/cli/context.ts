@@ -61,6 +61,8 @@ export class CliContext {
   async open(): Promise<Vault> {
     if (!this.vault) {
       this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
+      const snapshot = this.vault.db.snapshot;
+      if (snapshot) warn(`${snapshot}: reading a copy of the vault in memory; nothing is written and no read is recorded`);
       this.rollback = this.rollbacks.look(this.vault.id, this.vault.db);
       if (this.rollback) warn(`${describeRollback(this.rollback)}; if you did not restore a backup, someone replaced the file`);
       // Every start is a scheduler pass (docs/product.md §4): without a password it never purges; read-only vaults skip it.
@@ -108,6 +110,7 @@ export class CliContext {
   }
 
   private count(r: PassResult): void {
+    if (r.skipped) warn(`the scheduler's pass was skipped (${r.skipped})`);
     this.passes.inactivated += r.inactivated;
     this.passes.notices += r.notices;
     this.passes.purged += r.purged;
@@ -115,6 +118,8 @@ export class CliContext {
 
   /** Idempotent: `coffer run` closes before its child starts, and `run()` closes again after. */
   close(): void {
+    const unrecorded = this.session?.unrecordedReads ?? 0;
+    if (unrecorded > 0) warn(`the disk is full: ${unrecorded === 1 ? 'this read was' : `${unrecorded} reads were`} not recorded in the usage history or the audit log`);
     // The head this command's session reached, verified under its key, is what the next one compares with.
     if (this.vault && this.session && !this.session.isLocked) this.rollbacks.look(this.vault.id, this.vault.db, this.session.auditKey());
     this.session?.lock();

@@ -7,7 +7,7 @@ import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { PASSWORD, coffer, initVault, ok, useTempDirs } from '../integration/cli/run';
 import { fakeClock, newVault } from '../support/vault';
 import type { Tally } from './harness';
-import { TIMEOUT_MS, killOnce, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
+import { TIMEOUT_MS, killOnce, kills, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
 
 const PASSPHRASE = 'crash bundle passphrase';
 
@@ -18,7 +18,7 @@ const apiKeys = (prefix: string, n: number): RegisterSecretInput[] =>
  * Kills a command that starts from the same vault each time (a copy of `template`), so that
  * `before` and `after` are measured once: after is what one run left to finish wrote.
  */
-async function killFromTemplate(dir: string, template: string, args: readonly string[], stdin: string, follow: (name: string) => boolean): Promise<Tally> {
+async function killFromTemplate(wanted: number, dir: string, template: string, as: string, args: readonly string[], stdin: string, follow: (name: string) => boolean): Promise<Tally> {
   let n = 0;
   const fresh = () => {
     // A folder per copy: the CLI remembers each vault's audit head beside it, and every copy has one id.
@@ -28,7 +28,7 @@ async function killFromTemplate(dir: string, template: string, args: readonly st
     copyFileSync(template, vault);
     return { at, vault };
   };
-  const see = (vault: string) => observe(vault, [PASSWORD], follow);
+  const see = (vault: string) => observe(vault, as, [PASSWORD], follow);
   const reference = fresh();
   const before = await see(reference.vault);
   const started = Date.now();
@@ -38,7 +38,7 @@ async function killFromTemplate(dir: string, template: string, args: readonly st
   const after = await see(reference.vault);
   expect(after).not.toEqual(before);
   rmSync(reference.at, { recursive: true });
-  return killRepeatedly(async (i, tally) => {
+  return killRepeatedly(wanted, async (i, tally) => {
     const { at, vault } = fresh();
     await killOnce(tally, () => runAndKill(vault, args, stdin, planKill(i, span)), () => see(vault), before, after);
     rmSync(at, { recursive: true });
@@ -60,7 +60,7 @@ describe.concurrent('SIGKILL during big writes: all of it or none of it', () => 
     const template = join(dir, 'target.coffer');
     await initVault(template, { member: 'bob' });
     const follow = (name: string) => ['b0', 'b1234', 'b2999'].includes(name);
-    const t = await killFromTemplate(dir, template, ['--password-stdin', 'import', bundle, '--trust-signer', signer], lines(PASSWORD, PASSPHRASE), follow);
+    const t = await killFromTemplate(kills(40), dir, template, 'bob', ['--password-stdin', 'import', bundle, '--trust-signer', signer], lines(PASSWORD, PASSPHRASE), follow);
     reportKills('bundle import of 3,000', t);
   });
 
@@ -71,7 +71,7 @@ describe.concurrent('SIGKILL during big writes: all of it or none of it', () => 
     const made = await newVault(dir, { context: { clock: fakeClock(Date.now() - 47.5 * DAY_MS) } });
     await registerSecrets(made.session, apiKeys('t', 10_000));
     made.vault.close();
-    const t = await killFromTemplate(dir, made.path, ['--password-stdin', 'tick'], lines(PASSWORD), () => false);
+    const t = await killFromTemplate(kills(40), dir, made.path, 'alice', ['--password-stdin', 'tick'], lines(PASSWORD), () => false);
     reportKills('tick of 10,000', t);
   });
 });

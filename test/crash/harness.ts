@@ -85,9 +85,10 @@ export interface Observed {
 
 /**
  * Opens the vault as its user would after the crash (SQLite replays or drops the `-wal` file and
- * checkpoints on close), checks it, then reads it read-only so that reading records nothing.
+ * checkpoints on close), checks it, then reads it read-only as member `as`, so that reading records
+ * nothing.
  */
-export async function observe(path: string, passwords: readonly string[], follow: (name: string) => boolean): Promise<Observed> {
+export async function observe(path: string, as: string, passwords: readonly string[], follow: (name: string) => boolean): Promise<Observed> {
   (await Vault.open(path)).close();
   const raw = new Database(path, { readonly: true });
   try {
@@ -98,11 +99,13 @@ export async function observe(path: string, passwords: readonly string[], follow
   }
   const vault = await Vault.open(path, { readOnly: true });
   try {
+    const refusals: string[] = [];
     for (const password of passwords) {
       let session;
       try {
-        session = await vault.unlock(undefined, password);
-      } catch {
+        session = await vault.unlock(as, password);
+      } catch (e) {
+        refusals.push(String(e));
         continue;
       }
       expect(verifyAuditFor(session)).toMatchObject({ ok: true });
@@ -114,19 +117,23 @@ export async function observe(path: string, passwords: readonly string[], follow
       const notices = vault.db.raw.prepare<[], { n: number }>('SELECT count(*) AS n FROM notices').get()!.n;
       return { password, members: listMembers(session).map((m) => m.name).sort(), secrets: items.length, byStatus, values, notices };
     }
-    throw new Error(`none of the passwords unlocks ${path}`);
+    throw new Error(`none of the passwords unlocks ${path}: ${refusals.join('; ')}`);
   } finally {
     vault.close();
   }
 }
 
-/** Kills per kind of write in `npm test`: six kinds make the 300 of a run. */
-export const KILLS = 50 * SCALE;
+/**
+ * Kills of one kind of write: `npm test` gives the six kinds 300 in all, fewer to the big writes,
+ * whose every kill starts from a fresh copy of a big vault.
+ */
+export const kills = (inNpmTest: number): number => Math.round(inNpmTest * SCALE);
 
 /** A test's time limit: generous, since a soak runs ten times the kills on a machine that may be busy. */
 export const TIMEOUT_MS = 900_000 * SCALE;
 
 export interface Tally {
+  wanted: number;
   killed: number;
   finished: number;
   before: number;
@@ -161,17 +168,17 @@ export async function killOnce(
 /** Prints how the kills fell (read in the test log) and holds the run to its number of kills. */
 export function reportKills(kind: string, t: Tally): void {
   console.info(`crash ${kind}: ${t.killed} killed (${t.before} left the state before, ${t.after} the state after), ${t.finished} finished first`);
-  expect(t.killed).toBeGreaterThanOrEqual(KILLS);
+  expect(t.killed).toBeGreaterThanOrEqual(t.wanted);
 }
 
 /**
- * Kills `next()`'s command until `KILLS` of them were killed (a kill that comes after the command
+ * Kills `next()`'s command until `wanted` of them were killed (a kill that comes after the command
  * finished counts as a finished run, checked the same way). Returns the tally for the test to report.
  */
-export async function killRepeatedly(next: (i: number, t: Tally) => Promise<void>): Promise<Tally> {
-  const t: Tally = { killed: 0, finished: 0, before: 0, after: 0 };
-  for (let i = 0; t.killed < KILLS; i++) {
-    if (i >= KILLS * 4) throw new Error(`only ${t.killed} of ${i} runs were killed before they finished`);
+export async function killRepeatedly(wanted: number, next: (i: number, t: Tally) => Promise<void>): Promise<Tally> {
+  const t: Tally = { wanted, killed: 0, finished: 0, before: 0, after: 0 };
+  for (let i = 0; t.killed < wanted; i++) {
+    if (i >= wanted * 4) throw new Error(`only ${t.killed} of ${i} runs were killed before they finished`);
     await next(i, t);
   }
   return t;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { PASSWORD, initVault, ok, useTempDirs } from '../integration/cli/run';
 import type { Observed } from './harness';
-import { TIMEOUT_MS, killOnce, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
+import { TIMEOUT_MS, killOnce, kills, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
 
 /** How long the whole command takes here, from one run left to finish: kills at random moments fall within it. */
 const SPAN_MS = 1500;
@@ -13,9 +13,9 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
   it('secret add', { timeout: TIMEOUT_MS }, async () => {
     const vault = join(tmp(), 'v.coffer');
     await initVault(vault);
-    const see = () => observe(vault, [PASSWORD], (n) => n.startsWith('k'));
+    const see = () => observe(vault, 'alice', [PASSWORD], (n) => n.startsWith('k'));
     let state = await see();
-    const t = await killRepeatedly(async (i, tally) => {
+    const t = await killRepeatedly(kills(60), async (i, tally) => {
       const value = `crash-add-value-${i}`;
       const after: Observed = { ...state, secrets: state.secrets + 1, byStatus: { active: (state.byStatus.active ?? 0) + 1 }, values: { ...state.values, [`k${i}`]: value } };
       const args = ['--password-stdin', 'secret', 'add', 'api-key', `k${i}`, '--header', 'X-Key', '--value-stdin'];
@@ -28,9 +28,9 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     const vault = join(tmp(), 'v.coffer');
     const alice = await initVault(vault);
     await ok(alice(['secret', 'add', 'api-key', 'edited', '--header', 'X-Key', '--value-stdin'], 'crash-edit-value-start'));
-    const see = () => observe(vault, [PASSWORD], (n) => n === 'edited');
+    const see = () => observe(vault, 'alice', [PASSWORD], (n) => n === 'edited');
     let state = await see();
-    const t = await killRepeatedly(async (i, tally) => {
+    const t = await killRepeatedly(kills(55), async (i, tally) => {
       const value = `crash-edit-value-${i}`;
       const args = ['--password-stdin', 'secret', 'edit', 'edited', '--value-stdin'];
       state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, value), planKill(i, SPAN_MS)), see, state, { ...state, values: { edited: value } });
@@ -43,9 +43,9 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     const alice = await initVault(vault);
     await ok(alice(['secret', 'add', 'api-key', 'kept', '--header', 'X-Key', '--value-stdin'], 'crash-passwd-value'));
     const passwords = [PASSWORD, 'the other crash password'];
-    const see = () => observe(vault, passwords, (n) => n === 'kept');
+    const see = () => observe(vault, 'alice', passwords, (n) => n === 'kept');
     let state = await see();
-    const t = await killRepeatedly(async (i, tally) => {
+    const t = await killRepeatedly(kills(50), async (i, tally) => {
       const next = passwords.find((p) => p !== state.password)!;
       state = await killOnce(tally, () => runAndKill(vault, ['--password-stdin', 'passwd'], lines(state.password, next), planKill(i, SPAN_MS)), see, state, { ...state, password: next });
     });
@@ -55,9 +55,9 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
   it('member add', { timeout: TIMEOUT_MS }, async () => {
     const vault = join(tmp(), 'v.coffer');
     await initVault(vault);
-    const see = () => observe(vault, [PASSWORD], () => false);
+    const see = () => observe(vault, 'alice', [PASSWORD], () => false);
     let state = await see();
-    const t = await killRepeatedly(async (i, tally) => {
+    const t = await killRepeatedly(kills(55), async (i, tally) => {
       const args = ['--password-stdin', 'member', 'add', `m${i}`, '--role', 'member'];
       const after = { ...state, members: [...state.members, `m${i}`].sort() };
       state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, `member ${i} password`), planKill(i, SPAN_MS)), see, state, after);

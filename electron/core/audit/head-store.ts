@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** A vault's keyed audit head as an app saw it: its last entry's number and link, and the key version. */
@@ -46,12 +46,20 @@ export class AuditHeadStore {
     return this.read()[vaultId];
   }
 
-  /** Read again just before writing, so another app's vaults are kept; replaced whole, never half-written. */
+  /**
+   * Read again just before writing, so another app's vaults are kept; replaced whole, never
+   * half-written. Best effort: on a full or read-only disk the old head stays, which only makes the
+   * next comparison weaker (a head behind the vault's is no alarm), never fails the command.
+   */
   remember(vaultId: string, head: SeenHead): void {
     const heads = { ...this.read(), [vaultId]: head };
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const temp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(heads, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temp, this.path);
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      writeFileSync(temp, `${JSON.stringify(heads, null, 2)}\n`, { mode: 0o600 });
+      renameSync(temp, this.path);
+    } catch {
+      rmSync(temp, { force: true });
+    }
   }
 }

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
 import { backupBeforeMigration, createPrivateFile, tightenVaultFiles } from './files';
 import type { Migration } from './migrations';
@@ -24,10 +24,22 @@ export const PAGE_BYTES = 4 * 1024;
 /** SQLite errors that mean "someone else holds the file", not a bug. */
 const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY']);
 
+/**
+ * The disk holding the vault is full. A LOCKED error like every "cannot write now", of its own
+ * class so that a read can go on without recording its use (secrets/recording.ts).
+ */
+export class DiskFullError extends CofferError {
+  constructor() {
+    super('LOCKED', 'the disk is full: free some space and retry; nothing was written');
+  }
+}
+
 export function translateSqliteError(e: unknown): unknown {
   const code = (e as { code?: unknown })?.code;
   if (typeof code !== 'string') return e;
   if (BUSY_CODES.has(code)) return new CofferError('LOCKED', 'the vault is busy: another Coffer process is writing to it; try again');
+  if (code === 'SQLITE_FULL') return new DiskFullError();
+  if (code.startsWith('SQLITE_IOERR')) return new CofferError('LOCKED', `the disk failed to read or write the vault (${code}): check the disk and retry; nothing was written`);
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
     return new CofferError('LOCKED', 'the vault file cannot be written (read-only)');
   }
@@ -62,6 +74,8 @@ export class Db {
   constructor(
     readonly raw: Database,
     readonly readOnly: boolean,
+    /** Why this connection reads a copy of the file in memory (see openSnapshot); undefined for the file itself. */
+    readonly snapshot?: string,
   ) {}
 
   private prepared(sql: string, shape: Shape): Statement {
@@ -106,6 +120,7 @@ export class Db {
 
   /** Runs `fn` as one write transaction; nothing of it is kept when it throws. */
   write<T>(fn: () => T): T {
+    if (this.snapshot) throw new CofferError('LOCKED', `${this.snapshot}: nothing can be written; free some space (or move the vault somewhere writable) and retry`);
     if (this.readOnly) throw new CofferError('LOCKED', 'the vault is open read-only: nothing is written');
     // Counted when the outermost write begins, so an index kept in step during or right after it stays current.
     if (!this.raw.inTransaction) {
@@ -166,6 +181,12 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   }
 }
 
+/**
+ * SQLite could not make or grow the -shm file a WAL database needs beside it, even to read: the
+ * disk is full, or the folder or medium is read-only.
+ */
+const NO_SHARED_MEMORY = new Set(['SQLITE_IOERR_SHMSIZE', 'SQLITE_IOERR_SHMOPEN', 'SQLITE_IOERR_SHMMAP', 'SQLITE_READONLY_CANTINIT', 'SQLITE_CANTOPEN']);
+
 /** Opens (or creates) a vault file, refusing one from a newer Coffer before touching it. */
 export function openDb(path: string, opts: OpenOptions = {}): Db {
   const readOnly = opts.readOnly ?? false;
@@ -176,28 +197,23 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     throw new CofferError('NOT_FOUND', `no vault at ${path}: create one with \`coffer init\`, or pass --vault`, 'vault');
   }
   if (exists && statSync(path).isDirectory()) throw new CofferError('VALIDATION', `${path} is a folder, not a vault file`, 'vault');
+  try {
+    return openFile(path, readOnly, exists, opts.create ?? false, migrations, latest);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (!exists || typeof code !== 'string' || !NO_SHARED_MEMORY.has(code)) throw translateSqliteError(e);
+    return openSnapshot(path, latest);
+  }
+}
+
+function openFile(path: string, readOnly: boolean, exists: boolean, create: boolean, migrations: readonly Migration[], latest: number): Db {
   // Owner-only before SQLite opens it, so the -wal and -shm it creates are too; read-only opens change nothing.
   if (!exists) createPrivateFile(path);
   else if (!readOnly) tightenVaultFiles(path);
 
-  let raw: Database;
+  const raw = new BetterSqlite3(path, { readonly: readOnly, fileMustExist: !create });
   try {
-    raw = new BetterSqlite3(path, { readonly: readOnly, fileMustExist: !opts.create });
-  } catch (e) {
-    throw translateSqliteError(e);
-  }
-  try {
-    // Read before any pragma that writes: a vault from the future must be left exactly as it is.
-    const version = pragmaNumber(raw, 'user_version');
-    if (version > latest) {
-      throw new CofferError('UNSUPPORTED_VERSION', `this vault was written by a newer Coffer (format ${version}; this one reads up to ${latest})`);
-    }
-    if (exists && !opts.create && version === 0) {
-      throw new CofferError('VALIDATION', `${path} is not a Coffer vault`, 'vault');
-    }
-    if (readOnly && version < latest) {
-      throw new CofferError('UNSUPPORTED_VERSION', 'this vault needs an upgrade first: open it once without --read-only');
-    }
+    const version = checkVersion(raw, path, { readOnly, exists, create, latest });
     raw.pragma('busy_timeout = 5000');
     // Set while the file has no page yet; an existing vault keeps the size it was made with.
     if (!readOnly && version === 0) raw.pragma(`page_size = ${PAGE_BYTES}`);
@@ -212,6 +228,67 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     return new Db(raw, readOnly);
   } catch (e) {
     raw.close();
+    throw e;
+  }
+}
+
+/** Read before any pragma that writes: a vault from the future must be left exactly as it is. */
+function checkVersion(raw: Database, path: string, o: { readOnly: boolean; exists: boolean; create: boolean; latest: number }): number {
+  const version = pragmaNumber(raw, 'user_version');
+  if (version > o.latest) {
+    throw new CofferError('UNSUPPORTED_VERSION', `this vault was written by a newer Coffer (format ${version}; this one reads up to ${o.latest})`);
+  }
+  if (o.exists && !o.create && version === 0) {
+    throw new CofferError('VALIDATION', `${path} is not a Coffer vault`, 'vault');
+  }
+  if (o.readOnly && version < o.latest) {
+    throw new CofferError('UNSUPPORTED_VERSION', 'this vault needs an upgrade first: open it once without --read-only');
+  }
+  return version;
+}
+
+/**
+ * Where no -shm file can be made (a full disk, a read-only folder or medium), the vault is read
+ * from a copy of the file in memory, read-only: reads work and say they were not recorded, writes
+ * are refused with the reason (SECURITY.md, "Files"). Only when no -wal file holds changes the
+ * file lacks: those cannot be read without the -shm either.
+ */
+function openSnapshot(path: string, latest: number): Db {
+  const why = diskFull(path) ? 'the disk holding the vault is full' : 'the folder holding the vault is read-only';
+  const wal = `${path}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    throw new CofferError('LOCKED', `${why}, and its -wal file holds changes that cannot be read without the room for a -shm file: free some space and retry`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CofferError('VALIDATION', `cannot read ${path} (${(e as NodeJS.ErrnoException).code})`, 'vault');
+  }
+  // A copy in memory cannot be in WAL mode: its header says "rollback journal" (1) where the file says WAL (2).
+  bytes[18] = 1;
+  bytes[19] = 1;
+  let raw: Database;
+  try {
+    raw = new BetterSqlite3(bytes, { readonly: true });
+  } catch (e) {
     throw translateSqliteError(e);
+  }
+  try {
+    checkVersion(raw, path, { readOnly: true, exists: true, create: false, latest });
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('trusted_schema = OFF');
+    return new Db(raw, true, why);
+  } catch (e) {
+    raw.close();
+    throw translateSqliteError(e);
+  }
+}
+
+function diskFull(path: string): boolean {
+  try {
+    return statfsSync(path).bavail === 0;
+  } catch {
+    return false;
   }
 }

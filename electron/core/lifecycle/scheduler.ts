@@ -1,5 +1,6 @@
 import { appendAudit } from '../audit/log';
 import type { Db } from '../db/connection';
+import { DiskFullError } from '../db/connection';
 import type { MetaRow, SecretRow } from '../db/rows';
 import type { Clock } from './clock';
 import { DAY_MS } from './clock';
@@ -34,6 +35,8 @@ export interface PassResult {
   inactivated: number;
   notices: number;
   purged: number;
+  /** Why the pass changed nothing though it was due (a full disk); the next pass catches up. */
+  skipped?: string;
 }
 
 type Candidate = Pick<SecretRow, 'id' | 'scope_id' | 'created_at' | 'active_since' | 'status' | 'deletion_at' | 'expires_at'>;
@@ -135,54 +138,60 @@ export function runLifecyclePass(db: Db, clock: Clock, policy: PassPolicy): Pass
   const deletionMs = policy.periods.deletionDays * DAY_MS;
   const result: PassResult = { inactivated: 0, notices: 0, purged: 0 };
 
-  db.write(() => {
-    const redated = policy.authenticated ? redateEarly(db, now, inactiveMs, deletionMs) : [];
-    const stale = db
-      .query<Pick<SecretRow, 'id' | 'active_since'>>("SELECT id, active_since FROM secrets WHERE status = 'active' AND active_since <= ?")
-      .all(now - inactiveMs);
-    const inactivate = db.stmt("UPDATE secrets SET status = 'inactive', inactive_since = ?, deletion_at = ? WHERE id = ?");
-    for (const s of stale) {
-      const since = s.active_since + inactiveMs;
-      inactivate.run(since, since + deletionMs, s.id);
-    }
-    result.inactivated = stale.length;
+  try {
+    db.write(() => {
+      const redated = policy.authenticated ? redateEarly(db, now, inactiveMs, deletionMs) : [];
+      const stale = db
+        .query<Pick<SecretRow, 'id' | 'active_since'>>("SELECT id, active_since FROM secrets WHERE status = 'active' AND active_since <= ?")
+        .all(now - inactiveMs);
+      const inactivate = db.stmt("UPDATE secrets SET status = 'inactive', inactive_since = ?, deletion_at = ? WHERE id = ?");
+      for (const s of stale) {
+        const since = s.active_since + inactiveMs;
+        inactivate.run(since, since + deletionMs, s.id);
+      }
+      result.inactivated = stale.length;
 
-    const notice = db.stmt(
-      `INSERT OR IGNORE INTO notices (secret_id, scope_id, kind, days_before, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    const due = dueSince(db, lastPassAt(db, now), now, deletionMs, redated);
-    for (const s of due) {
-      if (s.deletion_at !== null) {
-        // Counted from when deletion was decided, so a short deletion period does not back-date notices.
-        for (const n of noticesDue(DELETION_NOTICE_DAYS, s.deletion_at, s.deletion_at - deletionMs, now)) {
-          result.notices += notice.run(s.id, s.scope_id, 'deletion', n.days, s.deletion_at, n.at).changes;
+      const notice = db.stmt(
+        `INSERT OR IGNORE INTO notices (secret_id, scope_id, kind, days_before, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+      );
+      const due = dueSince(db, lastPassAt(db, now), now, deletionMs, redated);
+      for (const s of due) {
+        if (s.deletion_at !== null) {
+          // Counted from when deletion was decided, so a short deletion period does not back-date notices.
+          for (const n of noticesDue(DELETION_NOTICE_DAYS, s.deletion_at, s.deletion_at - deletionMs, now)) {
+            result.notices += notice.run(s.id, s.scope_id, 'deletion', n.days, s.deletion_at, n.at).changes;
+          }
+        }
+        if (s.expires_at !== null && s.expires_at > s.created_at) {
+          for (const n of noticesDue(EXPIRATION_NOTICE_DAYS, s.expires_at, s.created_at, now)) {
+            result.notices += notice.run(s.id, s.scope_id, 'expiration', n.days, s.expires_at, n.at).changes;
+          }
         }
       }
-      if (s.expires_at !== null && s.expires_at > s.created_at) {
-        for (const n of noticesDue(EXPIRATION_NOTICE_DAYS, s.expires_at, s.created_at, now)) {
-          result.notices += notice.run(s.id, s.scope_id, 'expiration', n.days, s.expires_at, n.at).changes;
+
+      if (policy.authenticated) {
+        // `deletion_at <= ?` holds only where a deletion date is set.
+        const doomed = db
+          .query<Pick<SecretRow, 'id'> & { deletion_at: number }>(
+            "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')",
+          )
+          .all(now);
+        for (const s of doomed) {
+          // The clear columns only nominate a secret: it goes when its verified state says it is due (docs/product.md §1a).
+          const state = policy.verify(s.id);
+          if (!state || dueAt(state, inactiveMs, deletionMs) > now) continue;
+          purgeSecret(db, s.id);
+          appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
+          result.purged++;
         }
       }
-    }
-
-    if (policy.authenticated) {
-      // `deletion_at <= ?` holds only where a deletion date is set.
-      const doomed = db
-        .query<Pick<SecretRow, 'id'> & { deletion_at: number }>(
-          "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')",
-        )
-        .all(now);
-      for (const s of doomed) {
-        // The clear columns only nominate a secret: it goes when its verified state says it is due (docs/product.md §1a).
-        const state = policy.verify(s.id);
-        if (!state || dueAt(state, inactiveMs, deletionMs) > now) continue;
-        purgeSecret(db, s.id);
-        appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
-        result.purged++;
-      }
-    }
-    db.stmt("INSERT INTO meta (key, value) VALUES ('lifecycle_pass_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
-  });
+      db.stmt("INSERT INTO meta (key, value) VALUES ('lifecycle_pass_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
+    });
+  } catch (e) {
+    // Thresholds come from stored dates, so a pass skipped for want of space loses nothing.
+    if (e instanceof DiskFullError) return { inactivated: 0, notices: 0, purged: 0, skipped: e.message };
+    throw e;
+  }
   // A purged value must survive neither in the database nor in the -wal file.
   if (result.purged > 0) db.checkpoint();
   return result;

@@ -16,6 +16,7 @@ import { SecretIndex } from './secret-index';
 import { readers, unwrapDataKey, withCurrent } from './sealing';
 import type { ListedSecret } from './summaries';
 import { SECRET_COLUMNS, indexed, workspaceName } from './summaries';
+import { readRecording } from './recording';
 import { recordUsage, usageContext } from './usage';
 
 const decoder = new TextDecoder();
@@ -203,16 +204,16 @@ export function readSecretFields<T>(s: Session, ref: SecretRef, opts: Omit<GetOp
 /** Resolves and opens a secret, lets `pick` take values out, then records the use: nothing is recorded when `pick` throws. */
 function readRecorded<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, pick: (row: ListedSecret, p: Payload, views: FieldView[]) => T): T {
   const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
-  const read = () =>
+  return readRecording(s, (record) =>
     withResolved(s, ref, (row, p, dataKey) => {
       const picked = pick(row, p, fieldViews(p.content));
-      if (!s.vault.readOnly) {
+      if (record) {
         recordUsage(s, row, dataKey, consumer);
         s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);
       }
       return picked;
-    });
-  return s.vault.readOnly ? s.db.read(read) : s.db.write(read);
+    }),
+  );
 }
 
 /** Where and when a secret was used, newest first. */

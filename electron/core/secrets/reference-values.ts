@@ -1,6 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import type { Session } from '../vault/session';
 import { readSecretFields, resolveSecret } from './reading';
+import { readRecording } from './recording';
 import type { SecretReference } from './references';
 
 /** One place that asks for a value: a variable of `coffer run`, a token of a template. */
@@ -51,5 +52,5 @@ export function readReferences(s: Session, uses: readonly ReferenceUse[], consum
     }
     return values;
   };
-  return s.vault.readOnly ? s.db.read(readAll) : s.db.write(readAll);
+  return readRecording(s, readAll);
 }

@@ -88,6 +88,10 @@ export class Session {
    * own password before anything else, which the doors enforce (app.ts session(), the CLI's unlock).
    */
   setupPending = false;
+  /** Reads that could not record their use (a full disk, secrets/recording.ts): the door says so. */
+  unrecordedReads = 0;
+  /** Set while a read that failed to record is read again without recording, nested reads included. */
+  notRecording = false;
 
   constructor(
     readonly vault: Vault,
