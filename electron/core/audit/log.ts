@@ -10,14 +10,21 @@ export { appendAudit } from './append';
 
 export interface AuditQuery {
   actor?: string;
+  /** An action, or a prefix of them (`secret` for every `secret.*`). */
   action?: string;
+  /** Any of these actions or prefixes: a category of the app's that spans several. */
+  actions?: string[];
   since?: number;
   until?: number;
   search?: string;
   limit?: number;
 }
 
-export function listAudit(db: Db, q: AuditQuery = {}): AuditEntry[] {
+/**
+ * Entries newest first. `namedTargets` are the ids the search text names (secrets whose name the
+ * reader knows contains it, audit/access.ts): an entry about one of them matches as if its target did.
+ */
+export function listAudit(db: Db, q: AuditQuery = {}, namedTargets: readonly string[] = []): AuditEntry[] {
   const where: string[] = [];
   const args: (string | number)[] = [];
   const when = (test: unknown, sql: string, ...values: (string | number)[]) => {
@@ -26,11 +33,21 @@ export function listAudit(db: Db, q: AuditQuery = {}): AuditEntry[] {
     args.push(...values);
   };
   const like = q.search === undefined ? '' : `%${q.search.replace(/[\\%_]/g, '\\$&')}%`;
+  const named = namedTargets.length === 0 ? '' : ' OR target IN (SELECT value FROM json_each(?))';
+  const anyAction = (q.actions ?? []).filter((a) => a !== '');
   when(q.actor, 'actor = ? COLLATE NOCASE', q.actor ?? '');
   when(q.action, '(action = ? OR action LIKE ?)', q.action ?? '', `${q.action}.%`);
+  when(anyAction.length || undefined, `(${anyAction.map(() => '(action = ? OR action LIKE ?)').join(' OR ')})`, ...anyAction.flatMap((a) => [a, `${a}.%`]));
   when(q.since, 'at >= ?', q.since ?? 0);
   when(q.until, 'at < ?', q.until ?? 0);
-  when(q.search, "(actor LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')", like, like, like);
+  when(
+    q.search,
+    `(actor LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\'${named})`,
+    like,
+    like,
+    like,
+    ...(named ? [JSON.stringify(namedTargets)] : []),
+  );
   const sql = `SELECT seq, at, actor, action, target, origin FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
   return db.raw.prepare<unknown[], AuditEntry>(sql).all(...args, q.limit ?? 1000);
 }
