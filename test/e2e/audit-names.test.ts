@@ -28,12 +28,13 @@ async function openAudit() {
 
 async function search(text: string) {
   await page.getByLabel('Search', { exact: true }).fill(text);
+  // Every row shown is about a target whose name (or id) holds the text: the search has landed.
   await page.waitForFunction(
-    (needle) => {
+    `(() => {
       const cells = [...document.querySelectorAll('[data-testid="audit-entry"] .t-target')];
-      return cells.length > 0 && cells.every((c) => (c.textContent ?? '').toLowerCase().includes(needle));
-    },
-    text.toLowerCase(),
+      return cells.length > 0 && cells.every((c) => (c.textContent ?? '').toLowerCase().includes(${JSON.stringify(text.toLowerCase())}));
+    })()`,
+    undefined,
     { timeout: 30_000 },
   );
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAudit } from '../../electron/core/audit/access';
 import { auditToOutbox, csvCell, renderAudit } from '../../electron/core/audit/export';
+import { listAudit } from '../../electron/core/audit/log';
 import { Outbox } from '../../electron/core/bundles/outbox';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { deleteNow, scheduleDeletion } from '../../electron/core/lifecycle/actions';
@@ -129,6 +130,10 @@ describe('the audit log in names', () => {
     expect(readAudit(alice, { search: ids['OpenAI live']!.slice(-12) }).length).toBe(2);
     expect(readAudit(alice, { search: 'member.add' }).map((e) => e.target)).toEqual(['bob']);
     expect(readAudit(alice, { search: 'nothing is called this' })).toEqual([]);
+    // A broad search names more ids than an IN list is worth: the same entries, checked against a set.
+    const many = [...Array.from({ length: 1500 }, (_, i) => `no-such-secret-${i}`), ids['OpenAI live']!];
+    expect(listAudit(alice.db, { search: 'zzz' }, many).map((e) => e.action)).toEqual(['secret.get', 'secret.register']);
+    expect(listAudit(alice.db, { search: 'zzz' }, many.slice(0, 10).concat(ids['OpenAI live']!)).map((e) => e.action)).toEqual(['secret.get', 'secret.register']);
     vault.close();
   });
 
