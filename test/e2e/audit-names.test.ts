@@ -6,7 +6,7 @@ import { readAudit } from '../../electron/core/audit/access';
 import { createDemoVault } from '../../electron/core/demo';
 import { DEMO_PASSWORD } from '../../shared/demo';
 import type { Running } from './harness';
-import { goScope, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeSerious, goScope, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Audit screen on the demo vault, in names: a search by a secret's name finds its entries, a
@@ -29,14 +29,11 @@ async function openAudit() {
 async function search(text: string) {
   await page.getByLabel('Search', { exact: true }).fill(text);
   // Every row shown is about a target whose name (or id) holds the text: the search has landed.
-  await page.waitForFunction(
-    `(() => {
-      const cells = [...document.querySelectorAll('[data-testid="audit-entry"] .t-target')];
-      return cells.length > 0 && cells.every((c) => (c.textContent ?? '').toLowerCase().includes(${JSON.stringify(text.toLowerCase())}));
-    })()`,
-    undefined,
-    { timeout: 30_000 },
-  );
+  const landed = `(() => {
+    const cells = [...document.querySelectorAll('[data-testid="audit-entry"] .t-target')];
+    return cells.length > 0 && cells.every((c) => (c.textContent ?? '').toLowerCase().includes(${JSON.stringify(text.toLowerCase())}));
+  })()`;
+  await expect.poll(() => page.evaluate(landed), { timeout: 30_000 }).toBe(true);
 }
 
 beforeAll(async () => {
@@ -55,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('Audit screen in names', () => {
-  test('keeps Target in view with one scrollbar, in both themes at 1280 and 800 px', async () => {
+  test('keeps Target in view with one scrollbar, in both themes at 1280 and 800 px, with no serious axe finding', async () => {
     await openAudit();
     await page.evaluate('document.fonts.ready');
     for (const width of [1280, 800]) {
@@ -64,6 +61,7 @@ describe('Audit screen in names', () => {
         await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
         await hasAttr(page.locator('html'), 'data-theme', theme);
         await screenshot(page, `audit-names-${theme}-${width}`);
+        if (width === 1280) expect(await axeSerious(page), `axe on the Audit screen, ${theme}`).toEqual([]);
       }
       const layout = await page.evaluate(`(() => {
         const scroll = document.querySelector('.table-scroll');
@@ -78,7 +76,7 @@ describe('Audit screen in names', () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
-  });
+  }, 150_000); // axe twice, four screenshots: slow on a busy two-core machine
 
   test('a search by a secret’s name finds its entries, as the core finds them', async () => {
     await search('OpenAI');
@@ -87,6 +85,13 @@ describe('Audit screen in names', () => {
     expect(core.length).toBeGreaterThan(0);
     expect(shown).toBe(core.length);
     expect(core.every((e) => e.targetName?.includes('OpenAI'))).toBe(true);
+    // The demo's scheduler purged OpenAI secrets: named, marked, and nothing to open.
+    const deleted = core.filter((e) => e.targetDeleted);
+    expect(deleted.length).toBeGreaterThan(0);
+    const marked = page.getByTestId('audit-target-deleted');
+    expect(await marked.count()).toBe(deleted.length);
+    await seeText(marked.first(), '(deleted)');
+    expect(await rows().filter({ has: marked }).locator('button').count()).toBe(0);
     await screenshot(page, 'audit-names-search-light-1280');
   });
 
