@@ -11,7 +11,7 @@ import { sessionPass } from '../../electron/core/lifecycle/passes';
 import { getSecretValue } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { TOMBSTONE_LIMIT } from '../../electron/core/secrets/tombstones';
-import { addMember } from '../../electron/core/vault/members';
+import { addMember, removeMember } from '../../electron/core/vault/members';
 import { LATEST_VERSION } from '../../electron/core/db/migrations';
 import { Vault } from '../../electron/core/vault/vault';
 import content from '../fixtures/vaults/content.json';
@@ -103,6 +103,19 @@ describe('the audit log in names', () => {
       const text = JSON.stringify(withRawDb(path, (db) => db.prepare(`SELECT * FROM ${table}`).all()));
       expect(text).not.toContain('OpenAI');
     }
+  });
+
+  it('keeps the last known names across a key rotation: re-sealed under the scope’s new key', async () => {
+    const { vault, path, ids } = await vaultWithDeletions(tmp());
+    const alice = await vault.unlock('alice', PASSWORD);
+    const before = withRawDb(path, (db) => db.prepare('SELECT key_version FROM secret_tombstones WHERE secret_id = ?').pluck().get(ids['OpenAI prod']));
+    removeMember(alice, 'bob');
+    const after = withRawDb(path, (db) => db.prepare('SELECT key_version FROM secret_tombstones WHERE secret_id = ?').pluck().get(ids['OpenAI prod']));
+    expect(after).toBe((before as number) + 1);
+    alice.lock();
+    const again = await vault.unlock('alice', PASSWORD);
+    expect(readAudit(again, { search: 'OpenAI prod' }).map((e) => [e.action, e.targetName, e.targetDeleted])[0]).toEqual(['secret.delete', 'OpenAI prod', true]);
+    vault.close();
   });
 
   it('names nothing from a tombstone moved onto another secret, or altered', async () => {
