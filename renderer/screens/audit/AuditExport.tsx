@@ -38,7 +38,7 @@ export function AuditExport({ query, disabled }: { query: Query; disabled: boole
   }
 
   return (
-    <div className="audit-export" role="group" aria-label="Export the entries shown">
+    <div className="audit-export" role="group" aria-label="Export the entries these filters select">
       <label htmlFor="audit-export-format" className="visually-hidden">
         Export format
       </label>
