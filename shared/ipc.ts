@@ -13,7 +13,7 @@ import {
   secretSummary,
   secretUsage,
 } from './schemas/secrets';
-import { auditEntry, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
+import { auditEntry, auditExportInput, auditFile, auditQuery, auditVerdict, notice } from './schemas/lifecycle';
 import { settings } from './schemas/settings';
 import { accountSummary, createAccountInput, createdAccount, issuedKey } from './schemas/accounts';
 import { createCredentialInput, createdCredential, credentialSummary } from './schemas/credentials';
@@ -202,6 +202,8 @@ export const contract = {
   'review.report': channel(reportFileInput, reportFile, { download: true }),
   'audit.list': channel(auditQuery, z.array(auditEntry)),
   'audit.verify': channel(empty, auditVerdict),
+  /** The entries the Audit screen's filters select, as CSV or JSON in the core's outbox; the door delivers the file (trait `download`). */
+  'audit.export': channel(auditExportInput, auditFile, { download: true }),
   /** Whom the Export screen offers as recipients: members with their key fingerprints, credentials (for their managers), the signer. */
   'bundles.recipients': channel(empty, exportRecipients),
   /** Writes a signed, encrypted bundle to the core's outbox; the door delivers the file (trait `download`). The passphrase travels in the body only. */

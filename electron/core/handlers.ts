@@ -6,6 +6,7 @@ import { contract, isChannel } from '../../shared/ipc';
 import { parseInput } from '../../shared/validation';
 import type { CofferApp } from './app';
 import { readAudit } from './audit/access';
+import { auditToOutbox } from './audit/export';
 import { exportRecipients, exportToOutbox } from './bundles/app-export';
 import { acceptUpload, importUpload, inspectUpload } from './bundles/app-import';
 import { cancelDeletion, deleteNow, scheduleDeletion } from './lifecycle/actions';
@@ -148,6 +149,7 @@ export const handlers: Handlers = {
   'review.report': (app, input) => reportToOutbox(app.session(), app.outbox, input),
   'audit.list': (app, input) => readAudit(app.session(), input),
   'audit.verify': (app) => app.verifyAudit(),
+  'audit.export': (app, input) => auditToOutbox(app.session(), app.outbox, input),
   'bundles.recipients': (app) => exportRecipients(app.session()),
   'bundles.export': (app, input) => exportToOutbox(app.session(), app.outbox, input),
   'imports.upload': (app, input) => acceptUpload(app.session(), app.inbox, input),

@@ -2,19 +2,39 @@ import type { Command } from 'commander';
 import { CofferError } from '../../../shared/errors';
 import { LEVELS } from '../../../shared/schemas/secrets';
 import { noticeText } from '../../../shared/schemas/lifecycle';
+import { auditQuery, AUDIT_FORMATS } from '../../../shared/schemas/lifecycle';
+import type { AuditFormat } from '../../../shared/schemas/lifecycle';
+import { parseInput } from '../../../shared/validation';
 import { readAudit, verifyAuditFor } from '../../core/audit/access';
+import { AUDIT_EXPORT_LIMIT, renderAudit } from '../../core/audit/export';
 import { withRollback } from '../../core/audit/rollback';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
 import type { Action } from '../program';
 import { SECRET_NAME_ARG, scopeOptions } from './secrets';
 import { dateTime, day, iso, print, printJson, table } from '../output';
+import { checkFree, writePrivateFile } from '../private-file';
 
 function dateFlag(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(ms)) throw new CofferError('VALIDATION', `${value} is not a date (YYYY-MM-DD)`, field);
   return ms;
+}
+
+/** `--format` of `audit list`: a table for people, or a file's format; `--json` alone keeps meaning JSON. */
+function auditFormatOf(format: string | undefined, json: boolean, toFile: boolean): AuditFormat | 'table' {
+  const chosen = format ?? (json ? 'json' : toFile ? 'csv' : 'table');
+  if (chosen === 'table' && !toFile) return chosen;
+  if (!(AUDIT_FORMATS as readonly string[]).includes(chosen)) throw new CofferError('VALIDATION', `the format is one of ${toFile ? '' : 'table, '}${AUDIT_FORMATS.join(', ')}`, 'format');
+  return chosen as AuditFormat;
+}
+
+function limitFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > AUDIT_EXPORT_LIMIT) throw new CofferError('VALIDATION', `--limit is a whole number from 1 to ${AUDIT_EXPORT_LIMIT}`, 'limit');
+  return n;
 }
 
 export function registerLifecycleCommands(program: Command, secret: Command, run: Action): void {
@@ -79,18 +99,34 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
   const audit = program.command('audit').description('the hash-chained audit log');
   audit
     .command('list')
-    .description('entries, newest first')
+    .description('entries, newest first, secrets by the names you can read (a deleted one by its last known name)')
     .option('--actor <member>', 'only this actor')
     .option('--action <action>', 'only this action (e.g. secret.get, or secret for all of them)')
     .option('--since <date>', 'from this date (YYYY-MM-DD)')
     .option('--until <date>', 'before this date (YYYY-MM-DD)')
+    .option('--search <text>', 'actor, action, target id, or the name of a secret you can read')
+    .option('--limit <n>', `at most this many entries (default 1000, at most ${AUDIT_EXPORT_LIMIT})`)
+    .option('--format <format>', `table | ${AUDIT_FORMATS.join(' | ')} (default: table, or json with --json)`)
+    .option('--out <file>', 'write here, created 0600, instead of to stdout (csv or json)')
+    .option('--force', 'replace --out when it exists (it ends 0600 too)')
     .action(
-      run(async (ctx, o: { actor?: string; action?: string; since?: string; until?: string }) => {
-        const list = readAudit(await ctx.unlock(), { actor: o.actor, action: o.action, since: dateFlag(o.since, 'since'), until: dateFlag(o.until, 'until') });
-        if (ctx.json) return printJson(list.map((e) => ({ ...e, at: iso(e.at) })));
+      run(async (ctx, o: { actor?: string; action?: string; since?: string; until?: string; search?: string; limit?: string; format?: string; out?: string; force?: boolean }) => {
+        const format = auditFormatOf(o.format, ctx.json, o.out !== undefined);
+        if (o.force && o.out === undefined) throw new CofferError('VALIDATION', '--force replaces an --out file; without --out the entries go to stdout', 'force');
+        if (o.out !== undefined && !o.force) checkFree(o.out, 'out');
+        const query = { actor: o.actor, action: o.action, since: dateFlag(o.since, 'since'), until: dateFlag(o.until, 'until'), search: o.search, limit: limitFlag(o.limit) };
+        const list = readAudit(await ctx.unlock(), parseInput(auditQuery, query));
+        if (format !== 'table') {
+          const text = renderAudit(format, list);
+          if (o.out === undefined) return void process.stdout.write(text);
+          writePrivateFile(o.out, text, { replace: o.force ?? false, field: 'out' });
+          if (ctx.json) return printJson({ out: o.out, format, entries: list.length });
+          return print(`Wrote ${list.length} audit entries as ${format} to ${o.out}.`);
+        }
         if (list.length === 0) return print('No entries.');
         const keyed = (e: (typeof list)[number]) => (e.origin === 'session' ? '' : e.origin);
-        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET', 'WITHOUT KEY'], list.map((e) => [String(e.seq), dateTime(e.at), e.actor, e.action, e.targetName ?? e.target ?? '', keyed(e)])));
+        const target = (e: (typeof list)[number]) => (e.targetName === undefined ? (e.target ?? '') : `${e.targetName}${e.targetDeleted ? ' (deleted)' : ''}`);
+        print(table(['#', 'WHEN', 'ACTOR', 'ACTION', 'TARGET', 'WITHOUT KEY'], list.map((e) => [String(e.seq), dateTime(e.at), e.actorName ?? e.actor, e.action, target(e), keyed(e)])));
       }),
     );
   audit

@@ -9,7 +9,7 @@ export interface Migration {
 /**
  * Schema changes in order; each runs in one transaction and sets `user_version`.
  * Only the columns docs/product.md §3 allows are kept in clear: names, values, header names and URLs live
- * inside ciphertexts (revisions.content, name_chunks.content, usage.consumer).
+ * inside ciphertexts (revisions.content, name_chunks.content, usage.consumer, secret_tombstones.content).
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -306,6 +306,28 @@ export const MIGRATIONS: readonly Migration[] = [
         DROP TABLE scope_grants;
         ALTER TABLE scope_grants_next RENAME TO scope_grants;
         CREATE INDEX scope_grants_by_grantee ON scope_grants (grantee_kind, grantee_id);
+      `);
+    },
+  },
+  {
+    version: 8,
+    name: 'last known names of deleted secrets',
+    up(db) {
+      db.exec(`
+        -- A deleted secret's last known name (docs/product.md §8), so the audit log can still name it:
+        -- sealed under the key of each scope that listed it, bound to the secret and the scope, never
+        -- in clear. Informational; the most recent ones are kept (secrets/tombstones.ts). Secrets
+        -- deleted before this migration have none and stay ids.
+        CREATE TABLE secret_tombstones (
+          secret_id TEXT NOT NULL,
+          scope_id TEXT NOT NULL REFERENCES scopes(id) ON DELETE CASCADE,
+          key_version INTEGER NOT NULL,
+          deleted_at INTEGER NOT NULL,
+          content BLOB NOT NULL,
+          PRIMARY KEY (secret_id, scope_id)
+        ) STRICT;
+        CREATE INDEX secret_tombstones_by_time ON secret_tombstones (deleted_at);
+        CREATE INDEX secret_tombstones_by_scope ON secret_tombstones (scope_id);
       `);
     },
   },

@@ -4,6 +4,7 @@ import { SECRET_WRITE } from '../access/permissions';
 import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
 import type { SecretReaderRow } from '../db/rows';
 import { NameBatch } from '../secrets/name-chunks';
+import { buryName, pruneTombstones } from '../secrets/tombstones';
 import { writeHead } from '../secrets/head';
 import { resolveSecret, secretSummary } from '../secrets/reading';
 import { withDataKey } from '../secrets/sealing';
@@ -52,7 +53,7 @@ export function cancelDeletion(s: Session, ref: SecretRef): SecretSummary {
   });
 }
 
-/** Purged at once: every revision, wrapped key, usage row and its name. Irreversible. */
+/** Purged at once: every revision, wrapped key, usage row and its name, which only its last known name outlives (secrets/tombstones.ts). Irreversible. */
 export function deleteNow(s: Session, ref: SecretRef, word: string | undefined): void {
   confirm(word);
   const seq = s.db.write(() => {
@@ -60,9 +61,11 @@ export function deleteNow(s: Session, ref: SecretRef, word: string | undefined):
     s.authorize(SECRET_WRITE[row.level]);
     const readers = s.db.query<Pick<SecretReaderRow, 'scope_id' | 'chunk_no'>>('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id);
     const names = new NameBatch(s);
+    buryName(s, names, row.id);
     for (const r of readers) if (s.canRead(r.scope_id)) names.remove(r.scope_id, r.chunk_no, row.id);
     names.flush();
     purgeSecret(s.db, row.id);
+    pruneTombstones(s.db);
     s.audit('secret.delete', row.id);
     return row.seq;
   });

@@ -2,7 +2,9 @@ import { CofferError } from '../../../shared/errors';
 import { wipe } from '../crypto/keys';
 import type { Headed } from '../secrets/head';
 import { HEAD_SELECT, checkHead } from '../secrets/head';
+import { NameBatch } from '../secrets/name-chunks';
 import { openDataKey } from '../secrets/sealing';
+import { buryName, pruneTombstones } from '../secrets/tombstones';
 import type { Session } from '../vault/session';
 import type { SettingName } from '../vault/settings';
 import { checkSettings, clearSettings } from '../vault/settings';
@@ -69,7 +71,17 @@ export function sessionPass(session: Session): SessionPassResult {
   const { inactiveDays, deletionDays } = check.values;
   const periods = { inactiveDays, deletionDays };
   const tamperedSecrets: string[] = [];
-  const policy: PassPolicy = check.tampered.length === 0 ? { periods, authenticated: true, verify: purgeCheck(session, tamperedSecrets) } : { periods, authenticated: false };
+  const names = new NameBatch(session);
+  const policy: PassPolicy =
+    check.tampered.length === 0
+      ? {
+          periods,
+          authenticated: true,
+          verify: purgeCheck(session, tamperedSecrets),
+          bury: (id) => buryName(session, names, id),
+          buried: () => pruneTombstones(session.db),
+        }
+      : { periods, authenticated: false };
   const result = runLifecyclePass(session.db, session.ctx.clock, policy);
   if (result.purged > 0) pruneNames(session);
   return { ...result, tampered: check.tampered, tamperedSecrets };

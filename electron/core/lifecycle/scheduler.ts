@@ -29,7 +29,11 @@ export type PurgeCheck = (id: string) => VerifiedState | undefined;
  * any pass makes secrets Inactive and writes notices, which a later use or an authenticated pass
  * undoes or corrects.
  */
-export type PassPolicy = { periods: LifecycleSettings } & ({ authenticated: false } | { authenticated: true; verify: PurgeCheck });
+export type PassPolicy = { periods: LifecycleSettings } & (
+  | { authenticated: false }
+  /** `bury` keeps a secret's last known name, before it is purged, and `buried` bounds what was kept. */
+  | { authenticated: true; verify: PurgeCheck; bury: (id: string) => void; buried: () => void }
+);
 
 export interface PassResult {
   inactivated: number;
@@ -180,10 +184,12 @@ export function runLifecyclePass(db: Db, clock: Clock, policy: PassPolicy): Pass
           // The clear columns only nominate a secret: it goes when its verified state says it is due (docs/product.md §1a).
           const state = policy.verify(s.id);
           if (!state || dueAt(state, inactiveMs, deletionMs) > now) continue;
+          policy.bury(s.id);
           purgeSecret(db, s.id);
           appendAudit(db, s.deletion_at, 'scheduler', 'secret.purge', s.id);
           result.purged++;
         }
+        if (result.purged > 0) policy.buried();
       }
       db.stmt("INSERT INTO meta (key, value) VALUES ('lifecycle_pass_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(now));
     });

@@ -160,6 +160,11 @@ export class NameBatch {
     chunk.dirty = true;
   }
 
+  /** A secret's name as its chunk in this scope holds it. */
+  nameOf(scopeId: string, chunkNo: number, id: string): string | undefined {
+    return this.load(scopeId, chunkNo).entries.find((e) => e[0] === id)?.[1];
+  }
+
   remove(scopeId: string, chunkNo: number, id: string): void {
     const chunk = this.load(scopeId, chunkNo);
     chunk.entries = chunk.entries.filter((e) => e[0] !== id);

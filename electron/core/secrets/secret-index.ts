@@ -109,6 +109,14 @@ export class SecretIndex {
     return slot >= 0 && this.columns.ids[slot] !== undefined ? this.columns.summary(slot) : undefined;
   }
 
+  /** The ids of the secrets whose name contains `search`, as the listing's search matches them. */
+  idsNamed(search: string): string[] {
+    const needle = normalizeName(search);
+    if (!needle) return [];
+    const list = this.order('name');
+    return this.find('name', needle).map((k) => this.columns.ids[list[k]!]!);
+  }
+
   /** Slot order for a sort key; ties fall back to the name, then the id, so pages are stable. */
   private comparator(key: SortKey): (a: number, b: number) => number {
     const { keys, ids } = this.columns;

@@ -5,6 +5,7 @@ import { blindHash, blindIndexKey, wipe } from '../crypto/keys';
 import type { NameChunkRow, SecretRow } from '../db/rows';
 import { renewDataKeys } from '../secrets/data-key-renewal';
 import { readScopeNames } from '../secrets/name-chunks';
+import { resealTombstones } from '../secrets/tombstones';
 import type { Session } from './session';
 
 /**
@@ -104,6 +105,7 @@ function rotateScopes(session: Session, scopeIds: readonly string[]): Rotation {
     for (const k of keys) {
       resealGrants(session, k);
       reencryptNameChunks(session, k);
+      resealTombstones(session, k.scopeId, k);
       rehashNames(session, k, names, previousHashes);
       session.db.stmt('UPDATE scopes SET key_version = ? WHERE id = ?').run(k.version, k.scopeId);
     }

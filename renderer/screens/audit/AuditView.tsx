@@ -1,6 +1,6 @@
 import { CheckCircle2, KeyRound, LoaderCircle, ScrollText, Search, SearchX, ShieldAlert, ShieldCheck, ShieldX } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { Output } from '../../../shared/ipc';
+import type { Input, Output } from '../../../shared/ipc';
 import { Chip } from '../../components/Chip';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -10,12 +10,15 @@ import { sentence } from '../../lib/errors';
 import { formatCount, formatDateTime, relativeShort } from '../../lib/format';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
+import { openSecret } from '../review/open';
+import { AuditExport } from './AuditExport';
 import type { Category } from './actions';
 import { ALARMING, CATEGORIES, UNAUTHENTICATED, actionLabel } from './actions';
 import type { Column } from '../../components/TableHead';
 import { TableHead } from '../../components/TableHead';
 
 type Entry = Output<'audit.list'>[number];
+type Query = Input<'audit.list'>;
 type Verdict = Output<'audit.verify'>;
 
 const PAGE = 200;
@@ -40,27 +43,19 @@ function localMidnight(day: string): number | undefined {
   return new Date(y, m - 1, d).getTime();
 }
 
-/** The log newest first, filtered on the core's side; categories that span several prefixes merge their answers. */
-async function fetchEntries(f: Filters, limit: number) {
+/** The filters as the core's query: the listing and the export select the same entries. */
+function queryOf(f: Filters): Query {
   const since = localMidnight(f.since);
   const untilDay = localMidnight(f.until);
-  const base = {
+  const actions = CATEGORIES.find((c) => c.id === f.category)?.prefixes ?? [];
+  return {
     ...(f.actor ? { actor: f.actor } : {}),
+    ...(actions.length > 0 ? { actions } : {}),
     ...(since !== undefined ? { since } : {}),
     // Until is inclusive: everything before the next day's midnight.
     ...(untilDay !== undefined ? { until: untilDay + DAY } : {}),
     ...(f.search.trim() ? { search: f.search.trim() } : {}),
-    limit,
   };
-  const prefixes = CATEGORIES.find((c) => c.id === f.category)?.prefixes ?? [];
-  const answers = await Promise.all(
-    prefixes.length === 0 ? [request('audit.list', base)] : prefixes.map((action) => request('audit.list', { ...base, action })),
-  );
-  const failed = answers.find((r) => !r.ok);
-  if (failed && !failed.ok) return failed;
-  const entries = answers.flatMap((r) => (r.ok ? r.value : []));
-  entries.sort((a, b) => b.seq - a.seq);
-  return { ok: true as const, value: entries.slice(0, limit) };
 }
 
 const AUDIT_COLUMNS: readonly Column[] = [
@@ -99,7 +94,7 @@ export function AuditView() {
     if (rangeError) return;
     let live = true;
     setLoading(true);
-    void fetchEntries(filters, limit).then((r) => {
+    void request('audit.list', { ...queryOf(filters), limit }).then((r) => {
       if (!live) return;
       setLoading(false);
       if (r.ok) {
@@ -164,7 +159,7 @@ export function AuditView() {
               data-page-search
               type="search"
               className="input"
-              placeholder="Actor, action or target id"
+              placeholder="Actor, action, target or secret name"
               aria-keyshortcuts="/ Control+K"
               value={searchText}
               maxLength={256}
@@ -200,9 +195,12 @@ export function AuditView() {
             </Chip>
           ))}
         </div>
-        <p className="row-count" role="status">
-          {entries === null ? '\u00a0' : entries.length >= limit ? `Newest ${formatCount(entries.length)}` : `${formatCount(entries.length)} entries`}
-        </p>
+        <div className="audit-tools">
+          <p className="row-count" role="status">
+            {entries === null ? '\u00a0' : entries.length >= limit ? `Newest ${formatCount(entries.length)}` : `${formatCount(entries.length)} entries`}
+          </p>
+          <AuditExport query={queryOf(filters)} disabled={rangeError !== undefined || entries === null || entries.length === 0} />
+        </div>
       </div>
       {error && entries === null ? (
         <div className="page-fill">
@@ -248,14 +246,20 @@ export function AuditView() {
                 <SkeletonTableRows columns={5} />
               ) : (
                 entries.map((e) => (
-                  <tr key={e.seq} data-testid="audit-entry">
+                  <tr
+                    key={e.seq}
+                    data-testid="audit-entry"
+                    // The whole row is the mouse's target; the keyboard's is the name's button in it.
+                    className={e.targetPlace ? 'row-opens' : undefined}
+                    onClick={e.targetPlace ? () => openEntrySecret(e) : undefined}
+                  >
                     <td className="t-seq nums">{e.seq}</td>
-                    <td className="t-when nums">
+                    <td className="t-when nums" title={`${formatDateTime(e.at)}, ${relativeShort(e.at)}`}>
                       <span>{formatDateTime(e.at)}</span> <span className="hint">{relativeShort(e.at)}</span>
                     </td>
                     <td className="t-actor">
-                      <span className="truncate" title={e.actor}>
-                        {e.actor}
+                      <span className="truncate" title={e.actorName ? `${e.actorName} (${e.actor})` : e.actor}>
+                        {e.actorName ?? e.actor}
                       </span>
                     </td>
                     <td className={`t-action${ALARMING.has(e.action) ? ' alarming' : ''}`} title={`${actionLabel(e.action)} · ${e.action}`}>
@@ -268,21 +272,7 @@ export function AuditView() {
                       )}
                     </td>
                     <td className="t-target">
-                      {e.target === null ? (
-                        <span className="cell-muted">
-                          <span aria-hidden>—</span>
-                          <span className="visually-hidden">No target</span>
-                        </span>
-                      ) : e.targetName !== undefined ? (
-                        // A secret you can read, by its name; the log itself keeps its id.
-                        <span className="truncate" title={`${e.targetName} (${e.target})`}>
-                          {e.targetName}
-                        </span>
-                      ) : (
-                        <span className="mono truncate" title={e.target}>
-                          {e.target}
-                        </span>
-                      )}
+                      <Target entry={e} />
                     </td>
                   </tr>
                 ))
@@ -339,5 +329,51 @@ function VerdictLine({ verdict }: { verdict: VerifyState }) {
       <ShieldX size={16} aria-hidden />
       Broken at entry {v.brokenAt}: {v.reason}
     </p>
+  );
+}
+
+/** Opens the entry's secret where the rest of the app shows it: its place's table, its detail panel. */
+function openEntrySecret(e: Entry): void {
+  if (e.targetPlace) openSecret({ id: e.target!, ...e.targetPlace });
+}
+
+/** A secret by the name the reader knows (its last known name once deleted), anything else as the log keeps it. */
+function Target({ entry: e }: { entry: Entry }) {
+  if (e.target === null) {
+    return (
+      <span className="cell-muted">
+        <span aria-hidden>—</span>
+        <span className="visually-hidden">No target</span>
+      </span>
+    );
+  }
+  if (e.targetName === undefined) {
+    return (
+      <span className="mono truncate" title={e.target}>
+        {e.target}
+      </span>
+    );
+  }
+  if (e.targetDeleted) {
+    return (
+      <span className="truncate" title={`${e.targetName}, deleted (${e.target})`} data-testid="audit-target-deleted">
+        {e.targetName} <span className="cell-muted">(deleted)</span>
+      </span>
+    );
+  }
+  if (!e.targetPlace) return <span className="truncate" title={`${e.targetName} (${e.target})`}>{e.targetName}</span>;
+  return (
+    <button
+      type="button"
+      className="link-btn truncate"
+      title={`Open “${e.targetName}”`}
+      onClick={(event) => {
+        // The row opens it too; once is enough.
+        event.stopPropagation();
+        openEntrySecret(e);
+      }}
+    >
+      {e.targetName}
+    </button>
   );
 }
