@@ -205,6 +205,12 @@ export class SecretIndex {
     return found;
   }
 
+  /** The slots whose normalized name contains `needle`, in name order (for the vault-wide search's ranking). */
+  containing(needle: string): number[] {
+    const list = this.order('name');
+    return this.find('name', needle).map((position) => list[position]!);
+  }
+
   /** Whether a slot passes the query's filters (not its search). */
   private filter(q: { level?: Level; workspace?: string; type?: SecretType; status?: SecretStatus }): (slot: number) => boolean {
     const wanted = q.workspace?.toLowerCase();
