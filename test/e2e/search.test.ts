@@ -1,8 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
+import { addMember } from '../../electron/core/vault/members';
 import type { Running } from './harness';
-import { axeSerious, goScope, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { PASSWORD, axeSerious, goScope, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /** Searching across the whole vault from one view, and the Ctrl+K palette (docs/ui.md "Search and the command palette"). */
 let browser: Browser;
@@ -24,6 +25,7 @@ beforeAll(async () => {
           apiKey('github deploy', { level: 'workspace', workspace: 'Frontend' }),
           apiKey('npm token'),
         ],
+        setup: (session) => void addMember(session, { name: 'carol', role: 'member', password: PASSWORD }),
       },
     }),
   ]);
@@ -38,12 +40,13 @@ afterAll(async () => {
 const activeLabel = (page: Page): Promise<string> => page.evaluate('(() => { const e = document.activeElement; return e ? e.getAttribute("aria-label") || e.tagName : ""; })()');
 
 /** A new window on the locked vault (the door keeps one session: the last test's is locked first). */
-async function openPage(opts: { theme?: 'light' | 'dark'; width?: number } = {}) {
+async function openPage(opts: { theme?: 'light' | 'dark'; width?: number; member?: string } = {}) {
   running.app.lock();
   const opened = await openApp(browser, running, opts);
   opened.page.setDefaultTimeout(10_000);
+  await opened.page.getByLabel('Member').selectOption(opts.member ?? 'alice');
   await unlock(opened.page);
-  await opened.page.getByTestId('secret-row').first().waitFor();
+  await opened.page.getByRole('heading', { level: 1, name: 'Personal' }).waitFor();
   return opened;
 }
 
@@ -138,7 +141,36 @@ describe('the command palette', () => {
     }
   });
 
-  test('only the screens this member may open, and a way on to the whole vault’s results', async () => {
+  test('a Member is offered only the screens their role opens, and only the secrets they read', async () => {
+    const { context, page } = await openPage({ member: 'carol' });
+    try {
+      await page.keyboard.press('Control+K');
+      const palette = page.getByRole('dialog', { name: 'Jump to a screen or secret' });
+      const screens = palette.getByRole('group', { name: 'Screens' }).getByRole('option');
+      expect((await screens.allInnerTexts()).map((t) => t.split('\n')[0]!.trim())).toEqual([
+        'Personal',
+        'Backend',
+        'Frontend',
+        'Organization',
+        'To be deleted',
+        'Import',
+        'Export',
+        'Settings',
+      ]);
+      await page.keyboard.type('stripe');
+      await palette.getByRole('option', { name: /stripe webhook/ }).waitFor();
+      // Alice's personal "old stripe sandbox" is not hers to find.
+      expect((await palette.getByRole('group', { name: 'Secrets' }).getByRole('option').allInnerTexts()).map((t) => t.split('\n')[0]!.trim())).toEqual([
+        'Stripe live',
+        'stripe webhook',
+        'Search the whole vault for “stripe”',
+      ]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an Account Holder is offered every screen, and a way on to the whole vault’s results', async () => {
     const { context, page } = await openPage();
     try {
       await page.keyboard.press('Control+K');
