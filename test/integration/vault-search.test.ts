@@ -57,6 +57,13 @@ describe('searching the whole vault', () => {
     expect(searchVault(alice, { query: 'nothing like it' })).toMatchObject({ matched: 0, items: [] });
   });
 
+  it('ranks a name by its best occurrence: a later word start beats an earlier name matching mid-word', async () => {
+    const { session: alice } = await newVault(tempDir());
+    for (const name of ['abtoken', 'retoken / token cache', 'Zürich_token', 'ätoken']) registerSecret(alice, apiKey(name));
+    // "_" and " " end a word, "ä" does not (a letter past ASCII continues it).
+    expect(searchVault(alice, { query: 'TOKEN' }).items.map((r) => r.name)).toEqual(['retoken / token cache', 'Zürich_token', 'abtoken', 'ätoken']);
+  });
+
   it("sees what the listing sees: never another member's personal secrets, nor a team's it is not in", async () => {
     const { vault, session: alice } = await vaultOfPlaces(tempDir());
     const bob = await vault.unlock('bob', BOB_PASSWORD);
