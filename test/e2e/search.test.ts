@@ -53,6 +53,10 @@ async function openPage(opts: { theme?: 'light' | 'dark'; width?: number; member
 describe('search across the whole vault', () => {
   test('from Personal, the whole-vault search finds an organization secret, shows each row’s level, and opens its detail', async () => {
     const { context, page } = await openPage();
+    const answers: string[] = [];
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/secrets.search')) void r.text().then((body) => answers.push(body));
+    });
     try {
       await page.getByRole('searchbox', { name: 'Search secrets' }).fill('stripe');
       await seeText(page.getByTestId('row-count'), '1 of 2');
@@ -66,6 +70,9 @@ describe('search across the whole vault', () => {
         ['old stripe sandbox', 'Personal'],
       ]);
       await seeText(page.getByTestId('row-count'), '3 in the whole vault');
+      // The search's answers name secrets; they never carry a value.
+      expect(answers.length).toBeGreaterThan(0);
+      for (const body of answers) expect(body).not.toMatch(/sk_\w+_e2e/);
       expect(await page.getByRole('searchbox', { name: 'Search the whole vault' }).inputValue()).toBe('stripe');
 
       await rows.filter({ hasText: 'Stripe live' }).getByRole('button').click();
