@@ -1,5 +1,5 @@
 import { Plus, Search } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RefObject } from 'react';
 import type { Scope, View } from '../../state/nav';
 import { useNav } from '../../state/nav';
@@ -86,15 +86,23 @@ function SearchField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null
   const setQuery = useSecrets((s) => s.setQuery);
   const wholeVault = useSearchReach((s) => s.wholeVault);
   const [text, setText] = useState(search);
+  /** The search this field last set: any other value came from elsewhere. */
+  const sent = useRef(search);
 
   // Another part of the app set the search: "Clear filters" emptied it, the palette handed over its text.
+  // The field's own value coming back is not taken again: keys typed since would be lost.
   useEffect(() => {
+    if (search === sent.current) return;
+    sent.current = search;
     setText(search);
   }, [search]);
 
   useEffect(() => {
     if (text === useSecrets.getState().query.search) return;
-    const t = setTimeout(() => setQuery({ search: text }), SEARCH_DEBOUNCE_MS);
+    const t = setTimeout(() => {
+      sent.current = text;
+      setQuery({ search: text });
+    }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [text, setQuery]);
 
