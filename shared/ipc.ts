@@ -7,6 +7,7 @@ import {
   isoDate,
   listSecretsInput,
   registerSecretInput,
+  searchSecretsInput,
   revisionInfo,
   secretDetail,
   secretListing,
@@ -177,6 +178,8 @@ export const contract = {
   /** `confirm` is the account's name, typed exactly. */
   'accounts.delete': channel(z.object({ account, confirm: z.string().max(256) }).strict(), z.object({ deleted: z.literal(true) })),
   'secrets.list': channel(listSecretsInput, secretListing),
+  /** Names containing the query in every place this session reads, best matches first, at most `limit` rows. */
+  'secrets.search': channel(searchSecretsInput, secretListing),
   'secrets.register': channel(registerSecretInput, secretSummary),
   'secrets.detail': channel(byId, secretDetail),
   'secrets.reveal': channel(byId, z.object({ fields: z.array(fieldView), hideAfterMs: z.number() })),

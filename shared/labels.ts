@@ -31,3 +31,15 @@ export const SETTING_LABELS: Record<keyof Settings | 'kdfProfile', string> = {
   credentialsPerMember: 'the service credentials per member',
   kdfProfile: 'the key derivation profile',
 };
+
+/** Where a secret lives, as the vault-wide search and the palette show it beside its name. */
+export function levelLabel(s: Pick<SecretSummary, 'level' | 'workspace'>): string {
+  switch (s.level) {
+    case 'personal':
+      return 'Personal';
+    case 'workspace':
+      return `Workspace: ${s.workspace ?? '?'}`;
+    case 'organization':
+      return 'Organization';
+  }
+}

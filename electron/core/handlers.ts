@@ -17,6 +17,7 @@ import { inspectCertificate } from './secrets/certificate';
 import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
 import { registerSecret } from './secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from './secrets/revisions';
+import { searchVault } from './secrets/vault-search';
 import { addAccountKey, createAccount, deleteAccount, deleteAccountKey, listAccounts, renewAccountKey } from './vault/accounts';
 import { createCredential, listCredentials, revokeCredential, setCredentialTeams } from './vault/credentials';
 import { addMember, listMembers, removeMember, setMemberRole } from './vault/members';
@@ -122,6 +123,7 @@ export const handlers: Handlers = {
     return { deleted: true as const };
   },
   'secrets.list': (app, input) => listSecrets(app.session(), input),
+  'secrets.search': (app, input) => searchVault(app.session(), input),
   'secrets.register': (app, input) => registerSecret(app.session(), input),
   'secrets.detail': (app, input) => showSecret(app.session(), { id: input.id }),
   'secrets.reveal': (app, input) => {

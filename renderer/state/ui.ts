@@ -6,6 +6,9 @@ import { useToasts } from './toasts';
 interface UiState {
   registerOpen: boolean;
   setRegisterOpen: (open: boolean) => void;
+  /** The command palette (Ctrl+K / Cmd+K). */
+  paletteOpen: boolean;
+  setPaletteOpen: (open: boolean) => void;
 }
 
 export const useUi = create<UiState>()((set) => ({
@@ -13,9 +16,14 @@ export const useUi = create<UiState>()((set) => ({
   setRegisterOpen(registerOpen) {
     set({ registerOpen });
   },
+  paletteOpen: false,
+  setPaletteOpen(paletteOpen) {
+    set({ paletteOpen });
+  },
 }));
 
 onSessionEnd(() => {
   useUi.getState().setRegisterOpen(false);
+  useUi.getState().setPaletteOpen(false);
   useToasts.getState().clear();
 });

@@ -116,6 +116,18 @@ export const listSecretsInput = z.object({
 });
 export type ListSecretsInput = z.input<typeof listSecretsInput>;
 
+/** The most rows one vault-wide search returns: it feeds a short results list, not the table. */
+export const SEARCH_LIMIT_MAX = 200;
+
+/** A search over every place the session can read (the palette, "Whole vault"); answered as a `secretListing`. */
+export const searchSecretsInput = z
+  .object({
+    query: z.string().trim().min(1, 'Search text is required').max(256),
+    limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(20),
+  })
+  .strict();
+export type SearchSecretsInput = z.input<typeof searchSecretsInput>;
+
 export const AVAILABILITIES = ['entire-organization', 'teams', 'workspace', 'personal'] as const;
 export type Availability = (typeof AVAILABILITIES)[number];
 

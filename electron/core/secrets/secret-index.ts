@@ -5,6 +5,7 @@ import { normalizeName } from '../crypto/keys';
 import type { Db } from '../db/connection';
 import type { Session } from '../vault/session';
 import { IndexColumns, availabilityOf, levelOf, statusOf, typeOf } from './index-columns';
+import { ANYWHERE, EXACT, MATCH_RANKS, PREFIX, WORD_START, continuesWord } from './name-match';
 import type { ListedSecret } from './summaries';
 
 /** A first page this deep is picked from the unsorted index instead of sorting all of it. */
@@ -211,6 +212,44 @@ export class SecretIndex {
       pos = text.indexOf(needle, starts[lo + 1]!);
     }
     return found;
+  }
+
+  /**
+   * The slots whose normalized name contains `needle`, in name order, each with its best match rank
+   * (name-match.ts), for the vault-wide search. One sweep over the names' text visits each
+   * occurrence once and ranks it by the characters around it, never reading a name by its slot:
+   * at 100,000 names a one-letter search matches nearly all of them.
+   */
+  matching(needle: string): { slots: number[]; ranks: number[] } {
+    const slots: number[] = [];
+    const ranks: number[] = [];
+    if (!needle || needle.includes('\n')) return { slots, ranks };
+    const list = this.order('name');
+    const { text, starts } = this.haystack('name');
+    let position = -1;
+    let best = MATCH_RANKS;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      if (position < 0 || at >= starts[position + 1]!) {
+        if (position >= 0) {
+          slots.push(list[position]!);
+          ranks.push(best);
+        }
+        // Occurrences come in text order, so the name holding this one is at or after the last.
+        while (starts[position + 1]! <= at) position++;
+        best = MATCH_RANKS;
+      }
+      const start = starts[position]!;
+      const rank =
+        at === start ? (starts[position + 1]! - 1 - start === needle.length ? EXACT : PREFIX) : continuesWord(text.charCodeAt(at - 1)) ? ANYWHERE : WORD_START;
+      if (rank < best) best = rank;
+      // Later occurrences in this name can only start a word, or not: once one has, on to the next name.
+      if (best <= WORD_START) at = starts[position + 1]! - 1;
+    }
+    if (position >= 0) {
+      slots.push(list[position]!);
+      ranks.push(best);
+    }
+    return { slots, ranks };
   }
 
   /** Whether a slot passes the query's filters (not its search). */

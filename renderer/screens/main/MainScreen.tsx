@@ -9,6 +9,7 @@ import { HOME, NAV_SHORTCUTS, useNav, viewAllowed } from '../../state/nav';
 import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
+import { useUi } from '../../state/ui';
 import { AccountsView } from '../accounts/AccountsView';
 import { AuditView } from '../audit/AuditView';
 import { CredentialsView } from '../credentials/CredentialsView';
@@ -22,6 +23,7 @@ import { ScheduledView } from '../scheduled/ScheduledView';
 import { SecretsView } from '../secrets/SecretsView';
 import { SettingsView } from '../settings/SettingsView';
 import { TeamsView } from '../teams/TeamsView';
+import { CommandPalette } from './CommandPalette';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
 
@@ -81,8 +83,13 @@ export function MainScreen() {
         }
         return;
       }
-      const isSearchKey = (e.key === '/' && !typing && !hasModifier(e)) || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k');
-      if (isSearchKey) {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        // Anywhere, even in a text field: the browser's own Ctrl+K (its address bar) gives way to the palette.
+        e.preventDefault();
+        useUi.getState().setPaletteOpen(true);
+        return;
+      }
+      if (e.key === '/' && !typing && !hasModifier(e)) {
         // The secrets' search in the top bar, or the search field of a page that has one (Audit).
         const field = useNav.getState().view.kind === 'secrets' ? searchRef.current : document.querySelector<HTMLInputElement>('[data-page-search]');
         if (field) {
@@ -124,11 +131,12 @@ export function MainScreen() {
             </div>
           )}
         </header>
-        <main className="workspace" aria-label={MAIN_LABELS[view.kind]}>
+        <main className="workspace" aria-label={MAIN_LABELS[view.kind]} tabIndex={-1}>
           {allowed && <CurrentView view={view} />}
         </main>
       </div>
       <RegisterDialog />
+      <CommandPalette />
       {dragging && (
         <div className="drop-veil" aria-hidden>
           <div className="drop-veil-card">

@@ -1,11 +1,13 @@
 import { Plus, Search } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RefObject } from 'react';
 import type { Scope, View } from '../../state/nav';
 import { useNav } from '../../state/nav';
 import { useSecrets } from '../../state/secrets';
 import { useSession } from '../../state/session';
 import { useUi } from '../../state/ui';
+import { useSearchReach } from '../../state/vault-search';
+import { PaletteButton } from './CommandPalette';
 
 export function scopeTitle(scope: Scope, organization: string): { title: string; sub: string } {
   switch (scope.level) {
@@ -33,7 +35,7 @@ const PAGE_TITLES: Record<Exclude<View['kind'], 'secrets'>, { title: string; sub
 
 const SEARCH_DEBOUNCE_MS = 80;
 
-/** The scope's name, the search field (`/` or Ctrl+K) and the screen's primary action. */
+/** The scope's name, the search field (`/`), the palette's button (Ctrl+K) and the screen's primary action. */
 export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const view = useNav((s) => s.view);
   const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
@@ -48,6 +50,7 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
           <h1>{title}</h1>
           {sub && <span className="sub truncate">{sub}</span>}
         </div>
+        <PaletteButton />
       </div>
     );
   }
@@ -63,6 +66,7 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
         </span>
       </div>
       <SearchField inputRef={searchRef} />
+      <PaletteButton />
       <button
         type="button"
         className="btn btn-primary"
@@ -80,16 +84,25 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
 function SearchField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
   const search = useSecrets((s) => s.query.search);
   const setQuery = useSecrets((s) => s.setQuery);
+  const wholeVault = useSearchReach((s) => s.wholeVault);
   const [text, setText] = useState(search);
+  /** The search this field last set: any other value came from elsewhere. */
+  const sent = useRef(search);
 
-  // Another part of the app cleared the search (e.g. "Clear filters").
+  // Another part of the app set the search: "Clear filters" emptied it, the palette handed over its text.
+  // The field's own value coming back is not taken again: keys typed since would be lost.
   useEffect(() => {
-    if (search === '') setText('');
+    if (search === sent.current) return;
+    sent.current = search;
+    setText(search);
   }, [search]);
 
   useEffect(() => {
     if (text === useSecrets.getState().query.search) return;
-    const t = setTimeout(() => setQuery({ search: text }), SEARCH_DEBOUNCE_MS);
+    const t = setTimeout(() => {
+      sent.current = text;
+      setQuery({ search: text });
+    }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(t);
   }, [text, setQuery]);
 
@@ -100,9 +113,9 @@ function SearchField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null
         ref={inputRef}
         type="search"
         className="input"
-        placeholder="Search secrets by name"
-        aria-label="Search secrets"
-        aria-keyshortcuts="/ Control+K"
+        placeholder={wholeVault ? 'Search the whole vault by name' : 'Search secrets by name'}
+        aria-label={wholeVault ? 'Search the whole vault' : 'Search secrets'}
+        aria-keyshortcuts="/"
         value={text}
         maxLength={256}
         onChange={(e) => setText(e.target.value)}
@@ -112,7 +125,7 @@ function SearchField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null
             setText('');
           } else if (e.key === 'ArrowDown') {
             e.preventDefault();
-            document.getElementById('secret-grid')?.focus();
+            (document.querySelector<HTMLElement>('#vault-results .row-link') ?? document.getElementById('secret-grid'))?.focus();
           }
         }}
       />

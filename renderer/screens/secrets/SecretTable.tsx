@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDown, ArrowUp, ChevronsUpDown, Inbox, Plus, SearchX, ShieldAlert } from 'lucide-react';
+import { ArrowDown, ArrowUp, ChevronsUpDown, Inbox, Plus, Search, SearchX, ShieldAlert } from 'lucide-react';
 import { memo, useEffect, useRef } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { SecretSummary, SortKey } from '../../../shared/schemas/secrets';
@@ -13,6 +13,7 @@ import { PAGE_SIZE, useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
 import { useUi } from '../../state/ui';
+import { useSearchReach } from '../../state/vault-search';
 
 /** Must match --row-h in styles.css: every row, and the header, is this tall. */
 export const ROW_HEIGHT = 36;
@@ -165,12 +166,22 @@ export function SecretTable() {
         icon={<SearchX size={22} />}
         title="No secrets match"
         action={
-          <button type="button" className="btn" onClick={() => setQuery({ type: null, status: null, search: '' })}>
-            Clear search and filters
-          </button>
+          <div className="empty-actions">
+            {query.search.trim() && (
+              <button type="button" className="btn btn-primary" onClick={() => useSearchReach.getState().setWholeVault(true)}>
+                <Search size={16} aria-hidden />
+                Search the whole vault
+              </button>
+            )}
+            <button type="button" className="btn" onClick={() => setQuery({ type: null, status: null, search: '' })}>
+              Clear search and filters
+            </button>
+          </div>
         }
       >
-        Nothing here matches {query.search.trim() ? `“${query.search.trim()}”` : 'these filters'}. Try another name, or clear the filters.
+        {query.search.trim()
+          ? `Nothing here matches “${query.search.trim()}”. Search the whole vault, try another name, or clear the filters.`
+          : 'Nothing here matches these filters. Try another name, or clear the filters.'}
       </EmptyState>
     ) : (
       <EmptyState
