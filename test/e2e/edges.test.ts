@@ -53,10 +53,19 @@ async function open(page: Page, name: string) {
   return panel;
 }
 
-const active = (page: Page) => page.evaluate(() => {
-  const el = document.activeElement;
-  return { tag: el?.tagName ?? '', label: el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '', id: el?.id ?? '', inDialog: !!el?.closest('[role="dialog"]') };
-});
+interface Focused {
+  tag: string;
+  label: string;
+  id: string;
+  inDialog: boolean;
+}
+
+/** What has the focus (a string: the page's types are not this file's). */
+const active = (page: Page): Promise<Focused> =>
+  page.evaluate(`(() => {
+    const el = document.activeElement;
+    return { tag: el?.tagName ?? '', label: el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '', id: el?.id ?? '', inDialog: !!el?.closest('[role="dialog"]') };
+  })()`);
 
 const toBeDeleted = (page: Page) => page.getByRole('navigation', { name: 'Scopes' }).getByRole('button', { name: /^To be deleted/ });
 
@@ -153,10 +162,10 @@ describe('c. below 1000 px the sidebar is a drawer', () => {
       const status = page.getByRole('columnheader', { name: 'Secret Status' });
       const box = (await status.boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(800);
-      const overflow = await page.evaluate(() => {
-        const grid = document.getElementById('secret-grid')!;
+      const overflow = await page.evaluate(`(() => {
+        const grid = document.getElementById('secret-grid');
         return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, grid: grid.scrollWidth - grid.clientWidth };
-      });
+      })()`);
       expect(overflow).toEqual({ page: 0, grid: 0 });
       await screenshot(page, `edges-after-c-table-${theme}-800`);
 
@@ -208,7 +217,7 @@ describe('d. dialogs start on their first field and give the focus back', () => 
     await dialog.waitFor();
     // The first field: the checked Credential Type, never the close button.
     expect(await active(page)).toMatchObject({ tag: 'INPUT', inDialog: true });
-    expect(await dialog.getByRole('radio', { name: 'API Key', exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await dialog.getByRole('radio', { name: 'API Key', exact: true }).evaluate('(el) => el === document.activeElement')).toBe(true);
     await screenshot(page, 'edges-after-d-register-focus-light-1280');
     await dialog.getByLabel('Secret Name').fill('focus-key');
     await dialog.getByLabel('Header Name').fill('X-Key');

@@ -47,6 +47,7 @@ export function useDeletionGuard(detail: SecretDetail | null): { guard: (verb: U
       description={`${pending.verb} cancels its scheduled deletion (${inDays(detail.deletion)}): using a secret makes it Active again.`}
       actionLabel={pending.verb === 'Revealing' ? 'Reveal and keep it' : 'Copy and keep it'}
       busyLabel={pending.verb === 'Revealing' ? 'Revealing…' : 'Copying…'}
+      tone="primary"
       onClose={() => setPending(null)}
       onConfirm={async () => {
         const used = await pending.run();
