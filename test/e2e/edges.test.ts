@@ -217,7 +217,8 @@ describe('d. dialogs start on their first field and give the focus back', () => 
     await dialog.waitFor();
     // The first field: the checked Credential Type, never the close button.
     expect(await active(page)).toMatchObject({ tag: 'INPUT', inDialog: true });
-    expect(await dialog.getByRole('radio', { name: 'API Key', exact: true }).evaluate('(el) => el === document.activeElement')).toBe(true);
+    expect(await page.evaluate(`document.activeElement?.matches('input[name="secret-type"]:checked')`)).toBe(true);
+    expect(await dialog.getByRole('radio', { name: 'API Key', exact: true }).isChecked()).toBe(true);
     await screenshot(page, 'edges-after-d-register-focus-light-1280');
     await dialog.getByLabel('Secret Name').fill('focus-key');
     await dialog.getByLabel('Header Name').fill('X-Key');
