@@ -51,6 +51,9 @@ export function MainScreen() {
   const navOpen = useUi((s) => s.navOpen);
   const setNavOpen = useUi((s) => s.setNavOpen);
 
+  // The drawer closes on any way of going somewhere else (its items, Alt+N, a notice's Open).
+  useEffect(() => setNavOpen(false), [view, setNavOpen]);
+
   // A view this member may not open (another member unlocked, a role changed) falls back to Personal.
   useEffect(() => {
     if (!allowed) useNav.getState().go(HOME);

@@ -15,6 +15,12 @@ export function MenuButton() {
       aria-expanded={navOpen}
       aria-controls="sidebar"
       onClick={() => setNavOpen(!navOpen)}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && navOpen) {
+          e.stopPropagation();
+          setNavOpen(false);
+        }
+      }}
     >
       <Menu size={20} aria-hidden />
     </button>

@@ -45,6 +45,7 @@ function NavItem({ target, icon, label, count, countNoun = 'secrets', hint = lab
         aria-current={current ? 'page' : undefined}
         onClick={() => {
           go(target);
+          // Also when it is the page already shown: the drawer has done its job.
           setNavOpen(false);
         }}
         title={keys ? `${hint} (${keys})` : hint}
