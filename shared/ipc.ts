@@ -191,6 +191,8 @@ export const contract = {
   'secrets.edit': channel(editSecretInput, secretSummary),
   'secrets.history': channel(byId, z.array(revisionInfo)),
   'secrets.restore': channel(byId.extend({ revision: z.number().int().min(1) }), secretSummary),
+  /** An older revision's values, shown before restoring it: recorded as a reveal, as `secrets.reveal` is. */
+  'secrets.revealRevision': channel(byId.extend({ revision: z.number().int().min(1) }), z.object({ fields: z.array(fieldView), hideAfterMs: z.number() })),
   'secrets.usage': channel(byId, secretUsage),
   /** Who can read a secret (members, teams, credentials) and why. */
   'secrets.readers': channel(byId, z.array(secretReader)),

@@ -14,7 +14,7 @@ import { listNotices, markNoticesRead } from './lifecycle/notices';
 import { reportToOutbox } from './review/app-report';
 import { reviewSummary } from './review/summary';
 import { inspectCertificate } from './secrets/certificate';
-import { getSecretValue, listSecrets, secretUsage, showSecret } from './secrets/reading';
+import { getSecretValue, listSecrets, revealRevision, secretUsage, showSecret } from './secrets/reading';
 import { registerSecret } from './secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from './secrets/revisions';
 import { searchVault } from './secrets/vault-search';
@@ -137,6 +137,10 @@ export const handlers: Handlers = {
   'secrets.edit': (app, input) => editSecret(app.session(), input),
   'secrets.history': (app, input) => secretHistory(app.session(), { id: input.id }),
   'secrets.restore': (app, input) => restoreRevision(app.session(), { id: input.id }, input.revision),
+  'secrets.revealRevision': (app, input) => ({
+    fields: revealRevision(app.session(), { id: input.id }, input.revision, app.consumer),
+    hideAfterMs: app.settings().revealSeconds * 1000,
+  }),
   'secrets.usage': (app, input) => secretUsage(app.session(), { id: input.id }),
   'secrets.readers': (app, input) => whoCanRead(app.session(), { id: input.id }),
   'secrets.scheduleDeletion': (app, input) => scheduleDeletion(app.session(), { id: input.id }, input.confirm),

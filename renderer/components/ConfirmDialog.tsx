@@ -15,13 +15,15 @@ interface ConfirmDialogProps {
   /** Resolves to an error in plain words, or null when done (the parent closes the dialog). */
   onConfirm: () => Promise<string | null>;
   onClose: () => void;
+  /** Red for what destroys (the default); primary for a consequence that loses nothing, such as a cancelled deletion. */
+  tone?: 'danger' | 'primary';
 }
 
 /**
  * A consequential action that needs no typed word (docs/ui.md): says what happens, the action in the
- * danger colour, and Cancel has the focus so Enter does not do it by accident.
+ * danger colour when it destroys, and Cancel has the focus so Enter does not do it by accident.
  */
-export function ConfirmDialog({ title, description, caution, actionLabel, busyLabel, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, description, caution, actionLabel, busyLabel, onConfirm, onClose, tone = 'danger' }: ConfirmDialogProps) {
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -48,7 +50,7 @@ export function ConfirmDialog({ title, description, caution, actionLabel, busyLa
           <button ref={cancelRef} type="button" className="btn" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className="btn btn-danger" onClick={() => void confirm()} disabled={busy} aria-busy={busy}>
+          <button type="button" className={tone === 'danger' ? 'btn btn-danger' : 'btn btn-primary'} onClick={() => void confirm()} disabled={busy} aria-busy={busy}>
             {busy && <LoaderCircle size={16} className="spin" aria-hidden />}
             {busy ? busyLabel : actionLabel}
           </button>

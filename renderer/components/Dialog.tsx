@@ -1,6 +1,9 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { LoaderCircle, X } from 'lucide-react';
+import { useRef } from 'react';
 import type { ReactNode, RefObject } from 'react';
+import type { Opener } from '../lib/dialogFocus';
+import { initialTarget, returnTarget, traceOpener } from '../lib/dialogFocus';
 
 interface DialogProps {
   open: boolean;
@@ -11,7 +14,7 @@ interface DialogProps {
   /** Rendered in the footer bar (buttons). */
   footer?: ReactNode;
   size?: 'sm' | 'md';
-  /** Where focus lands when the dialog opens; destructive dialogs pass their Cancel button. */
+  /** Where focus lands when the dialog opens, instead of the first field; destructive dialogs pass their Cancel button. */
   initialFocus?: RefObject<HTMLElement | null>;
   /** Keeps the dialog open (e.g. while a request runs). */
   busy?: boolean;
@@ -19,8 +22,12 @@ interface DialogProps {
   onSubmit?: () => void;
 }
 
-/** A Radix dialog with Coffer's frame: focus trapped, Esc closes, title and description announced. */
+/**
+ * A Radix dialog with Coffer's frame: focus trapped, Esc closes, title and description announced.
+ * Focus starts on the first field (not the close button) and returns to the opener (lib/dialogFocus).
+ */
 export function Dialog({ open, onOpenChange, title, description, children, footer, size = 'md', initialFocus, busy, onSubmit }: DialogProps) {
+  const opener = useRef<Opener | null>(null);
   const body = (
     <>
       <div className="dialog-body">{children}</div>
@@ -35,9 +42,19 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
           className={size === 'sm' ? 'dialog dialog-sm' : 'dialog'}
           {...(description ? {} : { 'aria-describedby': undefined })}
           onOpenAutoFocus={(e) => {
-            if (initialFocus?.current) {
+            opener.current = traceOpener(document.activeElement);
+            const target = initialFocus?.current ?? (e.currentTarget instanceof HTMLElement ? initialTarget(e.currentTarget) : null);
+            if (target) {
               e.preventDefault();
-              initialFocus.current.focus();
+              target.focus();
+            }
+          }}
+          onCloseAutoFocus={(e) => {
+            const target = opener.current && returnTarget(opener.current);
+            opener.current = null;
+            if (target) {
+              e.preventDefault();
+              target.focus();
             }
           }}
         >

@@ -176,6 +176,8 @@ export const revisionInfo = z.object({
    * say "unverified" rather than show a name the file claims. Revisions older than signatures too.
    */
   authorUnverified: z.literal(true).optional(),
+  /** The revision this one restored ("Restored from revision N"), read from its sealed content. */
+  restoredFrom: z.number().int().min(1).optional(),
 });
 export type RevisionInfo = z.infer<typeof revisionInfo>;
 

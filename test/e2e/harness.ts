@@ -107,8 +107,8 @@ export async function seedVault(vaultPath: string, seed: Seed, context?: Partial
 export async function unlock(page: Page, password = PASSWORD, opts: { landing?: 'Review' } = {}): Promise<void> {
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-  const nav = page.getByRole('navigation', { name: 'Scopes' });
-  await nav.waitFor();
+  // Attached, not visible: below 1000 px the sidebar is a closed drawer.
+  await page.locator('nav.sidebar-nav').waitFor({ state: 'attached' });
   const landing = await page.getByRole('heading', { level: 1 }).innerText();
   if (opts.landing) expect(landing).toBe(opts.landing);
   else if (landing === 'Review') await goScope(page, 'Personal');
@@ -214,6 +214,9 @@ export async function registerViaUi(page: Page, s: UiSecret): Promise<void> {
 
 /** Goes to a scope from the sidebar: 'Personal', 'Organization', or a workspace's name. */
 export async function goScope(page: Page, label: string): Promise<void> {
+  // Below 1000 px the sidebar is a drawer behind the menu button.
+  const menu = page.getByRole('button', { name: 'Navigation' });
+  if (await menu.isVisible()) await menu.click();
   await page.getByRole('navigation', { name: 'Scopes' }).getByRole('button', { name: new RegExp(`^${label}\\b`) }).click();
   await page.getByRole('heading', { level: 1, name: label }).waitFor();
 }

@@ -152,7 +152,7 @@ describe('input', () => {
 
     await panel.getByRole('button', { name: 'Edit' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit search-env' });
-    await edit.getByLabel('New value for ES_PASS').fill('es_pw_rotated');
+    await edit.getByLabel('New value for ES_PASS', { exact: true }).fill('es_pw_rotated');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByTestId('toast').filter({ hasText: 'Saved as revision 2' }).waitFor();
     await panel.getByRole('tab', { name: 'History' }).click();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getSecretValue, listSecrets, showSecret } from '../../electron/core/secrets/reading';
+import { readAudit } from '../../electron/core/audit/access';
+import { scheduleDeletion } from '../../electron/core/lifecycle/actions';
+import { getSecretValue, listSecrets, revealRevision, secretSummary, secretUsage, showSecret } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from '../../electron/core/secrets/revisions';
 import { addMember } from '../../electron/core/vault/members';
@@ -105,5 +107,54 @@ describe('restore', () => {
     expect(() => restoreRevision(session, { name: 'Stripe live' }, 1)).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'name' }));
     expect(secretHistory(session, { name: 'Stripe live' })).toHaveLength(4);
     expect(getSecretValue(session, { name: 'Stripe live' }, { consumer: 'test' }).value).toBe(VALUES[2]);
+  });
+});
+
+describe('a restore says what it restored', () => {
+  const tempDir = useTempDir();
+
+  it('marks the restoring revision "restored from N" in its sealed content; no other revision carries the mark', async () => {
+    const { session } = await editedFourTimes(tempDir());
+    restoreRevision(session, { name: 'Stripe live' }, 2);
+    const history = secretHistory(session, { name: 'Stripe' });
+    expect(history[0]).toMatchObject({ revision: 5, current: true, restoredFrom: 2, changed: ['name', 'headerName', 'value', 'expires'] });
+    expect(history.slice(1).every((h) => !('restoredFrom' in h))).toBe(true);
+    // An edit after the restore is an edit again.
+    editSecret(session, { ref: { name: 'Stripe' }, fields: { value: 'after-restore-4c1e' } });
+    expect(secretHistory(session, { name: 'Stripe' })[0]).not.toHaveProperty('restoredFrom');
+  });
+});
+
+describe('showing an older revision', () => {
+  const tempDir = useTempDir();
+
+  it('gives that revision\'s values, recorded and audited as a reveal of the current value is', async () => {
+    const { session, clock } = await editedFourTimes(tempDir());
+    clock.advance(MINUTE);
+    const fields = revealRevision(session, { name: 'Stripe live' }, 2, 'desktop');
+    expect(fields).toEqual([
+      { key: 'headerName', label: 'Header Name', value: 'X-Api-Key', secret: false },
+      { key: 'value', label: 'Value', value: VALUES[1], secret: true },
+    ]);
+    expect(secretUsage(session, { name: 'Stripe live' }).entries[0]).toEqual({ consumer: 'desktop', at: clock.now() });
+    expect(readAudit(session, { action: 'secret.reveal' })).toHaveLength(1);
+    // Only a read: the current revision is unchanged.
+    expect(getSecretValue(session, { name: 'Stripe live' }, { consumer: 'test' }).value).toBe(VALUES[2]);
+    expect(secretHistory(session, { name: 'Stripe live' })).toHaveLength(4);
+  });
+
+  it('is a use: a secret scheduled for deletion is Active again', async () => {
+    const { session } = await editedFourTimes(tempDir());
+    const { id } = scheduleDeletion(session, { name: 'Stripe live' }, 'DELETE');
+    revealRevision(session, { id }, 1, 'desktop');
+    expect(secretSummary(session, id)).toMatchObject({ status: 'active', deletion: null });
+  });
+
+  it('refuses a revision that does not exist, and records nothing', async () => {
+    const { session } = await editedFourTimes(tempDir());
+    expect(() => revealRevision(session, { name: 'Stripe live' }, 9, 'desktop')).toThrow(expect.objectContaining({ code: 'NOT_FOUND', field: 'revision' }));
+    expect(() => revealRevision(session, { name: 'Stripe live' }, 0, 'desktop')).toThrow(expect.objectContaining({ code: 'VALIDATION', field: 'revision' }));
+    expect(secretUsage(session, { name: 'Stripe live' }).entries).toEqual([]);
+    expect(readAudit(session, { action: 'secret.reveal' })).toEqual([]);
   });
 });

@@ -205,7 +205,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
             dateTime(r.created),
             // An author no signature vouches for is not named (docs/product.md §1a).
             r.author ?? (r.authorUnverified ? '(unverified)' : '(removed member)'),
-            r.tampered ? '(failed verification)' : r.revision === 1 ? 'registered' : r.changed.join(', '),
+            r.tampered ? '(failed verification)' : r.revision === 1 ? 'registered' : `${r.restoredFrom ? `restored from ${r.restoredFrom}: ` : ''}${r.changed.join(', ')}`,
           ]),
         ),
       );

@@ -24,6 +24,12 @@ export interface Payload {
   content: Content;
   /** Fields this revision changed, for history without decrypting two revisions per row. */
   changed: string[];
+  /**
+   * The revision a restore brought back (docs/product.md §2): sealed and signed with the rest, so
+   * History can say "Restored from revision N". Absent on every other revision, and on restores
+   * written before it existed; readers that do not know it ignore it, so no migration is needed.
+   */
+  restoredFrom?: number;
 }
 
 /** Builds content from fields already checked by the shared schema of their type. */

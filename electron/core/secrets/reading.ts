@@ -13,7 +13,7 @@ import type { Content, Payload } from './content';
 import { DEFAULT_FIELD, fieldViews, masked } from './content';
 import { readScopeNames } from './name-chunks';
 import { SecretIndex } from './secret-index';
-import { readers, unwrapDataKey, withCurrent } from './sealing';
+import { decryptRevision, readers, unwrapDataKey, withCurrent } from './sealing';
 import type { ListedSecret } from './summaries';
 import { SECRET_COLUMNS, indexed, workspaceName } from './summaries';
 import { readRecording } from './recording';
@@ -201,12 +201,24 @@ export function readSecretFields<T>(s: Session, ref: SecretRef, opts: Omit<GetOp
   return readRecorded(s, ref, opts, (_row, p, views) => take((field) => pickValue(p.content, views, field).value));
 }
 
+/**
+ * An older revision's fields with their values, for History's Show before a restore: a read of a
+ * value like Reveal, so it is recorded and audited as one (`secret.reveal`, docs/product.md §2) and
+ * it too makes a scheduled or Inactive secret Active again (§4).
+ */
+export function revealRevision(s: Session, ref: SecretRef, revision: number, consumer: string): FieldView[] {
+  if (!Number.isInteger(revision) || revision < 1) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
+  return readRecorded(s, ref, { consumer, purpose: 'reveal' }, (row, _current, views, dataKey) =>
+    revision === row.revision ? views : fieldViews(decryptRevision(s, row, dataKey, revision).content),
+  );
+}
+
 /** Resolves and opens a secret, lets `pick` take values out, then records the use: nothing is recorded when `pick` throws. */
-function readRecorded<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, pick: (row: ListedSecret, p: Payload, views: FieldView[]) => T): T {
+function readRecorded<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, pick: (row: ListedSecret, p: Payload, views: FieldView[], dataKey: Uint8Array) => T): T {
   const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
   return readRecording(s, (record) =>
     withResolved(s, ref, (row, p, dataKey) => {
-      const picked = pick(row, p, fieldViews(p.content));
+      const picked = pick(row, p, fieldViews(p.content), dataKey);
       if (record) {
         recordUsage(s, row, dataKey, consumer);
         s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);

@@ -49,7 +49,9 @@ function commitRevision(
       for (const r of readers(s, row.id)) names.rename(r.scope_id, r.chunk_no, row.id, next.name, row.seq);
       names.flush();
     }
-    signedBatch(s, batch, (b) => writeRevision(s, row, dataKey, revision, { v: 1, ...next, changed }, b));
+    const payload: Payload = { v: 1, name: next.name, expires: next.expires, content: next.content, changed };
+    if (next.restoredFrom !== undefined) payload.restoredFrom = next.restoredFrom;
+    signedBatch(s, batch, (b) => writeRevision(s, row, dataKey, revision, payload, b));
     if (action) s.audit(action, row.id);
     s.db.stmt('UPDATE secrets SET revision = ?, updated_at = ?, expires_at = ? WHERE id = ?').run(revision, now, next.expires, row.id);
     writeHead(s, row.id, dataKey);
@@ -106,7 +108,9 @@ export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
       const info: RevisionInfo = { revision: r.revision, created: r.created_at, author: author ?? null, changed: [], current: r.revision === row.revision };
       if (!verified) info.authorUnverified = true;
       try {
-        info.changed = decryptRevision(s, row, dataKey, r.revision).changed;
+        const payload = decryptRevision(s, row, dataKey, r.revision);
+        info.changed = payload.changed;
+        if (payload.restoredFrom !== undefined) info.restoredFrom = payload.restoredFrom;
       } catch (e) {
         if ((e as CofferError).code !== 'TAMPERED') throw e;
         info.tampered = true;
@@ -118,7 +122,7 @@ export function secretHistory(s: Session, ref: SecretRef): RevisionInfo[] {
   }
 }
 
-/** Makes an old revision current again, as a new revision; nothing is overwritten. */
+/** Makes an old revision current again, as a new revision that says which one it restored; nothing is overwritten. */
 export function restoreRevision(s: Session, ref: SecretRef, revision: number): SecretSummary {
   if (!Number.isInteger(revision) || revision < 1) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
   return s.db.write(() => {
@@ -127,7 +131,7 @@ export function restoreRevision(s: Session, ref: SecretRef, revision: number): S
     if (revision === row.revision) throw new CofferError('CONFLICT', `revision ${revision} is already the current one`, 'revision');
     return withCurrent(s, row, (current, dataKey) => {
       const old = decryptRevision(s, row, dataKey, revision);
-      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content }, 'secret.restore');
+      return commitRevision(s, row, dataKey, current, { name: old.name, expires: old.expires, content: old.content, restoredFrom: revision }, 'secret.restore');
     });
   });
 }

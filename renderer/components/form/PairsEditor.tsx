@@ -1,5 +1,6 @@
 import { Plus, Trash2 } from 'lucide-react';
 import { FieldError } from '../Field';
+import { SecretInput } from './SecretInput';
 
 export interface PairRow {
   id: number;
@@ -22,7 +23,7 @@ interface PairsEditorProps {
   minRows?: number;
 }
 
-/** Manual key/value rows: add, edit, remove; each row's errors under it. */
+/** Manual key/value rows: add, edit, remove; each row's errors under it. Values are masked, each with Show/Hide, like every value field. */
 export function PairsEditor({ idPrefix, rows, onChange, errors, disabled, valuePlaceholder, minRows = 1 }: PairsEditorProps) {
   const update = (id: number, patch: Partial<PairRow>) => onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   return (
@@ -53,16 +54,13 @@ export function PairsEditor({ idPrefix, rows, onChange, errors, disabled, valueP
                 aria-describedby={keyError ? `${keyId}-error` : undefined}
                 onChange={(e) => update(row.id, { key: e.target.value })}
               />
-              <input
+              <SecretInput
                 id={valueId}
-                className="input mono"
+                label={`Value ${i + 1}`}
                 aria-label={`Value ${i + 1}`}
                 placeholder={valuePlaceholder ?? 'value'}
                 value={row.value}
                 disabled={disabled}
-                spellCheck={false}
-                autoComplete="off"
-                autoCapitalize="off"
                 aria-invalid={valueError ? true : undefined}
                 aria-describedby={valueError ? `${valueId}-error` : undefined}
                 onChange={(e) => update(row.id, { value: e.target.value })}

@@ -48,7 +48,7 @@ export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; re
           ? `Purged on ${formatDate(detail.deletion!)} (${relative(detail.deletion!)}) unless it is used before then.`
           : 'A scheduled secret is purged after the vault’s deletion period; using it before then makes it Active again.'}
       </p>
-      <div className="deletion-actions">
+      <div className="deletion-actions" id="deletion-actions">
         {detail.status === 'active' ? (
           <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => setPending('schedule')}>
             <CalendarClock size={14} aria-hidden />

@@ -23,6 +23,7 @@ import { EditDialog } from './EditDialog';
 import { HistoryTab } from './HistoryTab';
 import { ReadersTab } from './ReadersTab';
 import { UsageTab } from './UsageTab';
+import { useDeletionGuard } from './useDeletionGuard';
 
 type Tab = 'details' | 'history' | 'usage' | 'readers';
 const TABS: { id: Tab; label: string }[] = [
@@ -53,6 +54,7 @@ export function DetailPanel({ id }: { id: string }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [revealing, setRevealing] = useState(false);
   const [editOpen, setEditOpen] = useState(false);
+  const { guard, dialog: guardDialog } = useDeletionGuard(detail);
   const hideTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ details: null, history: null, usage: null, readers: null });
 
@@ -70,17 +72,13 @@ export function DetailPanel({ id }: { id: string }) {
     reload();
   }, [refreshDetail, reload]);
 
-  const reveal = useCallback(async () => {
-    if (revealed) {
-      hide();
-      return;
-    }
+  const showValues = useCallback(async (): Promise<boolean> => {
     setRevealing(true);
     const r = await request('secrets.reveal', { id });
     setRevealing(false);
     if (!r.ok) {
       toast.error(sentence(r.error.message));
-      return;
+      return false;
     }
     const values = new Map<string, string>();
     for (const f of r.value.fields) if (f.value !== null) values.set(f.key, f.value);
@@ -89,14 +87,15 @@ export function DetailPanel({ id }: { id: string }) {
     hideTimer.current = setTimeout(() => setRevealed(null), total);
     setRevealed({ values, until: Date.now() + total, total });
     afterUse();
-  }, [id, revealed, hide, afterUse]);
+    return true;
+  }, [id, afterUse]);
 
-  const copy = useCallback(
-    async (field?: FieldView) => {
+  const copyValue = useCallback(
+    async (field?: FieldView): Promise<boolean> => {
       const r = await request('secrets.copy', field ? { id, field: field.key } : { id });
       if (!r.ok) {
         toast.error(sentence(r.error.message));
-        return;
+        return false;
       }
       const { value, clearAfterMs } = r.value;
       if (value !== null) {
@@ -104,20 +103,28 @@ export function DetailPanel({ id }: { id: string }) {
           await copyText(value, clearAfterMs);
         } catch {
           toast.error('The browser refused to write to the clipboard: click in the window and try again');
-          return;
+          return false;
         }
       }
       toast.success(`Copied — clears in ${seconds(clearAfterMs)} s`);
       afterUse();
+      return true;
     },
     [id, afterUse],
   );
 
+  const reveal = useCallback(() => {
+    if (revealed) hide();
+    else guard('Revealing', showValues);
+  }, [revealed, hide, guard, showValues]);
+
+  const copy = useCallback((field?: FieldView) => guard('Copying', () => copyValue(field)), [guard, copyValue]);
+
   // Shortcuts forwarded from the table (r, c, e while it has focus and this panel is open).
   useEffect(() => {
     if (!action) return;
-    if (action.kind === 'reveal') void reveal();
-    else if (action.kind === 'copy') void copy();
+    if (action.kind === 'reveal') reveal();
+    else if (action.kind === 'copy') copy();
     else if (!readOnly) setEditOpen(true);
     // Only a new action (its counter) triggers; the callbacks change with state.
   }, [action]);
@@ -126,10 +133,10 @@ export function DetailPanel({ id }: { id: string }) {
     if (hasModifier(e) || isTypingTarget(e.target) || editOpen || dialogOpen()) return;
     if (e.key === 'r') {
       e.preventDefault();
-      void reveal();
+      reveal();
     } else if (e.key === 'c') {
       e.preventDefault();
-      void copy();
+      copy();
     } else if (e.key === 'e' && !readOnly) {
       e.preventDefault();
       setEditOpen(true);
@@ -183,7 +190,7 @@ export function DetailPanel({ id }: { id: string }) {
             <button
               type="button"
               className="btn btn-sm reveal-btn"
-              onClick={() => void reveal()}
+              onClick={() => reveal()}
               disabled={revealing}
               aria-keyshortcuts="r"
               aria-pressed={revealed !== null}
@@ -192,7 +199,7 @@ export function DetailPanel({ id }: { id: string }) {
               {revealing ? <LoaderCircle size={14} className="spin" aria-hidden /> : revealed ? <EyeOff size={14} aria-hidden /> : <Eye size={14} aria-hidden />}
               {revealed ? 'Hide' : 'Reveal'}
             </button>
-            <button type="button" className="btn btn-sm" onClick={() => void copy()} aria-keyshortcuts="c" title="Copy the main value (c)">
+            <button type="button" className="btn btn-sm" onClick={() => copy()} aria-keyshortcuts="c" title="Copy the main value (c)">
               <Copy size={14} aria-hidden />
               Copy
             </button>
@@ -234,17 +241,18 @@ export function DetailPanel({ id }: { id: string }) {
           <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} tabIndex={0}>
             {tab === 'details' && (
               <>
-                <DetailsTab detail={detail} revealed={revealed} onCopy={(f) => void copy(f)} />
+                <DetailsTab detail={detail} revealed={revealed} onCopy={copy} />
                 <DeletionSection detail={detail} readOnly={readOnly} />
                 <p className="shortcuts">
                   Keys: <kbd>r</kbd> reveal · <kbd>c</kbd> copy · <kbd>e</kbd> edit · <kbd>Esc</kbd> close
                 </p>
               </>
             )}
-            {tab === 'history' && <HistoryTab detail={detail} readOnly={readOnly} />}
+            {tab === 'history' && <HistoryTab detail={detail} readOnly={readOnly} guard={guard} onUse={afterUse} />}
             {tab === 'usage' && <UsageTab detail={detail} />}
             {tab === 'readers' && <ReadersTab detail={detail} />}
           </div>
+          {guardDialog}
           {editOpen && <EditDialog detail={detail} onClose={() => setEditOpen(false)} />}
         </>
       )}

@@ -25,6 +25,7 @@ import { SettingsView } from '../settings/SettingsView';
 import { TeamsView } from '../teams/TeamsView';
 import { CommandPalette } from './CommandPalette';
 import { Sidebar } from './Sidebar';
+import { MenuButton } from './MenuButton';
 import { TopBar } from './TopBar';
 
 const MAIN_LABELS: Record<View['kind'], string> = {
@@ -48,6 +49,11 @@ export function MainScreen() {
   const view = useNav((s) => s.view);
   const searchRef = useRef<HTMLInputElement>(null);
   const allowed = viewAllowed(view, status.member?.permissions);
+  const navOpen = useUi((s) => s.navOpen);
+  const setNavOpen = useUi((s) => s.setNavOpen);
+
+  // The drawer closes on any way of going somewhere else (its items, Alt+N, a notice's Open).
+  useEffect(() => setNavOpen(false), [view, setNavOpen]);
 
   // A view this member may not open (another member unlocked, a role changed) falls back to Personal.
   useEffect(() => {
@@ -117,11 +123,15 @@ export function MainScreen() {
 
   const vault = status.vault;
   return (
-    <div className="shell">
+    <div className={navOpen ? 'shell nav-open' : 'shell'}>
       <Sidebar />
+      {navOpen && <div className="nav-backdrop" aria-hidden onClick={() => setNavOpen(false)} />}
       <div className="main">
         <header className="main-head">
-          <TopBar searchRef={searchRef} />
+          <div className="main-head-bar">
+            <MenuButton />
+            <TopBar searchRef={searchRef} />
+          </div>
           <IntegrityBanner integrity={status.integrity} />
           {vault?.kdfProfile === 'fast' && <KdfBanner />}
           {vault?.readOnly && (

@@ -12,6 +12,7 @@ import { request } from '../../state/request';
 import { useScheduledCounts } from '../../state/scheduled';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
+import { useUi } from '../../state/ui';
 import { NoticesDialog } from './NoticesDialog';
 
 function isCurrent(view: View, target: View): boolean {
@@ -33,6 +34,7 @@ interface NavItemProps {
 function NavItem({ target, icon, label, count, countNoun = 'secrets', hint = label }: NavItemProps) {
   const view = useNav((s) => s.view);
   const go = useNav((s) => s.go);
+  const setNavOpen = useUi((s) => s.setNavOpen);
   const current = isCurrent(view, target);
   const keys = shortcutOf(target);
   return (
@@ -41,7 +43,11 @@ function NavItem({ target, icon, label, count, countNoun = 'secrets', hint = lab
         type="button"
         className="nav-item"
         aria-current={current ? 'page' : undefined}
-        onClick={() => go(target)}
+        onClick={() => {
+          go(target);
+          // Also when it is the page already shown: the drawer has done its job.
+          setNavOpen(false);
+        }}
         title={keys ? `${hint} (${keys})` : hint}
         aria-keyshortcuts={keys}
       >
@@ -67,6 +73,14 @@ export function Sidebar() {
   const unread = status.unreadNotices ?? 0;
   const scheduled = useScheduledCounts((s) => s.scheduled);
   const refreshScheduled = useScheduledCounts((s) => s.refresh);
+  const navOpen = useUi((s) => s.navOpen);
+  const setNavOpen = useUi((s) => s.setNavOpen);
+  const asideRef = useRef<HTMLElement>(null);
+
+  // As a drawer (narrow windows), the sidebar takes the focus when it opens and gives it back to the menu button on Escape.
+  useEffect(() => {
+    if (navOpen) asideRef.current?.querySelector<HTMLElement>('[aria-current="page"], .nav-item')?.focus();
+  }, [navOpen]);
 
   // Every change the core reports (schedule, cancel, purge at a tick, another member's unlock) refreshes the badge.
   useEffect(() => {
@@ -74,7 +88,22 @@ export function Sidebar() {
   }, [status, refreshScheduled]);
 
   return (
-    <aside className="sidebar" aria-label="Vault navigation">
+    <aside
+      ref={asideRef}
+      id="sidebar"
+      className="sidebar"
+      aria-label="Vault navigation"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || !navOpen) return;
+        e.stopPropagation();
+        setNavOpen(false);
+        document.getElementById('menu-button')?.focus();
+      }}
+      onBlur={(e) => {
+        // Tabbing out of the open drawer closes it: it would cover where the focus went.
+        if (navOpen && e.relatedTarget instanceof Node && !e.currentTarget.contains(e.relatedTarget) && !e.relatedTarget.isSameNode(document.getElementById('menu-button'))) setNavOpen(false);
+      }}
+    >
       <div className="sidebar-head">
         <Brand />
         <span className="sidebar-org truncate" title={status.vault?.organization}>

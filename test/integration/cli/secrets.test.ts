@@ -354,8 +354,9 @@ describe('secret edit, history and restore', alongside, () => {
     expect(await ok(alice(['secret', 'get', 'rotating', '--field', 'headerName']))).toBe('X-Key\n');
     const h = await history('rotating');
     expect(h.map((x) => x.revision)).toEqual([6, 5, 4, 3, 2, 1]);
-    expect(h[0]).toMatchObject({ current: true });
+    expect(h[0]).toMatchObject({ current: true, restoredFrom: 1 });
     expect(h[0]!.changed.sort()).toEqual(['expires', 'headerName', 'value']);
+    expect(await ok(alice(['secret', 'history', 'rotating']))).toMatch(/^6 \(current\) .* restored from 1: /m);
     expect((await listJson(alice)).find((s) => s.name === 'rotating')!.expires).toBe('2027-05-01T00:00:00.000Z');
     // The current revision, a revision that never was.
     expect((await alice(['secret', 'restore', 'rotating', '6'])).code).toBe(6);

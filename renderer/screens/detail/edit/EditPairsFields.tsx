@@ -5,6 +5,7 @@ import { typeFields } from '../../../../shared/schemas/secret-types';
 import { FieldError } from '../../../components/Field';
 import type { PairRow } from '../../../components/form/PairsEditor';
 import { PairsEditor, newPairRow } from '../../../components/form/PairsEditor';
+import { SecretInput } from '../../../components/form/SecretInput';
 import type { FieldErrorsState } from '../../../lib/useFieldErrors';
 import type { TypeEdit } from './TypeEdit';
 
@@ -53,15 +54,13 @@ export function useEditPairsFields(detail: SecretDetail, { errors }: FieldErrors
                 <span className={`input mono kv-key${isRemoved ? ' is-removed' : ''}`} title={k}>
                   {k}
                 </span>
-                <input
+                <SecretInput
                   id={id}
-                  className="input mono"
+                  label={`new value for ${k}`}
                   aria-label={`New value for ${k}`}
                   placeholder={isRemoved ? 'Will be removed' : 'Unchanged'}
                   value={newValues[k] ?? ''}
                   disabled={busy || isRemoved}
-                  autoComplete="off"
-                  spellCheck={false}
                   onChange={(e) => setNewValues((v) => ({ ...v, [k]: e.target.value }))}
                 />
                 <button
