@@ -10,6 +10,7 @@ import { sentence } from '../../lib/errors';
 import { formatDate, formatDateTime, relativeShort } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { request } from '../../state/request';
+import { may } from '../../state/nav';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { CreateCredentialWizard } from './CreateCredentialWizard';
@@ -32,7 +33,7 @@ const CREDENTIAL_COLUMNS: readonly Column[] = [
  */
 export function CredentialsView() {
   const status = useSession((s) => s.status)!;
-  const readOnly = status.vault?.readOnly ?? false;
+  const editable = may(status.member?.permissions, 'credential.manage');
   const limit = status.settings.credentialsPerMember;
   const [version, setVersion] = useState(0);
   const { value: list, error } = useRequest('credentials.list', {}, version);
@@ -52,10 +53,12 @@ export function CredentialsView() {
         <span className="muted toolbar-note" data-testid="credential-limit">
           You own {owned} of the {limit} each member may have
         </span>
-        <button type="button" className="btn btn-primary" disabled={readOnly} onClick={() => setCreating(true)}>
-          <Plus size={16} aria-hidden />
-          Create service credential
-        </button>
+        {editable && (
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            <Plus size={16} aria-hidden />
+            Create service credential
+          </button>
+        )}
       </div>
       {error && !list ? (
         <div className="page-fill">
@@ -106,14 +109,16 @@ export function CredentialsView() {
                       {c.lastUsed ? <span title={formatDateTime(c.lastUsed)}>{relativeShort(c.lastUsed)}</span> : <span className="muted">never</span>}
                     </td>
                     <td className="t-act-2">
-                      <span className="row-actions">
-                        <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => setEditing(c)} aria-label={`Edit teams of ${c.name}`}>
-                          Edit teams
-                        </button>
-                        <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={() => setRevoking(c)} aria-label={`Revoke ${c.name}`}>
-                          Revoke
-                        </button>
-                      </span>
+                      {editable && (
+                        <span className="row-actions">
+                          <button type="button" className="btn btn-sm" onClick={() => setEditing(c)} aria-label={`Edit teams of ${c.name}`}>
+                            Edit teams
+                          </button>
+                          <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => setRevoking(c)} aria-label={`Revoke ${c.name}`}>
+                            Revoke
+                          </button>
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))

@@ -1,7 +1,7 @@
-import { Eye } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
+import { ReadOnlyBanner } from '../../components/ReadOnlyBanner';
 import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
 import { useIdleLock } from '../../lib/useIdleLock';
 import type { View } from '../../state/nav';
@@ -45,7 +45,7 @@ export function MainScreen() {
   const lock = useSession((s) => s.lock);
   const view = useNav((s) => s.view);
   const searchRef = useRef<HTMLInputElement>(null);
-  const allowed = viewAllowed(view, status.member?.permissions);
+  const allowed = viewAllowed(view, status);
 
   // A view this member may not open (another member unlocked, a role changed) falls back to Personal.
   useEffect(() => {
@@ -75,7 +75,7 @@ export function MainScreen() {
       if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
         const target = NAV_SHORTCUTS.find((n) => n.code === e.code)?.view;
         // Hidden screens stay unreachable: the same rule as the sidebar decides.
-        if (target && viewAllowed(target, useSession.getState().status?.member?.permissions)) {
+        if (target && viewAllowed(target, useSession.getState().status)) {
           e.preventDefault();
           useNav.getState().go(target);
         }
@@ -117,12 +117,7 @@ export function MainScreen() {
           <TopBar searchRef={searchRef} />
           <IntegrityBanner integrity={status.integrity} />
           {vault?.kdfProfile === 'fast' && <KdfBanner />}
-          {vault?.readOnly && (
-            <div className="banner banner-info" role="note">
-              <Eye size={16} aria-hidden />
-              <span>This vault is open read-only: nothing is written, not even usage.</span>
-            </div>
-          )}
+          {vault?.readOnly && <ReadOnlyBanner />}
         </header>
         <main className="workspace" aria-label={MAIN_LABELS[view.kind]}>
           {allowed && <CurrentView view={view} />}
