@@ -38,6 +38,8 @@ export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; re
   }
 
   const awaitingPurge = detail.status !== 'active' && detail.deletion !== null;
+  // Read-only, an Active secret's section would hold only the actions it cannot take.
+  if (readOnly && !awaitingPurge) return null;
   return (
     <section className="section" aria-labelledby="deletion-title">
       <h3 className="section-title" id="deletion-title">

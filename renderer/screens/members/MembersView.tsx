@@ -98,7 +98,7 @@ function MembersTab({ members, error, roles, onChanged }: MembersTabProps) {
         <div className="table-scroll">
           {error && <ErrorNote message={error} />}
           <MemberTable members={members} self={self} editable={editable} onRole={setChanging} onRemove={setRemoving} />
-          {members?.length === 1 && members[0]!.name === self && (
+          {editable && members?.length === 1 && members[0]!.name === self && (
             <EmptyState icon={<Users size={22} />} title="Only you so far">
               Add a member: they get a one-time setup code to type at their first unlock, then choose their own password.
             </EmptyState>

@@ -59,7 +59,7 @@ export function TeamsSection() {
         <SkeletonLines count={4} />
       ) : list.length === 0 ? (
         <EmptyState icon={<UsersRound size={22} />} title="No teams yet">
-          Create a team with New team, add its members, then register organization secrets for Chosen teams only.
+          {editable ? 'Create a team with New team, add its members, then register organization secrets for Chosen teams only.' : 'Nobody has made a team yet.'}
         </EmptyState>
       ) : (
         <>

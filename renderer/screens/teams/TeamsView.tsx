@@ -50,7 +50,7 @@ function WorkspacesSection() {
       </div>
       {workspaces.length === 0 ? (
         <EmptyState icon={<FolderClosed size={22} />} title="No workspaces yet">
-          Create one with New workspace, then register secrets in it from the sidebar.
+          {editable ? 'Create one with New workspace, then register secrets in it from the sidebar.' : 'Nobody has made a workspace yet.'}
         </EmptyState>
       ) : (
         <ul className="entity-list" aria-label="Workspaces">
