@@ -26,8 +26,10 @@ const KEY_COLUMNS: readonly Column[] = [
   { label: 'Created', className: 't-date t-wide-only' },
   { label: 'Expires', className: 't-date' },
   { label: 'Last used', className: 't-date' },
-  { label: 'Actions', className: 't-act-2', hidden: true },
 ];
+
+/** The row actions' column, only when the member may take them: never in a read-only review. */
+const ACTIONS_COLUMN: Column = { label: 'Actions', className: 't-act-2', hidden: true };
 
 /** One account: its level, role and Basic authentication in the head, its keys in a small table under it. */
 export function AccountCard({ account: a, editable, onAddKey, onKey, onDelete }: AccountCardProps) {
@@ -80,7 +82,7 @@ function KeyTable({ account: a, editable, onKey }: { account: AccountSummary; ed
   return (
     <table className="table account-keys">
       <caption className="visually-hidden">Keys of {a.name}, oldest first</caption>
-      <TableHead columns={KEY_COLUMNS} />
+      <TableHead columns={editable ? [...KEY_COLUMNS, ACTIONS_COLUMN] : KEY_COLUMNS} />
       <tbody>
         {a.keys.map((k) => {
           const short = shortKeyId(k.keyId);
@@ -109,8 +111,8 @@ function KeyTable({ account: a, editable, onKey }: { account: AccountSummary; ed
               <td className="t-date nums">
                 {k.lastUsed ? <span title={formatDateTime(k.lastUsed)}>{relativeShort(k.lastUsed)}</span> : <span className="muted">never</span>}
               </td>
-              <td className="t-act-2">
-                {editable && (
+              {editable && (
+                <td className="t-act-2">
                   <span className="row-actions">
                     <button type="button" className="btn btn-sm" onClick={() => onKey('renew', k.keyId)} aria-label={`Renew key ${short} of ${a.name}`}>
                       Renew
@@ -119,8 +121,8 @@ function KeyTable({ account: a, editable, onKey }: { account: AccountSummary; ed
                       Delete
                     </button>
                   </span>
-                )}
-              </td>
+                </td>
+              )}
             </tr>
           );
         })}

@@ -24,8 +24,10 @@ const CREDENTIAL_COLUMNS: readonly Column[] = [
   { label: 'Teams', className: 't-teams' },
   { label: 'Created', className: 't-date t-wide-only' },
   { label: 'Last used', className: 't-date' },
-  { label: 'Actions', className: 't-act-2', hidden: true },
 ];
+
+/** The row actions' column, only when the member may take them: never in a read-only review. */
+const ACTIONS_COLUMN: Column = { label: 'Actions', className: 't-act-2', hidden: true };
 
 /**
  * docs/product.md §6: the vault's service credentials. The Client Secret appears once, in the
@@ -78,10 +80,10 @@ export function CredentialsView() {
           {error && <ErrorNote message={error} />}
           <table className="table" data-testid="credentials-table">
             <caption className="visually-hidden">Service credentials, by name</caption>
-            <TableHead columns={CREDENTIAL_COLUMNS} />
+            <TableHead columns={editable ? [...CREDENTIAL_COLUMNS, ACTIONS_COLUMN] : CREDENTIAL_COLUMNS} />
             <tbody>
               {list === null ? (
-                <SkeletonTableRows columns={6} rows={4} />
+                <SkeletonTableRows columns={editable ? 6 : 5} rows={4} />
               ) : (
                 list.map((c) => (
                   <tr key={c.clientId} data-testid="credential-row">
@@ -108,8 +110,8 @@ export function CredentialsView() {
                     <td className="t-date nums">
                       {c.lastUsed ? <span title={formatDateTime(c.lastUsed)}>{relativeShort(c.lastUsed)}</span> : <span className="muted">never</span>}
                     </td>
-                    <td className="t-act-2">
-                      {editable && (
+                    {editable && (
+                      <td className="t-act-2">
                         <span className="row-actions">
                           <button type="button" className="btn btn-sm" onClick={() => setEditing(c)} aria-label={`Edit teams of ${c.name}`}>
                             Edit teams
@@ -118,8 +120,8 @@ export function CredentialsView() {
                             Revoke
                           </button>
                         </span>
-                      )}
-                    </td>
+                      </td>
+                    )}
                   </tr>
                 ))
               )}

@@ -29,8 +29,10 @@ const MEMBER_COLUMNS: readonly Column[] = [
   { label: 'Role', className: 't-role' },
   { label: 'Added', className: 't-date t-wide-only' },
   { label: 'Last unlock', className: 't-date' },
-  { label: 'Actions', className: 't-act-2', hidden: true },
 ];
+
+/** The row actions' column, only when the member may take them: never in a read-only review. */
+const ACTIONS_COLUMN: Column = { label: 'Actions', className: 't-act-2', hidden: true };
 
 /** Who can unlock this vault and with which role (docs/product.md §5); the Roles tab lists what each role may do. */
 export function MembersView() {
@@ -148,10 +150,10 @@ function MemberTable({ members, self, editable, onRole, onRemove }: MemberTableP
   return (
     <table className="table" data-testid="members-table">
       <caption className="visually-hidden">Members, by login</caption>
-      <TableHead columns={MEMBER_COLUMNS} />
+      <TableHead columns={editable ? [...MEMBER_COLUMNS, ACTIONS_COLUMN] : MEMBER_COLUMNS} />
       <tbody>
         {members === null ? (
-          <SkeletonTableRows columns={5} rows={4} />
+          <SkeletonTableRows columns={editable ? 5 : 4} rows={4} />
         ) : (
           members.map((m) => (
             <tr key={m.id} data-testid="member-row">
@@ -174,8 +176,8 @@ function MemberTable({ members, self, editable, onRole, onRemove }: MemberTableP
               <td className="t-date nums">
                 {m.lastUnlock ? <span title={formatDateTime(m.lastUnlock)}>{relativeShort(m.lastUnlock)}</span> : <span className="muted">never</span>}
               </td>
-              <td className="t-act-2">
-                {editable && (
+              {editable && (
+                <td className="t-act-2">
                   <span className="row-actions">
                     <button type="button" className="btn btn-sm" onClick={() => onRole(m)} aria-label={`Change role of ${m.name}`}>
                       Change role
@@ -186,8 +188,8 @@ function MemberTable({ members, self, editable, onRole, onRemove }: MemberTableP
                       </button>
                     )}
                   </span>
-                )}
-              </td>
+                </td>
+              )}
             </tr>
           ))
         )}
