@@ -85,7 +85,7 @@ export const appStatus = z.object({
       roleName: z.string(),
       /**
        * What the permission table lets this member do now: the renderer hides what is missing, the
-       * core refuses it. A read-only session leaves out every operation that writes (OPERATION_WRITES).
+       * core refuses it. A read-only session leaves out every operation that writes (the core's permission table says which).
        */
       permissions: z.array(z.enum(OPERATIONS)),
       /** What the member's role allows, writes included even when read-only: which pages open, so a review still sees members and teams. */

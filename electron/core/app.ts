@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { OPERATIONS, OPERATION_WRITES } from '../../shared/schemas/roles';
+import { OPERATIONS } from '../../shared/schemas/roles';
+import { writesVault } from './access/permissions';
 import { CofferError } from '../../shared/errors';
 import type { AppStatus, Integrity } from '../../shared/ipc';
 import type { Settings } from '../../shared/schemas/settings';
@@ -262,7 +263,7 @@ export class CofferApp {
         name: unlocked.member.login,
         role: unlocked.member.role,
         roleName: unlocked.roster.roleName(unlocked.member.role),
-        permissions: vault.readOnly ? roleOperations.filter((op) => !OPERATION_WRITES[op]) : roleOperations,
+        permissions: vault.readOnly ? roleOperations.filter((op) => !writesVault(op)) : roleOperations,
         roleOperations,
         setupPending: unlocked.setupPending,
       },

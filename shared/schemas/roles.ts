@@ -38,25 +38,6 @@ export const OPERATION_LABELS: Record<Operation, string> = {
   'bundle.exportOrganization': 'export organization scopes',
 };
 
-/**
- * Whether doing an operation changes the vault file. A read-only session (docs/product.md "Read-only
- * review") is granted only those that do not; a Record, so a new operation must be placed here.
- */
-export const OPERATION_WRITES: Record<Operation, boolean> = {
-  'vault.settings': true,
-  'member.grantAccountHolder': true,
-  'member.manage': true,
-  'credential.manage': true,
-  'serviceAccount.manage': true,
-  'secret.organization.write': true,
-  'workspace.create': true,
-  'team.manage': true,
-  'secret.workspace.write': true,
-  'secret.personal.write': true,
-  'audit.read': false,
-  'bundle.exportOrganization': false,
-};
-
 /** Making someone an Account Holder is what the Account Holder role is: no custom role carries it. */
 export const CUSTOM_ROLE_OPERATIONS = OPERATIONS.filter((op) => op !== 'member.grantAccountHolder');
 

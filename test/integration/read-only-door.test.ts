@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATIONS, OPERATION_WRITES } from '../../shared/schemas/roles';
+import { OPERATIONS } from '../../shared/schemas/roles';
+import { writesVault } from '../../electron/core/access/permissions';
 import { CofferApp } from '../../electron/core/app';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import { registerSecret } from '../../electron/core/secrets/registration';
@@ -98,7 +99,7 @@ describe('read-only review through the browser door', () => {
       const member = unlocked.value?.member as { permissions: string[]; roleOperations: string[] };
       // The Account Holder's role allows everything; read-only, only what writes nothing is permitted.
       expect(member.roleOperations).toEqual([...OPERATIONS]);
-      expect(member.permissions).toEqual(OPERATIONS.filter((op) => !OPERATION_WRITES[op]));
+      expect(member.permissions).toEqual(OPERATIONS.filter((op) => !writesVault(op)));
 
       const listed = await api('secrets.list', {});
       expect(JSON.stringify(listed.value)).toContain('stripe');
