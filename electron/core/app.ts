@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { OPERATIONS } from '../../shared/schemas/roles';
-import { writesVault } from './access/permissions';
 import { CofferError } from '../../shared/errors';
 import type { AppStatus, Integrity } from '../../shared/ipc';
 import type { Settings } from '../../shared/schemas/settings';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
+import { writesVault } from './access/permissions';
 import { verifyAuditFor } from './audit/access';
 import { Inbox } from './bundles/inbox';
 import { Outbox } from './bundles/outbox';
