@@ -139,7 +139,13 @@ export class CofferApp {
     const vault = await this.openVault();
     if (!vault) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
     this.lock();
-    this.current = await vault.unlock(member, password);
+    const session = await vault.unlock(member, password);
+    // Choosing the password a setup code asks for is a write: say so now, not at the next screen.
+    if (vault.readOnly && session.setupPending) {
+      session.lock();
+      throw new CofferError('LOCKED', 'a one-time setup code cannot be used in a read-only review: open the vault for writing to choose your password');
+    }
+    this.current = session;
     this.tick();
     this.sortSoon(this.current);
   }

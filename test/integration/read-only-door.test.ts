@@ -9,6 +9,7 @@ import { writesVault } from '../../electron/core/access/permissions';
 import { CofferApp } from '../../electron/core/app';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import { registerSecret } from '../../electron/core/secrets/registration';
+import { addMember } from '../../electron/core/vault/members';
 import { startBrowserDoor } from '../../electron/server/browser-door';
 import { PASSWORD, newVault } from '../support/vault';
 
@@ -73,6 +74,7 @@ describe('read-only review through the browser door', () => {
   let dir: string;
   let vaultPath: string;
   let id: string;
+  let setupCode: string;
 
   beforeAll(async () => {
     await initSodium();
@@ -80,6 +82,7 @@ describe('read-only review through the browser door', () => {
     const { path, vault, session } = await newVault(dir);
     id = registerSecret(session, { type: 'api-key', name: 'stripe', fields: { headerName: 'Authorization', value: VALUE } }).id;
     registerSecret(session, { type: 'api-key', name: 'github', fields: { headerName: 'X-Api-Key', value: 'gh-value' } });
+    setupCode = addMember(session, { name: 'bob', role: 'member' }).setupCode!;
     vault.close();
     vaultPath = path;
   });
@@ -95,7 +98,12 @@ describe('read-only review through the browser door', () => {
       expect(locked.value?.vault).toMatchObject({ readOnly: true, readOnlyForced: true });
       expect(await api('vault.reopen', { readOnly: false })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-      const unlocked = await api('vault.unlock', { password: PASSWORD });
+      // A setup code's first unlock must choose a password, which is a write: refused at unlock.
+      const setup = await api('vault.unlock', { member: 'bob', password: setupCode });
+      expect(setup).toMatchObject({ ok: false, error: { code: 'LOCKED', message: expect.stringContaining('read-only') } });
+      expect((await api('app.status')).value?.state).toBe('locked');
+
+      const unlocked = await api('vault.unlock', { member: 'alice', password: PASSWORD });
       const member = unlocked.value?.member as { permissions: string[]; roleOperations: string[] };
       // The Account Holder's role allows everything; read-only, only what writes nothing is permitted.
       expect(member.roleOperations).toEqual([...OPERATIONS]);
@@ -114,7 +122,7 @@ describe('read-only review through the browser door', () => {
         ['secrets.scheduleDeletion', { id, confirm: 'DELETE' }],
         ['workspaces.add', { name: 'Backend' }],
         ['teams.add', { name: 'Platform' }],
-        ['members.add', { name: 'bob', role: 'member' }],
+        ['members.add', { name: 'carol', role: 'member' }],
         ['settings.update', { revealSeconds: 60 }],
         ['notices.markRead', {}],
       ];
@@ -139,7 +147,7 @@ describe('read-only review through the browser door', () => {
       expect(reopened.value?.vault).toMatchObject({ readOnly: true, readOnlyForced: false });
       const before = stateOf(vaultPath);
       expect(before.walBytes).toBe(0);
-      await api('vault.unlock', { password: PASSWORD });
+      await api('vault.unlock', { member: 'alice', password: PASSWORD });
       expect((await api('secrets.reveal', { id })).ok).toBe(true);
       expect(await api('secrets.register', { type: 'api-key', name: 'nope', fields: { headerName: 'X-Key', value: 'nope-value' } })).toMatchObject({
         ok: false,
@@ -152,7 +160,7 @@ describe('read-only review through the browser door', () => {
 
       const back = await api('vault.reopen', { readOnly: false });
       expect(back.value?.vault).toMatchObject({ readOnly: false });
-      const again = await api('vault.unlock', { password: PASSWORD });
+      const again = await api('vault.unlock', { member: 'alice', password: PASSWORD });
       expect((again.value?.member as { permissions: string[] }).permissions).toEqual([...OPERATIONS]);
       expect((await api('secrets.reveal', { id })).ok).toBe(true);
       // Written to again: the reveal is recorded, once.
