@@ -74,6 +74,8 @@ export const appStatus = z.object({
       kdfProfile: z.enum(KDF_PROFILES),
       members: z.array(z.string()),
       readOnly: z.boolean(),
+      /** Read-only by the door's --read-only flag: the app cannot reopen it for writing. */
+      readOnlyForced: z.boolean(),
       demo: z.boolean(),
     })
     .nullable(),
@@ -82,8 +84,13 @@ export const appStatus = z.object({
       name: z.string(),
       role: z.string(),
       roleName: z.string(),
-      /** What the permission table lets this member do: the renderer hides what is missing, the core refuses it. */
+      /**
+       * What the permission table lets this member do now: the renderer hides what is missing, the
+       * core refuses it. A read-only session leaves out every operation that writes (the core's permission table says which).
+       */
       permissions: z.array(z.enum(OPERATIONS)),
+      /** What the member's role allows, writes included even when read-only: which pages open, so a review still sees members and teams. */
+      roleOperations: z.array(z.enum(OPERATIONS)),
       /** Unlocked with a one-time setup code: they must choose their password before anything else. */
       setupPending: z.boolean(),
     })
@@ -134,6 +141,8 @@ export const contract = {
     guessesPassword: true,
   }),
   'vault.lock': channel(empty, appStatus),
+  /** Reopens the locked vault read-only for a review, or read-write again (refused when the door was started with --read-only). */
+  'vault.reopen': channel(z.object({ readOnly: z.boolean() }).strict(), appStatus),
   /** The unlocked member's new password; after a setup-code unlock, the only call allowed. */
   'vault.changePassword': channel(z.object({ current: z.string().min(1, 'Current password is required').max(1024), next: z.string().max(2048) }).strict(), appStatus, {
     guessesPassword: true,

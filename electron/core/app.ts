@@ -4,6 +4,7 @@ import { CofferError } from '../../shared/errors';
 import type { AppStatus, Integrity } from '../../shared/ipc';
 import type { Settings } from '../../shared/schemas/settings';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
+import { writesVault } from './access/permissions';
 import { verifyAuditFor } from './audit/access';
 import { Inbox } from './bundles/inbox';
 import { Outbox } from './bundles/outbox';
@@ -51,6 +52,8 @@ export class CofferApp {
   private purgesWithheld = 0;
   private vaultPath: string;
   private demo: boolean;
+  /** Opened read-only: by the door's --read-only flag (for good), or chosen on the unlock screen (until changed back). */
+  private readOnly: boolean;
   private readonly rollbacks: RollbackWatch;
   /** Exports waiting for this door to deliver them (shared/ipc.ts trait `download`); emptied at lock. */
   readonly outbox = new Outbox();
@@ -60,6 +63,7 @@ export class CofferApp {
   constructor(readonly options: AppOptions) {
     this.vaultPath = options.vaultPath;
     this.demo = options.demo ?? false;
+    this.readOnly = options.readOnly ?? false;
     this.rollbacks = new RollbackWatch(options.dataDir === undefined ? undefined : AuditHeadStore.in(options.dataDir));
   }
 
@@ -69,7 +73,7 @@ export class CofferApp {
 
   private async openVault(): Promise<Vault | undefined> {
     if (!this.vault && existsSync(this.vaultPath)) {
-      this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false, context: this.options.context });
+      this.vault = await Vault.open(this.vaultPath, { readOnly: this.readOnly, context: this.options.context });
       // Start-up pass: transitions and notices are due even before anyone unlocks (docs/product.md §4); purges wait for an unlock.
       this.tick();
     }
@@ -135,9 +139,37 @@ export class CofferApp {
     const vault = await this.openVault();
     if (!vault) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
     this.lock();
-    this.current = await vault.unlock(member, password);
+    const session = await vault.unlock(member, password);
+    // Choosing the password a setup code asks for is a write: say so now, not at the next screen.
+    if (vault.readOnly && session.setupPending) {
+      session.lock();
+      throw new CofferError('LOCKED', 'a one-time setup code cannot be used in a read-only review: open the vault for writing to choose your password');
+    }
+    this.current = session;
     this.tick();
     this.sortSoon(this.current);
+  }
+
+  /**
+   * Reopens the locked vault read-only for a review (docs/product.md §3), or read-write again. Only
+   * while locked, so no session outlives the mode it unlocked in; a door started with --read-only
+   * stays read-only. A reopen that fails leaves the vault open as it was.
+   */
+  async reopen(readOnly: boolean): Promise<void> {
+    if (this.current && !this.current.isLocked) throw new CofferError('CONFLICT', 'lock the vault before reopening it');
+    if (!readOnly && this.options.readOnly) throw new CofferError('FORBIDDEN', 'this app was started with --read-only: start it without the flag to write');
+    if (!existsSync(this.vaultPath)) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
+    if (this.vault && this.readOnly === readOnly) return;
+    const was = this.readOnly;
+    this.close();
+    this.readOnly = readOnly;
+    try {
+      await this.openVault();
+    } catch (e) {
+      this.readOnly = was;
+      await this.openVault();
+      throw e;
+    }
   }
 
   /**
@@ -217,6 +249,7 @@ export class CofferApp {
         kdfProfile: info.kdfProfile,
         members: info.members.map((m) => m.name),
         readOnly: vault.readOnly,
+        readOnlyForced: this.options.readOnly ?? false,
         demo: this.demo,
       },
       member: null,
@@ -229,13 +262,15 @@ export class CofferApp {
     };
     if (!unlocked) return base;
     const counts = SecretIndex.of(unlocked).counts();
+    const roleOperations = OPERATIONS.filter((op) => unlocked.may(op));
     return {
       ...base,
       member: {
         name: unlocked.member.login,
         role: unlocked.member.role,
         roleName: unlocked.roster.roleName(unlocked.member.role),
-        permissions: OPERATIONS.filter((op) => unlocked.may(op)),
+        permissions: vault.readOnly ? roleOperations.filter((op) => !writesVault(op)) : roleOperations,
+        roleOperations,
         setupPending: unlocked.setupPending,
       },
       workspaces: listWorkspaces(unlocked).map((w) => ({ id: w.id, name: w.name, count: counts.workspaces.get(w.name) ?? 0 })),

@@ -57,6 +57,10 @@ export const handlers: Handlers = {
     app.lock();
     return app.status();
   },
+  'vault.reopen': async (app, input) => {
+    await app.reopen(input.readOnly);
+    return app.status();
+  },
   'settings.update': (app, input) => {
     app.updateSettings(input);
     return app.status();

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { AppStatus } from '../../shared/ipc';
 import type { Level } from '../../shared/schemas/secrets';
 import type { Operation } from '../../shared/schemas/roles';
 
@@ -33,10 +34,17 @@ const VIEW_NEEDS: Partial<Record<View['kind'], readonly Operation[]>> = {
   accounts: ['serviceAccount.manage'],
 };
 
-/** Whether the unlocked member may open a view at all: the sidebar, shortcuts and the main area all ask this. */
-export function viewAllowed(view: View, permissions: Permissions): boolean {
+/** Views that only write: a read-only vault has no use for them. */
+const WRITING_VIEWS: readonly View['kind'][] = ['import'];
+
+/**
+ * Whether the unlocked member may open a view at all: the sidebar, shortcuts and the main area all ask
+ * this. By the role's operations, not `permissions`: a read-only review still reads members and teams.
+ */
+export function viewAllowed(view: View, status: AppStatus | null | undefined): boolean {
+  if (status?.vault?.readOnly && WRITING_VIEWS.includes(view.kind)) return false;
   const needs = VIEW_NEEDS[view.kind];
-  return needs === undefined || needs.some((op) => permissions?.includes(op) ?? false);
+  return needs === undefined || needs.some((op) => status?.member?.roleOperations.includes(op) ?? false);
 }
 
 /** Whether the permission table lets the unlocked member do one operation (a button, a section). */
@@ -49,8 +57,8 @@ export const HOME: View = { kind: 'secrets', scope: { level: 'personal' } };
 const REVIEW: View = { kind: 'review' };
 
 /** Where the main screen opens after unlock: the Review dashboard for those who review the vault, Personal for everyone else. */
-export function landingView(permissions: Permissions): View {
-  return viewAllowed(REVIEW, permissions) ? REVIEW : HOME;
+export function landingView(status: AppStatus): View {
+  return viewAllowed(REVIEW, status) ? REVIEW : HOME;
 }
 
 /** The table's scope that holds a secret of this place. */

@@ -43,7 +43,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     if (status.state !== 'unlocked' && was === 'unlocked') endSession();
     // Set before the main screen first renders, so it opens on its landing view without a flash of
     // another. A vault just created has nothing to review: its first step is registering a secret.
-    if (status.state === 'unlocked' && was !== 'unlocked') useNav.getState().go(was === 'none' ? HOME : landingView(status.member?.permissions));
+    if (status.state === 'unlocked' && was !== 'unlocked') useNav.getState().go(was === 'none' ? HOME : landingView(status));
     set({ status, bootError: null });
   },
   async lock() {
@@ -61,3 +61,6 @@ export const useSession = create<SessionState>()((set, get) => ({
 }));
 
 setLockedListener(() => void useSession.getState().refresh());
+
+/** The vault is open read-only: every write action is hidden, not merely disabled (docs/ui.md "Read-only review"). */
+export const useReadOnly = (): boolean => useSession((s) => s.status?.vault?.readOnly ?? false);

@@ -36,12 +36,12 @@ export interface Running {
 }
 
 /** Browser mode on a throwaway vault: the same door `npm start -- --browser` runs, in this process. */
-export async function startCoffer(opts: { context?: Partial<CoreContext>; vaultPath?: string; seed?: Seed } = {}): Promise<Running> {
+export async function startCoffer(opts: { context?: Partial<CoreContext>; vaultPath?: string; seed?: Seed; readOnly?: boolean } = {}): Promise<Running> {
   await initSodium();
   const dir = mkdtempSync(join(tmpdir(), 'coffer-e2e-'));
   const vaultPath = opts.vaultPath ?? join(dir, 'e2e.coffer');
   if (opts.seed) await seedVault(vaultPath, opts.seed, opts.context);
-  const app = new CofferApp({ vaultPath, consumer: 'browser', context: opts.context });
+  const app = new CofferApp({ vaultPath, consumer: 'browser', context: opts.context, readOnly: opts.readOnly });
   const door = await startBrowserDoor({ app, staticDir: STATIC_DIR });
   return {
     app,

@@ -14,7 +14,8 @@ export type KeyAction = 'renew' | 'delete';
 
 interface AccountCardProps {
   account: AccountSummary;
-  readOnly: boolean;
+  /** The member may change service accounts now: else no control shows. */
+  editable: boolean;
   onAddKey: () => void;
   onKey: (action: KeyAction, keyId: string) => void;
   onDelete: () => void;
@@ -25,11 +26,13 @@ const KEY_COLUMNS: readonly Column[] = [
   { label: 'Created', className: 't-date t-wide-only' },
   { label: 'Expires', className: 't-date' },
   { label: 'Last used', className: 't-date' },
-  { label: 'Actions', className: 't-act-2', hidden: true },
 ];
 
+/** The row actions' column, only when the member may take them: never in a read-only review. */
+const ACTIONS_COLUMN: Column = { label: 'Actions', className: 't-act-2', hidden: true };
+
 /** One account: its level, role and Basic authentication in the head, its keys in a small table under it. */
-export function AccountCard({ account: a, readOnly, onAddKey, onKey, onDelete }: AccountCardProps) {
+export function AccountCard({ account: a, editable, onAddKey, onKey, onDelete }: AccountCardProps) {
   const headId = `account-${a.id}`;
   return (
     <li className="account-card" data-testid="account-card" aria-labelledby={headId}>
@@ -49,15 +52,17 @@ export function AccountCard({ account: a, readOnly, onAddKey, onKey, onDelete }:
             </span>
           )}
         </div>
-        <span className="row-actions">
-          <button type="button" className="btn btn-sm" disabled={readOnly} onClick={onAddKey} aria-label={`Add a key to ${a.name}`}>
-            <Plus size={14} aria-hidden />
-            Add key
-          </button>
-          <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={onDelete} aria-label={`Delete ${a.name}`}>
-            Delete
-          </button>
-        </span>
+        {editable && (
+          <span className="row-actions">
+            <button type="button" className="btn btn-sm" onClick={onAddKey} aria-label={`Add a key to ${a.name}`}>
+              <Plus size={14} aria-hidden />
+              Add key
+            </button>
+            <button type="button" className="btn btn-sm btn-danger-outline" onClick={onDelete} aria-label={`Delete ${a.name}`}>
+              Delete
+            </button>
+          </span>
+        )}
       </div>
       <p className="account-meta muted">
         Created <span title={formatDateTime(a.created)}>{formatDate(a.created)}</span> by <span className="mono">{a.creator}</span> · {a.keys.length}{' '}
@@ -66,18 +71,18 @@ export function AccountCard({ account: a, readOnly, onAddKey, onKey, onDelete }:
       {a.keys.length === 0 ? (
         <p className="muted account-empty">No keys: it reads nothing until you add one.</p>
       ) : (
-        <KeyTable account={a} readOnly={readOnly} onKey={onKey} />
+        <KeyTable account={a} editable={editable} onKey={onKey} />
       )}
     </li>
   );
 }
 
-function KeyTable({ account: a, readOnly, onKey }: { account: AccountSummary; readOnly: boolean; onKey: AccountCardProps['onKey'] }) {
+function KeyTable({ account: a, editable, onKey }: { account: AccountSummary; editable: boolean; onKey: AccountCardProps['onKey'] }) {
   const now = Date.now();
   return (
     <table className="table account-keys">
       <caption className="visually-hidden">Keys of {a.name}, oldest first</caption>
-      <TableHead columns={KEY_COLUMNS} />
+      <TableHead columns={editable ? [...KEY_COLUMNS, ACTIONS_COLUMN] : KEY_COLUMNS} />
       <tbody>
         {a.keys.map((k) => {
           const short = shortKeyId(k.keyId);
@@ -106,22 +111,18 @@ function KeyTable({ account: a, readOnly, onKey }: { account: AccountSummary; re
               <td className="t-date nums">
                 {k.lastUsed ? <span title={formatDateTime(k.lastUsed)}>{relativeShort(k.lastUsed)}</span> : <span className="muted">never</span>}
               </td>
-              <td className="t-act-2">
-                <span className="row-actions">
-                  <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => onKey('renew', k.keyId)} aria-label={`Renew key ${short} of ${a.name}`}>
-                    Renew
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-sm btn-danger-outline"
-                    disabled={readOnly}
-                    onClick={() => onKey('delete', k.keyId)}
-                    aria-label={`Delete key ${short} of ${a.name}`}
-                  >
-                    Delete
-                  </button>
-                </span>
-              </td>
+              {editable && (
+                <td className="t-act-2">
+                  <span className="row-actions">
+                    <button type="button" className="btn btn-sm" onClick={() => onKey('renew', k.keyId)} aria-label={`Renew key ${short} of ${a.name}`}>
+                      Renew
+                    </button>
+                    <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => onKey('delete', k.keyId)} aria-label={`Delete key ${short} of ${a.name}`}>
+                      Delete
+                    </button>
+                  </span>
+                </td>
+              )}
             </tr>
           );
         })}

@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
 import { useRequest } from '../../lib/useRequest';
+import { may } from '../../state/nav';
 import { useSession } from '../../state/session';
 import type { KeyAction } from './AccountCard';
 import { AccountCard } from './AccountCard';
@@ -16,7 +17,7 @@ import type { Pending } from './AccountDialogs';
  * the dialog after create, add or renew, and lives only in AccountDialogs' state until it closes.
  */
 export function AccountsView() {
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const editable = useSession((s) => may(s.status?.member?.permissions, 'serviceAccount.manage'));
   const [version, setVersion] = useState(0);
   const { value: list, error } = useRequest('accounts.list', {}, version);
   const roles = useRequest('roles.list', {});
@@ -39,16 +40,12 @@ export function AccountsView() {
               <p className="row-count" role="status">
                 {list ? `${list.length} ${list.length === 1 ? 'service account' : 'service accounts'}` : '\u00a0'}
               </p>
-              <button
-                type="button"
-                className="btn btn-primary"
-                disabled={readOnly || roles.value === null}
-                onClick={() => setPending({ kind: 'create' })}
-                title={readOnly ? 'This vault is open read-only' : undefined}
-              >
-                <Plus size={16} aria-hidden />
-                Create service account
-              </button>
+              {editable && (
+                <button type="button" className="btn btn-primary" disabled={roles.value === null} onClick={() => setPending({ kind: 'create' })}>
+                  <Plus size={16} aria-hidden />
+                  Create service account
+                </button>
+              )}
             </div>
             {error && <ErrorNote message={error} />}
             {list === null ? (
@@ -64,7 +61,7 @@ export function AccountsView() {
                   <AccountCard
                     key={a.id}
                     account={a}
-                    readOnly={readOnly}
+                    editable={editable}
                     onAddKey={() => setPending({ kind: 'addKey', account: a })}
                     onKey={onKey(a)}
                     onDelete={() => setPending({ kind: 'delete', account: a })}

@@ -10,6 +10,7 @@ import { sentence } from '../../lib/errors';
 import { formatDate, formatDateTime, relativeShort } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 import { request } from '../../state/request';
+import { may } from '../../state/nav';
 import { useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { CreateCredentialWizard } from './CreateCredentialWizard';
@@ -23,8 +24,10 @@ const CREDENTIAL_COLUMNS: readonly Column[] = [
   { label: 'Teams', className: 't-teams' },
   { label: 'Created', className: 't-date t-wide-only' },
   { label: 'Last used', className: 't-date' },
-  { label: 'Actions', className: 't-act-2', hidden: true },
 ];
+
+/** The row actions' column, only when the member may take them: never in a read-only review. */
+const ACTIONS_COLUMN: Column = { label: 'Actions', className: 't-act-2', hidden: true };
 
 /**
  * docs/product.md §6: the vault's service credentials. The Client Secret appears once, in the
@@ -32,7 +35,7 @@ const CREDENTIAL_COLUMNS: readonly Column[] = [
  */
 export function CredentialsView() {
   const status = useSession((s) => s.status)!;
-  const readOnly = status.vault?.readOnly ?? false;
+  const editable = may(status.member?.permissions, 'credential.manage');
   const limit = status.settings.credentialsPerMember;
   const [version, setVersion] = useState(0);
   const { value: list, error } = useRequest('credentials.list', {}, version);
@@ -52,10 +55,12 @@ export function CredentialsView() {
         <span className="muted toolbar-note" data-testid="credential-limit">
           You own {owned} of the {limit} each member may have
         </span>
-        <button type="button" className="btn btn-primary" disabled={readOnly} onClick={() => setCreating(true)}>
-          <Plus size={16} aria-hidden />
-          Create service credential
-        </button>
+        {editable && (
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            <Plus size={16} aria-hidden />
+            Create service credential
+          </button>
+        )}
       </div>
       {error && !list ? (
         <div className="page-fill">
@@ -75,10 +80,10 @@ export function CredentialsView() {
           {error && <ErrorNote message={error} />}
           <table className="table" data-testid="credentials-table">
             <caption className="visually-hidden">Service credentials, by name</caption>
-            <TableHead columns={CREDENTIAL_COLUMNS} />
+            <TableHead columns={editable ? [...CREDENTIAL_COLUMNS, ACTIONS_COLUMN] : CREDENTIAL_COLUMNS} />
             <tbody>
               {list === null ? (
-                <SkeletonTableRows columns={6} rows={4} />
+                <SkeletonTableRows columns={editable ? 6 : 5} rows={4} />
               ) : (
                 list.map((c) => (
                   <tr key={c.clientId} data-testid="credential-row">
@@ -105,16 +110,18 @@ export function CredentialsView() {
                     <td className="t-date nums">
                       {c.lastUsed ? <span title={formatDateTime(c.lastUsed)}>{relativeShort(c.lastUsed)}</span> : <span className="muted">never</span>}
                     </td>
-                    <td className="t-act-2">
-                      <span className="row-actions">
-                        <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => setEditing(c)} aria-label={`Edit teams of ${c.name}`}>
-                          Edit teams
-                        </button>
-                        <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={() => setRevoking(c)} aria-label={`Revoke ${c.name}`}>
-                          Revoke
-                        </button>
-                      </span>
-                    </td>
+                    {editable && (
+                      <td className="t-act-2">
+                        <span className="row-actions">
+                          <button type="button" className="btn btn-sm" onClick={() => setEditing(c)} aria-label={`Edit teams of ${c.name}`}>
+                            Edit teams
+                          </button>
+                          <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => setRevoking(c)} aria-label={`Revoke ${c.name}`}>
+                            Revoke
+                          </button>
+                        </span>
+                      </td>
+                    )}
                   </tr>
                 ))
               )}

@@ -38,6 +38,8 @@ export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; re
   }
 
   const awaitingPurge = detail.status !== 'active' && detail.deletion !== null;
+  // Read-only, an Active secret's section would hold only the actions it cannot take.
+  if (readOnly && !awaitingPurge) return null;
   return (
     <section className="section" aria-labelledby="deletion-title">
       <h3 className="section-title" id="deletion-title">
@@ -48,23 +50,25 @@ export function DeletionSection({ detail, readOnly }: { detail: SecretDetail; re
           ? `Purged on ${formatDate(detail.deletion!)} (${relative(detail.deletion!)}) unless it is used before then.`
           : 'A scheduled secret is purged after the vault’s deletion period; using it before then makes it Active again.'}
       </p>
-      <div className="deletion-actions" id="deletion-actions">
-        {detail.status === 'active' ? (
-          <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => setPending('schedule')}>
-            <CalendarClock size={14} aria-hidden />
-            Schedule deletion
+      {!readOnly && (
+        <div className="deletion-actions" id="deletion-actions">
+          {detail.status === 'active' ? (
+            <button type="button" className="btn btn-sm" onClick={() => setPending('schedule')}>
+              <CalendarClock size={14} aria-hidden />
+              Schedule deletion
+            </button>
+          ) : (
+            <button type="button" className="btn btn-sm" disabled={cancelling} onClick={() => void cancel()}>
+              <RotateCcw size={14} aria-hidden />
+              Cancel deletion
+            </button>
+          )}
+          <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => setPending('delete')}>
+            <Trash2 size={14} aria-hidden />
+            Delete now
           </button>
-        ) : (
-          <button type="button" className="btn btn-sm" disabled={readOnly || cancelling} onClick={() => void cancel()}>
-            <RotateCcw size={14} aria-hidden />
-            Cancel deletion
-          </button>
-        )}
-        <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={() => setPending('delete')}>
-          <Trash2 size={14} aria-hidden />
-          Delete now
-        </button>
-      </div>
+        </div>
+      )}
       {pending === 'schedule' && (
         <ConfirmByTyping
           title={`Schedule “${detail.name}” for deletion?`}

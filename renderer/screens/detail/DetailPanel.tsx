@@ -16,7 +16,7 @@ import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
 import { request } from '../../state/request';
 import { useSecrets } from '../../state/secrets';
 import { useSelection } from '../../state/selection';
-import { useSession } from '../../state/session';
+import { useReadOnly } from '../../state/session';
 import { toast } from '../../state/toasts';
 import { DeletionSection } from './DeletionSection';
 import { EditDialog } from './EditDialog';
@@ -49,7 +49,7 @@ export function DetailPanel({ id }: { id: string }) {
   const close = useSelection((s) => s.close);
   const refreshDetail = useSelection((s) => s.refreshDetail);
   const reload = useSecrets((s) => s.reload);
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const readOnly = useReadOnly();
   const [tab, setTab] = useState<Tab>('details');
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [revealing, setRevealing] = useState(false);
@@ -203,19 +203,19 @@ export function DetailPanel({ id }: { id: string }) {
               <Copy size={14} aria-hidden />
               Copy
             </button>
-            <button
-              type="button"
-              className="btn btn-sm"
-              onClick={() => setEditOpen(true)}
-              disabled={readOnly}
-              aria-keyshortcuts="e"
-              title={readOnly ? 'This vault is open read-only' : 'Edit (e)'}
-            >
-              <Pencil size={14} aria-hidden />
-              Edit
-            </button>
+            {!readOnly && (
+              <button type="button" className="btn btn-sm" onClick={() => setEditOpen(true)} aria-keyshortcuts="e" title="Edit (e)">
+                <Pencil size={14} aria-hidden />
+                Edit
+              </button>
+            )}
             {revealed && <Countdown until={revealed.until} total={revealed.total} />}
           </div>
+          {readOnly && (
+            <p className="detail-note" data-testid="read-only-reveal-note">
+              Read-only review: revealing or copying records no use and no audit entry.
+            </p>
+          )}
 
           <div className="tabs" role="tablist" aria-label="Secret sections">
             {TABS.map((t, i) => (
@@ -244,7 +244,13 @@ export function DetailPanel({ id }: { id: string }) {
                 <DetailsTab detail={detail} revealed={revealed} onCopy={copy} />
                 <DeletionSection detail={detail} readOnly={readOnly} />
                 <p className="shortcuts">
-                  Keys: <kbd>r</kbd> reveal · <kbd>c</kbd> copy · <kbd>e</kbd> edit · <kbd>Esc</kbd> close
+                  Keys: <kbd>r</kbd> reveal · <kbd>c</kbd> copy ·{' '}
+                  {!readOnly && (
+                    <>
+                      <kbd>e</kbd> edit ·{' '}
+                    </>
+                  )}
+                  <kbd>Esc</kbd> close
                 </p>
               </>
             )}

@@ -65,7 +65,6 @@ const icon = (Icon: typeof User) => <Icon size={16} aria-hidden />;
 
 /** The sidebar's places, in its order, each only when this member may open it (the same rules as the sidebar). */
 function screensOf(status: AppStatus): Screen[] {
-  const permissions = status.member?.permissions;
   const all: Screen[] = [
     { view: HOME, label: 'Personal', icon: icon(User) },
     ...status.workspaces.map((w): Screen => ({ view: { kind: 'secrets', scope: { level: 'workspace', workspace: w.name } }, label: w.name, icon: icon(FolderClosed), aliases: 'workspace' })),
@@ -76,12 +75,12 @@ function screensOf(status: AppStatus): Screen[] {
     { view: { kind: 'teams' }, label: 'Teams', icon: icon(UsersRound), aliases: 'workspaces' },
     { view: { kind: 'credentials' }, label: 'Service credentials', icon: icon(KeyRound), aliases: 'pipelines' },
     { view: { kind: 'accounts' }, label: 'Service accounts', icon: icon(Bot), aliases: 'pipelines keys' },
-    ...(status.vault?.readOnly ? [] : [{ view: { kind: 'import' }, label: 'Import', icon: icon(FileInput), aliases: 'bundle keepass bitwarden 1password env' } satisfies Screen]),
+    { view: { kind: 'import' }, label: 'Import', icon: icon(FileInput), aliases: 'bundle keepass bitwarden 1password env' },
     { view: { kind: 'export' }, label: 'Export', icon: icon(FileOutput), aliases: 'bundle' },
     { view: { kind: 'audit' }, label: 'Audit', icon: icon(ScrollText), aliases: 'log' },
     { view: { kind: 'settings' }, label: 'Settings', icon: icon(Settings), aliases: 'preferences password theme' },
   ];
-  return all.filter((s) => viewAllowed(s.view, permissions));
+  return all.filter((s) => viewAllowed(s.view, status));
 }
 
 const byId = (id: string) => () => document.getElementById(id);

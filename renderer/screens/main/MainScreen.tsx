@@ -1,7 +1,7 @@
-import { Eye } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
+import { ReadOnlyBanner } from '../../components/ReadOnlyBanner';
 import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
 import { useIdleLock } from '../../lib/useIdleLock';
 import type { View } from '../../state/nav';
@@ -48,7 +48,7 @@ export function MainScreen() {
   const lock = useSession((s) => s.lock);
   const view = useNav((s) => s.view);
   const searchRef = useRef<HTMLInputElement>(null);
-  const allowed = viewAllowed(view, status.member?.permissions);
+  const allowed = viewAllowed(view, status);
   const navOpen = useUi((s) => s.navOpen);
   const setNavOpen = useUi((s) => s.setNavOpen);
 
@@ -83,7 +83,7 @@ export function MainScreen() {
       if (e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
         const target = NAV_SHORTCUTS.find((n) => n.code === e.code)?.view;
         // Hidden screens stay unreachable: the same rule as the sidebar decides.
-        if (target && viewAllowed(target, useSession.getState().status?.member?.permissions)) {
+        if (target && viewAllowed(target, useSession.getState().status)) {
           e.preventDefault();
           useNav.getState().go(target);
         }
@@ -134,12 +134,7 @@ export function MainScreen() {
           </div>
           <IntegrityBanner integrity={status.integrity} />
           {vault?.kdfProfile === 'fast' && <KdfBanner />}
-          {vault?.readOnly && (
-            <div className="banner banner-info" role="note">
-              <Eye size={16} aria-hidden />
-              <span>This vault is open read-only: nothing is written, not even usage.</span>
-            </div>
-          )}
+          {vault?.readOnly && <ReadOnlyBanner />}
         </header>
         <main className="workspace" aria-label={MAIN_LABELS[view.kind]} tabIndex={-1}>
           {allowed && <CurrentView view={view} />}

@@ -8,7 +8,7 @@ import { sentence } from '../../lib/errors';
 import { formatDate, formatDateTime, relative } from '../../lib/format';
 import { request } from '../../state/request';
 import { useSelection } from '../../state/selection';
-import { useSession } from '../../state/session';
+import { useReadOnly, useSession } from '../../state/session';
 import { toast } from '../../state/toasts';
 
 /** The notification centre (docs/product.md §4): deletion and expiration notices, newest first, with unread marks. */
@@ -17,6 +17,7 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const refreshStatus = useSession((s) => s.refresh);
   const open = useSelection((s) => s.open);
+  const readOnly = useReadOnly();
 
   useEffect(() => {
     void request('notices.list', { all: true }).then((r) => {
@@ -44,9 +45,11 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
       description="Reminders before a secret expires (30, 7 and 1 days) and before it is deleted (15, 10 and 1 days)."
       footer={
         <>
-          <button type="button" className="btn" onClick={() => void markAllRead()} disabled={unread === 0}>
-            Mark all as read
-          </button>
+          {!readOnly && (
+            <button type="button" className="btn" onClick={() => void markAllRead()} disabled={unread === 0}>
+              Mark all as read
+            </button>
+          )}
           <button type="button" className="btn btn-primary" onClick={onClose}>
             Close
           </button>

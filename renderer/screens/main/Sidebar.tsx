@@ -7,7 +7,7 @@ import { FieldError } from '../../components/Field';
 import { sentence } from '../../lib/errors';
 import { formatCount } from '../../lib/format';
 import type { View } from '../../state/nav';
-import { sameScope, shortcutOf, useNav, viewAllowed } from '../../state/nav';
+import { may, sameScope, shortcutOf, useNav, viewAllowed } from '../../state/nav';
 import { request } from '../../state/request';
 import { useScheduledCounts } from '../../state/scheduled';
 import { useSession } from '../../state/session';
@@ -76,6 +76,7 @@ export function Sidebar() {
   const navOpen = useUi((s) => s.navOpen);
   const setNavOpen = useUi((s) => s.setNavOpen);
   const asideRef = useRef<HTMLElement>(null);
+  const mayAddWorkspace = may(status.member?.permissions, 'workspace.create');
 
   // As a drawer (narrow windows), the sidebar takes the focus when it opens and gives it back to the menu button on Escape.
   useEffect(() => {
@@ -121,16 +122,18 @@ export function Sidebar() {
         </ul>
         <div className="nav-section">
           <span id="nav-workspaces">Workspaces</span>
-          <button
-            type="button"
-            className="icon-btn icon-btn-sm"
-            aria-label="Add workspace"
-            title="Add workspace"
-            aria-expanded={adding}
-            onClick={() => setAdding((a) => !a)}
-          >
-            <Plus size={16} aria-hidden />
-          </button>
+          {mayAddWorkspace && (
+            <button
+              type="button"
+              className="icon-btn icon-btn-sm"
+              aria-label="Add workspace"
+              title="Add workspace"
+              aria-expanded={adding}
+              onClick={() => setAdding((a) => !a)}
+            >
+              <Plus size={16} aria-hidden />
+            </button>
+          )}
         </div>
         <ul className="nav-list" aria-labelledby="nav-workspaces">
           {status.workspaces.map((w) => (
@@ -143,7 +146,7 @@ export function Sidebar() {
             />
           ))}
         </ul>
-        {status.workspaces.length === 0 && !adding && <p className="nav-empty">No workspaces yet — add one with +</p>}
+        {status.workspaces.length === 0 && !adding && <p className="nav-empty">{mayAddWorkspace ? 'No workspaces yet — add one with +' : 'No workspaces yet'}</p>}
         {adding && <AddWorkspace onDone={() => setAdding(false)} />}
         <div className="nav-divider" aria-hidden />
         <ul className="nav-list">
@@ -161,18 +164,18 @@ export function Sidebar() {
             count={scheduled ?? undefined}
             countNoun="scheduled"
           />
-          {viewAllowed({ kind: 'review' }, status.member?.permissions) && (
+          {viewAllowed({ kind: 'review' }, status) && (
             <NavItem target={{ kind: 'review' }} icon={<ChartColumn size={16} aria-hidden />} label="Review" hint="Review: counts, what needs attention, expirations and reads" />
           )}
         </ul>
         <AccessNav />
         <div className="nav-divider" aria-hidden />
         <ul className="nav-list">
-          {!status.vault?.readOnly && (
+          {viewAllowed({ kind: 'import' }, status) && (
             <NavItem target={{ kind: 'import' }} icon={<FileInput size={16} aria-hidden />} label="Import" hint="Import a Coffer bundle, or secrets from KeePass, Bitwarden, 1Password or a .env file" />
           )}
           <NavItem target={{ kind: 'export' }} icon={<FileOutput size={16} aria-hidden />} label="Export" hint="Export secrets as a signed, encrypted bundle" />
-          {viewAllowed({ kind: 'audit' }, status.member?.permissions) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
+          {viewAllowed({ kind: 'audit' }, status) && <NavItem target={{ kind: 'audit' }} icon={<ScrollText size={16} aria-hidden />} label="Audit" />}
           <NavItem target={{ kind: 'settings' }} icon={<Settings size={16} aria-hidden />} label="Settings" />
         </ul>
       </nav>
@@ -200,13 +203,13 @@ export function Sidebar() {
 
 /** Members, Teams, Service credentials, Service accounts: each only when the permission table lets this member manage it. */
 function AccessNav() {
-  const permissions = useSession((s) => s.status?.member?.permissions);
+  const status = useSession((s) => s.status);
   const items = [
     { target: { kind: 'members' } as const, icon: <Users size={16} aria-hidden />, label: 'Members', hint: 'Members and roles' },
     { target: { kind: 'teams' } as const, icon: <UsersRound size={16} aria-hidden />, label: 'Teams', hint: 'Teams and workspaces' },
     { target: { kind: 'credentials' } as const, icon: <KeyRound size={16} aria-hidden />, label: 'Service credentials', hint: 'Service credentials for pipelines' },
     { target: { kind: 'accounts' } as const, icon: <Bot size={16} aria-hidden />, label: 'Service accounts', hint: 'Service accounts: pipelines with a role' },
-  ].filter((i) => viewAllowed(i.target, permissions));
+  ].filter((i) => viewAllowed(i.target, status));
   if (items.length === 0) return null;
   return (
     <>

@@ -4,7 +4,7 @@ import type { RefObject } from 'react';
 import type { Scope, View } from '../../state/nav';
 import { useNav } from '../../state/nav';
 import { useSecrets } from '../../state/secrets';
-import { useSession } from '../../state/session';
+import { useReadOnly, useSession } from '../../state/session';
 import { useUi } from '../../state/ui';
 import { useSearchReach } from '../../state/vault-search';
 import { PaletteButton } from './CommandPalette';
@@ -38,7 +38,7 @@ const SEARCH_DEBOUNCE_MS = 80;
 /** The scope's name, the search field (`/`), the palette's button (Ctrl+K) and the screen's primary action. */
 export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const view = useNav((s) => s.view);
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const readOnly = useReadOnly();
   const organization = useSession((s) => s.status?.vault?.organization ?? '');
   const setRegisterOpen = useUi((s) => s.setRegisterOpen);
 
@@ -67,16 +67,12 @@ export function TopBar({ searchRef }: { searchRef: RefObject<HTMLInputElement | 
       </div>
       <SearchField inputRef={searchRef} />
       <PaletteButton />
-      <button
-        type="button"
-        className="btn btn-primary"
-        onClick={() => setRegisterOpen(true)}
-        disabled={readOnly}
-        title={readOnly ? 'This vault is open read-only' : undefined}
-      >
-        <Plus size={16} aria-hidden />
-        Register secret
-      </button>
+      {!readOnly && (
+        <button type="button" className="btn btn-primary" onClick={() => setRegisterOpen(true)}>
+          <Plus size={16} aria-hidden />
+          Register secret
+        </button>
+      )}
     </div>
   );
 }

@@ -29,8 +29,10 @@ const MEMBER_COLUMNS: readonly Column[] = [
   { label: 'Role', className: 't-role' },
   { label: 'Added', className: 't-date t-wide-only' },
   { label: 'Last unlock', className: 't-date' },
-  { label: 'Actions', className: 't-act-2', hidden: true },
 ];
+
+/** The row actions' column, only when the member may take them: never in a read-only review. */
+const ACTIONS_COLUMN: Column = { label: 'Actions', className: 't-act-2', hidden: true };
 
 /** Who can unlock this vault and with which role (docs/product.md §5); the Roles tab lists what each role may do. */
 export function MembersView() {
@@ -63,7 +65,7 @@ interface MembersTabProps {
 
 function MembersTab({ members, error, roles, onChanged }: MembersTabProps) {
   const self = useSession((s) => s.status?.member?.name);
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const editable = useSession((s) => may(s.status?.member?.permissions, 'member.manage'));
   const refreshStatus = useSession((s) => s.refresh);
   const [adding, setAdding] = useState(false);
   const [setupCode, setSetupCode] = useState<{ login: string; code: string } | null>(null);
@@ -81,10 +83,12 @@ function MembersTab({ members, error, roles, onChanged }: MembersTabProps) {
         <p className="row-count" role="status">
           {members ? `${members.length} ${members.length === 1 ? 'member' : 'members'}` : '\u00a0'}
         </p>
-        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)} disabled={readOnly} title={readOnly ? 'This vault is open read-only' : undefined}>
-          <UserPlus size={16} aria-hidden />
-          Add member
-        </button>
+        {editable && (
+          <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+            <UserPlus size={16} aria-hidden />
+            Add member
+          </button>
+        )}
       </div>
       {error && !members ? (
         <div className="page-fill">
@@ -95,8 +99,8 @@ function MembersTab({ members, error, roles, onChanged }: MembersTabProps) {
       ) : (
         <div className="table-scroll">
           {error && <ErrorNote message={error} />}
-          <MemberTable members={members} self={self} readOnly={readOnly} onRole={setChanging} onRemove={setRemoving} />
-          {members?.length === 1 && members[0]!.name === self && (
+          <MemberTable members={members} self={self} editable={editable} onRole={setChanging} onRemove={setRemoving} />
+          {editable && members?.length === 1 && members[0]!.name === self && (
             <EmptyState icon={<Users size={22} />} title="Only you so far">
               Add a member: they get a one-time setup code to type at their first unlock, then choose their own password.
             </EmptyState>
@@ -136,19 +140,20 @@ function MembersTab({ members, error, roles, onChanged }: MembersTabProps) {
 interface MemberTableProps {
   members: MemberSummary[] | null;
   self: string | undefined;
-  readOnly: boolean;
+  /** The member may change members now: else the row actions are not shown. */
+  editable: boolean;
   onRole: (m: MemberSummary) => void;
   onRemove: (m: MemberSummary) => void;
 }
 
-function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableProps) {
+function MemberTable({ members, self, editable, onRole, onRemove }: MemberTableProps) {
   return (
     <table className="table" data-testid="members-table">
       <caption className="visually-hidden">Members, by login</caption>
-      <TableHead columns={MEMBER_COLUMNS} />
+      <TableHead columns={editable ? [...MEMBER_COLUMNS, ACTIONS_COLUMN] : MEMBER_COLUMNS} />
       <tbody>
         {members === null ? (
-          <SkeletonTableRows columns={5} rows={4} />
+          <SkeletonTableRows columns={editable ? 5 : 4} rows={4} />
         ) : (
           members.map((m) => (
             <tr key={m.id} data-testid="member-row">
@@ -171,18 +176,20 @@ function MemberTable({ members, self, readOnly, onRole, onRemove }: MemberTableP
               <td className="t-date nums">
                 {m.lastUnlock ? <span title={formatDateTime(m.lastUnlock)}>{relativeShort(m.lastUnlock)}</span> : <span className="muted">never</span>}
               </td>
-              <td className="t-act-2">
-                <span className="row-actions">
-                  <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => onRole(m)} aria-label={`Change role of ${m.name}`}>
-                    Change role
-                  </button>
-                  {m.name !== self && (
-                    <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={() => onRemove(m)} aria-label={`Remove ${m.name}`}>
-                      Remove
+              {editable && (
+                <td className="t-act-2">
+                  <span className="row-actions">
+                    <button type="button" className="btn btn-sm" onClick={() => onRole(m)} aria-label={`Change role of ${m.name}`}>
+                      Change role
                     </button>
-                  )}
-                </span>
-              </td>
+                    {m.name !== self && (
+                      <button type="button" className="btn btn-sm btn-danger-outline" onClick={() => onRemove(m)} aria-label={`Remove ${m.name}`}>
+                        Remove
+                      </button>
+                    )}
+                  </span>
+                </td>
+              )}
             </tr>
           ))
         )}

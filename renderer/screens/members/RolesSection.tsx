@@ -22,7 +22,7 @@ interface RolesSectionProps {
 export function RolesSection({ roles, error, onChanged }: RolesSectionProps) {
   const permissions = useSession((s) => s.status?.member?.permissions);
   const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
-  const editable = may(permissions, 'member.grantAccountHolder') && !readOnly;
+  const editable = may(permissions, 'member.grantAccountHolder');
   const [editing, setEditing] = useState<RoleSummary | 'new' | null>(null);
   const [deleting, setDeleting] = useState<RoleSummary | null>(null);
 
@@ -41,7 +41,11 @@ export function RolesSection({ roles, error, onChanged }: RolesSectionProps) {
       <div className="page-inner page-wide">
         <div className="toolbar toolbar-flush">
           <p className="muted">
-            {editable ? 'Built-in roles are fixed. A custom role is a named set of permissions you choose.' : 'Only Account Holders define custom roles.'}
+            {editable
+              ? 'Built-in roles are fixed. A custom role is a named set of permissions you choose.'
+              : readOnly
+                ? 'A read-only review shows the roles; none can change.'
+                : 'Only Account Holders define custom roles.'}
           </p>
           {editable && (
             <button type="button" className="btn btn-primary" onClick={() => setEditing('new')}>

@@ -11,7 +11,7 @@ import { daysUntil, formatCount, formatDate, formatDateTime, relative } from '..
 import { useRequest } from '../../lib/useRequest';
 import { cancelDeletion } from '../../state/lifecycle';
 import { useScheduledCounts } from '../../state/scheduled';
-import { useSession } from '../../state/session';
+import { useReadOnly, useSession } from '../../state/session';
 
 type Awaiting = Extract<SecretStatus, 'scheduled' | 'inactive'>;
 
@@ -41,7 +41,7 @@ export function ScheduledView() {
   const [status, setStatus] = useState<Awaiting>('scheduled');
   const [version, setVersion] = useState(0);
   const counts = useScheduledCounts();
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const readOnly = useReadOnly();
   const sessionStatus = useSession((s) => s.status);
   // A change elsewhere (a purge at a tick, a use that made one Active, a cancel here) fetches again.
   const refreshKey = useMemo(() => ({ version, sessionStatus }), [version, sessionStatus]);
@@ -159,17 +159,12 @@ function ScheduledRow({ secret, readOnly, onCancelled }: { secret: SecretSummary
       <td className="t-date nums">{secret.deletion !== null ? <span title={formatDateTime(secret.deletion)}>{formatDate(secret.deletion)}</span> : '—'}</td>
       <td className="t-left nums">{left && <span className={left.urgent ? 'days-left urgent' : 'days-left'}>{left.text}</span>}</td>
       <td className="t-act">
-        <button
-          type="button"
-          className="btn btn-sm"
-          disabled={readOnly || busy}
-          onClick={() => void cancel()}
-          aria-label={`Cancel deletion of ${name}`}
-          title={readOnly ? 'This vault is open read-only' : 'Make it Active again'}
-        >
-          {busy ? <LoaderCircle size={14} className="spin" aria-hidden /> : <RotateCcw size={14} aria-hidden />}
-          Cancel deletion
-        </button>
+        {!readOnly && (
+          <button type="button" className="btn btn-sm" disabled={busy} onClick={() => void cancel()} aria-label={`Cancel deletion of ${name}`} title="Make it Active again">
+            {busy ? <LoaderCircle size={14} className="spin" aria-hidden /> : <RotateCcw size={14} aria-hidden />}
+            Cancel deletion
+          </button>
+        )}
       </td>
     </tr>
   );

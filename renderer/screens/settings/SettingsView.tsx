@@ -36,8 +36,9 @@ export function SettingsView() {
   const choice = useTheme((s) => s.choice);
   const setChoice = useTheme((s) => s.setChoice);
   const saved = status.settings;
-  // The core refuses settings.update without it; the form shows the values and says who may change them.
-  const editable = may(status.member?.permissions, 'vault.settings') && !status.vault?.readOnly;
+  // The core refuses settings.update without it (and a read-only session has no write permission); the form shows the values and says who may change them.
+  const editable = may(status.member?.permissions, 'vault.settings');
+  const readOnly = status.vault?.readOnly ?? false;
   const [draft, setDraft] = useState<Record<Key, string>>(() => toDraft(saved));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -99,7 +100,7 @@ export function SettingsView() {
         <form className="panel" aria-labelledby="security-title" onSubmit={(e) => void save(e)} noValidate>
           <div className="panel-head">
             <h2 id="security-title">Security</h2>
-            <p>These apply to everyone who opens this vault.{editable ? '' : ' Only Account Holders change them.'}</p>
+            <p>These apply to everyone who opens this vault.{editable ? '' : readOnly ? ' A read-only review cannot change them.' : ' Only Account Holders change them.'}</p>
           </div>
           <FormError error={formError} />
           {NUMBERS.map((n) => {
@@ -150,7 +151,7 @@ export function SettingsView() {
           )}
         </form>
 
-        <ChangePassword />
+        {!readOnly && <ChangePassword />}
 
         <section className="panel" aria-labelledby="about-title">
           <div className="panel-head">

@@ -12,14 +12,15 @@ interface TeamCardProps {
   teams: TeamSummary[];
   allMembers: string[];
   allCredentials: string[];
-  readOnly: boolean;
+  /** The member may change teams now (the role manages them, and the vault is not read-only): else no control shows. */
+  editable: boolean;
   onChanged: () => void;
   onRename: () => void;
   onDelete: () => void;
 }
 
 /** One team: its members and service credentials, each removable, and a picker to add more. */
-export function TeamCard({ team, teams, allMembers, allCredentials, readOnly, onChanged, onRename, onDelete }: TeamCardProps) {
+export function TeamCard({ team, teams, allMembers, allCredentials, editable, onChanged, onRename, onDelete }: TeamCardProps) {
   // The credential's teams as the roster has them, with this one added or taken away (credentials.setTeams takes the full list).
   const teamsOf = (credential: string, add: boolean) =>
     teams.filter((t) => (t.id === team.id ? add : t.credentials.includes(credential))).map((t) => t.name);
@@ -44,14 +45,16 @@ export function TeamCard({ team, teams, allMembers, allCredentials, readOnly, on
           {team.members.length} {team.members.length === 1 ? 'member' : 'members'} · {team.credentials.length}{' '}
           {team.credentials.length === 1 ? 'credential' : 'credentials'}
         </span>
-        <span className="row-actions">
-          <button type="button" className="btn btn-sm" disabled={readOnly} onClick={onRename} aria-label={`Rename team ${team.name}`}>
-            Rename
-          </button>
-          <button type="button" className="btn btn-sm btn-danger-outline" disabled={readOnly} onClick={onDelete} aria-label={`Delete team ${team.name}`}>
-            Delete
-          </button>
-        </span>
+        {editable && (
+          <span className="row-actions">
+            <button type="button" className="btn btn-sm" onClick={onRename} aria-label={`Rename team ${team.name}`}>
+              Rename
+            </button>
+            <button type="button" className="btn btn-sm btn-danger-outline" onClick={onDelete} aria-label={`Delete team ${team.name}`}>
+              Delete
+            </button>
+          </span>
+        )}
       </div>
       <div className="team-body">
         <Roster
@@ -62,7 +65,7 @@ export function TeamCard({ team, teams, allMembers, allCredentials, readOnly, on
           candidates={allMembers.filter((m) => !team.members.includes(m))}
           empty="No members yet: add the people who should read this team’s secrets."
           none="Every member is in this team."
-          readOnly={readOnly}
+          editable={editable}
           onAdd={(member) => run(() => request('teams.addMember', { team: team.name, member }), `${member} added to ${team.name}`)}
           onRemove={(member) => run(() => request('teams.removeMember', { team: team.name, member }), `${member} removed from ${team.name}`)}
         />
@@ -74,7 +77,7 @@ export function TeamCard({ team, teams, allMembers, allCredentials, readOnly, on
           candidates={allCredentials.filter((c) => !team.credentials.includes(c))}
           empty="No service credentials: a pipeline reads this team’s secrets through one."
           none={allCredentials.length === 0 ? 'Create one under Service credentials, then add it here.' : 'Every service credential is in this team.'}
-          readOnly={readOnly}
+          editable={editable}
           onAdd={(name) => run(() => request('credentials.setTeams', { name, teams: teamsOf(name, true) }), `${name} now reads ${team.name}`)}
           onRemove={(name) => run(() => request('credentials.setTeams', { name, teams: teamsOf(name, false) }), `${name} no longer reads ${team.name}`)}
         />
@@ -92,12 +95,12 @@ interface RosterProps {
   empty: string;
   /** Said beside the list when nobody is left to add. */
   none: string;
-  readOnly: boolean;
+  editable: boolean;
   onAdd: (name: string) => Promise<void>;
   onRemove: (name: string) => Promise<void>;
 }
 
-function Roster({ title, icon, team, names, candidates, empty, none, readOnly, onAdd, onRemove }: RosterProps) {
+function Roster({ title, icon, team, names, candidates, empty, none, editable, onAdd, onRemove }: RosterProps) {
   const [pick, setPick] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
   const selectId = `add-${title}-${team}`.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -115,7 +118,7 @@ function Roster({ title, icon, team, names, candidates, empty, none, readOnly, o
       {names.length === 0 ? (
         <p className="muted team-empty">
           {empty}
-          {candidates.length === 0 && ` ${none}`}
+          {editable && candidates.length === 0 && ` ${none}`}
         </p>
       ) : (
         <ul className="pill-list" aria-label={`${title} of ${team}`}>
@@ -125,28 +128,30 @@ function Roster({ title, icon, team, names, candidates, empty, none, readOnly, o
               <span className="truncate mono" title={n}>
                 {n}
               </span>
-              <button
-                type="button"
-                className="pill-remove"
-                disabled={readOnly || busy !== null}
-                onClick={() => void act(n, onRemove)}
-                aria-label={`Remove ${n} from ${team}`}
-                title={`Remove ${n} from ${team}`}
-              >
-                {busy === n ? <LoaderCircle size={12} className="spin" aria-hidden /> : <X size={12} aria-hidden />}
-              </button>
+              {editable && (
+                <button
+                  type="button"
+                  className="pill-remove"
+                  disabled={busy !== null}
+                  onClick={() => void act(n, onRemove)}
+                  aria-label={`Remove ${n} from ${team}`}
+                  title={`Remove ${n} from ${team}`}
+                >
+                  {busy === n ? <LoaderCircle size={12} className="spin" aria-hidden /> : <X size={12} aria-hidden />}
+                </button>
+              )}
             </li>
           ))}
         </ul>
       )}
-      {candidates.length === 0 ? (
+      {!editable ? null : candidates.length === 0 ? (
         names.length > 0 && <p className="field-hint">{none}</p>
       ) : (
         <div className="team-add">
           <label className="visually-hidden" htmlFor={selectId}>
             {`Choose ${title.toLowerCase()} to add to ${team}`}
           </label>
-          <select id={selectId} className="select select-sm" value={chosen} disabled={readOnly || busy !== null} onChange={(e) => setPick(e.target.value)}>
+          <select id={selectId} className="select select-sm" value={chosen} disabled={busy !== null} onChange={(e) => setPick(e.target.value)}>
             <option value="">Choose…</option>
             {candidates.map((c) => (
               <option key={c} value={c}>
@@ -157,7 +162,7 @@ function Roster({ title, icon, team, names, candidates, empty, none, readOnly, o
           <button
             type="button"
             className="btn btn-sm"
-            disabled={readOnly || !chosen || busy !== null}
+            disabled={!chosen || busy !== null}
             onClick={() => void act(chosen, onAdd).then(() => setPick(''))}
             aria-label={`Add ${title.toLowerCase()} to ${team}`}
           >

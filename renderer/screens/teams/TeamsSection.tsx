@@ -20,12 +20,13 @@ type Editing = { kind: 'add' } | { kind: 'rename'; team: TeamSummary } | { kind:
 /** Teams with their members and service credentials: create, rename, delete, and who is in each. */
 export function TeamsSection() {
   const permissions = useSession((s) => s.status?.member?.permissions);
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const roleOperations = useSession((s) => s.status?.member?.roleOperations);
+  const editable = may(permissions, 'team.manage');
   const refreshStatus = useSession((s) => s.refresh);
   const [version, setVersion] = useState(0);
   const teams = useRequest('teams.list', {}, version);
   const members = useRequest('members.list', {}, version);
-  const listed = useListedCredentials(may(permissions, 'credential.manage'), version);
+  const listed = useListedCredentials(may(roleOperations, 'credential.manage'), version);
   const [editing, setEditing] = useState<Editing>(null);
 
   const changed = () => {
@@ -43,10 +44,12 @@ export function TeamsSection() {
           <h2 id="teams-title">Teams</h2>
           <p>A team reads the organization secrets made available to it, and so do its service credentials.</p>
         </div>
-        <button type="button" className="btn btn-primary" disabled={readOnly} onClick={() => setEditing({ kind: 'add' })}>
-          <Plus size={16} aria-hidden />
-          New team
-        </button>
+        {editable && (
+          <button type="button" className="btn btn-primary" onClick={() => setEditing({ kind: 'add' })}>
+            <Plus size={16} aria-hidden />
+            New team
+          </button>
+        )}
       </div>
       {teams.error && !list ? (
         <EmptyState icon={<ShieldAlert size={22} />} title="Teams could not be loaded">
@@ -56,7 +59,7 @@ export function TeamsSection() {
         <SkeletonLines count={4} />
       ) : list.length === 0 ? (
         <EmptyState icon={<UsersRound size={22} />} title="No teams yet">
-          Create a team with New team, add its members, then register organization secrets for Chosen teams only.
+          {editable ? 'Create a team with New team, add its members, then register organization secrets for Chosen teams only.' : 'Nobody has made a team yet.'}
         </EmptyState>
       ) : (
         <>
@@ -69,7 +72,7 @@ export function TeamsSection() {
                 teams={list}
                 allMembers={members.value?.map((m) => m.name) ?? []}
                 allCredentials={credentialNames}
-                readOnly={readOnly}
+                editable={editable}
                 onChanged={changed}
                 onRename={() => setEditing({ kind: 'rename', team: t })}
                 onDelete={() => setEditing({ kind: 'delete', team: t })}

@@ -12,14 +12,14 @@ import { toast } from '../../state/toasts';
 import { NameDialog } from './NameDialog';
 import { TeamsSection } from './TeamsSection';
 
-/** Teams (who shares which organization secrets) and workspaces, each shown when the role manages it. */
+/** Teams (who shares which organization secrets) and workspaces, each shown when the role manages it (read-only: shown, not changed). */
 export function TeamsView() {
-  const permissions = useSession((s) => s.status?.member?.permissions);
+  const roleOperations = useSession((s) => s.status?.member?.roleOperations);
   return (
     <div className="page">
       <div className="page-inner page-wide">
-        {may(permissions, 'team.manage') && <TeamsSection />}
-        {may(permissions, 'workspace.create') && <WorkspacesSection />}
+        {may(roleOperations, 'team.manage') && <TeamsSection />}
+        {may(roleOperations, 'workspace.create') && <WorkspacesSection />}
       </div>
     </div>
   );
@@ -30,7 +30,7 @@ type Editing = { kind: 'add' } | { kind: 'rename'; name: string } | { kind: 'del
 /** Workspaces from the app status (which already counts their secrets): create, rename, delete. */
 function WorkspacesSection() {
   const workspaces = useSession((s) => s.status?.workspaces ?? []);
-  const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const editable = useSession((s) => may(s.status?.member?.permissions, 'workspace.create'));
   const setStatus = useSession((s) => s.setStatus);
   const [editing, setEditing] = useState<Editing>(null);
 
@@ -41,14 +41,16 @@ function WorkspacesSection() {
           <h2 id="workspaces-title">Workspaces</h2>
           <p>Every member reads a workspace’s secrets; use them to group secrets by system or project.</p>
         </div>
-        <button type="button" className="btn" disabled={readOnly} onClick={() => setEditing({ kind: 'add' })}>
-          <FolderPlus size={16} aria-hidden />
-          New workspace
-        </button>
+        {editable && (
+          <button type="button" className="btn" onClick={() => setEditing({ kind: 'add' })}>
+            <FolderPlus size={16} aria-hidden />
+            New workspace
+          </button>
+        )}
       </div>
       {workspaces.length === 0 ? (
         <EmptyState icon={<FolderClosed size={22} />} title="No workspaces yet">
-          Create one with New workspace, then register secrets in it from the sidebar.
+          {editable ? 'Create one with New workspace, then register secrets in it from the sidebar.' : 'Nobody has made a workspace yet.'}
         </EmptyState>
       ) : (
         <ul className="entity-list" aria-label="Workspaces">
@@ -61,20 +63,21 @@ function WorkspacesSection() {
               <span className="muted nums entity-count">
                 {formatCount(w.count)} {w.count === 1 ? 'secret' : 'secrets'}
               </span>
-              <span className="row-actions">
-                <button type="button" className="btn btn-sm" disabled={readOnly} onClick={() => setEditing({ kind: 'rename', name: w.name })} aria-label={`Rename workspace ${w.name}`}>
-                  Rename
-                </button>
-                <button
-                  type="button"
-                  className="btn btn-sm btn-danger-outline"
-                  disabled={readOnly}
-                  onClick={() => setEditing({ kind: 'delete', name: w.name, count: w.count })}
-                  aria-label={`Delete workspace ${w.name}`}
-                >
-                  Delete
-                </button>
-              </span>
+              {editable && (
+                <span className="row-actions">
+                  <button type="button" className="btn btn-sm" onClick={() => setEditing({ kind: 'rename', name: w.name })} aria-label={`Rename workspace ${w.name}`}>
+                    Rename
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-sm btn-danger-outline"
+                    onClick={() => setEditing({ kind: 'delete', name: w.name, count: w.count })}
+                    aria-label={`Delete workspace ${w.name}`}
+                  >
+                    Delete
+                  </button>
+                </span>
+              )}
             </li>
           ))}
         </ul>

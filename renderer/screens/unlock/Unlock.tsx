@@ -1,10 +1,11 @@
-import { LoaderCircle, LockKeyhole } from 'lucide-react';
+import { Eye, LoaderCircle, LockKeyhole, PencilLine } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Brand } from '../../components/Brand';
 import { Field, describedBy } from '../../components/Field';
 import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
+import { ReadOnlyBanner } from '../../components/ReadOnlyBanner';
 import { DEMO_PASSWORD } from '../../../shared/demo';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
@@ -53,6 +54,18 @@ export function Unlock() {
     });
   }
 
+  /** Reopens the vault read-only for a review, or for writing again; the password typed so far stays. */
+  async function reopen(readOnly: boolean) {
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    const r = await request('vault.reopen', { readOnly });
+    setBusy(false);
+    if (r.ok) setStatus(r.value);
+    else setError(sentence(r.error.message));
+    passwordRef.current?.focus();
+  }
+
   return (
     <main className="center-screen">
       <div className="card">
@@ -68,6 +81,7 @@ export function Unlock() {
         <form className="form" onSubmit={(e) => void unlock(e)} noValidate aria-label="Unlock vault">
           {status && <IntegrityBanner integrity={status.integrity} inline />}
           {vault?.kdfProfile === 'fast' && <KdfBanner inline />}
+          {vault?.readOnly && <ReadOnlyBanner inline />}
           {vault?.demo && (
             <p className="banner banner-inline banner-info" role="note">
               <span>
@@ -118,6 +132,23 @@ export function Unlock() {
             {busy ? <LoaderCircle size={16} className="spin" aria-hidden /> : <LockKeyhole size={16} aria-hidden />}
             {busy ? 'Unlocking…' : 'Unlock'}
           </button>
+          {vault && !vault.readOnly && (
+            <>
+              <button type="button" className="btn btn-ghost btn-block" disabled={busy} onClick={() => void reopen(true)} aria-describedby="unlock-read-only-hint">
+                <Eye size={16} aria-hidden />
+                Open read-only
+              </button>
+              <p className="unlock-mode-hint muted" id="unlock-read-only-hint">
+                Review without changing the file: no usage, notices or audit entries are written.
+              </p>
+            </>
+          )}
+          {vault?.readOnly && !vault.readOnlyForced && (
+            <button type="button" className="btn btn-ghost btn-block" disabled={busy} onClick={() => void reopen(false)}>
+              <PencilLine size={16} aria-hidden />
+              Open for writing instead
+            </button>
+          )}
         </form>
       </div>
     </main>
