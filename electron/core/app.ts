@@ -54,6 +54,11 @@ export class CofferApp {
   private demo: boolean;
   /** Opened read-only: by the door's --read-only flag (for good), or chosen on the unlock screen (until changed back). */
   private readOnly: boolean;
+  /**
+   * Open read-only though not in a read-only review: until someone unlocks to write, nothing is
+   * written, so that "Open read-only" on the unlock screen finds the file exactly as it was.
+   */
+  private peeking = false;
   private readonly rollbacks: RollbackWatch;
   /** Exports waiting for this door to deliver them (shared/ipc.ts trait `download`); emptied at lock. */
   readonly outbox = new Outbox();
@@ -73,11 +78,32 @@ export class CofferApp {
 
   private async openVault(): Promise<Vault | undefined> {
     if (!this.vault && existsSync(this.vaultPath)) {
-      this.vault = await Vault.open(this.vaultPath, { readOnly: this.readOnly, context: this.options.context });
-      // Start-up pass: transitions and notices are due even before anyone unlocks (docs/product.md §4); purges wait for an unlock.
-      this.tick();
+      if (!this.readOnly && (await this.peek())) return this.vault;
+      await this.openToWrite();
     }
     return this.vault;
+  }
+
+  /** Opens the vault read-only for the unlock screen; false when it must be written first (an older format to upgrade). */
+  private async peek(): Promise<boolean> {
+    try {
+      this.vault = await Vault.open(this.vaultPath, { readOnly: true, context: this.options.context });
+    } catch (e) {
+      if (e instanceof CofferError && e.code === 'UNSUPPORTED_VERSION') return false;
+      throw e;
+    }
+    this.peeking = true;
+    return true;
+  }
+
+  private async openToWrite(): Promise<void> {
+    if (this.peeking) {
+      this.vault?.close();
+      this.peeking = false;
+    }
+    this.vault = await Vault.open(this.vaultPath, { readOnly: this.readOnly, context: this.options.context });
+    // Start-up pass: transitions and notices are due before anyone unlocks (docs/product.md §4); purges wait for an unlock.
+    this.tick();
   }
 
   /**
@@ -136,8 +162,9 @@ export class CofferApp {
   }
 
   async unlock(member: string | undefined, password: string): Promise<void> {
-    const vault = await this.openVault();
-    if (!vault) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
+    if (!(await this.openVault())) throw new CofferError('NOT_FOUND', 'there is no vault yet: create one first', 'vault');
+    if (this.peeking) await this.openToWrite();
+    const vault = this.vault!;
     this.lock();
     const session = await vault.unlock(member, password);
     // Choosing the password a setup code asks for is a write: say so now, not at the next screen.
@@ -248,7 +275,7 @@ export class CofferApp {
         organization: info.organization,
         kdfProfile: info.kdfProfile,
         members: info.members.map((m) => m.name),
-        readOnly: vault.readOnly,
+        readOnly: this.readOnly,
         readOnlyForced: this.options.readOnly ?? false,
         demo: this.demo,
       },
@@ -284,6 +311,7 @@ export class CofferApp {
     this.lock();
     this.vault?.close();
     this.vault = undefined;
+    this.peeking = false;
     this.rollbacks.forget();
   }
 }

@@ -139,14 +139,15 @@ describe('read-only review through the browser door', () => {
   });
 
   it('"Open read-only" reopens the locked vault read-only, records nothing, and goes back to writing when asked', async () => {
+    // The file as it was before the app started: a door writes nothing until someone unlocks to write.
+    const before = stateOf(vaultPath);
+    expect(before.walBytes).toBe(0);
     const { api, close } = await openDoor(dir, vaultPath, false);
     try {
-      // Opened for writing, the door's start-up pass may write (docs/product.md §4); from the choice on, nothing is.
       expect((await api('app.status')).value?.vault).toMatchObject({ readOnly: false, readOnlyForced: false });
       const reopened = await api('vault.reopen', { readOnly: true });
       expect(reopened.value?.vault).toMatchObject({ readOnly: true, readOnlyForced: false });
-      const before = stateOf(vaultPath);
-      expect(before.walBytes).toBe(0);
+      expect(stateOf(vaultPath)).toEqual(before);
       await api('vault.unlock', { member: 'alice', password: PASSWORD });
       expect((await api('secrets.reveal', { id })).ok).toBe(true);
       expect(await api('secrets.register', { type: 'api-key', name: 'nope', fields: { headerName: 'X-Key', value: 'nope-value' } })).toMatchObject({
