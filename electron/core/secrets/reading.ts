@@ -1,4 +1,5 @@
 import { CofferError } from '../../../shared/errors';
+import type { AuditAction } from '../../../shared/audit-actions';
 import { formatDotenv } from '../../../shared/dotenv';
 import type { FieldView, ListSecretsInput, SecretDetail, SecretListing, SecretRef, SecretSummary, SecretType, SecretUsage } from '../../../shared/schemas/secrets';
 import { secretRef } from '../../../shared/schemas/secrets';
@@ -16,7 +17,8 @@ import { SecretIndex } from './secret-index';
 import { readers, unwrapDataKey, withCurrent } from './sealing';
 import type { ListedSecret } from './summaries';
 import { SECRET_COLUMNS, indexed, workspaceName } from './summaries';
-import { recordUsage, usageContext } from './usage';
+import type { UseVia } from './usage';
+import { readUseRecord, recordUsage, usageContext } from './usage';
 
 const decoder = new TextDecoder();
 
@@ -167,10 +169,11 @@ export interface SecretValue {
 
 export interface GetOptions {
   field?: string;
-  consumer: string;
-  /** How the value leaves: printed (`get`), shown (`reveal`) or copied (`copy`); audited as such. */
-  purpose?: 'get' | 'reveal' | 'copy';
+  /** The door and how the value leaves it: recorded as the use, and audited as a reveal, a copy or a get. */
+  use: UseVia;
 }
+
+const auditAction = (via: UseVia): AuditAction => (via.how === 'reveal' || via.how === 'copy' ? `secret.${via.how}` : 'secret.get');
 
 function pickValue(content: Content, views: FieldView[], field: string | undefined): { field: string | null; value: string } {
   const name = field ?? DEFAULT_FIELD[content.type];
@@ -202,13 +205,12 @@ export function readSecretFields<T>(s: Session, ref: SecretRef, opts: Omit<GetOp
 
 /** Resolves and opens a secret, lets `pick` take values out, then records the use: nothing is recorded when `pick` throws. */
 function readRecorded<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, pick: (row: ListedSecret, p: Payload, views: FieldView[]) => T): T {
-  const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
   const read = () =>
     withResolved(s, ref, (row, p, dataKey) => {
       const picked = pick(row, p, fieldViews(p.content));
       if (!s.vault.readOnly) {
-        recordUsage(s, row, dataKey, consumer);
-        s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);
+        recordUsage(s, row, dataKey, opts.use);
+        s.audit(auditAction(opts.use), row.id);
       }
       return picked;
     });
@@ -225,7 +227,7 @@ export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsag
       .all(row.id, limit);
     return {
       lastUsed: row.last_used_at,
-      entries: rows.map((u) => ({ at: u.at, consumer: decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record')) })),
+      entries: rows.map((u) => ({ at: u.at, ...readUseRecord(decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record'))) })),
     };
   } finally {
     wipe(dataKey);
