@@ -145,7 +145,14 @@ export const secretListing = z.object({ total: z.number(), matched: z.number(), 
 export type SecretListing = z.infer<typeof secretListing>;
 
 /** One field as a door shows it; `value` is null when masked. */
-export const fieldView = z.object({ key: z.string(), label: z.string(), value: z.string().nullable(), secret: z.boolean() });
+export const fieldView = z.object({
+  key: z.string(),
+  label: z.string(),
+  value: z.string().nullable(),
+  secret: z.boolean(),
+  /** The value is an ISO time (a certificate's validity): doors write it as they write dates. */
+  date: z.literal(true).optional(),
+});
 export type FieldView = z.infer<typeof fieldView>;
 
 export const secretDetail = secretSummary.extend({ fields: z.array(fieldView) });

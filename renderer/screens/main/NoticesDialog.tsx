@@ -9,9 +9,10 @@ import { formatDate, formatDateTime, relative } from '../../lib/format';
 import { request } from '../../state/request';
 import { useSelection } from '../../state/selection';
 import { useSession } from '../../state/session';
+import { openSecret } from '../review/open';
 import { toast } from '../../state/toasts';
 
-/** The notification centre (docs/product.md §4): deletion and expiration notices, newest first, with unread marks. */
+/** The notification centre (docs/product.md §4): deletion and expiration notices, newest first, with unread marks; opening or dismissing one reads it. */
 export function NoticesDialog({ onClose }: { onClose: () => void }) {
   const [notices, setNotices] = useState<Notice[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -25,14 +26,24 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
     });
   }, []);
 
-  async function markAllRead() {
-    const r = await request('notices.markRead', {});
+  /** Marks the given notices (all when none are given) read, here and in the sidebar's unread count. */
+  async function markRead(ids?: number[]): Promise<boolean> {
+    const r = await request('notices.markRead', ids ? { ids } : {});
     if (!r.ok) {
       toast.error(sentence(r.error.message));
-      return;
+      return false;
     }
-    setNotices((list) => list?.map((n) => ({ ...n, read: true })) ?? null);
+    setNotices((list) => list?.map((n) => (!ids || ids.includes(n.id) ? { ...n, read: true } : n)) ?? null);
     void refreshStatus();
+    return true;
+  }
+
+  /** Opening a notice reads it: its secret opens in its own table, with its detail. */
+  async function openNotice(n: Notice) {
+    if (!n.read) await markRead([n.id]);
+    if (n.level) openSecret({ id: n.secretId, level: n.level, workspace: n.workspace });
+    else open(n.secretId);
+    onClose();
   }
 
   const unread = notices?.filter((n) => !n.read).length ?? 0;
@@ -44,8 +55,8 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
       description="Reminders before a secret expires (30, 7 and 1 days) and before it is deleted (15, 10 and 1 days)."
       footer={
         <>
-          <button type="button" className="btn" onClick={() => void markAllRead()} disabled={unread === 0}>
-            Mark all as read
+          <button type="button" className="btn" onClick={() => void markRead()} disabled={unread === 0}>
+            Dismiss all
           </button>
           <button type="button" className="btn btn-primary" onClick={onClose}>
             Close
@@ -74,18 +85,18 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
                   {relative(n.createdAt)} · due {formatDate(n.dueAt)}
                 </span>
               </div>
-              {!n.gone && (
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  onClick={() => {
-                    open(n.secretId);
-                    onClose();
-                  }}
-                >
-                  Open
-                </button>
-              )}
+              <div className="notice-actions">
+                {!n.read && (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void markRead([n.id])} aria-label={`Dismiss: ${noticeText(n)}`} title="Mark it read without opening it">
+                    Dismiss
+                  </button>
+                )}
+                {!n.gone && (
+                  <button type="button" className="btn btn-sm" onClick={() => void openNotice(n)} aria-label={`Open: ${noticeText(n)}`}>
+                    Open
+                  </button>
+                )}
+              </div>
             </li>
           ))}
         </ul>
