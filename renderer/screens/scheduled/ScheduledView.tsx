@@ -91,7 +91,7 @@ export function ScheduledView() {
       ) : (
         <div className="table-scroll">
           {error && <ErrorNote message={error} />}
-          <table className="table" data-testid="scheduled-table">
+          <table className="table scheduled-table" data-testid="scheduled-table">
             <caption className="visually-hidden">{tab.label}, soonest deletion first</caption>
             <thead>
               <tr>
