@@ -1,5 +1,5 @@
 import type { Settings } from './schemas/settings';
-import type { SecretStatus, SecretSummary } from './schemas/secrets';
+import type { SecretStatus, SecretSummary, UsageDoor, UsageHow } from './schemas/secrets';
 
 /** How people read a listing's Availability column (docs/product.md §2: "Entire organization" or the chosen Spots). */
 export function availabilityLabel(s: Pick<SecretSummary, 'availability' | 'teams' | 'workspace'>): string {
@@ -43,3 +43,25 @@ export function levelLabel(s: Pick<SecretSummary, 'level' | 'workspace'>): strin
       return 'Organization';
   }
 }
+
+/** Where a use came from, as "Where used" names it. */
+export const USAGE_DOOR_LABELS: Record<UsageDoor, string> = {
+  desktop: 'desktop app',
+  browser: 'browser mode',
+  cli: 'CLI',
+  rest: 'REST API',
+};
+
+/** How a value left, as "Where used" names it. */
+export const USAGE_HOW_LABELS: Record<UsageHow, string> = {
+  reveal: 'reveal',
+  copy: 'copy',
+  print: 'secret get',
+  run: 'run',
+  inject: 'inject',
+  api: 'API read',
+  export: 'export',
+};
+
+/** How a value left, with its command, template, label or export kind: "run (./deploy.sh)". */
+export const usageHowText = (how: UsageHow, detail: string | null): string => (detail === null ? USAGE_HOW_LABELS[how] : `${USAGE_HOW_LABELS[how]} (${detail})`);

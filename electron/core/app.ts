@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { OPERATIONS } from '../../shared/schemas/roles';
 import { CofferError } from '../../shared/errors';
 import type { AppStatus, Integrity } from '../../shared/ipc';
+import type { UsageDoor } from '../../shared/schemas/secrets';
 import type { Settings } from '../../shared/schemas/settings';
 import type { CreateVaultInput } from '../../shared/schemas/vault';
 import { writesVault } from './access/permissions';
@@ -28,8 +29,8 @@ export interface AppOptions {
   vaultPath: string;
   readOnly?: boolean;
   context?: Partial<CoreContext>;
-  /** The usage label of values read through this door: `desktop` or `browser`. */
-  consumer: string;
+  /** The door values read here are recorded under (docs/product.md §2, "Where used"). */
+  door: Extract<UsageDoor, 'desktop' | 'browser'>;
   demo?: boolean;
   /**
    * The door's own data folder (Electron's userData, the platform data folder for browser mode),
@@ -72,8 +73,8 @@ export class CofferApp {
     this.rollbacks = new RollbackWatch(options.dataDir === undefined ? undefined : AuditHeadStore.in(options.dataDir));
   }
 
-  get consumer(): string {
-    return this.options.consumer;
+  get door(): AppOptions['door'] {
+    return this.options.door;
   }
 
   private async openVault(): Promise<Vault | undefined> {

@@ -131,18 +131,18 @@ export const handlers: Handlers = {
   'secrets.register': (app, input) => registerSecret(app.session(), input),
   'secrets.detail': (app, input) => showSecret(app.session(), { id: input.id }),
   'secrets.reveal': (app, input) => {
-    const v = getSecretValue(app.session(), { id: input.id }, { consumer: app.consumer, purpose: 'reveal' });
+    const v = getSecretValue(app.session(), { id: input.id }, { use: { door: app.door, how: 'reveal' } });
     return { fields: v.fields, hideAfterMs: app.settings().revealSeconds * 1000 };
   },
   'secrets.copy': (app, input) => {
-    const v = getSecretValue(app.session(), { id: input.id }, { field: input.field, consumer: app.consumer, purpose: 'copy' });
+    const v = getSecretValue(app.session(), { id: input.id }, { field: input.field, use: { door: app.door, how: 'copy' } });
     return { value: v.value, field: v.field, clearAfterMs: app.settings().clipboardSeconds * 1000 };
   },
   'secrets.edit': (app, input) => editSecret(app.session(), input),
   'secrets.history': (app, input) => secretHistory(app.session(), { id: input.id }),
   'secrets.restore': (app, input) => restoreRevision(app.session(), { id: input.id }, input.revision),
   'secrets.revealRevision': (app, input) => ({
-    fields: revealRevision(app.session(), { id: input.id }, input.revision, app.consumer),
+    fields: revealRevision(app.session(), { id: input.id }, input.revision, app.door),
     hideAfterMs: app.settings().revealSeconds * 1000,
   }),
   'secrets.usage': (app, input) => secretUsage(app.session(), { id: input.id }),
@@ -161,7 +161,7 @@ export const handlers: Handlers = {
   'audit.verify': (app) => app.verifyAudit(),
   'audit.export': (app, input) => auditToOutbox(app.session(), app.outbox, input),
   'bundles.recipients': (app) => exportRecipients(app.session()),
-  'bundles.export': (app, input) => exportToOutbox(app.session(), app.outbox, input),
+  'bundles.export': (app, input) => exportToOutbox(app.session(), app.outbox, input, app.door),
   'imports.upload': (app, input) => acceptUpload(app.session(), app.inbox, input),
   'imports.inspect': (app, input) => inspectUpload(app.session(), app.inbox, input.id),
   'imports.preview': (app, input) => importUpload(app.session(), app.inbox, input, true),

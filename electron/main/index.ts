@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   await initSodium();
   let vaultPath = value('--vault') ?? process.env.COFFER_VAULT ?? join(app.getPath('userData'), 'vault.coffer');
   if (flag('--demo')) vaultPath = (await createDemoVault()).path;
-  const core = new CofferApp({ vaultPath, readOnly: flag('--read-only'), consumer: 'desktop', demo: flag('--demo'), dataDir: app.getPath('userData') });
+  const core = new CofferApp({ vaultPath, readOnly: flag('--read-only'), door: 'desktop', demo: flag('--demo'), dataDir: app.getPath('userData') });
   const secrets = new SecretClipboard(clipboard);
   const lock = () => {
     core.lock();

@@ -11,6 +11,7 @@ import { isChannel, traitsOf } from '../../shared/ipc';
 import { dispatch } from '../core/handlers';
 import { Outbox } from '../core/bundles/outbox';
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_TEXT } from '../../shared/schemas/bundle-import';
+import { guessWaitMs } from '../../shared/guesses';
 import type { DoorErrors } from './http-guard';
 import { guardServer, HttpRefusal, readBody, requestUrl, requireJson } from './http-guard';
 
@@ -101,7 +102,7 @@ export async function startBrowserDoor(opts: BrowserDoorOptions): Promise<Browse
     // Any local program that learns the token could guess passwords here: each failure doubles the wait.
     const guess = isChannel(channel) && traitsOf(channel).guessesPassword === true;
     if (guess && failedGuesses > 0) {
-      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (failedGuesses - 1), 5000)));
+      await new Promise((r) => setTimeout(r, guessWaitMs(failedGuesses)));
     }
     const result = await dispatch(opts.app, channel, input);
     if (guess) failedGuesses = result.ok ? 0 : result.error.code === 'AUTH' ? failedGuesses + 1 : failedGuesses;

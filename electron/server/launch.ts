@@ -24,7 +24,7 @@ export async function launchBrowserMode(opts: LaunchOptions): Promise<void> {
     vaultPath = demo.path;
     demoPassword = demo.password;
   }
-  const app = new CofferApp({ vaultPath, readOnly: opts.readOnly, consumer: 'browser', demo: opts.demo, dataDir: defaultDataDir() });
+  const app = new CofferApp({ vaultPath, readOnly: opts.readOnly, door: 'browser', demo: opts.demo, dataDir: defaultDataDir() });
   const door = await startBrowserDoor({ app, staticDir: join(__dirname, '..', '..', 'renderer'), port: opts.port });
   const why = opts.reason ? `, Electron unavailable: ${opts.reason}` : '';
   console.log(`Coffer (browser mode${why}): ${door.url}`);

@@ -161,7 +161,7 @@ export const ROUTES: Route[] = [
     handle: ({ session, params, query }) => {
       const level = levelParam(query);
       const ref = { name: params[0]!, level, workspace: query.get('workspace') ?? undefined };
-      const v = getSecretValue(session, ref, { field: query.get('field') ?? undefined, consumer: `rest:${session.actor}` });
+      const v = getSecretValue(session, ref, { field: query.get('field') ?? undefined, use: { door: 'rest', how: 'api' } });
       return { status: 200, body: { name: v.name, type: v.type, field: v.field, value: v.value } };
     },
   },

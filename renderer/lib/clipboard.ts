@@ -45,3 +45,8 @@ export async function clearClipboardNow(): Promise<void> {
   clearTimeout(p.timer);
   await p.clear();
 }
+
+/** A value that is no secret (a Client ID, a URL, a certificate): written as it is and left there. */
+export async function copyPlain(value: string): Promise<void> {
+  await navigator.clipboard.writeText(value);
+}

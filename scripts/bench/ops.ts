@@ -308,7 +308,7 @@ async function get(ctx: OpContext): Promise<OpOutcome> {
     const samples = await repeat(plan, (run) => {
       const it = picks[run + plan.warmup]!;
       let value = '';
-      const ms = timedSync(() => (value = getSecretValue(u.session, { name: it.name }, { consumer: 'bench' }).value));
+      const ms = timedSync(() => (value = getSecretValue(u.session, { name: it.name }, { use: { door: 'cli', how: 'print' } }).value));
       if (!value) throw new Error(`get ${it.name}: empty value`);
       return ms;
     });
@@ -500,7 +500,7 @@ async function bundleExport(ctx: OpContext): Promise<OpOutcome> {
     const total = source.session.vault.info().secrets.total;
     try {
       return timedSync(() => {
-        const r = exportBundle(source.session, { out, selection: { kind: 'all' }, recipients: [b.recipient] });
+        const r = exportBundle(source.session, { door: 'cli', out, selection: { kind: 'all' }, recipients: [b.recipient] });
         if (r.items !== total) throw new Error(`the bundle holds ${r.items} secrets, expected ${total}`);
         bytes = r.bytes;
         items = r.items;
@@ -526,7 +526,7 @@ async function bundleImport(ctx: OpContext): Promise<OpOutcome> {
   let signer = '';
   let total = 0;
   try {
-    total = exportBundle(source.session, { out: bundle, selection: { kind: 'all' }, recipients: [b.recipient] }).items;
+    total = exportBundle(source.session, { door: 'cli', out: bundle, selection: { kind: 'all' }, recipients: [b.recipient] }).items;
     signer = fingerprint(source.session.keyPairs().signPublic);
   } finally {
     source.done();

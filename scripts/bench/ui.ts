@@ -28,7 +28,7 @@ export interface UiServer {
 
 export async function serveInProcess(vaultPath: string, root: string): Promise<UiServer> {
   await initSodium();
-  const app = new CofferApp({ vaultPath, consumer: 'browser' });
+  const app = new CofferApp({ vaultPath, door: 'browser' });
   const door = await startBrowserDoor({ app, staticDir: staticDir(root) });
   return {
     url: door.url,

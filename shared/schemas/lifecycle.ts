@@ -6,6 +6,9 @@ export const notice = z.object({
   secretId: z.string(),
   /** Null once the secret is purged: its name went with it. */
   name: z.string().nullable(),
+  /** Where the secret lives, so that opening the notice opens its own table; null once it is purged. */
+  level: z.enum(LEVELS).nullable(),
+  workspace: z.string().nullable(),
   kind: z.enum(['deletion', 'expiration']),
   daysBefore: z.number(),
   dueAt: z.number(),

@@ -157,7 +157,14 @@ export const secretListing = z.object({ total: z.number(), matched: z.number(), 
 export type SecretListing = z.infer<typeof secretListing>;
 
 /** One field as a door shows it; `value` is null when masked. */
-export const fieldView = z.object({ key: z.string(), label: z.string(), value: z.string().nullable(), secret: z.boolean() });
+export const fieldView = z.object({
+  key: z.string(),
+  label: z.string(),
+  value: z.string().nullable(),
+  secret: z.boolean(),
+  /** The value is an ISO time (a certificate's validity): doors write it as they write dates. */
+  date: z.literal(true).optional(),
+});
 export type FieldView = z.infer<typeof fieldView>;
 
 export const secretDetail = secretSummary.extend({ fields: z.array(fieldView) });
@@ -181,9 +188,29 @@ export const revisionInfo = z.object({
 });
 export type RevisionInfo = z.infer<typeof revisionInfo>;
 
+/** Through which door a value was read (docs/product.md §2, "Where used"). */
+export const USAGE_DOORS = ['desktop', 'browser', 'cli', 'rest'] as const;
+export type UsageDoor = (typeof USAGE_DOORS)[number];
+/** How the value left: shown, copied, printed by `secret get`, put into `coffer run`/`inject`, answered over REST, exported. */
+export const USAGE_HOWS = ['reveal', 'copy', 'print', 'run', 'inject', 'api', 'export'] as const;
+export type UsageHow = (typeof USAGE_HOWS)[number];
+
+export const usageEntry = z.object({
+  at: z.number(),
+  /** The use in one line ("alice · CLI · run ./deploy.sh"); a record older than who/door/how is its label as kept ("desktop"). */
+  consumer: z.string(),
+  /** A member's login, `credential:NAME` or `account:NAME key ID`; null, like door and how, on an older record. */
+  who: z.string().nullable(),
+  door: z.enum(USAGE_DOORS).nullable(),
+  how: z.enum(USAGE_HOWS).nullable(),
+  /** `run`'s command, `inject`'s template, `secret get --consumer`'s label, the export's kind. */
+  detail: z.string().nullable(),
+});
+export type UsageEntry = z.infer<typeof usageEntry>;
+
 export const secretUsage = z.object({
   lastUsed: z.number().nullable(),
-  entries: z.array(z.object({ consumer: z.string(), at: z.number() })),
+  entries: z.array(usageEntry),
 });
 export type SecretUsage = z.infer<typeof secretUsage>;
 

@@ -113,7 +113,7 @@ export async function observe(path: string, as: string, passwords: readonly stri
       const byStatus: Record<string, number> = {};
       for (const s of items) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
       const values: Record<string, string> = {};
-      for (const s of items.filter((i) => follow(i.name))) values[s.name] = getSecretValue(session, { id: s.id }, { consumer: 'crash harness' }).value;
+      for (const s of items.filter((i) => follow(i.name))) values[s.name] = getSecretValue(session, { id: s.id }, { use: { door: 'cli', how: 'print', detail: 'crash harness' } }).value;
       const notices = vault.db.raw.prepare<[], { n: number }>('SELECT count(*) AS n FROM notices').get()!.n;
       return { password, members: listMembers(session).map((m) => m.name).sort(), secrets: items.length, byStatus, values, notices };
     }

@@ -182,7 +182,7 @@ describe('an Account Holder exports', () => {
       const imported = await importBundle(bob, path, { passphrase: PASSPHRASE, trustedSigners: [fingerprint] });
       expect(imported.counts.added).toBe(2);
       expect(imported.items.map((i) => i.name).sort()).toEqual(['github-deploy', 'stripe-live']);
-      const stripe = getSecretValue(bob, { name: 'stripe-live' }, { consumer: 'e2e', purpose: 'get' });
+      const stripe = getSecretValue(bob, { name: 'stripe-live' }, { use: { door: 'cli', how: 'print' } });
       expect(stripe.value === VALUES.stripe).toBe(true);
       bob.lock();
     } finally {

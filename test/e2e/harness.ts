@@ -41,7 +41,7 @@ export async function startCoffer(opts: { context?: Partial<CoreContext>; vaultP
   const dir = mkdtempSync(join(tmpdir(), 'coffer-e2e-'));
   const vaultPath = opts.vaultPath ?? join(dir, 'e2e.coffer');
   if (opts.seed) await seedVault(vaultPath, opts.seed, opts.context);
-  const app = new CofferApp({ vaultPath, consumer: 'browser', context: opts.context, readOnly: opts.readOnly });
+  const app = new CofferApp({ vaultPath, door: 'browser', context: opts.context, readOnly: opts.readOnly });
   const door = await startBrowserDoor({ app, staticDir: STATIC_DIR });
   return {
     app,

@@ -103,9 +103,9 @@ describe('deletion lifecycle', () => {
     await hasCount(notice, 1);
     await seeText(notice, '"doomed-token" will be deleted within 15 days');
     await screenshot(page, 'lifecycle-notice-light');
-    await dialog.getByRole('button', { name: 'Mark all as read' }).click();
+    await dialog.getByRole('button', { name: 'Dismiss all' }).click();
     await hasCount(dialog.getByText('Unread:'), 0);
-    await notice.getByRole('button', { name: 'Open' }).click();
+    await notice.getByRole('button', { name: /^Open/ }).click();
     await page.getByTestId('detail-panel').getByRole('heading', { name: 'doomed-token' }).waitFor();
   });
 });

@@ -100,7 +100,7 @@ describe('Review dashboard', () => {
     expect(got.suggestedFilename()).toMatch(/^acme-demo-review-\d{4}-\d{2}-\d{2}\.html$/);
     await got.saveAs(file);
     const html = readFileSync(file, 'utf8');
-    const values = listSecrets(demo.app.session(), { limit: 100_000 }).items.slice(0, 40).map((s) => getSecretValue(demo.app.session(), { id: s.id }, { consumer: 'test' }).value);
+    const values = listSecrets(demo.app.session(), { limit: 100_000 }).items.slice(0, 40).map((s) => getSecretValue(demo.app.session(), { id: s.id }, { use: { door: 'cli', how: 'print' } }).value);
     expect(values.filter((v) => v.length > 8 && html.includes(v))).toEqual([]);
     // Opened as a file in a page of its own: it renders, and asks the network for nothing.
     const report = await context.newPage();

@@ -68,10 +68,10 @@ describe('service credentials below the permission layer', () => {
     addTeam(alice, 'Payments');
     registerSecret(alice, apiKey('pay', 'pay-value', { level: 'organization', teams: ['Payments'] }));
     const c = createCredential(alice, { name: 'ci', teams: ['Backend'] });
-    expect(() => getSecretValue(vault.unlockCredential(c.clientId, c.clientSecret), { name: 'pay' }, { consumer: 't' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => getSecretValue(vault.unlockCredential(c.clientId, c.clientSecret), { name: 'pay' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     setCredentialTeams(alice, 'ci', ['Payments']);
     const pipeline = vault.unlockCredential(c.clientId, c.clientSecret);
-    expect(getSecretValue(pipeline, { name: 'pay' }, { consumer: 't' }).value).toBe('pay-value');
+    expect(getSecretValue(pipeline, { name: 'pay' }, { use: { door: 'cli', how: 'print' } }).value).toBe('pay-value');
     expect(pipeline.readableScopes()).toEqual([clearScopeOf(vault.db, 'team', 'Payments')]);
   });
 
@@ -100,7 +100,7 @@ describe('members without an admin-chosen password', () => {
     const { vault, session: alice } = await newVault(dir);
     const added = addMember(alice, { name: 'bob', role: 'member' });
     expect(added.setupCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
-    const app = new CofferApp({ vaultPath: vault.path, consumer: 'test' });
+    const app = new CofferApp({ vaultPath: vault.path, door: 'desktop' });
     await app.unlock('bob', added.setupCode!);
     expect((await app.status()).member).toMatchObject({ name: 'bob', setupPending: true });
     expect(() => app.session()).toThrow(expect.objectContaining({ code: 'AUTH' }));

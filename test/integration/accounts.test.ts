@@ -74,7 +74,7 @@ describe('service accounts below the doors', () => {
     for (const keys of captured) expect(scopesOpenedBy(vault, keys)).toEqual([]);
     expect(() => vault.unlockAccountKey(first.secret)).toThrow(expect.objectContaining({ code: 'AUTH' }));
     expect(() => vault.unlockAccountKey(second.secret)).toThrow(expect.objectContaining({ code: 'AUTH' }));
-    expect(getSecretValue(vault.unlockAccountKey(renewed.secret), { name: 'after' }, { consumer: 't' }).value).toBe('after-value');
+    expect(getSecretValue(vault.unlockAccountKey(renewed.secret), { name: 'after' }, { use: { door: 'cli', how: 'print' } }).value).toBe('after-value');
     deleteAccount(alice, 'bot', 'bot');
     expect(() => vault.unlockAccountKey(renewed.secret)).toThrow(expect.objectContaining({ code: 'AUTH' }));
     expect(vault.db.count("SELECT count(*) AS n FROM scope_grants WHERE grantee_kind = 'account-key'")).toBe(0);
@@ -133,7 +133,7 @@ describe('service accounts that manage service accounts (what the REST API will 
     // The rotations the bot signed left every member's grants vouched for, and the roster replays.
     const again = await vault.unlock('alice', 'correct horse battery staple');
     expect(again.accessFindings).toMatchObject({ rosterProblem: undefined, grantsRejected: 0, grantsMissing: 0, structure: [] });
-    expect(getSecretValue(again, { name: 'org-secret' }, { consumer: 't' }).value).toBe('org-secret-value');
+    expect(getSecretValue(again, { name: 'org-secret' }, { use: { door: 'cli', how: 'print' } }).value).toBe('org-secret-value');
   });
 
   it('an account whose role does not manage accounts, or that belongs to one workspace, may not', async () => {

@@ -41,7 +41,7 @@ async function vaultWithDeletions(dir: string) {
   const ids: Record<string, string> = {};
   for (const s of [apiKey('OpenAI prod'), apiKey('OpenAI staging'), apiKey('OpenAI live'), apiKey('OpenAI mine', 'personal'), apiKey('=HYPERLINK("x")')]) {
     ids[s.name] = registerSecret(alice, s).id;
-    getSecretValue(alice, { name: s.name, level: s.level }, { consumer: 'test' });
+    getSecretValue(alice, { name: s.name, level: s.level }, { use: { door: 'cli', how: 'print' } });
   }
   deleteNow(alice, { name: 'OpenAI prod', level: 'organization' }, 'DELETE');
   deleteNow(alice, { name: 'OpenAI mine', level: 'personal' }, 'DELETE');

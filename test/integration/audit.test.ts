@@ -13,8 +13,8 @@ const VALUE = 'audit-must-never-hold-this-value';
 async function auditedVault(dir: string) {
   const { vault, session, path } = await newVault(dir);
   registerSecret(session, { type: 'api-key', name: 'k', fields: { headerName: 'X-Key', value: VALUE } });
-  getSecretValue(session, { name: 'k' }, { consumer: 'test', purpose: 'reveal' });
-  getSecretValue(session, { name: 'k' }, { consumer: 'test', purpose: 'copy' });
+  getSecretValue(session, { name: 'k' }, { use: { door: 'desktop', how: 'reveal' } });
+  getSecretValue(session, { name: 'k' }, { use: { door: 'desktop', how: 'copy' } });
   editSecret(session, { ref: { name: 'k' }, fields: { value: `${VALUE}-2` } });
   addMember(session, { name: 'bob', role: 'member', password: 'bob-password-1' });
   await vault.unlock('alice', 'wrong password').catch(() => undefined);

@@ -30,7 +30,7 @@ const NAME = 'Payment gateway';
 
 const apiKey = (value: string, place: Partial<RegisterSecretInput> = {}): RegisterSecretInput =>
   ({ type: 'api-key', name: NAME, level: 'organization', fields: { headerName: 'X-Key', value }, ...place }) as RegisterSecretInput;
-const get = (s: Session, name = NAME) => getSecretValue(s, { name }, { consumer: 'test' }).value;
+const get = (s: Session, name = NAME) => getSecretValue(s, { name }, { use: { door: 'cli', how: 'print' } }).value;
 const listed = (s: Session) => listSecrets(s).items.map((i) => i.name);
 
 /**
@@ -154,7 +154,7 @@ describe('changing who can read an organization secret', () => {
   it('teams [Backend, Frontend] → [Backend]: a Frontend-only member reads nothing, and the data key they kept opens nothing', async () => {
     const { path, alice, bob, carol, secret, scopeOf, readerScopes } = await organization(tmp(), ['Backend', 'Frontend']);
     expect(get(carol)).toBe('v2');
-    getSecretValue(bob, { name: NAME }, { consumer: 'deploy' });
+    getSecretValue(bob, { name: NAME }, { use: { door: 'cli', how: 'print', detail: 'deploy' } });
     // What carol can take away while she reads it: her team's key and the data key it unwraps.
     const kept = dataKeyThrough(carol, secret.id, scopeOf('Frontend'));
     expect(opensAnything(carol, secret.id, kept)).toBe(true);
@@ -170,7 +170,7 @@ describe('changing who can read an organization secret', () => {
     const current = alice.db.query<{ content: Uint8Array }>('SELECT content FROM revisions WHERE secret_id = ? AND revision = 3').get(secret.id)!;
     expect(() => open(kept, current.content, revisionContext(alice, { id: secret.id, scope_id: alice.vault.orgScopeId, type: 'api-key' }, 3), 'x')).toThrow();
     expect(opensAnything(alice, secret.id, kept)).toBe(false);
-    expect(secretUsage(alice, { name: NAME }).entries.map((e) => e.consumer)).toContain('deploy');
+    expect(secretUsage(alice, { name: NAME }).entries.map((e) => e.consumer)).toContain('bob · CLI · secret get (deploy)');
 
     const again = await reopened(path);
     chunksMatchReaders(again.session);
@@ -235,7 +235,7 @@ describe('a change of availability that is refused or fails leaves the file as i
 
   it('failing halfway (a use altered in the file is found while re-sealing) rolls back the readers, the chunks, the head and the revision', async () => {
     const { path, alice, bob, secret } = await organization(tmp(), ['Backend', 'Frontend']);
-    getSecretValue(bob, { name: NAME }, { consumer: 'deploy' });
+    getSecretValue(bob, { name: NAME }, { use: { door: 'cli', how: 'print', detail: 'deploy' } });
     flipByte(path, 'usage', 'consumer', 'secret_id = ?', [secret.id]);
     const digest = tablesDigest(path);
     expect(() => editSecret(alice, { ref: { name: NAME }, fields: { value: 'v3' }, teams: ['Backend'] })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));

@@ -52,7 +52,7 @@ describe('browser-mode HTTP door', () => {
     const staticDir = join(dir, 'static');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Coffer</title>');
-    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), consumer: 'browser' });
+    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), door: 'browser' });
     door = await startBrowserDoor({ app, staticDir });
   });
 
@@ -123,7 +123,7 @@ describe('browser-mode HTTP door', () => {
     const revealed = JSON.parse((await api('secrets.reveal', { id })).body);
     expect(revealed.value.fields.find((f: { key: string }) => f.key === 'value').value).toBe(VALUE);
     const usage = JSON.parse((await api('secrets.usage', { id })).body);
-    expect(usage.value.entries[0].consumer).toBe('browser');
+    expect(usage.value.entries[0]).toMatchObject({ who: 'alice', door: 'browser', how: 'reveal', consumer: 'alice · browser mode · reveal' });
 
     expect(JSON.parse((await api('vault.lock', {})).body).value.state).toBe('locked');
     expect(JSON.parse((await api('secrets.list', {})).body)).toMatchObject({ ok: false, error: { code: 'LOCKED' } });

@@ -33,7 +33,7 @@ describe('bulk import (registerSecrets)', () => {
       ['tls', 'certificate', fixtures().notAfter],
       ['tls-bare', 'certificate', fixtures().notAfter],
     ]);
-    expect(getSecretValue(session, { name: 'b' }, { consumer: 'test' }).value).toBe('value of b');
+    expect(getSecretValue(session, { name: 'b' }, { use: { door: 'cli', how: 'print' } }).value).toBe('value of b');
   });
 
   it('writes nothing when one item is invalid, and names the first invalid item by its position', async () => {

@@ -56,7 +56,7 @@ describe('export through the browser door', () => {
     const staticDir = join(dir, 'static');
     mkdirSync(staticDir);
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Coffer</title>');
-    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), consumer: 'browser' });
+    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), door: 'browser' });
     door = await startBrowserDoor({ app, staticDir });
     expect((await api('vault.create', { org: 'Acme Corp', member: 'alice', password: PW, kdf: 'fast' })).ok).toBe(true);
     expect((await api('workspaces.add', { name: 'Backend' })).ok).toBe(true);

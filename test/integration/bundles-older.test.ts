@@ -25,13 +25,13 @@ describe('an older bundle never silently replaces a newer revision', () => {
     const registered = clock.now();
     clock.advance(60_000);
     const bundle = join(tempDir(), 'older.cofferbundle');
-    exportBundle(s, { out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
+    exportBundle(s, { door: 'cli', out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
     clock.advance(60_000);
     editSecret(s, { ref: { name: 'db' }, fields: { value: 'newer-value' } });
     return { s, path: v.path, bundle, registered, edited: clock.now() };
   }
 
-  const value = (s: Parameters<typeof getSecretValue>[0]) => getSecretValue(s, { name: 'db' }, { consumer: 'test' }).value;
+  const value = (s: Parameters<typeof getSecretValue>[0]) => getSecretValue(s, { name: 'db' }, { use: { door: 'cli', how: 'print' } }).value;
 
   it('reports a conflict, with both dates, when ours changed after theirs; the dry run writes nothing', async () => {
     const { s, path, bundle, registered, edited } = await arranged();
@@ -72,7 +72,7 @@ describe('an older bundle never silently replaces a newer revision', () => {
     const r = await importBundle(s, bundle, { passphrase: PASSPHRASE, strategy: 'both' });
     expect(r.items[0]).toMatchObject({ action: 'add-copy', importedAs: 'db (imported)' });
     expect(value(s)).toBe('newer-value');
-    expect(getSecretValue(s, { name: 'db (imported)' }, { consumer: 'test' }).value).toBe('first-value');
+    expect(getSecretValue(s, { name: 'db (imported)' }, { use: { door: 'cli', how: 'print' } }).value).toBe('first-value');
   });
 });
 

@@ -24,6 +24,7 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
     registerSecret(source.session, { type: 'key-value', name: 'two', fields: { pairs: [{ key: 'A', value: 'tamper-value-2' }] } });
     const out = join(tempDir(), 'small.cofferbundle');
     exportBundle(source.session, {
+      door: 'cli',
       out,
       selection: { kind: 'all' },
       recipients: [recipient === 'member' ? { kind: 'key', name: 'bob', boxPublic: target.session.keyPairs().boxPublic } : { kind: 'passphrase', passphrase: 'a passphrase of the test', profile: 'fast' }],

@@ -67,7 +67,7 @@ function snapshot(s: Session) {
   return listSecrets(s)
     .items.map((i) => {
       const ref = { name: i.name, level: i.level, ...(i.workspace ? { workspace: i.workspace } : {}) };
-      const { fields } = getSecretValue(s, ref, { consumer: 'test' });
+      const { fields } = getSecretValue(s, ref, { use: { door: 'cli', how: 'print' } });
       return { name: i.name, type: i.type, level: i.level, workspace: i.workspace, teams: i.teams, availability: i.availability, expires: i.expires, fields };
     })
     .sort((a, b) => `${a.level}/${a.name}`.localeCompare(`${b.level}/${b.name}`));
@@ -86,7 +86,7 @@ describe('bundles: round trip to a second vault', () => {
       kind === 'member'
         ? { kind: 'key' as const, name: 'bob', boxPublic: b.session.keyPairs().boxPublic }
         : { kind: 'passphrase' as const, passphrase: PASSPHRASE, profile: 'fast' as const };
-    const exported = exportBundle(a.session, { out, selection: { kind: 'all' }, recipients: [recipient] });
+    const exported = exportBundle(a.session, { door: 'cli', out, selection: { kind: 'all' }, recipients: [recipient] });
     expect(exported.items).toBe(16);
 
     const info = inspectBundle(out, b.vault.db);
@@ -118,7 +118,7 @@ describe('bundles: round trip to a second vault', () => {
       Array.from({ length: 400 }, (_, i) => ({ type: 'api-key' as const, name: `key ${i}`, fields: { headerName: 'X-Key', value: `value-${i}-${'x'.repeat(i)}` } })),
     );
     const out = join(tempDir(), 'big.cofferbundle');
-    const r = exportBundle(a.session, { out, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] });
+    const r = exportBundle(a.session, { door: 'cli', out, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] });
     expect(r.bytes).toBeGreaterThan(16 * 65536);
     await importBundle(b.session, out, { trustedSigners: [fingerprint(a.session.keyPairs().signPublic)] });
     expect(snapshot(b.session)).toEqual(snapshot(a.session));
@@ -129,15 +129,15 @@ describe('bundles: round trip to a second vault', () => {
     await registerSecrets(a.session, everyKind(certs()));
     const to = [{ kind: 'member' as const, name: 'alice' }];
     const count = (selection: Parameters<typeof exportBundle>[1]['selection'], name: string) =>
-      exportBundle(a.session, { out: join(tempDir(), name), selection, recipients: to }).items;
+      exportBundle(a.session, { door: 'cli', out: join(tempDir(), name), selection, recipients: to }).items;
     expect(count({ kind: 'workspace', name: 'backend' }, 'ws.cofferbundle')).toBe(5);
     expect(count({ kind: 'team', name: TEAM }, 'team.cofferbundle')).toBe(1);
     expect(count({ kind: 'secrets', names: ['team key', 'personal api-key'] }, 'two.cofferbundle')).toBe(2);
-    expect(secretUsage(a.session, { name: 'team key' }).entries.map((e) => e.consumer)).toEqual(['bundle-export', 'bundle-export']);
+    expect(secretUsage(a.session, { name: 'team key' }).entries.map((e) => e.consumer)).toEqual(['alice · CLI · export (bundle)', 'alice · CLI · export (bundle)']);
     const audit = listAudit(a.session.db, { action: 'bundle' });
     expect(audit.map((e) => e.action)).toEqual(['bundle.export', 'bundle.export', 'bundle.export']);
     expect(JSON.stringify(audit)).not.toMatch(/sk_|team-only/);
-    expect(() => exportBundle(a.session, { out: join(tempDir(), 'x.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'credential', clientId: 'c' }] })).toThrow(
+    expect(() => exportBundle(a.session, { door: 'cli', out: join(tempDir(), 'x.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'credential', clientId: 'c' }] })).toThrow(
       expect.objectContaining({ code: 'NOT_FOUND', field: 'to' }),
     );
   });
@@ -147,13 +147,13 @@ describe('bundles: round trip to a second vault', () => {
     const b = await structured(tempDir(), 'bob');
     registerSecret(a.session, { type: 'api-key', name: 'k', fields: { headerName: 'X-Key', value: 'v-secret-1' } });
     const toAlice = join(tempDir(), 'alice.cofferbundle');
-    exportBundle(a.session, { out: toAlice, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] });
+    exportBundle(a.session, { door: 'cli', out: toAlice, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] });
     const signer = fingerprint(a.session.keyPairs().signPublic);
     const before = tablesDigest(b.path);
     await expect(importBundle(b.session, toAlice)).rejects.toThrow(expect.objectContaining({ code: 'AUTH', field: 'signer' }));
     await expect(importBundle(b.session, toAlice, { trustedSigners: [signer] })).rejects.toThrow(expect.objectContaining({ code: 'AUTH', message: expect.stringMatching(/not addressed to you/) }));
     const byPass = join(tempDir(), 'pass.cofferbundle');
-    exportBundle(a.session, { out: byPass, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
+    exportBundle(a.session, { door: 'cli', out: byPass, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
     await expect(importBundle(b.session, byPass, { trustedSigners: [signer], passphrase: 'not the passphrase' })).rejects.toThrow(
       expect.objectContaining({ code: 'AUTH', field: 'passphrase' }),
     );
@@ -166,16 +166,16 @@ describe('bundles: round trip to a second vault', () => {
     addMember(a.session, { name: 'dave', role: 'member', password: PASSWORD });
     const dave = await a.vault.unlock('dave', PASSWORD);
     const to = [{ kind: 'member' as const, name: 'alice' }];
-    expect(() => exportBundle(dave, { out: join(tempDir(), 'all.cofferbundle'), selection: { kind: 'all' }, recipients: to })).toThrow(
+    expect(() => exportBundle(dave, { door: 'cli', out: join(tempDir(), 'all.cofferbundle'), selection: { kind: 'all' }, recipients: to })).toThrow(
       expect.objectContaining({ code: 'FORBIDDEN' }),
     );
-    expect(exportBundle(dave, { out: join(tempDir(), 'ws.cofferbundle'), selection: { kind: 'workspace', name: WORKSPACE }, recipients: to }).items).toBe(5);
+    expect(exportBundle(dave, { door: 'cli', out: join(tempDir(), 'ws.cofferbundle'), selection: { kind: 'workspace', name: WORKSPACE }, recipients: to }).items).toBe(5);
     a.session.lock();
     a.vault.close();
     const before = tablesDigest(a.path);
     const readOnly = await Vault.open(a.path, { readOnly: true });
     const session = await readOnly.unlock('alice', PASSWORD);
-    expect(exportBundle(session, { out: join(tempDir(), 'ro.cofferbundle'), selection: { kind: 'all' }, recipients: to }).items).toBe(16);
+    expect(exportBundle(session, { door: 'cli', out: join(tempDir(), 'ro.cofferbundle'), selection: { kind: 'all' }, recipients: to }).items).toBe(16);
     readOnly.close();
     expect(tablesDigest(a.path)).toBe(before);
   });
@@ -188,7 +188,7 @@ describe('bundles: round trip to a second vault', () => {
     const readable = listSecrets(carol).items.map((i) => i.name).sort();
     expect(readable.length).toBeLessThan(16);
     const out = join(tempDir(), 'carol-all.cofferbundle');
-    expect(exportBundle(carol, { out, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] }).items).toBe(readable.length);
+    expect(exportBundle(carol, { door: 'cli', out, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] }).items).toBe(readable.length);
     const r = await importBundle(a.session, out, { dryRun: true });
     expect(r.counts.added + r.counts.changed + r.counts.conflicting + r.counts.unchanged).toBe(readable.length);
   });
@@ -198,12 +198,12 @@ describe('bundles: round trip to a second vault', () => {
     addMember(a.session, { name: 'carol', role: 'account-manager', password: PASSWORD });
     registerSecret(a.session, { type: 'api-key', name: 'shared', fields: { headerName: 'X-Key', value: 'v1' } });
     const out = join(tempDir(), 'carol.cofferbundle');
-    exportBundle(a.session, { out, selection: { kind: 'secrets', names: ['shared'] }, recipients: [{ kind: 'member', name: 'carol' }] });
+    exportBundle(a.session, { door: 'cli', out, selection: { kind: 'secrets', names: ['shared'] }, recipients: [{ kind: 'member', name: 'carol' }] });
     const carol = await a.vault.unlock('carol', PASSWORD);
     const r = await importBundle(carol, out);
     expect(r.bundle.signer.member).toBe('alice');
     expect(r.counts.added).toBe(1);
-    expect(getSecretValue(carol, { name: 'shared', level: 'personal' }, { consumer: 'test' }).value).toBe('v1');
+    expect(getSecretValue(carol, { name: 'shared', level: 'personal' }, { use: { door: 'cli', how: 'print' } }).value).toBe('v1');
   });
 });
 
@@ -230,7 +230,7 @@ describe('bundles: merge strategies', () => {
     editSecret(s, { ref: { name: 'changed' }, fields: { value: 'new-there' } });
     editSecret(s, { ref: { name: 'conflicting' }, fields: { value: 'new-there' } });
     const out = join(tempDir(), 'theirs.cofferbundle');
-    exportBundle(s, { out, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] });
+    exportBundle(s, { door: 'cli', out, selection: { kind: 'all' }, recipients: [{ kind: 'member', name: 'alice' }] });
     // Back here: "added" never existed, "changed" is the old value, "conflicting" was edited after.
     const target = await newVault(tempDir(), { context: { clock } });
     const t = target.session;
@@ -242,11 +242,11 @@ describe('bundles: merge strategies', () => {
     editSecret(t, { ref: { name: 'conflicting' }, fields: { value: 'mine-edited' } });
     // Re-address the bundle to the target's member: export again from the source to the target key.
     const bundle = join(tempDir(), 'to-target.cofferbundle');
-    exportBundle(s, { out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'alice', boxPublic: t.keyPairs().boxPublic }] });
+    exportBundle(s, { door: 'cli', out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'alice', boxPublic: t.keyPairs().boxPublic }] });
     return { source: s, target: t, path: target.path, bundle, signer: fingerprint(s.keyPairs().signPublic) };
   }
 
-  const value = (s: Session, name: string) => getSecretValue(s, { name }, { consumer: 'test' }).value;
+  const value = (s: Session, name: string) => getSecretValue(s, { name }, { use: { door: 'cli', how: 'print' } }).value;
   const names = (s: Session) => listSecrets(s).items.map((i) => i.name).sort();
 
   const table: { strategy: ImportStrategy; values: Record<string, string>; extra: string[]; revisions: Record<string, number> }[] = [

@@ -68,10 +68,10 @@ describe('certificate secrets', () => {
     const { session } = await newVault(tempDir());
     const s = registerSecret(session, { type: 'certificate', name: 'TLS', fields: { certificate: file('site.der', fx.der), privateKey: file('site.key', fx.key) } });
     expect(s.expires).toBe(fx.notAfter);
-    const got = getSecretValue(session, { name: 'TLS' }, { consumer: 'test' });
+    const got = getSecretValue(session, { name: 'TLS' }, { use: { door: 'cli', how: 'print' } });
     expect(got.field).toBe('certificate');
     expect(got.value).toBe(fx.pem.toString());
-    const key = getSecretValue(session, { name: 'TLS' }, { consumer: 'test', field: 'privateKey' }).value;
+    const key = getSecretValue(session, { name: 'TLS' }, { use: { door: 'cli', how: 'print' }, field: 'privateKey' }).value;
     expect(createPrivateKey(key).equals(createPrivateKey(fx.key))).toBe(true);
     const shown = showSecret(session, { name: 'TLS' });
     expect(shown.fields.find((f) => f.key === 'privateKey')).toMatchObject({ secret: true, value: null });
@@ -109,9 +109,9 @@ describe('certificate secrets', () => {
 
     const renewed = editSecret(session, { ref, fields: { certificate: file('renewed.pem', fx.renewedPem) } });
     expect(renewed).toMatchObject({ revision: 2, expires: fx.renewedNotAfter });
-    const kept = getSecretValue(session, ref, { consumer: 'test', field: 'privateKey' }).value;
+    const kept = getSecretValue(session, ref, { use: { door: 'cli', how: 'print' }, field: 'privateKey' }).value;
     expect(createPrivateKey(kept).equals(createPrivateKey(fx.key))).toBe(true);
-    expect(getSecretValue(session, ref, { consumer: 'test' }).value).toBe(fx.renewedPem.toString());
+    expect(getSecretValue(session, ref, { use: { door: 'cli', how: 'print' } }).value).toBe(fx.renewedPem.toString());
 
     expect(() => editSecret(session, { ref, fields: { certificate: file('other.pem', fx.otherPem) } })).toThrow(invalid('privateKey'));
     expect(() => editSecret(session, { ref, fields: { privateKey: file('other.key', fx.otherKey) } })).toThrow(invalid('privateKey'));
@@ -119,7 +119,7 @@ describe('certificate secrets', () => {
 
     const replaced = editSecret(session, { ref, fields: { certificate: file('other.pem', fx.otherPem), privateKey: file('other.key', fx.otherKey) } });
     expect(replaced).toMatchObject({ revision: 3, expires: fx.otherNotAfter });
-    const key = getSecretValue(session, ref, { consumer: 'test', field: 'privateKey' }).value;
+    const key = getSecretValue(session, ref, { use: { door: 'cli', how: 'print' }, field: 'privateKey' }).value;
     expect(createPrivateKey(key).equals(createPrivateKey(fx.otherKey))).toBe(true);
 
     const keyless = editSecret(session, { ref, fields: { privateKey: null } });

@@ -23,7 +23,7 @@ interface Exported {
 
 /** Every secret as the JSON plain export states it: name, type, level, workspace, expiry and every field. */
 function asJson(s: Session, out: string, names: string[]): Exported[] {
-  exportPlain(s, { out, format: 'json', selection: { kind: 'secrets', names } });
+  exportPlain(s, { door: 'cli', out, format: 'json', selection: { kind: 'secrets', names } });
   return JSON.parse(readFileSync(out, 'utf8')) as Exported[];
 }
 
@@ -42,7 +42,7 @@ describe('a Coffer KeePassXC CSV imported back', () => {
     expect(await registerSecrets(source.session, inputs)).toBe(COUNT);
     const names = inputs.map((i) => i.name);
     const csv = join(dir, 'all.csv');
-    expect(exportPlain(source.session, { out: csv, format: 'keepassxc-csv', selection: { kind: 'secrets', names } }).items).toBe(COUNT);
+    expect(exportPlain(source.session, { door: 'cli', out: csv, format: 'keepassxc-csv', selection: { kind: 'secrets', names } }).items).toBe(COUNT);
     const before = asJson(source.session, join(dir, 'before.json'), names);
 
     const target = await newVault(dir, { member: 'bench' });

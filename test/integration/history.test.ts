@@ -75,22 +75,22 @@ describe('restore', () => {
     expect(restored).toMatchObject({ name: 'Stripe', revision: 5, expires: Date.parse('2027-01-31T00:00:00Z'), updated: clock.now() });
 
     const ref = { name: 'Stripe' };
-    expect(getSecretValue(session, ref, { consumer: 'test' }).value).toBe(VALUES[0]);
+    expect(getSecretValue(session, ref, { use: { door: 'cli', how: 'print' } }).value).toBe(VALUES[0]);
     expect(showSecret(session, ref).fields.find((f) => f.key === 'headerName')!.value).toBe('X-Api-Key');
     const history = secretHistory(session, ref);
     expect(history.map((h) => h.revision)).toEqual([5, 4, 3, 2, 1]);
     expect(history[0]).toMatchObject({ current: true, changed: ['name', 'headerName', 'value', 'expires'] });
     // The restored name is the one the blind index and the listing know.
-    expect(() => getSecretValue(session, { name: 'Stripe live' }, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => getSecretValue(session, { name: 'Stripe live' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(listSecrets(session).items.map((i) => i.name)).toEqual(['Stripe']);
   });
 
   it('restoring again and again only adds revisions', async () => {
     const { session } = await editedFourTimes(tempDir());
     restoreRevision(session, { name: 'Stripe live' }, 2);
-    expect(getSecretValue(session, { name: 'Stripe' }, { consumer: 'test' }).value).toBe(VALUES[1]);
+    expect(getSecretValue(session, { name: 'Stripe' }, { use: { door: 'cli', how: 'print' } }).value).toBe(VALUES[1]);
     restoreRevision(session, { name: 'Stripe' }, 4);
-    expect(getSecretValue(session, { name: 'Stripe live' }, { consumer: 'test' }).value).toBe(VALUES[2]);
+    expect(getSecretValue(session, { name: 'Stripe live' }, { use: { door: 'cli', how: 'print' } }).value).toBe(VALUES[2]);
     expect(secretHistory(session, { name: 'Stripe live' })).toHaveLength(6);
   });
 
@@ -106,7 +106,7 @@ describe('restore', () => {
     registerSecret(session, { type: 'api-key', name: 'stripe', fields: { headerName: 'X-Key', value: 'other' } });
     expect(() => restoreRevision(session, { name: 'Stripe live' }, 1)).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'name' }));
     expect(secretHistory(session, { name: 'Stripe live' })).toHaveLength(4);
-    expect(getSecretValue(session, { name: 'Stripe live' }, { consumer: 'test' }).value).toBe(VALUES[2]);
+    expect(getSecretValue(session, { name: 'Stripe live' }, { use: { door: 'cli', how: 'print' } }).value).toBe(VALUES[2]);
   });
 });
 
@@ -139,7 +139,7 @@ describe('showing an older revision', () => {
     expect(secretUsage(session, { name: 'Stripe live' }).entries[0]).toEqual({ consumer: 'desktop', at: clock.now() });
     expect(readAudit(session, { action: 'secret.reveal' })).toHaveLength(1);
     // Only a read: the current revision is unchanged.
-    expect(getSecretValue(session, { name: 'Stripe live' }, { consumer: 'test' }).value).toBe(VALUES[2]);
+    expect(getSecretValue(session, { name: 'Stripe live' }, { use: { door: 'cli', how: 'print' } }).value).toBe(VALUES[2]);
     expect(secretHistory(session, { name: 'Stripe live' })).toHaveLength(4);
   });
 

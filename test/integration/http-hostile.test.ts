@@ -108,7 +108,7 @@ beforeAll(async () => {
   const staticDir = join(dir, 'static');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Coffer</title>');
-  app = new CofferApp({ vaultPath: join(dir, 'door.coffer'), consumer: 'browser' });
+  app = new CofferApp({ vaultPath: join(dir, 'door.coffer'), door: 'browser' });
   door = await startBrowserDoor({ app, staticDir });
 });
 

@@ -26,7 +26,7 @@ async function parse(format: string, path: string, split = false) {
 
 const pairsOf = (s: Awaited<ReturnType<typeof newVault>>['session'], name: string, workspace?: string) =>
   Object.fromEntries(
-    getSecretValue(s, { name, ...(workspace ? { level: 'workspace' as const, workspace } : {}) }, { consumer: 'test' }).fields.map((f) => [f.key, f.value]),
+    getSecretValue(s, { name, ...(workspace ? { level: 'workspace' as const, workspace } : {}) }, { use: { door: 'cli', how: 'print' } }).fields.map((f) => [f.key, f.value]),
   );
 
 /** What each fixture becomes in an empty vault: name, type, place; then what is skipped. */
@@ -187,7 +187,7 @@ describe('importers of foreign files', () => {
   it('maps the values as docs/importers.md says', async () => {
     const { session } = await newVault(tmp());
     await importForeign(session, fixture('keepassxc.csv'));
-    expect(getSecretValue(session, { name: 'GitHub' }, { consumer: 'test', field: 'clientSecret' }).value).toBe('gh-pass-1');
+    expect(getSecretValue(session, { name: 'GitHub' }, { use: { door: 'cli', how: 'print' }, field: 'clientSecret' }).value).toBe('gh-pass-1');
     expect(pairsOf(session, 'Mailbox', 'Email')).toEqual({
       username: 'me@example.com',
       password: 'mail-pass-2',
@@ -234,7 +234,7 @@ describe('importers of foreign files', () => {
     writeFileSync(file, header + row('2999-01-01T00:00:00Z'));
     const r = await importForeign(session, file, { strategy: 'theirs' });
     expect(r.items[0]).toMatchObject({ name: 'GitHub', status: 'changed', action: 'revise' });
-    expect(getSecretValue(session, { name: 'GitHub' }, { consumer: 'test', field: 'clientSecret' }).value).toBe('gh-pass-NEW');
+    expect(getSecretValue(session, { name: 'GitHub' }, { use: { door: 'cli', how: 'print' }, field: 'clientSecret' }).value).toBe('gh-pass-NEW');
   });
 
   it('an entry named as a copy made earlier in the same import is numbered, not refused', async () => {

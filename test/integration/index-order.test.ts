@@ -37,7 +37,7 @@ describe('sorted orders kept in place across writes', () => {
                 registerSecret(session, { type: 'api-key', name: o.name, expires: `2027-02-${String(o.day).padStart(2, '0')}`, fields: { headerName: 'X', value: 'v' } });
               } else if (target && o.op === 'rename') editSecret(session, { ref: { name: target }, name: o.name });
               else if (target && o.op === 'expire') editSecret(session, { ref: { name: target }, expires: `2027-03-${String(o.day).padStart(2, '0')}` });
-              else if (target && o.op === 'use') getSecretValue(session, { name: target }, { consumer: 'test' });
+              else if (target && o.op === 'use') getSecretValue(session, { name: target }, { use: { door: 'cli', how: 'print' } });
               else if (target && o.op === 'delete') deleteNow(session, { name: target }, 'DELETE');
             } catch (e) {
               if ((e as { code?: string }).code !== 'CONFLICT') throw e; // a name already taken

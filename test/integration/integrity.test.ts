@@ -19,7 +19,7 @@ async function vaultWithSecrets(dir: string) {
 }
 
 const value = (session: Session, name: string, level?: 'personal' | 'organization') =>
-  getSecretValue(session, { name, ...(level ? { level } : {}) }, { consumer: 'test' }).value;
+  getSecretValue(session, { name, ...(level ? { level } : {}) }, { use: { door: 'cli', how: 'print' } }).value;
 
 describe('a byte flipped in the file', () => {
   const tempDir = useTempDir();
@@ -152,7 +152,7 @@ describe('the file at rest', () => {
     registerSecret(session, { type: 'api-key', name: clear[0]!, fields: { headerName: clear[1]!, value: clear[2]! } });
     registerSecret(session, { type: 'client-credentials', name: 'cc', level: 'organization', fields: { clientId: clear[3]!, url: `https://${clear[4]}/t`, clientSecret: 'cs-1' } });
     registerSecret(session, { type: 'key-value', name: 'kv', fields: { pairs: [{ key: clear[5]!, value: clear[6]! }] } });
-    getSecretValue(session, { name: clear[0]! }, { consumer: 'zebra-consumer' });
+    getSecretValue(session, { name: clear[0]! }, { use: { door: 'cli', how: 'print', detail: 'zebra-consumer' } });
     session.lock();
     vault.close();
     const bytes = vaultBytes(path).toString('latin1');

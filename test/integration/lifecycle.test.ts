@@ -37,7 +37,7 @@ async function scenario(dir: string, passOn: (day: number) => 'session' | 'locke
   for (let day = 1; day <= 120; day++) {
     clock.set(START + day * DAY_MS);
     // Uses happen whether or not the scheduler runs that day (a CLI read while the app is closed).
-    if (useOn[day]) getSecretValue(session, { name: useOn[day] }, { consumer: 'test' });
+    if (useOn[day]) getSecretValue(session, { name: useOn[day] }, { use: { door: 'cli', how: 'print' } });
     const pass = passOn(day);
     if (pass === 'session') sessionPass(session);
     if (pass === 'locked') lockedPass(vault);
@@ -157,7 +157,7 @@ describe('lifecycle over 120 days', () => {
     const clock = fakeClock(START);
     const { vault, session, path } = await newVault(dir, { context: { clock } });
     const doomed = registerSecret(session, apiKey('doomed'));
-    getSecretValue(session, { name: 'doomed' }, { consumer: 'test' });
+    getSecretValue(session, { name: 'doomed' }, { use: { door: 'cli', how: 'print' } });
     const ciphertexts = withRawDb(path, (db) => [
       ...(db.prepare('SELECT content AS c FROM revisions WHERE secret_id = ?').all(doomed.id) as { c: Buffer }[]),
       ...(db.prepare('SELECT wrapped_key AS c FROM secret_readers WHERE secret_id = ?').all(doomed.id) as { c: Buffer }[]),

@@ -53,9 +53,9 @@ describe('removing a member', () => {
     }
 
     // The remaining member still reads everything, old and new, and finds names through rotated blind indexes.
-    expect(getSecretValue(alice, { name: 'before' }, { consumer: 'test' }).value).toBe('old-value');
-    expect(getSecretValue(alice, { name: 'after' }, { consumer: 'test' }).value).toBe('new-value');
-    expect(getSecretValue(alice, { name: 'team-after' }, { consumer: 'test' }).value).toBe('team-value');
+    expect(getSecretValue(alice, { name: 'before' }, { use: { door: 'cli', how: 'print' } }).value).toBe('old-value');
+    expect(getSecretValue(alice, { name: 'after' }, { use: { door: 'cli', how: 'print' } }).value).toBe('new-value');
+    expect(getSecretValue(alice, { name: 'team-after' }, { use: { door: 'cli', how: 'print' } }).value).toBe('team-value');
     expect(after.level).toBe('organization');
     const reopened = await vault.unlock(undefined, 'correct horse battery staple');
     expect(listSecrets(reopened).items.map((s) => s.name).sort()).toEqual(['after', 'before', 'team-after', 'ws-after']);

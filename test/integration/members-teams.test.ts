@@ -32,8 +32,8 @@ describe('members', () => {
 
     registerSecret(alice, { type: 'api-key', name: 'org', level: 'organization', fields: { headerName: 'X-Key', value: 'org-value' } });
     registerSecret(alice, { type: 'api-key', name: 'ws', level: 'workspace', workspace: 'Frontend', fields: { headerName: 'X-Key', value: 'ws-value' } });
-    expect(getSecretValue(bobSession, { name: 'org' }, { consumer: 'test' }).value).toBe('org-value');
-    expect(getSecretValue(bobSession, { name: 'ws' }, { consumer: 'test' }).value).toBe('ws-value');
+    expect(getSecretValue(bobSession, { name: 'org' }, { use: { door: 'cli', how: 'print' } }).value).toBe('org-value');
+    expect(getSecretValue(bobSession, { name: 'ws' }, { use: { door: 'cli', how: 'print' } }).value).toBe('ws-value');
     expect(listMembers(alice).map((m) => [m.name, m.role])).toEqual([
       ['alice', 'account-holder'],
       ['bob', 'member'],
@@ -117,7 +117,7 @@ describe('teams', () => {
     const { bob, secret } = await teamSecret(tempDir());
     expect(secret).toMatchObject({ availability: 'teams', teams: ['Payments'] });
     expect(listSecrets(bob).items).toEqual([expect.objectContaining({ id: secret.id, name: 'Card processor', teams: ['Payments'] })]);
-    expect(getSecretValue(bob, { name: 'Card processor' }, { consumer: 'test' }).value).toBe('team-only-value');
+    expect(getSecretValue(bob, { name: 'Card processor' }, { use: { door: 'cli', how: 'print' } }).value).toBe('team-only-value');
   });
 
   it('a Member outside T neither lists, finds nor reads it', async () => {
@@ -125,7 +125,7 @@ describe('teams', () => {
     expect(listSecrets(carol).items).toEqual([]);
     expect(JSON.stringify(listSecrets(carol))).not.toContain('Card processor');
     expect(() => resolveSecret(carol, { name: 'Card processor' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(() => getSecretValue(carol, { name: 'Card processor', level: 'organization' }, { consumer: 'test' })).toThrow(
+    expect(() => getSecretValue(carol, { name: 'Card processor', level: 'organization' }, { use: { door: 'cli', how: 'print' } })).toThrow(
       expect.objectContaining({ code: 'NOT_FOUND' }),
     );
   });
@@ -158,11 +158,11 @@ describe('teams', () => {
     const { vault, alice, teamScope } = await teamSecret(tempDir());
     addTeamMember(alice, 'Payments', 'carol');
     const carol = await vault.unlock('carol', pw('carol'));
-    expect(getSecretValue(carol, { name: 'Card processor' }, { consumer: 'test' }).value).toBe('team-only-value');
+    expect(getSecretValue(carol, { name: 'Card processor' }, { use: { door: 'cli', how: 'print' } }).value).toBe('team-only-value');
     removeTeamMember(alice, 'Payments', 'carol');
     const carolAgain = await vault.unlock('carol', pw('carol'));
     expect(carolAgain.canRead(teamScope)).toBe(false);
-    expect(() => getSecretValue(carolAgain, { name: 'Card processor' }, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => getSecretValue(carolAgain, { name: 'Card processor' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
   it('a secret for two teams is read by members of either', async () => {
@@ -172,15 +172,15 @@ describe('teams', () => {
     registerSecret(alice, { type: 'api-key', name: 'Fraud API', level: 'organization', teams: ['Payments', 'Risk'], fields: { headerName: 'X-Key', value: 'both' } });
     const bob = await vault.unlock('bob', pw('bob'));
     const carol = await vault.unlock('carol', pw('carol'));
-    expect(getSecretValue(bob, { name: 'Fraud API' }, { consumer: 'test' }).value).toBe('both');
-    expect(getSecretValue(carol, { name: 'Fraud API' }, { consumer: 'test' }).value).toBe('both');
+    expect(getSecretValue(bob, { name: 'Fraud API' }, { use: { door: 'cli', how: 'print' } }).value).toBe('both');
+    expect(getSecretValue(carol, { name: 'Fraud API' }, { use: { door: 'cli', how: 'print' } }).value).toBe('both');
     expect(listSecrets(carol).items.map((i) => i.name)).toEqual(['Fraud API']);
   });
 
   it('a team that is the only reader of a secret cannot be deleted', async () => {
     const { alice } = await teamSecret(tempDir());
     expect(() => deleteTeam(alice, 'Payments')).toThrow(expect.objectContaining({ code: 'CONFLICT', field: 'team' }));
-    expect(getSecretValue(alice, { name: 'Card processor' }, { consumer: 'test' }).value).toBe('team-only-value');
+    expect(getSecretValue(alice, { name: 'Card processor' }, { use: { door: 'cli', how: 'print' } }).value).toBe('team-only-value');
   });
 
   it('a Member cannot manage teams', async () => {

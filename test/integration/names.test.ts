@@ -33,7 +33,7 @@ describe('secret names', () => {
     expect(listSecrets(session).total).toBe(4);
     expect(() => registerSecret(session, key('stripe', 'again', { level: 'workspace', workspace: 'backend' }))).toThrow(conflict);
 
-    const value = (where: object) => getSecretValue(session, { name: 'Stripe', ...where }, { consumer: 'test' }).value;
+    const value = (where: object) => getSecretValue(session, { name: 'Stripe', ...where }, { use: { door: 'cli', how: 'print' } }).value;
     expect(value({ level: 'personal' })).toBe('personal');
     expect(value({ level: 'organization' })).toBe('org');
     expect(value({ workspace: 'Backend' })).toBe('backend');
@@ -55,7 +55,7 @@ describe('secret names', () => {
     expect(error).toMatchObject({ code: 'CONFLICT', field: 'name' });
     const message = (error as Error).message;
     for (const candidate of ['personal/stripe', 'workspace/Backend/stripe', 'organization/stripe']) expect(message).toContain(candidate);
-    expect(() => getSecretValue(session, { name: 'Stripe' }, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => getSecretValue(session, { name: 'Stripe' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
     // A level that leaves one candidate resolves it.
     expect(() => resolveSecret(session, { name: 'Stripe', level: 'workspace' })).not.toThrow();
   });

@@ -23,7 +23,7 @@ const EXPECTED = { 'personal key': 'personal-value', 'ws key': 'ws-value', 'org 
 
 function readAll(session: Awaited<ReturnType<Vault['unlock']>>): Record<string, string> {
   return Object.fromEntries(
-    listSecrets(session).items.map((i) => [i.name, getSecretValue(session, { name: i.name }, { consumer: 'test' }).value]),
+    listSecrets(session).items.map((i) => [i.name, getSecretValue(session, { name: i.name }, { use: { door: 'cli', how: 'print' } }).value]),
   );
 }
 

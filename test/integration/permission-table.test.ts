@@ -37,7 +37,7 @@ const ATTEMPTS: Record<Operation, (s: Session, dir: string) => unknown> = {
   'secret.workspace.write': (s) => registerSecret(s, apiKey('ws', { level: 'workspace', workspace: 'Shared' })),
   'secret.personal.write': (s) => registerSecret(s, apiKey('mine', { level: 'personal' })),
   'audit.read': (s) => readAudit(s, {}),
-  'bundle.exportOrganization': (s, dir) => exportBundle(s, { out: join(dir, 'org.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'member', name: s.member.login }] }),
+  'bundle.exportOrganization': (s, dir) => exportBundle(s, { door: 'cli', out: join(dir, 'org.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'member', name: s.member.login }] }),
 };
 
 describe('the permission table through the core', () => {

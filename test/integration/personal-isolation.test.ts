@@ -46,12 +46,12 @@ describe("a member's personal scope", () => {
     expect(() => bob.scopeKey(alicePersonal)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     for (const ref of [{ name: 'Diary' }, { name: 'Diary', level: 'personal' as const }]) {
       expect(() => resolveSecret(bob, ref)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-      expect(() => getSecretValue(bob, ref, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+      expect(() => getSecretValue(bob, ref, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
       expect(() => showSecret(bob, ref)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     }
     expect(listSecrets(bob).items).toEqual([]);
     expect(JSON.stringify(listSecrets(bob))).not.toContain('Diary');
-    expect(getSecretValue(alice, { name: 'Diary' }, { consumer: 'test' }).value).toBe('alice-only-value');
+    expect(getSecretValue(alice, { name: 'Diary' }, { use: { door: 'cli', how: 'print' } }).value).toBe('alice-only-value');
   });
 
   it("stays closed when the other member tries every scope key they hold on the secret's wrapped data key", async () => {
@@ -76,8 +76,8 @@ describe("a member's personal scope", () => {
   it('gives each member their own personal space: same name, different values', async () => {
     const { alice, bob } = await twoHolders(tempDir());
     registerSecret(bob, { type: 'api-key', name: 'diary', fields: { headerName: 'X-Diary', value: 'bob-only-value' } });
-    expect(getSecretValue(bob, { name: 'Diary' }, { consumer: 'test' }).value).toBe('bob-only-value');
-    expect(getSecretValue(alice, { name: 'Diary' }, { consumer: 'test' }).value).toBe('alice-only-value');
+    expect(getSecretValue(bob, { name: 'Diary' }, { use: { door: 'cli', how: 'print' } }).value).toBe('bob-only-value');
+    expect(getSecretValue(alice, { name: 'Diary' }, { use: { door: 'cli', how: 'print' } }).value).toBe('alice-only-value');
     expect(bob.personalScopeId()).not.toBe(alice.personalScopeId());
   });
 

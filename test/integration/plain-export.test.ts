@@ -48,7 +48,7 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
   it('env: main values under their names, key/value sets as their pairs; 0600; each read a use; one audit entry', async () => {
     const { dir, v } = await fixture();
     const out = join(dir, 'payments.env');
-    const r = exportPlain(v.session, { out, format: 'env', selection: { kind: 'workspace', name: 'Payments' } });
+    const r = exportPlain(v.session, { door: 'cli', out, format: 'env', selection: { kind: 'workspace', name: 'Payments' } });
     expect(r).toEqual({ path: out, format: 'env', items: 5 });
     const pem = certs().pem.toString().replace(/\n/g, '\\n');
     expect(readFileSync(out, 'utf8')).toBe(
@@ -65,7 +65,7 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
     // What Coffer's own .env reader makes of it is what was exported.
     expect(parseDotenv(readFileSync(out, 'utf8')).find((p) => p.key === 'DB_PASS')?.value).toBe('plain value 5\nline 2');
     expect(mode(out)).toBe(0o600);
-    expect(secretUsage(v.session, { name: 'Stripe key' }).entries.map((e) => e.consumer)).toEqual(['plain-export']);
+    expect(secretUsage(v.session, { name: 'Stripe key' }).entries.map((e) => e.consumer)).toEqual(['alice · CLI · export (plain)']);
     expect(secretUsage(v.session, { name: 'Org key' }).entries).toEqual([]);
     expect(listAudit(v.session.db, { action: 'secret.export' }).map((e) => e.target)).toEqual(['plaintext env: 5 secret(s)']);
   });
@@ -73,7 +73,7 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
   it('json: an array of name, type, level, workspace, expires and every field', async () => {
     const { dir, v } = await fixture();
     const out = join(dir, 'named.json');
-    exportPlain(v.session, { out, format: 'json', selection: { kind: 'secrets', names: ['Stripe key', 'Org key', 'env'] } });
+    exportPlain(v.session, { door: 'cli', out, format: 'json', selection: { kind: 'secrets', names: ['Stripe key', 'Org key', 'env'] } });
     const text = readFileSync(out, 'utf8');
     expect(text).toBe(
       `${JSON.stringify(
@@ -91,7 +91,7 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
   it('keepassxc-csv: the columns KeePassXC reads, with rules an importer can reverse', async () => {
     const { dir, v } = await fixture();
     const out = join(dir, 'payments.csv');
-    exportPlain(v.session, { out, format: 'keepassxc-csv', selection: { kind: 'workspace', name: 'Payments' } });
+    exportPlain(v.session, { door: 'cli', out, format: 'keepassxc-csv', selection: { kind: 'workspace', name: 'Payments' } });
     const t0 = '2026-11-25T12:00:00Z';
     const t1 = '2026-11-25T12:00:01Z';
     const day = new Date(certs().notAfter).toISOString().slice(0, 10);
@@ -113,12 +113,12 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
     const { dir, v } = await fixture();
     const out = join(dir, 'existing.env');
     writeFileSync(out, 'KEEP=1\n', { mode: 0o644 });
-    expect(() => exportPlain(v.session, { out, format: 'env', selection: { kind: 'secrets', names: ['Org key'] } })).toThrow(
+    expect(() => exportPlain(v.session, { door: 'cli', out, format: 'env', selection: { kind: 'secrets', names: ['Org key'] } })).toThrow(
       expect.objectContaining({ code: 'CONFLICT', field: 'out' }),
     );
     expect(readFileSync(out, 'utf8')).toBe('KEEP=1\n');
     expect(secretUsage(v.session, { name: 'Org key' }).entries).toEqual([]);
-    exportPlain(v.session, { out, format: 'env', selection: { kind: 'secrets', names: ['Org key'] }, force: true });
+    exportPlain(v.session, { door: 'cli', out, format: 'env', selection: { kind: 'secrets', names: ['Org key'] }, force: true });
     expect(readFileSync(out, 'utf8')).toBe('ORG_KEY=plain-value-6\n');
     expect(mode(out)).toBe(0o600);
   });
@@ -129,7 +129,7 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
     const out = join(dir, 'clash.env');
     let error: unknown;
     try {
-      exportPlain(v.session, { out, format: 'env', selection: { kind: 'workspace', name: 'Payments' } });
+      exportPlain(v.session, { door: 'cli', out, format: 'env', selection: { kind: 'workspace', name: 'Payments' } });
     } catch (e) {
       error = e;
     }
@@ -139,7 +139,7 @@ describe('plain export: values in clear, in env, JSON or KeePassXC CSV', () => {
     expect(secretUsage(v.session, { name: 'Stripe key' }).entries).toEqual([]);
     expect(listAudit(v.session.db, { action: 'secret.export' })).toEqual([]);
     // A file that cannot be created is refused the same way.
-    expect(() => exportPlain(v.session, { out: join(dir, 'missing', 'x.json'), format: 'json', selection: { kind: 'secrets', names: ['Org key'] } })).toThrow(
+    expect(() => exportPlain(v.session, { door: 'cli', out: join(dir, 'missing', 'x.json'), format: 'json', selection: { kind: 'secrets', names: ['Org key'] } })).toThrow(
       expect.objectContaining({ code: 'VALIDATION', field: 'out' }),
     );
     expect(secretUsage(v.session, { name: 'Org key' }).entries).toEqual([]);

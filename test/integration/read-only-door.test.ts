@@ -42,7 +42,7 @@ async function openDoor(dir: string, vaultPath: string, readOnly: boolean) {
   const staticDir = join(dir, 'static');
   mkdirSync(staticDir, { recursive: true });
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Coffer</title>');
-  const app = new CofferApp({ vaultPath, readOnly, consumer: 'browser' });
+  const app = new CofferApp({ vaultPath, readOnly, door: 'browser' });
   const door = await startBrowserDoor({ app, staticDir });
   const api = (channel: string, input: unknown = {}): Promise<Answer> =>
     new Promise((resolve, reject) => {

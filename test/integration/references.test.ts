@@ -36,11 +36,11 @@ describe('readReferences', () => {
         use('P', 'coffer://workspace/data%20team/DB%20PASS#password'),
         use('H', 'coffer://personal/API#headerName'),
       ],
-      'run:node',
+      { door: 'cli', how: 'run', detail: 'node' },
     );
     expect(values).toEqual(['api-value-1', 'db-user-2', 'db-pass-3', 'X-Api-Key']);
-    expect(secretUsage(session, { name: 'api' }).entries.map((e) => e.consumer)).toEqual(['run:node']);
-    expect(secretUsage(session, { name: 'db pass' }).entries.map((e) => e.consumer)).toEqual(['run:node']);
+    expect(secretUsage(session, { name: 'api' }).entries.map((e) => e.consumer)).toEqual(['alice · CLI · run (node)']);
+    expect(secretUsage(session, { name: 'db pass' }).entries.map((e) => e.consumer)).toEqual(['alice · CLI · run (node)']);
     session.lock();
     v.close();
   });
@@ -54,7 +54,7 @@ describe('readReferences', () => {
   ])('%s fails on the use that names it, and records no use of the others', async (_what, text, code) => {
     const { session, vault: v } = await vault();
     const uses = [use('A', 'coffer://personal/api'), use('BAD', text)];
-    expect(() => readReferences(session, uses, 'run:node')).toThrow(expect.objectContaining({ code, field: 'BAD', message: expect.stringMatching(/^BAD \(coffer:\/\//) }));
+    expect(() => readReferences(session, uses, { door: 'cli', how: 'run', detail: 'node' })).toThrow(expect.objectContaining({ code, field: 'BAD', message: expect.stringMatching(/^BAD \(coffer:\/\//) }));
     expect(secretUsage(session, { name: 'api' }).entries).toEqual([]);
     session.lock();
     v.close();

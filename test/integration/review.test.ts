@@ -10,6 +10,7 @@ import { reportParts } from '../../electron/core/review/formats';
 import { reviewReport } from '../../electron/core/review/report';
 import { reviewSummary } from '../../electron/core/review/summary';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import type { UseVia } from '../../electron/core/secrets/usage';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { createAccount } from '../../electron/core/vault/accounts';
 import { createCredential } from '../../electron/core/vault/credentials';
@@ -59,14 +60,14 @@ async function reviewedVault(dir: string) {
   for (const input of inputs) registerSecret(session, input);
   createCredential(session, { name: 'ci', teams: ['SRE'] });
   createAccount(session, { name: 'deployer', role: 'member', expires: isoDay(on(50)) });
-  const use = (day: number, name: string, consumer: string) => {
+  const use = (day: number, name: string, via: UseVia) => {
     clock.set(on(day));
-    getSecretValue(session, { name }, { consumer });
+    getSecretValue(session, { name }, { use: via });
   };
-  use(10, 'p-used', 'cli');
-  use(10, 'o-team', 'deploy');
-  use(20, 'p-used', 'desktop');
-  use(20, 'w-env', 'cli');
+  use(10, 'p-used', { door: 'cli', how: 'print' });
+  use(10, 'o-team', { door: 'cli', how: 'run', detail: 'deploy' });
+  use(20, 'p-used', { door: 'desktop', how: 'copy' });
+  use(20, 'w-env', { door: 'cli', how: 'print' });
   clock.set(on(25));
   scheduleDeletion(session, { name: 'p-sched' }, 'DELETE');
   for (let day = 26; day <= 35; day++) {
@@ -130,8 +131,9 @@ describe('the review figures', () => {
     expect(ahead.expirations[daysTo(dayStart(isoDay(on(40))))]).toBe(1); // w-creds
 
     const reads = Object.fromEntries(r.series.reads.consumers.map((c) => [c.consumer, c.total]));
-    expect(reads).toEqual({ cli: 2, desktop: 1, deploy: 1 });
-    const cli = r.series.reads.consumers.find((c) => c.consumer === 'cli')!;
+    // Reads group by who and door (and the command of a run), not by reveal or copy.
+    expect(reads).toEqual({ 'alice · CLI': 2, 'alice · desktop app': 1, 'alice · CLI · run (deploy)': 1 });
+    const cli = r.series.reads.consumers.find((c) => c.consumer === 'alice · CLI')!;
     expect(cli.perDay).toHaveLength(90);
     expect(cli.perDay[89 - 15]).toBe(1); // day 20 is 15 days before today, the series' last day
   });
@@ -157,8 +159,8 @@ describe('the review figures', () => {
 
     expect(names(report.secrets)).toEqual(names(listed));
     const row = (name: string) => report.secrets.find((s) => s.name === name)!;
-    expect(row('p-used')).toMatchObject({ usedBy: ['cli', 'desktop'], readers: ['Personal (alice)'] });
-    expect(row('o-team')).toMatchObject({ availability: 'teams', teams: ['SRE'], usedBy: ['deploy'], readers: ['Team SRE'] });
+    expect(row('p-used')).toMatchObject({ usedBy: ['alice · CLI', 'alice · desktop app'], readers: ['Personal (alice)'] });
+    expect(row('o-team')).toMatchObject({ availability: 'teams', teams: ['SRE'], usedBy: ['alice · CLI · run (deploy)'], readers: ['Team SRE'] });
     expect(row('w-env').readers).toEqual(['Workspace Backend']);
     expect(row('o-key')).toMatchObject({ readers: ['Organization'], usedBy: [] });
   });
@@ -190,7 +192,7 @@ describe('the review figures', () => {
 
   it('reaches the app over the review.summary channel, its output as the contract declares it', async () => {
     const { vault } = await reviewedVault(tmp());
-    const app = new CofferApp({ vaultPath: vault.path, consumer: 'test' });
+    const app = new CofferApp({ vaultPath: vault.path, door: 'desktop' });
     try {
       await app.unlock('alice', PASSWORD);
       const r = await dispatch(app, 'review.summary', { limit: 2 });
@@ -230,6 +232,6 @@ describe('the review figures', () => {
     expect(r.attention.credentials).toBeNull();
     expect(r.attention.accountKeys).toBeNull();
     // alice's uses of her personal secret are hers: carol's chart counts w-env's only.
-    expect(r.series.reads.consumers.map((c) => [c.consumer, c.total])).toEqual([['cli', 1]]);
+    expect(r.series.reads.consumers.map((c) => [c.consumer, c.total])).toEqual([['alice · CLI', 1]]);
   });
 });

@@ -83,7 +83,7 @@ describe('the listing index', () => {
     registerSecret(session, { type: 'api-key', name: 'Zapier', fields: { headerName: 'X-Key', value: 'z' } });
     expect(names(session, { search: 'z' })).toEqual(['Zapier']);
     clock.advance(HOUR);
-    getSecretValue(session, { name: 'Auth0' }, { consumer: 'test' });
+    getSecretValue(session, { name: 'Auth0' }, { use: { door: 'cli', how: 'print' } });
     expect(listSecrets(session, { sort: 'lastUsed', desc: true }).items[0]).toMatchObject({ name: 'Auth0', lastUsed: clock.now() });
     // All of it without a rebuild: the index was kept in step.
     expect(SecretIndex.of(session)).toBe(index);
@@ -98,7 +98,7 @@ describe('the listing index', () => {
     const otherSession = await other.unlock(undefined, PASSWORD);
     registerSecret(otherSession, { type: 'api-key', name: 'Twilio', level: 'organization', fields: { headerName: 'X-Key', value: 't' } });
     editSecret(otherSession, { ref: { name: 'GitHub deploy' }, name: 'GitHub release' });
-    getSecretValue(otherSession, { name: 'Auth0' }, { consumer: 'second process' });
+    getSecretValue(otherSession, { name: 'Auth0' }, { use: { door: 'cli', how: 'print' } });
     other.close();
 
     expect(names(session, { search: 'twilio' })).toEqual(['Twilio']);

@@ -113,7 +113,7 @@ describe.each(LEVELS)('%s secrets', (level) => {
     for (const h of c.hidden) expect(listed).not.toContain(h);
     expect(listed).toContain(name);
 
-    const got = getSecretValue(session, ref, { consumer: 'test' });
+    const got = getSecretValue(session, ref, { use: { door: 'cli', how: 'print' } });
     expect(got).toMatchObject({ id: registered.id, name, type, value: c.value });
 
     const shown = showSecret(session, ref);
@@ -125,7 +125,7 @@ describe.each(LEVELS)('%s secrets', (level) => {
     const edited = editSecret(session, { ref, fields: c.edit });
     expect(edited.revision).toBe(2);
     if (c.editedExpires !== undefined) expect(edited.expires).toBe(c.editedExpires);
-    expect(getSecretValue(session, ref, { consumer: 'test' }).value).toBe(c.editedValue);
+    expect(getSecretValue(session, ref, { use: { door: 'cli', how: 'print' } }).value).toBe(c.editedValue);
     expect(showSecret(session, ref).revision).toBe(2);
     expect(listSecrets(session).items[0]).toMatchObject({ id: registered.id, revision: 2 });
   });
@@ -137,9 +137,9 @@ describe('every field of a read', () => {
   it('get returns one named field, and refuses a field the type does not have', async () => {
     const { session } = await newVault(tempDir());
     registerSecret(session, { type: 'client-credentials', name: 'IdP', fields: { clientId: 'app-1', url: 'https://idp.example.com', clientSecret: 's3cr3t' } });
-    expect(getSecretValue(session, { name: 'IdP' }, { consumer: 'test', field: 'clientId' }).value).toBe('app-1');
-    expect(getSecretValue(session, { name: 'idp' }, { consumer: 'test', field: 'url' }).value).toBe('https://idp.example.com');
-    expect(() => getSecretValue(session, { name: 'IdP' }, { consumer: 'test', field: 'password' })).toThrow(
+    expect(getSecretValue(session, { name: 'IdP' }, { use: { door: 'cli', how: 'print' }, field: 'clientId' }).value).toBe('app-1');
+    expect(getSecretValue(session, { name: 'idp' }, { use: { door: 'cli', how: 'print' }, field: 'url' }).value).toBe('https://idp.example.com');
+    expect(() => getSecretValue(session, { name: 'IdP' }, { use: { door: 'cli', how: 'print' }, field: 'password' })).toThrow(
       expect.objectContaining({ code: 'VALIDATION', field: 'field' }),
     );
   });
@@ -147,8 +147,8 @@ describe('every field of a read', () => {
   it('a key/value set reads one key, or all of them as .env', async () => {
     const { session } = await newVault(tempDir());
     registerSecret(session, { type: 'key-value', name: 'env', fields: { pairs: [{ key: 'A', value: 'one two' }, { key: 'B', value: 'x"y' }] } });
-    expect(getSecretValue(session, { name: 'env' }, { consumer: 'test', field: 'B' }).value).toBe('x"y');
-    expect(getSecretValue(session, { name: 'env' }, { consumer: 'test' }).value).toBe('A="one two"\nB="x\\"y"');
+    expect(getSecretValue(session, { name: 'env' }, { use: { door: 'cli', how: 'print' }, field: 'B' }).value).toBe('x"y');
+    expect(getSecretValue(session, { name: 'env' }, { use: { door: 'cli', how: 'print' } }).value).toBe('A="one two"\nB="x\\"y"');
   });
 
   it('an edit that changes nothing writes no revision', async () => {
@@ -162,10 +162,11 @@ describe('every field of a read', () => {
     const { session } = await newVault(tempDir());
     const s = registerSecret(session, { type: 'api-key', name: 'k', fields: { headerName: 'X-Key', value: 'v1' } });
     expect(s.lastUsed).toBeNull();
-    getSecretValue(session, { name: 'k' }, { consumer: 'cli' });
-    getSecretValue(session, { name: 'k' }, { consumer: 'deploy-pipeline' });
+    getSecretValue(session, { name: 'k' }, { use: { door: 'cli', how: 'print' } });
+    getSecretValue(session, { name: 'k' }, { use: { door: 'cli', how: 'print', detail: 'deploy-pipeline' } });
     const usage = secretUsage(session, { name: 'k' });
-    expect(usage.entries.map((e) => e.consumer)).toEqual(['deploy-pipeline', 'cli']);
+    expect(usage.entries.map((e) => e.consumer)).toEqual(['alice · CLI · secret get (deploy-pipeline)', 'alice · CLI · secret get']);
+    expect(usage.entries[0]).toMatchObject({ who: 'alice', door: 'cli', how: 'print', detail: 'deploy-pipeline' });
     expect(listSecrets(session).items[0]!.lastUsed).toBe(usage.lastUsed);
     expect(usage.lastUsed).toEqual(expect.any(Number));
   });

@@ -32,7 +32,7 @@ const BOB = 'bob-password-1';
 async function vaultWithLog(dir: string) {
   const { vault, session, path } = await newVault(dir);
   registerSecret(session, { type: 'api-key', name: 'k', fields: { headerName: 'X-Key', value: VALUE } });
-  getSecretValue(session, { name: 'k' }, { consumer: 'test' });
+  getSecretValue(session, { name: 'k' }, { use: { door: 'cli', how: 'print' } });
   addMember(session, { name: 'bob', role: 'account-manager', password: BOB });
   editSecret(session, { ref: { name: 'k' }, name: 'k2' });
   session.lock();
@@ -44,7 +44,7 @@ async function vaultWithLog(dir: string) {
 async function seenByApp(dir: string): Promise<{ path: string; dataDir: string }> {
   const path = await vaultWithLog(dir);
   const dataDir = join(dir, 'data');
-  const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+  const app = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
   await app.unlock('alice', PASSWORD);
   app.close();
   return { path, dataDir };
@@ -65,7 +65,7 @@ async function asAlice<T>(path: string, readOnly: boolean, fn: (v: Vault, s: Awa
 }
 
 const verdict = (path: string, readOnly: boolean) => asAlice(path, readOnly, (_v, s) => verifyAuditFor(s));
-const valueOf = (path: string) => asAlice(path, true, (_v, s) => getSecretValue(s, { name: 'k2' }, { consumer: 'test' }).value);
+const valueOf = (path: string) => asAlice(path, true, (_v, s) => getSecretValue(s, { name: 'k2' }, { use: { door: 'cli', how: 'print' } }).value);
 
 /**
  * Changes made with plain SQL by someone who holds the file and no key. `atTheEnd`: the change touches the end of the chain, which status and `coffer info` check on every
@@ -132,7 +132,7 @@ const savedHead = { value: '' };
 async function vaultWithSavedHead(dir: string) {
   const { vault, session, path } = await newVault(dir);
   registerSecret(session, { type: 'api-key', name: 'k', fields: { headerName: 'X-Key', value: VALUE } });
-  getSecretValue(session, { name: 'k' }, { consumer: 'test' });
+  getSecretValue(session, { name: 'k' }, { use: { door: 'cli', how: 'print' } });
   savedHead.value = withRawDb(path, headValue);
   addMember(session, { name: 'bob', role: 'account-manager', password: BOB });
   editSecret(session, { ref: { name: 'k' }, name: 'k2' });
@@ -159,7 +159,7 @@ describe('the audit log, written by someone with no key', () => {
       const path = await vaultWithSavedHead(tmp());
       withRawDb(path, sql);
       const dataDir = join(tmp(), 'data');
-      const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+      const app = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
       await app.unlock('alice', PASSWORD);
       registerSecret(app.session(), { type: 'api-key', name: 'after', fields: { headerName: 'X-Key', value: 'after-value' } });
       expect(app.verifyAudit()).toMatchObject({ ok: false, brokenAt });
@@ -250,22 +250,22 @@ describe('rollback, seen from outside the file', () => {
     const older = join(dir, 'older.coffer');
     copyFileSync(path, older);
     const dataDir = join(dir, 'data');
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+    const app = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
     await app.unlock('alice', PASSWORD);
     return { path, older, dataDir, app };
   }
 
   it('a whole file replaced by an older copy is reported by the app that saw the newer head, and stays usable', async () => {
     const { path, older, dataDir, app } = await copiedThenSeen();
-    getSecretValue(app.session(), { name: 'k2' }, { consumer: 'desktop' });
+    getSecretValue(app.session(), { name: 'k2' }, { use: { door: 'desktop', how: 'copy' } });
     expect((await app.status()).integrity).toEqual({});
     app.close();
 
     copyFileSync(older, path);
-    const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+    const again = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
     expect((await again.status()).integrity.rolledBack).toEqual({ seen: 7, now: 5 });
     await again.unlock('alice', PASSWORD);
-    expect(getSecretValue(again.session(), { name: 'k2' }, { consumer: 'desktop' }).value).toBe(VALUE);
+    expect(getSecretValue(again.session(), { name: 'k2' }, { use: { door: 'desktop', how: 'copy' } }).value).toBe(VALUE);
     expect((await again.status()).integrity).toEqual({ rolledBack: { seen: 7, now: 5 } });
     expect(again.verifyAudit()).toMatchObject({ ok: false, brokenAt: 6, reason: expect.stringContaining('older copy') });
     again.close();
@@ -279,7 +279,7 @@ describe('rollback, seen from outside the file', () => {
     copyFileSync(older, path);
     // Written to by someone else since: as many entries as the app saw, different ones.
     await asAlice(path, false, () => undefined);
-    const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+    const again = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
     expect((await again.status()).integrity.rolledBack).toEqual({ seen: 6, now: 6 });
     again.close();
   });
@@ -314,7 +314,7 @@ describe('a hostile co-member, who holds the audit key', () => {
     const { path, dataDir } = await seenByApp(tmp());
     await bobRewrites(path, rewrite);
     const chain = await verdict(path, true);
-    const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+    const again = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
     const rolledBack = (await again.status()).integrity.rolledBack;
     again.close();
     return { chain, rolledBack };
@@ -488,7 +488,7 @@ describe('a vault whose log was not keyed yet (schema 3)', () => {
       }
       db.prepare("UPDATE meta SET value = ? WHERE key = 'audit_head'").run(`${rows.at(-1)!.seq}:${Buffer.from(prev).toString('hex')}`);
     });
-    const again = new CofferApp({ vaultPath: path, consumer: 'desktop', dataDir });
+    const again = new CofferApp({ vaultPath: path, door: 'desktop', dataDir });
     expect((await again.status()).integrity.rolledBack).toEqual({ seen: 6, now: 6 });
     again.close();
   });

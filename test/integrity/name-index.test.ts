@@ -46,7 +46,7 @@ describe('a swapped name index', () => {
   it('is TAMPERED for a read by name, and no value leaves', async () => {
     for (const legacy of [false, true]) {
       const { vault, session } = await swapped({ legacy });
-      const read = () => getSecretValue(session, { name: 'staging-db' }, { consumer: 'test' });
+      const read = () => getSecretValue(session, { name: 'staging-db' }, { use: { door: 'cli', how: 'print' } });
       // The head fails first; without heads, the name sealed in the revision does, naming the field.
       expect(read).toThrow(expect.objectContaining({ code: 'TAMPERED', ...(legacy ? { field: 'name' } : {}) }));
       try {
@@ -70,14 +70,14 @@ describe('a swapped name index', () => {
       ['staging-db', 'active'],
     ]);
     // Opened by id, as the app does, each secret's own row no longer matches its head either.
-    expect(() => getSecretValue(session, { id: production.id }, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
+    expect(() => getSecretValue(session, { id: production.id }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
     vault.close();
   });
 
   it('in a vault made before heads, each secret is still itself when opened by id', async () => {
     const { vault, session, production } = await swapped({ legacy: true });
     expect(() => editSecret(session, { ref: { name: 'staging-db' }, fields: { value: 'overwritten' } })).toThrow(expect.objectContaining({ code: 'TAMPERED', field: 'name' }));
-    expect(getSecretValue(session, { id: production.id }, { consumer: 'test' }).value).toBe('production-value');
+    expect(getSecretValue(session, { id: production.id }, { use: { door: 'cli', how: 'print' } }).value).toBe('production-value');
     vault.close();
   });
 });

@@ -24,7 +24,7 @@ const pw = (login: string) => `${login} password 123`;
 const tampered = expect.objectContaining({ code: 'TAMPERED' });
 const apiKey = (name: string, value: string, place: Partial<RegisterSecretInput> = {}): RegisterSecretInput =>
   ({ type: 'api-key', name, fields: { headerName: 'X-Key', value }, ...place }) as RegisterSecretInput;
-const value = (s: Parameters<typeof getSecretValue>[0], name: string) => getSecretValue(s, { name }, { consumer: 'test' }).value;
+const value = (s: Parameters<typeof getSecretValue>[0], name: string) => getSecretValue(s, { name }, { use: { door: 'cli', how: 'print' } }).value;
 
 async function organization(dir: string) {
   const { path, vault, session: alice } = await newVault(dir);

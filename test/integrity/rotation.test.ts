@@ -61,7 +61,7 @@ async function organization(dir: string, bobRole: 'member' | 'account-manager' =
 
   const bob = await vault.unlock('bob', pw('bob'));
   registerSecret(bob, apiKey('Bob own', 'bob-personal'));
-  for (const s of listSecrets(bob).items) getSecretValue(bob, { id: s.id }, { consumer: 'bob-laptop' });
+  for (const s of listSecrets(bob).items) getSecretValue(bob, { id: s.id }, { use: { door: 'cli', how: 'print', detail: 'bob-laptop' } });
   // What bob takes with him: his private keys, and through them every key the file gives him.
   const bobKeys: KeyPairs = { ...bob.keyPairs(), boxSecret: bob.keyPairs().boxSecret.slice(), signSecret: bob.keyPairs().signSecret.slice() };
   const kept = keysHeld(path, vault.id, bob.member.id, bobKeys);
@@ -69,7 +69,7 @@ async function organization(dir: string, bobRole: 'member' | 'account-manager' =
   return { path, vault, alice, bobId: bob.member.id, bobKeys, kept };
 }
 
-const value = (s: Session, name: string) => getSecretValue(s, { name }, { consumer: 'test' }).value;
+const value = (s: Session, name: string) => getSecretValue(s, { name }, { use: { door: 'cli', how: 'print' } }).value;
 
 /** Keys someone holds: scope keys by scope, data keys by secret, every version they ever saw. */
 interface HeldKeys {

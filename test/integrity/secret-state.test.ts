@@ -30,7 +30,7 @@ const START = Date.parse('2027-01-01T09:00:00Z');
 const tampered = expect.objectContaining({ code: 'TAMPERED' });
 const apiKey = (name: string, value: string, place: Partial<RegisterSecretInput> = {}): RegisterSecretInput =>
   ({ type: 'api-key', name, fields: { headerName: 'X-Key', value }, ...place }) as RegisterSecretInput;
-const get = (s: Parameters<typeof getSecretValue>[0], name: string) => getSecretValue(s, { name }, { consumer: 'test' }).value;
+const get = (s: Parameters<typeof getSecretValue>[0], name: string) => getSecretValue(s, { name }, { use: { door: 'cli', how: 'print' } }).value;
 
 const sql = (path: string, statements: string, ...params: unknown[]) => withRawDb(path, (db) => db.prepare(statements).run(...params));
 const count = (path: string, table: string, where = '1', ...params: unknown[]) =>
@@ -85,7 +85,7 @@ describe('finding 5: the current revision set back and the later revisions delet
     }
     expect(message).toContain(id);
     expect(message).not.toMatch(/leaked|rotated|db-password/);
-    expect(() => getSecretValue(session, { id }, { consumer: 'test' })).toThrow(tampered);
+    expect(() => getSecretValue(session, { id }, { use: { door: 'cli', how: 'print' } })).toThrow(tampered);
     expect(() => showSecret(session, { id })).toThrow(tampered);
     expect(() => secretHistory(session, { id })).toThrow(tampered);
     expect(() => secretUsage(session, { id })).toThrow(tampered);
@@ -182,7 +182,7 @@ describe('lifecycle state edited with SQL', () => {
     const { path, clock, built } = await closed(tmp(), ({ session }) => registerSecret(session, apiKey('scheduled-by-sql', 'a')).id);
     clock.set(START + 5 * DAY_MS);
     sql(path, "UPDATE secrets SET status = 'scheduled', deletion_at = ? WHERE id = ?", START + DAY_MS, built);
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', context: { clock } });
+    const app = new CofferApp({ vaultPath: path, door: 'desktop', context: { clock } });
     expect((await app.status()).integrity.purgesWithheld).toBeUndefined();
     await app.unlock(undefined, PASSWORD);
     expect((await app.status()).integrity.purgesWithheld).toBe(1);
@@ -334,7 +334,7 @@ describe('a bundle', () => {
     registerSecret(b.session, apiKey('kept', 'ours-kept', { level: 'organization' }));
     clock.advance(DAY_MS);
     const out = join(tmp(), 'x.cofferbundle');
-    exportBundle(a.session, { out, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] });
+    exportBundle(a.session, { door: 'cli', out, selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] });
     // Each export read was a use, its head rewritten with it.
     a.session.acceptsLegacyHeads = false;
     expect(get(a.session, 'new')).toBe('theirs-new');
@@ -353,7 +353,7 @@ describe('a bundle', () => {
     // A head edited in the exporting vault stops the export, naming the secret, and writes nothing.
     sql(a.path, "UPDATE secrets SET updated_at = updated_at + 1 WHERE rowid = (SELECT min(rowid) FROM secrets)");
     const digest = tablesDigest(a.path);
-    expect(() => exportBundle(a.session, { out: join(tmp(), 'y.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] })).toThrow(tampered);
+    expect(() => exportBundle(a.session, { door: 'cli', out: join(tmp(), 'y.cofferbundle'), selection: { kind: 'all' }, recipients: [{ kind: 'key', name: 'bob', boxPublic: b.session.keyPairs().boxPublic }] })).toThrow(tampered);
     expect(tablesDigest(a.path)).toBe(digest);
   });
 });
@@ -403,7 +403,7 @@ describe('heads edited with SQL', () => {
       })(),
     );
     const { vault, session } = await reopen();
-    for (const id of [built.a, built.b]) expect(() => getSecretValue(session, { id }, { consumer: 'test' })).toThrow(tampered);
+    for (const id of [built.a, built.b]) expect(() => getSecretValue(session, { id }, { use: { door: 'cli', how: 'print' } })).toThrow(tampered);
     expect(() => get(session, 'a')).toThrow(tampered);
     session.lock();
     vault.close();
@@ -422,7 +422,7 @@ describe('heads edited with SQL', () => {
     sql(path, "UPDATE secrets SET scope_id = (SELECT id FROM scopes WHERE kind = 'organization') WHERE id = ?", built.moved);
     const { vault, session } = await reopen();
     expect(() => get(session, 'rehashed')).toThrow(expect.objectContaining({ code: 'TAMPERED', field: 'name' }));
-    expect(() => getSecretValue(session, { name: 'moved', workspace: 'Backend' }, { consumer: 'test' })).toThrow(tampered);
+    expect(() => getSecretValue(session, { name: 'moved', workspace: 'Backend' }, { use: { door: 'cli', how: 'print' } })).toThrow(tampered);
     // A name nobody has is still just not found, and the others read.
     expect(() => get(session, 'never-registered')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(get(session, 'kept')).toBe('value-3');

@@ -79,7 +79,7 @@ describe('lifecycle periods written into the file', () => {
     // The authenticated pass dates the secrets from the real periods: 15 days old, they are Active again.
     expect(sessionPass(session)).toMatchObject({ purged: 0, tampered: [] });
     expect(statuses(path)).toEqual(['active', 'active']);
-    expect(getSecretValue(session, { name: 'org-key' }, { consumer: 'test' }).value).toBe('value-of-org-key');
+    expect(getSecretValue(session, { name: 'org-key' }, { use: { door: 'cli', how: 'print' } }).value).toBe('value-of-org-key');
     session.lock();
     vault.close();
   });
@@ -87,7 +87,7 @@ describe('lifecycle periods written into the file', () => {
   it('the app names the settings that did not verify once unlocked, and nothing before', async () => {
     const { path, clock } = await closedVaultWithSecrets(tmp());
     setMeta(path, { deletion_days: '2' });
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', context: { clock } });
+    const app = new CofferApp({ vaultPath: path, door: 'desktop', context: { clock } });
     expect((await app.status()).integrity.settingsTampered).toBeUndefined();
     await app.unlock(undefined, PASSWORD);
     expect((await app.status()).integrity.settingsTampered).toEqual(['deletionDays']);
@@ -189,7 +189,7 @@ describe('the app timings written into the file', () => {
     session.lock();
     vault.close();
     setMeta(path, { reveal_seconds: '86400', clipboard_seconds: '600', auto_lock_minutes: '0' });
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop' });
+    const app = new CofferApp({ vaultPath: path, door: 'desktop' });
     await app.status();
     // Before unlock only the bounds hold, and nothing is revealed or copied then.
     expect(app.settings()).toMatchObject({ revealSeconds: 30, clipboardSeconds: 600, autoLockMinutes: 5 });
@@ -219,8 +219,8 @@ describe('listing numbers written into the file', () => {
       ['b', false],
     ]);
     // The listing number is in the secret's head (docs/product.md §1a): opening that secret is TAMPERED, the others read.
-    expect(() => getSecretValue(session, { name: 'a' }, { consumer: 'test' })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
-    expect(getSecretValue(session, { name: 'b' }, { consumer: 'test' }).value).toBe('value-of-b');
+    expect(() => getSecretValue(session, { name: 'a' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'TAMPERED' }));
+    expect(getSecretValue(session, { name: 'b' }, { use: { door: 'cli', how: 'print' } }).value).toBe('value-of-b');
 
     // The counter gives way to the rows: the next number in range after b's.
     const c = registerSecret(session, apiKey('c'));
@@ -240,7 +240,7 @@ describe('settings as members use them', () => {
     const dir = tmp();
     const clock = fakeClock(START);
     const path = join(dir, 'app.coffer');
-    const app = new CofferApp({ vaultPath: path, consumer: 'desktop', context: { clock } });
+    const app = new CofferApp({ vaultPath: path, door: 'desktop', context: { clock } });
     await app.create({ org: 'Acme', member: 'alice', password: PASSWORD, kdf: 'fast' });
     app.updateSettings({ deletionDays: 2, revealSeconds: 12 });
     expect(app.settings()).toMatchObject({ deletionDays: 2, revealSeconds: 12 });

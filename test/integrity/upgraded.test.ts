@@ -27,7 +27,7 @@ import { useTempDir } from '../support/vault';
 
 const PASSWORD = content.password;
 const tampered = expect.objectContaining({ code: 'TAMPERED' });
-const get = (s: Session, name: string) => getSecretValue(s, { name }, { consumer: 'test' }).value;
+const get = (s: Session, name: string) => getSecretValue(s, { name }, { use: { door: 'cli', how: 'print' } }).value;
 const apiKey = (name: string, value: string, place: Partial<RegisterSecretInput> = {}): RegisterSecretInput =>
   ({ type: 'api-key', name, fields: { headerName: 'X-Key', value }, ...place }) as RegisterSecretInput;
 const idOf = (path: string, table: 'members', login: string) =>

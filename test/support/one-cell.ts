@@ -66,7 +66,7 @@ export async function buildTemplate(dir: string): Promise<string> {
     teams: ['Ops'],
     fields: { clientId: 'client', url: 'https://auth.example/t', clientSecret: 'cs-1' },
   });
-  getSecretValue(session, { name: 'o-env' }, { consumer: 'ci' });
+  getSecretValue(session, { name: 'o-env' }, { use: { door: 'cli', how: 'print' } });
   changeSettings(session, { revealSeconds: 45, inactiveDays: 60 });
   session.lock();
   const bob = await vault.unlock('bob', PASSWORDS.bob);
@@ -308,7 +308,7 @@ async function inspectAs(vault: Vault, login: Login, notes: string[]): Promise<s
       if (login !== 'alice' && ALICE_READS.has(key(ref))) continue;
       const label = `${ref.level}/${ref.name}`;
       const found =
-        tried(`get ${label}`, () => getSecretValue(s, ref, { consumer: 'oracle' })) ??
+        tried(`get ${label}`, () => getSecretValue(s, ref, { use: { door: 'cli', how: 'print' } })) ??
         tried(`history ${label}`, () => {
           const h = secretHistory(s, ref);
           if (h.some((r) => r.tampered)) throw new CofferError('TAMPERED', 'a revision is marked tampered');

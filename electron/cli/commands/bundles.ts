@@ -187,7 +187,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
           const profile = checkSettings(session).values.kdfProfile;
           recipients.push({ kind: 'passphrase', passphrase: await passphrase(ctx, true), profile });
         }
-        const r = exportBundle(session, { out: o.out, selection: sel, recipients, onProgress: progressBar(ctx, 'Exporting') });
+        const r = exportBundle(session, { out: o.out, selection: sel, recipients, onProgress: progressBar(ctx, 'Exporting'), door: 'cli' });
         if (ctx.json) return printJson(r);
         const to = r.recipients.map((x) => (x.kind === 'member' ? x.name : 'passphrase')).join(', ');
         print(`Exported ${r.items} secret(s) to ${r.path} (${kib(r.bytes)}, bundle ${r.id}), for ${to}.`);

@@ -48,7 +48,7 @@ function plainSelection(o: ExportFlags): PlainSelection {
 export async function plainExport(ctx: CliContext, o: ExportFlags): Promise<void> {
   const selection = plainSelection(o);
   const session = await ctx.unlock();
-  const r = exportPlain(session, { out: o.out, format: o.format!, selection, force: o.force ?? false });
+  const r = exportPlain(session, { out: o.out, format: o.format!, selection, force: o.force ?? false, door: 'cli' });
   if (ctx.json) return printJson(r);
   print(`Wrote ${r.items} secret(s) in clear (${r.format}) to ${r.path}. Anyone who can read that file can read them: delete it when done.`);
 }

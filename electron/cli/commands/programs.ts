@@ -7,6 +7,7 @@ import type { ReferenceUse } from '../../core/secrets/reference-values';
 import { readReferences } from '../../core/secrets/reference-values';
 import { isReference, parseReference } from '../../core/secrets/references';
 import { fillTemplate, parseTemplate } from '../../core/secrets/templates';
+import type { UseVia } from '../../core/secrets/usage';
 import { checkCommand, runChild } from '../child';
 import type { CliContext } from '../context';
 import { readInputFile } from '../input-file';
@@ -73,8 +74,8 @@ function variables(o: { envFile?: string; env?: string[] }): { plain: Record<str
  * Every value the uses ask for, then the vault locked and closed: what follows (a child that may
  * run for hours, a file to write) needs the values only, not the keys. Nothing to read, no password asked.
  */
-async function readThenClose(ctx: CliContext, uses: ReferenceUse[], consumer: string): Promise<string[]> {
-  const values = uses.length ? readReferences(await ctx.unlock(), uses, consumer) : [];
+async function readThenClose(ctx: CliContext, uses: ReferenceUse[], use: UseVia): Promise<string[]> {
+  const values = uses.length ? readReferences(await ctx.unlock(), uses, use) : [];
   ctx.close();
   return values;
 }
@@ -95,7 +96,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
         const { COFFER_CLIENT_SECRET: _secret, COFFER_KEY_SECRET: _key, ...inherited } = process.env;
         const env = { ...inherited, ...plain };
         checkCommand(command, env.PATH ?? '');
-        const values = await readThenClose(ctx, uses, `run:${basename(command)}`);
+        const values = await readThenClose(ctx, uses, { door: 'cli', how: 'run', detail: basename(command) });
         // A variable's use is named, and blamed, after the variable.
         const secrets = Object.fromEntries(uses.map((u, i) => [u.field, values[i]!]));
         // The status the child ends with is coffer's: index.ts leaves it in place.
@@ -114,7 +115,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
         if (o.out !== undefined && !o.force) checkFree(o.out, 'out');
         const template = parseTemplate(readText(o.in, 'template'));
         const uses = template.tokens.map((t): ReferenceUse => ({ reference: t.reference, where: `line ${t.line}`, field: 'template' }));
-        const text = fillTemplate(template, await readThenClose(ctx, uses, `inject:${basename(o.in)}`));
+        const text = fillTemplate(template, await readThenClose(ctx, uses, { door: 'cli', how: 'inject', detail: basename(o.in) }));
         if (o.out === undefined) return void process.stdout.write(text);
         writePrivateFile(o.out, [text], { replace: o.force ?? false, field: 'out' });
         if (ctx.json) return printJson({ out: o.out, references: uses.length });

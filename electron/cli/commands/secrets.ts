@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Argument, Option } from 'commander';
 import { CofferError } from '../../../shared/errors';
-import { STATUS_LABELS, availabilityLabel } from '../../../shared/labels';
+import { STATUS_LABELS, USAGE_DOOR_LABELS, availabilityLabel, usageHowText } from '../../../shared/labels';
 import type { RegisterSecretInput, SecretRef, SecretSummary, SecretType, SortKey } from '../../../shared/schemas/secrets';
 import { LEVELS, SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/schemas/secrets';
 import { getSecretValue, listSecrets, resolveSecret, secretUsage, showSecret } from '../../core/secrets/reading';
@@ -155,10 +155,10 @@ export function registerSecretCommands(program: Command, run: Action): Command {
       .description('print a value to stdout (and record the use)')
       .argument('<name>', SECRET_NAME_ARG)
       .option('--field <field>', 'which field (default: the main value; a key for key/value sets)')
-      .option('--consumer <label>', 'who uses it, for "where used"', 'cli'),
+      .option('--consumer <label>', 'what uses it (a job, a host), added to the "where used" record'),
   ).action(
-    run(async (ctx, name: string, o: ScopeFlags & { field?: string; consumer: string }) => {
-      const v = getSecretValue(await ctx.unlock(), ref(name, o), { field: o.field, consumer: o.consumer });
+    run(async (ctx, name: string, o: ScopeFlags & { field?: string; consumer?: string }) => {
+      const v = getSecretValue(await ctx.unlock(), ref(name, o), { field: o.field, use: { door: 'cli', how: 'print', detail: o.consumer } });
       process.stdout.write(`${v.value}\n`);
     }),
   );
@@ -224,9 +224,13 @@ export function registerSecretCommands(program: Command, run: Action): Command {
   scopeOptions(secret.command('usage').description('where and when a secret was used').argument('<name>', SECRET_NAME_ARG)).action(
     run(async (ctx, name: string, o: ScopeFlags) => {
       const u = secretUsage(await ctx.unlock(), ref(name, o));
-      if (ctx.json) return printJson({ lastUsed: iso(u.lastUsed), entries: u.entries.map((e) => ({ consumer: e.consumer, at: iso(e.at) })) });
+      if (ctx.json) return printJson({ lastUsed: iso(u.lastUsed), entries: u.entries.map((e) => ({ ...e, at: iso(e.at) })) });
       if (u.entries.length === 0) return print('Never used.');
-      print(table(['WHEN', 'CONSUMER'], u.entries.map((e) => [dateTime(e.at, true), e.consumer])));
+      // A record older than who/door/how shows its label under FROM: that is what it named.
+      const rows = u.entries.map((e) =>
+        e.door === null || e.how === null ? [dateTime(e.at, true), '-', e.consumer, '-'] : [dateTime(e.at, true), e.who ?? '-', USAGE_DOOR_LABELS[e.door], usageHowText(e.how, e.detail)],
+      );
+      print(table(['WHEN', 'WHO', 'FROM', 'HOW'], rows));
     }),
   );
   return secret;

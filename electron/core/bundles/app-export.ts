@@ -1,6 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import type { ExportBundleInput, ExportRecipients, ExportSelection, ExportedBundle } from '../../../shared/schemas/bundle-export';
 import { exportBundleInput } from '../../../shared/schemas/bundle-export';
+import type { UsageDoor } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { compareNames } from '../access/roster-state';
 import { checkSettings } from '../vault/settings';
@@ -68,7 +69,7 @@ export function bundleFileName(organization: string, sel: ExportSelection, now: 
  * core checks everything exportBundle checks (the export permission for organization secrets, each
  * recipient, the passphrase's strength); a failure leaves no file.
  */
-export function exportToOutbox(s: Session, outbox: Outbox, raw: ExportBundleInput): ExportedBundle {
+export function exportToOutbox(s: Session, outbox: Outbox, raw: ExportBundleInput, door: UsageDoor): ExportedBundle {
   const input = parseInput(exportBundleInput, raw);
   const recipients: BundleRecipient[] = [
     ...(input.members ?? []).map((name): BundleRecipient => ({ kind: 'member', name })),
@@ -80,7 +81,7 @@ export function exportToOutbox(s: Session, outbox: Outbox, raw: ExportBundleInpu
   const now = s.ctx.clock.now();
   const fileName = bundleFileName(s.vault.meta().organization ?? '', selection, now);
   const id = s.ctx.random.uuid();
-  const r = exportBundle(s, { out: outbox.bundlePath(id), selection, recipients });
+  const r = exportBundle(s, { out: outbox.bundlePath(id), selection, recipients, door });
   outbox.offer(id, fileName, now);
   return {
     id: r.id,

@@ -1,6 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import type { BundleRecipientView } from '../../../shared/schemas/bundles';
 import { bundlePassphrase } from '../../../shared/schemas/bundles';
+import type { UsageDoor } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { KEY_BYTES, ad, seal } from '../crypto/aead';
 import type { KdfProfile } from '../crypto/kdf';
@@ -42,6 +43,8 @@ export interface ExportOptions {
   recipients: BundleRecipient[];
   /** Called as secrets are written (every PROGRESS_STEP and at the end), for a door's progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** The door that exports: each secret's read is recorded as a use through it (docs/product.md §2). */
+  door: UsageDoor;
 }
 
 export interface ExportResult {
@@ -51,9 +54,6 @@ export interface ExportResult {
   bytes: number;
   recipients: BundleRecipientView[];
 }
-
-/** The consumer label an export's reads are recorded under (docs/product.md §2). */
-const EXPORT_CONSUMER = 'bundle-export';
 
 interface Selected {
   filter: ExportFilter;
@@ -180,7 +180,7 @@ export function exportBundle(s: Session, opts: ExportOptions): ExportResult {
     const writer = new BundleWriter(opts.out, header, prepared.bodyKey);
     let written = 0;
     try {
-      readForExport(s, selected.filter, EXPORT_CONSUMER, (row, payload, readerScopes) => {
+      readForExport(s, selected.filter, { door: opts.door, how: 'export', detail: 'bundle' }, (row, payload, readerScopes) => {
         const teamNames = row.availability === 'teams' ? readerScopes.map((id) => teams.get(id)).filter((n): n is string => n !== undefined).sort() : null;
         const workspace = row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null;
         writer.add(recordOf(payload, { level: row.level, workspace, teams: teamNames }, row.created_at, row.updated_at));

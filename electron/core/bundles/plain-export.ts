@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CofferError } from '../../../shared/errors';
+import type { UsageDoor } from '../../../shared/schemas/secrets';
 import { readForExport } from '../secrets/export-reading';
 import type { Session } from '../vault/session';
 import type { BundleSelection } from './export';
@@ -17,6 +18,8 @@ export interface PlainExportOptions {
   selection: PlainSelection;
   /** Replace an existing file (by a new one, created 0600, renamed over it). */
   force?: boolean;
+  /** The door that exports: each secret's read is recorded as a use through it (docs/product.md §2). */
+  door: UsageDoor;
 }
 
 export interface PlainExportResult {
@@ -24,9 +27,6 @@ export interface PlainExportResult {
   format: PlainFormat;
   items: number;
 }
-
-/** The consumer label a plain export's reads are recorded under (docs/product.md §2). */
-const PLAIN_EXPORT_CONSUMER = 'plain-export';
 
 const alreadyExists = (path: string) => new CofferError('CONFLICT', `${path} already exists: choose another file, or --force to replace it`, 'out');
 const cannotCreate = (path: string, e: unknown) =>
@@ -67,7 +67,7 @@ function writeFile(path: string, bytes: Uint8Array, force: boolean, tempName: st
 
 /**
  * Writes the selected secrets' values in clear to a file (docs/plain-export.md). Each read is a
- * use with consumer `plain-export` and the export one audit entry, in the transaction that writes
+ * use (an export, `plain`) and the export one audit entry, in the transaction that writes
  * the file: if the file cannot be written, no use and no entry are kept.
  */
 export function exportPlain(s: Session, opts: PlainExportOptions): PlainExportResult {
@@ -80,7 +80,7 @@ export function exportPlain(s: Session, opts: PlainExportOptions): PlainExportRe
     if (selected.organization) s.authorize('bundle.exportOrganization');
     const workspaces = new Map([...s.roster.workspaces.values()].map((w) => [w.id, w.name]));
     const secrets: PlainSecret[] = [];
-    readForExport(s, selected.filter, PLAIN_EXPORT_CONSUMER, (row, payload) => {
+    readForExport(s, selected.filter, { door: opts.door, how: 'export', detail: 'plain' }, (row, payload) => {
       const workspace = row.workspace_id ? (workspaces.get(row.workspace_id) ?? null) : null;
       secrets.push({ name: payload.name, level: row.level, workspace, expires: payload.expires, created: row.created_at, updated: row.updated_at, content: payload.content });
     });

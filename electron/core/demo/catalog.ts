@@ -1,4 +1,5 @@
 import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
+import type { UseVia } from '../secrets/usage';
 import type { Draw } from './draw';
 
 /**
@@ -29,8 +30,8 @@ export interface DemoSecret {
   /** The simulated day it is registered on. */
   day: number;
   pattern: UsePattern;
-  /** Who reads it: `cli`, `browser`, `run:…`, `inject:…` (docs/product.md §2, "Where used"). */
-  consumers: string[];
+  /** How it is read: `secret get`, the browser's Copy or Reveal, `coffer run …`, `coffer inject …` (docs/product.md §2, "Where used"). */
+  consumers: UseVia[];
   /** The member whose session registers and reads it (a personal secret is theirs alone). */
   owner: string;
 }
@@ -113,7 +114,19 @@ function personalSecrets(value: (prefix: string) => string): RegisterSecretInput
 /** Where the environments of a service live: production at the organization, the rest in workspaces. */
 const ENVIRONMENTS = ['production', 'staging', 'development', 'qa'] as const;
 
-const CONSUMERS = ['cli', 'browser', 'run:./deploy.sh', 'run:npm run migrate', 'inject:config/app.env.tpl', 'run:terraform apply', 'cli', 'browser'];
+const GET: UseVia = { door: 'cli', how: 'print' };
+const run = (command: string): UseVia => ({ door: 'cli', how: 'run', detail: command });
+/** `secret get` twice, for weight: picked twice, it is one consumer. */
+const CONSUMERS: UseVia[] = [
+  GET,
+  { door: 'browser', how: 'copy' },
+  run('./deploy.sh'),
+  run('npm run migrate'),
+  { door: 'cli', how: 'inject', detail: 'config/app.env.tpl' },
+  run('terraform apply'),
+  GET,
+  { door: 'browser', how: 'reveal' },
+];
 
 function pattern(d: Draw): UsePattern {
   const r = d.next();

@@ -108,9 +108,9 @@ function simulate(demo: Session, sessions: Map<string, Session>, d: Draw, start:
   const certificate = { type: 'certificate' as const, fields: { certificate: file('payments.pem', DEMO_CERT), privateKey: file('payments.key', DEMO_KEY) } };
   // The one certificate at every level: the organization's gateway, a workspace's staging copy, one member's own.
   const certificates: DemoSecret[] = [
-    { input: { ...certificate, name: 'Payments mTLS', level: 'organization' }, day: 3, pattern: 'daily', consumers: ['run:./payments-gateway'], owner: 'demo' },
-    { input: { ...certificate, name: 'Payments mTLS (staging)', level: 'workspace', workspace: 'Backend' }, day: 5, pattern: 'weekly', consumers: ['run:./payments-gateway --staging'], owner: 'demo' },
-    { input: { ...certificate, name: 'Local TLS for testing', level: 'personal' }, day: 30, pattern: 'weekly', consumers: ['cli'], owner: 'demo' },
+    { input: { ...certificate, name: 'Payments mTLS', level: 'organization' }, day: 3, pattern: 'daily', consumers: [{ door: 'cli', how: 'run', detail: './payments-gateway' }], owner: 'demo' },
+    { input: { ...certificate, name: 'Payments mTLS (staging)', level: 'workspace', workspace: 'Backend' }, day: 5, pattern: 'weekly', consumers: [{ door: 'cli', how: 'run', detail: './payments-gateway --staging' }], owner: 'demo' },
+    { input: { ...certificate, name: 'Local TLS for testing', level: 'personal' }, day: 30, pattern: 'weekly', consumers: [{ door: 'cli', how: 'print' }], owner: 'demo' },
   ];
   const secrets = [...demoSecrets(d, DAYS, dateIn), ...certificates];
   const ids: (string | undefined)[] = [];
@@ -127,7 +127,7 @@ function simulate(demo: Session, sessions: Map<string, Session>, d: Draw, start:
         if (secret.day === day) ids[i] = registerSecret(session, secret.input).id;
         if (!readOn(secret, i, day, retireDays[i]!)) return;
         setNow(morning + (i % 600) * 60_000);
-        getSecretValue(session, { id: ids[i] }, { consumer: secret.consumers[(day + i) % secret.consumers.length]!, purpose: (day + i) % 3 ? 'get' : 'copy' });
+        getSecretValue(session, { id: ids[i] }, { use: secret.consumers[(day + i) % secret.consumers.length]! });
       });
     });
     secrets.forEach((secret, i) => {

@@ -24,6 +24,8 @@ export function listNotices(s: Session, opts: { all?: boolean } = {}): Notice[] 
         id: r.id,
         secretId: r.secret_id,
         name: summary?.name ?? null,
+        level: summary?.level ?? null,
+        workspace: summary?.workspace ?? null,
         kind: r.kind,
         daysBefore: r.days_before,
         dueAt: r.due_at,

@@ -3,7 +3,7 @@ import { open } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
 import type { UsageRow } from '../db/rows';
 import { openDataKey } from '../secrets/sealing';
-import { usageContext } from '../secrets/usage';
+import { readUseRecord, reviewConsumer, usageContext } from '../secrets/usage';
 import type { Session } from '../vault/session';
 
 const decoder = new TextDecoder();
@@ -17,7 +17,8 @@ export interface Use {
 }
 
 /**
- * The uses since `since` of every secret this session can open, by secret id. A consumer label is
+ * The uses since `since` of every secret this session can open, by secret id, each consumer named as
+ * a review groups reads (reviewConsumer: who and through which door, an older record by its label). A use record is
  * sealed under its secret's data key (secrets/usage.ts), so each used secret's data key is opened
  * once: a key, never a value, and only for secrets that were used. A damaged record is counted
  * under UNREADABLE_CONSUMER instead of failing the whole review.
@@ -58,7 +59,7 @@ function dataKeyOf(s: Session, secretId: string): Uint8Array | null | undefined 
 
 function label(s: Session, secretId: string, dataKey: Uint8Array, sealed: Uint8Array): string {
   try {
-    return decoder.decode(open(dataKey, sealed, usageContext(s, secretId), 'a usage record'));
+    return reviewConsumer(readUseRecord(decoder.decode(open(dataKey, sealed, usageContext(s, secretId), 'a usage record'))));
   } catch (e) {
     if (e instanceof CofferError && e.code === 'TAMPERED') return UNREADABLE_CONSUMER;
     throw e;

@@ -107,7 +107,7 @@ export function changedFields(before: Content, after: Content): string[] {
 /** The field `secret get` prints when none is named. */
 export const DEFAULT_FIELD = Object.fromEntries(SECRET_TYPES.map((t) => [t, SECRET_TYPE_DESCRIPTIONS[t].main])) as Record<SecretType, string | null>;
 
-const isoDay = (ms: number) => new Date(ms).toISOString();
+const isoTime = (ms: number) => new Date(ms).toISOString();
 
 const view = (key: string, label: string, value: string, secret: boolean): FieldView => ({ key, label, value, secret });
 
@@ -117,8 +117,8 @@ const certificateFacts = (c: CertificateContent): FieldView[] => [
   view('issuer', 'Issuer', c.issuer, false),
   view('serialNumber', 'Serial number', c.serialNumber, false),
   view('fingerprint256', 'SHA-256 fingerprint', c.fingerprint256, false),
-  view('notBefore', 'Valid from', isoDay(c.notBefore), false),
-  view('notAfter', 'Valid until', isoDay(c.notAfter), false),
+  { ...view('notBefore', 'Valid from', isoTime(c.notBefore), false), date: true },
+  { ...view('notAfter', 'Valid until', isoTime(c.notAfter), false), date: true },
 ];
 
 const PAIRS = SECRET_TYPE_DESCRIPTIONS['key-value'].fields[0];

@@ -6,9 +6,9 @@ import type { Payload } from './content';
 import type { Headed } from './head';
 import { PendingHeads, checkHeadWithKey, headKey, headTampered, headWithKey } from './head';
 import { dataKeyContext, revisionContext } from './sealing';
-import { USED_AT, usageLabel, usedAt } from './usage';
+import type { UseVia } from './usage';
+import { USED_AT, usageLabel, useRecordOf, usedAt } from './usage';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 const USAGE_ROWS_PER_INSERT = 256;
@@ -68,16 +68,16 @@ export interface ExportFilter {
 /**
  * Current revisions of the secrets `filter` selects, for an export: one pass in rowid order inside
  * the caller's transaction, each secret handed to `fn` as soon as it is decrypted; those this member
- * holds no key for are skipped. Each read is recorded as a use by `consumer` (docs/product.md §2) unless the vault
+ * holds no key for are skipped. Each read is recorded as a use `via` (docs/product.md §2) unless the vault
  * is read-only, written after the pass: SQLite cannot write while a statement iterates, and
  * interleaving 100,000 scattered writes with the reads cost more than the reads. Each secret's head
  * is checked before its revision is opened (a row set back or edited fails the export with
  * TAMPERED, naming it), and the use's new state gets its head in the same update.
  */
-export function readForExport(s: Session, filter: ExportFilter, consumer: string, fn: (row: ExportRow, payload: Payload, readerScopes: string[]) => void): void {
+export function readForExport(s: Session, filter: ExportFilter, via: UseVia, fn: (row: ExportRow, payload: Payload, readerScopes: string[]) => void): void {
   s.assertUnlocked();
   const record = !s.vault.readOnly;
-  const label = encoder.encode(consumer);
+  const useRecord = useRecordOf(s, via);
   const uses: { id: string; label: Uint8Array }[] = [];
   const heads = new PendingHeads();
   // The time of the uses, which their heads cover: taken once, before the pass.
@@ -108,7 +108,7 @@ export function readForExport(s: Session, filter: ExportFilter, consumer: string
       wipe(plain);
       fn(row, payload, group.map((g) => g[11]));
       if (record) {
-        uses.push({ id, label: usageLabel(s, id, dataKey, label) });
+        uses.push({ id, label: usageLabel(s, id, dataKey, useRecord) });
         heads.push(rowid, headWithKey(s.vaultId, key, usedAt(state, now)));
       }
     } finally {

@@ -1,4 +1,5 @@
 import { CofferError } from '../../../shared/errors';
+import type { AuditAction } from '../../../shared/audit-actions';
 import { formatDotenv } from '../../../shared/dotenv';
 import type { FieldView, ListSecretsInput, SecretDetail, SecretListing, SecretRef, SecretSummary, SecretType, SecretUsage } from '../../../shared/schemas/secrets';
 import { secretRef } from '../../../shared/schemas/secrets';
@@ -17,7 +18,8 @@ import { decryptRevision, readers, unwrapDataKey, withCurrent } from './sealing'
 import type { ListedSecret } from './summaries';
 import { SECRET_COLUMNS, indexed, workspaceName } from './summaries';
 import { readRecording } from './recording';
-import { recordUsage, usageContext } from './usage';
+import type { UseVia } from './usage';
+import { readUseRecord, recordUsage, usageContext } from './usage';
 
 const decoder = new TextDecoder();
 
@@ -168,10 +170,11 @@ export interface SecretValue {
 
 export interface GetOptions {
   field?: string;
-  consumer: string;
-  /** How the value leaves: printed (`get`), shown (`reveal`) or copied (`copy`); audited as such. */
-  purpose?: 'get' | 'reveal' | 'copy';
+  /** The door and how the value leaves it: recorded as the use, and audited as a reveal, a copy or a get. */
+  use: UseVia;
 }
+
+const auditAction = (via: UseVia): AuditAction => (via.how === 'reveal' || via.how === 'copy' ? `secret.${via.how}` : 'secret.get');
 
 function pickValue(content: Content, views: FieldView[], field: string | undefined): { field: string | null; value: string } {
   const name = field ?? DEFAULT_FIELD[content.type];
@@ -206,22 +209,21 @@ export function readSecretFields<T>(s: Session, ref: SecretRef, opts: Omit<GetOp
  * value like Reveal, so it is recorded and audited as one (`secret.reveal`, docs/product.md §2) and
  * it too makes a scheduled or Inactive secret Active again (§4).
  */
-export function revealRevision(s: Session, ref: SecretRef, revision: number, consumer: string): FieldView[] {
+export function revealRevision(s: Session, ref: SecretRef, revision: number, door: UseVia['door']): FieldView[] {
   if (!Number.isInteger(revision) || revision < 1) throw new CofferError('VALIDATION', 'Revision must be a positive whole number', 'revision');
-  return readRecorded(s, ref, { consumer, purpose: 'reveal' }, (row, _current, views, dataKey) =>
+  return readRecorded(s, ref, { use: { door, how: 'reveal' } }, (row, _current, views, dataKey) =>
     revision === row.revision ? views : fieldViews(decryptRevision(s, row, dataKey, revision).content),
   );
 }
 
 /** Resolves and opens a secret, lets `pick` take values out, then records the use: nothing is recorded when `pick` throws. */
 function readRecorded<T>(s: Session, ref: SecretRef, opts: Omit<GetOptions, 'field'>, pick: (row: ListedSecret, p: Payload, views: FieldView[], dataKey: Uint8Array) => T): T {
-  const consumer = opts.consumer.trim().slice(0, 128) || 'unknown';
   return readRecording(s, (record) =>
     withResolved(s, ref, (row, p, dataKey) => {
       const picked = pick(row, p, fieldViews(p.content), dataKey);
       if (record) {
-        recordUsage(s, row, dataKey, consumer);
-        s.audit(`secret.${opts.purpose ?? 'get'}`, row.id);
+        recordUsage(s, row, dataKey, opts.use);
+        s.audit(auditAction(opts.use), row.id);
       }
       return picked;
     }),
@@ -238,7 +240,7 @@ export function secretUsage(s: Session, ref: SecretRef, limit = 100): SecretUsag
       .all(row.id, limit);
     return {
       lastUsed: row.last_used_at,
-      entries: rows.map((u) => ({ at: u.at, consumer: decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record')) })),
+      entries: rows.map((u) => ({ at: u.at, ...readUseRecord(decoder.decode(open(dataKey, u.consumer, usageContext(s, row.id), 'a usage record'))) })),
     };
   } finally {
     wipe(dataKey);

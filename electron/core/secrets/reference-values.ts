@@ -3,6 +3,7 @@ import type { Session } from '../vault/session';
 import { readSecretFields, resolveSecret } from './reading';
 import { readRecording } from './recording';
 import type { SecretReference } from './references';
+import type { UseVia } from './usage';
 
 /** One place that asks for a value: a variable of `coffer run`, a token of a template. */
 export interface ReferenceUse {
@@ -20,10 +21,10 @@ function about(use: ReferenceUse, e: unknown): unknown {
 
 /**
  * The value of every use, in order. Each secret is read once however many uses name it, and so
- * recorded once under `consumer`. All of it is one transaction: when one reference fails, no use
+ * recorded once, as `use` says (`coffer run` or `coffer inject`, with its command or template). All of it is one transaction: when one reference fails, no use
  * of the others is recorded either, and the caller starts nothing.
  */
-export function readReferences(s: Session, uses: readonly ReferenceUse[], consumer: string): string[] {
+export function readReferences(s: Session, uses: readonly ReferenceUse[], use: UseVia): string[] {
   const readAll = () => {
     // Grouped by id, not by spelling: two references may name one secret with another case or escape.
     const byId = new Map<string, number[]>();
@@ -40,7 +41,7 @@ export function readReferences(s: Session, uses: readonly ReferenceUse[], consum
     for (const [id, indexes] of byId) {
       let current = indexes[0]!;
       try {
-        readSecretFields(s, { id }, { consumer }, (valueOf) => {
+        readSecretFields(s, { id }, { use }, (valueOf) => {
           for (const i of indexes) {
             current = i;
             values[i] = valueOf(uses[i]!.reference.field);

@@ -126,6 +126,11 @@ export class Session {
     return `credential:${c.name}`;
   }
 
+  /** Who a usage record names: the audit actor, and for a service account the key used, of the several it may hold. */
+  get usageActor(): string {
+    return this.principal.kind === 'account-key' ? `${this.actor} key ${this.principal.id}` : this.actor;
+  }
+
   /** Who is unlocked, with the role the verified roster gives them now. */
   get member(): SessionMember {
     const m = this.access.roster.member(this.memberId);

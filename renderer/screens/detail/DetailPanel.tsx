@@ -9,7 +9,7 @@ import { Countdown } from '../../components/Countdown';
 import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
-import { copyText } from '../../lib/clipboard';
+import { copyPlain, copyText } from '../../lib/clipboard';
 import { sentence } from '../../lib/errors';
 import { expiryHint, formatDate, formatDateTime, formatDay, relative, seconds } from '../../lib/format';
 import { dialogOpen, hasModifier, isTypingTarget } from '../../lib/keys';
@@ -319,13 +319,24 @@ function DetailsTab({ detail, revealed, onCopy }: { detail: SecretDetail; reveal
   );
 }
 
-/** Files (a certificate, its key) are long: shown as a block, and worth copying even when not secret. */
+/** Files (a certificate, its key) are long: shown as a block. */
 const FILE_FIELDS = new Set(ALL_FIELDS.filter((f) => f.kind === 'file').map((f) => f.key));
+
+/** A field that is no secret is on the page already: copied here, it is not a use and records nothing. */
+async function copyShown(label: string, value: string) {
+  try {
+    await copyPlain(value);
+    toast.success(`Copied ${label}`);
+  } catch {
+    toast.error('The browser refused to write to the clipboard: click in the window and try again');
+  }
+}
 
 function FieldRow({ field, revealedValue, onCopy }: { field: FieldView; revealedValue: string | undefined; onCopy: (f: FieldView) => void }) {
   const value = field.value ?? revealedValue ?? null;
   const long = FILE_FIELDS.has(field.key);
-  const copyable = field.secret || long;
+  const shown = field.value;
+  const copyable = field.secret || (shown !== null && !field.date);
   const labelId = `field-label-${field.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
     <li className="field-item" data-testid="secret-field" data-field={field.key}>
@@ -334,7 +345,13 @@ function FieldRow({ field, revealedValue, onCopy }: { field: FieldView; revealed
           {field.label}
         </span>
         {copyable && (
-          <button type="button" className="btn btn-ghost btn-sm" onClick={() => onCopy(field)} aria-label={`Copy ${field.label}`} title={`Copy ${field.label}`}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-sm"
+            onClick={() => (shown === null ? onCopy(field) : void copyShown(field.label, shown))}
+            aria-label={`Copy ${field.label}`}
+            title={`Copy ${field.label}`}
+          >
             <Copy size={14} aria-hidden />
             Copy
           </button>
@@ -343,6 +360,10 @@ function FieldRow({ field, revealedValue, onCopy }: { field: FieldView; revealed
       {value === null ? (
         <span className="field-value masked" aria-label={`${field.label} hidden`} role="img">
           ••••••••
+        </span>
+      ) : field.date ? (
+        <span className="field-value field-date" title={value}>
+          {formatDateTime(Date.parse(value))}
         </span>
       ) : long ? (
         <pre className="field-value block" tabIndex={0} role="region" aria-labelledby={labelId}>

@@ -1,11 +1,12 @@
 import { Activity } from 'lucide-react';
-import type { SecretDetail } from '../../../shared/schemas/secrets';
+import { USAGE_DOOR_LABELS, usageHowText } from '../../../shared/labels';
+import type { SecretDetail, UsageEntry } from '../../../shared/schemas/secrets';
 import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
 import { formatDateTime, relative } from '../../lib/format';
 import { useRequest } from '../../lib/useRequest';
 
-/** Where used: each read of a value, by consumer and time, newest first (docs/product.md §2). */
+/** Where used: each read of a value, by who, door, how and time, newest first (docs/product.md §2). */
 export function UsageTab({ detail }: { detail: SecretDetail }) {
   const { value: usage, error } = useRequest('secrets.usage', { id: detail.id }, detail.lastUsed);
 
@@ -14,8 +15,8 @@ export function UsageTab({ detail }: { detail: SecretDetail }) {
   if (usage.entries.length === 0) {
     return (
       <div className="panel-empty">
-        <Activity size={16} aria-hidden /> Not used yet. Every read of a value — Reveal, Copy, <code>coffer secret get</code>, a service
-        credential — is recorded here with its time.
+        <Activity size={16} aria-hidden /> Not used yet. Every read of a value — Reveal, Copy, <code>coffer secret get</code>, <code>coffer run</code>, a
+        service credential or account over the REST API — is recorded here: who, from where, how and when.
       </div>
     );
   }
@@ -27,9 +28,7 @@ export function UsageTab({ detail }: { detail: SecretDetail }) {
       <ul className="list-plain" aria-label="Uses, newest first">
         {usage.entries.map((u, i) => (
           <li key={`${u.at}-${i}`} className="usage-row" data-testid="usage-entry">
-            <span className="consumer truncate" title={u.consumer}>
-              {u.consumer}
-            </span>
+            <UseLine use={u} />
             <span className="muted nums" title={formatDateTime(u.at)}>
               {formatDateTime(u.at)}
             </span>
@@ -37,5 +36,24 @@ export function UsageTab({ detail }: { detail: SecretDetail }) {
         ))}
       </ul>
     </>
+  );
+}
+
+/** Who, then through which door and how; a record older than these shows the label it holds. */
+function UseLine({ use }: { use: UsageEntry }) {
+  if (use.who === null || use.door === null || use.how === null) {
+    return (
+      <span className="usage-use truncate" title={use.consumer}>
+        <span className="consumer">{use.consumer}</span>
+      </span>
+    );
+  }
+  return (
+    <span className="usage-use" title={use.consumer}>
+      <span className="usage-who truncate">{use.who}</span>
+      <span className="muted usage-how">
+        {USAGE_DOOR_LABELS[use.door]} · {usageHowText(use.how, use.detail)}
+      </span>
+    </span>
   );
 }

@@ -9,9 +9,10 @@ import { formatDate, formatDateTime, relative } from '../../lib/format';
 import { request } from '../../state/request';
 import { useSelection } from '../../state/selection';
 import { useReadOnly, useSession } from '../../state/session';
+import { openSecret } from '../review/open';
 import { toast } from '../../state/toasts';
 
-/** The notification centre (docs/product.md §4): deletion and expiration notices, newest first, with unread marks. */
+/** The notification centre (docs/product.md §4): deletion and expiration notices, newest first, with unread marks; opening or dismissing one reads it. */
 export function NoticesDialog({ onClose }: { onClose: () => void }) {
   const [notices, setNotices] = useState<Notice[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,14 +27,24 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
     });
   }, []);
 
-  async function markAllRead() {
-    const r = await request('notices.markRead', {});
+  /** Marks the given notices (all when none are given) read, here and in the sidebar's unread count. */
+  async function markRead(ids?: number[]): Promise<boolean> {
+    const r = await request('notices.markRead', ids ? { ids } : {});
     if (!r.ok) {
       toast.error(sentence(r.error.message));
-      return;
+      return false;
     }
-    setNotices((list) => list?.map((n) => ({ ...n, read: true })) ?? null);
+    setNotices((list) => list?.map((n) => (!ids || ids.includes(n.id) ? { ...n, read: true } : n)) ?? null);
     void refreshStatus();
+    return true;
+  }
+
+  /** Opening a notice reads it (but in a read-only review, which marks nothing): its secret opens in its own table, with its detail. */
+  async function openNotice(n: Notice) {
+    if (!n.read && !readOnly) await markRead([n.id]);
+    if (n.level) openSecret({ id: n.secretId, level: n.level, workspace: n.workspace });
+    else open(n.secretId);
+    onClose();
   }
 
   const unread = notices?.filter((n) => !n.read).length ?? 0;
@@ -46,8 +57,8 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
       footer={
         <>
           {!readOnly && (
-            <button type="button" className="btn" onClick={() => void markAllRead()} disabled={unread === 0}>
-              Mark all as read
+            <button type="button" className="btn" onClick={() => void markRead()} disabled={unread === 0}>
+              Dismiss all
             </button>
           )}
           <button type="button" className="btn btn-primary" onClick={onClose}>
@@ -77,18 +88,18 @@ export function NoticesDialog({ onClose }: { onClose: () => void }) {
                   {relative(n.createdAt)} · due {formatDate(n.dueAt)}
                 </span>
               </div>
-              {!n.gone && (
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  onClick={() => {
-                    open(n.secretId);
-                    onClose();
-                  }}
-                >
-                  Open
-                </button>
-              )}
+              <div className="notice-actions">
+                {!n.read && !readOnly && (
+                  <button type="button" className="btn btn-ghost btn-sm" onClick={() => void markRead([n.id])} aria-label={`Dismiss: ${noticeText(n)}`} title="Mark it read without opening it">
+                    Dismiss
+                  </button>
+                )}
+                {!n.gone && (
+                  <button type="button" className="btn btn-sm" onClick={() => void openNotice(n)} aria-label={`Open: ${noticeText(n)}`}>
+                    Open
+                  </button>
+                )}
+              </div>
             </li>
           ))}
         </ul>

@@ -12,6 +12,7 @@ import { useRequest } from '../../lib/useRequest';
 import { cancelDeletion } from '../../state/lifecycle';
 import { useScheduledCounts } from '../../state/scheduled';
 import { useReadOnly, useSession } from '../../state/session';
+import { openSecret } from '../review/open';
 
 type Awaiting = Extract<SecretStatus, 'scheduled' | 'inactive'>;
 
@@ -36,7 +37,7 @@ export function daysLeft(deletion: number, now = Date.now()): { text: string; ur
   return { text: days === 1 ? 'in 1 day' : `in ${days} days`, urgent: days <= 1 };
 }
 
-/** docs/product.md §4: every secret that will be purged, soonest first, with Cancel deletion per row. */
+/** docs/product.md §4: every secret that will be purged, soonest first, each opening its detail, with Cancel deletion per row. */
 export function ScheduledView() {
   const [status, setStatus] = useState<Awaiting>('scheduled');
   const [version, setVersion] = useState(0);
@@ -81,7 +82,7 @@ export function ScheduledView() {
         </div>
       ) : rows && rows.length === 0 ? (
         <div className="page-fill">
-          <EmptyState icon={<CalendarCheck size={22} />} title="Nothing is scheduled for deletion">
+          <EmptyState icon={<CalendarCheck size={22} />} title={status === 'scheduled' ? 'Nothing is scheduled for deletion' : 'No secret is Inactive'}>
             {status === 'scheduled'
               ? 'Secrets you schedule from their detail panel (Deletion → Schedule deletion) wait here until they are purged.'
               : 'Secrets that go unused for the vault’s inactivity period become Inactive and wait here until they are purged.'}
@@ -90,7 +91,7 @@ export function ScheduledView() {
       ) : (
         <div className="table-scroll">
           {error && <ErrorNote message={error} />}
-          <table className="table" data-testid="scheduled-table">
+          <table className="table scheduled-table" data-testid="scheduled-table">
             <caption className="visually-hidden">{tab.label}, soonest deletion first</caption>
             <thead>
               <tr>
@@ -142,20 +143,17 @@ function ScheduledRow({ secret, readOnly, onCancelled }: { secret: SecretSummary
   }
 
   return (
-    <tr data-testid="scheduled-row" data-secret-id={secret.id}>
+    // The whole row opens the secret for a pointer; the name is the button a keyboard reaches.
+    <tr data-testid="scheduled-row" data-secret-id={secret.id} className="t-openable" onClick={(e) => !(e.target as Element).closest('button') && openSecret(secret)}>
       <td>
         <span className="t-name">
-          <span className="truncate strong" title={name}>
+          <button type="button" className="t-open truncate strong" title={`Open “${name}”`} onClick={() => openSecret(secret)}>
             {name}
-          </span>
+          </button>
           <span className="t-sub">{TYPE_LABELS[secret.type]}</span>
         </span>
       </td>
-      <td className="t-avail">
-        <span className="truncate" title={availability}>
-          {availability}
-        </span>
-      </td>
+      <td className="t-avail t-wrap">{availability}</td>
       <td className="t-date nums">{secret.deletion !== null ? <span title={formatDateTime(secret.deletion)}>{formatDate(secret.deletion)}</span> : '—'}</td>
       <td className="t-left nums">{left && <span className={left.urgent ? 'days-left urgent' : 'days-left'}>{left.text}</span>}</td>
       <td className="t-act">

@@ -7,10 +7,13 @@ import { IntegrityBanner } from '../../components/IntegrityBanner';
 import { KdfBanner } from '../../components/KdfBanner';
 import { ReadOnlyBanner } from '../../components/ReadOnlyBanner';
 import { DEMO_PASSWORD } from '../../../shared/demo';
+import { guessWaitMs } from '../../../shared/guesses';
+import { isDesktop } from '../../api/client';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
 import { useSession } from '../../state/session';
 import { handOverSetupCode } from './ChoosePassword';
+import { UnlockWait } from './UnlockWait';
 
 /** State 'locked': choose the member (when there are several) and type the password. */
 export function Unlock() {
@@ -23,6 +26,9 @@ export function Unlock() {
   const [password, setPassword] = useState(() => (vault?.demo ? DEMO_PASSWORD : ''));
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // Browser mode holds each attempt back after failed ones (shared/guesses.ts); the desktop window does not.
+  const [failures, setFailures] = useState(0);
+  const [waitMs, setWaitMs] = useState(0);
   const passwordRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -39,8 +45,10 @@ export function Unlock() {
     }
     setBusy(true);
     setError(undefined);
+    setWaitMs(isDesktop ? 0 : guessWaitMs(failures));
     const r = await request('vault.unlock', members.length > 1 ? { member, password } : { password });
     setBusy(false);
+    setFailures(r.ok ? 0 : r.error.code === 'AUTH' ? failures + 1 : failures);
     if (r.ok) {
       if (r.value.member?.setupPending) handOverSetupCode(password);
       setPassword('');
@@ -128,6 +136,7 @@ export function Unlock() {
               )}
             </div>
           </div>
+          {busy && waitMs > 0 && <UnlockWait waitMs={waitMs} />}
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy} aria-busy={busy}>
             {busy ? <LoaderCircle size={16} className="spin" aria-hidden /> : <LockKeyhole size={16} aria-hidden />}
             {busy ? 'Unlocking…' : 'Unlock'}

@@ -86,7 +86,7 @@ describe('coffer export, inspect and import', () => {
     }));
     await registerSecrets(alice.session, certificates);
     const bundle = join(dir, 'certs.cofferbundle');
-    exportBundle(alice.session, { out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
+    exportBundle(alice.session, { door: 'cli', out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
     const signer = fingerprint(alice.session.keyPairs().signPublic);
 
     const bob = await initVault(join(dir, 'b.coffer'), { member: 'bob' });

@@ -71,8 +71,8 @@ describe('service credentials and pipelines', alongside, () => {
     const r = await pipeline(['run', '--env', 'DB=coffer://organization/db-pass', '--', 'node', '-e', child]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${TEAM_VALUE}|undefined`);
-    const usage = JSON.parse(await ok(alice(['secret', 'usage', 'db-pass', '--json']))) as { entries: { consumer: string }[] };
-    expect(usage.entries.map((e) => e.consumer)).toContain('run:node');
+    const usage = JSON.parse(await ok(alice(['secret', 'usage', 'db-pass', '--json']))) as { entries: { who: string; door: string; how: string; detail: string }[] };
+    expect(usage.entries).toContainEqual(expect.objectContaining({ who: 'credential:ci', door: 'cli', how: 'run', detail: 'node' }));
     const audit = await ok(alice(['audit', 'list', '--actor', 'credential:ci']));
     expect(audit).toContain('secret.get');
   });

@@ -43,7 +43,7 @@ describe('coffer export --plaintext', () => {
     expect(statSync(out).mode & 0o777).toBe(0o600);
 
     const usage = JSON.parse(await ok(alice(['--json', 'secret', 'usage', 'stripe'])));
-    expect(usage.entries.map((e: { consumer: string }) => e.consumer)).toEqual(['plain-export', 'plain-export']);
+    expect(usage.entries.map((e: { consumer: string }) => e.consumer)).toEqual(['alice · CLI · export (plain)', 'alice · CLI · export (plain)']);
     const audit = JSON.parse(await ok(alice(['--json', 'audit', 'list', '--action', 'secret.export'])));
     expect(audit.map((e: { target: string }) => e.target)).toEqual(['plaintext json: 1 secret(s)', 'plaintext env: 2 secret(s)']);
 

@@ -68,7 +68,7 @@ describe('coffer run', alongside, () => {
     expect(env).toBe([values.api, values.user, values.pass, 'eu-west-1', join(dir, 'data')].join('|'));
     for (const v of Object.values(values)) expect(argv, v).not.toContain(v);
     // "db pass" gave two variables: one read, one use.
-    expect(await Promise.all([usageOf(alice, 'api'), usageOf(alice, 'db pass')])).toEqual([['run:node'], ['run:node']]);
+    expect(await Promise.all([usageOf(alice, 'api'), usageOf(alice, 'db pass')])).toEqual([['alice · CLI · run (node)'], ['alice · CLI · run (node)']]);
   });
 
   step('--env adds a variable from a reference and wins over the env file', async () => {
@@ -76,7 +76,7 @@ describe('coffer run', alongside, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe(`${values.stripe}|Authorization|eu-west-1`);
     // The file's API line was replaced, so "api" was not read this time.
-    expect(await Promise.all([usageOf(alice, 'stripe'), usageOf(alice, 'api')])).toEqual([['run:node'], ['run:node']]);
+    expect(await Promise.all([usageOf(alice, 'stripe'), usageOf(alice, 'api')])).toEqual([['alice · CLI · run (node)'], ['alice · CLI · run (node)']]);
   });
 
   step('passes the child\'s exit status through', async () => {
@@ -154,7 +154,7 @@ describe('coffer inject', alongside, () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(filled);
     expect(r.stderr).toBe('');
-    expect(await Promise.all([usageOf(alice, 'api'), usageOf(alice, 'db pass')])).toEqual([['inject:config.yml.tpl'], ['inject:config.yml.tpl']]);
+    expect(await Promise.all([usageOf(alice, 'api'), usageOf(alice, 'db pass')])).toEqual([['alice · CLI · inject (config.yml.tpl)'], ['alice · CLI · inject (config.yml.tpl)']]);
   });
 
   step('writes --out owner-only (0600), saying so without a value', async () => {

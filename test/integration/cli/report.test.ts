@@ -63,7 +63,7 @@ describe('coffer report', alongside, () => {
     const pick = (s: Listed) => ({ id: s.id, name: s.name, type: s.type, level: s.level, workspace: s.workspace, availability: s.availability, created: s.created, expires: s.expires, status: s.status, lastUsed: s.lastUsed });
     expect(report.secrets.map(pick).sort((a, b) => a.name.localeCompare(b.name))).toEqual(listed.map(pick).sort((a, b) => a.name.localeCompare(b.name)));
     const row = (name: string) => report.secrets.find((s) => s.name === name)!;
-    expect(row('gateway-token')).toMatchObject({ usedBy: ['deploy-job'], readers: ['Workspace Backend'] });
+    expect(row('gateway-token')).toMatchObject({ usedBy: ['alice · CLI · secret get (deploy-job)'], readers: ['Workspace Backend'] });
     expect(row('sre-pager')).toMatchObject({ teams: ['SRE'], readers: ['Team SRE'], usedBy: [] });
     expect(row('stripe-key')).toMatchObject({ expires: '2027-01-15T00:00:00.000Z', readers: ['Personal (alice)'] });
     expect(report.summary.attention.scheduled.items.map((i) => i.name)).toEqual(['old-key']);
@@ -79,7 +79,7 @@ describe('coffer report', alongside, () => {
       expect(html).toContain(`<td>${name}</td>`);
     }
     for (const heading of ['## Totals (6 secrets)', '## Needs attention', '### Scheduled for deletion (1)', '## Reads per consumer in the last 90 days', '## All secrets (6)']) expect(md).toContain(heading);
-    expect(md).toContain('| deploy-job | 1 |');
+    expect(md).toContain('| alice · CLI · secret get (deploy-job) | 1 |');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('<svg');
     expect(html).toContain('@media print');

@@ -38,7 +38,7 @@ interface Revision {
 }
 const historyOf = async (who: Member, name: string): Promise<Revision[]> => JSON.parse(await ok(who(['secret', 'history', name, '--json']))) as Revision[];
 const usageOf = async (who: Member, name: string) =>
-  JSON.parse(await ok(who(['secret', 'usage', name, '--json']))) as { lastUsed: string | null; entries: { consumer: string; at: string }[] };
+  JSON.parse(await ok(who(['secret', 'usage', name, '--json']))) as { lastUsed: string | null; entries: { consumer: string; who: string | null; door: string | null; how: string | null; detail: string | null; at: string }[] };
 
 describe('secret get prints only the value, for each type', alongside, () => {
   const tempDir = useTempDirs();
@@ -405,17 +405,24 @@ describe('secret usage, --read-only, certificate edits', alongside, () => {
     alice = await initVault(join(tempDir(), 'vault.coffer'));
   });
 
-  step('usage lists the consumer given with secret get --consumer', async () => {
+  step('usage lists who read, through which door and how, with the label given with secret get --consumer', async () => {
     await ok(alice(['secret', 'add', 'api-key', 'used', '--header', 'X-Key', '--value-stdin'], 'used-value'));
     expect(await ok(alice(['secret', 'usage', 'used']))).toBe('Never used.\n');
     expect(await ok(alice(['secret', 'get', 'used', '--consumer', 'deploy-bot']))).toBe('used-value\n');
     expect(await ok(alice(['secret', 'get', 'used']))).toBe('used-value\n');
     const u = await usage('used');
-    expect(u.entries.map((e) => e.consumer)).toEqual(['cli', 'deploy-bot']);
+    expect(u.entries.map(({ who, door, how, detail }) => ({ who, door, how, detail }))).toEqual([
+      { who: 'alice', door: 'cli', how: 'print', detail: null },
+      { who: 'alice', door: 'cli', how: 'print', detail: 'deploy-bot' },
+    ]);
+    expect(u.entries.map((e) => e.consumer)).toEqual(['alice · CLI · secret get', 'alice · CLI · secret get (deploy-bot)']);
     for (const e of u.entries) expect(e.at).toMatch(ISO);
     expect(u.lastUsed).toBe(u.entries[0]!.at);
-    const rows = readTable(await ok(alice(['secret', 'usage', 'used'])), ['WHEN', 'CONSUMER']);
-    expect(rows.map((row) => row.CONSUMER)).toEqual(['cli', 'deploy-bot']);
+    const rows = readTable(await ok(alice(['secret', 'usage', 'used'])), ['WHEN', 'WHO', 'FROM', 'HOW']);
+    expect(rows.map((row) => [row.WHO, row.FROM, row.HOW])).toEqual([
+      ['alice', 'CLI', 'secret get'],
+      ['alice', 'CLI', 'secret get (deploy-bot)'],
+    ]);
     expect(rows[0]!.WHEN).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     const listed = (await listJson(alice)).find((s) => s.name === 'used')!;
     expect(listed.lastUsed).toBe(u.lastUsed);
@@ -435,7 +442,7 @@ describe('secret usage, --read-only, certificate edits', alongside, () => {
     }
     const after = await usage('used');
     expect(after).toEqual(before);
-    expect(after.entries.map((e) => e.consumer)).not.toContain('read-only-reader');
+    expect(after.entries.map((e) => e.detail)).not.toContain('read-only-reader');
     expect((await listJson(alice)).find((s) => s.name === 'used')).toEqual(listedBefore);
   });
 

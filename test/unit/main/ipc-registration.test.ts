@@ -62,7 +62,7 @@ describe('Electron IPC registration', () => {
   beforeAll(async () => {
     await initSodium();
     dir = mkdtempSync(join(tmpdir(), 'coffer-ipc-'));
-    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), consumer: 'desktop' });
+    app = new CofferApp({ vaultPath: join(dir, 'v.coffer'), door: 'desktop' });
     registerIpc(ipc, app, new SecretClipboard(board), save);
   });
   afterAll(() => {
