@@ -60,7 +60,7 @@ describe.concurrent('SIGKILL during big writes: all of it or none of it', () => 
     const template = join(dir, 'target.coffer');
     await initVault(template, { member: 'bob' });
     const follow = (name: string) => ['b0', 'b1234', 'b2999'].includes(name);
-    const t = await killFromTemplate(kills(40), dir, template, 'bob', ['--password-stdin', 'import', bundle, '--trust-signer', signer], lines(PASSWORD, PASSPHRASE), follow);
+    const t = await killFromTemplate(kills(30), dir, template, 'bob', ['--password-stdin', 'import', bundle, '--trust-signer', signer], lines(PASSWORD, PASSPHRASE), follow);
     reportKills('bundle import of 3,000', t);
   });
 
@@ -71,7 +71,7 @@ describe.concurrent('SIGKILL during big writes: all of it or none of it', () => 
     const made = await newVault(dir, { context: { clock: fakeClock(Date.now() - 47.5 * DAY_MS) } });
     await registerSecrets(made.session, apiKeys('t', 10_000));
     made.vault.close();
-    const t = await killFromTemplate(kills(40), dir, made.path, 'alice', ['--password-stdin', 'tick'], lines(PASSWORD), () => false);
+    const t = await killFromTemplate(kills(30), dir, made.path, 'alice', ['--password-stdin', 'tick'], lines(PASSWORD), () => false);
     reportKills('tick of 10,000', t);
   });
 });

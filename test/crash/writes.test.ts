@@ -15,7 +15,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     await initVault(vault);
     const see = () => observe(vault, 'alice', [PASSWORD], (n) => n.startsWith('k'));
     let state = await see();
-    const t = await killRepeatedly(kills(60), async (i, tally) => {
+    const t = await killRepeatedly(kills(65), async (i, tally) => {
       const value = `crash-add-value-${i}`;
       const after: Observed = { ...state, secrets: state.secrets + 1, byStatus: { active: (state.byStatus.active ?? 0) + 1 }, values: { ...state.values, [`k${i}`]: value } };
       const args = ['--password-stdin', 'secret', 'add', 'api-key', `k${i}`, '--header', 'X-Key', '--value-stdin'];
@@ -30,7 +30,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     await ok(alice(['secret', 'add', 'api-key', 'edited', '--header', 'X-Key', '--value-stdin'], 'crash-edit-value-start'));
     const see = () => observe(vault, 'alice', [PASSWORD], (n) => n === 'edited');
     let state = await see();
-    const t = await killRepeatedly(kills(55), async (i, tally) => {
+    const t = await killRepeatedly(kills(60), async (i, tally) => {
       const value = `crash-edit-value-${i}`;
       const args = ['--password-stdin', 'secret', 'edit', 'edited', '--value-stdin'];
       state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, value), planKill(i, SPAN_MS)), see, state, { ...state, values: { edited: value } });
@@ -45,7 +45,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     const passwords = [PASSWORD, 'the other crash password'];
     const see = () => observe(vault, 'alice', passwords, (n) => n === 'kept');
     let state = await see();
-    const t = await killRepeatedly(kills(50), async (i, tally) => {
+    const t = await killRepeatedly(kills(55), async (i, tally) => {
       const next = passwords.find((p) => p !== state.password)!;
       state = await killOnce(tally, () => runAndKill(vault, ['--password-stdin', 'passwd'], lines(state.password, next), planKill(i, SPAN_MS)), see, state, { ...state, password: next });
     });
@@ -57,8 +57,9 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     await initVault(vault);
     const see = () => observe(vault, 'alice', [PASSWORD], () => false);
     let state = await see();
-    const t = await killRepeatedly(kills(55), async (i, tally) => {
-      const args = ['--password-stdin', 'member', 'add', `m${i}`, '--role', 'member'];
+    const t = await killRepeatedly(kills(60), async (i, tally) => {
+      // `--as`: after the first member joined, the vault has several.
+      const args = ['--as', 'alice', '--password-stdin', 'member', 'add', `m${i}`, '--role', 'member'];
       const after = { ...state, members: [...state.members, `m${i}`].sort() };
       state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, `member ${i} password`), planKill(i, SPAN_MS)), see, state, after);
     });

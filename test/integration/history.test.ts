@@ -136,7 +136,7 @@ describe('showing an older revision', () => {
       { key: 'headerName', label: 'Header Name', value: 'X-Api-Key', secret: false },
       { key: 'value', label: 'Value', value: VALUES[1], secret: true },
     ]);
-    expect(secretUsage(session, { name: 'Stripe live' }).entries[0]).toEqual({ consumer: 'desktop', at: clock.now() });
+    expect(secretUsage(session, { name: 'Stripe live' }).entries[0]).toMatchObject({ who: 'alice', door: 'desktop', how: 'reveal', at: clock.now() });
     expect(readAudit(session, { action: 'secret.reveal' })).toHaveLength(1);
     // Only a read: the current revision is unchanged.
     expect(getSecretValue(session, { name: 'Stripe live' }, { use: { door: 'cli', how: 'print' } }).value).toBe(VALUES[2]);
