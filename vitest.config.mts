@@ -11,6 +11,6 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default on two cores is one fork, which leaves a core idle while a test waits on a
     // child process or Chromium. With two, 1,025 tests ran in 613 s here; one fork took 623 s for 894.
-    maxWorkers: 3,
+    maxWorkers: 2,
   },
 });
