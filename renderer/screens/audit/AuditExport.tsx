@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Input } from '../../../shared/ipc';
 import type { AuditFormat } from '../../../shared/schemas/lifecycle';
 import { AUDIT_FORMATS } from '../../../shared/schemas/lifecycle';
-import { deliver } from '../../lib/delivery';
+import { deliverAndSay } from '../../lib/delivery';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
 import { toast } from '../../state/toasts';
@@ -28,12 +28,8 @@ export function AuditExport({ query, disabled }: { query: Query; disabled: boole
       toast.error(sentence(r.error.message));
       return;
     }
-    const { fileName, entries } = r.value;
-    const what = `${entries} audit ${entries === 1 ? 'entry' : 'entries'}`;
-    const delivery = await deliver(r.value);
-    if (delivery.kind === 'saved') toast.success(`${what} saved to ${delivery.path}`);
-    else if (delivery.kind === 'downloaded') toast.success(`${what} downloaded as ${fileName}`);
-    else if (delivery.kind === 'failed') toast.error(delivery.message);
+    const { entries } = r.value;
+    await deliverAndSay(r.value, `${entries} audit ${entries === 1 ? 'entry' : 'entries'}`);
     setBusy(false);
   }
 

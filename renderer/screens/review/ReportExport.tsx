@@ -1,7 +1,7 @@
 import { Download, LoaderCircle } from 'lucide-react';
 import { useState } from 'react';
 import type { ReportFormat } from '../../../shared/schemas/review';
-import { deliver } from '../../lib/delivery';
+import { deliverAndSay } from '../../lib/delivery';
 import { sentence } from '../../lib/errors';
 import { request } from '../../state/request';
 import { toast } from '../../state/toasts';
@@ -24,12 +24,8 @@ export function ReportExport() {
       toast.error(sentence(r.error.message));
       return;
     }
-    const { fileName, secrets } = r.value;
-    const what = `The review report of ${secrets} ${secrets === 1 ? 'secret' : 'secrets'}`;
-    const delivery = await deliver(r.value);
-    if (delivery.kind === 'saved') toast.success(`${what} was saved to ${delivery.path}`);
-    else if (delivery.kind === 'downloaded') toast.success(`${what} was downloaded as ${fileName}`);
-    else if (delivery.kind === 'failed') toast.error(delivery.message);
+    const { secrets } = r.value;
+    await deliverAndSay(r.value, `The review report of ${secrets} ${secrets === 1 ? 'secret' : 'secrets'}`);
     setBusy(false);
   }
 
