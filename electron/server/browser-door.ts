@@ -77,7 +77,7 @@ export function tokenMatches(expected: string, header: string | undefined): bool
 }
 
 /**
- * Browser mode (docs/product.md §9): the IPC handlers over HTTP on 127.0.0.1 only. Every API call carries the
+ * Browser mode (docs/product.md, "Doors and their security"): the IPC handlers over HTTP on 127.0.0.1 only. Every API call carries the
  * per-launch token; Host and Origin must be this exact loopback origin (a 127.0.0.1 bind alone does
  * not stop DNS rebinding); no CORS headers; failed unlocks are slowed down.
  */

@@ -6,7 +6,7 @@ import { readAudit } from '../../electron/core/audit/access';
 import { createDemoVault } from '../../electron/core/demo';
 import { DEMO_PASSWORD } from '../../shared/demo';
 import type { Running } from './harness';
-import { axeSerious, goScope, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeSerious, eachLook, goScope, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Audit screen on the demo vault, in names: a search by a secret's name finds its entries, a
@@ -54,26 +54,25 @@ afterAll(async () => {
 describe('Audit screen in names', () => {
   test('keeps Target in view with one scrollbar, in both themes at 1280 and 800 px, with no serious axe finding', async () => {
     await openAudit();
-    await page.evaluate('document.fonts.ready');
-    for (const width of [1280, 800]) {
-      await page.setViewportSize({ width, height: 800 });
-      for (const theme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
-        await hasAttr(page.locator('html'), 'data-theme', theme);
+    await eachLook(
+      page,
+      async (width, theme) => {
         await screenshot(page, `audit-names-${theme}-${width}`);
         if (width === 1280) expect(await axeSerious(page), `axe on the Audit screen, ${theme}`).toEqual([]);
-      }
-      const layout = await page.evaluate(`(() => {
-        const scroll = document.querySelector('.table-scroll');
-        const target = document.querySelector('[data-testid="audit-entry"] .t-target');
-        const box = target.getBoundingClientRect();
-        return { sideways: scroll.scrollWidth > scroll.clientWidth + 1, targetWidth: box.width, targetRight: box.right, viewport: window.innerWidth };
-      })()`);
-      const { sideways, targetWidth, targetRight, viewport } = layout as { sideways: boolean; targetWidth: number; targetRight: number; viewport: number };
-      expect(sideways, `the audit table scrolls sideways at ${width} px`).toBe(false);
-      expect(targetRight).toBeLessThanOrEqual(viewport);
-      expect(targetWidth, `Target is squeezed at ${width} px`).toBeGreaterThanOrEqual(140);
-    }
+      },
+      async (width) => {
+        const layout = await page.evaluate(`(() => {
+          const scroll = document.querySelector('.table-scroll');
+          const target = document.querySelector('[data-testid="audit-entry"] .t-target');
+          const box = target.getBoundingClientRect();
+          return { sideways: scroll.scrollWidth > scroll.clientWidth + 1, targetWidth: box.width, targetRight: box.right, viewport: window.innerWidth };
+        })()`);
+        const { sideways, targetWidth, targetRight, viewport } = layout as { sideways: boolean; targetWidth: number; targetRight: number; viewport: number };
+        expect(sideways, `the audit table scrolls sideways at ${width} px`).toBe(false);
+        expect(targetRight).toBeLessThanOrEqual(viewport);
+        expect(targetWidth, `Target is squeezed at ${width} px`).toBeGreaterThanOrEqual(140);
+      },
+    );
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
   }, 150_000); // axe twice, four screenshots: slow on a busy two-core machine

@@ -259,3 +259,23 @@ export function eachType(cert: CertFiles, level: 'personal' | 'organization' | '
     { type: 'key-value', name: `${tag}-db-env`, ...place, fields: { pairs: [{ key: 'DB_USER', value: `user_${tag}` }, { key: 'DB_PASS', value: `pw_${tag}_7h8j9k` }] } },
   ];
 }
+
+export type Theme = 'light' | 'dark';
+
+/**
+ * The looks every screenshot set covers: 1280 and 800 px wide, light and dark. The page is set to
+ * each in turn (fonts loaded, the theme applied before `look` runs); `afterWidth` runs once both
+ * themes of a width are done, for checks of the layout at that width.
+ */
+export async function eachLook(page: Page, look: (width: number, theme: Theme) => Promise<void>, afterWidth?: (width: number) => Promise<void>): Promise<void> {
+  await page.evaluate('document.fonts.ready');
+  for (const width of [1280, 800]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
+      await hasAttr(page.locator('html'), 'data-theme', theme);
+      await look(width, theme);
+    }
+    await afterWidth?.(width);
+  }
+}

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import type { Running } from './harness';
-import { axeSerious, goScope, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeSerious, eachLook, goScope, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * Read-only review in the app (docs/ui.md "Read-only review"): "Open read-only" on the unlock screen,
@@ -37,18 +37,17 @@ afterAll(async () => {
 
 /** Screenshots in light and dark at 1280 and 800 px wide, where nothing may scroll sideways; axe at 1280. */
 async function shots(page: Page, name: string) {
-  await page.evaluate('document.fonts.ready');
-  for (const width of [1280, 800]) {
-    await page.setViewportSize({ width, height: 800 });
-    for (const theme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
-      await hasAttr(page.locator('html'), 'data-theme', theme);
+  await eachLook(
+    page,
+    async (width, theme) => {
       if (width === 1280) expect(await axeSerious(page), `${name} ${theme}`).toEqual([]);
       await screenshot(page, `readonly-${name}-${theme}-${width}`);
-    }
-    const sideways = await page.evaluate("[...document.querySelectorAll('.page, .page-fill, .main')].some((el) => el.scrollWidth > el.clientWidth + 1)");
-    expect(sideways, `${name} scrolls sideways at ${width} px`).toBe(false);
-  }
+    },
+    async (width) => {
+      const sideways = await page.evaluate("[...document.querySelectorAll('.page, .page-fill, .main')].some((el) => el.scrollWidth > el.clientWidth + 1)");
+      expect(sideways, `${name} scrolls sideways at ${width} px`).toBe(false);
+    },
+  );
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -8,7 +8,7 @@ import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading
 import { DEMO_PASSWORD } from '../../shared/demo';
 import { LEVELS, SECRET_TYPES, STATUSES } from '../../shared/schemas/secrets';
 import type { AxeViolation, Running } from './harness';
-import { axeSerious, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeSerious, eachLook, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Review dashboard on the demo vault: where an Account Holder lands after unlock, its counts
@@ -27,12 +27,9 @@ const review = () => page.getByTestId('review');
 
 /** axe and screenshots in light and dark at 1280 and 800 px wide, where nothing may scroll sideways. */
 async function check(screen: string) {
-  await page.evaluate('document.fonts.ready');
-  for (const width of [1280, 800]) {
-    await page.setViewportSize({ width, height: 800 });
-    for (const theme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
-      await hasAttr(page.locator('html'), 'data-theme', theme);
+  await eachLook(
+    page,
+    async (width, theme) => {
       if (width === 1280) {
         const violations = await axeSerious(page);
         if (violations.length) found.push({ screen: `${screen}-${theme}`, violations });
@@ -43,10 +40,12 @@ async function check(screen: string) {
         await page.evaluate("document.getElementById('dash-ahead').closest('section').scrollIntoView({ block: 'start' })");
         await screenshot(page, `review-${screen}-charts-${theme}-${width}`);
       }
-    }
-    const sideways = await page.evaluate("[...document.querySelectorAll('.page, .page-fill')].some((el) => el.scrollWidth > el.clientWidth + 1)");
-    expect(sideways, `${screen} scrolls sideways at ${width} px`).toBe(false);
-  }
+    },
+    async (width) => {
+      const sideways = await page.evaluate("[...document.querySelectorAll('.page, .page-fill')].some((el) => el.scrollWidth > el.clientWidth + 1)");
+      expect(sideways, `${screen} scrolls sideways at ${width} px`).toBe(false);
+    },
+  );
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
 }
