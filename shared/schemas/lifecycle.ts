@@ -41,6 +41,9 @@ export const auditEntry = z.object({
   origin: z.enum(['session', 'locked', 'legacy']),
 });
 
+/** As many entries as one listing returns: an export is the filtered view, not the whole log. */
+export const AUDIT_LIMIT = 10_000;
+
 export const auditQuery = z
   .object({
     actor: z.string().max(128).optional(),
@@ -50,7 +53,7 @@ export const auditQuery = z
     since: z.number().optional(),
     until: z.number().optional(),
     search: z.string().max(256).optional(),
-    limit: z.number().int().min(1).max(10_000).optional(),
+    limit: z.number().int().min(1).max(AUDIT_LIMIT).optional(),
   })
   .strict();
 

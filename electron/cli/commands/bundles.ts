@@ -6,15 +6,9 @@ import { IMPORT_STRATEGIES } from '../../../shared/schemas/bundles';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import type { SecretType } from '../../../shared/schemas/secrets';
 import type { BundleRecipient, BundleSelection } from '../../core/bundles/export';
-import { exportBundle } from '../../core/bundles/export';
 import { PLAIN_FORMATS } from '../../core/bundles/plain-formats';
-import { importBundle } from '../../core/bundles/import';
-import { importForeign } from '../../core/bundles/import-foreign';
-import { detectFormat } from '../../core/bundles/importers/detect';
 import type { ForeignFormat } from '../../core/bundles/importers/foreign';
-import { FOREIGN_FORMATS } from '../../core/bundles/importers/foreign';
-import { FORMAT_LABELS } from '../../core/bundles/importers/index';
-import { bundleNeedsPassphrase, inspectBundle } from '../../core/bundles/open';
+import { FOREIGN_FORMATS, FORMAT_LABELS } from '../../core/bundles/importers/foreign';
 import { checkSettings } from '../../core/vault/settings';
 import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
@@ -140,8 +134,9 @@ interface ImportFlags {
 }
 
 /** The foreign format of a file given without --from, detected; undefined for a bundle (by its name or its magic bytes). */
-function foreignFormatOf(file: string): ForeignFormat | undefined {
+async function foreignFormatOf(file: string): Promise<ForeignFormat | undefined> {
   if (file.toLowerCase().endsWith('.cofferbundle')) return undefined;
+  const { detectFormat } = await import('../../core/bundles/importers/detect.js');
   const found = detectFormat(file);
   return found === 'bundle' ? undefined : found;
 }
@@ -150,6 +145,7 @@ async function importFile(ctx: CliContext, file: string, format: ForeignFormat, 
   if (o.trustSigner?.length) throw new CofferError('VALIDATION', '--trust-signer is for bundles', 'trust-signer');
   if (o.split && format !== 'dotenv') throw new CofferError('VALIDATION', '--split is for .env files', 'split');
   const session = await ctx.unlock();
+  const { importForeign } = await import('../../core/bundles/import-foreign.js');
   const r = await importForeign(
     session,
     file,
@@ -178,6 +174,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
     .action(
       run(async (ctx, o: ExportFlags) => {
         if (isPlainExport(o)) return plainExport(ctx, o);
+        const { exportBundle } = await import('../../core/bundles/export.js');
         const sel = selection(o);
         const recipients = (o.to ?? []).map(recipientOf);
         if (recipients.length === 0 && !o.passphrase) throw new CofferError('VALIDATION', 'name a recipient: --to member:NAME and/or --passphrase', 'to');
@@ -209,6 +206,7 @@ export function registerBundleCommands(program: Command, run: Action): void {
           if (!(e instanceof CofferError)) throw e;
         }
         try {
+          const { inspectBundle } = await import('../../core/bundles/open.js');
           const info = inspectBundle(file, vault?.db ?? null);
           if (ctx.json) return printJson(infoJson(info));
           print(infoLines(info).join('\n'));
@@ -234,10 +232,12 @@ export function registerBundleCommands(program: Command, run: Action): void {
     .action(
       run(async (ctx, file: string, o: ImportFlags) => {
         refuseFolder(file, 'file');
-        const format = o.from ?? foreignFormatOf(file);
+        const format = o.from ?? (await foreignFormatOf(file));
         if (format !== undefined) return importFile(ctx, file, format, o);
         if (o.split) throw new CofferError('VALIDATION', '--split is for .env files', 'split');
         const session = await ctx.unlock();
+        const { bundleNeedsPassphrase } = await import('../../core/bundles/open.js');
+        const { importBundle } = await import('../../core/bundles/import.js');
         const pass = bundleNeedsPassphrase(session, file) ? await passphrase(ctx, false) : undefined;
         const r = await importBundle(session, file, {
           strategy: o.strategy,

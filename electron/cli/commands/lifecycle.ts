@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import { CofferError } from '../../../shared/errors';
 import { LEVELS } from '../../../shared/schemas/secrets';
 import { noticeText } from '../../../shared/schemas/lifecycle';
-import { auditQuery, AUDIT_FORMATS } from '../../../shared/schemas/lifecycle';
+import { auditQuery, AUDIT_FORMATS, AUDIT_LIMIT } from '../../../shared/schemas/lifecycle';
 import type { AuditFormat } from '../../../shared/schemas/lifecycle';
 import { parseInput } from '../../../shared/validation';
 import { readAudit, verifyAuditFor } from '../../core/audit/access';
-import { AUDIT_EXPORT_LIMIT, renderAudit } from '../../core/audit/export';
 import { withRollback } from '../../core/audit/rollback';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../core/lifecycle/actions';
 import { listNotices, markNoticesRead } from '../../core/lifecycle/notices';
@@ -33,7 +32,7 @@ function auditFormatOf(format: string | undefined, json: boolean, toFile: boolea
 function limitFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > AUDIT_EXPORT_LIMIT) throw new CofferError('VALIDATION', `--limit is a whole number from 1 to ${AUDIT_EXPORT_LIMIT}`, 'limit');
+  if (!Number.isInteger(n) || n < 1 || n > AUDIT_LIMIT) throw new CofferError('VALIDATION', `--limit is a whole number from 1 to ${AUDIT_LIMIT}`, 'limit');
   return n;
 }
 
@@ -105,7 +104,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
     .option('--since <date>', 'from this date (YYYY-MM-DD)')
     .option('--until <date>', 'before this date (YYYY-MM-DD)')
     .option('--search <text>', 'actor, action, target id, or the name of a secret you can read')
-    .option('--limit <n>', `at most this many entries (default 1000, at most ${AUDIT_EXPORT_LIMIT})`)
+    .option('--limit <n>', `at most this many entries (default 1000, at most ${AUDIT_LIMIT})`)
     .option('--format <format>', `table | ${AUDIT_FORMATS.join(' | ')} (default: table, or json with --json)`)
     .option('--out <file>', 'write here, created 0600, instead of to stdout (csv or json)')
     .option('--force', 'replace --out when it exists (it ends 0600 too)')
@@ -117,6 +116,7 @@ export function registerLifecycleCommands(program: Command, secret: Command, run
         const query = { actor: o.actor, action: o.action, since: dateFlag(o.since, 'since'), until: dateFlag(o.until, 'until'), search: o.search, limit: limitFlag(o.limit) };
         const list = readAudit(await ctx.unlock(), parseInput(auditQuery, query));
         if (format !== 'table') {
+          const { renderAudit } = await import('../../core/audit/export.js');
           const text = renderAudit(format, list);
           if (o.out === undefined) return void process.stdout.write(text);
           writePrivateFile(o.out, text, { replace: o.force ?? false, field: 'out' });

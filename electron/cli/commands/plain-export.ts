@@ -1,6 +1,5 @@
 import { CofferError } from '../../../shared/errors';
 import type { PlainSelection } from '../../core/bundles/plain-export';
-import { exportPlain } from '../../core/bundles/plain-export';
 import type { PlainFormat } from '../../core/bundles/plain-formats';
 import type { CliContext } from '../context';
 import { print, printJson } from '../output';
@@ -48,6 +47,7 @@ function plainSelection(o: ExportFlags): PlainSelection {
 export async function plainExport(ctx: CliContext, o: ExportFlags): Promise<void> {
   const selection = plainSelection(o);
   const session = await ctx.unlock();
+  const { exportPlain } = await import('../../core/bundles/plain-export.js');
   const r = exportPlain(session, { out: o.out, format: o.format!, selection, force: o.force ?? false, door: 'cli' });
   if (ctx.json) return printJson(r);
   print(`Wrote ${r.items} secret(s) in clear (${r.format}) to ${r.path}. Anyone who can read that file can read them: delete it when done.`);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { CofferError } from '../../../shared/errors';
-import type { ReportFormat } from '../../core/review/formats';
+import type { ReportFormat } from '../../../shared/schemas/review';
+import { REPORT_FORMATS } from '../../../shared/schemas/review';
 import { coalesced } from '../../core/chunks';
-import { REPORT_FORMATS, reportParts } from '../../core/review/formats';
-import { reviewReport } from '../../core/review/report';
 import { print, printJson } from '../output';
 import { checkFree, writePrivateFile } from '../private-file';
 import type { Action } from '../program';
@@ -26,7 +25,10 @@ export function registerReportCommand(program: Command, run: Action): void {
         const format = formatOf(o.format, ctx.json);
         if (o.force && o.out === undefined) throw new CofferError('VALIDATION', '--force replaces an --out file; without --out the report goes to stdout', 'force');
         if (o.out !== undefined && !o.force) checkFree(o.out, 'out');
-        const report = reviewReport(await ctx.unlock());
+        const session = await ctx.unlock();
+        const { reviewReport } = await import('../../core/review/report.js');
+        const { reportParts } = await import('../../core/review/formats/index.js');
+        const report = reviewReport(session);
         const parts = reportParts(format, report);
         if (o.out === undefined) {
           for (const piece of coalesced(parts)) process.stdout.write(piece);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CofferError } from '../../../shared/errors';
-import { startRestServer } from '../../server/rest';
 import type { Action } from '../program';
 import { print } from '../output';
 
@@ -14,6 +13,7 @@ export function registerServeCommand(program: Command, run: Action): void {
       run(async (ctx, o: { port?: string }) => {
         const port = o.port === undefined ? undefined : Number(o.port);
         if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new CofferError('VALIDATION', 'the port is a number from 0 to 65535', 'port');
+        const { startRestServer } = await import('../../server/rest.js');
         const rest = await startRestServer(await ctx.open(), { port });
         print(`Coffer REST API: ${rest.url} (OpenAPI at ${rest.url}/api/openapi.json); Ctrl-C stops it`);
         await new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import type { AuditFile, AuditFormat } from '../../../shared/schemas/lifecycle';
-import { auditExportInput } from '../../../shared/schemas/lifecycle';
+import { AUDIT_LIMIT, auditExportInput } from '../../../shared/schemas/lifecycle';
 import { parseInput } from '../../../shared/validation';
 import { slug } from '../bundles/app-export';
 import type { Outbox } from '../bundles/outbox';
@@ -7,9 +7,6 @@ import { isoDay } from '../lifecycle/clock';
 import type { Session } from '../vault/session';
 import type { NamedAuditEntry } from './access';
 import { readAudit } from './access';
-
-/** As many entries as one listing returns: an export is the filtered view, not the whole log. */
-export const AUDIT_EXPORT_LIMIT = 10_000;
 
 /** An entry as a file carries it: times as ISO 8601, the names this reader knows beside the ids the log keeps. */
 export function exportedEntry(e: NamedAuditEntry) {
@@ -53,7 +50,7 @@ export function renderAudit(format: AuditFormat, entries: readonly NamedAuditEnt
  */
 export function auditToOutbox(s: Session, outbox: Outbox, raw: unknown): AuditFile {
   const { format, ...query } = parseInput(auditExportInput, raw);
-  const entries = readAudit(s, { ...query, limit: query.limit ?? AUDIT_EXPORT_LIMIT });
+  const entries = readAudit(s, { ...query, limit: query.limit ?? AUDIT_LIMIT });
   const text = renderAudit(format, entries);
   const now = s.ctx.clock.now();
   const fileName = `${slug(s.vault.info().organization, 40) || 'coffer'}-audit-${isoDay(now)}.${format}`;

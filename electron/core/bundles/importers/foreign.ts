@@ -44,3 +44,11 @@ export interface EntrySink {
 
 export const FOREIGN_FORMATS = ['keepass-xml', 'keepassxc-csv', 'bitwarden-json', '1password-csv', 'dotenv'] as const;
 export type ForeignFormat = (typeof FOREIGN_FORMATS)[number];
+
+export const FORMAT_LABELS: Record<ForeignFormat, string> = {
+  'keepass-xml': 'KeePass XML',
+  'keepassxc-csv': 'KeePassXC CSV',
+  'bitwarden-json': 'Bitwarden JSON',
+  '1password-csv': '1Password CSV',
+  dotenv: '.env',
+};

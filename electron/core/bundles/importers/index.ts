@@ -27,14 +27,6 @@ const PARSERS: Record<ForeignFormat, Parser> = {
   dotenv: readDotenv,
 };
 
-export const FORMAT_LABELS: Record<ForeignFormat, string> = {
-  'keepass-xml': 'KeePass XML',
-  'keepassxc-csv': 'KeePassXC CSV',
-  'bitwarden-json': 'Bitwarden JSON',
-  '1password-csv': '1Password CSV',
-  dotenv: '.env',
-};
-
 export function isForeignFormat(s: string): s is ForeignFormat {
   return (FOREIGN_FORMATS as readonly string[]).includes(s);
 }
