@@ -33,6 +33,20 @@ export function checkCommand(command: string, path: string): void {
 }
 
 /**
+ * Refuses to start a command while Node's debug output for child_process is on (NODE_DEBUG): Node
+ * then prints every spawn's options to stderr, the whole environment included, so the values
+ * `run` hands its command would land in a terminal or a CI log. Node reads NODE_DEBUG once at
+ * start-up (comma-separated names, `*` as a wildcard, any case), so coffer cannot turn it off.
+ */
+export function checkNodeDebug(nodeDebug = process.env.NODE_DEBUG): void {
+  const names = (nodeDebug ?? '').split(',').filter(Boolean);
+  const pattern = (name: string) => new RegExp(`^${name.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replaceAll('*', '.*')}$`, 'i');
+  if (names.some((name) => pattern(name).test('child_process'))) {
+    throw new CofferError('VALIDATION', 'NODE_DEBUG turns on child_process, which prints the environment coffer run hands the command, values included: run it without NODE_DEBUG', 'NODE_DEBUG');
+  }
+}
+
+/**
  * Starts `command` directly (no shell) with `env` and the terminal's stdio, and resolves with its
  * exit status as a shell reports it: the code, or 128 + the signal's number when a signal ended it.
  * A command that cannot be started after all (a script's interpreter missing) is an error, not a

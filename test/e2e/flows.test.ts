@@ -22,6 +22,8 @@ let context: BrowserContext;
 let page: Page;
 let cert: CertFiles;
 const watched: { url: string; body: string }[] = [];
+/** Everything the page wrote to its console, and its uncaught errors. */
+const consoleLines: string[] = [];
 const secretValues: string[] = [];
 
 function secretsFor(tag: string): UiSecret[] {
@@ -42,6 +44,8 @@ beforeAll(async () => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(running.door.url).origin });
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
   page.on('response', (res) => {
     const url = res.url();
     if (/\/api\/(secrets\.list|secrets\.detail|app\.status)$/.test(url)) {
@@ -216,5 +220,10 @@ describe('Coffer in the browser, one vault start to finish', () => {
         if (body.includes(v)) throw new Error(`${url} carried the secret value ${v}`);
       }
     }
+  });
+
+  test('no secret value and no password in anything the page wrote to its console', () => {
+    const known = [...secretValues, 'sk_pers_apikey_ROTATED', PASSWORD, 'not the password'];
+    expect(consoleLines.filter((line) => known.some((v) => line.includes(v)))).toEqual([]);
   });
 });

@@ -1,12 +1,17 @@
-import { chmodSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CofferApp } from '../../electron/core/app';
+import { verifyAuditFor } from '../../electron/core/audit/access';
 import { LATEST_VERSION } from '../../electron/core/db/migrations';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { defaultVaultPath } from '../../electron/core/vault/paths';
 import { Vault } from '../../electron/core/vault/vault';
 import { errorLine, initVault, ok, useTempDirs } from '../integration/cli/run';
 import { withRawDb } from '../support/sql';
+import content from '../fixtures/vaults/content.json';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /** Who else on the machine may read a vault: the permission bits SQLite and Node would otherwise take from the umask. */
@@ -113,5 +118,60 @@ describe('a backup before a migration', () => {
     (await Vault.open(path)).close();
     expect(statSync(first).size).toBe('an earlier backup'.length);
     expect(versionOf(`${path}.pre-v${LATEST_VERSION}-2.bak`)).toBe(1);
+  });
+});
+
+describe('restoring the copy kept before a migration, step by step as SECURITY.md ("Files") says', () => {
+  const tmp = useTempDir();
+  const OLDEST_SUPPORTED = LATEST_VERSION - 1;
+  const FIXTURES = join(__dirname, '..', 'fixtures', 'vaults');
+  const versionOf = (path: string) => withRawDb(path, (db) => db.pragma('user_version', { simple: true }));
+
+  it('brings back every secret of before the upgrade, loses what came after, and is upgraded again with a new copy', async () => {
+    const dir = tmp();
+    const path = join(dir, 'team.coffer');
+    copyFileSync(join(FIXTURES, `v${OLDEST_SUPPORTED}.sqlite`), path);
+    // A door with a data folder, as the app and browser mode have: it remembers the audit heads it saw.
+    const door = async () => {
+      const app = new CofferApp({ vaultPath: path, door: 'desktop', dataDir: join(dir, 'data') });
+      await app.unlock('alice', content.password);
+      return app;
+    };
+
+    // Today's Coffer upgrades the vault and keeps the old one aside; something is written after.
+    let app = await door();
+    const backup = `${path}.pre-v${LATEST_VERSION}.bak`;
+    expect(versionOf(backup)).toBe(OLDEST_SUPPORTED);
+    registerSecret(app.session(), { type: 'api-key', name: 'after-upgrade', fields: { headerName: 'X-Key', value: 'written-after-the-upgrade' } });
+
+    // The restore: quit every Coffer, move the vault, -wal and -shm aside, copy the .bak to the vault's path.
+    app.close();
+    const aside = join(dir, 'aside');
+    mkdirSync(aside);
+    for (const f of companions(path)) if (existsSync(f)) renameSync(f, join(aside, basename(f)));
+    copyFileSync(backup, path);
+
+    // Opened again by today's Coffer: upgraded again, into a new numbered copy, owner-only.
+    app = await door();
+    expect(versionOf(path)).toBe(LATEST_VERSION);
+    const second = `${path}.pre-v${LATEST_VERSION}-2.bak`;
+    expect(versionOf(second)).toBe(OLDEST_SUPPORTED);
+    if (process.platform !== 'win32') expect(modeOf(second)).toBe(0o600);
+
+    const session = app.session();
+    const alices = content.secrets.filter((s) => s.as === 'alice');
+    expect(listSecrets(session).items.map((s) => s.name).sort()).toEqual(alices.map((s) => s.name).sort());
+    const pem = new X509Certificate(readFileSync(join(FIXTURES, `v${OLDEST_SUPPORTED}.sqlite.pem`))).toString();
+    for (const s of alices) expect(getSecretValue(session, { name: s.name }, { use: { door: 'desktop', how: 'copy' } }).value).toBe(s.main ?? pem);
+
+    // The chain verifies by itself; the door that saw the upgraded vault reports the restore as a rollback, once.
+    expect(verifyAuditFor(session)).toMatchObject({ ok: true });
+    expect((await app.status()).integrity.rolledBack).toBeDefined();
+    expect(app.verifyAudit()).toMatchObject({ ok: false, reason: expect.stringContaining('older copy') });
+    app.close();
+    app = await door();
+    expect((await app.status()).integrity).toEqual({});
+    expect(app.verifyAudit()).toMatchObject({ ok: true });
+    app.close();
   });
 });

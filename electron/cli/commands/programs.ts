@@ -8,7 +8,7 @@ import { readReferences } from '../../core/secrets/reference-values';
 import { isReference, parseReference } from '../../core/secrets/references';
 import { fillTemplate, parseTemplate } from '../../core/secrets/templates';
 import type { UseVia } from '../../core/secrets/usage';
-import { checkCommand, runChild } from '../child';
+import { checkCommand, checkNodeDebug, runChild } from '../child';
 import type { CliContext } from '../context';
 import { readInputFile } from '../input-file';
 import { print, printJson } from '../output';
@@ -96,6 +96,7 @@ export function registerProgramCommands(program: Command, run: Action): void {
         const { COFFER_CLIENT_SECRET: _secret, COFFER_KEY_SECRET: _key, ...inherited } = process.env;
         const env = { ...inherited, ...plain };
         checkCommand(command, env.PATH ?? '');
+        checkNodeDebug();
         const values = await readThenClose(ctx, uses, { door: 'cli', how: 'run', detail: basename(command) });
         // A variable's use is named, and blamed, after the variable.
         const secrets = Object.fromEntries(uses.map((u, i) => [u.field, values[i]!]));
