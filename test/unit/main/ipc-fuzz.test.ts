@@ -24,8 +24,7 @@ import { PASSWORD } from '../../support/vault';
  * Every answer must be a typed result (INTERNAL would be a bug), and the vault must come out whole.
  * `npm run soak` multiplies the inputs (COFFER_FUZZ_SCALE=10).
  */
-const SCALE = Number(process.env.COFFER_FUZZ_SCALE ?? 1);
-const TOTAL_INPUTS = Math.ceil(10_000 * SCALE);
+const TOTAL_INPUTS = fuzzRuns(10_000);
 const CHANNELS = Object.keys(contract) as Channel[];
 /** Wrong-sender calls, counted apart from the per-channel share. */
 const FOREIGN_CALLS = Math.ceil(600 * SCALE);
