@@ -153,6 +153,8 @@ export function guardServer(server: Server, handle: (req: IncomingMessage, res: 
   });
   // A proxy request has no business with a local door; without a listener Node would just drop it.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    // Node hands a CONNECT socket over without its error listener: a client's reset would end the process.
+    socket.on('error', () => socket.destroy());
     rawAnswer(socket, '405 Method Not Allowed', { code: 'VALIDATION', message: 'CONNECT is not served here' }, errors.toBody);
   });
 }

@@ -14,6 +14,7 @@ import type { Result } from '../../../shared/errors';
 import { ERROR_CODES } from '../../../shared/errors';
 import type { Channel } from '../../../shared/ipc';
 import { contract } from '../../../shared/ipc';
+import { fuzzRuns } from '../../support/fuzz';
 import { tablesDigest, withRawDb } from '../../support/sql';
 import { PASSWORD } from '../../support/vault';
 
@@ -27,7 +28,7 @@ import { PASSWORD } from '../../support/vault';
 const TOTAL_INPUTS = fuzzRuns(10_000);
 const CHANNELS = Object.keys(contract) as Channel[];
 /** Wrong-sender calls, counted apart from the per-channel share. */
-const FOREIGN_CALLS = Math.ceil(600 * SCALE);
+const FOREIGN_CALLS = fuzzRuns(600);
 const PER_CHANNEL = Math.ceil((TOTAL_INPUTS - FOREIGN_CALLS) / CHANNELS.length);
 /** Longer than any honest call takes here: past it the call counts as hung. */
 const HANG_MS = 10_000;
