@@ -8,11 +8,17 @@ import { PREAMBLE_BYTES, fingerprint, parsePreamble } from '../../electron/core/
 import { importBundle } from '../../electron/core/bundles/import';
 import { inspectBundle } from '../../electron/core/bundles/open';
 import { registerSecret } from '../../electron/core/secrets/registration';
+import { fuzzRuns } from '../support/fuzz';
 import { tablesDigest } from '../support/sql';
 import { newVault, useTempDir } from '../support/vault';
 
 /** The refusals a damaged bundle may meet, each a typed error the CLI maps to its exit code. */
 const REFUSALS = ['TAMPERED', 'VALIDATION', 'AUTH', 'UNSUPPORTED_VERSION'];
+
+type Mutation = { kind: 'set'; at: number; value: number } | { kind: 'insert'; at: number; bytes: Uint8Array } | { kind: 'delete'; at: number; count: number };
+
+/** Damaged bundles the reader is given in one run (docs/product.md §10), flips and cuts of every byte among them. */
+const READER_INPUTS = fuzzRuns(10_000);
 
 describe('bundles: every altered or truncated byte is refused, and the vault stays unchanged', () => {
   const tempDir = useTempDir();
@@ -64,6 +70,39 @@ describe('bundles: every altered or truncated byte is refused, and the vault sta
     }
     for (let len = 0; len < f.bytes.length; len++) expect(REFUSALS, `cut at ${len}`).toContain(await f.attempt(f.bytes.subarray(0, len)));
     expect(await f.attempt(Buffer.concat([f.bytes, Buffer.from([0])]))).toBe('TAMPERED');
+    expect(tablesDigest(f.targetPath)).toBe(before);
+  });
+
+  // A few thousand imports of a refused bundle: long on a busy two-core machine.
+  it(`several bytes changed, inserted or cut anywhere: ${READER_INPUTS} inputs with the ones above (property, member recipient)`, { timeout: 180_000 }, async () => {
+    const f = await fixture('member');
+    const before = tablesDigest(f.targetPath);
+    // The exhaustive flips and cuts above count toward the reader's inputs; random mutations make up the rest.
+    const runs = Math.max(1000, READER_INPUTS - 2 * f.bytes.length);
+    const edit: fc.Arbitrary<Mutation> = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 64 }) }),
+    );
+    const apply = (bytes: Uint8Array, e: Mutation): Uint8Array => {
+      const at = e.at % (bytes.length + 1);
+      if (e.kind === 'insert') return Buffer.concat([bytes.subarray(0, at), e.bytes, bytes.subarray(at)]);
+      if (e.kind === 'delete') return Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + e.count)]);
+      const v = Uint8Array.from(bytes);
+      if (at < v.length) v[at] = e.value;
+      return v;
+    };
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), async (edits) => {
+        const v = edits.reduce(apply, f.bytes as Uint8Array);
+        if (Buffer.compare(v, f.bytes) === 0) return true;
+        refused++;
+        return REFUSALS.includes((await f.attempt(v)) ?? 'accepted');
+      }),
+      { numRuns: runs },
+    );
+    expect(refused).toBeGreaterThan(runs * 0.9);
     expect(tablesDigest(f.targetPath)).toBe(before);
   });
 
