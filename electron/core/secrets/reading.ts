@@ -8,6 +8,7 @@ import { open } from '../crypto/aead';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
 import type { UsageRow } from '../db/rows';
 import { compareNames } from '../access/roster-state';
+import { closedAmong } from '../vault/damage';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, Payload } from './content';
@@ -62,6 +63,8 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
   }
   if (found.length === 0) {
     if (listedAs(s, ref, name)) throw new CofferError('TAMPERED', `the vault's name index no longer leads to "${name}", which your listing shows: the file was altered; nothing was read`, 'name');
+    const closed = closedAmong(s, scopes);
+    if (closed) throw new CofferError('TAMPERED', `no "${name}" found, but your key to ${closed} does not open (the file is damaged or was altered), so it may be there: run \`coffer doctor\``, 'name');
     throw new CofferError('NOT_FOUND', `no secret named "${name}" that you can read`, 'name');
   }
   if (found.length > 1) {
