@@ -73,10 +73,10 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
         {unreadable?.map((u) => (
           <span className="banner-line" key={u.scope} data-testid="unreadable-scope">
             <strong>
-              Your key to {u.scope} does not open: {u.secrets === 1 ? '1 secret' : `${u.secrets} secrets`} in it cannot be read.
+              Your key to {u.scope} does not open
+              {u.secrets === 0 ? '.' : `: ${u.secrets === 1 ? '1 secret' : `${u.secrets} secrets`} in it cannot be read.`}
             </strong>{' '}
-            The vault file is damaged or was altered; <code>coffer doctor</code> lists what is unreadable, and a backup of the vault has{' '}
-            {u.secrets === 1 ? 'it' : 'them'}.
+            The vault file is damaged or was altered; <code>coffer doctor</code> lists what is unreadable, and a backup of the vault from before has the key.
           </span>
         ))}
         {purgesWithheld !== undefined && purgesWithheld > 0 && (

@@ -6,6 +6,7 @@ import { auditProblem } from '../../core/audit/verify';
 import { checkVaultFile } from '../../core/db/connection';
 import { createPrivateFile } from '../../core/db/files';
 import type { SessionDamage } from '../../core/vault/doctor';
+import { lostSecrets } from '../../core/vault/damage';
 import { backupsBeside, sessionDamage } from '../../core/vault/doctor';
 import { Vault } from '../../core/vault/vault';
 import type { CliContext } from '../context';
@@ -164,7 +165,7 @@ async function doctor(ctx: CliContext): Promise<void> {
         ...(damage
           ? [
               ...list(damage.findings),
-              ...list(damage.unreadable.map((u) => `your key to ${u.scope} does not open: ${u.secrets} secret(s) in it cannot be read`)),
+              ...list(damage.unreadable.map((u) => `your key to ${u.scope} does not open: ${lostSecrets(u.secrets)}`)),
               ...list(damage.secrets.map((d) => `${d.place}: ${d.why}`)),
             ]
           : []),

@@ -51,7 +51,7 @@ export function translateSqliteError(e: unknown): unknown {
 /**
  * The vault file is not as SQLite wrote it: a page, the schema or a row was changed outside SQLite
  * (a failing disk, a bad copy, an edit). Said as TAMPERED with SQLite's own words, never as a bug
- * (docs/product.md §9); `coffer doctor` then names what is unreadable.
+ * (docs/product.md §1a, "Damage is reported"); `coffer doctor` then names what is unreadable.
  */
 export function damaged(detail: string): CofferError {
   return new CofferError('TAMPERED', `the vault file is damaged (SQLite: ${detail}): run \`coffer doctor\` to see what is unreadable, and restore it from a backup`);
@@ -129,7 +129,8 @@ function diagnose(raw: Database, e: unknown): unknown {
   const translated = translateSqliteError(e);
   if (translated !== e || !raw.open) return translated;
   try {
-    if (schemaDiffers(raw)) return damaged(`${(e as Error).message}; the file's tables are not the ones Coffer makes`);
+    // An older format's schema differs by design (a migration that failed is a bug, not damage).
+    if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && schemaDiffers(raw)) return damaged(`${(e as Error).message}; the file's tables are not the ones Coffer makes`);
     const problems = fileProblems(raw, 3);
     return problems.length ? damaged(`${(e as Error).message}; ${problems.join('; ')}`) : e;
   } catch {
@@ -143,10 +144,10 @@ function diagnose(raw: Database, e: unknown): unknown {
  * run outside `read()`, and a page may fail at any of them. Other errors pass as they are, for
  * the caller that expects one (a UNIQUE constraint as CONFLICT) or for `write()` to diagnose.
  */
-function guarded(s: Statement, translate: (e: unknown) => unknown): Statement {
+function guarded(s: Statement): Statement {
   const damage = (e: unknown) => {
     const code = (e as { code?: unknown })?.code;
-    return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') ? translate(e) : e;
+    return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') ? translateSqliteError(e) : e;
   };
   for (const method of ['run', 'get', 'all'] as const) {
     const plain = s[method].bind(s) as (...args: unknown[]) => unknown;
@@ -209,7 +210,7 @@ export class Db {
     let s = cache.get(sql);
     if (!s) {
       try {
-        s = guarded(this.raw.prepare(sql), (e) => diagnose(this.raw, e));
+        s = guarded(this.raw.prepare(sql));
       } catch (e) {
         throw diagnose(this.raw, e);
       }

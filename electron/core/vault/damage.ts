@@ -52,12 +52,13 @@ export function unreadableScopes(s: Session): Unreadable[] {
   });
 }
 
-const secretsWord = (n: number) => (n === 1 ? '1 secret' : `${n} secrets`);
+/** What is lost with a closed scope, as a clause: `3 secrets in it cannot be read`. */
+export const lostSecrets = (n: number): string => (n === 0 ? 'it holds no secret yet' : `${n === 1 ? '1 secret' : `${n} secrets`} in it cannot be read`);
 
 /** One line per unreadable scope, for a door that prints warnings (the CLI); the app shows them in its banner. */
 export function damageWarnings(s: Session): string[] {
   return unreadableScopes(s).map(
-    (u) => `TAMPERED: your key to ${u.scope} does not open (its grant is damaged, altered or missing): ${secretsWord(u.secrets)} in it cannot be read; \`coffer doctor\` lists what is unreadable`,
+    (u) => `TAMPERED: your key to ${u.scope} does not open (its grant is damaged, altered or missing): ${lostSecrets(u.secrets)}; \`coffer doctor\` lists what is unreadable`,
   );
 }
 

@@ -41,7 +41,7 @@ describe('a damaged vault file', () => {
     const doctor = await alice(['doctor']);
     expect(doctor.code).toBe(4);
     expect(doctor.stdout).toContain('the file passes its integrity check');
-    expect(doctor.stdout).toContain('your key to personal scope of alice does not open: 3 secret(s) in it cannot be read');
+    expect(doctor.stdout).toContain('your key to personal scope of alice does not open: 3 secrets in it cannot be read');
     expect(errorLine(doctor.stderr).code).toBe('TAMPERED');
   });
 
