@@ -1,3 +1,5 @@
+import type { Level } from '../../../shared/schemas/secrets';
+import type { ScopeKind } from '../access/roster-state';
 import type { SecretReaderRow } from '../db/rows';
 import type { Session } from './session';
 
@@ -62,8 +64,19 @@ export function damageWarnings(s: Session): string[] {
   );
 }
 
-/** Whether a lookup that found nothing passed a scope this session should hold but cannot open: TAMPERED, not NOT_FOUND. */
-export function closedAmong(s: Session, scopeIds: readonly string[]): string | undefined {
-  const closed = scopeIds.find((id) => s.accessFindings.closedScopes.includes(id));
+/** The scope kinds a secret of a level can be read through: an organization secret also through its teams'. */
+const KINDS_OF_LEVEL: Record<Level, readonly ScopeKind[]> = { personal: ['personal'], workspace: ['workspace'], organization: ['organization', 'team'] };
+
+/**
+ * A closed scope a secret of this level (any level when undefined), or of one of the scopes
+ * `within`, could be behind: a lookup that found nothing is then TAMPERED, not NOT_FOUND. A scope
+ * the roster does not know could be any.
+ */
+export function closedFor(s: Session, level: Level | undefined, within?: readonly string[]): string | undefined {
+  const closed = s.accessFindings.closedScopes.find((id) => {
+    if (within) return within.includes(id);
+    const kind = s.roster.scopeKind(id);
+    return !level || !kind || KINDS_OF_LEVEL[level].includes(kind);
+  });
   return closed === undefined ? undefined : scopeLabel(s, closed);
 }
