@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CofferApp } from '../../electron/core/app';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
+import { unreadableScopes } from '../../electron/core/vault/damage';
+import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import { flipInFile, withRawDb } from '../support/sql';
+import { clearScopeOf, flipInFile, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
@@ -33,6 +35,24 @@ describe('damage the core reports', () => {
       expect.objectContaining({ code: 'TAMPERED', field: 'name' }),
     );
     app.close();
+  });
+
+  it("an organization secret only a team reads, behind the team's grant that does not open: named, and TAMPERED by level", async () => {
+    const { path, vault, session } = await newVault(tempDir());
+    addTeam(session, 'Ops');
+    registerSecret(session, { type: 'api-key', name: 'ops-key', level: 'organization', teams: ['Ops'], fields: { headerName: 'X-Key', value: 'ops-value' } });
+    const teamScope = clearScopeOf(session.db, 'team', 'Ops');
+    vault.close();
+    flipInFile(path, withRawDb(path, (db) => db.prepare('SELECT sealed_key FROM scope_grants WHERE scope_id = ?').pluck().get(teamScope) as Buffer));
+    const reopened = await Vault.open(path);
+    const alice = await reopened.unlock('alice', PASSWORD);
+    expect(unreadableScopes(alice)).toEqual([{ scope: 'team Ops', secrets: 1 }]);
+    expect(() => getSecretValue(alice, { name: 'ops-key', level: 'organization' }, { use: { door: 'cli', how: 'print' } })).toThrow(
+      expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining('your key to team Ops does not open') }),
+    );
+    // A personal name is not behind a team's key: that one is simply not there.
+    expect(() => getSecretValue(alice, { name: 'ops-key', level: 'personal' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    reopened.close();
   });
 
   it("a secret's listing number changed in the file: listed nameless as tampered, not dropped", async () => {
