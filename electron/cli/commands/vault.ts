@@ -161,6 +161,8 @@ async function doctor(ctx: CliContext): Promise<void> {
         file.length ? `SQLite      ${file.length} problem(s) in the file:` : 'SQLite      the file passes its integrity check',
         ...list(file),
         unlocked ? `Unlocked    as ${member}` : `Unlocked    no (${stopped!.code}: ${stopped!.message}): only the file was checked`,
+        // A damaged member row and a wrong password fail the same way: the sealed keys do not open.
+        ...(stopped?.code === 'AUTH' && !unlocked ? ['  - if the password is right, your sealed keys in the file may be damaged: try it on a backup'] : []),
         ...(unlocked && stopped ? [`  - the check stopped: ${stopped.code}: ${stopped.message}`] : []),
         ...(damage
           ? [
