@@ -14,7 +14,7 @@ const MEANINGS = {
   INTERNAL: 'internal error: a bug (run again with `COFFER_DEBUG=1` for details, and report it)',
   VALIDATION: 'usage error or invalid input: unknown or missing flag, bad value, missing stdin line; the field at fault is named when there is one',
   AUTH: 'wrong member name or password; a bundle not addressed to you, a wrong passphrase, or a signer you do not trust',
-  TAMPERED: 'something failed verification: a record, a bundle, key-derivation parameters, or the audit chain',
+  TAMPERED: 'something failed verification: a record, a bundle, key-derivation parameters, or the audit chain; or the vault file is damaged (`coffer doctor` says what is unreadable)',
   NOT_FOUND: 'no such vault, secret, member, workspace, team, revision, file, or command to `run`',
   CONFLICT: 'name taken, name ambiguous, wrong confirmation word, last Account Holder, file already exists',
   FORBIDDEN: 'your role lacks the permission, or no key of that scope is sealed to you',

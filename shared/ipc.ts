@@ -62,6 +62,8 @@ export const integrity = z.object({
   unsigned: z.boolean().optional(),
   /** Secrets due for deletion whose state did not verify against their head: kept, not purged. */
   purgesWithheld: z.number().optional(),
+  /** Scopes this member should hold whose key did not open (a damaged or altered file), and the secrets only they open. */
+  unreadable: z.array(z.object({ scope: z.string(), secrets: z.number() })).optional(),
 });
 export type Integrity = z.infer<typeof integrity>;
 

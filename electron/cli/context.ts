@@ -8,6 +8,7 @@ import type { PassResult } from '../core/lifecycle/scheduler';
 import type { Session } from '../core/vault/session';
 import { tamperedSettingsError } from '../core/vault/settings';
 import { accessWarnings } from '../core/vault/access-check';
+import { damageWarnings } from '../core/vault/damage';
 import { defaultDataDir, defaultVaultPath } from '../core/vault/paths';
 import { Vault } from '../core/vault/vault';
 import { SecretInput } from './io';
@@ -86,7 +87,7 @@ export class CliContext {
       if (credential && accountKey) throw new CofferError('VALIDATION', 'set a service credential (COFFER_CLIENT_ID, COFFER_CLIENT_SECRET) or a service-account key (COFFER_KEY_SECRET), not both', 'COFFER_KEY_SECRET');
       // A pipeline (docs/product.md §6–§7): no password and no purging pass, only what the identity can read.
       this.session = credential ? vault.unlockCredential(credential.clientId, credential.clientSecret) : vault.unlockAccountKey(accountKey!);
-      for (const line of accessWarnings(this.session.accessFindings)) warn(line);
+      this.warnFindings(this.session);
       return this.session;
     }
     const login = vault.memberToUnlock(this.options.as);
@@ -100,13 +101,18 @@ export class CliContext {
     const tampered = tamperedSettingsError(pass);
     if (tampered && opts.tamperedSettings === 'fail') throw tampered;
     if (tampered) warn(`${tampered.code}: ${tampered.message}`);
-    for (const line of accessWarnings(this.session.accessFindings)) warn(line);
+    this.warnFindings(this.session);
     // Due for deletion by the file's clear columns, but not by their heads: kept, and said (docs/product.md §1a).
     if (pass.tamperedSecrets.length) {
       const n = pass.tamperedSecrets.length;
       warn(`TAMPERED: ${n === 1 ? 'a secret' : `${n} secrets`} due for deletion did not match ${n === 1 ? 'its head' : 'their heads'} and ${n === 1 ? 'was' : 'were'} not purged (${pass.tamperedSecrets.join(', ')})`);
     }
     return this.session;
+  }
+
+  /** What unlock found about access and damage, on every command that unlocks. */
+  private warnFindings(session: Session): void {
+    for (const line of [...accessWarnings(session.accessFindings), ...damageWarnings(session)]) warn(line);
   }
 
   private count(r: PassResult): void {

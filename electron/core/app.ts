@@ -19,6 +19,7 @@ import { unreadNoticeCount } from './lifecycle/notices';
 import { lockedPass, sessionPass } from './lifecycle/passes';
 import type { PassResult } from './lifecycle/scheduler';
 import { SecretIndex } from './secrets/secret-index';
+import { unreadableScopes } from './vault/damage';
 import { listTeams, listWorkspaces } from './vault/structure';
 import type { Session } from './vault/session';
 import type { VaultSettings } from './vault/settings';
@@ -241,6 +242,7 @@ export class CofferApp {
     const settingsTampered = session ? checkSettings(session).tampered : [];
     const access = session?.accessFindings;
     const purgesWithheld = session ? this.purgesWithheld : 0;
+    const unreadable = session ? unreadableScopes(session) : [];
     return {
       ...(auditBroken ? { auditBroken } : {}),
       ...(rolledBack ? { rolledBack } : {}),
@@ -251,6 +253,7 @@ export class CofferApp {
       ...(access?.grantsMissing ? { grantsMissing: access.grantsMissing } : {}),
       ...(access?.unsigned ? { unsigned: true } : {}),
       ...(purgesWithheld ? { purgesWithheld } : {}),
+      ...(unreadable.length ? { unreadable } : {}),
     };
   }
 

@@ -17,8 +17,10 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * about the file, not the secrets: the vault stays usable, and the finding stays until looked into.
  */
 export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; inline?: boolean }) {
-  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, grantsMissing, unsigned, purgesWithheld } = integrity;
-  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !grantsMissing && !unsigned && !purgesWithheld) return null;
+  const { auditBroken, rolledBack, settingsTampered, rosterProblem, structureMismatch, grantsRejected, grantsMissing, unsigned, purgesWithheld, unreadable } = integrity;
+  if (!auditBroken && !rolledBack && !settingsTampered && !rosterProblem && !structureMismatch && !grantsRejected && !grantsMissing && !unsigned && !purgesWithheld && !unreadable) {
+    return null;
+  }
   return (
     <div className={`banner banner-danger${inline ? ' banner-inline' : ''}`} role="alert" data-testid="integrity-warning">
       <ShieldAlert size={16} aria-hidden />
@@ -68,6 +70,15 @@ export function IntegrityBanner({ integrity, inline }: { integrity: Integrity; i
             {grantsMissing === 1 ? 'it' : 'them'}.
           </span>
         )}
+        {unreadable?.map((u) => (
+          <span className="banner-line" key={u.scope} data-testid="unreadable-scope">
+            <strong>
+              Your key to {u.scope} does not open
+              {u.secrets === 0 ? '.' : `: ${u.secrets === 1 ? '1 secret' : `${u.secrets} secrets`} in it cannot be read.`}
+            </strong>{' '}
+            The vault file is damaged or was altered; <code>coffer doctor</code> lists what is unreadable, and a backup of the vault from before has the key.
+          </span>
+        ))}
         {purgesWithheld !== undefined && purgesWithheld > 0 && (
           <span className="banner-line">
             <strong>

@@ -47,11 +47,12 @@ test('the banner names what was edited, and the Account Holder stays one', async
   const banner = page.getByTestId('integrity-warning');
   await seeText(banner, 'Member or team lists were changed outside Coffer.');
   await seeText(banner, 'A key grant sealed to you was not signed by anyone allowed to give it. Coffer did not use it: what it would open stays closed to you.');
+  await seeText(banner.getByTestId('unreadable-scope'), 'Your key to workspace Backend does not open.');
   await screenshot(page, 'integrity-roster-light');
   expect(await axeSerious(page)).toEqual([]);
   const status = await running.app.status();
   expect(status.member).toMatchObject({ name: 'alice', role: 'account-holder' });
-  expect(status.integrity).toMatchObject({ grantsRejected: 1, structureMismatch: [expect.stringContaining('alice')] });
+  expect(status.integrity).toMatchObject({ grantsRejected: 1, structureMismatch: [expect.stringContaining('alice')], unreadable: [{ scope: 'workspace Backend', secrets: 0 }] });
   await page.getByRole('navigation', { name: 'Scopes' }).getByText('Organization').click();
   await seeText(page.getByTestId('secret-row').first(), 'org-token');
 });

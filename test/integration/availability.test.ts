@@ -87,7 +87,7 @@ async function reopened(path: string, member = 'alice', password = PASSWORD) {
   const items = listSecrets(session).items;
   expect(items.filter((i) => i.tampered)).toEqual([]);
   if (session.may('audit.read')) expect(verifyAuditFor(session)).toMatchObject({ ok: true });
-  expect(session.accessFindings).toEqual({ structure: [], grantsRejected: 0, grantsMissing: 0, unsigned: false });
+  expect(session.accessFindings).toEqual({ structure: [], grantsRejected: 0, grantsMissing: 0, unsigned: false, closedScopes: [] });
   return { vault, session, items };
 }
 

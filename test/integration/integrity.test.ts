@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unreadableScopes } from '../../electron/core/vault/damage';
 import type { Session } from '../../electron/core/vault/session';
 import { Vault } from '../../electron/core/vault/vault';
 import { getSecretValue, listSecrets, showSecret } from '../../electron/core/secrets/reading';
@@ -69,7 +70,7 @@ describe('a byte flipped in the file', () => {
     expect(listSecrets(session, { search: 'delta' }).items[0]!.tampered).toBeUndefined();
   });
 
-  it('in scope_grants.sealed_key: that scope alone is lost to its member, the vault still unlocks', async () => {
+  it('in scope_grants.sealed_key: that scope alone is lost to its member, and named with its secrets; the vault still unlocks', async () => {
     const { path, vault, session, o } = await vaultWithSecrets(tempDir());
     const orgScope = withRawDb(path, (db) => (db.prepare('SELECT scope_id FROM secrets WHERE id = ?').get(o.id) as { scope_id: string }).scope_id);
     session.lock();
@@ -77,7 +78,9 @@ describe('a byte flipped in the file', () => {
     const again = await vault.unlock(undefined, PASSWORD);
     expect(value(again, 'Alpha')).toBe('alpha-value');
     expect(listSecrets(again).items.map((i) => i.name)).toEqual(['Alpha', 'Beta']);
-    expect(() => value(again, 'Org env')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(unreadableScopes(again)).toEqual([{ scope: 'the organization', secrets: 1 }]);
+    // Not "no such secret": the key that would find it does not open.
+    expect(() => value(again, 'Org env')).toThrow(expect.objectContaining({ code: 'TAMPERED', field: 'name' }));
   });
 
   it('anywhere in a revision ciphertext, at the first, middle and last byte', async () => {

@@ -2,7 +2,7 @@ import type { Db } from '../../electron/core/db/connection';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Opens a vault file with plain better-sqlite3, as anyone holding the file could, and closes it after. */
 export function withRawDb<T>(path: string, fn: (db: Database) => T): T {
@@ -61,4 +61,17 @@ export function clearScopeOf(db: Db, kind: 'workspace' | 'team', name: string): 
   const id = db.value<string>(`SELECT scope_id FROM ${kind === 'workspace' ? 'workspaces' : 'teams'} WHERE name = ? COLLATE NOCASE`, name);
   if (id === undefined) throw new Error(`no ${kind} named ${name}`);
   return id;
+}
+
+/**
+ * Flips one byte of a value where it lies in the vault FILE, as a failing disk or a bad copy would:
+ * the page changes, SQLite's own checks still pass. The -wal is checkpointed into the file first.
+ */
+export function flipInFile(path: string, value: Uint8Array, offset = Math.floor(value.length / 2)): void {
+  withRawDb(path, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+  const bytes = readFileSync(path);
+  const at = bytes.indexOf(value);
+  if (at < 0 || bytes.lastIndexOf(value) !== at) throw new Error('the value is not in the file exactly once');
+  bytes[at + offset]! ^= 0x01;
+  writeFileSync(path, bytes);
 }

@@ -7,6 +7,7 @@ import { LEVELS, SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/sch
 import { getSecretValue, listSecrets, resolveSecret, secretUsage, showSecret } from '../../core/secrets/reading';
 import { registerSecret } from '../../core/secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from '../../core/secrets/revisions';
+import { unreadableScopes } from '../../core/vault/damage';
 import type { Action } from '../program';
 import { dateTime, day, iso, print, printJson, table, warn } from '../output';
 import type { FieldFlags } from './secret-fields';
@@ -110,7 +111,8 @@ export function registerSecretCommands(program: Command, run: Action): Command {
     .option('--desc', 'sort descending')
     .action(
       run(async (ctx, o: ScopeFlags & { type?: SecretType; status?: (typeof STATUSES)[number]; search?: string; sort: string; desc?: boolean }) => {
-        const listing = listSecrets(await ctx.unlock(), {
+        const session = await ctx.unlock();
+        const listing = listSecrets(session, {
           level: o.level,
           workspace: o.workspace,
           type: o.type,
@@ -121,7 +123,10 @@ export function registerSecretCommands(program: Command, run: Action): Command {
         });
         if (ctx.json) return printJson(listing.items.map(toJson));
         if (listing.items.length === 0) {
-          print(listing.total === 0 ? 'No secrets yet: coffer secret add TYPE NAME' : `No secret matches (of ${listing.total}).`);
+          // An empty listing because a key does not open is not an empty vault (the warnings above name the scope).
+          const unreadable = unreadableScopes(session).reduce((n, u) => n + u.secrets, 0);
+          const none = unreadable ? `No secret you can read: ${unreadable} cannot be read (see the warnings above).` : 'No secrets yet: coffer secret add TYPE NAME';
+          print(listing.total === 0 ? none : `No secret matches (of ${listing.total}).`);
           return;
         }
         print(table(['NAME', 'TYPE', 'AVAILABILITY', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'], rows(listing.items)));

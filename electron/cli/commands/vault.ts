@@ -3,10 +3,15 @@ import { Option } from 'commander';
 import { existsSync, rmSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
 import { auditProblem } from '../../core/audit/verify';
+import { checkVaultFile } from '../../core/db/connection';
 import { createPrivateFile } from '../../core/db/files';
+import type { SessionDamage } from '../../core/vault/doctor';
+import { lostSecrets } from '../../core/vault/damage';
+import { backupsBeside, sessionDamage } from '../../core/vault/doctor';
 import { Vault } from '../../core/vault/vault';
+import type { CliContext } from '../context';
 import type { Action } from '../program';
-import { day, print, printJson, table, warn } from '../output';
+import { dateTime, day, print, printJson, table, warn } from '../output';
 
 export function registerVaultCommands(program: Command, run: Action): void {
   program
@@ -79,6 +84,11 @@ export function registerVaultCommands(program: Command, run: Action): void {
     );
 
   program
+    .command('doctor')
+    .description('check the vault file and all your key opens: list what is damaged or unreadable, and the backups beside the vault')
+    .action(run(doctor));
+
+  program
     .command('backup')
     .description('copy the vault consistently, even while it is in use')
     .argument('<file...>', 'FILE, or VAULT FILE')
@@ -103,4 +113,71 @@ export function registerVaultCommands(program: Command, run: Action): void {
         print(`Backed up ${source} to ${target}.`);
       }),
     );
+}
+
+/** The unlocked part of the doctor's check, or why there is none: the file is checked either way. */
+async function unlockedDamage(ctx: CliContext): Promise<{ member?: string; unlocked: boolean; damage?: SessionDamage; stopped?: CofferError }> {
+  let vault: Vault | undefined;
+  let member: string | undefined;
+  let unlocked = false;
+  try {
+    // Read-only: the doctor writes nothing, not even the unlock's audit entry.
+    vault = await Vault.open(ctx.vaultPath, { readOnly: true });
+    member = vault.memberToUnlock(ctx.options.as);
+    const session = await vault.unlock(ctx.options.as, await ctx.input.password(`the password for ${member}`));
+    unlocked = true;
+    try {
+      return { member, unlocked, damage: sessionDamage(session) };
+    } finally {
+      session.lock();
+    }
+  } catch (e) {
+    if (!(e instanceof CofferError)) throw e;
+    return { member, unlocked, stopped: e };
+  } finally {
+    vault?.close();
+  }
+}
+
+/**
+ * `coffer doctor` (docs/product.md §1a, "Damage is reported"): SQLite's check of the file, then,
+ * unlocked, every scope, name, secret state and value this member's key should open. Exit 0 when
+ * nothing is damaged; TAMPERED when something is, naming the newest backup beside the vault.
+ */
+async function doctor(ctx: CliContext): Promise<void> {
+  const path = ctx.vaultPath;
+  if (!existsSync(path)) throw new CofferError('NOT_FOUND', `no vault at ${path}: pass --vault`, 'vault');
+  const file = checkVaultFile(path);
+  const { member, unlocked, damage, stopped } = await unlockedDamage(ctx);
+  const backups = backupsBeside(path);
+  const problems = file.length + (damage ? damage.findings.length + damage.unreadable.length + damage.secrets.length : 0) + (stopped?.code === 'TAMPERED' ? 1 : 0);
+  if (ctx.json) {
+    printJson({ path, file, member: member ?? null, unlocked, ...(stopped ? { stopped: stopped.toJSON() } : {}), ...damage, backups: backups.map((b) => b.path) });
+  } else {
+    const list = (items: string[]) => items.map((i) => `  - ${i}`);
+    print(
+      [
+        `Vault       ${path}`,
+        file.length ? `SQLite      ${file.length} problem(s) in the file:` : 'SQLite      the file passes its integrity check',
+        ...list(file),
+        unlocked ? `Unlocked    as ${member}` : `Unlocked    no (${stopped!.code}: ${stopped!.message}): only the file was checked`,
+        // A damaged member row and a wrong password fail the same way: the sealed keys do not open.
+        ...(stopped?.code === 'AUTH' && !unlocked ? ['  - if the password is right, your sealed keys in the file may be damaged: try it on a backup'] : []),
+        ...(unlocked && stopped ? [`  - the check stopped: ${stopped.code}: ${stopped.message}`] : []),
+        ...(damage
+          ? [
+              ...list(damage.findings),
+              ...list(damage.unreadable.map((u) => `your key to ${u.scope} does not open: ${lostSecrets(u.secrets)}`)),
+              ...list(damage.secrets.map((d) => `${d.place}: ${d.why}`)),
+            ]
+          : []),
+        backups.length ? `Backups     newest: ${backups[0]!.path} (${dateTime(backups[0]!.modified)})` : 'Backups     none beside the vault (`coffer backup FILE` makes one)',
+        problems ? `${problems} problem(s): restore the vault from a backup made before the damage.` : damage ? 'No damage found.' : '',
+      ]
+        .filter((l) => l !== '')
+        .join('\n'),
+    );
+  }
+  if (problems) throw new CofferError('TAMPERED', `the vault is damaged (${problems} problem(s), listed above): restore it from ${backups[0]?.path ?? 'a backup'}`);
+  if (stopped) throw stopped;
 }

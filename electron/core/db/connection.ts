@@ -43,8 +43,135 @@ export function translateSqliteError(e: unknown): unknown {
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) {
     return new CofferError('LOCKED', 'the vault file cannot be written (read-only)');
   }
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return new CofferError('VALIDATION', 'this file is not a Coffer vault, or it is damaged', 'vault');
+  if (code === 'SQLITE_NOTADB') return new CofferError('VALIDATION', 'this file is not a Coffer vault, or it is damaged', 'vault');
+  if (code.startsWith('SQLITE_CORRUPT')) return damaged((e as Error).message);
   return e;
+}
+
+/**
+ * The vault file is not as SQLite wrote it: a page, the schema or a row was changed outside SQLite
+ * (a failing disk, a bad copy, an edit). Said as TAMPERED with SQLite's own words, never as a bug
+ * (docs/product.md §1a, "Damage is reported"); `coffer doctor` then names what is unreadable.
+ */
+export function damaged(detail: string): CofferError {
+  return new CofferError('TAMPERED', `the vault file is damaged (SQLite: ${detail}): run \`coffer doctor\` to see what is unreadable, and restore it from a backup`);
+}
+
+/** The columns of each table: what a damaged schema shows against the one the migrations make. */
+function columnsOf(raw: Database): string {
+  const rows = raw
+    .prepare("SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.name")
+    .raw()
+    .all() as string[][];
+  return rows.map((r) => r.join('.')).join(',');
+}
+
+let expectedColumns: string | undefined;
+
+/** Whether this file's tables have other columns than a vault of the latest format (made once per process, in memory). */
+function schemaDiffers(raw: Database): boolean {
+  if (!expectedColumns) {
+    const fresh = new BetterSqlite3(':memory:');
+    try {
+      migrate(fresh);
+      expectedColumns = columnsOf(fresh);
+    } finally {
+      fresh.close();
+    }
+  }
+  try {
+    return columnsOf(raw) !== expectedColumns;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * What SQLite's own checks find wrong with the file: its pages (quick_check, or integrity_check,
+ * which also compares every index with its table), and rows whose references point nowhere.
+ */
+export function fileProblems(raw: Database, max = 20, check: 'quick_check' | 'integrity_check' = 'quick_check'): string[] {
+  const checked = (raw.pragma(`${check}(${max})`) as Record<string, string>[]).map((r) => Object.values(r)[0]!).filter((r) => r !== 'ok');
+  const dangling = raw.pragma('foreign_key_check') as { table: string; parent: string }[];
+  const tables = [...new Set(dangling.map((d) => `${d.table} → ${d.parent}`))];
+  return [...checked, ...tables.slice(0, max).map((t) => `rows of ${t} refer to rows that are not there`)];
+}
+
+/**
+ * SQLite's full check of a vault file, opened read-only by itself (no Coffer check, nothing
+ * written): what `coffer doctor` reports first, also for a file Coffer cannot open.
+ */
+export function checkVaultFile(path: string): string[] {
+  let raw: Database;
+  try {
+    raw = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    return [`SQLite cannot open the file: ${(e as Error).message}`];
+  }
+  try {
+    const problems = fileProblems(raw, 20, 'integrity_check');
+    if (problems.length === 0 && pragmaNumber(raw, 'user_version') === LATEST_VERSION && schemaDiffers(raw)) problems.push("the file's tables are not the ones Coffer makes");
+    return problems;
+  } catch (e) {
+    return [(e as Error).message];
+  } finally {
+    raw.close();
+  }
+}
+
+/**
+ * An error SQLite raised that no caller expected: damage when the file fails SQLite's own checks
+ * or its schema is not the one Coffer makes, else left as it is (a bug, INTERNAL). Only on the
+ * error path: the checks read the whole file.
+ */
+function diagnose(raw: Database, e: unknown): unknown {
+  if (e instanceof CofferError || !String((e as { code?: unknown })?.code).startsWith('SQLITE_')) return e;
+  const translated = translateSqliteError(e);
+  if (translated !== e || !raw.open) return translated;
+  try {
+    // An older format's schema differs by design (a migration that failed is a bug, not damage).
+    if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && schemaDiffers(raw)) return damaged(`${(e as Error).message}; the file's tables are not the ones Coffer makes`);
+    const problems = fileProblems(raw, 3);
+    return problems.length ? damaged(`${(e as Error).message}; ${problems.join('; ')}`) : e;
+  } catch {
+    // SQLite cannot even check the file: damaged beyond its pages (its header, its schema).
+    return damaged((e as Error).message);
+  }
+}
+
+/**
+ * A statement whose runs turn a damaged file's errors into TAMPERED where they happen: most reads
+ * run outside `read()`, and a page may fail at any of them. Other errors pass as they are, for
+ * the caller that expects one (a UNIQUE constraint as CONFLICT) or for `write()` to diagnose.
+ */
+function guarded(s: Statement): Statement {
+  const damage = (e: unknown) => {
+    const code = (e as { code?: unknown })?.code;
+    return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') ? translateSqliteError(e) : e;
+  };
+  for (const method of ['run', 'get', 'all'] as const) {
+    const plain = s[method].bind(s) as (...args: unknown[]) => unknown;
+    Object.defineProperty(s, method, {
+      value: (...args: unknown[]) => {
+        try {
+          return plain(...args);
+        } catch (e) {
+          throw damage(e);
+        }
+      },
+    });
+  }
+  const iterate = s.iterate.bind(s) as (...args: unknown[]) => IterableIterator<unknown>;
+  Object.defineProperty(s, 'iterate', {
+    value: function* (...args: unknown[]) {
+      try {
+        yield* iterate(...args);
+      } catch (e) {
+        throw damage(e);
+      }
+    },
+  });
+  return s;
 }
 
 /** One column's value as SQLite hands it over (BLOBs as Buffers, which are Uint8Arrays). */
@@ -82,7 +209,11 @@ export class Db {
     const cache = this.statements[shape];
     let s = cache.get(sql);
     if (!s) {
-      s = this.raw.prepare(sql);
+      try {
+        s = guarded(this.raw.prepare(sql));
+      } catch (e) {
+        throw diagnose(this.raw, e);
+      }
       if (shape === 'tuples') s.raw(true);
       else if (shape === 'value') s.pluck(true);
       cache.set(sql, s);
@@ -130,7 +261,7 @@ export class Db {
     try {
       return this.raw.transaction(fn).immediate();
     } catch (e) {
-      throw translateSqliteError(e);
+      throw diagnose(this.raw, e);
     }
   }
 
@@ -140,7 +271,7 @@ export class Db {
     try {
       return this.raw.transaction(fn).deferred();
     } catch (e) {
-      throw translateSqliteError(e);
+      throw diagnose(this.raw, e);
     }
   }
 
@@ -227,8 +358,10 @@ function openFile(path: string, readOnly: boolean, exists: boolean, create: bool
     if (!readOnly) migrate(raw, migrations);
     return new Db(raw, readOnly);
   } catch (e) {
+    // No room for the -shm file is openDb's to handle (it reads a copy instead), not damage.
+    const diagnosed = exists && !NO_SHARED_MEMORY.has(String((e as { code?: unknown }).code)) ? diagnose(raw, e) : e;
     raw.close();
-    throw e;
+    throw diagnosed;
   }
 }
 

@@ -166,7 +166,8 @@ export class IndexColumns {
 
   /**
    * The rare path, after chunksMatchReaders found a difference: every secret whose wrapped key and
-   * name disagree about the chunk, or that has one without the other, is listed as tampered.
+   * name disagree about the chunk, that has one without the other, or whose row no entry named, is
+   * listed as tampered.
    */
   private reconcile(session: Session, scopeId: string): void {
     const namedIn = new Map<string, number>();
@@ -186,7 +187,9 @@ export class IndexColumns {
     const withReader = new Set<string>();
     for (const r of readerRows) {
       withReader.add(r.id);
-      if (namedIn.get(r.id) !== r.chunk_no) mark(this.slotOf(r.seq), r.id);
+      // Named where its wrapped key says, yet left without a name: its chunk entry's listing number is not its row's.
+      const slot = this.slotOf(r.seq);
+      if (namedIn.get(r.id) !== r.chunk_no || (slot >= 0 && this.ids[slot] === undefined)) mark(slot, r.id);
     }
     for (const id of namedIn.keys()) {
       if (withReader.has(id)) continue;

@@ -8,6 +8,7 @@ import { open } from '../crypto/aead';
 import { blindHash, normalizeName, wipe } from '../crypto/keys';
 import type { UsageRow } from '../db/rows';
 import { compareNames } from '../access/roster-state';
+import { closedFor } from '../vault/damage';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import type { Content, Payload } from './content';
@@ -33,6 +34,17 @@ function placeLabel(s: Session, row: ListedSecret, name: string): string {
   return `${row.level}/${name}`;
 }
 
+/** A workspace's scope by name; one the verified roster lacks while a workspace key does not open may be that one: TAMPERED. */
+function workspaceScope(s: Session, name: string): string {
+  try {
+    return findNamed(s, 'workspace', name).scopeId;
+  } catch (e) {
+    const closed = e instanceof CofferError && e.code === 'NOT_FOUND' ? closedFor(s, 'workspace') : undefined;
+    if (closed) throw new CofferError('TAMPERED', `no workspace "${name}" on the verified roster, and your key to ${closed} does not open (the file is damaged or was altered): run \`coffer doctor\``, 'workspace');
+    throw e;
+  }
+}
+
 /**
  * Finds a secret by name through the blind index of each scope it may live in: personal, then
  * workspaces, then organization. No chunk is decrypted, so `secret get` stays fast.
@@ -45,7 +57,7 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
   const scopes: string[] = [];
   if ((!ref.level || ref.level === 'personal') && !ref.workspace && !s.isMachine) scopes.push(s.personalScopeId());
   if (!ref.level || ref.level === 'workspace') {
-    if (ref.workspace) scopes.push(findNamed(s, 'workspace', ref.workspace).scopeId);
+    if (ref.workspace) scopes.push(workspaceScope(s, ref.workspace));
     else scopes.push(...[...s.roster.workspaces.values()].map((w) => w.scopeId));
   }
   const wantsOrganization = (!ref.level && !ref.workspace) || ref.level === 'organization';
@@ -62,6 +74,8 @@ function findSecret(s: Session, rawRef: SecretRef): { row: ListedSecret; name?: 
   }
   if (found.length === 0) {
     if (listedAs(s, ref, name)) throw new CofferError('TAMPERED', `the vault's name index no longer leads to "${name}", which your listing shows: the file was altered; nothing was read`, 'name');
+    const closed = closedFor(s, ref.level, ref.workspace ? scopes : undefined);
+    if (closed) throw new CofferError('TAMPERED', `no "${name}" found, but your key to ${closed} does not open (the file is damaged or was altered), so it may be there: run \`coffer doctor\``, 'name');
     throw new CofferError('NOT_FOUND', `no secret named "${name}" that you can read`, 'name');
   }
   if (found.length > 1) {

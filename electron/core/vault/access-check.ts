@@ -139,6 +139,8 @@ export interface OpenedGrants {
   rejected: number;
   /** Scopes the roster lets this member hold that have no grant to them in the file at all. */
   missing: number;
+  /** Scopes granted to, or held by, this grantee whose key did not open: every grant rejected, damaged or missing. */
+  closed: string[];
 }
 
 /**
@@ -168,6 +170,9 @@ export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: K
     }
   }
   const granted = new Set(grants.map((g) => g.scope_id));
-  const missing = roster.scopes().filter((s) => roster.mayHoldAs(grantee.kind, s.id, grantee.id) && !granted.has(s.id)).length;
-  return { scopes, rejected, missing };
+  const held = roster.scopes().filter((s) => roster.mayHoldAs(grantee.kind, s.id, grantee.id));
+  const missing = held.filter((s) => !granted.has(s.id)).length;
+  // A scope granted but not opened counts too when the roster does not know it (a roster that stops early).
+  const closed = [...new Set([...held.map((s) => s.id), ...granted])].filter((id) => !scopes.has(id));
+  return { scopes, rejected, missing, closed };
 }

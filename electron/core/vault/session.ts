@@ -53,6 +53,8 @@ export interface AccessFindings {
   grantsMissing: number;
   /** The vault was made before the roster and no Account Holder has unlocked it since. */
   unsigned: boolean;
+  /** Scopes the roster gives this principal whose key did not open (vault/damage.ts names them and counts their secrets). */
+  closedScopes: string[];
 }
 
 /** The verified roster as this session knows it. */

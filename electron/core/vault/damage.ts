@@ -1,0 +1,82 @@
+import type { Level } from '../../../shared/schemas/secrets';
+import type { ScopeKind } from '../access/roster-state';
+import type { SecretReaderRow } from '../db/rows';
+import type { Session } from './session';
+
+/**
+ * What an unlocked session cannot read because the file is damaged or was altered (docs/product.md
+ * §1a, "Damage is reported"): each scope whose key did not open, by name, and how many secrets it
+ * alone would have opened. Never a silent gap in a listing: the doors say it on every unlock.
+ */
+export interface Unreadable {
+  /** `personal scope of alice`, `workspace Backend`, `team Ops`, `the organization`, or `scope ID` when the roster does not know it. */
+  scope: string;
+  /** Secrets this scope alone would open for this session: no other scope it holds reads them. */
+  secrets: number;
+}
+
+/** A scope as people know it, from the verified roster. */
+export function scopeLabel(s: Session, scopeId: string): string {
+  const roster = s.roster;
+  switch (roster.scopeKind(scopeId)) {
+    case 'organization':
+      return 'the organization';
+    case 'workspace':
+      return `workspace ${[...roster.workspaces.values()].find((w) => w.scopeId === scopeId)!.name}`;
+    case 'team':
+      return `team ${[...roster.teams.values()].find((t) => t.scopeId === scopeId)!.name}`;
+    case 'personal': {
+      const owner = roster.ownerOf(scopeId);
+      return `personal scope of ${(owner && roster.member(owner)?.login) ?? 'a member'}`;
+    }
+    default: {
+      // Not on the verified roster (one that stops early): the clear tables' name, said as theirs.
+      const place = s.db.value<string>('SELECT name FROM workspaces WHERE scope_id = ?', scopeId);
+      const team = place === undefined ? s.db.value<string>('SELECT name FROM teams WHERE scope_id = ?', scopeId) : undefined;
+      if (place !== undefined) return `workspace ${place} (not on the verified roster)`;
+      if (team !== undefined) return `team ${team} (not on the verified roster)`;
+      return `scope ${scopeId}`;
+    }
+  }
+}
+
+/** The scopes this session should hold and cannot open, each with the secrets lost with it. */
+export function unreadableScopes(s: Session): Unreadable[] {
+  const closed = s.accessFindings.closedScopes;
+  if (closed.length === 0) return [];
+  const readers = s.db.query<Pick<SecretReaderRow, 'secret_id' | 'scope_id'>>(
+    'SELECT secret_id, scope_id FROM secret_readers WHERE secret_id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?)',
+  );
+  return closed.map((scopeId) => {
+    const readable = new Map<string, boolean>();
+    for (const r of readers.all(scopeId)) readable.set(r.secret_id, (readable.get(r.secret_id) ?? false) || s.canRead(r.scope_id));
+    return { scope: scopeLabel(s, scopeId), secrets: [...readable.values()].filter((open) => !open).length };
+  });
+}
+
+/** What is lost with a closed scope, as a clause: `3 secrets in it cannot be read`. */
+export const lostSecrets = (n: number): string => (n === 0 ? 'it holds no secret yet' : `${n === 1 ? '1 secret' : `${n} secrets`} in it cannot be read`);
+
+/** One line per unreadable scope, for a door that prints warnings (the CLI); the app shows them in its banner. */
+export function damageWarnings(s: Session): string[] {
+  return unreadableScopes(s).map(
+    (u) => `TAMPERED: your key to ${u.scope} does not open (its grant is damaged, altered or missing): ${lostSecrets(u.secrets)}; \`coffer doctor\` lists what is unreadable`,
+  );
+}
+
+/** The scope kinds a secret of a level can be read through: an organization secret also through its teams'. */
+const KINDS_OF_LEVEL: Record<Level, readonly ScopeKind[]> = { personal: ['personal'], workspace: ['workspace'], organization: ['organization', 'team'] };
+
+/**
+ * A closed scope a secret of this level (any level when undefined), or of one of the scopes
+ * `within`, could be behind: a lookup that found nothing is then TAMPERED, not NOT_FOUND. A scope
+ * the roster does not know could be any.
+ */
+export function closedFor(s: Session, level: Level | undefined, within?: readonly string[]): string | undefined {
+  const closed = s.accessFindings.closedScopes.find((id) => {
+    if (within) return within.includes(id);
+    const kind = s.roster.scopeKind(id);
+    return !level || !kind || KINDS_OF_LEVEL[level].includes(kind);
+  });
+  return closed === undefined ? undefined : scopeLabel(s, closed);
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { CofferApp } from '../../electron/core/app';
+import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { unreadableScopes } from '../../electron/core/vault/damage';
+import { addTeam } from '../../electron/core/vault/structure';
+import { Vault } from '../../electron/core/vault/vault';
+import { clearScopeOf, flipInFile, withRawDb } from '../support/sql';
+import { PASSWORD, newVault, useTempDir } from '../support/vault';
+
+/**
+ * docs/product.md §1a, "Damage is reported": what an unlocked session cannot read because of
+ * damage is named (scope, count) where it is used, and SQLite's own complaints about a damaged
+ * file are TAMPERED, never an internal error.
+ */
+describe('damage the core reports', () => {
+  const tempDir = useTempDir();
+
+  async function vaultOfAlice() {
+    const { path, vault, session } = await newVault(tempDir());
+    for (const name of ['p-1', 'p-2']) registerSecret(session, { type: 'api-key', name, fields: { headerName: 'X-Key', value: `${name}-value` } });
+    registerSecret(session, { type: 'api-key', name: 'o-1', level: 'organization', fields: { headerName: 'X-Key', value: 'o-1-value' } });
+    vault.close();
+    return path;
+  }
+
+  it("a grant that does not open: the app's status names the scope and its secrets; a read by name is TAMPERED, not NOT_FOUND", async () => {
+    const path = await vaultOfAlice();
+    const grant = withRawDb(path, (db) => db.prepare("SELECT g.sealed_key FROM scope_grants g JOIN scopes s ON s.id = g.scope_id WHERE s.kind = 'personal'").pluck().get() as Buffer);
+    flipInFile(path, grant);
+    const app = new CofferApp({ vaultPath: path, door: 'desktop' });
+    await app.unlock('alice', PASSWORD);
+    expect((await app.status()).integrity.unreadable).toEqual([{ scope: 'personal scope of alice', secrets: 2 }]);
+    expect(() => getSecretValue(app.session(), { name: 'p-1' }, { use: { door: 'cli', how: 'print' } })).toThrow(
+      expect.objectContaining({ code: 'TAMPERED', field: 'name' }),
+    );
+    app.close();
+  });
+
+  it("an organization secret only a team reads, behind the team's grant that does not open: named, and TAMPERED by level", async () => {
+    const { path, vault, session } = await newVault(tempDir());
+    addTeam(session, 'Ops');
+    registerSecret(session, { type: 'api-key', name: 'ops-key', level: 'organization', teams: ['Ops'], fields: { headerName: 'X-Key', value: 'ops-value' } });
+    const teamScope = clearScopeOf(session.db, 'team', 'Ops');
+    vault.close();
+    flipInFile(path, withRawDb(path, (db) => db.prepare('SELECT sealed_key FROM scope_grants WHERE scope_id = ?').pluck().get(teamScope) as Buffer));
+    const reopened = await Vault.open(path);
+    const alice = await reopened.unlock('alice', PASSWORD);
+    expect(unreadableScopes(alice)).toEqual([{ scope: 'team Ops', secrets: 1 }]);
+    expect(() => getSecretValue(alice, { name: 'ops-key', level: 'organization' }, { use: { door: 'cli', how: 'print' } })).toThrow(
+      expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining('your key to team Ops does not open') }),
+    );
+    // A personal name is not behind a team's key: that one is simply not there.
+    expect(() => getSecretValue(alice, { name: 'ops-key', level: 'personal' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    reopened.close();
+  });
+
+  it("a secret's listing number changed in the file: listed nameless as tampered, not dropped", async () => {
+    const path = await vaultOfAlice();
+    withRawDb(path, (db) => db.prepare("UPDATE secrets SET seq = 77 WHERE seq = 1").run());
+    const vault = await Vault.open(path);
+    const items = listSecrets(await vault.unlock('alice', PASSWORD)).items;
+    expect(items.map((i) => [i.name, i.tampered ?? false])).toEqual([
+      ['', true],
+      ['o-1', false],
+      ['p-2', false],
+    ]);
+    vault.close();
+  });
+
+  it("a column renamed in the file's schema: TAMPERED with SQLite's words, not an internal error", async () => {
+    const path = await vaultOfAlice();
+    const sql = withRawDb(path, (db) => db.prepare("SELECT sql FROM sqlite_master WHERE name = 'workspaces'").pluck().get() as string);
+    // `created_at` becomes `crdated_at`: the schema still parses, and the table's pages are untouched.
+    flipInFile(path, Buffer.from(sql), sql.indexOf('created_at') + 2);
+    const vault = await Vault.open(path);
+    expect(() => vault.info()).toThrow(expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining("no such column: created_at; the file's tables are not the ones Coffer makes") }));
+    vault.close();
+  });
+});
