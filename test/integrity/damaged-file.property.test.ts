@@ -10,6 +10,7 @@ import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading
 import { unreadableScopes } from '../../electron/core/vault/damage';
 import { sessionDamage } from '../../electron/core/vault/doctor';
 import { Vault } from '../../electron/core/vault/vault';
+import { fuzzRuns } from '../support/fuzz';
 import { PASSWORDS, READS, buildTemplate } from '../support/one-cell';
 
 /**
@@ -25,9 +26,8 @@ import { PASSWORDS, READS, buildTemplate } from '../support/one-cell';
  * runs the unlocked pass, lists, reads every secret of hers (recording each use) and runs the
  * doctor's check. `COFFER_FUZZ_SCALE=10` (as `npm run soak` sets) runs ten times as many of each.
  */
-const SCALE = Number(process.env.COFFER_FUZZ_SCALE ?? 1);
-const LOCKED_RUNS = Math.round(9_750 * SCALE);
-const UNLOCKED_RUNS = Math.round(250 * SCALE);
+const LOCKED_RUNS = fuzzRuns(9_750);
+const UNLOCKED_RUNS = fuzzRuns(250);
 
 interface Damage {
   flips: { at: number; xor: number }[];
