@@ -125,7 +125,9 @@ export function checkVaultFile(path: string): string[] {
  * error path: the checks read the whole file.
  */
 function diagnose(raw: Database, e: unknown): unknown {
-  if (e instanceof CofferError || !String((e as { code?: unknown })?.code).startsWith('SQLITE_')) return e;
+  const code = String((e as { code?: unknown })?.code);
+  // A name taken is a CONFLICT its caller expects, and a common one: no reason to read the whole file.
+  if (e instanceof CofferError || !code.startsWith('SQLITE_') || code === 'SQLITE_CONSTRAINT_UNIQUE') return e;
   const translated = translateSqliteError(e);
   if (translated !== e || !raw.open) return translated;
   try {
