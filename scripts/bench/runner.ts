@@ -204,7 +204,7 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
         } catch (e) {
           for (const op of uiOps) fail(size, op, e);
         }
-        const noStart = uiOps.includes('app-start') ? appStartUnavailable(opts.root) : undefined;
+        const noStart = built && uiOps.includes('app-start') ? appStartUnavailable(opts.root) : undefined;
         if (noStart) details.skipped.push({ size, op: 'app-start', reason: noStart });
         else if (built && uiOps.includes('app-start')) {
           try {
