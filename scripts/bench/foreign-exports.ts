@@ -88,7 +88,8 @@ function xmlEntry(item: ForeignItem, history: boolean): string {
   const times =
     `\t\t\t\t<Times>\n\t\t\t\t\t<LastModificationTime>${iso(item.updated)}</LastModificationTime>\n` +
     `\t\t\t\t\t<CreationTime>${iso(item.created)}</CreationTime>\n\t\t\t\t\t<Expires>False</Expires>\n\t\t\t\t</Times>\n`;
-  let body = `\t\t\t<Entry>\n\t\t\t\t<UUID>${Buffer.from(item.title.padEnd(16).slice(0, 16)).toString('base64')}</UUID>\n${times}`;
+  // The title's last 16 characters hold " account N" whole (N below 10,000,000): one UUID per entry, as KeePassXC needs (it keeps one entry per UUID).
+  let body = `\t\t\t<Entry>\n\t\t\t\t<UUID>${Buffer.from(item.title.padStart(16).slice(-16)).toString('base64')}</UUID>\n${times}`;
   body += xmlString('Title', item.title) + xmlString('UserName', item.username);
   body += xmlString('Password', history ? (item.previous ?? '') : item.password, true) + xmlString('URL', item.url);
   body += xmlString('Notes', item.notes ?? '');

@@ -225,22 +225,23 @@ export async function buildFixture(path: string, size: number, opts: GeneratorOp
   const clock = settableClock(realNow - (MAX_AGE_DAYS + 1) * DAY_MS);
   const { vault, session } = await createStructuredVault(path, { clock });
   const byType: Record<string, number> = {};
-  const byAge = new Map<number, RegisterSecretInput[]>();
+  // One byte per item (its age in days): its input is drawn again on its day, so a million inputs never sit in memory together.
+  const ages = new Uint8Array(size);
   const schedules: { name: string; at: number }[] = [];
   try {
     for (let i = 0; i < size; i++) {
       const it = itemAt(i, opts);
       byType[it.type] = (byType[it.type] ?? 0) + 1;
-      const group = byAge.get(it.ageDays);
-      if (group) group.push(it.input);
-      else byAge.set(it.ageDays, [it.input]);
+      ages[i] = it.ageDays;
       if (it.scheduledDaysAgo !== null) schedules.push({ name: it.name, at: realNow - it.scheduledDaysAgo * DAY_MS });
     }
-    for (const age of [...byAge.keys()].sort((a, b) => b - a)) {
+    for (let age = MAX_AGE_DAYS; age >= 0; age--) {
+      const day: RegisterSecretInput[] = [];
+      for (let i = 0; i < size; i++) if (ages[i] === age) day.push(itemAt(i, opts).input);
+      if (day.length === 0) continue;
       clock.set(realNow - age * DAY_MS);
-      await registerSecrets(session, byAge.get(age)!);
+      await registerSecrets(session, day);
     }
-    byAge.clear();
     for (const sc of schedules.sort((a, b) => a.at - b.at)) {
       clock.set(sc.at);
       scheduleDeletion(session, { name: sc.name }, CONFIRM_WORD);

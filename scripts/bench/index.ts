@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- [--sizes 1000,10000,100000] [--quick] [--runs N] [--out FILE] [--ops a,b] [--seed N] [--in-process]`
+ * (`--sizes 1000000` runs the million: docs/benchmark.md, "The million").
  *
  * Builds deterministic vaults per size in temp folders, measures every op (README: Benchmark),
  * prints a table and writes the JSON other tools read.
@@ -20,6 +21,7 @@ const USAGE = `usage: npm run bench -- [--sizes 1000,10000,100000] [--quick] [--
   --runs N      measured runs per op (default 5; quick ops take more samples, heavy ones at most 3 at 100,000)
   --out FILE    write the JSON report there
   --ops LIST    only these ops: ${OP_NAMES.join(', ')}
+                (above 100,000, the heavy ops without a target there run only when named here)
   --in-process  measure everything in this process (no child per op: peak RSS is then the whole run's)`;
 
 export interface CliArgs {

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyAuditFor } from '../../electron/core/audit/access';
 import { exportBundle } from '../../electron/core/bundles/export';
@@ -26,7 +26,7 @@ import { Vault } from '../../electron/core/vault/vault';
 import type { ListSecretsInput, SecretStatus } from '../../shared/schemas/secrets';
 import type { BenchCertificate, BenchItem } from './generator';
 import { MEMBER, PASSWORD, TEAMS, createStructuredVault, itemAt, items, settableClock } from './generator';
-import { writeBitwardenJson, writeDotenv, writeKeepassXml, writeKeepassxcCsv, writeOnepasswordCsv } from './foreign-exports';
+import { foreignItem, groupOf, writeBitwardenJson, writeDotenv, writeKeepassXml, writeKeepassxcCsv, writeOnepasswordCsv } from './foreign-exports';
 import type { Plan } from './measure';
 import { median, now, repeat, round, timed, timedSync } from './measure';
 import { BASE62, Draw } from './prng';
@@ -35,6 +35,7 @@ import { loadHttp } from './http-load';
 
 /** Every op the report knows, in report order (the JSON's `op` values). */
 export const OP_NAMES = [
+  'file-size',
   'kdf-standard',
   'kdf-fast',
   'unlock-minus-kdf',
@@ -62,6 +63,8 @@ export const OP_NAMES = [
   'import-1password-csv',
   'import-dotenv',
   'rest-load',
+  'vs-keepassxc',
+  'app-start',
   'ui-unlock-to-table',
   'ui-scroll-frame',
 ] as const;
@@ -85,6 +88,8 @@ export interface OpOutcome {
   /** Milliseconds per sample. */
   samples: number[];
   perSecond?: number;
+  /** The op's figure where it is not a time: the vault file's bytes per secret, a ratio to another program. */
+  value?: { amount: number; unit: string };
   /** Set by ops whose memory is another process's (the CLI runs); otherwise the measuring process's peak. */
   peakRssMb?: number;
   note?: string;
@@ -96,7 +101,15 @@ export interface OpOutcome {
  * have yet carries `unavailable` instead of `measure`: adding it is writing that one function.
  */
 export type OpDef =
-  | { op: OpName; kind: 'core' | 'cli'; measure: (ctx: OpContext) => Promise<OpOutcome> }
+  | {
+      op: OpName;
+      kind: 'core' | 'cli';
+      measure: (ctx: OpContext) => Promise<OpOutcome>;
+      /** Why it cannot run on this machine (a program missing), checked before each size. */
+      unavailableHere?: () => string | undefined;
+      /** Minutes per run above 100,000 and no target there: run at such sizes only when named in --ops. */
+      heavy?: true;
+    }
   | { op: OpName; kind: 'core' | 'cli' | 'ui'; unavailable: string }
   | { op: OpName; kind: 'ui' };
 
@@ -146,6 +159,36 @@ const list = (s: Session, input: ListSecretsInput) => listSecrets(s, { limit: PA
 
 function expectPage(got: number, want: number, what: string): void {
   if (got !== want) throw new Error(`${what}: expected ${want} rows, got ${got}`);
+}
+
+// ---- File ----------------------------------------------------------------------------------------
+
+/**
+ * The vault file's size per secret, as built (the first op, before any other writes to it): opened,
+ * checkpointed so the -wal is folded in, closed. Everything in the file counts (revisions, heads,
+ * the audit log of N entries, notices), divided by the secrets. The time is that of open, checkpoint
+ * and close.
+ */
+async function fileSize(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  let secrets = 0;
+  const ms = await timed(async () => {
+    const vault = await Vault.open(ctx.fixturePath);
+    try {
+      vault.db.checkpoint();
+      secrets = vault.db.count('SELECT count(*) FROM secrets');
+    } finally {
+      vault.close();
+    }
+  });
+  const wal = `${ctx.fixturePath}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) throw new Error(`the -wal still holds ${statSync(wal).size} bytes after a checkpoint`);
+  const bytes = statSync(ctx.fixturePath).size;
+  return {
+    samples: [ms],
+    value: { amount: bytes / secrets, unit: 'B/secret' },
+    note: `${round(bytes / 1048576, 1)} MB after a checkpoint (no -wal) for ${secrets} secrets, their revisions, heads, ${ctx.size} audit entries and the notices; timed: open, checkpoint, close`,
+  };
 }
 
 // ---- KDF -------------------------------------------------------------------------------------
@@ -367,18 +410,35 @@ async function edit(ctx: OpContext): Promise<OpOutcome> {
   }
 }
 
+/**
+ * Above this many, bulk-import registers in calls of this many secrets (each its own transaction),
+ * generating each call's inputs untimed just before it: a million generated inputs held at once
+ * would be gigabytes of the bench's own memory, not the product's.
+ */
+const BULK_CHUNK = 100_000;
+
 async function bulkImport(ctx: OpContext): Promise<OpOutcome> {
   await initSodium();
-  const inputs = items(0, ctx.size, genOpts(ctx)).map((it) => it.input);
+  const inputsOf = (from: number, to: number) => items(from, to, genOpts(ctx)).map((it) => it.input);
+  const chunked = ctx.size > BULK_CHUNK;
+  const whole = chunked ? [] : inputsOf(0, ctx.size);
+  function* batches(count: number) {
+    if (!chunked) yield count === whole.length ? whole : whole.slice(0, count);
+    else for (let from = 0; from < count; from += BULK_CHUNK) yield inputsOf(from, Math.min(count, from + BULK_CHUNK));
+  }
   const plan = heavyPlan(ctx);
   let n = 0;
-  const importInto = async (batch: typeof inputs) => {
+  const importInto = async (count: number) => {
     const path = join(ctx.workDir, `bulk-${n++}.coffer`);
     const { vault, session } = await createStructuredVault(path);
     try {
-      return await timed(async () => {
-        if ((await registerSecrets(session, batch)) !== batch.length) throw new Error('bulk import registered fewer secrets');
-      });
+      let ms = 0;
+      for (const batch of batches(count)) {
+        ms += await timed(async () => {
+          if ((await registerSecrets(session, batch)) !== batch.length) throw new Error('bulk import registered fewer secrets');
+        });
+      }
+      return ms;
     } finally {
       session.lock();
       vault.close();
@@ -386,9 +446,10 @@ async function bulkImport(ctx: OpContext): Promise<OpOutcome> {
     }
   };
   // Big sizes warm up on a small import instead of a whole one.
-  if (plan.warmup === 0) await importInto(inputs.slice(0, 1000));
-  const samples = await repeat(plan, () => importInto(inputs));
-  return { samples, perSecond: ctx.size / (median(samples) / 1000), note: `registerSecrets of ${ctx.size} into an empty vault, one transaction, 256 at a time (certificates read ahead on a second thread)` };
+  if (plan.warmup === 0) await importInto(1000);
+  const samples = await repeat(plan, () => importInto(ctx.size));
+  const how = chunked ? `in calls of ${BULK_CHUNK} (one transaction each, inputs generated untimed between them)` : 'one transaction';
+  return { samples, perSecond: ctx.size / (median(samples) / 1000), note: `registerSecrets of ${ctx.size} into an empty vault, ${how}, 256 at a time (certificates read ahead on a second thread)` };
 }
 
 // ---- Lifecycle and audit ---------------------------------------------------------------------
@@ -755,6 +816,101 @@ function importForeignFile(format: keyof typeof FOREIGN_FILES) {
   };
 }
 
+// ---- Side by side with KeePassXC ------------------------------------------------------------
+
+const KEEPASSXC = 'keepassxc-cli';
+
+/** Why vs-keepassxc cannot run here, or undefined when keepassxc-cli answers. */
+function keepassxcMissing(): string | undefined {
+  const r = spawnSync(KEEPASSXC, ['--version'], { encoding: 'utf8' });
+  return r.error || r.status !== 0 ? `${KEEPASSXC} not installed: apt-get install keepassxc-minimal or keepassxc` : undefined;
+}
+
+/** keepassxc-cli with the database password on stdin, spawn to exit. */
+function keepassxc(args: string[], stdin: string): Promise<{ ms: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = now();
+    const child = spawn(KEEPASSXC, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = now() - t0;
+      if (code !== 0) return reject(new Error(`${KEEPASSXC} ${args[0]} exited ${code}: ${stderr.trim().split('\n')[0]}`));
+      resolve({ ms, stdout });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin);
+  });
+}
+
+/**
+ * The same N entries (the KeePass XML import-keepass-xml reads) imported into a KeePassXC database
+ * and into an empty Coffer vault; then, as whole processes in alternating runs, one entry's password
+ * (`keepassxc-cli show -a Password` against `coffer secret get`) and a search (`keepassxc-cli search`
+ * against `coffer secret list --search`). Both at their quickest key derivation: KeePassXC's lowest
+ * decryption time (100 ms), Coffer's fast KDF. The samples are Coffer's `secret get`; the figure is
+ * the lesser of the two ratios of medians (theirs / ours), both in the note.
+ */
+async function vsKeepassxc(ctx: OpContext): Promise<OpOutcome> {
+  await initSodium();
+  const xmlFile = join(ctx.workDir, 'export.xml');
+  writeKeepassXml(xmlFile, ctx.size, ctx.seed);
+  const kdbx = join(ctx.workDir, 'keepassxc.kdbx');
+  rmSync(kdbx, { force: true });
+  const pass = `${PASSWORD}\n`;
+  await keepassxc(['import', '-q', '-p', '-t', '100', xmlFile, kdbx], pass + pass);
+  const vaultPath = join(ctx.workDir, 'coffer.coffer');
+  const { vault, session } = await createStructuredVault(vaultPath);
+  session.lock();
+  vault.close();
+  const coffer = { ...ctx, fixturePath: vaultPath };
+  const imported = await cli(coffer, ['import', xmlFile, '--from', 'keepass-xml'], pass);
+  if (!imported.stdout.includes(`${ctx.size} added`)) throw new Error(`coffer import did not add ${ctx.size} entries`);
+  rmSync(xmlFile, { force: true });
+
+  const plan: Plan = { warmup: 1, runs: ctx.runs };
+  const d = Draw.seeded(ctx.seed ^ 0x6b78);
+  const picks = Array.from({ length: plan.warmup + plan.runs }, () => d.int(0, ctx.size - 1));
+  // Each matches at every size: keepassxc-cli search exits 1 when nothing does.
+  const queries = ['github', 'account 1', 'mail'];
+  const t = { theirGet: [] as number[], theirSearch: [] as number[], ourSearch: [] as number[] };
+  try {
+    const samples = await repeat(plan, async (run) => {
+      const i = picks[run + plan.warmup]!;
+      const item = foreignItem(ctx.seed, i);
+      const query = queries[Math.abs(run) % queries.length]!;
+      const theirs = await keepassxc(['show', '-q', '-a', 'Password', kdbx, `/${groupOf(i).join('/')}/${item.title}`], pass);
+      if (theirs.stdout.trim() !== item.password) throw new Error(`${KEEPASSXC} show printed another password for ${item.title}`);
+      const ours = await cli(coffer, ['secret', 'get', item.title], pass);
+      if (!ours.stdout.trim()) throw new Error(`coffer secret get ${item.title} printed nothing`);
+      const theirSearch = await keepassxc(['search', '-q', kdbx, query], pass);
+      const ourSearch = await cli(coffer, ['secret', 'list', '--search', query], pass);
+      if (run >= 0) {
+        t.theirGet.push(theirs.ms);
+        t.theirSearch.push(theirSearch.ms);
+        t.ourSearch.push(ourSearch.ms);
+      }
+      return ours.ms;
+    });
+    const getRatio = median(t.theirGet) / median(samples);
+    const searchRatio = median(t.theirSearch) / median(t.ourSearch);
+    const ms = (xs: number[]) => `${Math.round(median(xs))} ms`;
+    return {
+      samples,
+      value: { amount: Math.min(getRatio, searchRatio), unit: '× (lesser of get, search)' },
+      note:
+        `${ctx.size} entries, one KeePass XML imported into both (keepassxc-cli import -t 100; coffer import into a fast-KDF vault); alternating whole processes, medians: ` +
+        `show -a Password ${ms(t.theirGet)} vs secret get ${ms(samples)} = ${round(getRatio, 1)}×; ` +
+        `search ${ms(t.theirSearch)} vs secret list --search ${ms(t.ourSearch)} = ${round(searchRatio, 1)}×`,
+    };
+  } finally {
+    for (const f of [kdbx, vaultPath, `${vaultPath}-wal`, `${vaultPath}-shm`]) rmSync(f, { force: true });
+  }
+}
+
 /** `coffer serve` on a copy of the vault, as a child process; resolves with its URL once it listens. */
 function serveChild(ctx: OpContext, vaultPath: string): Promise<{ url: string; stop(): Promise<number> }> {
   const probe = join(ctx.workDir, 'rss-probe.cjs');
@@ -861,6 +1017,7 @@ async function reportHtml(ctx: OpContext): Promise<OpOutcome> {
 // ---- Registry --------------------------------------------------------------------------------
 
 export const OPS: readonly OpDef[] = [
+  { op: 'file-size', kind: 'core', measure: fileSize },
   { op: 'kdf-standard', kind: 'core', measure: kdfStandard },
   { op: 'kdf-fast', kind: 'core', measure: kdfFast },
   { op: 'unlock-minus-kdf', kind: 'core', measure: unlockMinusKdf },
@@ -875,19 +1032,21 @@ export const OPS: readonly OpDef[] = [
   { op: 'scheduler-pass', kind: 'core', measure: schedulerPass },
   { op: 'dashboard', kind: 'core', measure: dashboard },
   { op: 'audit-verify', kind: 'core', measure: auditVerify },
-  { op: 'bundle-export', kind: 'core', measure: bundleExport },
-  { op: 'bundle-import', kind: 'core', measure: bundleImport },
-  { op: 'member-remove', kind: 'core', measure: memberRemove },
+  { op: 'bundle-export', kind: 'core', measure: bundleExport, heavy: true },
+  { op: 'bundle-import', kind: 'core', measure: bundleImport, heavy: true },
+  { op: 'member-remove', kind: 'core', measure: memberRemove, heavy: true },
   { op: 'cli-get', kind: 'cli', measure: cliGet },
   { op: 'cli-search', kind: 'cli', measure: cliSearch },
-  { op: 'report-html', kind: 'cli', measure: reportHtml },
+  { op: 'report-html', kind: 'cli', measure: reportHtml, heavy: true },
   { op: 'credential-get', kind: 'cli', measure: credentialGet },
-  { op: 'import-keepass-xml', kind: 'cli', measure: importForeignFile('keepass-xml') },
-  { op: 'import-keepassxc-csv', kind: 'cli', measure: importForeignFile('keepassxc-csv') },
-  { op: 'import-bitwarden-json', kind: 'cli', measure: importForeignFile('bitwarden-json') },
-  { op: 'import-1password-csv', kind: 'cli', measure: importForeignFile('1password-csv') },
-  { op: 'import-dotenv', kind: 'cli', measure: importForeignFile('dotenv') },
-  { op: 'rest-load', kind: 'cli', measure: restLoad },
+  { op: 'import-keepass-xml', kind: 'cli', measure: importForeignFile('keepass-xml'), heavy: true },
+  { op: 'import-keepassxc-csv', kind: 'cli', measure: importForeignFile('keepassxc-csv'), heavy: true },
+  { op: 'import-bitwarden-json', kind: 'cli', measure: importForeignFile('bitwarden-json'), heavy: true },
+  { op: 'import-1password-csv', kind: 'cli', measure: importForeignFile('1password-csv'), heavy: true },
+  { op: 'import-dotenv', kind: 'cli', measure: importForeignFile('dotenv'), heavy: true },
+  { op: 'rest-load', kind: 'cli', measure: restLoad, heavy: true },
+  { op: 'vs-keepassxc', kind: 'cli', measure: vsKeepassxc, unavailableHere: keepassxcMissing, heavy: true },
+  { op: 'app-start', kind: 'ui' },
   { op: 'ui-unlock-to-table', kind: 'ui' },
   { op: 'ui-scroll-frame', kind: 'ui' },
 ];

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import type { FixtureInfo, GeneratorOptions } from './generator';
 import { buildFixture, makeCertificate } from './generator';
 import { round, stats } from './measure';
-import type { OpContext, OpName, OpOutcome } from './ops';
+import type { OpContext, OpDef, OpName, OpOutcome } from './ops';
 import { OPS } from './ops';
 import type { Machine } from './report';
 import { machine } from './report';
 import type { UiServer } from './ui';
-import { measureUi, serveInProcess, uiBrowser } from './ui';
+import { appStartUnavailable, measureAppStart, measureUi, serveInProcess, uiBrowser } from './ui';
 import type { ServeCommand, WorkerReply, WorkerTask } from './worker';
 import { measureOp } from './worker';
 
@@ -40,6 +40,9 @@ export interface ResultRow {
   peakRssMb: number;
   /** Set where a rate is the natural figure (secrets/s, frames/s); null elsewhere. */
   perSecond: number | null;
+  /** Set where the op's figure is not a time (file-size: bytes per secret; vs-keepassxc: a ratio), with its unit; null elsewhere. */
+  value: number | null;
+  unit: string | null;
 }
 
 export interface Details {
@@ -97,6 +100,9 @@ async function serveInChild(vaultPath: string, root: string): Promise<UiServer> 
   };
 }
 
+/** Above this size, ops marked heavy run only when --ops names them (docs/benchmark.md, "The million"). */
+export const HEAVY_ABOVE = 100_000;
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0]! : String(e));
 
 export async function runBenchmark(opts: BenchOptions): Promise<Report> {
@@ -105,6 +111,12 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
   const browser = await uiBrowser(opts.root);
   const host = machine('unavailable' in browser ? null : browser);
   const wanted = (op: OpName) => !opts.ops || opts.ops.includes(op);
+  const skipHere = (def: OpDef, size: number): string | undefined => {
+    if (!('measure' in def)) return undefined;
+    if (def.heavy && size > HEAVY_ABOVE && !opts.ops?.includes(def.op))
+      return `minutes per run above ${HEAVY_ABOVE.toLocaleString('en-US')} and no target there: name it in --ops to run it`;
+    return def.unavailableHere?.();
+  };
   const results: ResultRow[] = [];
   const details: Details = {
     settings: { sizes: opts.sizes, runs: opts.runs, seed: opts.seed, isolate: opts.isolate, startedAt: new Date(started).toISOString(), durationS: 0, loadAtEnd: 0 },
@@ -127,10 +139,12 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
       p99Ms: round(s.p99Ms, 3),
       peakRssMb: round(out.peakRssMb ?? Number.NaN, 1),
       perSecond: out.perSecond === undefined ? null : round(out.perSecond, 1),
+      value: out.value ? round(out.value.amount, 1) : null,
+      unit: out.value?.unit ?? null,
     };
     results.push(row);
     if (out.note) details.notes.push({ size, op, samples: s.n, note: out.note });
-    log(`  ${op}: median ${row.medianMs} ms, p95 ${row.p95Ms} ms, peak RSS ${row.peakRssMb} MB${row.perSecond === null ? '' : `, ${row.perSecond}/s`}`);
+    log(`  ${op}: median ${row.medianMs} ms, p95 ${row.p95Ms} ms, peak RSS ${row.peakRssMb} MB${row.perSecond === null ? '' : `, ${row.perSecond}/s`}${row.value === null ? '' : `, ${row.value} ${row.unit}`}`);
   };
   const fail = (size: number, op: OpName, e: unknown) => {
     details.failed.push({ size, op, error: errorText(e) });
@@ -162,6 +176,11 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
           continue;
         }
         if (!('measure' in def)) continue;
+        const why = skipHere(def, size);
+        if (why) {
+          details.skipped.push({ size, op: def.op, reason: why });
+          continue;
+        }
         try {
           const out = def.kind === 'core' && opts.isolate ? await inChild<OpOutcome>({ task: 'op', op: def.op, ctx: ctx(def.op) }) : await measureOp(def.op, ctx(def.op));
           record(size, def.op, out);
@@ -177,19 +196,37 @@ export async function runBenchmark(opts: BenchOptions): Promise<Report> {
         // Its Account Holder lands on Review (its figures over every secret), then Personal holds every secret: the scroll pass has all N rows.
         log(`size ${size}: building the browser-mode vault (all personal)`);
         const uiPath = join(dir, 'ui.coffer');
-        let server: UiServer | undefined;
+        const tableOps = uiOps.filter((op) => op !== 'app-start');
+        let built = false;
         try {
           await build(uiPath, { ...gen, allPersonal: true });
-          server = opts.isolate ? await serveInChild(uiPath, opts.root) : await serveInProcess(uiPath, opts.root);
-          const out = await measureUi(server, browser, { size, runs: opts.runs });
-          const rss = await server.stop();
-          server = undefined;
-          if (uiOps.includes('ui-unlock-to-table')) record(size, 'ui-unlock-to-table', { ...out.unlock, peakRssMb: rss });
-          if (uiOps.includes('ui-scroll-frame')) record(size, 'ui-scroll-frame', { ...out.scroll, peakRssMb: rss });
+          built = true;
         } catch (e) {
           for (const op of uiOps) fail(size, op, e);
-        } finally {
-          await server?.stop().catch(() => undefined);
+        }
+        const noStart = built && uiOps.includes('app-start') ? appStartUnavailable(opts.root) : undefined;
+        if (noStart) details.skipped.push({ size, op: 'app-start', reason: noStart });
+        else if (built && uiOps.includes('app-start')) {
+          try {
+            record(size, 'app-start', await measureAppStart(opts.root, uiPath, browser, opts.runs));
+          } catch (e) {
+            fail(size, 'app-start', e);
+          }
+        }
+        let server: UiServer | undefined;
+        if (built && tableOps.length > 0) {
+          try {
+            server = opts.isolate ? await serveInChild(uiPath, opts.root) : await serveInProcess(uiPath, opts.root);
+            const out = await measureUi(server, browser, { size, runs: opts.runs });
+            const rss = await server.stop();
+            server = undefined;
+            if (tableOps.includes('ui-unlock-to-table')) record(size, 'ui-unlock-to-table', { ...out.unlock, peakRssMb: rss });
+            if (tableOps.includes('ui-scroll-frame')) record(size, 'ui-scroll-frame', { ...out.scroll, peakRssMb: rss });
+          } catch (e) {
+            for (const op of tableOps) fail(size, op, e);
+          } finally {
+            await server?.stop().catch(() => undefined);
+          }
         }
       }
       rmSync(dir, { recursive: true, force: true });

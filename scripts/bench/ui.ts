@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CofferApp } from '../../electron/core/app';
@@ -6,7 +7,7 @@ import { initSodium } from '../../electron/core/crypto/sodium';
 import { startBrowserDoor } from '../../electron/server/browser-door';
 import { PASSWORD } from './generator';
 import type { OpOutcome } from './ops';
-import { median, peakRssMb, percentile, round } from './measure';
+import { median, now, peakRssMb, percentile, repeat, round } from './measure';
 import type { FoundChromium } from '../chromium';
 import { findChromium, launchChromium } from '../chromium';
 
@@ -16,6 +17,12 @@ export const staticDir = (root: string) => join(root, 'dist', 'renderer');
 export async function uiBrowser(root: string): Promise<FoundChromium | { unavailable: string }> {
   if (!existsSync(join(staticDir(root), 'index.html'))) return { unavailable: 'the renderer is not built (dist/renderer/index.html missing)' };
   return findChromium().catch((e: Error) => ({ unavailable: e.message }));
+}
+
+/** Why `npm start` cannot be timed here: it would build first (minutes) where the app is not built. */
+export function appStartUnavailable(root: string): string | undefined {
+  const missing = ['dist/electron/server/launch.js', 'dist/electron/main/index.js'].find((f) => !existsSync(join(root, f)));
+  return missing ? `npm start would build first: ${missing} is missing (npm run build)` : undefined;
 }
 
 /** Browser mode on one vault: the door `npm start -- --browser` runs, in this process or in a child. */
@@ -169,6 +176,95 @@ export async function measureUi(server: UiServer, found: FoundChromium, opts: { 
           `${r.placeholders} frames showed placeholder rows, filled ${round(r.settleMs, 0)} ms after the last step; last row shown #${r.lastIndex}. ` +
           `Wheel-like (120 px per frame, ${r.wheel.length} frames): median ${round(median(r.wheel), 1)} ms, p95 ${round(percentile(r.wheel, 95), 1)} ms`,
       },
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Resolves with the URL `npm start` prints on its first line, rejects if it exits first. */
+function printedUrl(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const url = /http:\/\/127\.0\.0\.1:\d+\S*/.exec(out)?.[0];
+      if (url) resolve(url);
+    });
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.once('exit', (code) => reject(new Error(`npm start exited ${code} before printing its URL: ${err.trim().split('\n')[0] ?? ''}`)));
+  });
+}
+
+/**
+ * The largest peak resident set (VmHWM) among the live processes of group `pgid`, in MB: the server
+ * `npm start` runs, larger than npm itself. Read from /proc (Linux); NaN where there is none.
+ */
+function groupPeakRssMb(pgid: number): number {
+  let max = Number.NaN;
+  const pids = existsSync('/proc') ? readdirSync('/proc').filter((p) => /^\d+$/.test(p)) : [];
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // After "pid (comm) ": state, ppid, pgrp.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kb) max = Math.max(Number.isNaN(max) ? 0 : max, Number(kb) / 1024);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return max;
+}
+
+/** Ends npm start and what it started (its own process group), and waits for it. */
+function stopGroup(child: ReturnType<typeof spawn>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      done();
+    }
+  });
+}
+
+/**
+ * `npm start -- --browser` (what runs where Electron's binary is absent) on `vaultPath`: from
+ * spawning npm to the unlock form painted in a Chromium already running, as a person's browser is:
+ * the URL read from its output, the page loaded, the Password field visible and one frame drawn
+ * after it. A fresh server and browser context per run.
+ */
+export async function measureAppStart(root: string, vaultPath: string, found: FoundChromium, runs: number): Promise<OpOutcome> {
+  const browser = await launchChromium(found);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS' && !k.startsWith('npm_')) env[k] = v;
+  let rss = 0;
+  try {
+    const samples = await repeat({ warmup: 1, runs }, async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const t0 = now();
+      const child = spawn('npm', ['start', '--silent', '--', '--browser', '--port', '0', '--vault', vaultPath], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        await page.goto(await printedUrl(child));
+        await page.getByLabel('Password').waitFor({ timeout: 30_000 });
+        // A string, not a function: the app's CSP forbids the eval Playwright's functions rely on.
+        await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(0)))');
+        const ms = now() - t0;
+        rss = Math.max(rss, groupPeakRssMb(child.pid!));
+        return ms;
+      } finally {
+        await stopGroup(child);
+        await context.close();
+      }
+    });
+    return {
+      samples,
+      peakRssMb: rss || Number.NaN,
+      note: 'npm start -- --browser --port 0 --vault V, spawn to the unlock form\'s Password field visible and a frame drawn, in a Chromium already running; peak RSS: the serving process at that point',
     };
   } finally {
     await browser.close();

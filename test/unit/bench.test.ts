@@ -6,8 +6,8 @@ import { itemAt, items } from '../../scripts/bench/generator';
 import { parseArgs, repoRoot } from '../../scripts/bench/index';
 import { median, percentile } from '../../scripts/bench/measure';
 import { OP_NAMES, OPS } from '../../scripts/bench/ops';
-import { formatReport } from '../../scripts/bench/report';
-import type { Report } from '../../scripts/bench/runner';
+import { formatReport, growth, verdict } from '../../scripts/bench/report';
+import type { Report, ResultRow } from '../../scripts/bench/runner';
 import { runBenchmark } from '../../scripts/bench/runner';
 
 /** The benchmark's own code at 100 secrets, in this process: every op it can measure here, once. */
@@ -38,6 +38,32 @@ describe('benchmark (npm run bench) at 100 secrets', () => {
     expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
   });
 
+  it('judges each target at its own size and says how costs grew between sizes 10× apart', () => {
+    const row = (op: ResultRow['op'], size: number, medianMs: number, extra: Partial<ResultRow> = {}): ResultRow => ({
+      size, op, medianMs, p95Ms: medianMs, p99Ms: medianMs, peakRssMb: 100, perSecond: null, value: null, unit: null, ...extra,
+    });
+    expect(verdict(row('cli-get', 100_000, 250))).toBe('MISSED: median ≤ 180 ms');
+    expect(verdict(row('cli-get', 1_000_000, 250))).toBe('met: median ≤ 300 ms');
+    expect(verdict(row('cli-get', 10_000, 250))).toBe('');
+    expect(verdict(row('file-size', 1_000_000, 1, { value: 380, unit: 'B/secret' }))).toBe('met: ≤ 400 B/secret');
+    expect(verdict(row('file-size', 100_000, 1, { value: 380, unit: 'B/secret' }))).toBe('');
+    const grown = growth([
+      row('search', 100_000, 2), row('search', 1_000_000, 8),
+      row('bulk-import', 100_000, 4000), row('bulk-import', 1_000_000, 42_000),
+      row('first-page-name', 100_000, 4), row('first-page-name', 1_000_000, 40),
+      row('scheduler-pass', 100_000, 80), row('scheduler-pass', 1_000_000, 2400),
+      row('file-size', 100_000, 1, { value: 500 }), row('file-size', 1_000_000, 1, { value: 450 }),
+      row('get', 10_000, 1),
+    ]);
+    const by = Object.fromEntries(grown.map((g) => [g.op, g]));
+    expect(by.search).toMatchObject({ verdict: 'sub-linear', met: true });
+    expect(by['bulk-import']).toMatchObject({ verdict: 'linear', met: true });
+    expect(by['first-page-name']).toMatchObject({ verdict: 'linear', met: false });
+    expect(by['scheduler-pass']).toMatchObject({ verdict: 'super-linear', met: false });
+    expect(by['file-size']).toMatchObject({ verdict: 'linear', ratio: 9 });
+    expect(by.get).toBeUndefined();
+  });
+
   it('measures every available op and writes the JSON other tools read', { timeout: 180_000 }, async () => {
     const report = await runBenchmark({ sizes: [100], runs: 1, seed: 42, root: repoRoot(__dirname), isolate: false });
     const out = join(dir, 'bench-results.json');
@@ -50,7 +76,7 @@ describe('benchmark (npm run bench) at 100 secrets', () => {
     const skipped = new Set(json.details.skipped.map((s) => s.op));
     for (const s of json.details.skipped) expect(s.reason).toMatch(/\S/);
     for (const r of json.results) {
-      expect(Object.keys(r).sort()).toEqual(['medianMs', 'op', 'p95Ms', 'p99Ms', 'peakRssMb', 'perSecond', 'size']);
+      expect(Object.keys(r).sort()).toEqual(['medianMs', 'op', 'p95Ms', 'p99Ms', 'peakRssMb', 'perSecond', 'size', 'unit', 'value']);
       expect(r.size).toBe(100);
       expect(OP_NAMES).toContain(r.op);
       expect(skipped.has(r.op)).toBe(false);
@@ -64,10 +90,16 @@ describe('benchmark (npm run bench) at 100 secrets', () => {
     // Every op is either measured or skipped with its reason; ops the product lacks are never faked.
     for (const op of OP_NAMES) expect(json.results.some((r) => r.op === op) || skipped.has(op)).toBe(true);
     for (const def of OPS) if ('unavailable' in def) expect(json.results.some((r) => r.op === def.op)).toBe(false);
-    for (const op of ['kdf-fast', 'unlock-minus-kdf', 'first-page-name', 'search', 'get', 'create', 'edit', 'bulk-import', 'bundle-export', 'bundle-import', 'member-remove', 'cli-get', 'cli-search', 'credential-get', 'import-keepass-xml', 'rest-load'] as const) {
+    for (const op of ['file-size', 'kdf-fast', 'unlock-minus-kdf', 'first-page-name', 'search', 'get', 'create', 'edit', 'bulk-import', 'bundle-export', 'bundle-import', 'member-remove', 'cli-get', 'cli-search', 'credential-get', 'import-keepass-xml', 'rest-load'] as const) {
       expect(json.results.map((r) => r.op)).toContain(op);
     }
     expect(json.results.find((r) => r.op === 'bulk-import')?.perSecond).toBeGreaterThan(0);
+    // The whole file over the secrets: a vault of 100 carries its structure, so well above the 400 B target of a million.
+    expect(json.results.find((r) => r.op === 'file-size')).toMatchObject({ unit: 'B/secret', value: expect.any(Number) });
+    expect(json.results.find((r) => r.op === 'file-size')!.value).toBeGreaterThan(400);
+    const versus = json.results.find((r) => r.op === 'vs-keepassxc');
+    if (versus) expect(versus.value).toBeGreaterThan(0);
+    else expect(json.details.skipped.find((s) => s.op === 'vs-keepassxc')?.reason).toMatch(/keepassxc-cli not installed|not built/);
 
     const text = formatReport(json);
     expect(text).toMatch(/unlock-minus-kdf/);
