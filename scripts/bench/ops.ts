@@ -682,7 +682,7 @@ interface PipelineCredential {
   clientSecret: string;
 }
 
-function cli(ctx: OpContext, args: string[], stdin: string, credential?: PipelineCredential): Promise<CliRun> {
+async function cli(ctx: OpContext, args: string[], stdin: string, credential?: PipelineCredential): Promise<CliRun> {
   const probe = join(ctx.workDir, 'rss-probe.cjs');
   const rssFile = join(ctx.workDir, 'rss.txt');
   writeFileSync(probe, RSS_PROBE);
@@ -691,22 +691,22 @@ function cli(ctx: OpContext, args: string[], stdin: string, credential?: Pipelin
   env.BENCH_RSS_FILE = rssFile;
   if (credential) Object.assign(env, { COFFER_CLIENT_ID: credential.clientId, COFFER_CLIENT_SECRET: credential.clientSecret });
   const access = credential ? ['--vault', credential.vault] : ['--vault', ctx.fixturePath, '--password-stdin'];
+  const run = await timedProcess(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), ...access, ...args], env, stdin);
+  if (run.code !== 0) throw new Error(`coffer ${args.join(' ')} exited ${run.code}: ${run.stderr.trim()}`);
+  return { ms: run.ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stdout: run.stdout };
+}
+
+/** A whole process, spawn to exit, with `stdin` written to it. */
+function timedProcess(command: string, args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const child = spawn(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), ...access, ...args], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = now() - t0;
-      if (code !== 0) return reject(new Error(`coffer ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
-      resolve({ ms, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024, stdout });
-    });
+    child.on('close', (code) => resolve({ ms: now() - t0, code, stdout, stderr }));
     child.stdin.on('error', () => undefined);
     child.stdin.end(stdin);
   });
@@ -823,27 +823,14 @@ const KEEPASSXC = 'keepassxc-cli';
 /** Why vs-keepassxc cannot run here, or undefined when keepassxc-cli answers. */
 function keepassxcMissing(): string | undefined {
   const r = spawnSync(KEEPASSXC, ['--version'], { encoding: 'utf8' });
-  return r.error || r.status !== 0 ? `${KEEPASSXC} not installed: apt-get install keepassxc-minimal or keepassxc` : undefined;
+  return r.error || r.status !== 0 ? `${KEEPASSXC} not installed (on Debian: apt-get install keepassxc)` : undefined;
 }
 
 /** keepassxc-cli with the database password on stdin, spawn to exit. */
-function keepassxc(args: string[], stdin: string): Promise<{ ms: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const t0 = now();
-    const child = spawn(KEEPASSXC, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = now() - t0;
-      if (code !== 0) return reject(new Error(`${KEEPASSXC} ${args[0]} exited ${code}: ${stderr.trim().split('\n')[0]}`));
-      resolve({ ms, stdout });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(stdin);
-  });
+async function keepassxc(args: string[], stdin: string): Promise<{ ms: number; stdout: string }> {
+  const run = await timedProcess(KEEPASSXC, args, process.env, stdin);
+  if (run.code !== 0) throw new Error(`${KEEPASSXC} ${args[0]} exited ${run.code}: ${run.stderr.trim().split('\n')[0]}`);
+  return run;
 }
 
 /**
