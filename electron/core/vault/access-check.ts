@@ -144,6 +144,21 @@ export interface OpenedGrants {
 }
 
 /**
+ * What unlock found about a principal's grants. Without a roster check (a vault made before the
+ * roster, not yet adopted) nothing can be missing or closed by the roster's word.
+ */
+export function grantFindings(check: { problem?: string } | undefined, grants: OpenedGrants): AccessFindings {
+  return {
+    rosterProblem: check?.problem,
+    structure: [],
+    grantsRejected: grants.rejected,
+    grantsMissing: check ? grants.missing : 0,
+    unsigned: !check,
+    closedScopes: check ? grants.closed : [],
+  };
+}
+
+/**
  * Opens the scope keys sealed to a member or a credential, each only if its grant is signed by
  * someone the roster allows (access/grants.ts), or is unsigned while a member has not adopted the
  * signed form yet (a credential's never is: credentials came after the roster).

@@ -21,12 +21,11 @@ import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
 import type { AccountKeyRow, CredentialRow, MemberRow, MetaRow } from '../db/rows';
 import { machineLookup, parseMachineSecret, unwrapMachineKeys } from '../access/machine-keys';
-import { compareTables, openGrants, stateFromTables } from './access-check';
+import { compareTables, grantFindings, openGrants, stateFromTables } from './access-check';
 import { adoptSignedForm } from './adoption';
 import { ensureVaultFolder } from './paths';
 import { createScope } from './scopes';
 import { teamSummaries } from './structure';
-import type { AccessFindings } from './session';
 import { Session } from './session';
 import { adoptLegacySettings, checkSettings, writeInitialSettings } from './settings';
 
@@ -293,7 +292,7 @@ export class Vault {
       throw new CofferError('TAMPERED', `${check.problem ?? 'the roster does not list this credential with its key'}: the vault cannot be trusted, so it is not unlocked`);
     }
     const grants = openGrants(this.db, this.id, roster, keys, { kind: 'credential', id: row.id }, false);
-    const findings: AccessFindings = { rosterProblem: check.problem, structure: [], grantsRejected: grants.rejected, grantsMissing: grants.missing, unsigned: false, closedScopes: grants.closed };
+    const findings = grantFindings(check, grants);
     const session = new Session(this, { kind: 'credential', id: row.id }, keys, grants.scopes, { roster, head: check.head, genesis: check.genesis, adopted: true, findings });
     this.auditUnlock(() => {
       this.db.stmt('UPDATE credentials SET last_used_at = ? WHERE id = ?').run(this.ctx.clock.now(), row.id);
@@ -338,7 +337,7 @@ export class Vault {
       throw failed(new CofferError('AUTH', `this service-account key expired on ${new Date(listed.expires).toISOString().slice(0, 10)}`));
     }
     const grants = openGrants(this.db, this.id, roster, keys, { kind: 'account-key', id: row.id }, false);
-    const findings: AccessFindings = { rosterProblem: check.problem, structure: [], grantsRejected: grants.rejected, grantsMissing: grants.missing, unsigned: false, closedScopes: grants.closed };
+    const findings = grantFindings(check, grants);
     const session = new Session(this, { kind: 'account-key', id: row.id }, keys, grants.scopes, { roster, head: check.head, genesis: check.genesis, adopted: true, findings });
     const keyId = row.id;
     this.auditUnlock(() => {
@@ -380,14 +379,7 @@ export class Vault {
     }
     const adopted = pin !== undefined;
     const grants = openGrants(this.db, this.id, roster, keys, { kind: 'member', id: memberId }, !adopted);
-    const findings: AccessFindings = {
-      rosterProblem: check?.problem,
-      structure: [],
-      grantsRejected: grants.rejected,
-      grantsMissing: check ? grants.missing : 0,
-      unsigned: !check,
-      closedScopes: check ? grants.closed : [],
-    };
+    const findings = grantFindings(check, grants);
     const session = new Session(this, { kind: 'member', id: memberId }, keys, grants.scopes, { roster, head: check?.head, genesis: check?.genesis, adopted, findings });
     if (check) {
       findings.structure = compareTables(this.db, roster);
