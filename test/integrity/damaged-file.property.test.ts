@@ -7,7 +7,7 @@ import { CofferError } from '../../shared/errors';
 import { auditProblem } from '../../electron/core/audit/verify';
 import { lockedPass, sessionPass } from '../../electron/core/lifecycle/passes';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
-import { unreadableScopes } from '../../electron/core/vault/damage';
+import { unreadableSecrets } from '../../electron/core/vault/damage';
 import { sessionDamage } from '../../electron/core/vault/doctor';
 import { Vault } from '../../electron/core/vault/vault';
 import { fuzzRuns } from '../support/fuzz';
@@ -124,7 +124,7 @@ describe('a vault file with flipped bytes or cut short', () => {
             const listed = items.filter((i) => !i.tampered).map((i) => i.name);
             for (const name of listed) expect(EVERY_NAME, 'a name the template never had').toContain(name);
             const missing = ALICE_NAMES.filter((n) => !listed.includes(n));
-            const named = items.filter((i) => i.tampered).length + unreadableScopes(s).reduce((n, u) => n + u.secrets, 0);
+            const named = items.filter((i) => i.tampered).length + unreadableSecrets(s);
             expect(named, `missing without a word: ${missing.join(', ')}`).toBeGreaterThanOrEqual(missing.length);
             for (const ref of READS.alice) {
               try {

@@ -7,7 +7,7 @@ import { LEVELS, SECRET_TYPES, STATUSES, TYPE_LABELS } from '../../../shared/sch
 import { getSecretValue, listSecrets, resolveSecret, secretUsage, showSecret } from '../../core/secrets/reading';
 import { registerSecret } from '../../core/secrets/registration';
 import { editSecret, restoreRevision, secretHistory } from '../../core/secrets/revisions';
-import { unreadableScopes } from '../../core/vault/damage';
+import { unreadableSecrets } from '../../core/vault/damage';
 import type { Action } from '../program';
 import { dateTime, day, iso, print, printJson, table, warn } from '../output';
 import type { FieldFlags } from './secret-fields';
@@ -124,7 +124,7 @@ export function registerSecretCommands(program: Command, run: Action): Command {
         if (ctx.json) return printJson(listing.items.map(toJson));
         if (listing.items.length === 0) {
           // An empty listing because a key does not open is not an empty vault (the warnings above name the scope).
-          const unreadable = unreadableScopes(session).reduce((n, u) => n + u.secrets, 0);
+          const unreadable = unreadableSecrets(session);
           const none = unreadable ? `No secret you can read: ${unreadable} cannot be read (see the warnings above).` : 'No secrets yet: coffer secret add TYPE NAME';
           print(listing.total === 0 ? none : `No secret matches (of ${listing.total}).`);
           return;

@@ -54,6 +54,9 @@ export function unreadableScopes(s: Session): Unreadable[] {
   });
 }
 
+/** How many secrets the closed scopes hold, summed scope by scope: what an empty listing must not pass off as an empty vault. */
+export const unreadableSecrets = (s: Session): number => unreadableScopes(s).reduce((n, u) => n + u.secrets, 0);
+
 /** What is lost with a closed scope, as a clause: `3 secrets in it cannot be read`. */
 export const lostSecrets = (n: number): string => (n === 0 ? 'it holds no secret yet' : `${n === 1 ? '1 secret' : `${n} secrets`} in it cannot be read`);
 
