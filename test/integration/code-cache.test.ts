@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The CLI's code cache (electron/cli/code-cache.ts) changes how Node loads modules, so each case
+ * runs in a Node process of its own, on real files, with the built module from dist/.
+ */
+const ROOT = resolve(__dirname, '../..');
+const CODE_CACHE = join(ROOT, 'dist/electron/cli/code-cache.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'coffer-code-cache-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `script` in a fresh Node process with `cc` bound to the code-cache module; its stdout as JSON. */
+function node(script: string): unknown {
+  const r = spawnSync(process.execPath, ['-e', `const cc = require(${JSON.stringify(CODE_CACHE)});\n${script}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as unknown;
+}
+
+const modules = join(dir, 'modules');
+const cacheFile = join(dir, 'modules.code-cache');
+const record = () => node(`cc.recordCodeCache(${JSON.stringify(cacheFile)}, ${JSON.stringify(modules)}); console.log(JSON.stringify(require(${JSON.stringify(join(modules, 'a.js'))}).run()))`);
+const use = () =>
+  node(`const use = cc.useCodeCache(${JSON.stringify(cacheFile)}, ${JSON.stringify(modules)});
+const out = require(${JSON.stringify(join(modules, 'a.js'))}).run();
+Promise.all(Object.entries(out).map(async ([k, v]) => [k, await v])).then((e) => console.log(JSON.stringify({ value: Object.fromEntries(e), use })));`);
+
+function writeModules(b = "exports.twice = (n) => n * 2; exports.where = __filename;"): void {
+  rmSync(modules, { recursive: true, force: true });
+  mkdirSync(modules, { recursive: true });
+  writeFileSync(join(modules, 'a.js'), "#!/usr/bin/env node\nconst b = require('./b.js');\nexports.run = () => ({ twice: b.twice(21), where: require('node:path').basename(b.where), main: require.resolve('./b.js') === b.where });\n");
+  writeFileSync(join(modules, 'b.js'), b);
+}
+
+describe('code cache', () => {
+  it('runs recorded modules from the cache with the same results', () => {
+    writeModules();
+    const recorded = record();
+    expect(recorded).toEqual({ twice: 42, where: 'b.js', main: true });
+    expect(use()).toEqual({ value: recorded, use: { hits: 2, compiled: 0 } });
+  });
+
+  it('compiles a module whose source changed since the recording, even at the same length', () => {
+    writeModules();
+    record();
+    writeModules("exports.twice = (n) => n + 2; exports.where = __filename;");
+    expect(use()).toEqual({ value: { twice: 23, where: 'b.js', main: true }, use: { hits: 1, compiled: 1 } });
+  });
+
+  it('ignores a damaged or missing cache file', () => {
+    writeModules();
+    record();
+    const whole = readFileSync(cacheFile);
+    for (const damaged of [whole.subarray(0, 3), whole.subarray(0, whole.length - 40), Buffer.from('not a cache at all')]) {
+      writeFileSync(cacheFile, damaged);
+      const { value } = use() as { value: unknown };
+      expect(value).toEqual({ twice: 42, where: 'b.js', main: true });
+    }
+    rmSync(cacheFile);
+    expect(use()).toEqual({ value: { twice: 42, where: 'b.js', main: true }, use: { hits: 0, compiled: 0 } });
+  });
+
+  it('leaves a module with import() to Node, which runs it', () => {
+    writeModules("exports.twice = (n) => import('./c.mjs').then((c) => c.times(n, 2)); exports.where = __filename;");
+    writeFileSync(join(modules, 'c.mjs'), 'export const times = (a, b) => a * b;\n');
+    record();
+    expect(use()).toEqual({ value: { twice: 42, where: 'b.js', main: true }, use: { hits: 1, compiled: 1 } });
+  });
+
+  it('serves nearly every module of a real `coffer` run from the cache that the build recorded', () => {
+    const { use: served } = node(`const use = cc.useCodeCache(${JSON.stringify(join(ROOT, 'dist/cli.code-cache'))}, ${JSON.stringify(ROOT)});
+require(${JSON.stringify(join(ROOT, 'dist/electron/cli/program.js'))}).buildProgram();
+console.log(JSON.stringify({ use }));`) as { use: { hits: number; compiled: number } };
+    expect(served.hits).toBeGreaterThan(150);
+    // Only the modules that load commands lazily with import() compile.
+    expect(served.compiled).toBeLessThan(10);
+  });
+});
