@@ -13,7 +13,7 @@ const root = join(__dirname, '..');
 if (process.argv[2] === '--record') {
   require('../dist/electron/cli/code-cache.js').recordCodeCache(process.argv[3], root);
   process.argv.splice(1, 3, join(root, 'bin', 'coffer.js'));
-  require('../dist/electron/cli/index.js');
+  require('../dist/electron/cli/coffer.js');
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'coffer-code-cache-'));
   const password = 'a password for the code cache only\n';

@@ -5,8 +5,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * The CLI's code cache (electron/cli/code-cache.ts) changes how Node loads modules, so each case
- * runs in a Node process of its own, on real files, with the built module from dist/.
+ * How `npm run build` makes the `coffer` command (docs/architecture.md, "The command line's start"):
+ * one bundled file, and V8's code cache (electron/cli/code-cache.ts). The cache changes how Node
+ * loads modules, so each of its cases runs in a Node process of its own, on real files.
  */
 const ROOT = resolve(__dirname, '../..');
 const CODE_CACHE = join(ROOT, 'dist/electron/cli/code-cache.js');
@@ -71,12 +72,24 @@ describe('code cache', () => {
     expect(use()).toEqual({ value: { twice: 42, where: 'b.js', main: true }, use: { hits: 1, compiled: 1 } });
   });
 
-  it('serves nearly every module of a real `coffer` run from the cache that the build recorded', () => {
-    const { use: served } = node(`const use = cc.useCodeCache(${JSON.stringify(join(ROOT, 'dist/cli.code-cache'))}, ${JSON.stringify(ROOT)});
-require(${JSON.stringify(join(ROOT, 'dist/electron/cli/program.js'))}).buildProgram();
-console.log(JSON.stringify({ use }));`) as { use: { hits: number; compiled: number } };
-    expect(served.hits).toBeGreaterThan(150);
-    // Only the modules that load commands lazily with import() compile.
-    expect(served.compiled).toBeLessThan(10);
+  it('serves every module of a real `coffer` run from the cache that the build recorded', () => {
+    const r = spawnSync(process.execPath, ['-e', `const cc = require(${JSON.stringify(CODE_CACHE)});
+const use = cc.useCodeCache(${JSON.stringify(join(ROOT, 'dist/cli.code-cache'))}, ${JSON.stringify(ROOT)});
+process.on('exit', () => console.error(JSON.stringify(use)));
+process.argv.splice(1, 1, 'coffer', 'help');
+require(${JSON.stringify(join(ROOT, 'dist/electron/cli/coffer.js'))});`], { encoding: 'utf8' });
+    expect(r.stdout).toContain('Usage: coffer');
+    // The bundle, better-sqlite3's modules and libsodium's two: none compiled anew.
+    expect(JSON.parse(r.stderr.trim().split('\n').at(-1)!)).toMatchObject({ compiled: 0 });
+    expect((JSON.parse(r.stderr.trim().split('\n').at(-1)!) as { hits: number }).hits).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('bundle', () => {
+  it('finds every file it names beside itself: the worker threads are bundled next to the command', () => {
+    const bundle = readFileSync(join(ROOT, 'dist/electron/cli/coffer.js'), 'utf8');
+    const named = [...bundle.matchAll(/__dirname, "([^"]+)"\)/g)].map((m) => m[1]!);
+    expect(named.sort()).toEqual(['certificate-worker.js', 'reading-worker.js']);
+    for (const file of named) expect(readFileSync(join(ROOT, 'dist/electron/cli', file), 'utf8')).toContain('worker_threads');
   });
 });
