@@ -21,6 +21,7 @@ export class SecretIndex {
   private readonly sorted = new Map<SortKey, number[]>();
   private readonly haystacks = new Map<SortKey, { text: string; starts: Int32Array }>();
   private stale = false;
+  private found = new Int32Array(0);
 
   private constructor(
     private readonly db: Db,
@@ -115,7 +116,7 @@ export class SecretIndex {
     const needle = normalizeName(search);
     if (!needle) return [];
     const list = this.order('name');
-    return this.find('name', needle).map((k) => this.columns.ids[list[k]!]!);
+    return Array.from(this.find('name', needle), (k) => this.columns.ids[list[k]!]!);
   }
 
   /** Slot order for a sort key; ties fall back to the name, then the id, so pages are stable. */
@@ -194,24 +195,25 @@ export class SecretIndex {
     return h;
   }
 
-  /** Positions in the `key` order of the entries whose name contains `needle`, ascending. */
-  private find(key: SortKey, needle: string): number[] {
-    if (needle.includes('\n')) return [];
+  /**
+   * Positions in the `key` order of the entries whose name contains `needle`, ascending: a view of
+   * `found`, valid until the next search.
+   */
+  private find(key: SortKey, needle: string): Int32Array {
     const { text, starts } = this.haystack(key);
-    const found: number[] = [];
-    let pos = text.indexOf(needle);
-    while (pos !== -1) {
-      let lo = 0;
-      let hi = starts.length - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (starts[mid]! <= pos) lo = mid;
-        else hi = mid - 1;
-      }
-      found.push(lo);
-      pos = text.indexOf(needle, starts[lo + 1]!);
+    if (needle.includes('\n')) return this.found.subarray(0, 0);
+    // One buffer for every search: a fresh 400 KB array per query cost more than the search.
+    if (this.found.length < starts.length - 1) this.found = new Int32Array(starts.length - 1);
+    const found = this.found;
+    let n = 0;
+    let position = 0;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, starts[position + 1]!)) {
+      // Occurrences come in text order: walking on from the last entry visits each start once, where a
+      // binary search per occurrence cost ~17 steps each (a common word matches 30,000 of 100,000 names).
+      while (starts[position + 1]! <= at) position++;
+      found[n++] = position;
     }
-    return found;
+    return found.subarray(0, n);
   }
 
   /**
@@ -285,6 +287,12 @@ export class SecretIndex {
     }
     const hits = needle ? this.find(q.sort, needle) : null;
     const items: SecretSummary[] = [];
+    if (hits && !q.level && !q.workspace && !q.type && !q.status) {
+      // A search alone: every hit counts, and only the page's rows are looked at.
+      const n = hits.length;
+      for (let k = q.offset; k < Math.min(end, n); k++) items.push(c.summary(list[hits[q.desc ? n - 1 - k : k]!]!));
+      return { total: c.live, matched: n, items };
+    }
     let matched = 0;
     const n = hits ? hits.length : list.length;
     for (let k = 0; k < n; k++) {
