@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { ListSecretsInput } from '../../shared/schemas/secrets';
+import { SORT_KEYS } from '../../shared/schemas/secrets';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
@@ -137,5 +139,34 @@ describe('the listing index', () => {
     session.lock();
     expect(session.index).toBeUndefined();
     expect(() => listSecrets(session)).toThrow(expect.objectContaining({ code: 'LOCKED' }));
+  });
+});
+
+describe('a search before anything is sorted', () => {
+  const tempDir = useTempDir();
+
+  it('answers as a search over the sorted orders does, for every sort, direction, filter and page', async () => {
+    const { session } = await catalogue(tempDir());
+    const sorted = SecretIndex.of(session);
+    for (const sort of SORT_KEYS) sorted.prepare(sort);
+    const query = fc.record(
+      {
+        search: fc.constantFrom('e', 'stri', 'E ', 'a', 'zz', 'env', 'st', 'café', 'h'),
+        sort: fc.constantFrom(...SORT_KEYS),
+        desc: fc.boolean(),
+        type: fc.constantFrom('api-key', 'bearer-token', 'key-value'),
+        level: fc.constantFrom('organization', 'workspace', 'personal'),
+        offset: fc.nat(4),
+        limit: fc.integer({ min: 1, max: 6 }),
+      },
+      { requiredKeys: ['search', 'sort', 'desc'] },
+    );
+    fc.assert(
+      fc.property(query, (q: ListSecretsInput) => {
+        // A fresh index has sorted nothing, so a search takes the unsorted path.
+        expect(SecretIndex.build(session).query(q)).toEqual(sorted.query(q));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

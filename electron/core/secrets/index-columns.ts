@@ -30,14 +30,20 @@ export const statusOf = (flags: number) => STATUSES[(flags >> STATUS_SHIFT) & TW
 /**
  * Every clear column as a number, and each column as one JSON array: better-sqlite3 makes a row
  * array per secret otherwise, and at 100,000 secrets building those was most of an unlock
- * (~150 ms against ~80 ms for nine arrays and their JSON.parse).
+ * (~150 ms against ~80 ms for nine arrays and their JSON.parse). What search, filters and the
+ * name order need is read at unlock; the dates are read the first time a sort or a figure needs
+ * them all (see `dates()`): each JSON array costs ~20 ms at 100,000, reading the table ~5.
  */
 const SCAN = `SELECT json_group_array(s.seq),
     json_group_array((${codeOf('s.type', SECRET_TYPES)}) | ((${codeOf('s.level', LEVELS)}) << ${LEVEL_SHIFT})
       | ((${codeOf('s.availability', AVAILABILITIES)}) << ${AVAILABILITY_SHIFT}) | ((${codeOf('s.status', STATUSES)}) << ${STATUS_SHIFT})),
-    json_group_array(w.rowid), json_group_array(s.revision), json_group_array(s.created_at), json_group_array(s.updated_at),
-    json_group_array(s.expires_at), json_group_array(s.last_used_at), json_group_array(s.deletion_at)
+    json_group_array(w.rowid)
   FROM secrets s LEFT JOIN workspaces w ON w.id = s.workspace_id -- listing scan`;
+const DATES = `SELECT json_group_array(seq), json_group_array(revision), json_group_array(created_at), json_group_array(updated_at),
+    json_group_array(expires_at), json_group_array(last_used_at), json_group_array(deletion_at)
+  FROM secrets -- listing dates`;
+/** One secret's dates, for a page shown before the dates of all were needed. */
+const DATES_OF = 'SELECT revision, created_at, updated_at, expires_at, last_used_at, deletion_at FROM secrets WHERE seq = ?';
 
 type Column = (number | null)[];
 
@@ -64,6 +70,8 @@ export class IndexColumns {
   names: string[] = [];
   /** Normalized names: what search and the name sort compare. */
   keys: string[] = [];
+  /** Each slot's listing number. */
+  private seqs = new Float64Array(0);
   flags = new Uint16Array(0);
   workspace = new Int32Array(0);
   revision = new Int32Array(0);
@@ -80,6 +88,9 @@ export class IndexColumns {
   /** Slot by a listing number out of range (written into the file by hand): never sizes an array. */
   private readonly outOfRange = new Map<number, number>();
   private readonly workspaceCodes = new Map<string, number>();
+  /** Whether the date columns hold every slot's dates (`dates()`), or only those in `dated`. */
+  private datesRead = false;
+  private readonly dated = new Set<number>();
 
   private constructor(private readonly db: Db) {}
 
@@ -88,10 +99,10 @@ export class IndexColumns {
     const db = session.db;
     const c = new IndexColumns(db);
     // An aggregate yields its one row, even over no secrets.
-    const [seqs, flags, workspaceRowids, revisions, created, updated, expires, lastUsed, deletion] = db
+    const [seqs, flags, workspaceRowids] = db
       .tuples<string[]>(SCAN)
       .get()!
-      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, Column, Column, Column, Column];
+      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column];
     const top = seqs.reduce<number>((max, seq) => (seq !== null && isListingSeq(seq) && seq > max ? seq : max), 0);
     c.reserve(seqs.length, top + 1);
     const workspaceCode = new Map<number, number>();
@@ -104,15 +115,47 @@ export class IndexColumns {
       const ws = workspaceRowids[i];
       c.flags[slot] = flags[i]! | rangeMark(seq);
       c.workspace[slot] = ws === null || ws === undefined ? -1 : (workspaceCode.get(ws) ?? -1);
-      c.revision[slot] = revisions[i]!;
-      c.created[slot] = created[i]!;
-      c.updated[slot] = updated[i]!;
-      c.expires[slot] = orNaN(expires[i]!);
-      c.lastUsed[slot] = orNaN(lastUsed[i]!);
-      c.deletion[slot] = orNaN(deletion[i]!);
     }
     c.readNames(session);
     return c;
+  }
+
+  /**
+   * The date columns of every slot, read now if no sort or figure has needed them yet; the caller
+   * holds the index current (SecretIndex.of), so the rows read are the ones the slots came from.
+   */
+  dates(): this {
+    if (this.datesRead) return this;
+    const [seqs, revisions, created, updated, expires, lastUsed, deletion] = this.db
+      .tuples<string[]>(DATES)
+      .get()!
+      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, Column, Column];
+    for (let i = 0; i < seqs.length; i++) {
+      const slot = this.slotOf(seqs[i] ?? -1);
+      if (slot < 0) continue;
+      this.revision[slot] = revisions[i]!;
+      this.created[slot] = created[i]!;
+      this.updated[slot] = updated[i]!;
+      this.expires[slot] = orNaN(expires[i]!);
+      this.lastUsed[slot] = orNaN(lastUsed[i]!);
+      this.deletion[slot] = orNaN(deletion[i]!);
+    }
+    this.datesRead = true;
+    return this;
+  }
+
+  /** One slot's dates when the columns are not read yet: a page of a search costs its own rows. */
+  private datesOf(slot: number): void {
+    if (this.datesRead || this.dated.has(slot)) return;
+    const row = this.db.query<Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expires_at' | 'last_used_at' | 'deletion_at'>>(DATES_OF).get(this.seqs[slot]);
+    if (!row) return;
+    this.revision[slot] = row.revision;
+    this.created[slot] = row.created_at;
+    this.updated[slot] = row.updated_at;
+    this.expires[slot] = orNaN(row.expires_at);
+    this.lastUsed[slot] = orNaN(row.last_used_at);
+    this.deletion[slot] = orNaN(row.deletion_at);
+    this.dated.add(slot);
   }
 
   /**
@@ -233,6 +276,7 @@ export class IndexColumns {
       next.set(old);
       return next;
     };
+    this.seqs = grown(this.seqs, (n) => new Float64Array(n));
     this.flags = grown(this.flags, (n) => new Uint16Array(n));
     this.workspace = grown(this.workspace, (n) => new Int32Array(n));
     this.revision = grown(this.revision, (n) => new Int32Array(n));
@@ -257,6 +301,7 @@ export class IndexColumns {
     const inRange = isListingSeq(seq);
     this.reserve(this.length + 1, inRange ? seq + 1 : 0);
     const slot = this.length++;
+    this.seqs[slot] = seq;
     if (inRange) this.bySeq[seq] = slot;
     else this.outOfRange.set(seq, slot);
     return slot;
@@ -284,6 +329,7 @@ export class IndexColumns {
     this.expires[slot] = orNaN(row.expires_at);
     this.lastUsed[slot] = orNaN(row.last_used_at);
     this.deletion[slot] = orNaN(row.deletion_at);
+    this.dated.add(slot);
     this.teams.set(slot, teams);
     return slot;
   }
@@ -304,6 +350,7 @@ export class IndexColumns {
   }
 
   summary(slot: number): SecretSummary {
+    this.datesOf(slot);
     const flags = this.flags[slot]!;
     const code = this.workspace[slot]!;
     const s: SecretSummary = {
@@ -344,5 +391,7 @@ export class IndexColumns {
     this.length = 0;
     this.live = 0;
     this.teams.clear();
+    this.dated.clear();
+    this.datesRead = false;
   }
 }
