@@ -12,6 +12,7 @@ import { Outbox } from './bundles/outbox';
 import { AuditHeadStore } from './audit/head-store';
 import { RollbackWatch, withRollback } from './audit/rollback';
 import type { AuditVerdict } from './audit/verify';
+import type { AuditKey } from './audit/chain';
 import { auditProblem } from './audit/verify';
 import type { CoreContext } from './context';
 import { createDemoVault } from './demo';
@@ -62,6 +63,11 @@ export class CofferApp {
    */
   private peeking = false;
   private readonly rollbacks: RollbackWatch;
+  /**
+   * The last audit finding and the state of the file it was found in: the unlock screen asks for the
+   * status often, and without the key the check walks every entry written since the last unlock.
+   */
+  private auditSeen: { db: Vault['db']; dataVersion: number; writes: number; keyVersion: number; finding: ReturnType<typeof auditProblem> } | undefined;
   /** Exports waiting for this door to deliver them (shared/ipc.ts trait `download`); emptied at lock. */
   readonly outbox = new Outbox();
   /** Files the Import screen uploaded, waiting to be imported; emptied at lock. */
@@ -236,7 +242,7 @@ export class CofferApp {
    */
   private integrity(vault: Vault, session: Session | undefined): Integrity {
     const key = session?.auditKey();
-    const auditBroken = auditProblem(vault.db, key);
+    const auditBroken = this.auditFinding(vault, key);
     const rolledBack = this.demo ? undefined : this.rollbacks.look(vault.id, vault.db, key);
     // Only a session can verify settings; before unlock they are merely bounds-checked.
     const settingsTampered = session ? checkSettings(session).tampered : [];
@@ -255,6 +261,16 @@ export class CofferApp {
       ...(purgesWithheld ? { purgesWithheld } : {}),
       ...(unreadable.length ? { unreadable } : {}),
     };
+  }
+
+  private auditFinding(vault: Vault, key: AuditKey | undefined): ReturnType<typeof auditProblem> {
+    const db = vault.db;
+    const seen = this.auditSeen;
+    const keyVersion = key?.version ?? -1;
+    if (seen?.db === db && seen.dataVersion === db.dataVersion() && seen.writes === db.writes && seen.keyVersion === keyVersion) return seen.finding;
+    const finding = auditProblem(db, key);
+    this.auditSeen = { db, dataVersion: db.dataVersion(), writes: db.writes, keyVersion, finding };
+    return finding;
   }
 
   /** `audit.verify`: the whole chain, and a rollback to an older copy, which the chain cannot show by itself. */

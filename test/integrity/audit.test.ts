@@ -493,3 +493,21 @@ describe('a vault whose log was not keyed yet (schema 3)', () => {
     again.close();
   });
 });
+
+describe('the status of a locked app', () => {
+  const tmp = useTempDir();
+
+  it('reports a change another process made to the log after an earlier status', async () => {
+    const path = await vaultWithLog(tmp());
+    const app = new CofferApp({ vaultPath: path, door: 'desktop', dataDir: join(tmp(), 'data') });
+    try {
+      expect((await app.status()).integrity.auditBroken).toBeUndefined();
+      // The same file: the finding is the one found before (the unlock screen asks often).
+      expect((await app.status()).integrity.auditBroken).toBeUndefined();
+      withRawDb(path, (db) => db.exec('DELETE FROM audit WHERE seq >= 4'));
+      expect((await app.status()).integrity.auditBroken).toMatchObject({ brokenAt: 4 });
+    } finally {
+      app.close();
+    }
+  });
+});
