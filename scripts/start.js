@@ -34,7 +34,7 @@ function parse(argv) {
 }
 
 function ensureBuilt() {
-  const built = ['dist/electron/server/launch.js', 'dist/electron/main/index.js', 'dist/renderer/index.html'].every((f) => existsSync(join(root, f)));
+  const built = ['dist/electron/server/browser-mode.js', 'dist/electron/main/index.js', 'dist/renderer/index.html'].every((f) => existsSync(join(root, f)));
   if (built) return;
   console.log('Coffer: building (first start)…');
   const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -68,7 +68,9 @@ if (electron.path) {
   const child = spawn(electron.path, [root, ...args], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  require(join(root, 'dist/electron/server/launch.js'))
+  // Browser mode bundled, started with the code V8 compiled for it at build (docs/architecture.md).
+  require(join(root, 'dist/electron/cli/code-cache.js')).useCodeCache(join(root, 'dist', 'browser-mode.code-cache'), root);
+  require(join(root, 'dist/electron/server/browser-mode.js'))
     .launchBrowserMode({ ...options, reason: electron.reason })
     .catch((e) => {
       console.error(`coffer: ${e && e.code ? `${e.code}: ${e.message}` : 'INTERNAL: browser mode failed to start'}`);

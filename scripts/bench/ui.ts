@@ -21,7 +21,7 @@ export async function uiBrowser(root: string): Promise<FoundChromium | { unavail
 
 /** Why `npm start` cannot be timed here: it would build first (minutes) where the app is not built. */
 export function appStartUnavailable(root: string): string | undefined {
-  const missing = ['dist/electron/server/launch.js', 'dist/electron/main/index.js'].find((f) => !existsSync(join(root, f)));
+  const missing = ['dist/electron/server/browser-mode.js', 'dist/electron/main/index.js'].find((f) => !existsSync(join(root, f)));
   return missing ? `npm start would build first: ${missing} is missing (npm run build)` : undefined;
 }
 

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * How `npm run build` makes the `coffer` command (docs/architecture.md, "The command line's start"):
- * one bundled file, and V8's code cache (electron/cli/code-cache.ts). The cache changes how Node
+ * How `npm run build` makes the two doors that start as processes, the `coffer` command and browser
+ * mode (docs/architecture.md, "The command line's start"): one bundled file each, and V8's code
+ * cache (electron/cli/code-cache.ts). The cache changes how Node
  * loads modules, so each of its cases runs in a Node process of its own, on real files.
  */
 const ROOT = resolve(__dirname, '../..');
@@ -85,11 +86,22 @@ require(${JSON.stringify(join(ROOT, 'dist/electron/cli/coffer.js'))});`], { enco
   });
 });
 
-describe('bundle', () => {
-  it('finds every file it names beside itself: the worker threads are bundled next to the command', () => {
-    const bundle = readFileSync(join(ROOT, 'dist/electron/cli/coffer.js'), 'utf8');
-    const named = [...bundle.matchAll(/__dirname, "([^"]+)"\)/g)].map((m) => m[1]!);
-    expect(named.sort()).toEqual(['certificate-worker.js', 'reading-worker.js']);
-    for (const file of named) expect(readFileSync(join(ROOT, 'dist/electron/cli', file), 'utf8')).toContain('worker_threads');
+describe('bundles', () => {
+  it.each([
+    ['dist/electron/cli/coffer.js', ['certificate-worker.js', 'reading-worker.js']],
+    ['dist/electron/server/browser-mode.js', ['../../renderer', 'certificate-worker.js', 'reading-worker.js']],
+  ])('%s finds every file it names from its own folder: the workers beside it, the renderer', (bundle, expected) => {
+    const text = readFileSync(join(ROOT, bundle), 'utf8');
+    const named = [...text.matchAll(/__dirname((?:, "[^"]+")+)\)/g)].map((m) => [...m[1]!.matchAll(/"([^"]+)"/g)].map((p) => p[1]!).join('/'));
+    expect(named.sort()).toEqual(expected);
+    for (const path of named) expect(existsSync(join(ROOT, dirname(bundle), path)), path).toBe(true);
+  });
+
+  it('browser mode loads from the cache the build recorded for it', () => {
+    const use = node(`const use = cc.useCodeCache(${JSON.stringify(join(ROOT, 'dist/browser-mode.code-cache'))}, ${JSON.stringify(ROOT)});
+require(${JSON.stringify(join(ROOT, 'dist/electron/server/browser-mode.js'))});
+console.log(JSON.stringify(use));`) as { hits: number; compiled: number };
+    expect(use.compiled).toBe(0);
+    expect(use.hits).toBeGreaterThanOrEqual(3);
   });
 });

@@ -33,7 +33,8 @@ type Known = keyof typeof VALUES;
 
 /** The most verbose settings there are: COFFER_DEBUG prints unexpected errors whole; NODE_DEBUG makes Node's own modules talk. */
 const VERBOSE = { COFFER_DEBUG: '1', NODE_DEBUG: 'child_process,http,net,fs' };
-const LAUNCH = resolve(__dirname, '../../dist/electron/server/launch.js');
+/** Browser mode as `npm start` runs it without Electron: the bundle the build makes. */
+const LAUNCH = resolve(__dirname, '../../dist/electron/server/browser-mode.js');
 /** The program `coffer run` starts: it stays long enough to be seen in /proc, and says only how long its value is. */
 const RUN_CHILD = ['node', '-e', 'setTimeout(() => process.stdout.write(String(process.env.API.length)), 600)', 'hygiene-run-child'];
 
