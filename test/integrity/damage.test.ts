@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CofferApp } from '../../electron/core/app';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
-import { unreadableScopes } from '../../electron/core/vault/damage';
+import { unreadableScopes, unreadableSecrets } from '../../electron/core/vault/damage';
 import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
 import { clearScopeOf, flipInFile, withRawDb } from '../support/sql';
@@ -52,6 +52,23 @@ describe('damage the core reports', () => {
     );
     // A personal name is not behind a team's key: that one is simply not there.
     expect(() => getSecretValue(alice, { name: 'ops-key', level: 'personal' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    reopened.close();
+  });
+
+  it('a secret behind two grants that do not open: on both lines, counted once in all', async () => {
+    const { path, vault, session } = await newVault(tempDir());
+    for (const team of ['Ops', 'Dev']) addTeam(session, team);
+    registerSecret(session, { type: 'api-key', name: 'shared-key', level: 'organization', teams: ['Ops', 'Dev'], fields: { headerName: 'X-Key', value: 'shared-value' } });
+    const scopes = ['Ops', 'Dev'].map((team) => clearScopeOf(session.db, 'team', team));
+    vault.close();
+    for (const scope of scopes) flipInFile(path, withRawDb(path, (db) => db.prepare('SELECT sealed_key FROM scope_grants WHERE scope_id = ?').pluck().get(scope) as Buffer));
+    const reopened = await Vault.open(path);
+    const alice = await reopened.unlock('alice', PASSWORD);
+    expect(unreadableScopes(alice)).toEqual([
+      { scope: expect.stringMatching(/^team (Ops|Dev)$/), secrets: 1 },
+      { scope: expect.stringMatching(/^team (Ops|Dev)$/), secrets: 1 },
+    ]);
+    expect(unreadableSecrets(alice)).toBe(1);
     reopened.close();
   });
 

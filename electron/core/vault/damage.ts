@@ -40,22 +40,28 @@ export function scopeLabel(s: Session, scopeId: string): string {
   }
 }
 
-/** The scopes this session should hold and cannot open, each with the secrets lost with it. */
-export function unreadableScopes(s: Session): Unreadable[] {
-  const closed = s.accessFindings.closedScopes;
-  if (closed.length === 0) return [];
+/** For each secret any of `scopeIds` holds, whether a scope this session opened reads it all the same. */
+function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<string, boolean> {
   const readers = s.db.query<Pick<SecretReaderRow, 'secret_id' | 'scope_id'>>(
     'SELECT secret_id, scope_id FROM secret_readers WHERE secret_id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?)',
   );
-  return closed.map((scopeId) => {
-    const readable = new Map<string, boolean>();
-    for (const r of readers.all(scopeId)) readable.set(r.secret_id, (readable.get(r.secret_id) ?? false) || s.canRead(r.scope_id));
-    return { scope: scopeLabel(s, scopeId), secrets: [...readable.values()].filter((open) => !open).length };
-  });
+  const opened = new Map<string, boolean>();
+  for (const scopeId of scopeIds) for (const r of readers.all(scopeId)) opened.set(r.secret_id, (opened.get(r.secret_id) ?? false) || s.canRead(r.scope_id));
+  return opened;
 }
 
-/** How many secrets the closed scopes hold, summed scope by scope: what an empty listing must not pass off as an empty vault. */
-export const unreadableSecrets = (s: Session): number => unreadableScopes(s).reduce((n, u) => n + u.secrets, 0);
+const lost = (opened: Map<string, boolean>) => [...opened.values()].filter((open) => !open).length;
+
+/** The scopes this session should hold and cannot open, each with the secrets lost with it. */
+export function unreadableScopes(s: Session): Unreadable[] {
+  return s.accessFindings.closedScopes.map((scopeId) => ({ scope: scopeLabel(s, scopeId), secrets: lost(openedElsewhere(s, [scopeId])) }));
+}
+
+/**
+ * How many secrets the closed scopes hold that no opened scope reads, each counted once (one held
+ * by two closed scopes is on both their lines): what an empty listing must not pass off as an empty vault.
+ */
+export const unreadableSecrets = (s: Session): number => lost(openedElsewhere(s, s.accessFindings.closedScopes));
 
 /** What is lost with a closed scope, as a clause: `3 secrets in it cannot be read`. */
 export const lostSecrets = (n: number): string => (n === 0 ? 'it holds no secret yet' : `${n === 1 ? '1 secret' : `${n} secrets`} in it cannot be read`);
