@@ -56,6 +56,7 @@ export function SecretTable() {
   const activeIndex = useSelection((s) => s.activeIndex);
   const openId = useSelection((s) => s.openId);
   const readOnly = useSession((s) => s.status?.vault?.readOnly ?? false);
+  const unreadable = useSession((s) => s.status?.integrity.unreadable?.some((u) => u.secrets > 0) ?? false);
   const setRegisterOpen = useUi((s) => s.setRegisterOpen);
   const gridRef = useRef<HTMLDivElement>(null);
 
@@ -182,6 +183,11 @@ export function SecretTable() {
         {query.search.trim()
           ? `Nothing here matches “${query.search.trim()}”. Search the whole vault, try another name, or clear the filters.`
           : 'Nothing here matches these filters. Try another name, or clear the filters.'}
+      </EmptyState>
+    ) : unreadable ? (
+      // A key that does not open empties a view as surely as having no secrets: say which it is.
+      <EmptyState icon={<Inbox size={22} />} title="No secret here that you can read">
+        Some secrets of this vault cannot be read: the banner above names each key that does not open and how many secrets are behind it.
       </EmptyState>
     ) : (
       <EmptyState
