@@ -243,9 +243,12 @@ export class IndexColumns {
 
   /** Chunk entries name a secret by its original number, so one renumbered out of range is named by its row, nameless. */
   private nameOutOfRange(session: Session): void {
+    // From the secrets' numbers to their readers (CROSS JOIN keeps that order): the few rows out of
+    // range are found in the seq index. Left to itself SQLite scanned every reader in scope order and
+    // looked each secret up, ~0.6 s at 100,000 once readers had no rowid (migration 9).
     const rows = this.db
       .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'scope_id'>>(
-        'SELECT s.id, s.seq, r.scope_id FROM secrets s JOIN secret_readers r ON r.secret_id = s.id WHERE s.seq NOT BETWEEN 1 AND ?',
+        'SELECT s.id, s.seq, r.scope_id FROM secrets s CROSS JOIN secret_readers r ON r.secret_id = s.id WHERE s.seq < 1 OR s.seq > ?',
       )
       .all(MAX_LISTING_SEQ);
     for (const r of rows) {
