@@ -284,6 +284,7 @@ export class SecretIndex {
       // Nothing to count: a page of a sorted order costs its own rows, whatever the size.
       const n = list.length;
       const items: SecretSummary[] = [];
+      c.willSummarize(Math.min(end, n) - q.offset);
       for (let k = q.offset; k < Math.min(end, n); k++) items.push(c.summary(list[q.desc ? n - 1 - k : k]!));
       return { total: c.live, matched: n, items };
     }
@@ -292,11 +293,13 @@ export class SecretIndex {
     if (hits && !q.level && !q.workspace && !q.type && !q.status) {
       // A search alone: every hit counts, and only the page's rows are looked at.
       const n = hits.length;
+      c.willSummarize(Math.min(end, n) - q.offset);
       for (let k = q.offset; k < Math.min(end, n); k++) items.push(c.summary(list[hits[q.desc ? n - 1 - k : k]!]!));
       return { total: c.live, matched: n, items };
     }
     let matched = 0;
     const n = hits ? hits.length : list.length;
+    c.willSummarize(Math.min(end, n) - q.offset);
     for (let k = 0; k < n; k++) {
       const j = q.desc ? n - 1 - k : k;
       const slot = list[hits ? hits[j]! : j]!;
@@ -340,7 +343,9 @@ export class SecretIndex {
     }
     const ascending = this.comparator(key);
     hits.sort(desc ? (a, b) => ascending(b, a) : ascending);
-    return { total: c.live, matched: hits.length, items: hits.slice(offset, end).map((slot) => c.summary(slot)) };
+    const page = hits.slice(offset, end);
+    c.willSummarize(page.length);
+    return { total: c.live, matched: hits.length, items: page.map((slot) => c.summary(slot)) };
   }
 
   /** How many secrets each sidebar entry holds. */
