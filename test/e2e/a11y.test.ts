@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AxeViolation, CertFiles, Theme } from './harness';
-import { axeInTheme, eachType, goScope, hasAttr, launchChromium, makeCert, openApp, screenshot, startCoffer, unlock } from './harness';
+import { axeInTheme, eachType, goScope, launchChromium, makeCert, openApp, screenshot, showTheme, startCoffer, unlock } from './harness';
 
 /**
  * axe-core on every screen, light and dark, with a screenshot of each (1280×800; the main table
@@ -57,20 +57,10 @@ describe('every screen, light and dark', () => {
   const found: { screen: string; violations: AxeViolation[] }[] = [];
   const scanned: Record<Theme, string[]> = { light: [], dark: [] };
 
-  async function setTheme(page: Page, theme: Theme) {
-    await page.emulateMedia({ colorScheme: theme });
-    await hasAttr(page.locator('html'), 'data-theme', theme);
-    // Colour transitions (80 ms on buttons) run to their end before axe reads the colours; endless
-    // ones (a skeleton, a spinner) are left, and one cancelled on the way counts as ended.
-    await page.evaluate(
-      'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))',
-    );
-  }
-
   async function check(page: Page, screen: string, big = false) {
     await page.evaluate('document.fonts.ready');
     for (const theme of ['light', 'dark'] as const) {
-      await setTheme(page, theme);
+      await showTheme(page, theme);
       const violations = await axeInTheme(page, theme);
       if (violations.length) found.push({ screen: `${screen}-${theme}`, violations });
       scanned[theme].push(screen);
@@ -81,7 +71,7 @@ describe('every screen, light and dark', () => {
         await page.setViewportSize({ width: 1280, height: 800 });
       }
     }
-    await setTheme(page, 'light');
+    await showTheme(page, 'light');
   }
 
   test('the dark theme changes colours only: dark is checked with the colour rules alone', async () => {

@@ -141,10 +141,12 @@ export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'] as const;
 /**
  * axe-core on the current page; returns only serious and critical violations. `rules` limits the
  * run to those rules. axe is put into the page once (the app is one page: it stays across screens)
- * and run there; only violations come back in full (`resultTypes`), as nothing reads the passes.
+ * and run once the page has settled (a colour caught mid-transition is no contrast to judge); only
+ * violations come back in full (`resultTypes`), as nothing reads the passes.
  */
 export async function axeSerious(page: Page, rules?: readonly string[]): Promise<AxeViolation[]> {
   if (!(await page.evaluate('typeof window.axe?.run === "function"'))) await page.evaluate(AXE_SOURCE);
+  await settle(page);
   const options: RunOptions = { resultTypes: ['violations'], ...(rules && { runOnly: { type: 'rule', values: [...rules] } }) };
   // A string, as the page's types are not this file's.
   const result = (await page.evaluate(`axe.run(document, ${JSON.stringify(options)})`)) as AxeResults;
@@ -288,6 +290,24 @@ export function eachType(cert: CertFiles, level: 'personal' | 'organization' | '
 }
 
 export type Theme = 'light' | 'dark';
+
+/** Turns the open page to a theme, as the OS would, and waits until it is drawn in it (see `settle`). */
+export async function showTheme(page: Page, theme: Theme): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  await hasAttr(page.locator('html'), 'data-theme', theme);
+  await settle(page);
+}
+
+/**
+ * Waits for the page's transitions and animations that end (80 ms colour transitions on buttons, a
+ * dialog coming in) to end, so what reads colours reads the resting ones; endless animations (a
+ * skeleton, a spinner) are left, and one cancelled on the way counts as ended.
+ */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(
+    'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))',
+  );
+}
 
 /**
  * The looks every screenshot set covers: 1280 and 800 px wide, light and dark. The page is set to
