@@ -294,7 +294,8 @@ export type Theme = 'light' | 'dark';
 /** Turns the open page to a theme, as the OS would, and waits until it is drawn in it (see `settle`). */
 export async function showTheme(page: Page, theme: Theme): Promise<void> {
   await page.emulateMedia({ colorScheme: theme });
-  await hasAttr(page.locator('html'), 'data-theme', theme);
+  // Asked every 10 ms: the page turns within a frame or two, and every 100 ms cost 0.1 s a turn, 5 s in a11y.test.ts.
+  await expect.poll(() => page.locator('html').getAttribute('data-theme'), { ...POLL, interval: 10 }).toBe(theme);
   await settle(page);
 }
 
