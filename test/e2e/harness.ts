@@ -304,7 +304,7 @@ export async function showTheme(page: Page, theme: Theme): Promise<void> {
  * dialog coming in) to end, so what reads colours reads the resting ones; endless animations (a
  * skeleton, a spinner) are left, and one cancelled on the way counts as ended.
  */
-export async function settle(page: Page): Promise<void> {
+async function settle(page: Page): Promise<void> {
   await page.evaluate(
     'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => null)))',
   );
