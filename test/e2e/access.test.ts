@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addMember } from '../../electron/core/vault/members';
 import type { AxeViolation, Running } from './harness';
-import { PASSWORD, axeSerious, goScope, readClipboard, hasAttr, hasCount, launchChromium, noText, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { PASSWORD, axeInTheme, axeSerious, goScope, readClipboard, hasAttr, hasCount, launchChromium, noText, openApp, screenshot, seeText, showTheme, startCoffer, unlock } from './harness';
 
 /**
  * The admin's access screens on one vault, in order: add a member (setup code shown once), make a
@@ -29,9 +29,8 @@ async function go(label: string, heading = label) {
 async function check(screen: string) {
   await page.evaluate('document.fonts.ready');
   for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await hasAttr(page.locator('html'), 'data-theme', theme);
-    const violations = await axeSerious(page);
+    await showTheme(page, theme);
+    const violations = await axeInTheme(page, theme);
     if (violations.length) found.push({ screen: `${screen}-${theme}`, violations });
     await screenshot(page, `access-${screen}-${theme}`);
   }

@@ -10,7 +10,7 @@ import { addWorkspace } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import type { AxeViolation, Running } from './harness';
-import { PASSWORD, axeSerious, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { PASSWORD, axeInTheme, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Export screen, in order: the form and its refusals, a workspace to a passphrase (downloaded,
@@ -50,7 +50,7 @@ async function check(screen: string) {
   for (const theme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
     await hasAttr(page.locator('html'), 'data-theme', theme);
-    const violations = await axeSerious(page);
+    const violations = await axeInTheme(page, theme);
     if (violations.length) found.push({ screen: `${screen}-${theme}`, violations });
     await screenshot(page, `export-${screen}-${theme}`);
   }

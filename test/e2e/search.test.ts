@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { addMember } from '../../electron/core/vault/members';
 import type { Running } from './harness';
-import { PASSWORD, axeSerious, goScope, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { PASSWORD, axeInTheme, axeSerious, goScope, hasCount, launchChromium, openApp, screenshot, seeText, showTheme, startCoffer, unlock } from './harness';
 
 /** Searching across the whole vault from one view, and the Ctrl+K palette (docs/ui.md "Search and the command palette"). */
 let browser: Browser;
@@ -211,25 +211,32 @@ describe('the command palette', () => {
   });
 });
 
-describe.each(['light', 'dark'] as const)('screenshots in %s', (theme) => {
+describe('screenshots in light and dark', () => {
   test.each([1280, 800])('the palette and the whole vault’s results at %i px', async (width) => {
-    const { context, page } = await openPage({ theme, width });
+    const { context, page } = await openPage({ width });
+    /** Each state in both themes: light checked with every rule, then dark with the colour rules (axeInTheme). */
+    const inThemes = async (shot: string, axe: boolean) => {
+      for (const theme of ['light', 'dark'] as const) {
+        await showTheme(page, theme);
+        await screenshot(page, `${shot}-${theme}-${width}`);
+        if (axe) expect(await axeInTheme(page, theme)).toEqual([]);
+      }
+      await showTheme(page, 'light');
+    };
     try {
       await page.getByRole('searchbox', { name: 'Search secrets' }).fill('stripe');
       await page.getByRole('button', { name: 'Whole vault' }).click();
       await hasCount(page.getByTestId('vault-result'), 3);
       await page.evaluate('document.fonts.ready');
-      await screenshot(page, `search-whole-vault-${theme}-${width}`);
-      expect(await axeSerious(page)).toEqual([]);
+      await inThemes('search-whole-vault', true);
 
       await goScope(page, 'Organization');
       await page.keyboard.press('Control+K');
       await page.getByRole('option', { name: /Settings/ }).waitFor();
-      await screenshot(page, `palette-screens-${theme}-${width}`);
-      expect(await axeSerious(page)).toEqual([]);
+      await inThemes('palette-screens', true);
       await page.keyboard.type('st');
       await page.getByRole('option', { name: /stripe webhook/ }).waitFor();
-      await screenshot(page, `palette-${theme}-${width}`);
+      await inThemes('palette', false);
     } finally {
       await context.close();
     }

@@ -4,8 +4,8 @@ import { addMember } from '../../electron/core/vault/members';
 import { Vault } from '../../electron/core/vault/vault';
 import type { RestServer } from '../../electron/server/rest';
 import { startRestServer } from '../../electron/server/rest';
-import type { AxeViolation, Running } from './harness';
-import { PASSWORD, axeSerious, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import type { AxeViolation, Running, Theme } from './harness';
+import { PASSWORD, axeInTheme, hasAttr, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Service accounts screen on one vault, in order: create a workspace-level account (its key's
@@ -35,8 +35,9 @@ async function go(label: string) {
   await page.getByRole('heading', { level: 1, name: label }).waitFor();
 }
 
-async function axe(screen: string) {
-  const violations = await axeSerious(page);
+/** axe on the screen as it is (in dark: once checked in light, the colour rules, see axeInTheme). */
+async function axe(screen: string, theme: Theme = 'light') {
+  const violations = await axeInTheme(page, theme);
   if (violations.length) found.push({ screen, violations });
 }
 
@@ -47,7 +48,7 @@ async function check(screen: string) {
     // Reduced motion: no colour transition is caught halfway in a screenshot.
     await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
     await hasAttr(page.locator('html'), 'data-theme', theme);
-    await axe(`${screen}-${theme}`);
+    await axe(`${screen}-${theme}`, theme);
     await screenshot(page, `accounts-${screen}-${theme}`);
   }
   await page.emulateMedia({ colorScheme: 'light' });
