@@ -8,7 +8,7 @@ import { BaseSequencer } from 'vitest/node';
  * larger files first, and these are small ones that loop. Started last, one of them ran alone on
  * one core for its last two minutes.
  */
-const LONGEST = ['test/crash/', 'test/e2e/a11y.test.ts', 'test/integration/cli/upgrade.test.ts', 'test/integration/cli/secrets.test.ts'];
+const LONGEST = ['test/crash/', 'test/integration/cli/upgrade.test.ts', 'test/integration/cli/secrets.test.ts'];
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -6,7 +6,7 @@ import { readAudit } from '../../electron/core/audit/access';
 import { createDemoVault } from '../../electron/core/demo';
 import { DEMO_PASSWORD } from '../../shared/demo';
 import type { Running } from './harness';
-import { axeSerious, eachLook, goScope, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeInTheme, eachLook, goScope, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Audit screen on the demo vault, in names: a search by a secret's name finds its entries, a
@@ -58,7 +58,7 @@ describe('Audit screen in names', () => {
       page,
       async (width, theme) => {
         await screenshot(page, `audit-names-${theme}-${width}`);
-        if (width === 1280) expect(await axeSerious(page), `axe on the Audit screen, ${theme}`).toEqual([]);
+        if (width === 1280) expect(await axeInTheme(page, theme), `axe on the Audit screen, ${theme}`).toEqual([]);
       },
       async (width) => {
         const layout = await page.evaluate(`(() => {

@@ -123,11 +123,11 @@ export interface AxeViolation {
 }
 
 /**
- * axe-core's source: the copy @axe-core/playwright (our dependency) brings and would inject. Its
- * AxeBuilder is not used: it injected the 550 kB source twice per run and finished each run in a
- * new blank page, about 5 s a screen on this machine against under 1 s for `axe.run` in the page.
+ * axe-core's source, put into the page as it is. @axe-core/playwright's AxeBuilder (used before)
+ * injected the 550 kB source twice per run and finished each run in a new blank page, about 5 s a
+ * screen on this machine against under 1 s for `axe.run` in the page.
  */
-const AXE_SOURCE: string = createRequire(createRequire(join(ROOT, 'package.json')).resolve('@axe-core/playwright'))('axe-core').source;
+const AXE_SOURCE: string = (createRequire(join(ROOT, 'package.json'))('axe-core') as { source: string }).source;
 
 /**
  * The axe rules that read colours (axe's `cat.color` rules on by default). The dark theme changes

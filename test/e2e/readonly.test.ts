@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import type { Running } from './harness';
-import { axeSerious, eachLook, goScope, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeInTheme, eachLook, goScope, hasCount, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * Read-only review in the app (docs/ui.md "Read-only review"): "Open read-only" on the unlock screen,
@@ -40,7 +40,7 @@ async function shots(page: Page, name: string) {
   await eachLook(
     page,
     async (width, theme) => {
-      if (width === 1280) expect(await axeSerious(page), `${name} ${theme}`).toEqual([]);
+      if (width === 1280) expect(await axeInTheme(page, theme), `${name} ${theme}`).toEqual([]);
       await screenshot(page, `readonly-${name}-${theme}-${width}`);
     },
     async (width) => {

@@ -8,7 +8,7 @@ import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading
 import { DEMO_PASSWORD } from '../../shared/demo';
 import { LEVELS, SECRET_TYPES, STATUSES } from '../../shared/schemas/secrets';
 import type { AxeViolation, Running } from './harness';
-import { axeSerious, eachLook, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
+import { axeInTheme, eachLook, hasAttr, launchChromium, openApp, screenshot, seeText, startCoffer, unlock } from './harness';
 
 /**
  * The Review dashboard on the demo vault: where an Account Holder lands after unlock, its counts
@@ -31,7 +31,7 @@ async function check(screen: string) {
     page,
     async (width, theme) => {
       if (width === 1280) {
-        const violations = await axeSerious(page);
+        const violations = await axeInTheme(page, theme);
         if (violations.length) found.push({ screen: `${screen}-${theme}`, violations });
       }
       await page.evaluate("document.querySelector('.page')?.scrollTo(0, 0)");
