@@ -46,6 +46,7 @@ const DATES = `SELECT json_group_array(seq), json_group_array(revision), json_gr
 const DATES_OF = 'SELECT revision, created_at, updated_at, expires_at, last_used_at, deletion_at FROM secrets WHERE seq = ?';
 
 type Column = (number | null)[];
+type DatesRow = Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expires_at' | 'last_used_at' | 'deletion_at'>;
 
 const NO_TEAMS: string[] = [];
 const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
@@ -155,8 +156,11 @@ export class IndexColumns {
   /** One slot's dates when the columns are not read yet: a page of a search costs its own rows. */
   private datesOf(slot: number): void {
     if (this.datesRead || this.dated.has(slot)) return;
-    const row = this.db.query<Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expires_at' | 'last_used_at' | 'deletion_at'>>(DATES_OF).get(this.seqs[slot]);
-    if (!row) return;
+    const row = this.db.query<DatesRow>(DATES_OF).get(this.seqs[slot]);
+    if (row) this.setDates(slot, row);
+  }
+
+  private setDates(slot: number, row: DatesRow): void {
     this.revision[slot] = row.revision;
     this.created[slot] = row.created_at;
     this.updated[slot] = row.updated_at;
@@ -334,13 +338,7 @@ export class IndexColumns {
     this.name(slot, row.id, name);
     this.flags[slot] = packFlags(row.type, row.level, row.availability, row.status) | rangeMark(row.seq);
     this.workspace[slot] = this.workspaceCode(workspace);
-    this.revision[slot] = row.revision;
-    this.created[slot] = row.created_at;
-    this.updated[slot] = row.updated_at;
-    this.expires[slot] = orNaN(row.expires_at);
-    this.lastUsed[slot] = orNaN(row.last_used_at);
-    this.deletion[slot] = orNaN(row.deletion_at);
-    this.dated.add(slot);
+    this.setDates(slot, row);
     this.teams.set(slot, teams);
     return slot;
   }
