@@ -1,10 +1,12 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportBundle } from '../../electron/core/bundles/export';
+import { inspectBundle } from '../../electron/core/bundles/open';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { registerSecrets } from '../../electron/core/secrets/registration';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
-import { PASSWORD, coffer, initVault, ok, useTempDirs } from '../integration/cli/run';
+import { PASSWORD, useTempDirs } from '../integration/cli/run';
 import { fakeClock, newVault } from '../support/vault';
 import type { Tally } from './harness';
 import { TIMEOUT_MS, killOnce, kills, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
@@ -52,13 +54,17 @@ describe.concurrent('SIGKILL during big writes: all of it or none of it', () => 
     const dir = tmp();
     const source = await newVault(dir);
     await registerSecrets(source.session, apiKeys('b', 3000));
-    source.vault.close();
+    // The bundle and the target are made in this process, as `coffer export` (the vault's fast
+    // profile for the passphrase) and `coffer init` would: the command under test is the import.
     const bundle = join(dir, 'all.cofferbundle');
-    const env = { COFFER_VAULT: source.path };
-    await ok(coffer(['--password-stdin', 'export', '--out', bundle, '--passphrase'], { stdin: lines(PASSWORD, PASSPHRASE), env }));
-    const signer = (JSON.parse(await ok(coffer(['--json', 'inspect', bundle], { env }))) as { signer: { fingerprint: string } }).signer.fingerprint;
-    const template = join(dir, 'target.coffer');
-    await initVault(template, { member: 'bob' });
+    exportBundle(source.session, { door: 'cli', out: bundle, selection: { kind: 'all' }, recipients: [{ kind: 'passphrase', passphrase: PASSPHRASE, profile: 'fast' }] });
+    source.vault.close();
+    const signer = inspectBundle(bundle).signer.fingerprint;
+    const targetDir = join(dir, 'target');
+    mkdirSync(targetDir);
+    const target = await newVault(targetDir, { member: 'bob' });
+    target.vault.close();
+    const template = target.path;
     const follow = (name: string) => ['b0', 'b1234', 'b2999'].includes(name);
     const t = await killFromTemplate(kills(30), dir, template, 'bob', ['--password-stdin', 'import', bundle, '--trust-signer', signer], lines(PASSWORD, PASSPHRASE), follow);
     reportKills('bundle import of 3,000', t);

@@ -1,18 +1,29 @@
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { PASSWORD, initVault, ok, useTempDirs } from '../integration/cli/run';
+import { registerSecret } from '../../electron/core/secrets/registration';
+import { PASSWORD, useTempDirs } from '../integration/cli/run';
+import { newVault } from '../support/vault';
 import type { Observed } from './harness';
 import { TIMEOUT_MS, killOnce, kills, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
 
 /** How long the whole command takes here, from one run left to finish: kills at random moments fall within it. */
 const SPAN_MS = 1500;
 
+/**
+ * A vault of alice (fast KDF), made in this process: the commands under test are the killed ones,
+ * and a `coffer init` or `secret add` to set the stage would cost a CLI start-up each.
+ */
+async function vaultWith(dir: string, secret?: { name: string; value: string }): Promise<string> {
+  const { path, vault, session } = await newVault(dir);
+  if (secret) registerSecret(session, { type: 'api-key', name: secret.name, fields: { headerName: 'X-Key', value: secret.value } });
+  vault.close();
+  return path;
+}
+
 describe.concurrent('SIGKILL during single writes: the vault is as before or as after, never between', () => {
   const tmp = useTempDirs();
 
   it('secret add', { timeout: TIMEOUT_MS }, async () => {
-    const vault = join(tmp(), 'v.coffer');
-    await initVault(vault);
+    const vault = await vaultWith(tmp());
     const see = () => observe(vault, 'alice', [PASSWORD], (n) => n.startsWith('k'));
     let state = await see();
     const t = await killRepeatedly(kills(65), async (i, tally) => {
@@ -25,9 +36,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
   });
 
   it('secret edit', { timeout: TIMEOUT_MS }, async () => {
-    const vault = join(tmp(), 'v.coffer');
-    const alice = await initVault(vault);
-    await ok(alice(['secret', 'add', 'api-key', 'edited', '--header', 'X-Key', '--value-stdin'], 'crash-edit-value-start'));
+    const vault = await vaultWith(tmp(), { name: 'edited', value: 'crash-edit-value-start' });
     const see = () => observe(vault, 'alice', [PASSWORD], (n) => n === 'edited');
     let state = await see();
     const t = await killRepeatedly(kills(60), async (i, tally) => {
@@ -39,9 +48,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
   });
 
   it('passwd', { timeout: TIMEOUT_MS }, async () => {
-    const vault = join(tmp(), 'v.coffer');
-    const alice = await initVault(vault);
-    await ok(alice(['secret', 'add', 'api-key', 'kept', '--header', 'X-Key', '--value-stdin'], 'crash-passwd-value'));
+    const vault = await vaultWith(tmp(), { name: 'kept', value: 'crash-passwd-value' });
     const passwords = [PASSWORD, 'the other crash password'];
     const see = () => observe(vault, 'alice', passwords, (n) => n === 'kept');
     let state = await see();
@@ -53,8 +60,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
   });
 
   it('member add', { timeout: TIMEOUT_MS }, async () => {
-    const vault = join(tmp(), 'v.coffer');
-    await initVault(vault);
+    const vault = await vaultWith(tmp());
     const see = () => observe(vault, 'alice', [PASSWORD], () => false);
     let state = await see();
     const t = await killRepeatedly(kills(60), async (i, tally) => {

@@ -1,9 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerSecret } from '../../../electron/core/secrets/registration';
+import type { Session } from '../../../electron/core/vault/session';
+import { addMember } from '../../../electron/core/vault/members';
 import { flipByte, tablesDigest, withRawDb } from '../../support/sql';
 import type { CofferResult, Member } from './run';
-import { PASSWORD, alongside, coffer, errorLine, inParallel, initVault, lines, member, ok, useTempDirs } from './run';
+import { PASSWORD, alongside, coffer, errorLine, inParallel, lines, member, ok, useTempDirs } from './run';
+import { seededVault } from './seeded';
 
 /** Exit codes and the error line of docs/cli.md "How every command behaves", through real child processes. */
 
@@ -15,12 +19,9 @@ interface Listed {
   level: string;
 }
 
-const idOf = async (who: Member, name: string, level = 'personal'): Promise<string> => {
-  const list = JSON.parse(await ok(who(['secret', 'list', '--json']))) as Listed[];
-  const found = list.find((s) => s.name === name && s.level === level);
-  if (!found) throw new Error(`no ${level} secret ${name}`);
-  return found.id;
-};
+/** Registers an API key in this process (setup, not the command under test): its id. */
+const apiKey = (s: Session, name: string, value: string, level: 'personal' | 'organization' = 'personal'): string =>
+  registerSecret(s, { type: 'api-key', name, level, fields: { headerName: 'X-Api-Key', value } }).id;
 
 /** The bytes SQLite keeps for a vault: main file, and the write-ahead log when there is one. */
 const fileBytes = (path: string): Buffer =>
@@ -38,13 +39,14 @@ describe('CLI exit codes and error lines', alongside, () => {
   beforeAll(async () => {
     dir = tempDir();
     vault = join(dir, 'vault.coffer');
-    alice = await initVault(vault, { org: 'Acme', member: 'alice' });
-    await ok(alice(['member', 'add', 'bob', '--role', 'member'], BOB_PASSWORD));
+    await seededVault(vault, (s) => {
+      addMember(s, { name: 'bob', role: 'member', password: BOB_PASSWORD });
+      apiKey(s, 'gh', 'gh-value-1');
+      apiKey(s, 'shared', 'personal-shared-value');
+      apiKey(s, 'shared', 'org-shared-value', 'organization');
+    });
     alice = member(vault, PASSWORD, 'alice');
     bob = member(vault, BOB_PASSWORD, 'bob');
-    await ok(alice(['secret', 'add', 'api-key', 'gh', '--header', 'X-Api-Key', '--value-stdin'], 'gh-value-1'));
-    await ok(alice(['secret', 'add', 'api-key', 'shared', '--header', 'X-Api-Key', '--value-stdin'], 'personal-shared-value'));
-    await ok(alice(['secret', 'add', 'api-key', 'shared', '--level', 'organization', '--header', 'X-Api-Key', '--value-stdin'], 'org-shared-value'));
   });
 
   describe('0: success', () => {
@@ -187,10 +189,11 @@ describe('CLI exit codes and error lines', alongside, () => {
     it('a flipped byte of a revision fails verification; other secrets stay readable', async () => {
       const d = tempDir();
       const v = join(d, 'tampered.coffer');
-      const who = await initVault(v);
-      await ok(who(['secret', 'add', 'api-key', 'victim', '--header', 'X-Key', '--value-stdin'], 'victim-value'));
-      await ok(who(['secret', 'add', 'api-key', 'bystander', '--header', 'X-Key', '--value-stdin'], 'bystander-value'));
-      const id = await idOf(who, 'victim');
+      let id = '';
+      const who = await seededVault(v, (s) => {
+        id = apiKey(s, 'victim', 'victim-value');
+        apiKey(s, 'bystander', 'bystander-value');
+      });
       flipByte(v, 'revisions', 'content', 'secret_id = ? AND revision = 1', [id]);
 
       const r = await who(['secret', 'get', 'victim']);
@@ -301,8 +304,7 @@ describe('CLI exit codes and error lines', alongside, () => {
   describe('8: LOCKED and UNSUPPORTED_VERSION', () => {
     it('--read-only refuses writes and writes nothing', async () => {
       const v = join(tempDir(), 'read-only.coffer');
-      const who = await initVault(v);
-      await ok(who(['secret', 'add', 'api-key', 'gh', '--header', 'X-Api-Key', '--value-stdin'], 'gh-value-1'));
+      const who = await seededVault(v, (s) => apiKey(s, 'gh', 'gh-value-1'));
       const before = tablesDigest(v);
       const add = await who(['--read-only', 'secret', 'add', 'api-key', 'ro', '--header', 'X-Key', '--value-stdin'], 'ro-value');
       expect(add.code).toBe(8);
@@ -320,8 +322,7 @@ describe('CLI exit codes and error lines', alongside, () => {
     it('a vault from a newer Coffer is refused by every command and left byte for byte', async () => {
       const d = tempDir();
       const v = join(d, 'future.coffer');
-      const who = await initVault(v);
-      await ok(who(['secret', 'add', 'api-key', 'k', '--header', 'X-Key', '--value-stdin'], 'future-value'));
+      await seededVault(v, (s) => apiKey(s, 'k', 'future-value'));
       withRawDb(v, (db) => db.pragma('user_version = 999'));
       const before = fileBytes(v);
       const commands: [string[], string[]][] = [

@@ -2,8 +2,11 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
+import { registerSecret } from '../../../electron/core/secrets/registration';
+import { addTeam, addWorkspace } from '../../../electron/core/vault/structure';
 import type { Member } from './run';
-import { alongside, errorLine, inParallel, initVault, ok, step, useTempDirs } from './run';
+import { alongside, errorLine, inParallel, ok, step, useTempDirs } from './run';
+import { seededVault } from './seeded';
 import { readTable } from './table';
 import { writeCertFiles } from '../../support/certs';
 
@@ -60,7 +63,7 @@ describe('secret get prints only the value, for each type', alongside, () => {
 
   beforeAll(async () => {
     dir = tempDir();
-    alice = await initVault(join(dir, 'vault.coffer'));
+    alice = await seededVault(join(dir, 'vault.coffer'));
     await writeCertFiles(dir);
     keyPem = createPrivateKey(readFileSync(join(dir, 'k.key'))).export({ format: 'pem', type: 'pkcs8' }).toString();
     certPem = new X509Certificate(readFileSync(join(dir, 'c.pem'))).toString();
@@ -180,22 +183,26 @@ describe('secret list', alongside, () => {
   let alice: Member;
   const COLUMNS = ['NAME', 'TYPE', 'AVAILABILITY', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'];
 
+  // Set up in this process: this block tests the listing (the adds with these flags have their
+  // tests in the other blocks and in vault.test.ts).
   beforeAll(async () => {
-    alice = await initVault(join(tempDir(), 'vault.coffer'));
-    await ok(alice(['workspace', 'add', 'Backend']));
-    await ok(alice(['workspace', 'add', 'Frontend']));
-    await ok(alice(['team', 'add', 'ops']));
-    await ok(alice(['secret', 'add', 'api-key', 'stripe live', '--header', 'Authorization', '--expires', '2027-03-01', '--value-stdin'], 'v-stripe'));
-    await ok(alice(['secret', 'add', 'bearer-token', 'github-token', '--header', 'Authorization', '--value-stdin'], 'v-github'));
-    await ok(alice(['secret', 'add', 'key-value', 'backend-env', '--level', 'workspace', '--workspace', 'Backend', '--expires', '2027-01-15', '--kv', 'A'], 'v-backend'));
-    await ok(alice(['secret', 'add', 'api-key', 'maps-key', '--level', 'workspace', '--workspace', 'Frontend', '--header', 'X-Maps', '--expires', '2028-06-30', '--value-stdin'], 'v-maps'));
-    await ok(
-      await alice(
-        ['secret', 'add', 'client-credentials', 'auth0', '--level', 'organization', '--client-id', 'app', '--url', 'https://acme.auth0.com/oauth/token', '--expires', '2026-12-31', '--value-stdin'],
-        'v-auth0',
-      ),
-    );
-    await ok(alice(['secret', 'add', 'api-key', 'pagerduty', '--level', 'organization', '--teams', 'ops', '--header', 'X-PD', '--value-stdin'], 'v-pd'));
+    alice = await seededVault(join(tempDir(), 'vault.coffer'), (s) => {
+      addWorkspace(s, 'Backend');
+      addWorkspace(s, 'Frontend');
+      addTeam(s, 'ops');
+      registerSecret(s, { type: 'api-key', name: 'stripe live', expires: '2027-03-01', fields: { headerName: 'Authorization', value: 'v-stripe' } });
+      registerSecret(s, { type: 'bearer-token', name: 'github-token', fields: { headerName: 'Authorization', headerValue: 'v-github' } });
+      registerSecret(s, { type: 'key-value', name: 'backend-env', level: 'workspace', workspace: 'Backend', expires: '2027-01-15', fields: { pairs: [{ key: 'A', value: 'v-backend' }] } });
+      registerSecret(s, { type: 'api-key', name: 'maps-key', level: 'workspace', workspace: 'Frontend', expires: '2028-06-30', fields: { headerName: 'X-Maps', value: 'v-maps' } });
+      registerSecret(s, {
+        type: 'client-credentials',
+        name: 'auth0',
+        level: 'organization',
+        expires: '2026-12-31',
+        fields: { clientId: 'app', url: 'https://acme.auth0.com/oauth/token', clientSecret: 'v-auth0' },
+      });
+      registerSecret(s, { type: 'api-key', name: 'pagerduty', level: 'organization', teams: ['ops'], fields: { headerName: 'X-PD', value: 'v-pd' } });
+    });
   });
 
   step('--json is an array of summaries with exactly the contract keys and ISO 8601 dates', async () => {
@@ -285,7 +292,7 @@ describe('secret list', alongside, () => {
   });
 
   step('an empty vault says how to start', async () => {
-    const empty = await initVault(join(tempDir(), 'empty.coffer'));
+    const empty = await seededVault(join(tempDir(), 'empty.coffer'));
     expect(await ok(empty(['secret', 'list']))).toBe('No secrets yet: coffer secret add TYPE NAME\n');
     expect(JSON.parse(await ok(empty(['secret', 'list', '--json'])))).toEqual([]);
   });
@@ -298,7 +305,7 @@ describe('secret edit, history and restore', alongside, () => {
   const history = (name: string) => historyOf(alice, name);
 
   beforeAll(async () => {
-    alice = await initVault(join(tempDir(), 'vault.coffer'));
+    alice = await seededVault(join(tempDir(), 'vault.coffer'));
     await ok(alice(['secret', 'add', 'api-key', 'rotating', '--header', 'X-Key', '--expires', '2027-05-01', '--value-stdin'], 'rot-v1'));
   });
 
@@ -402,7 +409,7 @@ describe('secret usage, --read-only, certificate edits', alongside, () => {
   const usage = (name: string) => usageOf(alice, name);
 
   beforeAll(async () => {
-    alice = await initVault(join(tempDir(), 'vault.coffer'));
+    alice = await seededVault(join(tempDir(), 'vault.coffer'));
   });
 
   step('usage lists who read, through which door and how, with the label given with secret get --consumer', async () => {

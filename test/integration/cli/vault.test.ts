@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerSecret } from '../../../electron/core/secrets/registration';
+import { addMember } from '../../../electron/core/vault/members';
+import { addTeam, addWorkspace } from '../../../electron/core/vault/structure';
 import type { Member } from './run';
-import { PASSWORD, alongside, coffer, errorLine, inParallel, initVault, lines, member, ok, step, useTempDirs } from './run';
+import { PASSWORD, alongside, coffer, errorLine, inParallel, lines, member, ok, step, useTempDirs } from './run';
+import { seededVault } from './seeded';
 import { readTable } from './table';
 
 /** docs/cli.md "Commands": init, info, passwd, backup, member, workspace, team. */
@@ -74,18 +78,22 @@ describe('init', alongside, () => {
   });
 });
 
-/** A vault of Acme with alice (Account Holder) and bob (Member), and what the block needs besides. */
+/**
+ * A vault of Acme with alice (Account Holder) and bob (Member), and what the block needs besides,
+ * set up in this process: `init` has its block above, and the others test what comes after.
+ */
 async function makeVault(dir: string, extras: { structure?: boolean; secret?: boolean }) {
   const vault = join(dir, 'vault.coffer');
-  const first = await initVault(vault, { org: 'Acme' });
-  await ok(first(['member', 'add', 'bob', '--role', 'member'], BOB_PASSWORD));
+  await seededVault(vault, (s) => {
+    addMember(s, { name: 'bob', role: 'member', password: BOB_PASSWORD });
+    if (extras.structure) {
+      addWorkspace(s, 'Backend');
+      addTeam(s, 'ops');
+    }
+    if (extras.secret) registerSecret(s, { type: 'api-key', name: 'very-secret-name', fields: { headerName: 'X-Key', value: 'very-secret-value' } });
+  });
   const alice = member(vault, PASSWORD, 'alice');
   const bob = member(vault, BOB_PASSWORD, 'bob');
-  if (extras.structure) {
-    await ok(alice(['workspace', 'add', 'Backend']));
-    await ok(alice(['team', 'add', 'ops']));
-  }
-  if (extras.secret) await ok(alice(['secret', 'add', 'api-key', 'very-secret-name', '--header', 'X-Key', '--value-stdin'], 'very-secret-value'));
   return { dir, vault, alice, bob };
 }
 
