@@ -33,16 +33,14 @@ async function killFromTemplate(wanted: number, dir: string, template: string, a
   const see = (vault: string) => observe(vault, as, [PASSWORD], follow);
   const reference = fresh();
   const before = await see(reference.vault);
-  const started = Date.now();
   const finished = await runAndKill(reference.vault, args, stdin, {});
-  const span = Date.now() - started;
   expect(finished.code, finished.stderr).toBe(0);
   const after = await see(reference.vault);
   expect(after).not.toEqual(before);
   rmSync(reference.at, { recursive: true });
   return killRepeatedly(wanted, async (i, tally) => {
     const { at, vault } = fresh();
-    await killOnce(tally, () => runAndKill(vault, args, stdin, planKill(i, span)), () => see(vault), before, after);
+    await killOnce(tally, () => runAndKill(vault, args, stdin, planKill(i, finished.workMs)), () => see(vault), before, after);
     rmSync(at, { recursive: true });
   });
 }

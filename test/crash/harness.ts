@@ -11,8 +11,8 @@ import { COFFER_BIN, cleanEnv, lines } from '../integration/cli/run';
 
 /**
  * The crash harness (docs/product.md §10, "Crashes"): a real `coffer` process is killed with
- * SIGKILL while it writes, at a random moment or when it writes to the `-wal` file, and the vault is
- * then opened as its user would open it next. It must pass SQLite's integrity and foreign-key
+ * SIGKILL while it writes, at a random moment of its work on the vault or when it writes to the
+ * `-wal` file, and the vault is then opened as its user would open it next. It must pass SQLite's integrity and foreign-key
  * checks, its audit chain must verify, and what it holds must be the state before the command or
  * the state after it, never anything between. A command that exited 0 before the kill must have
  * left the state after. `npm run soak` runs ten times as many kills (COFFER_CRASH_SCALE=10).
@@ -20,7 +20,10 @@ import { COFFER_BIN, cleanEnv, lines } from '../integration/cli/run';
 export const SCALE = Number(process.env.COFFER_CRASH_SCALE ?? 1);
 
 export interface KillPlan {
-  /** Kill after this many ms, or at the `nth` write event of the vault's `-wal` file. */
+  /**
+   * Kill this many ms after the command first touched the vault's folder, or at the `nth` write
+   * event of the vault's `-wal` file. Without either, the command runs to its end.
+   */
   afterMs?: number;
   walWrite?: number;
 }
@@ -30,11 +33,23 @@ export interface KillOutcome {
   killed: boolean;
   code: number | null;
   stderr: string;
+  /** From the command's first change in the vault's folder to its exit: the window kills aim at. */
+  workMs?: number;
 }
 
-/** Half the kills at a random moment within `spanMs`, half at one of the first few writes to the `-wal` file. */
-export function planKill(i: number, spanMs: number): KillPlan {
-  return i % 2 === 0 ? { afterMs: Math.random() * spanMs } : { walWrite: 1 + Math.floor(Math.random() * 6) };
+/**
+ * Half the kills at a random moment of the command's work on the vault (`workMs`, measured on a run
+ * left to finish), half at one of the first few writes to the `-wal` file. Without a measured
+ * window, no kill: the run finishes, is checked as one, and measures the window.
+ *
+ * The random moment counts from the command's first change in the vault's folder, not from its
+ * spawn: Node loads the CLI for most of a second before it opens the vault, and a kill in that time
+ * finds the vault untouched, which checks nothing the previous kill did not. Each kill costs a
+ * start-up either way; aimed at the work, each of them tests a crash of the write.
+ */
+export function planKill(i: number, workMs: number | undefined): KillPlan {
+  if (workMs === undefined) return {};
+  return i % 2 === 0 ? { afterMs: Math.random() * workMs } : { walWrite: 1 + Math.floor(Math.random() * 6) };
 }
 
 /** Runs `coffer` on `vault` with `stdin` and kills it as planned. */
@@ -50,12 +65,15 @@ export function runAndKill(vault: string, args: readonly string[], stdin: string
     };
     const wal = `${basename(vault)}-wal`;
     let walWrites = 0;
-    const watcher = plan.walWrite
-      ? watch(dirname(vault), (_event, file) => {
-          if (file === wal && ++walWrites === plan.walWrite) kill();
-        })
-      : undefined;
-    const timer = plan.afterMs !== undefined ? setTimeout(kill, plan.afterMs) : undefined;
+    let touchedAt: number | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = watch(dirname(vault), (_event, file) => {
+      if (touchedAt === undefined) {
+        touchedAt = Date.now();
+        if (plan.afterMs !== undefined) timer = setTimeout(kill, plan.afterMs);
+      }
+      if (plan.walWrite && file === wal && ++walWrites === plan.walWrite) kill();
+    });
     // A command that never ends is a hang, not a crash: the test fails on its exit code.
     const limit = setTimeout(kill, 60_000);
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -63,8 +81,8 @@ export function runAndKill(vault: string, args: readonly string[], stdin: string
     child.on('close', (code) => {
       clearTimeout(timer);
       clearTimeout(limit);
-      watcher?.close();
-      resolve({ killed: killed && code === null, code, stderr });
+      watcher.close();
+      resolve({ killed: killed && code === null, code, stderr, workMs: touchedAt === undefined ? undefined : Date.now() - touchedAt });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(stdin);
@@ -134,6 +152,8 @@ export const TIMEOUT_MS = 900_000 * SCALE;
 
 export interface Tally {
   wanted: number;
+  /** The work window of the latest run that finished (KillOutcome.workMs), for planKill. */
+  workMs?: number;
   killed: number;
   finished: number;
   before: number;
@@ -155,7 +175,10 @@ export async function killOnce(
   if (!outcome.killed) expect(outcome.code, outcome.stderr).toBe(0);
   const found = await see();
   if (outcome.killed) t.killed++;
-  else t.finished++;
+  else {
+    t.finished++;
+    t.workMs = outcome.workMs;
+  }
   if (outcome.killed && isEqual(found, before)) t.before++;
   else {
     expect(found).toEqual(after);

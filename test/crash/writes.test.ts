@@ -5,9 +5,6 @@ import { newVault } from '../support/vault';
 import type { Observed } from './harness';
 import { TIMEOUT_MS, killOnce, kills, killRepeatedly, lines, observe, planKill, reportKills, runAndKill } from './harness';
 
-/** How long the whole command takes here, from one run left to finish: kills at random moments fall within it. */
-const SPAN_MS = 1500;
-
 /**
  * A vault of alice (fast KDF), made in this process: the commands under test are the killed ones,
  * and a `coffer init` or `secret add` to set the stage would cost a CLI start-up each.
@@ -30,7 +27,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
       const value = `crash-add-value-${i}`;
       const after: Observed = { ...state, secrets: state.secrets + 1, byStatus: { active: (state.byStatus.active ?? 0) + 1 }, values: { ...state.values, [`k${i}`]: value } };
       const args = ['--password-stdin', 'secret', 'add', 'api-key', `k${i}`, '--header', 'X-Key', '--value-stdin'];
-      state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, value), planKill(i, SPAN_MS)), see, state, after);
+      state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, value), planKill(i, tally.workMs)), see, state, after);
     });
     reportKills('secret add', t);
   });
@@ -42,7 +39,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     const t = await killRepeatedly(kills(60), async (i, tally) => {
       const value = `crash-edit-value-${i}`;
       const args = ['--password-stdin', 'secret', 'edit', 'edited', '--value-stdin'];
-      state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, value), planKill(i, SPAN_MS)), see, state, { ...state, values: { edited: value } });
+      state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, value), planKill(i, tally.workMs)), see, state, { ...state, values: { edited: value } });
     });
     reportKills('secret edit', t);
   });
@@ -54,7 +51,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
     let state = await see();
     const t = await killRepeatedly(kills(55), async (i, tally) => {
       const next = passwords.find((p) => p !== state.password)!;
-      state = await killOnce(tally, () => runAndKill(vault, ['--password-stdin', 'passwd'], lines(state.password, next), planKill(i, SPAN_MS)), see, state, { ...state, password: next });
+      state = await killOnce(tally, () => runAndKill(vault, ['--password-stdin', 'passwd'], lines(state.password, next), planKill(i, tally.workMs)), see, state, { ...state, password: next });
     });
     reportKills('passwd', t);
   });
@@ -67,7 +64,7 @@ describe.concurrent('SIGKILL during single writes: the vault is as before or as 
       // `--as`: after the first member joined, the vault has several.
       const args = ['--as', 'alice', '--password-stdin', 'member', 'add', `m${i}`, '--role', 'member'];
       const after = { ...state, members: [...state.members, `m${i}`].sort() };
-      state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, `member ${i} password`), planKill(i, SPAN_MS)), see, state, after);
+      state = await killOnce(tally, () => runAndKill(vault, args, lines(PASSWORD, `member ${i} password`), planKill(i, tally.workMs)), see, state, after);
     });
     reportKills('member add', t);
   });
