@@ -267,9 +267,10 @@ export class CofferApp {
     const db = vault.db;
     const seen = this.auditSeen;
     const keyVersion = key?.version ?? -1;
-    if (seen?.db === db && seen.dataVersion === db.dataVersion() && seen.writes === db.writes && seen.keyVersion === keyVersion) return seen.finding;
+    const dataVersion = db.dataVersion();
+    if (seen?.db === db && seen.dataVersion === dataVersion && seen.writes === db.writes && seen.keyVersion === keyVersion) return seen.finding;
     const finding = auditProblem(db, key);
-    this.auditSeen = { db, dataVersion: db.dataVersion(), writes: db.writes, keyVersion, finding };
+    this.auditSeen = { db, dataVersion, writes: db.writes, keyVersion, finding };
     return finding;
   }
 

@@ -146,11 +146,12 @@ export class IndexColumns {
   }
 
   /**
-   * Before `count` rows are summarized: past a twentieth of the secrets, one scan of every date
-   * costs less than a read per row (`secret list --search a` at 100,000 made ~95,000 of them).
+   * The listing rows of `slots`. Past a twentieth of the secrets, one scan of every date costs less
+   * than a read per row (`secret list --search a` at 100,000 made ~95,000 of them).
    */
-  willSummarize(count: number): void {
-    if (!this.datesRead && count > this.live / 20) this.dates();
+  summaries(slots: readonly number[]): SecretSummary[] {
+    if (!this.datesRead && slots.length > this.live / 20) this.dates();
+    return slots.map((slot) => this.summary(slot));
   }
 
   /** One slot's dates when the columns are not read yet: a page of a search costs its own rows. */

@@ -283,31 +283,28 @@ export class SecretIndex {
     if (!needle && !q.level && !q.workspace && !q.type && !q.status) {
       // Nothing to count: a page of a sorted order costs its own rows, whatever the size.
       const n = list.length;
-      const items: SecretSummary[] = [];
-      c.willSummarize(Math.min(end, n) - q.offset);
-      for (let k = q.offset; k < Math.min(end, n); k++) items.push(c.summary(list[q.desc ? n - 1 - k : k]!));
-      return { total: c.live, matched: n, items };
+      const page: number[] = [];
+      for (let k = q.offset; k < Math.min(end, n); k++) page.push(list[q.desc ? n - 1 - k : k]!);
+      return { total: c.live, matched: n, items: c.summaries(page) };
     }
     const hits = needle ? this.find(q.sort, needle) : null;
-    const items: SecretSummary[] = [];
+    const page: number[] = [];
     if (hits && !q.level && !q.workspace && !q.type && !q.status) {
       // A search alone: every hit counts, and only the page's rows are looked at.
       const n = hits.length;
-      c.willSummarize(Math.min(end, n) - q.offset);
-      for (let k = q.offset; k < Math.min(end, n); k++) items.push(c.summary(list[hits[q.desc ? n - 1 - k : k]!]!));
-      return { total: c.live, matched: n, items };
+      for (let k = q.offset; k < Math.min(end, n); k++) page.push(list[hits[q.desc ? n - 1 - k : k]!]!);
+      return { total: c.live, matched: n, items: c.summaries(page) };
     }
     let matched = 0;
     const n = hits ? hits.length : list.length;
-    c.willSummarize(Math.min(end, n) - q.offset);
     for (let k = 0; k < n; k++) {
       const j = q.desc ? n - 1 - k : k;
       const slot = list[hits ? hits[j]! : j]!;
       if (!matches(slot)) continue;
-      if (matched >= q.offset && matched < end) items.push(c.summary(slot));
+      if (matched >= q.offset && matched < end) page.push(slot);
       matched++;
     }
-    return { total: c.live, matched, items };
+    return { total: c.live, matched, items: c.summaries(page) };
   }
 
   /**
@@ -327,7 +324,7 @@ export class SecretIndex {
       best.splice(insertionPoint(best, slot, cmp), 0, slot);
       if (best.length > end) best.pop();
     }
-    return { total: c.live, matched, items: best.slice(offset).map((slot) => c.summary(slot)) };
+    return { total: c.live, matched, items: c.summaries(best.slice(offset)) };
   }
 
   /**
@@ -343,9 +340,7 @@ export class SecretIndex {
     }
     const ascending = this.comparator(key);
     hits.sort(desc ? (a, b) => ascending(b, a) : ascending);
-    const page = hits.slice(offset, end);
-    c.willSummarize(page.length);
-    return { total: c.live, matched: hits.length, items: page.map((slot) => c.summary(slot)) };
+    return { total: c.live, matched: hits.length, items: c.summaries(hits.slice(offset, end)) };
   }
 
   /** How many secrets each sidebar entry holds. */
