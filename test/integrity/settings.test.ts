@@ -258,6 +258,14 @@ describe('settings as members use them', () => {
     app.close();
   });
 
+  it('a patch whose other keys are present but undefined changes only the defined one, and nothing reads as tampered', async () => {
+    const { vault, session } = await newVault(tmp());
+    changeSettings(session, { revealSeconds: 45 });
+    changeSettings(session, { revealSeconds: undefined, clipboardSeconds: undefined, deletionDays: 3, credentialsPerMember: undefined });
+    expect(checkSettings(session)).toEqual({ values: { ...DEFAULT_SETTINGS, kdfProfile: 'fast', revealSeconds: 45, deletionDays: 3 }, tampered: [] });
+    vault.close();
+  });
+
   it('a vault without MACs (made before them) is not trusted until an Account Holder unlocks it, which adopts its settings', async () => {
     const clock = fakeClock(START);
     const { path, vault, session: alice } = await newVault(tmp(), { context: { clock } });

@@ -182,7 +182,8 @@ export function writeInitialSettings(db: Db, vaultId: string, orgKey: Uint8Array
  */
 export function changeSettings(session: Session, patch: Partial<Settings>): void {
   session.authorize('vault.settings');
-  const valid = parseInput(settingsSchema.partial().strict(), patch);
+  // A key present with `undefined` (structured clone and JSON-less callers carry them) changes nothing.
+  const valid = Object.fromEntries(Object.entries(parseInput(settingsSchema.partial().strict(), patch)).filter(([, v]) => v !== undefined));
   const k = sessionMacKey(session);
   if (!k) throw new CofferError('FORBIDDEN', 'the organization key is not sealed to you');
   session.db.write(() => {
