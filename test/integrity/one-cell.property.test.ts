@@ -98,7 +98,7 @@ describe('one cell edited anywhere that carries access, secrets, revisions, audi
           return;
         }
         const shown = value instanceof Uint8Array ? `${edit.kind} of ${value.length} bytes` : JSON.stringify(value);
-        throw new Error(`undetected: ${cell.label} of row ${cell.rowid} set from ${JSON.stringify(cell.value instanceof Uint8Array ? '<blob>' : cell.value)} to ${shown}; ${verdict.notes.join(' | ') || 'nothing reported'}`);
+        throw new Error(`undetected: ${cell.label} of row ${JSON.stringify(cell.key)} set from ${JSON.stringify(cell.value instanceof Uint8Array ? '<blob>' : cell.value)} to ${shown}; ${verdict.notes.join(' | ') || 'nothing reported'}`);
       }),
       { numRuns: RUNS },
     );

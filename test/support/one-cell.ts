@@ -10,7 +10,7 @@ import { checkSettings, changeSettings } from '../../electron/core/vault/setting
 import { addTeam, addTeamMember, addWorkspace } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
 import type { Session } from '../../electron/core/vault/session';
-import { withRawDb } from './sql';
+import { rowKey, whereKey, withRawDb } from './sql';
 import { PASSWORD, newVault } from './vault';
 
 /**
@@ -100,7 +100,8 @@ const META_KEYS = /^(reveal_seconds|clipboard_seconds|auto_lock_minutes|inactive
 
 export interface Cell {
   table: string;
-  rowid: number;
+  /** The values of the row's `rowKey` columns: its rowid, or its primary key in a WITHOUT ROWID table. */
+  key: unknown[];
   column: string;
   /** Declared type: INTEGER, TEXT or BLOB. */
   type: string;
@@ -137,16 +138,18 @@ export function enumerateCells(path: string): { cells: Cell[]; texts: Map<string
     const texts = new Map<string, string[]>();
     for (const table of TABLES) {
       const columns = db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; type: string; notnull: number; pk: number }[];
-      const rows = db.prepare(`SELECT rowid AS __rowid, * FROM "${table}"`).all() as Record<string, unknown>[];
+      const key = rowKey(db, table);
+      const rows = db.prepare(`SELECT ${key.map((c, i) => `${c} AS __key${i}`).join(', ')}, * FROM "${table}"`).all() as Record<string, unknown>[];
       for (const row of rows) {
         if (table === 'meta' && !META_KEYS.test(row.key as string)) continue;
         const mentioned = new Set<Login>();
-        for (const v of Object.values(row)) mentions(v, mentioned);
+        const keyValues = key.map((_, i) => row[`__key${i}`]);
+        for (const c of columns) mentions(row[c.name], mentioned);
         const rowConcerns = LOGINS.filter((l) => l !== 'alice' && mentioned.has(l));
         for (const c of columns) {
           const value = row[c.name];
           const label = table === 'meta' ? `meta.${c.name}[${row.key as string}]` : `${table}.${c.name}`;
-          cells.push({ table, rowid: row.__rowid as number, column: c.name, type: c.type, notNull: c.notnull === 1 || c.pk === 1, value, concerns: rowConcerns, label });
+          cells.push({ table, key: keyValues, column: c.name, type: c.type, notNull: c.notnull === 1 || c.pk === 1, value, concerns: rowConcerns, label });
           if (typeof value === 'string') {
             const key = `${table}.${c.name}`;
             const list = texts.get(key) ?? [];
@@ -213,8 +216,8 @@ export function writeCell(path: string, cell: Cell, value: unknown): boolean {
     // A throwaway copy: no fsync, which would cost more than the whole check.
     db.pragma('synchronous = OFF');
     try {
-      const changed = db.prepare(`UPDATE "${cell.table}" SET "${cell.column}" = ? WHERE rowid = ?`).run(value, cell.rowid).changes;
-      if (changed !== 1) throw new Error(`no ${cell.table} row ${cell.rowid}`);
+      const changed = db.prepare(`UPDATE "${cell.table}" SET "${cell.column}" = ? WHERE ${whereKey(rowKey(db, cell.table))}`).run(value, ...cell.key).changes;
+      if (changed !== 1) throw new Error(`no ${cell.table} row ${JSON.stringify(cell.key)}`);
       return true;
     } catch (e) {
       if (String((e as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) return false;

@@ -99,7 +99,7 @@ export class NameBatch {
         .query<ChunkRow>('SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ? AND chunk_no = ?')
         .get(scopeId, chunkNo);
       chunk = { chunkNo, entries: row ? decrypt(this.session, scopeId, row) : [], fresh: !row, dirty: false };
-      const live = db.count('SELECT count(*) AS n FROM secret_readers WHERE scope_id = ? AND chunk_no = ?', scopeId, chunkNo);
+      const live = db.count('SELECT count(*) AS n FROM reader_keys WHERE scope_num = (SELECT num FROM scopes WHERE id = ?) AND chunk_no = ?', scopeId, chunkNo);
       if (live !== chunk.entries.length) {
         const ids = new Set(
           db
@@ -145,7 +145,12 @@ export class NameBatch {
       // A tampered last chunk must not block new secrets: they go to a fresh chunk.
       chunk = this.load(scopeId, ++chunkNo);
     }
-    if (chunk.entries.length >= CHUNK_CAPACITY) chunk = this.load(scopeId, ++chunkNo);
+    if (chunk.entries.length >= CHUNK_CAPACITY) {
+      // A full chunk is written now rather than at flush: a bulk import would otherwise keep every
+      // name as live objects to its end, which each young-generation collection copies again.
+      this.write(this.key(scopeId, chunkNo), chunk);
+      chunk = this.load(scopeId, ++chunkNo);
+    }
     chunk.entries.push([id, name, seq]);
     chunk.dirty = true;
     this.tail.set(scopeId, chunkNo);
@@ -185,27 +190,26 @@ export class NameBatch {
 
   /** Encrypts and writes every touched chunk; call inside the same transaction as the rows. */
   flush(): void {
-    const db = this.session.db;
-    for (const [k, chunk] of this.chunks) {
-      if (!chunk.dirty) continue;
-      const scopeId = k.slice(0, k.indexOf('\u0000'));
-      const version = this.session.scopeKey(scopeId).version;
-      if (chunk.entries.length === 0) {
-        if (!chunk.fresh) db.stmt('DELETE FROM name_chunks WHERE scope_id = ? AND chunk_no = ?').run(scopeId, chunk.chunkNo);
-        continue;
-      }
-      const content = seal(
-        this.session.scopeKey(scopeId).key,
-        encoder.encode(JSON.stringify(chunk.entries)),
-        context(this.session, scopeId, chunk.chunkNo, version),
-        this.session.ctx.random,
-      );
-      db.stmt(
-        `INSERT INTO name_chunks (scope_id, chunk_no, key_version, entries, content) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (scope_id, chunk_no) DO UPDATE SET key_version = excluded.key_version, entries = excluded.entries, content = excluded.content`,
-      ).run(scopeId, chunk.chunkNo, version, chunk.entries.length, content);
-    }
+    for (const [k, chunk] of this.chunks) this.write(k, chunk);
     this.chunks.clear();
     this.tail.clear();
+  }
+
+  /** Encrypts and writes one chunk if touched, and lets it go: a later change reads it back. */
+  private write(k: string, chunk: OpenChunk): void {
+    this.chunks.delete(k);
+    if (!chunk.dirty) return;
+    const db = this.session.db;
+    const scopeId = k.slice(0, k.indexOf('\u0000'));
+    const scope = this.session.scopeKey(scopeId);
+    if (chunk.entries.length === 0) {
+      if (!chunk.fresh) db.stmt('DELETE FROM name_chunks WHERE scope_id = ? AND chunk_no = ?').run(scopeId, chunk.chunkNo);
+      return;
+    }
+    const content = seal(scope.key, encoder.encode(JSON.stringify(chunk.entries)), context(this.session, scopeId, chunk.chunkNo, scope.version), this.session.ctx.random);
+    db.stmt(
+      `INSERT INTO name_chunks (scope_id, chunk_no, key_version, entries, content) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scope_id, chunk_no) DO UPDATE SET key_version = excluded.key_version, entries = excluded.entries, content = excluded.content`,
+    ).run(scopeId, chunk.chunkNo, scope.version, chunk.entries.length, content);
   }
 }
