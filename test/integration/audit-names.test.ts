@@ -16,6 +16,7 @@ import { LATEST_VERSION } from '../../electron/core/db/migrations';
 import { Vault } from '../../electron/core/vault/vault';
 import content from '../fixtures/vaults/content.json';
 import type { RegisterSecretInput } from '../../shared/schemas/secrets';
+import { intoOlderFormat } from '../support/older-format';
 import { withRawDb } from '../support/sql';
 import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
 
@@ -245,8 +246,9 @@ describe('the last known names across the upgrade to schema version 8', () => {
     session.lock();
     vault.close();
     // The file as the Coffer of version 7 left it: the same deletion, with no tombstone table.
-    withRawDb(path, (db) => db.exec('DROP TABLE secret_tombstones; PRAGMA user_version = 7;'));
-    const v = await Vault.open(path);
+    const v7 = join(tmp(), 'as-v7.coffer');
+    intoOlderFormat(path, v7, 7);
+    const v = await Vault.open(v7);
     const alice = await v.unlock('alice', PASSWORD);
     const about = readAudit(alice).filter((e) => e.target === gone.id);
     expect(about.map((e) => [e.action, e.targetName])).toEqual([

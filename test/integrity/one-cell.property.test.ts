@@ -21,6 +21,9 @@ const BY_DESIGN: Record<string, { reason: string; applies?: (cell: Cell, value: 
   'secrets.status': { reason: 'lifecycle state: re-derived from the dates by the next unlocked pass (docs/product.md §4), never acted on to purge while locked' },
   'secrets.inactive_since': { reason: 'lifecycle state: re-derived by the next unlocked pass, which checks deletion dates against the verified periods' },
   'secrets.deletion_at': { reason: 'lifecycle state: re-derived by the next unlocked pass, which checks deletion dates against the verified periods' },
+  'scopes.num': {
+    reason: 'a renumbering: the number only joins a scope to its wrapped keys (reader_keys), which follow it (ON UPDATE CASCADE); nothing anyone reads or does changes',
+  },
   'members.kdf_mem': {
     reason: 'the same key is derived: Argon2 counts memory in whole KiB, so a change below 1 KiB changes nothing',
     applies: (cell, value) => Math.floor((cell.value as number) / 1024) === Math.floor((value as number) / 1024),

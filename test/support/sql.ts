@@ -14,6 +14,22 @@ export function withRawDb<T>(path: string, fn: (db: Database) => T): T {
   }
 }
 
+/**
+ * The columns that name one row of a table: its rowid, or the primary key of a WITHOUT ROWID table
+ * (reader_keys, since migration 9), which has no rowid.
+ */
+export function rowKey(db: Database, table: string): string[] {
+  const withoutRowid = db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(table) === 1;
+  if (!withoutRowid) return ['rowid'];
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').pluck().all(table) as string[];
+  return columns.map((c) => `"${c}"`);
+}
+
+/** A WHERE clause that finds one row by the `rowKey` columns, given their values as parameters. */
+export function whereKey(key: readonly string[]): string {
+  return key.map((c) => `${c} = ?`).join(' AND ');
+}
+
 /** A digest of every row of every table: equal digests mean nothing was written in between. */
 export function tablesDigest(path: string, opts: { exceptAudit?: boolean } = {}): string {
   return withRawDb(path, (db) => {
@@ -24,7 +40,7 @@ export function tablesDigest(path: string, opts: { exceptAudit?: boolean } = {})
       hash.update(`\u0000${name}\u0000`);
       // A refused command still unlocks (audited) and runs the scheduler's pass (its time is kept in meta).
       const where = opts.exceptAudit && name === 'meta' ? " WHERE key NOT IN ('audit_head', 'lifecycle_pass_at')" : '';
-      for (const row of db.prepare(`SELECT * FROM "${name}"${where} ORDER BY rowid`).raw().all() as unknown[][]) {
+      for (const row of db.prepare(`SELECT * FROM "${name}"${where} ORDER BY ${rowKey(db, name).join(', ')}`).raw().all() as unknown[][]) {
         for (const cell of row) hash.update(cell instanceof Uint8Array ? Buffer.from(cell).toString('hex') : JSON.stringify(cell)).update('\u0001');
         hash.update('\u0002');
       }
@@ -47,12 +63,13 @@ export function vaultBytes(path: string): Buffer {
 /** Flips one byte of a blob cell in place, as an attacker editing the file would. */
 export function flipByte(path: string, table: string, column: string, where: string, params: unknown[], offset?: number): void {
   withRawDb(path, (db) => {
-    const rows = db.prepare(`SELECT rowid AS rid, "${column}" AS v FROM "${table}" WHERE ${where}`).all(...params) as { rid: number; v: Uint8Array }[];
+    // By the same condition, found to name one row: `table` may be a view (secret_readers), which has no row key.
+    const rows = db.prepare(`SELECT "${column}" FROM "${table}" WHERE ${where}`).pluck().all(...params) as Uint8Array[];
     if (rows.length !== 1) throw new Error(`expected one ${table} row, found ${rows.length}`);
-    const blob = Buffer.from(rows[0]!.v);
+    const blob = Buffer.from(rows[0]!);
     const at = offset ?? Math.floor(blob.length / 2);
     blob[at]! ^= 0x01;
-    db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE rowid = ?`).run(blob, rows[0]!.rid);
+    db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE ${where}`).run(blob, ...params);
   });
 }
 

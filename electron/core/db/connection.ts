@@ -301,8 +301,11 @@ export class Db {
   }
 }
 
-export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): void {
-  let current = pragmaNumber(db, 'user_version');
+/** Runs the migrations the file has not had; says whether one of them left pages to give back (`compacts`). */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): { compacted: boolean } {
+  const start = pragmaNumber(db, 'user_version');
+  let current = start;
+  let compacted = false;
   for (const m of migrations) {
     if (m.version <= current) continue;
     if (m.version !== current + 1) throw new Error(`migration ${m.version} does not follow ${current}`);
@@ -311,6 +314,24 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
     current = m.version;
+    // A new file has nothing to give back.
+    compacted ||= m.compacts === true && start > 0;
+  }
+  return { compacted };
+}
+
+/**
+ * Rewrites the file without the pages a compacting migration freed, so an upgraded vault is as
+ * small as a new one. Best effort: the vault is already migrated and whole, so a VACUUM that finds
+ * no room (it needs the file's size again, briefly) or another process reading simply leaves the
+ * free pages, which later writes reuse.
+ */
+function giveBackPages(db: Database): void {
+  try {
+    db.exec('VACUUM');
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code);
+    if (!code.startsWith('SQLITE_FULL') && !code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_IOERR')) throw e;
   }
 }
 
@@ -357,7 +378,7 @@ function openFile(path: string, readOnly: boolean, exists: boolean, create: bool
     raw.pragma('trusted_schema = OFF');
     // An upgrade rewrites the schema in place: the vault as it was is kept aside first (§10).
     if (!readOnly && version > 0 && version < latest) backupBeforeMigration(raw, path, latest);
-    if (!readOnly) migrate(raw, migrations);
+    if (!readOnly && migrate(raw, migrations).compacted) giveBackPages(raw);
     return new Db(raw, readOnly);
   } catch (e) {
     // No room for the -shm file is openDb's to handle (it reads a copy instead), not damage.

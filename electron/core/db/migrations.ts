@@ -4,6 +4,8 @@ export interface Migration {
   version: number;
   name: string;
   up(db: Database): void;
+  /** Moves enough rows that their old pages are best given back: the file is vacuumed once it has run. */
+  compacts?: boolean;
 }
 
 /**
@@ -328,6 +330,61 @@ export const MIGRATIONS: readonly Migration[] = [
         ) STRICT;
         CREATE INDEX secret_tombstones_by_time ON secret_tombstones (deleted_at);
         CREATE INDEX secret_tombstones_by_scope ON secret_tombstones (scope_id);
+      `);
+    },
+  },
+  {
+    version: 9,
+    name: 'readers by number',
+    compacts: true,
+    up(db) {
+      db.exec(`
+        -- Bytes per secret (docs/benchmark.md, "Storage"): a secret's wrapped data keys were its
+        -- largest rows after its revisions, ~320 bytes a secret at 100,000, most of it the two
+        -- 36-character ids, stored in the row and again in both of its indexes. They now name the
+        -- secret by its listing number and the scope by a number of its own, in a table without
+        -- rowid (its key is its only tree): ~100 bytes. No ciphertext changes: every context still
+        -- binds the ids, read through the view below.
+        ALTER TABLE scopes ADD COLUMN num INTEGER;
+        UPDATE scopes SET num = rowid;
+        CREATE UNIQUE INDEX scopes_by_num ON scopes (num);
+
+        CREATE TABLE reader_keys (
+          secret_seq INTEGER NOT NULL REFERENCES secrets(seq) ON DELETE CASCADE ON UPDATE CASCADE,
+          scope_num INTEGER NOT NULL REFERENCES scopes(num) ON DELETE CASCADE ON UPDATE CASCADE,
+          key_version INTEGER NOT NULL,
+          chunk_no INTEGER NOT NULL,
+          wrapped_key BLOB NOT NULL,
+          PRIMARY KEY (secret_seq, scope_num)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO reader_keys (secret_seq, scope_num, key_version, chunk_no, wrapped_key)
+          SELECT s.seq, sc.num, r.key_version, r.chunk_no, r.wrapped_key
+          FROM secret_readers r JOIN secrets s ON s.id = r.secret_id JOIN scopes sc ON sc.id = r.scope_id
+          ORDER BY s.seq, sc.num;
+        DROP TABLE secret_readers;
+        CREATE INDEX reader_keys_by_scope ON reader_keys (scope_num, chunk_no);
+
+        -- The rows as the code names them, by secret and scope id: what reads or changes a secret's
+        -- readers now and then goes through this view; what reads them all at unlock, or writes them
+        -- by the thousand, uses reader_keys itself.
+        CREATE VIEW secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) AS
+          SELECT s.id, sc.id, r.key_version, r.chunk_no, r.wrapped_key
+          FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq JOIN scopes sc ON sc.num = r.scope_num;
+        CREATE TRIGGER secret_readers_insert INSTEAD OF INSERT ON secret_readers BEGIN
+          INSERT INTO reader_keys (secret_seq, scope_num, key_version, chunk_no, wrapped_key)
+          VALUES ((SELECT seq FROM secrets WHERE id = NEW.secret_id), (SELECT num FROM scopes WHERE id = NEW.scope_id), NEW.key_version, NEW.chunk_no, NEW.wrapped_key);
+        END;
+        CREATE TRIGGER secret_readers_update INSTEAD OF UPDATE ON secret_readers BEGIN
+          UPDATE reader_keys SET
+            secret_seq = (SELECT seq FROM secrets WHERE id = NEW.secret_id),
+            scope_num = (SELECT num FROM scopes WHERE id = NEW.scope_id),
+            key_version = NEW.key_version, chunk_no = NEW.chunk_no, wrapped_key = NEW.wrapped_key
+          WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
+        END;
+        CREATE TRIGGER secret_readers_delete INSTEAD OF DELETE ON secret_readers BEGIN
+          DELETE FROM reader_keys
+          WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
+        END;
       `);
     },
   },

@@ -115,6 +115,16 @@ export interface SecretRow {
   head: Uint8Array | null;
 }
 
+/** A row of reader_keys (migration 9): a SecretReaderRow with the secret and scope by number. */
+export interface ReaderKeyRow {
+  secret_seq: number;
+  scope_num: number;
+  key_version: number;
+  chunk_no: number;
+  wrapped_key: Uint8Array;
+}
+
+/** A row of the view secret_readers: reader_keys with the secret and scope by id. */
 export interface SecretReaderRow {
   secret_id: string;
   scope_id: string;

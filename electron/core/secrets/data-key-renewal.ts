@@ -2,7 +2,7 @@ import { CofferError } from '../../../shared/errors';
 import type { Alloc } from '../crypto/aead';
 import { KEY_BYTES, open, seal, slabs } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
-import type { RevisionRow, SecretReaderRow, SecretRow, UsageRow } from '../db/rows';
+import type { ReaderKeyRow, RevisionRow, SecretReaderRow, SecretRow, UsageRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import type { Headed } from './head';
 import { HEAD_SELECT, checkHead, headOf } from './head';
@@ -35,7 +35,8 @@ type ReaderTuple = [
   secretId: SecretRow['id'],
   homeScope: SecretRow['scope_id'],
   type: SecretRow['type'],
-  rowid: number,
+  seq: ReaderKeyRow['secret_seq'],
+  scopeNum: ReaderKeyRow['scope_num'],
   scopeId: SecretReaderRow['scope_id'],
   version: SecretReaderRow['key_version'],
   wrapped: SecretReaderRow['wrapped_key'],
@@ -62,8 +63,8 @@ export type PreviousNameHashes = ReadonlyMap<string, Uint8Array>;
 export function renewDataKeys(s: Session, scopeIds: readonly string[], keyAfter: KeyAfterRotation, previous: PreviousNameHashes = new Map()): void {
   const rowids = s.db
     .tuples<[number]>(
-      `SELECT DISTINCT s.rowid FROM secret_readers r JOIN secrets s ON s.id = r.secret_id
-       WHERE r.scope_id IN (SELECT value FROM json_each(?)) ORDER BY 1`,
+      `SELECT DISTINCT s.rowid FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
+       WHERE r.scope_num IN (SELECT num FROM scopes WHERE id IN (SELECT value FROM json_each(?))) ORDER BY 1`,
     )
     .all(JSON.stringify(scopeIds))
     .map((t) => t[0]);
@@ -109,20 +110,21 @@ function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc
   try {
     const readers = db
       .tuples<ReaderTuple>(
-        `SELECT s.id, s.scope_id, s.type, r.rowid, r.scope_id, r.key_version, r.wrapped_key
-         FROM secrets s JOIN secret_readers r ON r.secret_id = s.id WHERE s.rowid IN (SELECT value FROM json_each(?))`,
+        `SELECT s.id, s.scope_id, s.type, r.secret_seq, r.scope_num, sc.id, r.key_version, r.wrapped_key
+         FROM secrets s JOIN reader_keys r ON r.secret_seq = s.seq JOIN scopes sc ON sc.num = r.scope_num
+         WHERE s.rowid IN (SELECT value FROM json_each(?))`,
       )
       .all(batch);
-    for (const [id, homeScope, type, , scopeId, version, wrapped] of readers) {
+    for (const [id, homeScope, type, , , scopeId, version, wrapped] of readers) {
       if (renewals.has(id) || !s.canRead(scopeId)) continue;
       const previous = open(s.scopeKey(scopeId).key, wrapped, dataKeyContext(s, id, scopeId, version), `the data key of secret ${id}`);
       renewals.set(id, { row: { id, scope_id: homeScope, type }, previous, next: s.ctx.random.bytes(KEY_BYTES) });
     }
 
-    const rewrap = db.stmt('UPDATE secret_readers SET key_version = ?, wrapped_key = ? WHERE rowid = ?');
-    for (const [id, , , rowid, scopeId] of readers) {
+    const rewrap = db.stmt('UPDATE reader_keys SET key_version = ?, wrapped_key = ? WHERE secret_seq = ? AND scope_num = ?');
+    for (const [id, , , seq, scopeNum, scopeId] of readers) {
       const after = keyAfter(scopeId);
-      rewrap.run(after.version, seal(after.key, renewalOf(renewals, id).next, dataKeyContext(s, id, scopeId, after.version), s.ctx.random, alloc), rowid);
+      rewrap.run(after.version, seal(after.key, renewalOf(renewals, id).next, dataKeyContext(s, id, scopeId, after.version), s.ctx.random, alloc), seq, scopeNum);
     }
 
     // Contents are re-sealed byte for byte: the associated data names no key, so it does not change.

@@ -6,6 +6,7 @@ import { SECRET_WRITE } from '../access/permissions';
 import type { Alloc } from '../crypto/aead';
 import { KEY_BYTES, seal, slabs } from '../crypto/aead';
 import { blindHash, wipe } from '../crypto/keys';
+import { scopeNumbers } from '../vault/scopes';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import { contentFromFields } from './content';
@@ -173,9 +174,10 @@ function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch
   } finally {
     for (const item of items) wipe(item.headKey);
   }
-  const reader = s.db.stmt('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)');
+  const reader = s.db.stmt('INSERT INTO reader_keys (secret_seq, scope_num, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)');
+  const scopeNum = scopeNumbers(s.db);
   for (const { row, name, readers } of items) {
-    for (const r of readers) reader.run(row.id, r.scopeId, r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
+    for (const r of readers) reader.run(row.seq, scopeNum(r.scopeId), r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
   }
   const revision = s.db.stmt(INSERT_REVISION);
   for (const { row, content } of items) revision.run(row.id, 1, row.created_at, s.member.id, content, revisions.add(row.id, 1, row.created_at));

@@ -92,7 +92,8 @@ describe.each(versions)('a vault of schema version %i', alongside, (version) => 
     expect(seen.listed.find((s) => s.name === 'backend-env')?.workspace).toBe(content.workspace);
     expect(seen.values).toEqual(alicesSecrets.map((s) => s.main ?? pem));
     expect(seen.history.map((r) => r.revision)).toEqual([2, 1]);
-    expect(seen.usage.entries.map((e) => e.consumer)).toContain('fixture-reader');
+    // The label given to --consumer: a bare label before use records held who, door and how; their detail since.
+    expect(seen.usage.entries.map((e) => e.detail ?? e.consumer)).toContain('fixture-reader');
     // Bob's own key, and the team-only secret he reads as a member of the team; his key is his alone.
     expect(await readAs(vault, 'bob', (s) => [valueOf(s, 'bob-key'), valueOf(s, 'payments')])).toEqual(['fixture-bob-five', 'fixture-client-secret-three']);
     expect(seen.bobsKey).toBe('NOT_FOUND');
