@@ -178,6 +178,26 @@ describe('the roster itself', () => {
     expect(tablesDigest(path, { exceptAudit: true })).toBe(before);
   });
 
+  it("a hash or signature that comes back as text or cut short (a damaged record, which STRICT does not re-check on reading) is refused like an altered one, and a secret's head too", async () => {
+    const { path, vault, alice } = await organization(tempDir());
+    alice.lock();
+    // What a flipped byte in a record's header does: the value reads back as another type. Only
+    // with the table's STRICT dropped can SQL store one, so the schema is edited as an attacker could.
+    withRawDb(path, (db) => {
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_schema SET sql = replace(sql, ') STRICT', ')') WHERE name IN ('roster', 'secrets')").run();
+    });
+    withRawDb(path, (db) => {
+      db.prepare("UPDATE roster SET prev_hash = 'not a hash, 32 characters long.' WHERE seq = (SELECT max(seq) FROM roster)").run();
+      db.prepare("UPDATE roster SET signature = x'00' WHERE seq = (SELECT max(seq) - 1 FROM roster)").run();
+      db.prepare("UPDATE secrets SET head = 'not a head, 32 characters long.'").run();
+    });
+    const again = await vault.unlock('alice', PASSWORD);
+    expect(again.accessFindings.rosterProblem).toMatch(/roster entry \d+ has a signature that does not verify/);
+    expect(() => value(again, 'Org token')).toThrow(tampered);
+  });
+
   it('cut short to bring a removed member back is caught by its keyed head: nothing is sealed to them', async () => {
     const { path, vault, alice } = await organization(tempDir());
     const carolId = memberId(path, 'carol');

@@ -1,3 +1,4 @@
+import { sameBytes } from '../crypto/same-bytes';
 import { CofferError } from '../../../shared/errors';
 import { ad, open, seal } from '../crypto/aead';
 import type { KeyPairs } from '../crypto/keys';
@@ -81,8 +82,7 @@ export function unwrapMachineKeys(
   stored: { verifier: Uint8Array; sealed_keys: Uint8Array },
 ): { keys: KeyPairs; pin: Uint8Array | undefined } {
   const verifier = machineVerifier(kind, vaultId, id, secret);
-  const matches = stored.verifier.length === verifier.length && sodium().memcmp(verifier, stored.verifier);
-  if (!matches) throw new CofferError('AUTH', kind === 'credential' ? 'wrong client id or client secret, or the credential was revoked' : 'wrong, renewed or deleted service-account key');
+  if (!sameBytes(stored.verifier, verifier)) throw new CofferError('AUTH', kind === 'credential' ? 'wrong client id or client secret, or the credential was revoked' : 'wrong, renewed or deleted service-account key');
   const key = derive(kind, 'key', vaultId, id, secret);
   try {
     const packed = open(key, stored.sealed_keys, keysContext(kind, vaultId, id), `${kind} keys`);

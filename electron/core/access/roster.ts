@@ -1,3 +1,4 @@
+import { sameBytes } from '../crypto/same-bytes';
 import { z } from 'zod';
 import { CUSTOM_ROLE_OPERATIONS, ROLE_LABELS, customRoleId, roleId, type Operation } from '../../../shared/schemas/roles';
 import { ad } from '../crypto/aead';
@@ -421,10 +422,12 @@ export function verifyRoster(db: Db, vaultId: string, pin?: Uint8Array): RosterC
   for (const row of rows) {
     try {
       if (row.seq !== head.seq + 1) throw new RosterRefusal('is out of sequence: entries were removed or inserted');
-      if (!s.memcmp(row.prev_hash, head.hash)) throw new RosterRefusal('does not follow the entry before it');
+      if (!sameBytes(row.prev_hash, head.hash)) throw new RosterRefusal('does not follow the entry before it');
       const event = parseEvent(row.body);
       const digest = entryDigest(vaultId, row);
-      if (!s.crypto_sign_verify_detached(row.signature, digest, signerKey(state, event, row.signer_id))) throw new RosterRefusal('has a signature that does not verify');
+      const signature: unknown = row.signature;
+      if (!(signature instanceof Uint8Array) || signature.length !== s.crypto_sign_BYTES) throw new RosterRefusal('has a signature that does not verify');
+      if (!s.crypto_sign_verify_detached(signature, digest, signerKey(state, event, row.signer_id))) throw new RosterRefusal('has a signature that does not verify');
       const next = applyEvent(state, event, row.signer_id);
       const hash = entryHash(digest, row.signature);
       if (row.seq === 1) {

@@ -1,6 +1,7 @@
 import { CofferError } from '../../../shared/errors';
 import { ad } from '../crypto/aead';
 import { wipe } from '../crypto/keys';
+import { sameBytes } from '../crypto/same-bytes';
 import { sodium } from '../crypto/sodium';
 import type { SecretRow } from '../db/rows';
 import type { Session } from '../vault/session';
@@ -122,8 +123,7 @@ export function checkHead(s: Session, row: Headed, dataKey: Uint8Array): HeadVer
 /** The same under a head key already derived (an export checks the head and writes the next one under one key). */
 export function checkHeadWithKey(s: Session, row: Headed, key: Uint8Array): HeadVerdict {
   if (row.head === null) return s.acceptsLegacyHeads ? 'legacy' : 'tampered';
-  if (row.head.length !== HEAD_BYTES) return 'tampered';
-  return sodium().memcmp(headWithKey(s.vaultId, key, row), row.head) ? 'ok' : 'tampered';
+  return sameBytes(row.head, headWithKey(s.vaultId, key, row)) ? 'ok' : 'tampered';
 }
 
 /** Where a secret lives, as people write it, without its name (the row's name index is what failed). */
