@@ -33,7 +33,7 @@ describe('migrations', () => {
     expect(db.raw.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.raw.pragma('page_size', { simple: true })).toBe(PAGE_BYTES);
     const tables = schemaOf(db.raw).filter((o) => o.type === 'table').map((o) => o.name);
-    expect(tables).toEqual(['account_keys', 'audit', 'credentials', 'members', 'meta', 'name_chunks', 'notices', 'reader_keys', 'revision_signatures', 'revisions', 'roster', 'scope_grants', 'scopes', 'secret_tombstones', 'secrets', 'team_members', 'teams', 'usage', 'workspaces']);
+    expect(tables).toEqual(['account_keys', 'audit', 'credentials', 'members', 'meta', 'name_chunks', 'notices', 'reader_keys', 'revision_signatures', 'roster', 'scope_grants', 'scopes', 'secret_revisions', 'secret_tombstones', 'secrets', 'team_members', 'teams', 'usage', 'workspaces']);
     db.close();
   });
 

@@ -12,9 +12,10 @@ import { withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
- * Migration 9 ("readers by number") moves every wrapped data key into reader_keys, naming the
- * secret and the scope by number, behind a view with the old table's name and columns; opening the
- * upgraded file then gives the freed pages back. Every row must come out as it went in.
+ * Migration 9 ("readers and revisions by number") moves every wrapped data key into reader_keys and
+ * every revision into secret_revisions, naming the secret (and the scope) by number, each behind a
+ * view with the old table's name and columns; opening the upgraded file then gives the freed pages
+ * back. Every row must come out as it went in.
  */
 
 const BOB_PASSWORD = 'bob-password-1';
@@ -57,7 +58,7 @@ function rowsOf(db: Database, names: readonly string[]): Record<string, unknown[
   );
 }
 
-describe('migration 9, readers by number', () => {
+describe('migration 9, readers and revisions by number', () => {
   const tempDir = useTempDir();
 
   it('keeps every reader and every other row, gives the freed pages back, and the vault reads as before', async () => {
@@ -69,13 +70,16 @@ describe('migration 9, readers by number', () => {
     const before = withRawDb(old, (db) => rowsOf(db, tables));
     // Personal, workspace and organization secrets, one of them read by two teams: what the numbers must carry over.
     expect(before.secret_readers).toHaveLength(6);
+    expect(before.revisions).toHaveLength(6);
 
     const vault = await Vault.open(old);
     try {
       withRawDb(old, (db) => {
         expect(db.pragma('user_version', { simple: true })).toBe(9);
         expect(db.prepare("SELECT type FROM sqlite_master WHERE name = 'secret_readers'").pluck().get()).toBe('view');
+        expect(db.prepare("SELECT type FROM sqlite_master WHERE name = 'revisions'").pluck().get()).toBe('view');
         expect(db.prepare('SELECT count(*) FROM reader_keys').pluck().get()).toBe(6);
+        expect(db.prepare('SELECT count(*) FROM secret_revisions').pluck().get()).toBe(6);
         expect(db.pragma('freelist_count', { simple: true })).toBe(0);
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
         expect(db.pragma('foreign_key_check')).toEqual([]);
@@ -123,7 +127,7 @@ describe('migration 9, readers by number', () => {
     vault.close();
   });
 
-  it('the view takes the writes the code makes through it: insert, update and delete reach reader_keys', async () => {
+  it('the views take the writes made through them: insert, update and delete reach reader_keys and secret_revisions', async () => {
     const { path, vault, session } = await newVault(tempDir());
     registerSecret(session, { type: 'api-key', name: 'k', fields: { headerName: 'X', value: 'v' } });
     session.lock();
@@ -136,6 +140,14 @@ describe('migration 9, readers by number', () => {
       expect(db.prepare('SELECT count(*) FROM reader_keys').pluck().get()).toBe(0);
       db.prepare('INSERT INTO secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) VALUES (?, ?, 1, 1, ?)').run(row.secret_id, row.scope_id, row.wrapped_key);
       expect(db.prepare('SELECT secret_id, scope_id FROM secret_readers').get()).toEqual({ secret_id: row.secret_id, scope_id: row.scope_id });
+
+      const rev = db.prepare('SELECT * FROM revisions').get() as { secret_id: string; content: Uint8Array };
+      db.prepare('UPDATE revisions SET created_at = 5 WHERE secret_id = ? AND revision = 1').run(rev.secret_id);
+      expect(db.prepare('SELECT created_at FROM secret_revisions').pluck().all()).toEqual([5]);
+      db.prepare('INSERT INTO revisions (secret_id, revision, created_at, author_id, content, signature_id) VALUES (?, 2, 6, NULL, ?, NULL)').run(rev.secret_id, rev.content);
+      expect(db.prepare('SELECT revision FROM revisions ORDER BY revision').pluck().all()).toEqual([1, 2]);
+      db.prepare('DELETE FROM revisions WHERE secret_id = ? AND revision = 2').run(rev.secret_id);
+      expect(db.prepare('SELECT revision FROM secret_revisions').pluck().all()).toEqual([1]);
     });
   });
 });

@@ -89,7 +89,7 @@ export const TABLES = [
   'secrets',
   'reader_keys',
   'name_chunks',
-  'revisions',
+  'secret_revisions',
   'revision_signatures',
   'audit',
   'meta',
@@ -134,7 +134,7 @@ export function enumerateCells(path: string): { cells: Cell[]; texts: Map<string
       mentions(v, into);
       return LOGINS.filter((l) => l !== 'alice' && into.has(l));
     };
-    // reader_keys names a secret and a scope by number (migration 9): the ids they stand for say whom its row concerns.
+    // reader_keys and secret_revisions name a secret (and a scope) by number (migration 9): the ids they stand for say whom a row concerns.
     const secretOfSeq = new Map((db.prepare('SELECT seq, id FROM secrets').raw().all() as [number, string][]).map(([seq, id]) => [seq, id]));
     const scopeOfNum = new Map((db.prepare('SELECT num, id FROM scopes').raw().all() as [number, string][]).map(([num, id]) => [num, id]));
     const cells: Cell[] = [];
@@ -148,10 +148,8 @@ export function enumerateCells(path: string): { cells: Cell[]; texts: Map<string
         const mentioned = new Set<Login>();
         const keyValues = key.map((_, i) => row[`__key${i}`]);
         for (const c of columns) mentions(row[c.name], mentioned);
-        if (table === 'reader_keys') {
-          mentions(secretOfSeq.get(row.secret_seq as number), mentioned);
-          mentions(scopeOfNum.get(row.scope_num as number), mentioned);
-        }
+        if ('secret_seq' in row) mentions(secretOfSeq.get(row.secret_seq as number), mentioned);
+        if ('scope_num' in row) mentions(scopeOfNum.get(row.scope_num as number), mentioned);
         const rowConcerns = LOGINS.filter((l) => l !== 'alice' && mentioned.has(l));
         for (const c of columns) {
           const value = row[c.name];

@@ -335,16 +335,16 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 9,
-    name: 'readers by number',
+    name: 'readers and revisions by number',
     compacts: true,
     up(db) {
       db.exec(`
-        -- Bytes per secret (docs/benchmark.md, "Storage"): a secret's wrapped data keys were its
-        -- largest rows after its revisions, ~320 bytes a secret at 100,000, most of it the two
-        -- 36-character ids, stored in the row and again in both of its indexes. They now name the
-        -- secret by its listing number and the scope by a number of its own, in a table without
-        -- rowid (its key is its only tree): ~100 bytes. No ciphertext changes: every context still
-        -- binds the ids, read through the view below.
+        -- Bytes per secret (docs/benchmark.md, "Storage"): a secret's wrapped data keys and its
+        -- revisions named it by its 36-character id, in each row and again in each key's index
+        -- (~320 bytes a secret at 100,000 for the wrapped keys alone). They now name the secret by
+        -- its listing number, and a wrapped key its scope by a number of its own; the wrapped keys
+        -- live in a table without rowid (its key is its only tree): ~100 bytes. No ciphertext
+        -- changes: every context still binds the ids, which the views below read back.
         ALTER TABLE scopes ADD COLUMN num INTEGER;
         UPDATE scopes SET num = rowid;
         CREATE UNIQUE INDEX scopes_by_num ON scopes (num);
@@ -384,6 +384,41 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER secret_readers_delete INSTEAD OF DELETE ON secret_readers BEGIN
           DELETE FROM reader_keys
           WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
+        END;
+
+        -- Revisions keep a rowid: their rows (~500 bytes, the sealed content) are too large for a
+        -- key tree, whose interior pages would hold whole rows (measured: larger, not smaller).
+        -- revisions_by_signature goes with the old table: no query looks a revision up by its batch.
+        CREATE TABLE secret_revisions (
+          secret_seq INTEGER NOT NULL REFERENCES secrets(seq) ON DELETE CASCADE ON UPDATE CASCADE,
+          revision INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          author_id TEXT,
+          content BLOB NOT NULL,
+          signature_id INTEGER,
+          PRIMARY KEY (secret_seq, revision)
+        ) STRICT;
+        INSERT INTO secret_revisions (secret_seq, revision, created_at, author_id, content, signature_id)
+          SELECT s.seq, r.revision, r.created_at, r.author_id, r.content, r.signature_id
+          FROM revisions r JOIN secrets s ON s.id = r.secret_id
+          ORDER BY s.seq, r.revision;
+        DROP TABLE revisions;
+
+        CREATE VIEW revisions (secret_id, revision, created_at, author_id, content, signature_id) AS
+          SELECT s.id, r.revision, r.created_at, r.author_id, r.content, r.signature_id
+          FROM secret_revisions r JOIN secrets s ON s.seq = r.secret_seq;
+        CREATE TRIGGER revisions_insert INSTEAD OF INSERT ON revisions BEGIN
+          INSERT INTO secret_revisions (secret_seq, revision, created_at, author_id, content, signature_id)
+          VALUES ((SELECT seq FROM secrets WHERE id = NEW.secret_id), NEW.revision, NEW.created_at, NEW.author_id, NEW.content, NEW.signature_id);
+        END;
+        CREATE TRIGGER revisions_update INSTEAD OF UPDATE ON revisions BEGIN
+          UPDATE secret_revisions SET
+            secret_seq = (SELECT seq FROM secrets WHERE id = NEW.secret_id),
+            revision = NEW.revision, created_at = NEW.created_at, author_id = NEW.author_id, content = NEW.content, signature_id = NEW.signature_id
+          WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND revision = OLD.revision;
+        END;
+        CREATE TRIGGER revisions_delete INSTEAD OF DELETE ON revisions BEGIN
+          DELETE FROM secret_revisions WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND revision = OLD.revision;
         END;
       `);
     },

@@ -128,8 +128,13 @@ function renewBatch(s: Session, batch: string, keyAfter: KeyAfterRotation, alloc
     }
 
     // Contents are re-sealed byte for byte: the associated data names no key, so it does not change.
-    const revisions = db.tuples<RevisionTuple>(`SELECT rowid, secret_id, revision, content FROM revisions WHERE secret_id IN ${IN_BATCH}`).all(batch);
-    const reseal = db.stmt('UPDATE revisions SET content = ? WHERE rowid = ?');
+    const revisions = db
+      .tuples<RevisionTuple>(
+        `SELECT r.rowid, s.id, r.revision, r.content FROM secrets s JOIN secret_revisions r ON r.secret_seq = s.seq
+         WHERE s.rowid IN (SELECT value FROM json_each(?))`,
+      )
+      .all(batch);
+    const reseal = db.stmt('UPDATE secret_revisions SET content = ? WHERE rowid = ?');
     for (const [rowid, id, revision, content] of revisions) {
       const r = renewalOf(renewals, id);
       const context = revisionContext(s, r.row, revision);

@@ -85,9 +85,10 @@ export function readForExport(s: Session, filter: ExportFilter, via: UseVia, fn:
   const tuples = s.db
     .tuples<ExportTuple>(
       `SELECT s.rowid, s.id, s.scope_id, s.level, s.workspace_id, s.type, s.availability, s.revision, s.created_at, s.updated_at,
-              r.content, g.scope_id, g.key_version, g.wrapped_key,
+              r.content, g.id, k.key_version, k.wrapped_key,
               s.seq, s.name_hash, s.expires_at, s.last_used_at, s.active_since, s.status, s.deletion_at, s.head
-       FROM secrets s JOIN revisions r ON r.secret_id = s.id AND r.revision = s.revision JOIN secret_readers g ON g.secret_id = s.id
+       FROM secrets s JOIN secret_revisions r ON r.secret_seq = s.seq AND r.revision = s.revision
+       JOIN reader_keys k ON k.secret_seq = s.seq JOIN scopes g ON g.num = k.scope_num
        WHERE ${filter.where} ORDER BY s.rowid -- export`,
     )
     .iterate(...filter.args);

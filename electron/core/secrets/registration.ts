@@ -16,7 +16,7 @@ import { headKey, headWithKey } from './head';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import { RevisionBatch, signedBatch } from './revision-signatures';
-import { INSERT_REVISION, dataKeyContext, sealRevision } from './sealing';
+import { dataKeyContext, sealRevision } from './sealing';
 import type { ListedSecret } from './summaries';
 import { indexed } from './summaries';
 import { dayStart } from '../lifecycle/clock';
@@ -179,8 +179,8 @@ function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch
   for (const { row, name, readers } of items) {
     for (const r of readers) reader.run(row.seq, scopeNum(r.scopeId), r.version, names.add(r.scopeId, row.id, name, row.seq), r.wrapped);
   }
-  const revision = s.db.stmt(INSERT_REVISION);
-  for (const { row, content } of items) revision.run(row.id, 1, row.created_at, s.member.id, content, revisions.add(row.id, 1, row.created_at));
+  const revision = s.db.stmt('INSERT INTO secret_revisions (secret_seq, revision, created_at, author_id, content, signature_id) VALUES (?, 1, ?, ?, ?, ?)');
+  for (const { row, content } of items) revision.run(row.seq, row.created_at, s.member.id, content, revisions.add(row.id, 1, row.created_at));
 }
 
 /** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */

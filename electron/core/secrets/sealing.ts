@@ -63,7 +63,7 @@ export function withDataKey<T>(s: Session, row: Headed, fn: (dataKey: Uint8Array
 }
 
 export function decryptRevision(s: Session, row: ListedSecret, dataKey: Uint8Array, revision: number): Payload {
-  const content = s.db.value<RevisionRow['content']>('SELECT content FROM revisions WHERE secret_id = ? AND revision = ?', row.id, revision);
+  const content = s.db.value<RevisionRow['content']>('SELECT content FROM secret_revisions WHERE secret_seq = ? AND revision = ?', row.seq, revision);
   if (content === undefined) {
     // The row names its current revision (in its head, too): that one gone is the file altered, not a wrong number asked for.
     if (revision === row.revision) throw new CofferError('TAMPERED', `the current revision of secret ${row.id} is missing from the file: nothing of it was read`);
