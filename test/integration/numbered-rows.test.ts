@@ -1,6 +1,8 @@
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
+import { checkVaultFile } from '../../electron/core/db/connection';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { editSecret, secretHistory } from '../../electron/core/secrets/revisions';
@@ -125,6 +127,28 @@ describe('migration 9, readers and revisions by number', () => {
       ['w-key', true],
     ]);
     vault.close();
+  });
+
+  it('a view or trigger altered or added in the file: the vault does not open, TAMPERED, and the doctor says so', async () => {
+    const { path, vault, session } = await newVault(tempDir());
+    registerSecret(session, { type: 'api-key', name: 'k', fields: { headerName: 'X', value: 'v' } });
+    session.lock();
+    vault.close();
+    const edits = [
+      "UPDATE sqlite_schema SET sql = replace(sql, 's.id, sc.id', 's.id, s.scope_id') WHERE name = 'secret_readers'",
+      "INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('trigger', 'copy_out', 'secrets', 0, 'CREATE TRIGGER copy_out AFTER INSERT ON secrets BEGIN SELECT 1; END')",
+    ];
+    for (const [i, edit] of edits.entries()) {
+      const copy = join(tempDir(), `altered-${i}.coffer`);
+      copyFileSync(path, copy);
+      withRawDb(copy, (db) => {
+        db.unsafeMode(true);
+        db.pragma('writable_schema = ON');
+        db.prepare(edit).run();
+      });
+      await expect(Vault.open(copy)).rejects.toMatchObject({ code: 'TAMPERED', message: expect.stringContaining('views or triggers') });
+      expect(checkVaultFile(copy)).toContain("the file's tables are not the ones Coffer makes");
+    }
   });
 
   it('the views take the writes made through them: insert, update and delete reach reader_keys and secret_revisions', async () => {

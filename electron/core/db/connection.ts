@@ -66,21 +66,45 @@ function columnsOf(raw: Database): string {
   return rows.map((r) => r.join('.')).join(',');
 }
 
-let expectedColumns: string | undefined;
+/**
+ * The views and triggers, by their text (migration 9's secret_readers and revisions): SQLite parses
+ * it only when a statement uses one, so a damaged or edited one would fail, or do something else,
+ * in the middle of a command rather than when the file is opened.
+ */
+function viewsOf(raw: Database): string {
+  const rows = raw.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY type, name").raw().all() as string[][];
+  return rows.map((r) => r.join('\u0000')).join('\u0001');
+}
 
-/** Whether this file's tables have other columns than a vault of the latest format (made once per process, in memory). */
-function schemaDiffers(raw: Database): boolean {
-  if (!expectedColumns) {
+let expected: { columns: string; views: string } | undefined;
+
+/** A vault of the latest format's tables and views, made once per process, in memory. */
+function expectedSchema(): { columns: string; views: string } {
+  if (!expected) {
     const fresh = new BetterSqlite3(':memory:');
     try {
       migrate(fresh);
-      expectedColumns = columnsOf(fresh);
+      expected = { columns: columnsOf(fresh), views: viewsOf(fresh) };
     } finally {
       fresh.close();
     }
   }
+  return expected;
+}
+
+/** Whether this file's views or triggers are not the ones a vault of the latest format has. */
+function viewsDiffer(raw: Database): boolean {
   try {
-    return columnsOf(raw) !== expectedColumns;
+    return viewsOf(raw) !== expectedSchema().views;
+  } catch {
+    return true;
+  }
+}
+
+/** Whether this file's tables have other columns, or its views other text, than a vault of the latest format. */
+function schemaDiffers(raw: Database): boolean {
+  try {
+    return columnsOf(raw) !== expectedSchema().columns || viewsDiffer(raw);
   } catch {
     return true;
   }
@@ -379,6 +403,9 @@ function openFile(path: string, readOnly: boolean, exists: boolean, create: bool
     // An upgrade rewrites the schema in place: the vault as it was is kept aside first (§10).
     if (!readOnly && version > 0 && version < latest) backupBeforeMigration(raw, path, latest);
     if (!readOnly && migrate(raw, migrations).compacted) giveBackPages(raw);
+    if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && viewsDiffer(raw)) {
+      throw new CofferError('TAMPERED', "the vault file was altered: its views or triggers are not the ones Coffer makes; `coffer doctor` says more, and a backup restores it");
+    }
     return new Db(raw, readOnly);
   } catch (e) {
     // No room for the -shm file is openDb's to handle (it reads a copy instead), not damage.
