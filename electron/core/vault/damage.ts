@@ -1,6 +1,6 @@
 import type { Level } from '../../../shared/schemas/secrets';
 import type { ScopeKind } from '../access/roster-state';
-import type { SecretReaderRow } from '../db/rows';
+import type { ReaderKeyRow, SecretReaderRow } from '../db/rows';
 import type { Session } from './session';
 
 /**
@@ -40,17 +40,22 @@ export function scopeLabel(s: Session, scopeId: string): string {
   }
 }
 
-/** For each secret any of `scopeIds` holds, whether a scope this session opened reads it all the same. */
-function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<string, boolean> {
-  const readers = s.db.query<Pick<SecretReaderRow, 'secret_id' | 'scope_id'>>(
-    'SELECT secret_id, scope_id FROM secret_readers WHERE secret_id IN (SELECT secret_id FROM secret_readers WHERE scope_id = ?)',
+/**
+ * For each secret any of `scopeIds` holds (by its listing number), whether a scope this session
+ * opened reads it all the same. From the wrapped keys alone, never joined to the secrets: in a
+ * damaged file that join's index may be what is broken, and a secret it drops would go uncounted.
+ */
+function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<number, boolean> {
+  const readers = s.db.tuples<[seq: ReaderKeyRow['secret_seq'], scopeId: SecretReaderRow['scope_id']]>(
+    `SELECT r.secret_seq, sc.id FROM reader_keys r JOIN scopes sc ON sc.num = r.scope_num
+     WHERE r.secret_seq IN (SELECT secret_seq FROM reader_keys WHERE scope_num = (SELECT num FROM scopes WHERE id = ?))`,
   );
-  const opened = new Map<string, boolean>();
-  for (const scopeId of scopeIds) for (const r of readers.all(scopeId)) opened.set(r.secret_id, (opened.get(r.secret_id) ?? false) || s.canRead(r.scope_id));
+  const opened = new Map<number, boolean>();
+  for (const scopeId of scopeIds) for (const [seq, readerScope] of readers.all(scopeId)) opened.set(seq, (opened.get(seq) ?? false) || s.canRead(readerScope));
   return opened;
 }
 
-const lost = (opened: Map<string, boolean>) => [...opened.values()].filter((open) => !open).length;
+const lost = (opened: Map<number, boolean>) => [...opened.values()].filter((open) => !open).length;
 
 /** The scopes this session should hold and cannot open, each with the secrets lost with it. */
 export function unreadableScopes(s: Session): Unreadable[] {
