@@ -23,7 +23,7 @@ import { addMember, removeMember } from '../../electron/core/vault/members';
 import type { Session } from '../../electron/core/vault/session';
 import { addTeamMember } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import type { ListSecretsInput, SecretStatus } from '../../shared/schemas/secrets';
+import type { ListSecretsInput, RegisterSecretInput, SecretStatus } from '../../shared/schemas/secrets';
 import type { BenchCertificate, BenchItem } from './generator';
 import { MEMBER, PASSWORD, TEAMS, createStructuredVault, itemAt, items, settableClock } from './generator';
 import { foreignItem, groupOf, writeBitwardenJson, writeDotenv, writeKeepassXml, writeKeepassxcCsv, writeOnepasswordCsv } from './foreign-exports';
@@ -419,7 +419,10 @@ const BULK_CHUNK = 100_000;
 
 async function bulkImport(ctx: OpContext): Promise<OpOutcome> {
   await initSodium();
-  const inputsOf = (from: number, to: number) => items(from, to, genOpts(ctx)).map((it) => it.input);
+  // As a caller has them, parsed from a file or received over IPC: flat strings. The generator's
+  // concatenated ones cost every registration a flattening and the young generation 3 s at 100,000
+  // (docs/benchmark.md, "Storage: rows by number").
+  const inputsOf = (from: number, to: number) => JSON.parse(JSON.stringify(items(from, to, genOpts(ctx)).map((it) => it.input))) as RegisterSecretInput[];
   const chunked = ctx.size > BULK_CHUNK;
   const whole = chunked ? [] : inputsOf(0, ctx.size);
   function* batches(count: number) {

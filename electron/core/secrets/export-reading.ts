@@ -70,7 +70,9 @@ export interface ExportFilter {
  * the caller's transaction, each secret handed to `fn` as soon as it is decrypted; those this member
  * holds no key for are skipped. Each read is recorded as a use `via` (docs/product.md §2) unless the vault
  * is read-only, written after the pass: SQLite cannot write while a statement iterates, and
- * interleaving 100,000 scattered writes with the reads cost more than the reads. Each secret's head
+ * interleaving 100,000 scattered writes with the reads cost more than the reads. The CROSS JOINs
+ * keep the secrets the outer loop: left to itself SQLite scanned the wrapped keys by scope and
+ * sorted 100,000 rows after (1.7 s against 0.8). Each secret's head
  * is checked before its revision is opened (a row set back or edited fails the export with
  * TAMPERED, naming it), and the use's new state gets its head in the same update.
  */
@@ -87,8 +89,8 @@ export function readForExport(s: Session, filter: ExportFilter, via: UseVia, fn:
       `SELECT s.rowid, s.id, s.scope_id, s.level, s.workspace_id, s.type, s.availability, s.revision, s.created_at, s.updated_at,
               r.content, g.id, k.key_version, k.wrapped_key,
               s.seq, s.name_hash, s.expires_at, s.last_used_at, s.active_since, s.status, s.deletion_at, s.head
-       FROM secrets s JOIN secret_revisions r ON r.secret_seq = s.seq AND r.revision = s.revision
-       JOIN reader_keys k ON k.secret_seq = s.seq JOIN scopes g ON g.num = k.scope_num
+       FROM secrets s CROSS JOIN secret_revisions r ON r.secret_seq = s.seq AND r.revision = s.revision
+       CROSS JOIN reader_keys k ON k.secret_seq = s.seq JOIN scopes g ON g.num = k.scope_num
        WHERE ${filter.where} ORDER BY s.rowid -- export`,
     )
     .iterate(...filter.args);
