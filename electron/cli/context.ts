@@ -61,7 +61,10 @@ export class CliContext {
 
   async open(): Promise<Vault> {
     if (!this.vault) {
-      this.vault = await Vault.open(this.vaultPath, { readOnly: this.options.readOnly ?? false });
+      this.vault = await Vault.open(this.vaultPath, {
+        readOnly: this.options.readOnly ?? false,
+        onUpgrade: (u) => warn(`upgrading the vault from format ${u.from} to ${u.to}, once (a large vault takes a minute); the file as it was is kept at ${u.backup}`),
+      });
       const snapshot = this.vault.db.snapshot;
       if (snapshot) warn(`${snapshot}: reading a copy of the vault in memory; nothing is written and no read is recorded`);
       this.rollback = this.rollbacks.look(this.vault.id, this.vault.db);

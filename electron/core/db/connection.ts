@@ -11,6 +11,15 @@ export interface OpenOptions {
   /** `init` may create the file; every other command needs it to exist. */
   create?: boolean;
   migrations?: readonly Migration[];
+  /** Told once the file as it was is kept aside, before an upgrade's migrations (which can take a while) run. */
+  onUpgrade?: (upgrade: Upgrade) => void;
+}
+
+/** An upgrade of a vault file to a newer format: from and to which version, and where the copy of it as it was is kept. */
+export interface Upgrade {
+  from: number;
+  to: number;
+  backup: string;
 }
 
 /**
@@ -376,7 +385,7 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   }
   if (exists && statSync(path).isDirectory()) throw new CofferError('VALIDATION', `${path} is a folder, not a vault file`, 'vault');
   try {
-    return openFile(path, readOnly, exists, opts.create ?? false, migrations, latest);
+    return openFile(path, readOnly, exists, opts.create ?? false, migrations, latest, opts.onUpgrade);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (!exists || typeof code !== 'string' || !NO_SHARED_MEMORY.has(code)) throw translateSqliteError(e);
@@ -384,7 +393,7 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   }
 }
 
-function openFile(path: string, readOnly: boolean, exists: boolean, create: boolean, migrations: readonly Migration[], latest: number): Db {
+function openFile(path: string, readOnly: boolean, exists: boolean, create: boolean, migrations: readonly Migration[], latest: number, onUpgrade?: (u: Upgrade) => void): Db {
   // Owner-only before SQLite opens it, so the -wal and -shm it creates are too; read-only opens change nothing.
   if (!exists) createPrivateFile(path);
   else if (!readOnly) tightenVaultFiles(path);
@@ -401,7 +410,7 @@ function openFile(path: string, readOnly: boolean, exists: boolean, create: bool
     raw.pragma('secure_delete = ON');
     raw.pragma('trusted_schema = OFF');
     // An upgrade rewrites the schema in place: the vault as it was is kept aside first (§10).
-    if (!readOnly && version > 0 && version < latest) backupBeforeMigration(raw, path, latest);
+    if (!readOnly && version > 0 && version < latest) onUpgrade?.({ from: version, to: latest, backup: backupBeforeMigration(raw, path, latest) });
     if (!readOnly && migrate(raw, migrations).compacted) giveBackPages(raw);
     if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && viewsDiffer(raw)) {
       throw new CofferError('TAMPERED', "the vault file was altered: its views or triggers are not the ones Coffer makes; `coffer doctor` says more, and a backup restores it");

@@ -17,6 +17,7 @@ import { checkRosterHead, writeRosterHead } from '../access/roster-head';
 import type { RosterMember } from '../access/roster-state';
 import { appendAudit } from '../audit/log';
 import { initSodium, sodium } from '../crypto/sodium';
+import type { OpenOptions } from '../db/connection';
 import { Db, openDb } from '../db/connection';
 import { LATEST_VERSION } from '../db/migrations';
 import type { AccountKeyRow, CredentialRow, MemberRow, MetaRow } from '../db/rows';
@@ -32,6 +33,7 @@ import { adoptLegacySettings, checkSettings, writeInitialSettings } from './sett
 export interface VaultOptions {
   readOnly?: boolean;
   context?: Partial<CoreContext>;
+  onUpgrade?: OpenOptions['onUpgrade'];
 }
 
 export const memberKeysContext = (vaultId: string, memberId: string) => ad('coffer/v1/member-keys', vaultId, memberId);
@@ -157,7 +159,7 @@ export class Vault {
 
   static async open(path: string, opts: VaultOptions = {}): Promise<Vault> {
     await initSodium();
-    const db = openDb(path, { readOnly: opts.readOnly ?? false });
+    const db = openDb(path, { readOnly: opts.readOnly ?? false, onUpgrade: opts.onUpgrade });
     try {
       const meta = Vault.readMeta(db);
       if (meta.format !== 'coffer' || !meta.vault_id || !meta.org_scope_id) throw new CofferError('VALIDATION', `${path} is not a Coffer vault`, 'vault');
