@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { PAGE_BYTES, migrate, openDb } from '../../electron/core/db/connection';
 import type { Migration } from '../../electron/core/db/migrations';
-import { LATEST_VERSION, MIGRATIONS } from '../../electron/core/db/migrations';
+import { LATEST_VERSION, LATEST_VIEWS, MIGRATIONS } from '../../electron/core/db/migrations';
 import { Vault } from '../../electron/core/vault/vault';
 import { withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
@@ -54,6 +54,14 @@ describe('migrations', () => {
     const db = openDb(path, { create: true });
     expect(schemaOf(db.raw).map((o) => `${o.type} ${o.name}\n${o.sql}`).join('\n\n')).toMatchSnapshot();
     db.close();
+  });
+
+  it('leave the views and triggers LATEST_VIEWS lists, text for text (what every open checks a file against)', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db);
+    const made = (db.prepare("SELECT sql FROM sqlite_master WHERE type IN ('view', 'trigger')").pluck().all() as string[]).sort();
+    db.close();
+    expect(made).toEqual([...LATEST_VIEWS].sort());
   });
 
   it('are numbered 1, 2, 3… without gaps', () => {

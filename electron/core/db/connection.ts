@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import { CofferError } from '../../../shared/errors';
 import { backupBeforeMigration, createPrivateFile, tightenVaultFiles } from './files';
 import type { Migration } from './migrations';
-import { LATEST_VERSION, MIGRATIONS } from './migrations';
+import { LATEST_VERSION, LATEST_VIEWS, MIGRATIONS } from './migrations';
 
 export interface OpenOptions {
   readOnly?: boolean;
@@ -80,40 +80,42 @@ function columnsOf(raw: Database): string {
  * it only when a statement uses one, so a damaged or edited one would fail, or do something else,
  * in the middle of a command rather than when the file is opened.
  */
-function viewsOf(raw: Database): string {
-  const rows = raw.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY type, name").raw().all() as string[][];
-  return rows.map((r) => r.join('\u0000')).join('\u0001');
+function viewsOf(raw: Database): string[] {
+  return (raw.prepare("SELECT sql FROM sqlite_master WHERE type IN ('view', 'trigger')").pluck().all() as string[]).sort();
 }
 
-let expected: { columns: string; views: string } | undefined;
+const EXPECTED_VIEWS = [...LATEST_VIEWS].sort();
 
-/** A vault of the latest format's tables and views, made once per process, in memory. */
-function expectedSchema(): { columns: string; views: string } {
-  if (!expected) {
-    const fresh = new BetterSqlite3(':memory:');
-    try {
-      migrate(fresh);
-      expected = { columns: columnsOf(fresh), views: viewsOf(fresh) };
-    } finally {
-      fresh.close();
-    }
-  }
-  return expected;
-}
-
-/** Whether this file's views or triggers are not the ones a vault of the latest format has. */
+/** Whether this file's views or triggers are not, text for text, the ones a vault of the latest format has. */
 function viewsDiffer(raw: Database): boolean {
   try {
-    return viewsOf(raw) !== expectedSchema().views;
+    const found = viewsOf(raw);
+    return found.length !== EXPECTED_VIEWS.length || found.some((sql, i) => sql !== EXPECTED_VIEWS[i]);
   } catch {
     return true;
   }
 }
 
+let expectedColumns: string | undefined;
+
+/** The columns of a vault of the latest format's tables, made once per process, in memory. */
+function latestColumns(): string {
+  if (!expectedColumns) {
+    const fresh = new BetterSqlite3(':memory:');
+    try {
+      migrate(fresh);
+      expectedColumns = columnsOf(fresh);
+    } finally {
+      fresh.close();
+    }
+  }
+  return expectedColumns;
+}
+
 /** Whether this file's tables have other columns, or its views other text, than a vault of the latest format. */
 function schemaDiffers(raw: Database): boolean {
   try {
-    return columnsOf(raw) !== expectedSchema().columns || viewsDiffer(raw);
+    return columnsOf(raw) !== latestColumns() || viewsDiffer(raw);
   } catch {
     return true;
   }

@@ -9,6 +9,56 @@ export interface Migration {
 }
 
 /**
+ * Migration 9's views, each with the INSTEAD OF triggers that make it writable: the rows of
+ * reader_keys and secret_revisions as the code names them, by secret and scope id. What reads or
+ * changes one secret's rows goes through them; what reads them all at unlock, or writes them by the
+ * thousand, uses the tables. One statement each, as SQLite keeps its text (LATEST_VIEWS).
+ */
+const NUMBERED_ROWS_VIEWS = [
+  `CREATE VIEW secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) AS
+  SELECT s.id, sc.id, r.key_version, r.chunk_no, r.wrapped_key
+  FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq JOIN scopes sc ON sc.num = r.scope_num`,
+  `CREATE TRIGGER secret_readers_insert INSTEAD OF INSERT ON secret_readers BEGIN
+  INSERT INTO reader_keys (secret_seq, scope_num, key_version, chunk_no, wrapped_key)
+  VALUES ((SELECT seq FROM secrets WHERE id = NEW.secret_id), (SELECT num FROM scopes WHERE id = NEW.scope_id), NEW.key_version, NEW.chunk_no, NEW.wrapped_key);
+END`,
+  `CREATE TRIGGER secret_readers_update INSTEAD OF UPDATE ON secret_readers BEGIN
+  UPDATE reader_keys SET
+    secret_seq = (SELECT seq FROM secrets WHERE id = NEW.secret_id),
+    scope_num = (SELECT num FROM scopes WHERE id = NEW.scope_id),
+    key_version = NEW.key_version, chunk_no = NEW.chunk_no, wrapped_key = NEW.wrapped_key
+  WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
+END`,
+  `CREATE TRIGGER secret_readers_delete INSTEAD OF DELETE ON secret_readers BEGIN
+  DELETE FROM reader_keys
+  WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
+END`,
+  `CREATE VIEW revisions (secret_id, revision, created_at, author_id, content, signature_id) AS
+  SELECT s.id, r.revision, r.created_at, r.author_id, r.content, r.signature_id
+  FROM secret_revisions r JOIN secrets s ON s.seq = r.secret_seq`,
+  `CREATE TRIGGER revisions_insert INSTEAD OF INSERT ON revisions BEGIN
+  INSERT INTO secret_revisions (secret_seq, revision, created_at, author_id, content, signature_id)
+  VALUES ((SELECT seq FROM secrets WHERE id = NEW.secret_id), NEW.revision, NEW.created_at, NEW.author_id, NEW.content, NEW.signature_id);
+END`,
+  `CREATE TRIGGER revisions_update INSTEAD OF UPDATE ON revisions BEGIN
+  UPDATE secret_revisions SET
+    secret_seq = (SELECT seq FROM secrets WHERE id = NEW.secret_id),
+    revision = NEW.revision, created_at = NEW.created_at, author_id = NEW.author_id, content = NEW.content, signature_id = NEW.signature_id
+  WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND revision = OLD.revision;
+END`,
+  `CREATE TRIGGER revisions_delete INSTEAD OF DELETE ON revisions BEGIN
+  DELETE FROM secret_revisions WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND revision = OLD.revision;
+END`,
+] as const;
+
+/**
+ * The views and triggers a vault of the latest format has, as SQLite keeps their text: what a file
+ * is checked against when it is opened (db/connection.ts), without making a schema to compare. A
+ * migration that changes one changes this list; the migrations test checks it against a new vault.
+ */
+export const LATEST_VIEWS: readonly string[] = NUMBERED_ROWS_VIEWS;
+
+/**
  * Schema changes in order; each runs in one transaction and sets `user_version`.
  * Only the columns docs/product.md §3 allows are kept in clear: names, values, header names and URLs live
  * inside ciphertexts (revisions.content, name_chunks.content, usage.consumer, secret_tombstones.content).
@@ -344,7 +394,7 @@ export const MIGRATIONS: readonly Migration[] = [
         -- (~320 bytes a secret at 100,000 for the wrapped keys alone). They now name the secret by
         -- its listing number, and a wrapped key its scope by a number of its own; the wrapped keys
         -- live in a table without rowid (its key is its only tree): ~100 bytes. No ciphertext
-        -- changes: every context still binds the ids, which the views below read back.
+        -- changes: every context still binds the ids, which the views (NUMBERED_ROWS_VIEWS) read back.
         ALTER TABLE scopes ADD COLUMN num INTEGER;
         UPDATE scopes SET num = rowid;
         CREATE UNIQUE INDEX scopes_by_num ON scopes (num);
@@ -364,28 +414,6 @@ export const MIGRATIONS: readonly Migration[] = [
         DROP TABLE secret_readers;
         CREATE INDEX reader_keys_by_scope ON reader_keys (scope_num, chunk_no);
 
-        -- The rows as the code names them, by secret and scope id: what reads or changes a secret's
-        -- readers now and then goes through this view; what reads them all at unlock, or writes them
-        -- by the thousand, uses reader_keys itself.
-        CREATE VIEW secret_readers (secret_id, scope_id, key_version, chunk_no, wrapped_key) AS
-          SELECT s.id, sc.id, r.key_version, r.chunk_no, r.wrapped_key
-          FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq JOIN scopes sc ON sc.num = r.scope_num;
-        CREATE TRIGGER secret_readers_insert INSTEAD OF INSERT ON secret_readers BEGIN
-          INSERT INTO reader_keys (secret_seq, scope_num, key_version, chunk_no, wrapped_key)
-          VALUES ((SELECT seq FROM secrets WHERE id = NEW.secret_id), (SELECT num FROM scopes WHERE id = NEW.scope_id), NEW.key_version, NEW.chunk_no, NEW.wrapped_key);
-        END;
-        CREATE TRIGGER secret_readers_update INSTEAD OF UPDATE ON secret_readers BEGIN
-          UPDATE reader_keys SET
-            secret_seq = (SELECT seq FROM secrets WHERE id = NEW.secret_id),
-            scope_num = (SELECT num FROM scopes WHERE id = NEW.scope_id),
-            key_version = NEW.key_version, chunk_no = NEW.chunk_no, wrapped_key = NEW.wrapped_key
-          WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
-        END;
-        CREATE TRIGGER secret_readers_delete INSTEAD OF DELETE ON secret_readers BEGIN
-          DELETE FROM reader_keys
-          WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND scope_num = (SELECT num FROM scopes WHERE id = OLD.scope_id);
-        END;
-
         -- Revisions keep a rowid: their rows (~500 bytes, the sealed content) are too large for a
         -- key tree, whose interior pages would hold whole rows (measured: larger, not smaller).
         -- revisions_by_signature goes with the old table: no query looks a revision up by its batch.
@@ -403,24 +431,8 @@ export const MIGRATIONS: readonly Migration[] = [
           FROM revisions r JOIN secrets s ON s.id = r.secret_id
           ORDER BY s.seq, r.revision;
         DROP TABLE revisions;
-
-        CREATE VIEW revisions (secret_id, revision, created_at, author_id, content, signature_id) AS
-          SELECT s.id, r.revision, r.created_at, r.author_id, r.content, r.signature_id
-          FROM secret_revisions r JOIN secrets s ON s.seq = r.secret_seq;
-        CREATE TRIGGER revisions_insert INSTEAD OF INSERT ON revisions BEGIN
-          INSERT INTO secret_revisions (secret_seq, revision, created_at, author_id, content, signature_id)
-          VALUES ((SELECT seq FROM secrets WHERE id = NEW.secret_id), NEW.revision, NEW.created_at, NEW.author_id, NEW.content, NEW.signature_id);
-        END;
-        CREATE TRIGGER revisions_update INSTEAD OF UPDATE ON revisions BEGIN
-          UPDATE secret_revisions SET
-            secret_seq = (SELECT seq FROM secrets WHERE id = NEW.secret_id),
-            revision = NEW.revision, created_at = NEW.created_at, author_id = NEW.author_id, content = NEW.content, signature_id = NEW.signature_id
-          WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND revision = OLD.revision;
-        END;
-        CREATE TRIGGER revisions_delete INSTEAD OF DELETE ON revisions BEGIN
-          DELETE FROM secret_revisions WHERE secret_seq = (SELECT seq FROM secrets WHERE id = OLD.secret_id) AND revision = OLD.revision;
-        END;
       `);
+      for (const sql of NUMBERED_ROWS_VIEWS) db.exec(sql);
     },
   },
 ];
