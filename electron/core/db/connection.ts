@@ -412,7 +412,10 @@ function openFile(path: string, readOnly: boolean, exists: boolean, create: bool
     raw.pragma('secure_delete = ON');
     raw.pragma('trusted_schema = OFF');
     // An upgrade rewrites the schema in place: the vault as it was is kept aside first (§10).
-    if (!readOnly && version > 0 && version < latest) onUpgrade?.({ from: version, to: latest, backup: backupBeforeMigration(raw, path, latest) });
+    if (!readOnly && version > 0 && version < latest) {
+      const backup = backupBeforeMigration(raw, path, latest);
+      onUpgrade?.({ from: version, to: latest, backup });
+    }
     if (!readOnly && migrate(raw, migrations).compacted) giveBackPages(raw);
     if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && viewsDiffer(raw)) {
       throw new CofferError('TAMPERED', "the vault file was altered: its views or triggers are not the ones Coffer makes; `coffer doctor` says more, and a backup restores it");
