@@ -15,16 +15,20 @@ export async function seededVault(
   opts: { org?: string; member?: string; password?: string } = {},
 ): Promise<Member> {
   const password = opts.password ?? PASSWORD;
-  const vault = await Vault.create(path, { org: opts.org ?? 'Acme', member: opts.member ?? 'alice', password, kdf: 'fast' });
+  await asMember(await Vault.create(path, { org: opts.org ?? 'Acme', member: opts.member ?? 'alice', password, kdf: 'fast' }), undefined, password, build);
+  return member(path, password);
+}
+
+/** Unlocks `vault` as `login` (its only member when undefined), runs `fn`, then locks and closes it whatever happens. */
+export async function asMember<T>(vault: Vault, login: string | undefined, password: string, fn: (s: Session) => T | Promise<T>): Promise<T> {
   try {
-    const session = await vault.unlock(undefined, password);
+    const session = await vault.unlock(login, password);
     try {
-      await build(session);
+      return await fn(session);
     } finally {
       session.lock();
     }
   } finally {
     vault.close();
   }
-  return member(path, password);
 }

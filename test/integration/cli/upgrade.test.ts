@@ -12,6 +12,7 @@ import { CofferError } from '../../../shared/errors';
 import content from '../../fixtures/vaults/content.json';
 import type { Member } from './run';
 import { alongside, member, ok, useTempDirs } from './run';
+import { asMember } from './seeded';
 
 /**
  * Vaults written by the Coffer of each earlier schema version (test/fixtures/vaults/README.md),
@@ -36,17 +37,7 @@ it('a populated vault of every earlier schema version is kept as a fixture', () 
 
 /** Opens the vault as the CLI does (read-write: reads are recorded as uses), unlocks as `login`, runs `read`. */
 async function readAs<T>(path: string, login: string, read: (s: Session) => T): Promise<T> {
-  const vault = await Vault.open(path);
-  try {
-    const session = await vault.unlock(login, content.password);
-    try {
-      return read(session);
-    } finally {
-      session.lock();
-    }
-  } finally {
-    vault.close();
-  }
+  return asMember(await Vault.open(path), login, content.password, read);
 }
 
 /** The code of the error `read` throws; a read that succeeds fails the test. */
