@@ -190,8 +190,8 @@ export class NameBatch {
 
   /** Encrypts and writes every touched chunk; call inside the same transaction as the rows. */
   flush(): void {
+    // write() lets each chunk go.
     for (const [k, chunk] of this.chunks) this.write(k, chunk);
-    this.chunks.clear();
     this.tail.clear();
   }
 
