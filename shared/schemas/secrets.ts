@@ -67,6 +67,8 @@ export const registerSecretInput = z
   });
 
 export type RegisterSecretInput = z.input<typeof registerSecretInput>;
+/** A registration as validation leaves it: trimmed, normalized, its level set. */
+export type ValidSecretInput = z.output<typeof registerSecretInput>;
 
 /** Where to find a secret when its name exists at several levels. */
 /** A secret by its id (the app) or by its name and, where ambiguous, its place (the CLI). */

@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listAudit } from '../../electron/core/audit/log';
+import { importRecords } from '../../electron/core/bundles/import';
 import { importForeign } from '../../electron/core/bundles/import-foreign';
 import { detectFormat } from '../../electron/core/bundles/importers/detect';
 import type { ForeignEntry, SkippedEntry } from '../../electron/core/bundles/importers/foreign';
 import { parserFor } from '../../electron/core/bundles/importers/index';
 import { NOTHING_SECRET } from '../../electron/core/bundles/importers/mapping';
+import type { RegisterSecretInput } from '../../shared/schemas/secrets';
 import { getSecretValue } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { addMember } from '../../electron/core/vault/members';
@@ -249,6 +251,37 @@ describe('importers of foreign files', () => {
       ['A (imported) (2)', 'add', undefined, 'A (imported)'],
     ]);
     expect(pairsOf(session, 'A (imported) (2)')).toEqual({ 'A (imported)': '3' });
+  });
+
+  it('a copy of a name of 128 characters outside the BMP is cut by characters, never inside a surrogate pair', async () => {
+    const dir = tmp();
+    const { session } = await newVault(dir);
+    const long = '🔑'.repeat(128);
+    registerSecret(session, { type: 'key-value', name: long, fields: { pairs: [{ key: 'k', value: 'ours' }] } });
+    const file = join(dir, 'long.csv');
+    writeFileSync(file, `"Group","Title","Username","Password","URL","Notes","TOTP","Icon","Last Modified","Created"\n"Root","${long}","","theirs","","","","0","",""\n`);
+    const r = await importForeign(session, file, { strategy: 'both' });
+    const copy = `${'🔑'.repeat(128 - ' (imported)'.length)} (imported)`;
+    expect(r.items[0]).toMatchObject({ action: 'add-copy', importedAs: copy });
+    expect(pairsOf(session, copy)).toEqual({ password: 'theirs' });
+  });
+
+  it('a record its source validated is checked again only in a name the import numbered; --workspace places it', async () => {
+    const dir = tmp();
+    const { path, session } = await newVault(dir);
+    addWorkspace(session, 'W');
+    const before = tablesDigest(path);
+    const fields = { pairs: [{ key: 'k', value: 'v' }] };
+    const importValidated = (input: RegisterSecretInput, renamedFrom?: string, workspace?: string) =>
+      importRecords(
+        session,
+        { read: (each) => each({ input, created: 0, updated: 0, validated: true, renamedFrom }, 0), where: () => 'entry 1', audit: () => ({ action: 'import.foreign', target: 'test' }) },
+        { workspace },
+      );
+    expect(() => importValidated({ type: 'key-value', name: 'a\u0007b (2)', fields }, 'a\u0007b')).toThrow(expect.objectContaining({ code: 'VALIDATION', field: 'name' }));
+    expect(tablesDigest(path)).toBe(before);
+    expect(importValidated({ type: 'key-value', name: 'x', level: 'personal', fields }, undefined, 'w').applied.added).toBe(1);
+    expect(pairsOf(session, 'x', 'W')).toEqual({ k: 'v' });
   });
 
   it('refused imports leave the vault as it was: bad file, a role that cannot create workspaces, an invalid file half-way', async () => {

@@ -14,7 +14,7 @@ describe('the mapping rules (docs/importers.md)', () => {
 
   it('username + password + http(s) URL and nothing else is a client-credentials secret', () => {
     const m = mapEntry(entry({ username: 'u', password: 'p', url: ' https://x.example/login ' }), []);
-    expect(m.secret).toEqual({ type: 'client-credentials', name: 'T', fields: { clientId: 'u', url: 'https://x.example/login', clientSecret: 'p' } });
+    expect(m.secret).toEqual({ type: 'client-credentials', name: 'T', level: 'personal', fields: { clientId: 'u', url: 'https://x.example/login', clientSecret: 'p' } });
     // Anything more, a URL that is not http(s), or a sub-group to keep makes it key/value.
     expect(mapEntry(entry({ username: 'u', password: 'p', url: 'ftp://x.example' }), []).secret?.type).toBe('key-value');
     expect(mapEntry(entry({ username: 'u', password: 'p', url: 'https://x.example', notes: 'n' }), []).secret?.type).toBe('key-value');
@@ -44,6 +44,7 @@ describe('the mapping rules (docs/importers.md)', () => {
     expect(m.secret).toEqual({
       type: 'key-value',
       name: 'T',
+      level: 'personal',
       expires: '2020-02-29',
       fields: {
         pairs: [

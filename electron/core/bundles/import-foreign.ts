@@ -90,7 +90,8 @@ export async function importForeign(
         }
         const name = names.claim(input, input.name);
         sources.push(m.source);
-        const rec = { input: { ...input, name } as RegisterSecretInput, created: m.created ?? 0, updated: m.updated ?? 0 };
+        // Validated as it was read (importers/mapping.ts): the plan checks again only the name and place changed here.
+        const rec = { input: { ...input, name } as RegisterSecretInput, created: m.created ?? 0, updated: m.updated ?? 0, validated: true };
         each(name === input.name ? rec : { ...rec, renamedFrom: input.name }, sources.length - 1);
       },
       progress: onProgress,

@@ -1,6 +1,6 @@
 import { CofferError } from '../../../shared/errors';
 import type { BundleInfo, ImportAction, ImportApplied, ImportItemView, ImportResult, ImportStatus, ImportStrategy } from '../../../shared/schemas/bundles';
-import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
+import type { RegisterSecretInput, ValidSecretInput } from '../../../shared/schemas/secrets';
 import { LEVELS, registerSecretInput, secretName } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
@@ -38,7 +38,7 @@ interface Existing {
 }
 
 interface Planned {
-  input: RegisterSecretInput;
+  input: ValidSecretInput;
   status: ImportStatus;
   action: ImportAction;
   existing?: Existing;
@@ -111,7 +111,8 @@ function sameContent(a: Content, b: Content): boolean {
 /** The first `name + suffix(n)`, n = 1, 2…, cut so it stays a valid name, free in its scope and not claimed by this import. */
 function freeName(names: ScopeNames, scopeId: string, name: string, claimed: Set<string>, suffix: (n: number) => string): string {
   for (let n = 1; ; n++) {
-    const candidate = `${name.trim().slice(0, 128 - suffix(n).length)}${suffix(n)}`;
+    // Cut by characters, as the schema counts them, so no surrogate pair is split.
+    const candidate = `${Array.from(name.trim()).slice(0, 128 - suffix(n).length).join('')}${suffix(n)}`;
     const key = `${scopeId}:${normalizeName(candidate)}`;
     if (!names.taken(scopeId).has(names.hash(scopeId, candidate)) && !claimed.has(key)) {
       claimed.add(key);
@@ -146,8 +147,9 @@ class Planner {
 
   plan(rec: SourceRecord, i: number, readCert: CertificateReader | undefined): Planned {
     const { s, opts, names, claimed } = this;
-    let input = placed(rec.input, opts.workspace);
-    let name = parseInput(secretName, input.name, 'name');
+    const input = placed(rec.input, opts.workspace);
+    // A name its source validated is checked again only when the import numbered it.
+    let name = rec.validated && rec.renamedFrom === undefined ? input.name : parseInput(secretName, input.name, 'name');
     let renamedFrom = rec.renamedFrom;
     const level = input.level ?? 'personal';
     if (!LEVELS.includes(level)) throw new CofferError('VALIDATION', `Level must be one of ${LEVELS.join(', ')}`, 'level');
@@ -156,24 +158,20 @@ class Planner {
     const key = `${scopeId}:${normalizeName(name)}`;
     if (claimed.has(key) && this.renameRepeats) {
       renamedFrom ??= name;
-      name = freeName(names, scopeId, name, claimed, (n) => ` (${n + 1})`);
-      input = { ...input, name };
+      name = parseInput(secretName, freeName(names, scopeId, name, claimed, (n) => ` (${n + 1})`), 'name');
     } else if (claimed.has(key)) {
       throw new CofferError('VALIDATION', `"${name}" appears twice in one place`, 'name');
     }
     claimed.add(`${scopeId}:${normalizeName(name)}`);
+    const valid = rec.validated ? ({ ...input, name } as ValidSecretInput) : parseInput(registerSecretInput, { ...input, name });
     // Into an empty scope (a fresh vault, a new workspace) no name needs its blind hash computed.
     const taken = names.taken(scopeId);
     const existing = taken.size ? taken.get(names.hash(scopeId, name)) : undefined;
     if (!existing) {
-      // Applying validates through the registration path; a dry run checks here what that would refuse.
-      if (opts.dryRun) {
-        const valid = parseInput(registerSecretInput, input);
-        contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
-      }
-      return { input, status: 'added', action: 'add', renamedFrom, theirs: rec.updated };
+      // Applying reads the certificate through the registration path; a dry run checks here what that would refuse.
+      if (opts.dryRun) contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
+      return { input: valid, status: 'added', action: 'add', renamedFrom, theirs: rec.updated };
     }
-    const valid = parseInput(registerSecretInput, input);
     const content = contentFromFields(valid.type, valid.fields as Record<string, unknown>, readCert);
     const expires = content.type === 'certificate' ? content.notAfter : valid.expires ? dayStart(valid.expires) : null;
     const current = currentPayload(s, existing.id);
@@ -187,8 +185,8 @@ class Planner {
     let action: ImportAction = 'keep';
     if (status !== 'unchanged' && strategy === 'theirs') action = existing.type === valid.type ? 'revise' : 'add-copy';
     if (status !== 'unchanged' && strategy === 'both') action = 'add-copy';
-    const p: Planned = { input, status, action, existing, content, renamedFrom, theirs: rec.updated };
-    if (action === 'add-copy') p.importedAs = copyName(names, scopeId, valid.name, claimed);
+    const p: Planned = { input: valid, status, action, existing, content, renamedFrom, theirs: rec.updated };
+    if (action === 'add-copy') p.importedAs = parseInput(secretName, copyName(names, scopeId, valid.name, claimed), 'name');
     return p;
   }
 }
@@ -214,6 +212,13 @@ const LOOKAHEAD = 1024;
 /** One secret to import, from a bundle or a foreign file, with the name the file gave it when that was taken. */
 export interface SourceRecord extends BundleRecord {
   renamedFrom?: string;
+  /**
+   * True when `input` is what registerSecretInput made of it where it was read (a foreign file's
+   * reading thread): it is not checked again, except a name the import numbered (`renamedFrom`).
+   * The one other change an import makes, the place `--workspace` names, is a workspace of this
+   * vault (else the plan fails NOT_FOUND), which registration places by the vault's own record.
+   */
+  validated?: boolean;
 }
 
 /**

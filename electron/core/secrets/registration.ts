@@ -1,5 +1,5 @@
 import { CofferError } from '../../../shared/errors';
-import type { Availability, Level, RegisterSecretInput, SecretSummary } from '../../../shared/schemas/secrets';
+import type { Availability, Level, RegisterSecretInput, SecretSummary, ValidSecretInput } from '../../../shared/schemas/secrets';
 import { registerSecretInput } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
@@ -20,8 +20,6 @@ import { dataKeyContext, sealRevision } from './sealing';
 import type { ListedSecret } from './summaries';
 import { indexed } from './summaries';
 import { dayStart } from '../lifecycle/clock';
-
-/** An expiry date as people give it (`2027-06-01`), as the first millisecond of that day in UTC. */
 
 /** A UNIQUE violation on (scope_id, name_hash) is a name already taken in that scope; anything else is rethrown. */
 export function nameTaken(e: unknown, name: string): never {
@@ -89,12 +87,10 @@ interface Batch {
 }
 
 /**
- * Validation, placement, content (certificate parsing) and sealing for one registration: everything
+ * Placement, content (certificate parsing) and sealing for one validated registration: everything
  * but the inserts, which a bulk registration then runs back to back, table by table.
  */
-
-function prepareSecret(s: Session, input: RegisterSecretInput, batch: Batch, readCert?: CertificateReader): Prepared {
-  const v = parseInput(registerSecretInput, input);
+function prepareSecret(s: Session, v: ValidSecretInput, batch: Batch, readCert?: CertificateReader): Prepared {
   s.authorize(SECRET_WRITE[v.level]);
   // A bulk import places thousands of secrets in a handful of scopes: look each place up once.
   const where = JSON.stringify([v.level, v.workspace?.toLowerCase(), v.teams]);
@@ -186,7 +182,7 @@ function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch
 /** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
 export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
   s.assertUnlocked();
-  const p = prepareSecret(s, input, { now: s.ctx.clock.now(), places: new Map() });
+  const p = prepareSecret(s, parseInput(registerSecretInput, input), { now: s.ctx.clock.now(), places: new Map() });
   try {
     s.db.write(() => {
       const names = new NameBatch(s);
@@ -236,7 +232,8 @@ export class BulkRegistration {
     this.revisions = revisions ?? new RevisionBatch(s);
   }
 
-  add(input: RegisterSecretInput, position: number, readCert?: CertificateReader): void {
+  /** `input` validated by the caller (importRecords' plan, registerSecrets), which checked it once. */
+  add(input: ValidSecretInput, position: number, readCert?: CertificateReader): void {
     this.items.push(this.blame(position, () => prepareSecret(this.s, input, this.batch, readCert)));
     this.positions.push(position);
     if (this.items.length === CHUNK) this.insert();
@@ -273,7 +270,7 @@ export async function registerSecrets(s: Session, inputs: readonly RegisterSecre
   try {
     return s.db.write(() => {
       const bulk = new BulkRegistration(s);
-      inputs.forEach((input, i) => bulk.add(input, i, certificates.reader(tickets[i]!)));
+      inputs.forEach((input, i) => bulk.add(atItem(i, () => parseInput(registerSecretInput, input)), i, certificates.reader(tickets[i]!)));
       const n = bulk.finish();
       s.audit('secret.import', `${n} secrets`);
       return n;

@@ -1,6 +1,6 @@
 import { formatDotenv, parseDotenv } from '../../../../shared/dotenv';
 import type { Pair } from '../../../../shared/dotenv';
-import type { RegisterSecretInput, SecretType } from '../../../../shared/schemas/secrets';
+import type { SecretType, ValidSecretInput } from '../../../../shared/schemas/secrets';
 import { registerSecretInput } from '../../../../shared/schemas/secrets';
 import { workspaceName } from '../../../../shared/schemas/vault';
 import type { ForeignEntry } from './foreign';
@@ -14,8 +14,17 @@ import type { ForeignEntry } from './foreign';
 /** A level, or a workspace by name. */
 export type Place = { level: 'personal' | 'organization'; workspace?: undefined } | { level: 'workspace'; workspace: string };
 
-/** A secret with its place, as the entry's Group names it. */
-export type PlacedSecret = Pick<RegisterSecretInput, 'type' | 'fields' | 'expires'> & { name: string } & Place;
+/**
+ * A secret with its place, as registerSecretInput leaves it: validated where the file is read, so
+ * the import checks again only what it changes (bundles/import.ts, `validated`).
+ */
+export type PlacedSecret = ValidSecretInput & Place;
+
+/** The secret as the schema makes it, or nothing; its placement rules make the result a Place. */
+export function validPlaced(candidate: unknown): { secret: PlacedSecret } | { reason: string } {
+  const r = registerSecretInput.safeParse(candidate);
+  return r.success ? { secret: r.data as PlacedSecret } : { reason: r.error.issues[0]!.message };
+}
 
 const TYPE_LINE = /^coffer-type: (api-key|bearer-token|client-credentials|certificate|key-value)$/;
 const HEADER_LINE = /^header: (.+)$/;
@@ -96,6 +105,6 @@ export function readCofferEntry(e: ForeignEntry): PlacedSecret | undefined {
   if (!fields) return undefined;
   // A certificate's expiry is read from the certificate; the line only informs whoever reads the file.
   const dated = expires !== undefined && type !== 'certificate' ? { expires } : {};
-  const secret = { type, name: e.title, fields, ...dated, ...place } as PlacedSecret;
-  return registerSecretInput.safeParse(secret).success ? secret : undefined;
+  const valid = validPlaced({ type, name: e.title, fields, ...dated, ...place });
+  return 'secret' in valid ? valid.secret : undefined;
 }

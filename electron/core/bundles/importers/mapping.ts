@@ -1,9 +1,8 @@
 import type { RegisterSecretInput } from '../../../../shared/schemas/secrets';
-import { registerSecretInput } from '../../../../shared/schemas/secrets';
 import { INVISIBLE } from '../../../../shared/schemas/text';
 import { normalizeName } from '../../crypto/keys';
 import type { Place, PlacedSecret } from './coffer-csv';
-import { readCofferEntry } from './coffer-csv';
+import { readCofferEntry, validPlaced } from './coffer-csv';
 import type { ForeignEntry, SkippedEntry } from './foreign';
 import { isoDay } from '../../lifecycle/clock';
 
@@ -53,9 +52,9 @@ const isHttpUrl = (s: string) => {
 
 const present = (v: string | undefined): v is string => v !== undefined && v.trim().length > 0;
 
-/** What one entry becomes: a secret without placement or name clash handling, or nothing, plus what was left out. */
+/** What one entry becomes: a secret in its place, validated, without name clash handling; or nothing; plus what was left out. */
 export interface Mapped {
-  secret?: Pick<RegisterSecretInput, 'type' | 'fields' | 'expires'> & { name: string };
+  secret?: PlacedSecret;
   skipped: SkippedEntry[];
 }
 
@@ -94,11 +93,11 @@ function keyValue(e: ForeignEntry, subgroup: string[]): { key: string; value: st
 }
 
 /**
- * Maps one entry. `subgroup` is the part of its group path that placement did not use: it is kept
- * as a `group` pair. An entry the schema would still refuse (a value over 64 KiB) is skipped with
- * the schema's reason, which names fields, never values.
+ * Maps one entry into `place`. `subgroup` is the part of its group path that placement did not
+ * use: it is kept as a `group` pair. An entry the schema would still refuse (a value over 64 KiB)
+ * is skipped with the schema's reason, which names fields, never values.
  */
-export function mapEntry(e: ForeignEntry, subgroup: string[]): Mapped {
+export function mapEntry(e: ForeignEntry, subgroup: string[], place: Place = { level: 'personal' }): Mapped {
   const skipped: SkippedEntry[] = e.attachments.map((a) => ({ source: e.source, title: e.title, reason: `attachment ${a}: files are not imported` }));
   const hasSecret = present(e.password) || present(e.notes) || present(e.totp) || e.fields.some((f) => present(f.value));
   if (!hasSecret) return { skipped: [...skipped, { source: e.source, title: e.title, reason: NOTHING_SECRET }] };
@@ -106,14 +105,14 @@ export function mapEntry(e: ForeignEntry, subgroup: string[]): Mapped {
   const expires = e.expires !== undefined && Number.isFinite(e.expires) && Math.abs(e.expires) < 8.64e15 ? { expires: isoDay(e.expires) } : {};
   const onlyLogin =
     present(e.username) && present(e.password) && present(e.url) && isHttpUrl(e.url.trim()) && !present(e.notes) && !present(e.totp) && !e.fields.some((f) => present(f.value)) && subgroup.length === 0;
-  const candidates: NonNullable<Mapped['secret']>[] = [];
+  const candidates: Pick<RegisterSecretInput, 'type' | 'fields' | 'name' | 'expires'>[] = [];
   if (onlyLogin) candidates.push({ type: 'client-credentials', name, fields: { clientId: e.username!, url: e.url!.trim(), clientSecret: e.password! }, ...expires });
   candidates.push({ type: 'key-value', name, fields: { pairs: keyValue(e, subgroup) }, ...expires });
   let reason = '';
   for (const c of candidates) {
-    const r = registerSecretInput.safeParse(c);
-    if (r.success) return { secret: c, skipped };
-    reason = r.error.issues[0]!.message;
+    const valid = validPlaced({ ...c, ...place });
+    if ('secret' in valid) return { secret: valid.secret, skipped };
+    reason = valid.reason;
   }
   return { skipped: [...skipped, { source: e.source, title: e.title, reason: `not a valid secret: ${reason}` }] };
 }
@@ -141,10 +140,8 @@ export function placeEntry(e: ForeignEntry, given: string | undefined): { secret
   const own = readCofferEntry(e);
   if (own) return { secret: given === undefined ? own : { ...own, level: 'workspace', workspace: given }, skipped: [] };
   const dest = destinationOf(e, given);
-  const mapped = mapEntry(e, dest.subgroup);
-  if (!mapped.secret) return { skipped: mapped.skipped };
-  const place = dest.workspace === undefined ? { level: 'personal' as const } : { level: 'workspace' as const, workspace: dest.workspace };
-  return { secret: { ...mapped.secret, ...place }, skipped: mapped.skipped };
+  const place: Place = dest.workspace === undefined ? { level: 'personal' } : { level: 'workspace', workspace: dest.workspace };
+  return mapEntry(e, dest.subgroup, place);
 }
 
 /** Names taken by earlier entries of the same file, per level and workspace: a later one gets " (2)", " (3)"… */
