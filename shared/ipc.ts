@@ -79,6 +79,8 @@ export const appStatus = z.object({
       /** Read-only by the door's --read-only flag: the app cannot reopen it for writing. */
       readOnlyForced: z.boolean(),
       demo: z.boolean(),
+      /** The file was in an older format and was upgraded when this app opened it; the file as it was is kept at `backup`. */
+      upgraded: z.object({ from: z.number(), to: z.number(), backup: z.string() }).nullable(),
     })
     .nullable(),
   member: z

@@ -15,6 +15,7 @@ import type { AuditVerdict } from './audit/verify';
 import type { AuditKey } from './audit/chain';
 import { auditProblem } from './audit/verify';
 import type { CoreContext } from './context';
+import type { Upgrade } from './db/connection';
 import { createDemoVault } from './demo';
 import { unreadNoticeCount } from './lifecycle/notices';
 import { lockedPass, sessionPass } from './lifecycle/passes';
@@ -72,6 +73,8 @@ export class CofferApp {
   readonly outbox = new Outbox();
   /** Files the Import screen uploaded, waiting to be imported; emptied at lock. */
   readonly inbox = new Inbox();
+  /** The upgrade of an older file this app made when it opened it, which the unlock screen reports. */
+  private upgraded: Upgrade | undefined;
 
   constructor(readonly options: AppOptions) {
     this.vaultPath = options.vaultPath;
@@ -109,7 +112,7 @@ export class CofferApp {
       this.vault?.close();
       this.peeking = false;
     }
-    this.vault = await Vault.open(this.vaultPath, { readOnly: this.readOnly, context: this.options.context });
+    this.vault = await Vault.open(this.vaultPath, { readOnly: this.readOnly, context: this.options.context, onUpgrade: (u) => (this.upgraded = u) });
     // Start-up pass: transitions and notices are due before anyone unlocks (docs/product.md §4); purges wait for an unlock.
     this.tick();
   }
@@ -299,6 +302,7 @@ export class CofferApp {
         readOnly: this.readOnly,
         readOnlyForced: this.options.readOnly ?? false,
         demo: this.demo,
+        upgraded: this.upgraded ?? null,
       },
       member: null,
       workspaces: [],

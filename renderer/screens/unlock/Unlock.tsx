@@ -90,6 +90,16 @@ export function Unlock() {
           {status && <IntegrityBanner integrity={status.integrity} inline />}
           {vault?.kdfProfile === 'fast' && <KdfBanner inline />}
           {vault?.readOnly && <ReadOnlyBanner inline />}
+          {vault?.upgraded && (
+            <p className="banner banner-inline banner-info" role="note" data-testid="upgrade-notice">
+              <span>
+                <strong>
+                  This vault was upgraded from format {vault.upgraded.from} to {vault.upgraded.to}
+                </strong>{' '}
+                when Coffer opened it. The file as it was is kept at <code>{vault.upgraded.backup}</code>.
+              </span>
+            </p>
+          )}
           {vault?.demo && (
             <p className="banner banner-inline banner-info" role="note">
               <span>
