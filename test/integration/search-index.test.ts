@@ -4,7 +4,7 @@ import type { ListSecretsInput } from '../../shared/schemas/secrets';
 import { SORT_KEYS } from '../../shared/schemas/secrets';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
-import { registerSecret } from '../../electron/core/secrets/registration';
+import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
 import type { Session } from '../../electron/core/vault/session';
 import { addMember } from '../../electron/core/vault/members';
@@ -167,6 +167,34 @@ describe('a search before anything is sorted', () => {
         expect(SecretIndex.build(session).query(q)).toEqual(sorted.query(q));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('a search answered by trigrams (every search of an order after its first)', () => {
+  const tempDir = useTempDir();
+
+  it('finds, counts and pages exactly what a sweep of the names finds', async () => {
+    const { session } = await newVault(tempDir());
+    const parts = ['prod', 'stripe', 'api-key', 'Café', 'eu-west', '🔑', 'token', 'x'];
+    // Enough names that a common part has more candidates than are checked name by name (secret-index.ts, FEW_CANDIDATES).
+    const picked = fc.sample(fc.array(fc.constantFrom(...parts), { minLength: 1, maxLength: 4 }), { numRuns: 6000, seed: 7 });
+    const named = [...new Set(picked.map((p, i) => `${p.join('-')} ${i % 97}`))];
+    await registerSecrets(session, named.map((name) => ({ type: 'api-key', name, fields: { headerName: 'X-Key', value: 'v' } })));
+    const index = SecretIndex.of(session);
+    // Sorted, then searched once: the searches below are an order's second and later.
+    index.prepare('name');
+    index.query({ search: 'warm', sort: 'name' });
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...parts, 'od-s', 'ke', 'pe-a', 'nothing', 'fé-e', '🔑-'), fc.constantFrom(...named).map((n) => n.slice(2, 9))), fc.boolean(), (search, desc) => {
+        const q: ListSecretsInput = { search, sort: 'name', desc, limit: 500 };
+        const swept = SecretIndex.build(session).query(q);
+        const viaTrigrams = index.query(q);
+        expect(viaTrigrams).toEqual(swept);
+        const needle = search.trim().normalize('NFC').toLowerCase();
+        expect(viaTrigrams.matched).toBe(named.filter((n) => n.normalize('NFC').toLowerCase().includes(needle)).length);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -6,7 +6,11 @@ import type { Db } from '../db/connection';
 import type { Session } from '../vault/session';
 import { IndexColumns, availabilityOf, levelOf, statusOf, typeOf } from './index-columns';
 import { ANYWHERE, EXACT, MATCH_RANKS, PREFIX, WORD_START, continuesWord } from './name-match';
+import { Trigrams, confirm } from './trigrams';
 import type { ListedSecret } from './summaries';
+
+/** Fewer trigram candidates than this are checked name by name; more, in the names' text (trigrams.ts, `confirm`). */
+const FEW_CANDIDATES = 2048;
 
 /** A first page this deep is picked from the unsorted index instead of sorting all of it. */
 const PARTIAL_LIMIT = 1000;
@@ -19,7 +23,7 @@ const PARTIAL_LIMIT = 1000;
  */
 export class SecretIndex {
   private readonly sorted = new Map<SortKey, number[]>();
-  private readonly haystacks = new Map<SortKey, { text: string; starts: Int32Array }>();
+  private readonly haystacks = new Map<SortKey, Haystack>();
   private stale = false;
   private found = new Int32Array(0);
 
@@ -175,7 +179,7 @@ export class SecretIndex {
    * a search is then one `indexOf` sweep over contiguous text instead of 100,000 scattered
    * `includes` calls (p95 ~30 → a few ms at 100,000).
    */
-  private haystack(key: SortKey): { text: string; starts: Int32Array } {
+  private haystack(key: SortKey): Haystack {
     let h = this.haystacks.get(key);
     if (!h) {
       const list = this.order(key);
@@ -190,7 +194,7 @@ export class SecretIndex {
         at += k.length + 1;
       }
       starts[list.length] = at;
-      h = { text: parts.join('\n'), starts };
+      h = { text: parts.join('\n'), starts, searches: 0 };
       this.haystacks.set(key, h);
     }
     return h;
@@ -201,12 +205,23 @@ export class SecretIndex {
    * `found`, valid until the next search.
    */
   private find(key: SortKey, needle: string): Int32Array {
-    const { text, starts } = this.haystack(key);
+    const h = this.haystack(key);
+    const { text, starts } = h;
     if (needle.includes('\n')) return this.found.subarray(0, 0);
     // One buffer for every search: a fresh 400 KB array per query cost more than the search.
     if (this.found.length < starts.length - 1) this.found = new Int32Array(starts.length - 1);
     const found = this.found;
     let n = 0;
+    // Built at an order's second search: a command's one search sweeps once rather than index first.
+    if (h.searches++ > 0) h.trigrams ??= Trigrams.of(text, starts);
+    const candidates = h.trigrams?.candidates(needle, FEW_CANDIDATES);
+    if (candidates && candidates.length < FEW_CANDIDATES) {
+      const keys = this.columns.keys;
+      const list = this.order(key);
+      for (const position of candidates) if (keys[list[position]!]!.includes(needle)) found[n++] = position;
+      return found.subarray(0, n);
+    }
+    if (candidates) return found.subarray(0, confirm(text, starts, candidates, needle, found));
     let position = 0;
     for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, starts[position + 1]!)) {
       // Occurrences come in text order: walking on from the last entry visits each start once, where a
@@ -379,4 +394,12 @@ function insertionPoint(list: number[], slot: number, cmp: (a: number, b: number
     else hi = mid;
   }
   return lo;
+}
+
+/** The names of one order as one text (`haystack`), and their trigrams once the order is searched a second time. */
+interface Haystack {
+  text: string;
+  starts: Int32Array;
+  searches: number;
+  trigrams?: Trigrams;
 }
