@@ -26,6 +26,8 @@ export class SecretIndex {
   private readonly haystacks = new Map<SortKey, Haystack>();
   private stale = false;
   private found = new Int32Array(0);
+  /** Searches answered before an order was sorted (see `query`). */
+  private searches = 0;
 
   private constructor(
     private readonly db: Db,
@@ -293,7 +295,8 @@ export class SecretIndex {
     const matches = this.filter(q);
     const end = q.limit === undefined ? Number.POSITIVE_INFINITY : q.offset + q.limit;
     if (!needle && !this.sorted.has(q.sort) && end <= PARTIAL_LIMIT) return this.partialQuery(q.sort, q.desc, q.offset, end, matches);
-    if (needle && !this.sorted.has(q.sort)) return this.unsortedSearch(q.sort, needle, q.desc, q.offset, end, matches);
+    // A command's one search sorts only its matches; a second search of this index sorts the order, for it and all later ones.
+    if (needle && !this.sorted.has(q.sort) && this.searches++ === 0) return this.unsortedSearch(q.sort, needle, q.desc, q.offset, end, matches);
     const list = this.order(q.sort);
     if (!needle && !q.level && !q.workspace && !q.type && !q.status) {
       // Nothing to count: a page of a sorted order costs its own rows, whatever the size.
@@ -345,7 +348,8 @@ export class SecretIndex {
   /**
    * A search before anything was sorted (a command's one listing): the matches are found in slot
    * order and only they are sorted. Sorting all 100,000 names first cost a `secret list --search`
-   * ~100 ms it did not need; the app sorts once for its table, and its searches take the sorted path.
+   * ~100 ms it did not need; the app sorts once for its table, and its searches take the sorted path,
+   * as does any index searched a second time.
    */
   private unsortedSearch(key: SortKey, needle: string, desc: boolean, offset: number, end: number, matches: (slot: number) => boolean): SecretListing {
     const c = this.columns;
