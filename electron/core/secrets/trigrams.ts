@@ -9,6 +9,8 @@
 const BUCKET_BITS = 16;
 const BUCKETS = 1 << BUCKET_BITS;
 const TRIGRAM = 3;
+/** An intersection that keeps more than this share of the candidates ends the narrowing (see `candidates`). */
+const KEPT_NEARLY_ALL = 0.9;
 
 /** The bucket of a run of three UTF-16 units. */
 const hash = (a: number, b: number, c: number): number => Math.imul(Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ c, 0xc2b2ae35) >>> (32 - BUCKET_BITS);
@@ -66,7 +68,7 @@ export class Trigrams {
 
   /**
    * Positions whose name may hold `needle`, ascending: those named by its rarest run and, until
-   * fewer than `enough` remain, by its next rarest too. Every name that holds it is among them;
+   * fewer than `enough` remain or one keeps nearly all, by its next rarest too. Every name that holds it is among them;
    * undefined for a needle shorter than a run. A view of a buffer the next call reuses.
    */
   candidates(needle: string, enough: number): Int32Array | undefined {
@@ -77,7 +79,10 @@ export class Trigrams {
     let found = this.postings(buckets[0]!);
     for (let k = 1; k < buckets.length && found.length >= enough; k++) {
       if (buckets[k] === buckets[k - 1]) continue;
+      const before = found.length;
       found = intersect(found, this.postings(buckets[k]!), this.scratch(found.length));
+      // A run that kept nearly all says the names hold the needle: more runs would keep them too.
+      if (found.length > before * KEPT_NEARLY_ALL) break;
     }
     return found;
   }
