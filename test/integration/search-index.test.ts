@@ -6,6 +6,7 @@ import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
+import { deleteNow } from '../../electron/core/lifecycle/actions';
 import type { Session } from '../../electron/core/vault/session';
 import { addMember } from '../../electron/core/vault/members';
 import { addWorkspace, renameWorkspace } from '../../electron/core/vault/structure';
@@ -196,5 +197,28 @@ describe('a search answered by trigrams (every search of an order after its firs
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('keeps answering as a sweep does through this session’s reveals, renames, new secrets and deletions', async () => {
+    const { session } = await newVault(tempDir());
+    const named = Array.from({ length: 300 }, (_, i) => `svc-${i % 13}-prod-${i}`);
+    await registerSecrets(session, named.map((name) => ({ type: 'api-key', name, fields: { headerName: 'X-Key', value: 'v' } })));
+    const index = SecretIndex.of(session);
+    index.prepare('name');
+    const needles = ['prod', 'svc-1', '-12', 'renamed', 'brand-new', 'svc-7-prod-7'];
+    const same = () => {
+      for (const search of needles) expect(index.query({ search, sort: 'name', limit: 400 }), search).toEqual(SecretIndex.build(session).query({ search, sort: 'name', limit: 400 }));
+    };
+    same();
+    same();
+    getSecretValue(session, { name: 'svc-7-prod-7' }, { use: { door: 'cli', how: 'print' } });
+    same();
+    editSecret(session, { ref: { name: 'svc-1-prod-1' }, name: 'renamed-prod' });
+    same();
+    registerSecret(session, { type: 'api-key', name: 'brand-new-prod', fields: { headerName: 'X-Key', value: 'v' } });
+    same();
+    deleteNow(session, { name: 'svc-12-prod-12' }, 'DELETE');
+    same();
+    expect(SecretIndex.of(session)).toBe(index);
   });
 });
