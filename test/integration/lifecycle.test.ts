@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
-import { listNotices } from '../../electron/core/lifecycle/notices';
+import { listNotices, unreadNoticeCount } from '../../electron/core/lifecycle/notices';
 import { lockedPass, sessionPass } from '../../electron/core/lifecycle/passes';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
-import { registerSecret } from '../../electron/core/secrets/registration';
+import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
+import { addMember } from '../../electron/core/vault/members';
 import { Vault } from '../../electron/core/vault/vault';
 import { withRawDb } from '../support/sql';
 import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
@@ -123,6 +124,20 @@ describe('lifecycle over 120 days', () => {
       ['soon', 'expiration', 1],
       ['soon', 'expiration', 7],
     ]);
+  });
+
+  it('counts every unread notice this member may see, past the 1,000 the list shows', async () => {
+    const clock = fakeClock(START);
+    const { session } = await newVault(tmp(), { context: { clock } });
+    const expires = new Date(START + 3 * DAY_MS).toISOString().slice(0, 10);
+    await registerSecrets(session, Array.from({ length: 1100 }, (_, i) => apiKey(`soon-${i}`, { expires })));
+    sessionPass(session);
+    expect(listNotices(session)).toHaveLength(1000);
+    expect(unreadNoticeCount(session)).toBe(1100);
+    addMember(session, { name: 'bob', role: 'member', password: 'bob password 123' });
+    const bob = await session.vault.unlock('bob', 'bob password 123');
+    // Personal secrets of alice: bob reads none of them, and sees none of their notices.
+    expect(unreadNoticeCount(bob)).toBe(0);
   });
 
   it('schedules, cancels and deletes now on the exact days, with the confirm word', async () => {

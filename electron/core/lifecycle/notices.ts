@@ -37,8 +37,19 @@ export function listNotices(s: Session, opts: { all?: boolean } = {}): Notice[] 
   });
 }
 
+/**
+ * How many unread notices this member may see, by the rule listNotices applies, counted over all of
+ * them: the list stops at 1,000, and a count taken from it said 1,000 of 13,216 at 100,000 secrets.
+ */
 export function unreadNoticeCount(s: Session): number {
-  return listNotices(s).length;
+  s.assertUnlocked();
+  const index = SecretIndex.of(s);
+  const rows = s.db
+    .tuples<[NoticeRow['scope_id'], SecretRow['seq'] | null]>('SELECT n.scope_id, s.seq FROM notices n LEFT JOIN secrets s ON s.id = n.secret_id WHERE n.read_at IS NULL')
+    .all();
+  let unread = 0;
+  for (const [scope, seq] of rows) if (seq === null ? s.canRead(scope) : index.holds(seq)) unread++;
+  return unread;
 }
 
 /** Marks the given notices (or every visible one) read. */

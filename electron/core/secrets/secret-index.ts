@@ -123,8 +123,13 @@ export class SecretIndex {
 
   /** The listing row of a secret by its listing number, when this member can read it. */
   get(seq: number): SecretSummary | undefined {
+    return this.holds(seq) ? this.columns.summary(this.columns.slotOf(seq)) : undefined;
+  }
+
+  /** Whether the secret of this listing number is listed: one this session reads. */
+  holds(seq: number): boolean {
     const slot = this.columns.slotOf(seq);
-    return slot >= 0 && this.columns.ids[slot] !== undefined ? this.columns.summary(slot) : undefined;
+    return slot >= 0 && this.columns.ids[slot] !== undefined;
   }
 
   /** The ids of the secrets whose name contains `search`, as the listing's search matches them. */
