@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CofferApp } from '../../electron/core/app';
+import { dispatch } from '../../electron/core/handlers';
 import { cancelDeletion, deleteNow, scheduleDeletion } from '../../electron/core/lifecycle/actions';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { listNotices, unreadNoticeCount } from '../../electron/core/lifecycle/notices';
@@ -138,6 +140,34 @@ describe('lifecycle over 120 days', () => {
     const bob = await session.vault.unlock('bob', 'bob password 123');
     // Personal secrets of alice: bob reads none of them, and sees none of their notices.
     expect(unreadNoticeCount(bob)).toBe(0);
+  });
+
+  it("the app's status counts unread notices again only once the file changed: a read, a pass, another process", async () => {
+    const clock = fakeClock(START);
+    const { vault, session, path } = await newVault(tmp(), { context: { clock } });
+    const expires = new Date(START + 3 * DAY_MS).toISOString().slice(0, 10);
+    registerSecret(session, apiKey('a', { expires }));
+    registerSecret(session, apiKey('b', { expires }));
+    session.lock();
+    vault.close();
+    const app = new CofferApp({ vaultPath: path, door: 'desktop', context: { clock } });
+    try {
+      await app.unlock(undefined, PASSWORD);
+      const unread = async () => (await app.status()).unreadNotices;
+      expect(await unread()).toBe(2);
+      expect(await unread()).toBe(2);
+      const [first] = listNotices(app.session());
+      expect(await dispatch(app, 'notices.markRead', { ids: [first!.id] })).toMatchObject({ ok: true, value: { marked: 1 } });
+      expect(await unread()).toBe(1);
+      // Another process's pass, days later: the 1-day notices (data_version moves, not this connection's writes).
+      clock.set(START + 2.5 * DAY_MS);
+      const other = await Vault.open(path, { context: { clock } });
+      lockedPass(other);
+      other.close();
+      expect(await unread()).toBe(3);
+    } finally {
+      app.close();
+    }
   });
 
   it('schedules, cancels and deletes now on the exact days, with the confirm word', async () => {

@@ -188,6 +188,12 @@ export class Vault {
   }
 
   /** Clear facts only (docs/product.md §3): what a stolen file shows anyway. Needs no password. */
+  /** What a door shows of the vault on every screen: its organization, key derivation profile and members, nothing counted. */
+  identity(): Pick<VaultInfo, 'organization' | 'kdfProfile' | 'members'> {
+    const meta = this.meta();
+    return { organization: meta.organization ?? '', kdfProfile: meta.kdf_profile === 'fast' ? 'fast' : 'standard', members: this.members() };
+  }
+
   info(): VaultInfo {
     const meta = this.meta();
     const counts = this.db
@@ -200,11 +206,9 @@ export class Vault {
     const teams = teamSummaries(this.db);
     return {
       id: this.id,
-      organization: meta.organization ?? '',
+      ...this.identity(),
       created: Number(meta.created_at),
       format: LATEST_VERSION,
-      kdfProfile: meta.kdf_profile === 'fast' ? 'fast' : 'standard',
-      members: this.members(),
       workspaces,
       teams,
       secrets: counts,
