@@ -92,6 +92,18 @@ describe('the listing index', () => {
     expect(SecretIndex.of(session)).toBe(index);
   });
 
+  it('a sort by a date reads only the dates it compares; each row still shows its own revision and last change', async () => {
+    const { session, clock } = await catalogue(tempDir());
+    clock.advance(HOUR);
+    editSecret(session, { ref: { name: 'Auth0' }, name: 'Auth0 prod' });
+    for (const sort of ['created', 'expires', 'lastUsed'] as const) {
+      const full = SecretIndex.build(session);
+      expect(full.view.live).toBe(6);
+      expect(SecretIndex.build(session).query({ sort })).toEqual(full.query({ sort }));
+    }
+    expect(SecretIndex.build(session).query({ sort: 'created' }).items.find((i) => i.name === 'Auth0 prod')).toMatchObject({ revision: 2, updated: clock.now() });
+  });
+
   it('sees another connection’s writes once SQLite’s data_version changes', async () => {
     const { path, session } = await catalogue(tempDir());
     const before = SecretIndex.of(session);

@@ -123,7 +123,7 @@ function readsSeries(s: Session, from: number): ReviewSummary['series']['reads']
  */
 export function reviewSummary(s: Session, input: ReviewInput = {}): ReviewSummary {
   const limit = parseInput(reviewInput, input).limit ?? DEFAULT_LIST_LIMIT;
-  const c = SecretIndex.of(s).view;
+  const c = SecretIndex.of(s).timeline;
   const now = s.ctx.clock.now();
   const today = dayStart(isoDay(now));
   const counts = { status: zeroes(STATUSES), type: zeroes(SECRET_TYPES), level: zeroes(LEVELS), availability: zeroes(AVAILABILITIES) };

@@ -42,6 +42,10 @@ const SCAN = `SELECT json_group_array(s.seq),
 const DATES = `SELECT json_group_array(seq), json_group_array(revision), json_group_array(created_at), json_group_array(updated_at),
     json_group_array(expires_at), json_group_array(last_used_at), json_group_array(deletion_at)
   FROM secrets -- listing dates`;
+/** The dates sorts and the Review's figures need, a column cheaper than all of them each (~70 against ~130 ms at 100,000). */
+const TIMES = `SELECT json_group_array(seq), json_group_array(created_at), json_group_array(expires_at), json_group_array(last_used_at),
+    json_group_array(deletion_at)
+  FROM secrets -- listing times`;
 /** One secret's dates, for a page shown before the dates of all were needed. */
 const DATES_OF = 'SELECT revision, created_at, updated_at, expires_at, last_used_at, deletion_at FROM secrets WHERE seq = ?';
 
@@ -91,6 +95,8 @@ export class IndexColumns {
   private readonly workspaceCodes = new Map<string, number>();
   /** Whether the date columns hold every slot's dates (`dates()`), or only those in `dated`. */
   private datesRead = false;
+  /** Whether the created, expiry, last-use and deletion columns hold every slot's (`times()`). */
+  private timesRead = false;
   private readonly dated = new Set<number>();
 
   private constructor(private readonly db: Db) {}
@@ -142,6 +148,30 @@ export class IndexColumns {
       this.deletion[slot] = orNaN(deletion[i]!);
     }
     this.datesRead = true;
+    this.timesRead = true;
+    return this;
+  }
+
+  /**
+   * The created, expiry, last-use and deletion dates of every slot, read now if nothing has read
+   * them yet: what sorts and the Review's figures compare. A row still reads its revision and last
+   * change itself (`summary`), unless every date was read.
+   */
+  times(): this {
+    if (this.timesRead || this.datesRead) return this;
+    const [seqs, created, expires, lastUsed, deletion] = this.db
+      .tuples<string[]>(TIMES)
+      .get()!
+      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column];
+    for (let i = 0; i < seqs.length; i++) {
+      const slot = this.slotOf(seqs[i] ?? -1);
+      if (slot < 0) continue;
+      this.created[slot] = created[i]!;
+      this.expires[slot] = orNaN(expires[i]!);
+      this.lastUsed[slot] = orNaN(lastUsed[i]!);
+      this.deletion[slot] = orNaN(deletion[i]!);
+    }
+    this.timesRead = true;
     return this;
   }
 
@@ -406,5 +436,6 @@ export class IndexColumns {
     this.teams.clear();
     this.dated.clear();
     this.datesRead = false;
+    this.timesRead = false;
   }
 }

@@ -121,6 +121,16 @@ export class SecretIndex {
     return this.columns.dates();
   }
 
+  /** The columns with every slot's created, expiry, last-use and deletion dates, not the rest: for the Review's figures. */
+  get timeline(): Readonly<IndexColumns> {
+    return this.columns.times();
+  }
+
+  /** The listing rows of `slots`, each reading its own dates when few are asked for. */
+  summaries(slots: readonly number[]): SecretSummary[] {
+    return this.columns.summaries(slots);
+  }
+
   /** The listing row of a secret by its listing number, when this member can read it. */
   get(seq: number): SecretSummary | undefined {
     return this.holds(seq) ? this.columns.summary(this.columns.slotOf(seq)) : undefined;
@@ -156,7 +166,7 @@ export class SecretIndex {
       const y = value(b);
       return x < y ? -1 : x > y ? 1 : tie(a, b);
     };
-    if (key === 'created' || key === 'expires' || key === 'lastUsed') this.columns.dates();
+    if (key === 'created' || key === 'expires' || key === 'lastUsed') this.columns.times();
     const { flags, created, expires, lastUsed } = this.columns;
     switch (key) {
       case 'name':

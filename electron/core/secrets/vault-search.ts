@@ -23,9 +23,7 @@ export function searchVault(s: Session, input: SearchSecretsInput): SecretListin
     const bucket = ranked[ranks[i]!]!;
     if (bucket.length < q.limit) bucket.push(slots[i]!);
   }
-  const items = ranked
-    .flat()
-    .slice(0, q.limit)
-    .map((slot) => index.view.summary(slot));
+  // Only the rows shown read their dates: the first search of a session no longer reads every secret's (~130 ms at 100,000).
+  const items = index.summaries(ranked.flat().slice(0, q.limit));
   return { total: index.size, matched: slots.length, items };
 }
