@@ -16,9 +16,9 @@ export function listNotices(s: Session, opts: { all?: boolean } = {}): Notice[] 
     )
     .all();
   return rows.flatMap((r) => {
+    if (!seesNotice(s, index, r.scope_id, r.seq)) return [];
     const summary = r.seq === null ? undefined : index.get(r.seq);
     const purged = r.seq === null;
-    if (!summary && !(purged && s.canRead(r.scope_id))) return [];
     return [
       {
         id: r.id,
@@ -48,8 +48,13 @@ export function unreadNoticeCount(s: Session): number {
     .tuples<[NoticeRow['scope_id'], SecretRow['seq'] | null]>('SELECT n.scope_id, s.seq FROM notices n LEFT JOIN secrets s ON s.id = n.secret_id WHERE n.read_at IS NULL')
     .all();
   let unread = 0;
-  for (const [scope, seq] of rows) if (seq === null ? s.canRead(scope) : index.holds(seq)) unread++;
+  for (const [scope, seq] of rows) if (seesNotice(s, index, scope, seq)) unread++;
   return unread;
+}
+
+/** A notice of a secret this member reads, or of a purged secret (no listing number) whose home scope they hold. */
+function seesNotice(s: Session, index: SecretIndex, scopeId: string, seq: number | null): boolean {
+  return seq === null ? s.canRead(scopeId) : index.holds(seq);
 }
 
 /** Marks the given notices (or every visible one) read. */
