@@ -5,7 +5,7 @@ import { registerSecret } from '../../electron/core/secrets/registration';
 import { unreadableScopes, unreadableSecrets } from '../../electron/core/vault/damage';
 import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import { clearScopeOf, flipInFile, withRawDb } from '../support/sql';
+import { clearScopeOf, flipInFile, flipInTree, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
@@ -80,6 +80,25 @@ describe('damage the core reports', () => {
     expect(items.map((i) => [i.name, i.tampered ?? false])).toEqual([
       ['', true],
       ['o-1', false],
+      ['p-2', false],
+    ]);
+    vault.close();
+  });
+
+  it("a secret's name chunk and its id both damaged in the file: listed nameless as tampered, not dropped", async () => {
+    const path = await vaultOfAlice();
+    const { id, chunk } = withRawDb(path, (db) => ({
+      id: db.prepare("SELECT id FROM secrets WHERE level = 'organization'").pluck().get() as string,
+      chunk: db.prepare("SELECT c.content FROM name_chunks c JOIN scopes s ON s.id = c.scope_id WHERE s.kind = 'organization'").pluck().get() as Buffer,
+    }));
+    flipInFile(path, chunk);
+    // The row's id no longer matches its entry in the id index: a lookup by id finds no row.
+    flipInTree(path, 'secrets', Buffer.from(id), 0);
+    const vault = await Vault.open(path);
+    const alice = await vault.unlock('alice', PASSWORD);
+    expect(listSecrets(alice).items.map((i) => [i.name, i.tampered ?? false])).toEqual([
+      ['', true],
+      ['p-1', false],
       ['p-2', false],
     ]);
     vault.close();

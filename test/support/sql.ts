@@ -85,10 +85,27 @@ export function clearScopeOf(db: Db, kind: 'workspace' | 'team', name: string): 
  * the page changes, SQLite's own checks still pass. The -wal is checkpointed into the file first.
  */
 export function flipInFile(path: string, value: Uint8Array, offset = Math.floor(value.length / 2)): void {
+  flipWithin(path, value, offset, () => true);
+}
+
+/**
+ * flipInFile for a value that lies in several trees (an id in its table and in an index): flips it
+ * in the pages of `tree` only, so the table and its index disagree, as no UPDATE can make them.
+ */
+export function flipInTree(path: string, tree: string, value: Uint8Array, offset = Math.floor(value.length / 2)): void {
+  const { pageSize, pages } = withRawDb(path, (db) => ({
+    pageSize: db.pragma('page_size', { simple: true }) as number,
+    pages: new Set(db.prepare('SELECT pageno FROM dbstat WHERE name = ?').pluck().all(tree) as number[]),
+  }));
+  flipWithin(path, value, offset, (at) => pages.has(Math.floor(at / pageSize) + 1));
+}
+
+function flipWithin(path: string, value: Uint8Array, offset: number, inScope: (at: number) => boolean): void {
   withRawDb(path, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
   const bytes = readFileSync(path);
-  const at = bytes.indexOf(value);
-  if (at < 0 || bytes.lastIndexOf(value) !== at) throw new Error('the value is not in the file exactly once');
-  bytes[at + offset]! ^= 0x01;
+  const found: number[] = [];
+  for (let at = bytes.indexOf(value); at >= 0; at = bytes.indexOf(value, at + 1)) if (inScope(at)) found.push(at);
+  if (found.length !== 1) throw new Error(`the value is in the file ${found.length} times where looked for, not once`);
+  bytes[found[0]! + offset]! ^= 0x01;
   writeFileSync(path, bytes);
 }

@@ -54,6 +54,14 @@ type DatesRow = Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expi
 
 const NO_TEAMS: string[] = [];
 const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
+/**
+ * A scope's readers joined to their secrets by listing number, the row's own key: a lookup by id goes
+ * through the id index, and a row whose id was damaged in the file is not found there, so a secret
+ * whose chunk is damaged too would go unlisted instead of listed as tampered.
+ */
+const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
+  WHERE r.scope_num = (SELECT num FROM scopes WHERE id = ?)`;
+
 /** A secret whose listing number is out of range was altered in the file: it is listed as tampered. */
 const rangeMark = (seq: number) => (isListingSeq(seq) ? 0 : TAMPERED);
 const orNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -223,9 +231,7 @@ export class IndexColumns {
       for (const chunkNo of bad) tampered.push([scopeId, chunkNo]);
       if (!this.chunksMatchReaders(scopeId, live, bad)) this.reconcile(session, scopeId);
     }
-    const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(
-      'SELECT s.id, s.seq FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ? AND r.chunk_no = ?',
-    );
+    const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(`${READERS_OF_SCOPE} AND r.chunk_no = ?`);
     for (const [scopeId, chunkNo] of tampered) {
       for (const r of inChunk.all(scopeId, chunkNo)) {
         const slot = this.slotOf(r.seq);
@@ -263,9 +269,7 @@ export class IndexColumns {
       for (const [id] of entries) namedIn.set(id, chunkNo);
     });
     const readerRows = this.db
-      .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'chunk_no'>>(
-        'SELECT s.id, s.seq, r.chunk_no FROM secret_readers r JOIN secrets s ON s.id = r.secret_id WHERE r.scope_id = ?',
-      )
+      .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'chunk_no'>>(READERS_OF_SCOPE)
       .all(scopeId);
     const mark = (slot: number, id: string) => {
       if (slot < 0) return;
