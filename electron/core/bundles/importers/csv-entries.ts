@@ -1,6 +1,6 @@
 import { CofferError } from '../../../../shared/errors';
 import { CsvReader } from './csv';
-import { readText } from './file-blocks';
+import { readText } from './file';
 import type { EntrySink, ForeignEntry } from './foreign';
 
 /** A row as its header names it: a column's value by its name (case-insensitive), and what no rule claimed. */

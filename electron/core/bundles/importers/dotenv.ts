@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { CofferError } from '../../../../shared/errors';
 import { parseDotenv } from '../../../../shared/dotenv';
-import { readText } from './file-blocks';
+import { readText } from './file';
 import type { EntrySink } from './foreign';
 
 /** A key/value secret holds at most 1 MiB: a longer line cannot be one of its pairs. */

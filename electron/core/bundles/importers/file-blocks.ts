@@ -40,31 +40,3 @@ function readBlock(fd: number, into: Buffer, path: string): number {
     throw new CofferError('VALIDATION', `cannot read ${path}`, 'file');
   }
 }
-
-/**
- * A file front to back as UTF-8 text, block by block: a character split between two blocks is kept
- * whole, a leading byte-order mark dropped, a malformed sequence read as U+FFFD (the parser then
- * refuses what it cannot use, with its own words). TextDecoder, not StringDecoder: on the 97 MB
- * KeePass export of the benchmark it took 110–200 ms of CPU against 510–560 (Node 20,
- * docs/benchmark.md, "Decoding the text").
- */
-export function* textBlocks(path: string): Generator<{ text: string; end: number; size: number }> {
-  const decoder = new TextDecoder();
-  let end = 0;
-  let size = 0;
-  for (const block of fileBlocks(path)) {
-    ({ end, size } = block);
-    yield { text: decoder.decode(block.bytes, { stream: true }), end, size };
-  }
-  const rest = decoder.decode();
-  if (rest) yield { text: rest, end, size };
-}
-
-/** A text file for a parser that takes text as it comes; `progress` as each block is read. */
-export function readText(path: string, onText: (text: string) => void, progress?: (read: number, total: number) => void): void {
-  for (const { text, end, size } of textBlocks(path)) {
-    if (text) onText(text);
-    // A file that grew while it was read: its bar ends full, not past the end.
-    progress?.(end, Math.max(end, size));
-  }
-}

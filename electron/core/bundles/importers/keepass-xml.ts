@@ -2,9 +2,10 @@
  * KeePassXC and KeePass 2 XML exports, read as a stream of SAX events so that only the entry being
  * read is ever held: a 100,000-entry file costs one entry of memory, not a tree of the file.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { CofferError } from '../../../../shared/errors';
-import { readText } from './file-blocks';
+import { fileBlocks } from './file-blocks';
 import type { EntrySink, ForeignEntry } from './foreign';
 
 type StandardField = 'title' | 'username' | 'password' | 'url' | 'notes' | 'totp';
@@ -66,7 +67,16 @@ const safeReason = (message: string): string =>
 
 export function readKeepassXml(path: string, sink: EntrySink): void {
   const reader = new KeepassReader(sink);
-  readText(path, (text) => reader.write(text), sink.progress?.bind(sink));
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  for (const { bytes, end, size } of fileBlocks(path)) {
+    let text = decoder.write(bytes);
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    reader.write(text);
+    sink.progress?.(end, size);
+  }
+  reader.write(decoder.end());
   reader.close();
 }
 
