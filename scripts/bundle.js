@@ -11,7 +11,6 @@ const root = join(__dirname, '..');
 const WORKERS = {
   'reading-worker': 'electron/core/bundles/importers/reading-worker.ts',
   'certificate-worker': 'electron/core/secrets/certificate-worker.ts',
-  'sealing-worker': 'electron/core/secrets/sealing-worker.ts',
 };
 /** Each bundle sits where its entry's compiled file sits, so that paths from `__dirname` still hold. */
 const DOORS = [

@@ -76,5 +76,16 @@ describe('bulk import (registerSecrets)', () => {
     const again = files.map((f) => busy.add(f)).map((t) => busy.take(t));
     busy.close();
     expect(again).toEqual(inline);
+
+    // Read here before the thread starts (fewer than its threshold queued): the thread, started later, takes over the rest.
+    const late = new ahead.CertificatesAhead();
+    const early = files.slice(0, 10).map((f) => late.take(late.add(f)));
+    const rest = files.slice(10).map((f) => late.add(f));
+    const next = late.take(rest[0]!);
+    for (let waited = 0; late.readByThread + 1 < rest.length && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect([...early, next, ...rest.slice(1).map((t) => late.take(t))]).toEqual(inline);
+    expect(late.readByThread).toBeLessThanOrEqual(rest.length);
+    expect(late.readByThread).toBeGreaterThanOrEqual(rest.length - 1);
+    late.close();
   });
 });

@@ -88,8 +88,8 @@ require(${JSON.stringify(join(ROOT, 'dist/electron/cli/coffer.js'))});`], { enco
 
 describe('bundles', () => {
   it.each([
-    ['dist/electron/cli/coffer.js', ['certificate-worker.js', 'reading-worker.js', 'sealing-worker.js']],
-    ['dist/electron/server/browser-mode.js', ['../../renderer', 'certificate-worker.js', 'reading-worker.js', 'sealing-worker.js']],
+    ['dist/electron/cli/coffer.js', ['certificate-worker.js', 'reading-worker.js']],
+    ['dist/electron/server/browser-mode.js', ['../../renderer', 'certificate-worker.js', 'reading-worker.js']],
   ])('%s finds every file it names from its own folder: the workers beside it, the renderer', (bundle, expected) => {
     const text = readFileSync(join(ROOT, bundle), 'utf8');
     const named = [...text.matchAll(/__dirname((?:, "[^"]+")+)\)/g)].map((m) => [...m[1]!.matchAll(/"([^"]+)"/g)].map((p) => p[1]!).join('/'));

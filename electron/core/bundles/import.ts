@@ -259,13 +259,11 @@ function at<T>(source: RecordSource, i: number, fn: () => T): T {
 export function importRecords(s: Session, source: RecordSource, opts: ImportOptions): ImportOutcome {
   const certificates = new CertificatesAhead();
   const blame = <T>(i: number, fn: () => T) => at(source, i, fn);
-  // Out here so that `finally` ends its sealing thread whatever ends the transaction.
-  let bulk: BulkRegistration | undefined;
   const run = () => {
     const planner = new Planner(s, opts, source.pendingWorkspaces ?? new Set(), source.renameRepeats ?? false);
     // Every revision the import writes, new secrets' and new revisions' alike, is signed once (docs/product.md §1a).
     const revisions = opts.dryRun ? undefined : new RevisionBatch(s);
-    bulk = opts.dryRun ? undefined : new BulkRegistration(s, blame, revisions);
+    const bulk = opts.dryRun ? undefined : new BulkRegistration(s, blame, revisions);
     const counts = { added: 0, changed: 0, conflicting: 0, unchanged: 0 };
     const applied = { added: 0, revised: 0, copies: 0, kept: 0 };
     const items: ImportItemView[] = [];
@@ -322,7 +320,6 @@ export function importRecords(s: Session, source: RecordSource, opts: ImportOpti
     if (opts.dryRun) return s.db.read(run);
     return source.changesRoster ? s.write(run) : s.db.write(run);
   } finally {
-    bulk?.close();
     certificates.close();
   }
 }

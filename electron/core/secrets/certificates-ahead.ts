@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { CofferError } from '../../../shared/errors';
 import type { ErrorShape } from '../../../shared/errors';
-import { WorkAhead } from '../threads/work-ahead';
 import type { RegisterSecretInput } from '../../../shared/schemas/secrets';
 import type { CertificateContent, FileBytes, FileInput } from './certificate';
 import { fileBytes, readCertificate } from './certificate';
@@ -39,8 +41,31 @@ function alreadyRead(outcome: CertificateOutcome): CertificateReader {
   };
 }
 
+/** What the two threads share: how many outcomes the thread has posted, and the next certificate nobody has claimed. */
+export const POSTED = 0;
+export const NEXT = 1;
+
+/** Claims the next certificate below `available`, or -1: each is read once, by whichever thread claims it. */
+export function claim(shared: Int32Array, available: number): number {
+  for (;;) {
+    const next = Atomics.load(shared, NEXT);
+    if (next >= available) return -1;
+    if (Atomics.compareExchange(shared, NEXT, next, next + 1) === next) return next;
+  }
+}
+
+/** What the thread is sent: certificates `from`, `from + 1`… in the order they were added. */
+export interface CertificatesToRead {
+  from: number;
+  files: (CertificateFiles | undefined)[];
+}
+
 /** Below this many certificates, starting a thread costs more than it saves. */
 const AHEAD_MIN = 32;
+/** Certificates are sent to the thread this many at a time. */
+const SEND_EVERY = 16;
+/** A thread silent this long while holding a claimed certificate is taken for dead: the rest is read here. */
+const STALL_MS = 5000;
 
 /** The compiled worker; absent when the core runs from TypeScript sources (tests), which read inline. */
 const WORKER = join(__dirname, 'certificate-worker.js');
@@ -49,16 +74,17 @@ const WORKER = join(__dirname, 'certificate-worker.js');
  * Reads an import's certificates on a second thread ahead of the caller, who takes each outcome
  * when it reaches that item, inside its write transaction, without awaiting: OpenSSL spends ~0.1 ms
  * on a certificate and ~0.4 ms on a private key, seconds of a large import that the other core can
- * take (threads/work-ahead.ts: the caller who catches up reads the next ones itself).
+ * take. A caller who catches up reads the next unclaimed certificates itself rather than wait, and
+ * everything is read inline when no thread can be started.
  */
 export class CertificatesAhead {
-  private readonly work = new WorkAhead<CertificateFiles, CertificateOutcome>({
-    worker: WORKER,
-    startFrom: AHEAD_MIN,
-    sendEvery: 16,
-    stallMs: 5000,
-    run: readCertificateFiles,
-  });
+  /** Cleared once taken, so a large import does not hold every certificate to its end. */
+  private readonly files: (CertificateFiles | undefined)[] = [];
+  private readonly outcomes: (CertificateOutcome | undefined)[] = [];
+  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
+  private thread: { worker: Worker; port: MessagePort } | undefined;
+  private sent = 0;
+  private abandoned = false;
 
   /** Queues the certificate of an input that has one; returns the ticket for `reader`, or -1. */
   ticket(input: RegisterSecretInput): number {
@@ -73,21 +99,83 @@ export class CertificatesAhead {
 
   /** Queues a certificate; returns its ticket for `take`. */
   add(files: CertificateFiles): number {
-    return this.work.add(files);
+    this.files.push(files);
+    if (!this.thread && !this.abandoned && this.files.length >= AHEAD_MIN) this.start();
+    if (this.files.length - this.sent >= SEND_EVERY) this.send();
+    return this.files.length - 1;
+  }
+
+  private send(): void {
+    if (!this.thread || this.sent === this.files.length) return;
+    const message: CertificatesToRead = { from: this.sent, files: this.files.slice(this.sent) };
+    this.thread.port.postMessage(message);
+    this.sent = this.files.length;
   }
 
   /** The outcome of certificate `ticket`, read by the thread or here. */
   take(ticket: number): CertificateOutcome {
-    return this.work.take(ticket);
+    this.send();
+    while (this.outcomes[ticket] === undefined) {
+      // Read before the port is: an outcome posted after this is counted after it too, so the wait
+      // below returns at once instead of waiting for a post that may never come (it did: 5 s).
+      const posted = Atomics.load(this.shared, POSTED);
+      this.receive();
+      if (this.outcomes[ticket] !== undefined) break;
+      // Claimed here too, even with no thread: one that starts later begins after what was read here.
+      const mine = claim(this.shared, this.files.length);
+      if (mine >= 0) {
+        this.outcomes[mine] = readCertificateFiles(this.files[mine]!);
+        continue;
+      }
+      if (!this.thread) {
+        // Claimed by a thread that was closed before it posted the outcome.
+        this.outcomes[ticket] = readCertificateFiles(this.files[ticket]!);
+        break;
+      }
+      // The thread holds this one: wait for its next outcome.
+      if (Atomics.wait(this.shared, POSTED, posted, STALL_MS) === 'timed-out') this.close();
+    }
+    const outcome = this.outcomes[ticket]!;
+    this.outcomes[ticket] = undefined;
+    this.files[ticket] = undefined;
+    return outcome;
   }
 
   /** How many certificates the thread has read so far. */
   get readByThread(): number {
-    return this.work.doneByThread;
+    return Atomics.load(this.shared, POSTED);
   }
 
-  /** Ends the thread; what it had not posted is read here if asked for. */
+  /** Stops the thread; what it had not posted is read here if asked for. */
   close(): void {
-    this.work.close();
+    if (!this.thread) return;
+    this.receive();
+    void this.thread.worker.terminate();
+    this.thread.port.close();
+    this.thread = undefined;
+    this.abandoned = true;
+  }
+
+  private start(): void {
+    if (!existsSync(WORKER)) {
+      this.abandoned = true;
+      return;
+    }
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER, { workerData: { port: port2, shared: this.shared }, transferList: [port2] });
+    // A thread that cannot start (a packaged app's archive) claims nothing: the caller reads everything.
+    worker.on('error', () => undefined);
+    worker.unref();
+    this.thread = { worker, port: port1 };
+    // Its first message carries what was queued and not read here yet.
+    this.sent = Math.min(Atomics.load(this.shared, NEXT), this.files.length);
+  }
+
+  private receive(): void {
+    if (!this.thread) return;
+    for (let m = receiveMessageOnPort(this.thread.port); m; m = receiveMessageOnPort(this.thread.port)) {
+      const [ticket, outcome] = m.message as [number, CertificateOutcome];
+      this.outcomes[ticket] = outcome;
+    }
   }
 }

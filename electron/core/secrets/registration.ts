@@ -4,18 +4,19 @@ import { registerSecretInput } from '../../../shared/schemas/secrets';
 import { parseInput } from '../../../shared/validation';
 import { SECRET_WRITE } from '../access/permissions';
 import type { Alloc } from '../crypto/aead';
-import { slabs } from '../crypto/aead';
+import { KEY_BYTES, seal, slabs } from '../crypto/aead';
+import { blindHash, wipe } from '../crypto/keys';
 import { scopeNumbers } from '../vault/scopes';
 import { findNamed } from '../vault/structure';
 import type { Session } from '../vault/session';
 import { contentFromFields } from './content';
 import type { CertificateReader } from './certificates-ahead';
 import { CertificatesAhead } from './certificates-ahead';
+import { headKey, headWithKey } from './head';
 import { ListingSeq } from './listing-seq';
 import { NameBatch } from './name-chunks';
 import { RevisionBatch, signedBatch } from './revision-signatures';
-import type { SealJob, Sealed as SealedValues } from './sealing-ahead';
-import { SealingAhead, sealHere } from './sealing-ahead';
+import { dataKeyContext, sealRevision } from './sealing';
 import type { ListedSecret } from './summaries';
 import { indexed } from './summaries';
 import { dayStart } from '../lifecycle/clock';
@@ -66,13 +67,16 @@ interface WrappedKey {
   wrapped: Uint8Array;
 }
 
-/** A registration sealed, ready to insert: nothing of it is plaintext but its name, which goes to the name chunks. */
-interface Sealed {
+/** A registration validated and sealed, ready to insert: nothing of it is plaintext. */
+interface Prepared {
   row: ListedSecret;
   name: string;
+  nameHash: Uint8Array;
   /** Revision 1, sealed under the secret's data key. */
   content: Uint8Array;
   readers: WrappedKey[];
+  /** The secret's head key (secrets/head.ts): the head covers the listing number, taken only when inserted. Wiped then. */
+  headKey: Uint8Array;
 }
 
 /** What the registrations of one call share: their time, the places looked up, where their ciphertexts go. */
@@ -83,10 +87,10 @@ interface Batch {
 }
 
 /**
- * Placement, content (certificate parsing) and a listing number for one validated registration:
- * everything but the sealing (sealing-ahead.ts) and the inserts.
+ * Placement, content (certificate parsing) and sealing for one validated registration: everything
+ * but the inserts, which a bulk registration then runs back to back, table by table.
  */
-function placeSecret(s: Session, v: ValidSecretInput, batch: Batch, seqs: ListingSeq, readCert?: CertificateReader): { row: ListedSecret; job: SealJob } {
+function prepareSecret(s: Session, v: ValidSecretInput, batch: Batch, readCert?: CertificateReader): Prepared {
   s.authorize(SECRET_WRITE[v.level]);
   // A bulk import places thousands of secrets in a handful of scopes: look each place up once.
   const where = JSON.stringify([v.level, v.workspace?.toLowerCase(), v.teams]);
@@ -97,10 +101,10 @@ function placeSecret(s: Session, v: ValidSecretInput, batch: Batch, seqs: Listin
   }
   const content = contentFromFields(v.type, v.fields as Record<string, unknown>, readCert);
   const expires = content.type === 'certificate' ? content.notAfter : v.expires ? dayStart(v.expires) : null;
+  const id = s.ctx.random.uuid();
   const row: ListedSecret = {
-    id: s.ctx.random.uuid(),
-    // Taken now, in the order the rows are inserted: the head sealing computes covers it.
-    seq: seqs.take(),
+    id,
+    seq: 0, // taken when inserted, inside the write transaction
     scope_id: p.homeScope,
     level: v.level,
     workspace_id: p.workspaceId,
@@ -113,22 +117,21 @@ function placeSecret(s: Session, v: ValidSecretInput, batch: Batch, seqs: Listin
     last_used_at: null,
     deletion_at: null,
     status: 'active',
-    name_hash: NO_HASH_YET,
+    name_hash: blindHash(s.blindKey(p.homeScope), v.name),
     active_since: batch.now,
-    head: null,
+    head: null, // written with the row, once its listing number is known
   };
-  const readers = p.readerScopes.map((scopeId) => ({ scopeId, version: s.scopeKey(scopeId).version }));
-  return { row, job: { row, name: v.name, payload: { v: 1, name: v.name, expires, content, changed: [] }, readers } };
-}
-
-/** The name hash of a row until sealing computes it. */
-const NO_HASH_YET = new Uint8Array(0);
-
-/** A placed row completed with what sealing gave it. */
-function sealedRow(row: ListedSecret, job: SealJob, sealed: SealedValues): Sealed {
-  row.name_hash = sealed.nameHash;
-  row.head = sealed.head;
-  return { row, name: job.name, content: sealed.content, readers: job.readers.map((r, i) => ({ ...r, wrapped: sealed.wrapped[i]! })) };
+  const dataKey = s.ctx.random.bytes(KEY_BYTES);
+  try {
+    const readers = p.readerScopes.map((scopeId) => {
+      const scope = s.scopeKey(scopeId);
+      return { scopeId, version: scope.version, wrapped: seal(scope.key, dataKey, dataKeyContext(s, row.id, scopeId, scope.version), s.ctx.random, batch.alloc) };
+    });
+    const sealed = sealRevision(s, row, dataKey, 1, { v: 1, name: v.name, expires, content, changed: [] }, batch.alloc);
+    return { row, name: v.name, nameHash: row.name_hash, content: sealed, readers, headKey: headKey(dataKey) };
+  } finally {
+    wipe(dataKey);
+  }
 }
 
 type Blame = <T>(i: number, fn: () => T) => T;
@@ -144,23 +147,29 @@ function atItem<T>(i: number, fn: () => T): T {
 }
 
 /**
- * Inserts sealed secrets inside the caller's write transaction, one table at a time (a tight loop
- * per statement runs faster than the three interleaved); their names go to `names`, flushed by the
- * caller, their revisions to `revisions`, signed by the caller. `blame` names the failing item's
- * position in a bulk registration.
+ * Inserts prepared secrets inside the caller's write transaction, one table at a time (a tight
+ * loop per statement runs faster than the three interleaved); their names go to `names`, flushed
+ * by the caller, their revisions to `revisions`, signed by the caller. `blame` names the failing
+ * item's position in a bulk registration.
  */
-function insertSealed(s: Session, items: readonly Sealed[], names: NameBatch, revisions: RevisionBatch, blame: Blame): void {
+function insertPrepared(s: Session, items: readonly Prepared[], names: NameBatch, seqs: ListingSeq, revisions: RevisionBatch, blame: Blame): void {
   const secret = s.db.stmt(
     `INSERT INTO secrets (id, seq, scope_id, level, workspace_id, type, availability, name_hash, revision, created_at, updated_at, expires_at, status, active_since, head)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 'active', ?, ?)`,
   );
-  items.forEach(({ row, name }, i) => {
-    try {
-      secret.run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, row.name_hash, row.created_at, row.updated_at, row.expires_at, row.active_since, row.head);
-    } catch (e) {
-      blame(i, () => nameTaken(e, name));
-    }
-  });
+  try {
+    items.forEach(({ row, name, nameHash, headKey: key }, i) => {
+      row.seq = seqs.take();
+      row.head = headWithKey(s.vaultId, key, row);
+      try {
+        secret.run(row.id, row.seq, row.scope_id, row.level, row.workspace_id, row.type, row.availability, nameHash, row.created_at, row.updated_at, row.expires_at, row.active_since, row.head);
+      } catch (e) {
+        blame(i, () => nameTaken(e, name));
+      }
+    });
+  } finally {
+    for (const item of items) wipe(item.headKey);
+  }
   const reader = s.db.stmt('INSERT INTO reader_keys (secret_seq, scope_num, key_version, chunk_no, wrapped_key) VALUES (?, ?, ?, ?, ?)');
   const scopeNum = scopeNumbers(s.db);
   for (const { row, name, readers } of items) {
@@ -173,40 +182,32 @@ function insertSealed(s: Session, items: readonly Sealed[], names: NameBatch, re
 /** Registers a secret: one encrypted revision, its data key wrapped per reader scope, its name in their chunks. */
 export function registerSecret(s: Session, input: RegisterSecretInput): SecretSummary {
   s.assertUnlocked();
-  const v = parseInput(registerSecretInput, input);
-  const sealed = s.db.write(() => {
-    const names = new NameBatch(s);
-    const seqs = new ListingSeq(s.db);
-    const { row, job } = placeSecret(s, v, { now: s.ctx.clock.now(), places: new Map() }, seqs);
-    const one = sealedRow(row, job, sealHere(s, job));
-    signedBatch(s, undefined, (revisions) => insertSealed(s, [one], names, revisions, (_i, fn) => fn()));
-    names.flush();
-    seqs.flush();
-    s.audit('secret.register', row.id);
-    return one;
-  });
-  return indexed(s, sealed.row, sealed.name);
+  const p = prepareSecret(s, parseInput(registerSecretInput, input), { now: s.ctx.clock.now(), places: new Map() });
+  try {
+    s.db.write(() => {
+      const names = new NameBatch(s);
+      const seqs = new ListingSeq(s.db);
+      signedBatch(s, undefined, (revisions) => insertPrepared(s, [p], names, seqs, revisions, (_i, fn) => fn()));
+      names.flush();
+      seqs.flush();
+      s.audit('secret.register', p.row.id);
+    });
+  } finally {
+    // Wiped by the insert, unless the transaction never reached it (LOCKED).
+    wipe(p.headKey);
+  }
+  return indexed(s, p.row, p.name);
 }
 
-/** Secrets inserted table by table, this many at a time. */
+/** Secrets prepared, then inserted table by table, this many at a time. */
 const CHUNK = 256;
 
-/** A registration placed, its sealing queued. */
-interface Queued {
-  row: ListedSecret;
-  job: SealJob;
-  ticket: number;
-  position: number;
-}
-
 /**
- * Registers many secrets inside the caller's write transaction, a chunk at a time: each is placed
- * and queued for sealing, on a second thread once there are enough (sealing-ahead.ts), and a chunk
- * is inserted once the next one is queued, so the thread seals one while this thread inserts the
- * other. A bulk import holds no more than two chunks in memory. The caller's `blame` names a failing
- * item by its position (an index into its own list). Their revisions are signed once: in the
- * caller's `revisions` batch (which the caller finishes), or in one of the registration's own,
- * signed by `finish`. The caller calls `close` when done, whatever happened (it ends the thread).
+ * Registers many secrets inside the caller's write transaction, a chunk at a time: each is
+ * prepared, then inserted, so a bulk import holds no more than a chunk of them in memory. The
+ * caller's `blame` names a failing item by its position (an index into its own list). Their
+ * revisions are signed once: in the caller's `revisions` batch (which the caller finishes), or in
+ * one of the registration's own, signed by `finish`.
  */
 export class BulkRegistration {
   private readonly names: NameBatch;
@@ -214,37 +215,33 @@ export class BulkRegistration {
   private readonly batch: Batch;
   private readonly revisions: RevisionBatch;
   private readonly ownsRevisions: boolean;
-  private readonly sealing: SealingAhead;
-  private queued: Queued[] = [];
+  private items: Prepared[] = [];
+  private positions: number[] = [];
   private count = 0;
 
   constructor(
     private readonly s: Session,
     private readonly blame: Blame = atItem,
     revisions?: RevisionBatch,
-    /** Registrations queued before the sealing thread starts (sealing-ahead.ts); its default unless a test says. */
-    sealingThreadFrom?: number,
   ) {
     s.assertUnlocked();
     this.names = new NameBatch(s);
     this.seqs = new ListingSeq(s.db);
     this.batch = { now: s.ctx.clock.now(), places: new Map(), alloc: slabs() };
-    this.sealing = new SealingAhead(s, this.batch.alloc, sealingThreadFrom);
     this.ownsRevisions = revisions === undefined;
     this.revisions = revisions ?? new RevisionBatch(s);
   }
 
   /** `input` validated by the caller (importRecords' plan, registerSecrets), which checked it once. */
   add(input: ValidSecretInput, position: number, readCert?: CertificateReader): void {
-    const { row, job } = this.blame(position, () => placeSecret(this.s, input, this.batch, this.seqs, readCert));
-    this.queued.push({ row, job, ticket: this.sealing.add(job), position });
-    if (this.queued.length === 2 * CHUNK) this.insert(CHUNK);
+    this.items.push(this.blame(position, () => prepareSecret(this.s, input, this.batch, readCert)));
+    this.positions.push(position);
+    if (this.items.length === CHUNK) this.insert();
   }
 
   /** Inserts what is left and writes the names; returns how many secrets were registered. */
   finish(): number {
-    this.insert(this.queued.length);
-    this.sealing.close();
+    this.insert();
     this.names.flush();
     this.seqs.flush();
     if (this.ownsRevisions) this.revisions.finish();
@@ -252,21 +249,12 @@ export class BulkRegistration {
     return this.count;
   }
 
-  /** How many registrations the sealing thread has sealed so far. */
-  get sealedByThread(): number {
-    return this.sealing.sealedByThread;
-  }
-
-  /** Ends the sealing thread, if any: after `finish`, or after a failure that ends the transaction. */
-  close(): void {
-    this.sealing.close();
-  }
-
-  private insert(n: number): void {
-    const chunk = this.queued.splice(0, n);
-    const sealed = chunk.map((q) => this.blame(q.position, () => sealedRow(q.row, q.job, this.sealing.take(q.ticket))));
-    insertSealed(this.s, sealed, this.names, this.revisions, (j, fn) => this.blame(chunk[j]!.position, fn));
-    this.count += chunk.length;
+  private insert(): void {
+    const positions = this.positions;
+    insertPrepared(this.s, this.items, this.names, this.seqs, this.revisions, (j, fn) => this.blame(positions[j]!, fn));
+    this.count += this.items.length;
+    this.items = [];
+    this.positions = [];
   }
 }
 
@@ -282,14 +270,10 @@ export async function registerSecrets(s: Session, inputs: readonly RegisterSecre
   try {
     return s.db.write(() => {
       const bulk = new BulkRegistration(s);
-      try {
-        inputs.forEach((input, i) => bulk.add(atItem(i, () => parseInput(registerSecretInput, input)), i, certificates.reader(tickets[i]!)));
-        const n = bulk.finish();
-        s.audit('secret.import', `${n} secrets`);
-        return n;
-      } finally {
-        bulk.close();
-      }
+      inputs.forEach((input, i) => bulk.add(atItem(i, () => parseInput(registerSecretInput, input)), i, certificates.reader(tickets[i]!)));
+      const n = bulk.finish();
+      s.audit('secret.import', `${n} secrets`);
+      return n;
     });
   } finally {
     certificates.close();

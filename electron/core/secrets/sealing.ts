@@ -18,12 +18,9 @@ import type { ListedSecret } from './summaries';
 
 const decoder = new TextDecoder();
 
-/** Whatever knows the vault a context binds to: a session, or the keys a sealing thread was given. */
-type OfVault = Pick<Session, 'vaultId'>;
-
-export const dataKeyContext = (v: OfVault, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', v.vaultId, secretId, scopeId, version);
-export const revisionContext = (v: OfVault, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, revision: number) =>
-  ad('coffer/v1/revision', v.vaultId, row.id, row.scope_id, row.type, revision);
+export const dataKeyContext = (s: Session, secretId: string, scopeId: string, version: number) => ad('coffer/v1/data-key', s.vaultId, secretId, scopeId, version);
+export const revisionContext = (s: Session, row: Pick<ListedSecret, 'id' | 'scope_id' | 'type'>, revision: number) =>
+  ad('coffer/v1/revision', s.vaultId, row.id, row.scope_id, row.type, revision);
 
 type Reader = Pick<SecretReaderRow, 'scope_id' | 'key_version' | 'chunk_no' | 'wrapped_key'>;
 
