@@ -187,13 +187,13 @@ export class Vault {
     return rows.map((r) => ({ id: r.id, name: r.login, role: r.role, roleName: isBuiltInRole(r.role) ? ROLE_LABELS[r.role] : 'Custom role', created: r.created_at }));
   }
 
-  /** Clear facts only (docs/product.md §3): what a stolen file shows anyway. Needs no password. */
   /** What a door shows of the vault on every screen: its organization, key derivation profile and members, nothing counted. */
   identity(): Pick<VaultInfo, 'organization' | 'kdfProfile' | 'members'> {
     const meta = this.meta();
     return { organization: meta.organization ?? '', kdfProfile: meta.kdf_profile === 'fast' ? 'fast' : 'standard', members: this.members() };
   }
 
+  /** Clear facts only (docs/product.md §3): what a stolen file shows anyway. Needs no password. */
   info(): VaultInfo {
     const meta = this.meta();
     const counts = this.db
