@@ -6,15 +6,24 @@ import { cancelDeletion, deleteNow, scheduleDeletion } from '../../electron/core
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { listNotices, unreadNoticeCount } from '../../electron/core/lifecycle/notices';
 import { lockedPass, sessionPass } from '../../electron/core/lifecycle/passes';
+import { readScopeChunks } from '../../electron/core/secrets/name-chunks';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { addMember } from '../../electron/core/vault/members';
+import type { Session } from '../../electron/core/vault/session';
 import { Vault } from '../../electron/core/vault/vault';
 import { withRawDb } from '../support/sql';
 import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
 
 const START = Date.parse('2027-01-01T09:00:00Z');
 const dayOf = (ms: number) => Math.round((ms - START) / DAY_MS);
+
+/** Every name the chunks of this member's scopes hold, sorted. */
+function chunkNames(s: Session): string[] {
+  const names: string[] = [];
+  for (const scopeId of s.readableScopes()) readScopeChunks(s, scopeId, (entries) => names.push(...entries.map((e) => e[1])));
+  return names.sort();
+}
 
 const apiKey = (name: string, extra: object = {}) => ({ type: 'api-key' as const, name, fields: { headerName: 'X-Key', value: `value-of-${name}` }, ...extra });
 
@@ -195,6 +204,34 @@ describe('lifecycle over 120 days', () => {
     deleteNow(session, { name: 'b' }, 'DELETE');
     expect(listSecrets(session).items.map((x) => x.name)).toEqual(['a']);
     expect(withRawDb(path, (db) => db.prepare('SELECT count(*) AS n FROM name_chunks').get())).toMatchObject({ n: 1 });
+  });
+
+  it("a purging pass takes the purged secrets' names out of the chunks that held them", async () => {
+    const dir = tmp();
+    const clock = fakeClock(START);
+    const { session, path } = await newVault(dir, { context: { clock } });
+    for (const name of ['kept', 'doomed-1', 'doomed-2']) registerSecret(session, apiKey(name));
+    for (const name of ['doomed-1', 'doomed-2']) scheduleDeletion(session, { name }, 'DELETE');
+    clock.set(START + 31 * DAY_MS);
+    expect(sessionPass(session).purged).toBe(2);
+    // Read from the file, in a session that never held the names in memory.
+    const again = await (await Vault.open(path, { context: { clock } })).unlock(undefined, PASSWORD);
+    expect(chunkNames(again)).toEqual(['kept']);
+  });
+
+  it('a chunk written after a purge it missed drops the names of the purged secrets', async () => {
+    const dir = tmp();
+    const { session, path } = await newVault(dir);
+    const gone = registerSecret(session, apiKey('purged-elsewhere'));
+    registerSecret(session, apiKey('kept'));
+    // What a purge by a member who cannot rewrite this chunk leaves: the rows gone, the name still in the chunk.
+    withRawDb(path, (db) => {
+      db.prepare('DELETE FROM reader_keys WHERE secret_seq = (SELECT seq FROM secrets WHERE id = ?)').run(gone.id);
+      db.prepare('DELETE FROM secrets WHERE id = ?').run(gone.id);
+    });
+    expect(chunkNames(session)).toEqual(['kept', 'purged-elsewhere']);
+    registerSecret(session, apiKey('added'));
+    expect(chunkNames(session)).toEqual(['added', 'kept']);
   });
 
   it('a purge leaves no revision, wrapped key or usage row, and no ciphertext of it in the file or its WAL', async () => {

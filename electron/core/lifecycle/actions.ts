@@ -2,7 +2,6 @@ import { CofferError } from '../../../shared/errors';
 import { CONFIRM_WORD } from '../../../shared/schemas/lifecycle';
 import { SECRET_WRITE } from '../access/permissions';
 import type { SecretRef, SecretSummary } from '../../../shared/schemas/secrets';
-import type { SecretReaderRow } from '../db/rows';
 import { NameBatch } from '../secrets/name-chunks';
 import { buryName, pruneTombstones } from '../secrets/tombstones';
 import { writeHead } from '../secrets/head';
@@ -59,10 +58,8 @@ export function deleteNow(s: Session, ref: SecretRef, word: string | undefined):
   const seq = s.db.write(() => {
     const row = resolveSecret(s, ref);
     s.authorize(SECRET_WRITE[row.level]);
-    const readers = s.db.query<Pick<SecretReaderRow, 'scope_id' | 'chunk_no'>>('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?').all(row.id);
     const names = new NameBatch(s);
-    buryName(s, names, row.id);
-    for (const r of readers) if (s.canRead(r.scope_id)) names.remove(r.scope_id, r.chunk_no, row.id);
+    for (const r of buryName(s, names, row.id)) names.remove(r.scope_id, r.chunk_no, row.id);
     names.flush();
     purgeSecret(s.db, row.id);
     pruneTombstones(s.db);
@@ -71,21 +68,4 @@ export function deleteNow(s: Session, ref: SecretRef, word: string | undefined):
   });
   s.index?.remove(seq);
   s.db.checkpoint();
-}
-
-/**
- * Drops names of purged secrets from the chunks this member can write (the scheduler purges while
- * locked, when no chunk can be rewritten). Cheap when nothing is stale.
- */
-export function pruneNames(s: Session): number {
-  if (s.vault.readOnly) return 0;
-  let pruned = 0;
-  s.db.write(() => {
-    const names = new NameBatch(s);
-    for (const scopeId of s.readableScopes()) names.pruneScope(scopeId);
-    names.flush();
-    pruned = names.pruned;
-  });
-  if (pruned > 0) s.db.checkpoint();
-  return pruned;
 }

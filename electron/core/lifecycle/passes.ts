@@ -9,7 +9,6 @@ import type { Session } from '../vault/session';
 import type { SettingName } from '../vault/settings';
 import { checkSettings, clearSettings } from '../vault/settings';
 import type { Vault } from '../vault/vault';
-import { pruneNames } from './actions';
 import type { PassPolicy, PassResult, PurgeCheck } from './scheduler';
 import { runLifecyclePass } from './scheduler';
 
@@ -61,10 +60,22 @@ function purgeCheck(session: Session, tampered: string[]): PurgeCheck {
   };
 }
 
+/** Keeps a secret's last known name and takes it out of the chunks this member writes, in the purge's transaction. */
+function forgetName(session: Session, names: NameBatch, id: string): void {
+  for (const r of buryName(session, names, id)) {
+    try {
+      names.remove(r.scope_id, r.chunk_no, id);
+    } catch {
+      // A chunk that does not open keeps the name: it must not stop the pass, and it is reported where it is read.
+    }
+  }
+}
+
 /**
  * The pass of an unlocked session: periods verified under the organization key, and purges only
  * when every setting verified, of secrets whose verified state is due; names of purged secrets
- * then leave this member's chunks at once.
+ * leave this member's chunks in the same transaction. Only the chunks that held them are opened:
+ * opening every chunk after each purging pass cost ~40% of a daily pass at 100,000 secrets.
  */
 export function sessionPass(session: Session): SessionPassResult {
   const check = checkSettings(session);
@@ -78,11 +89,13 @@ export function sessionPass(session: Session): SessionPassResult {
           periods,
           authenticated: true,
           verify: purgeCheck(session, tamperedSecrets),
-          bury: (id) => buryName(session, names, id),
-          buried: () => pruneTombstones(session.db),
+          bury: (id) => forgetName(session, names, id),
+          buried: () => {
+            names.flush();
+            pruneTombstones(session.db);
+          },
         }
       : { periods, authenticated: false };
   const result = runLifecyclePass(session.db, session.ctx.clock, policy);
-  if (result.purged > 0) pruneNames(session);
   return { ...result, tampered: check.tampered, tamperedSecrets };
 }

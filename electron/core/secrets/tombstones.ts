@@ -24,15 +24,18 @@ const decoder = new TextDecoder();
 /** Bound to the secret and the scope: a tombstone moved onto another id, or into another scope, does not open. */
 const context = (s: Session, scopeId: string, secretId: string, version: number) => ad('coffer/v1/tombstone', s.vaultId, scopeId, secretId, version);
 
+type Reader = Pick<SecretReaderRow, 'scope_id' | 'chunk_no'>;
+
 /**
  * Keeps the name of a secret about to be purged (docs/product.md §8), sealed under each of its
  * reader scopes this session can read, so the audit log names it to those who could see it, and
  * to nobody else. Call in the purge's transaction, before the secret's rows go; `names` is the
- * batch the caller opens the chunks with.
+ * batch the caller opens the chunks with. Returns those readers: the chunks whose copy of the name
+ * the caller takes out, already open in `names`.
  */
-export function buryName(s: Session, names: NameBatch, secretId: string): void {
+export function buryName(s: Session, names: NameBatch, secretId: string): Reader[] {
   const readers = s.db
-    .query<Pick<SecretReaderRow, 'scope_id' | 'chunk_no'>>('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?')
+    .query<Reader>('SELECT scope_id, chunk_no FROM secret_readers WHERE secret_id = ?')
     .all(secretId)
     .filter((r) => s.canRead(r.scope_id));
   let name: string | undefined;
@@ -43,7 +46,7 @@ export function buryName(s: Session, names: NameBatch, secretId: string): void {
       // A chunk that does not open names nothing; the purge goes on without a tombstone.
     }
   }
-  if (name === undefined) return;
+  if (name === undefined) return readers;
   const plain = encoder.encode(name);
   const write = s.db.stmt(
     `INSERT INTO secret_tombstones (secret_id, scope_id, key_version, deleted_at, content) VALUES (?, ?, ?, ?, ?)
@@ -53,6 +56,7 @@ export function buryName(s: Session, names: NameBatch, secretId: string): void {
     const key = s.scopeKey(r.scope_id);
     write.run(secretId, r.scope_id, key.version, s.ctx.clock.now(), seal(key.key, plain, context(s, r.scope_id, secretId, key.version), s.ctx.random));
   }
+  return readers;
 }
 
 /** Drops all but the newest TOMBSTONE_LIMIT; once per purging transaction. */
