@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import type { ListSecretsInput } from '../../shared/schemas/secrets';
 import { SORT_KEYS } from '../../shared/schemas/secrets';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
-import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
+import { getSecretValue, listSecrets, secretSummary } from '../../electron/core/secrets/reading';
 import { registerSecret, registerSecrets } from '../../electron/core/secrets/registration';
 import { editSecret } from '../../electron/core/secrets/revisions';
 import { deleteNow } from '../../electron/core/lifecycle/actions';
 import type { Session } from '../../electron/core/vault/session';
 import { addMember } from '../../electron/core/vault/members';
-import { addWorkspace, renameWorkspace } from '../../electron/core/vault/structure';
+import { addTeam, addWorkspace, renameWorkspace } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
 import { PASSWORD, fakeClock, newVault, useTempDir } from '../support/vault';
 
@@ -232,5 +232,36 @@ describe('a search answered by trigrams (every search of an order after its firs
     deleteNow(session, { name: 'svc-12-prod-12' }, 'DELETE');
     same();
     expect(SecretIndex.of(session)).toBe(index);
+  });
+
+  it('gives each row of a page its own dates and teams, read for the page at once', async () => {
+    const { session, path } = await newVault(tempDir());
+    addTeam(session, 'Alpha');
+    addTeam(session, 'Beta');
+    const teamsOf = [undefined, ['Alpha'], ['Beta', 'Alpha'], undefined];
+    // Enough secrets that a page of 12 reads its own rows' dates, not every secret's (index-columns.ts, `summaries`).
+    await registerSecrets(
+      session,
+      Array.from({ length: 300 }, (_, i) => {
+        const teams = teamsOf[i % 4];
+        return {
+          type: 'api-key' as const,
+          name: `svc-${String(i).padStart(3, '0')}`,
+          level: i % 4 === 3 ? ('personal' as const) : ('organization' as const),
+          ...(teams ? { teams } : {}),
+          ...(i % 3 === 0 ? { expires: `2027-0${1 + (i % 9)}-15` } : {}),
+          fields: { headerName: 'X-Key', value: `v${i}` },
+        };
+      }),
+    );
+    session.lock();
+    const open = async () => (await Vault.open(path)).unlock(undefined, PASSWORD);
+    // A page of a search in a session whose index read no dates; each row against one read on its own, with no index.
+    const page = listSecrets(await open(), { search: 'svc', offset: 5, limit: 12 }).items;
+    const alone = await open();
+    expect(page.map((row) => row.name)).toEqual(Array.from({ length: 12 }, (_, k) => `svc-${String(k + 5).padStart(3, '0')}`));
+    expect(page).toEqual(page.map((row) => secretSummary(alone, row.id)));
+    expect(page.filter((row) => row.teams.length === 2)).toHaveLength(3);
+    expect(page.filter((row) => row.expires !== null)).toHaveLength(4);
   });
 });

@@ -64,4 +64,15 @@ describe('trigram candidates', () => {
     // A needle all the others hold keeps them all: candidates are never fewer than the names holding it.
     expect(trigrams.candidates('-prod-', 16)!.length).toBe(4999);
   });
+
+  it('narrow until the runs taken cover the needle: a common word does not hide the rare junction before it', () => {
+    // 250 names hold `stream`, ~2,000 `ay-` and `y-s`, 50 `ay-stream`: each run of `stream` is rarer than the junction's.
+    const names = Array.from({ length: 10_000 }, (_, i) =>
+      i % 200 === 0 ? `gateway-stream-${i}` : i % 40 === 0 ? `queue-stream-${i}` : i % 10 < 2 ? `relay-sync-${i}` : `other-name-${i}`,
+    );
+    const { text, starts } = haystack(names);
+    const trigrams = Trigrams.of(text, starts);
+    // Two runs of `stream` keep each other's 250 names; the narrowing stopped there before it reached `ay-`.
+    expect([...trigrams.candidates('ay-stream', 16)!]).toEqual(holding(names, 'ay-stream'));
+  });
 });
