@@ -30,7 +30,7 @@ const SLAB_BYTES = 1 << 20;
  * below it; name chunks and large certificates go above.
  */
 const NATIVE_FROM = 8 * 1024;
-const nativeFor = (bytes: number) => (bytes >= NATIVE_FROM ? nativeXChaCha : undefined);
+const nativeFor = (bytes: number) => (bytes >= NATIVE_FROM ? nativeXChaCha() : undefined);
 
 /**
  * Carves the ciphertexts of one batch out of shared 1 MiB buffers. A bulk import seals two values

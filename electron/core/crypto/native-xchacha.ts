@@ -9,7 +9,7 @@ import { sodium } from './sodium';
  * (test/unit/native-xchacha.test.ts holds them to each other). OpenSSL opened an 85 KB name chunk
  * ~5× faster than libsodium's WebAssembly (SECURITY.md, "Two implementations of one cipher").
  *
- * Undefined where the runtime has no such cipher: Electron's BoringSSL does not offer it to
+ * None where the runtime has no such cipher: Electron's BoringSSL does not offer it to
  * `createCipheriv`, so the desktop app seals everything with libsodium.
  */
 export interface NativeXChaCha {
@@ -69,4 +69,10 @@ const native: NativeXChaCha = {
   },
 };
 
-export const nativeXChaCha: NativeXChaCha | undefined = getCiphers().includes(CIPHER) ? native : undefined;
+let available: boolean | undefined;
+
+/** Asked on the first large value: listing the runtime's ciphers costs ~1 ms, which a command that seals none should not pay. */
+export function nativeXChaCha(): NativeXChaCha | undefined {
+  available ??= getCiphers().includes(CIPHER);
+  return available ? native : undefined;
+}
