@@ -80,6 +80,7 @@ export class NameBatch {
   private readonly chunks = new Map<string, OpenChunk>();
   /** The chunk being filled per scope. */
   private readonly tail = new Map<string, number>();
+
   constructor(private readonly session: Session) {}
 
   private key(scopeId: string, chunkNo: number): string {
