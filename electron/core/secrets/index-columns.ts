@@ -6,7 +6,6 @@ import type { Session } from '../vault/session';
 import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
 import type { ListedSecret } from './summaries';
-import { teamNamesOf } from './summaries';
 
 /** An enum column as its position in the shared list: SQLite hands the scan a number, not a string. */
 const codeOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
@@ -43,18 +42,17 @@ const SCAN = `SELECT json_group_array(s.seq),
 const TIME_COLUMNS = ['created_at', 'expires_at', 'last_used_at', 'deletion_at'];
 const columnsOf = (columns: string[], what: string) => `SELECT ${['seq', ...columns].map((c) => `json_group_array(${c})`).join(', ')} FROM secrets -- listing ${what}`;
 /** Every date, those of a row (revision, last change) after the ones compared. */
-const DATES = columnsOf([...TIME_COLUMNS, 'revision', 'updated_at'], 'dates');
+const DATE_COLUMNS = [...TIME_COLUMNS, 'revision', 'updated_at'];
+const DATES = columnsOf(DATE_COLUMNS, 'dates');
 /** The dates compared only: ~70 against ~130 ms at 100,000. */
 const TIMES = columnsOf(TIME_COLUMNS, 'times');
-const DATE_COLUMNS = 'revision, created_at, updated_at, expires_at, last_used_at, deletion_at';
-/** One secret's dates, for a row shown before the dates of all were needed. */
-const DATES_OF = `SELECT ${DATE_COLUMNS} FROM secrets WHERE seq = ?`;
 /**
- * The dates and team names of a page's rows, one statement each: a statement per row cost a
- * search's page of 100 rows ~1.5 ms at 100,000, most of a broad search.
+ * The dates and team names of the rows shown before every date was needed, one statement each
+ * for a whole page: a statement per row cost a search's page of 100 rows ~1.5 ms at 100,000, most
+ * of a broad search.
  */
-const DATES_OF_PAGE = `SELECT seq, ${DATE_COLUMNS} FROM secrets WHERE seq IN (SELECT value FROM json_each(?))`;
-const TEAMS_OF_PAGE = `SELECT r.secret_seq AS seq, t.name FROM reader_keys r JOIN scopes sc ON sc.num = r.scope_num JOIN teams t ON t.scope_id = sc.id
+const DATES_OF_ROWS = `SELECT seq, ${DATE_COLUMNS.join(', ')} FROM secrets WHERE seq IN (SELECT value FROM json_each(?))`;
+const TEAMS_OF_ROWS = `SELECT r.secret_seq AS seq, t.name FROM reader_keys r JOIN scopes sc ON sc.num = r.scope_num JOIN teams t ON t.scope_id = sc.id
   WHERE r.secret_seq IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE`;
 
 type Column = (number | null)[];
@@ -191,37 +189,37 @@ export class IndexColumns {
    */
   summaries(slots: readonly number[]): SecretSummary[] {
     if (!this.datesRead && slots.length > this.live / 20) this.dates();
-    else if (!this.datesRead) this.datesOfPage(slots.filter((slot) => !this.dated.has(slot)));
-    this.teamsOfPage(slots.filter((slot) => availabilityOf(this.flags[slot]!) === 'teams' && !this.teams.has(slot)));
-    return slots.map((slot) => this.summary(slot));
+    this.readRows(slots);
+    return slots.map((slot) => this.row(slot));
   }
 
-  private datesOfPage(slots: number[]): void {
-    if (slots.length < 2) return;
-    for (const row of this.db.query<DatesRow & Pick<SecretRow, 'seq'>>(DATES_OF_PAGE).all(this.seqsOf(slots))) {
-      const slot = this.slotOf(row.seq);
-      if (slot >= 0) this.setDates(slot, row);
+  /** The listing row of one slot. */
+  summary(slot: number): SecretSummary {
+    this.readRows([slot]);
+    return this.row(slot);
+  }
+
+  /** The dates and team names of those of `slots` nothing has read yet (DATES_OF_ROWS). */
+  private readRows(slots: readonly number[]): void {
+    const undated = this.datesRead ? [] : slots.filter((slot) => !this.dated.has(slot));
+    if (undated.length > 0) {
+      for (const row of this.db.query<DatesRow & Pick<SecretRow, 'seq'>>(DATES_OF_ROWS).all(this.seqsOf(undated))) {
+        const slot = this.slotOf(row.seq);
+        if (slot >= 0) this.setDates(slot, row);
+      }
     }
-  }
-
-  private teamsOfPage(slots: number[]): void {
-    if (slots.length < 2) return;
-    for (const slot of slots) this.teams.set(slot, []);
-    for (const row of this.db.query<Pick<TeamRow, 'name'> & Pick<SecretRow, 'seq'>>(TEAMS_OF_PAGE).all(this.seqsOf(slots))) {
-      this.teams.get(this.slotOf(row.seq))?.push(row.name);
+    const teamless = slots.filter((slot) => availabilityOf(this.flags[slot]!) === 'teams' && !this.teams.has(slot));
+    if (teamless.length > 0) {
+      for (const slot of teamless) this.teams.set(slot, []);
+      for (const row of this.db.query<Pick<TeamRow, 'name'> & Pick<SecretRow, 'seq'>>(TEAMS_OF_ROWS).all(this.seqsOf(teamless))) {
+        this.teams.get(this.slotOf(row.seq))?.push(row.name);
+      }
     }
   }
 
   /** The listing numbers of `slots`, as the JSON array `json_each` reads. */
-  private seqsOf(slots: number[]): string {
+  private seqsOf(slots: readonly number[]): string {
     return JSON.stringify(slots.map((slot) => this.seqs[slot]!));
-  }
-
-  /** One slot's dates when the columns are not read yet: a page of a search costs its own rows. */
-  private datesOf(slot: number): void {
-    if (this.datesRead || this.dated.has(slot)) return;
-    const row = this.db.query<DatesRow>(DATES_OF).get(this.seqs[slot]);
-    if (row) this.setDates(slot, row);
   }
 
   private setDates(slot: number, row: DatesRow): void {
@@ -421,8 +419,8 @@ export class IndexColumns {
     return out;
   }
 
-  summary(slot: number): SecretSummary {
-    this.datesOf(slot);
+  /** A slot's listing row from what the columns hold: `readRows` first. */
+  private row(slot: number): SecretSummary {
     const flags = this.flags[slot]!;
     const code = this.workspace[slot]!;
     const s: SecretSummary = {
@@ -432,7 +430,7 @@ export class IndexColumns {
       level: levelOf(flags),
       workspace: code < 0 ? null : this.workspaceNames[code]!,
       availability: availabilityOf(flags),
-      teams: this.teamsOf(slot, flags),
+      teams: availabilityOf(flags) === 'teams' ? this.teams.get(slot)! : NO_TEAMS,
       created: this.created[slot]!,
       updated: this.updated[slot]!,
       expires: orNull(this.expires[slot]!),
@@ -443,16 +441,6 @@ export class IndexColumns {
     };
     if (flags & TAMPERED) s.tampered = true;
     return s;
-  }
-
-  private teamsOf(slot: number, flags: number): string[] {
-    if (availabilityOf(flags) !== 'teams') return NO_TEAMS;
-    let names = this.teams.get(slot);
-    if (!names) {
-      names = teamNamesOf(this.db, this.ids[slot]!);
-      this.teams.set(slot, names);
-    }
-    return names;
   }
 
   /** Forgets every decrypted name (at lock). */
