@@ -8,6 +8,7 @@ import { deleteNow } from '../../electron/core/lifecycle/actions';
 import { newVault, useTempDir } from '../support/vault';
 
 const SORTS = ['name', 'expires', 'lastUsed', 'created'] as const;
+const EVERY_SORT = ['name', 'type', 'availability', 'status', 'created', 'expires', 'lastUsed'] as const;
 
 describe('sorted orders kept in place across writes', () => {
   const tmp = useTempDir();
@@ -62,4 +63,36 @@ describe('sorted orders kept in place across writes', () => {
       { numRuns: 25 },
     );
   });
+
+  it('pick a first page without sorting that equals the same page of the full sort, ties included', async () => {
+    const { session, vault } = await newVault(tmp());
+    // Equal names in two places, names alike in their first characters and made in falling order,
+    // equal values under every other key: the page's edge falls inside ties of every kind.
+    for (const level of ['personal', 'organization'] as const) {
+      for (let i = 0; i < 12; i++) {
+        const name = i % 2 ? `n${i % 7}` : `key-${String.fromCharCode(0x7a - i)}`;
+        const expires = i % 3 === 0 ? undefined : `2027-0${1 + (i % 2)}-01`;
+        const place = { name, level, expires };
+        try {
+          if (i % 2) registerSecret(session, { ...place, type: 'api-key', fields: { headerName: 'X', value: 'v' } });
+          else registerSecret(session, { ...place, type: 'bearer-token', fields: { headerName: 'Authorization', headerValue: 'Bearer v' } });
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'CONFLICT') throw e;
+        }
+      }
+    }
+    for (const name of ['n1', 'n3', 'key-x']) getSecretValue(session, { name, level: 'organization' }, { use: { door: 'cli', how: 'print' } });
+    await fc.assert(
+      fc.property(fc.constantFrom(...EVERY_SORT), fc.boolean(), fc.integer({ min: 1, max: 25 }), fc.integer({ min: 0, max: 6 }), (sort, desc, limit, offset) => {
+        session.index = SecretIndex.build(session);
+        const picked = listSecrets(session, { sort, desc, limit, offset }).items.map((x) => x.id);
+        SecretIndex.of(session).prepare(sort);
+        expect(picked).toEqual(listSecrets(session, { sort, desc, limit, offset }).items.map((x) => x.id));
+      }),
+      { numRuns: 150 },
+    );
+    session.lock();
+    vault.close();
+  });
 });
+
