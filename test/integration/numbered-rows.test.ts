@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
 import { checkVaultFile } from '../../electron/core/db/connection';
+import { LATEST_VERSION } from '../../electron/core/db/migrations';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { editSecret, secretHistory } from '../../electron/core/secrets/revisions';
@@ -77,7 +78,7 @@ describe('migration 9, readers and revisions by number', () => {
     const vault = await Vault.open(old);
     try {
       withRawDb(old, (db) => {
-        expect(db.pragma('user_version', { simple: true })).toBe(9);
+        expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
         expect(db.prepare("SELECT type FROM sqlite_master WHERE name = 'secret_readers'").pluck().get()).toBe('view');
         expect(db.prepare("SELECT type FROM sqlite_master WHERE name = 'revisions'").pluck().get()).toBe('view');
         expect(db.prepare('SELECT count(*) FROM reader_keys').pluck().get()).toBe(6);

@@ -99,15 +99,21 @@ function dueSince(db: Db, last: number, now: number, deletionMs: number, redated
 }
 
 /**
+ * Inactive secrets whose deletion date is closer to their `active_since` than the periods' sum, by
+ * that distance (migration 10's index): the early few, not every Inactive secret. `likelihood` tells
+ * SQLite, which keeps no statistics, that most rows the status index would give are Inactive, so it
+ * takes the distance's range instead.
+ */
+export const DATED_EARLY = "SELECT id, active_since FROM secrets WHERE likelihood(status = 'inactive', 0.95) AND deletion_at - active_since < ?";
+
+/**
  * Inactive secrets dated earlier than `periods` allow, which only a pass with other periods can have
  * done (a locked pass reading settings someone changed in the file, or periods raised since), are
  * dated again from their `active_since`, or made Active again when not yet due: an authenticated
  * pass never lets a shorter, unauthenticated period bring a purge forward. Returns their ids.
  */
 function redateEarly(db: Db, now: number, inactiveMs: number, deletionMs: number): string[] {
-  const early = db
-    .query<Pick<SecretRow, 'id' | 'active_since'>>("SELECT id, active_since FROM secrets WHERE status = 'inactive' AND deletion_at < active_since + ?")
-    .all(inactiveMs + deletionMs);
+  const early = db.query<Pick<SecretRow, 'id' | 'active_since'>>(DATED_EARLY).all(inactiveMs + deletionMs);
   const redate = db.stmt('UPDATE secrets SET inactive_since = ?, deletion_at = ? WHERE id = ?');
   const reactivate = db.stmt("UPDATE secrets SET status = 'active', inactive_since = NULL, deletion_at = NULL WHERE id = ?");
   for (const s of early) {
@@ -174,10 +180,12 @@ export function runLifecyclePass(db: Db, clock: Clock, policy: PassPolicy): Pass
       }
 
       if (policy.authenticated) {
-        // `deletion_at <= ?` holds only where a deletion date is set.
+        // `deletion_at <= ?` holds only where a deletion date is set. The unary `+` keeps SQLite on the
+        // deletion index, the few rows due, rather than the status index and every Inactive secret
+        // (~8 ms of each pass and unlock at 1,000,000).
         const doomed = db
           .query<Pick<SecretRow, 'id'> & { deletion_at: number }>(
-            "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND status IN ('inactive', 'scheduled')",
+            "SELECT id, deletion_at FROM secrets WHERE deletion_at <= ? AND +status IN ('inactive', 'scheduled')",
           )
           .all(now);
         for (const s of doomed) {
