@@ -68,36 +68,6 @@ const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
 const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
   WHERE r.scope_num = (SELECT num FROM scopes WHERE id = ?)`;
 
-/** Units each of a name key's two leading numbers holds: six of a byte each, 48 bits, exact in a double. */
-const LEAD_UNITS = 6;
-const LEAD_BASE = 0x100;
-/** A unit from here up counts as the top value and ends the count (see `writeLeading`). */
-const LEAD_CLAMP = 0xfe;
-
-/**
- * Writes a name key's first twelve UTF-16 units at `at` and `at + 1` of `out` as two numbers, six
- * units each, whose pair orders as the keys do wherever it tells them apart: a unit counts as itself
- * plus one, a missing one as 0. A unit of 254 or more counts as 255 and nothing after it is counted,
- * so a byte holds each unit, and keys alike up to such a unit tie and are told apart by their text.
- */
-export function writeLeading(key: string, out: Float64Array, at: number): void {
-  let hi = 0;
-  let lo = 0;
-  let open = true;
-  for (let i = 0; i < 2 * LEAD_UNITS; i++) {
-    let v = 0;
-    if (open && i < key.length) {
-      const unit = key.charCodeAt(i);
-      open = unit < LEAD_CLAMP;
-      v = open ? unit + 1 : LEAD_BASE - 1;
-    }
-    if (i < LEAD_UNITS) hi = hi * LEAD_BASE + v;
-    else lo = lo * LEAD_BASE + v;
-  }
-  out[at] = hi;
-  out[at + 1] = lo;
-}
-
 /** A secret whose listing number is out of range was altered in the file: it is listed as tampered. */
 const rangeMark = (seq: number) => (isListingSeq(seq) ? 0 : TAMPERED);
 const orNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -119,12 +89,6 @@ export class IndexColumns {
   names: string[] = [];
   /** Normalized names: what search and the name sort compare. */
   keys: string[] = [];
-  /**
-   * Each key's first twelve characters as two numbers (`writeLeading`), slot after slot in one
-   * array: a first page by name compares these and reads a key's text only where they tie. At
-   * 1,000,000 names, reading every key scattered over the heap took most of that page.
-   */
-  leading = new Float64Array(0);
   /** Each slot's listing number. */
   private seqs = new Float64Array(0);
   flags = new Uint16Array(0);
@@ -371,9 +335,7 @@ export class IndexColumns {
     this.ids[slot] = id;
     this.names[slot] = name;
     // Names are stored trimmed and NFC-normalized, so lower-casing is all the index key needs.
-    const key = name.toLowerCase();
-    this.keys[slot] = key;
-    writeLeading(key, this.leading, 2 * slot);
+    this.keys[slot] = name.toLowerCase();
   }
 
   /** Room for `slots` secrets and listing numbers below `seqs`, so a build allocates each array once. */
@@ -399,9 +361,6 @@ export class IndexColumns {
     this.expires = grown(this.expires, (n) => new Float64Array(n));
     this.lastUsed = grown(this.lastUsed, (n) => new Float64Array(n));
     this.deletion = grown(this.deletion, (n) => new Float64Array(n));
-    const leading = new Float64Array(2 * size);
-    leading.set(this.leading);
-    this.leading = leading;
   }
 
   /** The slot of a listing number; -1 where none. */

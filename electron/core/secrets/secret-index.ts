@@ -176,7 +176,7 @@ export class SecretIndex {
     const { flags, created, expires, lastUsed } = this.columns;
     switch (key) {
       case 'name':
-        return { primary: (s) => keys[s]!, compare: tie, leading: this.columns.leading };
+        return { primary: (s) => keys[s]!, compare: tie };
       case 'type':
         return by((s) => typeOf(flags[s]!));
       case 'availability':
@@ -364,21 +364,18 @@ export class SecretIndex {
    */
   private partialQuery(key: SortKey, desc: boolean, offset: number, end: number, matches: ((slot: number) => boolean) | undefined): SecretListing {
     const c = this.columns;
-    const { primary, compare, leading } = this.ordering(key);
+    const { primary, compare } = this.ordering(key);
     const cmp = desc ? (a: number, b: number) => compare(b, a) : compare;
     const best: number[] = [];
     // Once the buffer is full, its last slot bounds the rest: nearly every slot falls beyond it on
-    // the leading characters of its name alone, read in order from one array (sorted by name,
-    // unfiltered: every live slot then matches and none needs counting), or else on one comparison
-    // of values, without the tie-breaks.
-    const skim = matches === undefined ? leading : undefined;
+    // one comparison of values, without the tie-breaks. Sorted by name and unfiltered (every live
+    // slot then matches, and none needs counting), a loop of its own passes over those slots.
+    const skim = key === 'name' && matches === undefined;
     let bound: string | number | undefined;
-    let boundHi = Number.NaN;
-    let boundLo = Number.NaN;
     let matched = 0;
     for (let slot = 0; slot < c.length; slot++) {
-      if (skim !== undefined && bound !== undefined) {
-        slot = nextNotBeyond(skim, slot, c.length, boundHi, boundLo, desc);
+      if (skim && bound !== undefined) {
+        slot = nextKeyNotBeyond(c.keys, slot, c.length, c.keys[best[end - 1]!]!, desc);
         if (slot === c.length) break;
       }
       if (c.ids[slot] === undefined || (matches !== undefined && !matches(slot))) continue;
@@ -390,14 +387,7 @@ export class SecretIndex {
       }
       best.splice(insertionPoint(best, slot, cmp), 0, slot);
       if (best.length > end) best.pop();
-      if (best.length === end && end > 0) {
-        bound = primary(best[end - 1]!);
-        if (skim !== undefined) {
-          const last = 2 * best[end - 1]!;
-          boundHi = skim[last]!;
-          boundLo = skim[last + 1]!;
-        }
-      }
+      if (best.length === end && end > 0) bound = primary(best[end - 1]!);
     }
     if (matches === undefined) matched = c.live;
     return { total: c.live, matched, items: c.summaries(best.slice(offset)) };
@@ -447,15 +437,16 @@ export class SecretIndex {
 }
 
 /**
- * The first slot from `from` on whose leading pair (`IndexColumns.leading`) is not beyond (`hi`,
- * `lo`) in the page's direction, or `end`. A loop of its own over one typed array and numbers: V8
- * keeps its compiled code from one index to the next, where a loop that holds an index's objects
- * was compiled again for each new index, its first pass over 1,000,000 slots slower by ~10 ms.
+ * The first slot from `from` on whose name key is not beyond `bound` in the page's direction, or
+ * `end`. A loop of its own over the keys and one string: V8 keeps its compiled code from one index
+ * to the next, where the page's loop, which holds an index's objects, was compiled again for each
+ * new index and made its first pass over 1,000,000 slots unoptimized (docs/benchmark.md, "The first
+ * page at a million").
  */
-function nextNotBeyond(leading: Float64Array, from: number, end: number, hi: number, lo: number, desc: boolean): number {
+function nextKeyNotBeyond(keys: readonly string[], from: number, end: number, bound: string, desc: boolean): number {
   for (let slot = from; slot < end; slot++) {
-    const h = leading[2 * slot]!;
-    if (desc ? h > hi || (h === hi && leading[2 * slot + 1]! >= lo) : h < hi || (h === hi && leading[2 * slot + 1]! <= lo)) return slot;
+    const key = keys[slot];
+    if (key !== undefined && (desc ? key >= bound : key <= bound)) return slot;
   }
   return end;
 }
@@ -476,8 +467,6 @@ function insertionPoint(list: number[], slot: number, cmp: (a: number, b: number
 interface Ordering {
   primary: (slot: number) => string | number;
   compare: (a: number, b: number) => number;
-  /** Where `primary` is text: each slot's leading characters as two numbers (at 2 × slot), ordered as `primary` is where they differ. */
-  leading?: Float64Array;
 }
 
 /** The names of one order as one text (`haystack`), and their trigrams once the order is searched a second time. */
