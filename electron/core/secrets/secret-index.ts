@@ -389,8 +389,8 @@ export class SecretIndex {
       if (best.length > end) best.pop();
       if (best.length === end && end > 0) bound = primary(best[end - 1]!);
     }
-    if (matches === undefined) matched = c.live;
-    return { total: c.live, matched, items: c.summaries(best.slice(offset)) };
+    // Unfiltered, every live slot matches, those passed over too.
+    return { total: c.live, matched: matches === undefined ? c.live : matched, items: c.summaries(best.slice(offset)) };
   }
 
   /**
