@@ -1,11 +1,12 @@
 import type { Availability, Level, SecretStatus, SecretSummary, SecretType } from '../../../shared/schemas/secrets';
 import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
-import type { SecretReaderRow, SecretRow, TeamRow, WorkspaceRow } from '../db/rows';
+import type { SecretReaderRow, SecretRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
 import type { ListedSecret } from './summaries';
+import { teamNamesBySeq } from './summaries';
 
 /** An enum column as its position in the shared list: SQLite hands the scan a number, not a string. */
 const codeOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
@@ -47,13 +48,11 @@ const DATES = columnsOf(DATE_COLUMNS, 'dates');
 /** The dates compared only: ~70 against ~130 ms at 100,000. */
 const TIMES = columnsOf(TIME_COLUMNS, 'times');
 /**
- * The dates and team names of the rows shown before every date was needed, one statement each
- * for a whole page: a statement per row cost a search's page of 100 rows ~1.5 ms at 100,000, most
- * of a broad search.
+ * The dates of the rows shown before every date was needed, one statement for a whole page (their
+ * team names likewise, `teamNamesBySeq`): a statement per row cost a search's page of 100 rows
+ * ~1.5 ms at 100,000, most of a broad search.
  */
 const DATES_OF_ROWS = `SELECT seq, ${DATE_COLUMNS.join(', ')} FROM secrets WHERE seq IN (SELECT value FROM json_each(?))`;
-const TEAMS_OF_ROWS = `SELECT r.secret_seq AS seq, t.name FROM reader_keys r JOIN scopes sc ON sc.num = r.scope_num JOIN teams t ON t.scope_id = sc.id
-  WHERE r.secret_seq IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE`;
 
 type Column = (number | null)[];
 type DatesRow = Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expires_at' | 'last_used_at' | 'deletion_at'>;
@@ -199,27 +198,20 @@ export class IndexColumns {
     return this.row(slot);
   }
 
-  /** The dates and team names of those of `slots` nothing has read yet (DATES_OF_ROWS). */
+  /** The dates and team names of those of `slots` nothing has read yet. */
   private readRows(slots: readonly number[]): void {
     const undated = this.datesRead ? [] : slots.filter((slot) => !this.dated.has(slot));
     if (undated.length > 0) {
-      for (const row of this.db.query<DatesRow & Pick<SecretRow, 'seq'>>(DATES_OF_ROWS).all(this.seqsOf(undated))) {
+      const seqs = JSON.stringify(undated.map((slot) => this.seqs[slot]!));
+      for (const row of this.db.query<DatesRow & Pick<SecretRow, 'seq'>>(DATES_OF_ROWS).all(seqs)) {
         const slot = this.slotOf(row.seq);
         if (slot >= 0) this.setDates(slot, row);
       }
     }
     const teamless = slots.filter((slot) => availabilityOf(this.flags[slot]!) === 'teams' && !this.teams.has(slot));
     if (teamless.length > 0) {
-      for (const slot of teamless) this.teams.set(slot, []);
-      for (const row of this.db.query<Pick<TeamRow, 'name'> & Pick<SecretRow, 'seq'>>(TEAMS_OF_ROWS).all(this.seqsOf(teamless))) {
-        this.teams.get(this.slotOf(row.seq))?.push(row.name);
-      }
+      for (const [seq, names] of teamNamesBySeq(this.db, teamless.map((slot) => this.seqs[slot]!))) this.teams.set(this.slotOf(seq), names);
     }
-  }
-
-  /** The listing numbers of `slots`, as the JSON array `json_each` reads. */
-  private seqsOf(slots: readonly number[]): string {
-    return JSON.stringify(slots.map((slot) => this.seqs[slot]!));
   }
 
   private setDates(slot: number, row: DatesRow): void {

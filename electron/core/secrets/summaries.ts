@@ -16,15 +16,21 @@ export type ListedSecret = Pick<SecretRow, (typeof LISTED)[number]>;
 /** Clear columns a listing needs (docs/product.md §3) and the head's; never a ciphertext. */
 export const SECRET_COLUMNS = LISTED.join(', ');
 
-/** The teams a secret is available to, by name. */
-export function teamNamesOf(db: Db, secretId: string): string[] {
-  return db
-    .query<Pick<TeamRow, 'name'>>(
-      'SELECT t.name FROM secret_readers r JOIN teams t ON t.scope_id = r.scope_id WHERE r.secret_id = ? ORDER BY t.name COLLATE NOCASE',
+/** The team names of secrets by listing number, each secret's in name order: one statement for any number of them. */
+export function teamNamesBySeq(db: Db, seqs: readonly number[]): Map<number, string[]> {
+  const names = new Map<number, string[]>(seqs.map((seq) => [seq, []]));
+  const rows = db
+    .query<Pick<TeamRow, 'name'> & Pick<SecretRow, 'seq'>>(
+      `SELECT r.secret_seq AS seq, t.name FROM reader_keys r JOIN scopes sc ON sc.num = r.scope_num JOIN teams t ON t.scope_id = sc.id
+       WHERE r.secret_seq IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE`,
     )
-    .all(secretId)
-    .map((r) => r.name);
+    .all(JSON.stringify(seqs));
+  for (const row of rows) names.get(row.seq)?.push(row.name);
+  return names;
 }
+
+/** The teams a secret is available to, by name. */
+export const teamNamesOf = (db: Db, seq: number): string[] => teamNamesBySeq(db, [seq]).get(seq)!;
 
 export function workspaceName(s: Session, workspaceId: string | null): string | null {
   if (!workspaceId) return null;
@@ -53,7 +59,7 @@ export function rowSummary(row: ListedSecret, name: string, workspace: string | 
 
 /** Keeps the in-memory index (when built) in step with this session's write. */
 export function indexed(s: Session, row: ListedSecret, name: string): SecretSummary {
-  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNamesOf(s.db, row.id) };
+  const summary = { workspace: workspaceName(s, row.workspace_id), teams: teamNamesOf(s.db, row.seq) };
   if (s.index) return s.index.upsert(row, name, summary.workspace, summary.teams);
   return rowSummary(row, name, summary.workspace, summary.teams);
 }

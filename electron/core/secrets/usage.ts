@@ -73,5 +73,5 @@ export function recordUsage(s: Session, row: ListedSecret, dataKey: Uint8Array, 
   const used = usedAt(row, now);
   s.db.stmt('INSERT INTO usage (secret_id, at, consumer) VALUES (?, ?, ?)').run(row.id, now, usageLabel(s, row.id, dataKey, useRecordOf(s, via)));
   s.db.stmt(`UPDATE secrets SET ${USED_AT}, head = ? WHERE id = ?`).run(now, now, headOf(s.vaultId, dataKey, used), row.id);
-  if (s.index) s.index.upsert(used, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNamesOf(s.db, row.id));
+  if (s.index) s.index.upsert(used, s.index.get(row.seq)?.name ?? '', workspaceName(s, row.workspace_id), teamNamesOf(s.db, row.seq));
 }
