@@ -116,6 +116,10 @@ export class IndexColumns {
 
   /** Reads every secret's clear columns and this member's names, inside the caller's read transaction. */
   static scan(session: Session): IndexColumns {
+    return session.db.scanning(() => IndexColumns.read(session));
+  }
+
+  private static read(session: Session): IndexColumns {
     const db = session.db;
     const c = new IndexColumns(db);
     // An aggregate yields its one row, even over no secrets.
@@ -167,8 +171,7 @@ export class IndexColumns {
   /** Reads `sql` (TIMES, or DATES with more columns after them, which `more` takes) into every slot's dates. */
   private readTimes(sql: string, more?: (rest: Column[], slot: number, i: number) => void): void {
     const [seqs, created, expires, lastUsed, deletion, ...rest] = this.db
-      .tuples<string[]>(sql)
-      .get()!
+      .scanning(() => this.db.tuples<string[]>(sql).get()!)
       .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, ...Column[]];
     for (let i = 0; i < seqs.length; i++) {
       const slot = this.slotOf(seqs[i] ?? -1);
