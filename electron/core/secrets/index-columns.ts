@@ -67,6 +67,9 @@ const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
 const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
   WHERE r.scope_num = (SELECT num FROM scopes WHERE id = ?)`;
 
+/** `n` empty slots of a name column: undefined, as a slot never named is, but with room for every name. */
+const vacant = <T>(n: number): T[] => new Array<T>(n).fill(undefined as T);
+
 /** A secret whose listing number is out of range was altered in the file: it is listed as tampered. */
 const rangeMark = (seq: number) => (isListingSeq(seq) ? 0 : TAMPERED);
 const orNull = (v: number) => (Number.isNaN(v) ? null : v);
@@ -129,6 +132,11 @@ export class IndexColumns {
       .map((json) => JSON.parse(json) as Column) as [Column, Column, Column];
     const top = seqs.reduce<number>((max, seq) => (seq !== null && isListingSeq(seq) && seq > max ? seq : max), 0);
     c.reserve(seqs.length, top + 1);
+    // Every slot at once, empty: grown one name at a time, each of the three arrays was copied at
+    // each doubling, ~0.2 s of a build at 1,000,000 (docs/benchmark.md, "Arrays made at their size").
+    c.ids = vacant(seqs.length);
+    c.names = vacant(seqs.length);
+    c.keys = vacant(seqs.length);
     const workspaceCode = new Map<number, number>();
     const workspaces = db.query<Pick<WorkspaceRow, 'name'> & { rowid: number }>('SELECT rowid, name FROM workspaces').all();
     for (const w of workspaces) workspaceCode.set(w.rowid, c.workspaceCode(w.name));
