@@ -77,3 +77,17 @@ export const round = (x: number, digits = 2): number => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 };
+
+/**
+ * The environment of a Coffer process the benchmark starts: the runner's, without what would change
+ * what Coffer does (`COFFER_*`, `NODE_OPTIONS`, and npm's own variables where npm starts it), and
+ * with a data folder of its own under `dataDir`. Otherwise every command measured reads and rewrites
+ * the runner's record of the vaults it has opened (audit-heads.json, one entry per vault ever opened:
+ * 123 KB and ~15 ms a command on the machine of docs/benchmark.md after its tests and runs).
+ */
+export function childEnv(dataDir: string, { npm = false } = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS' && !(npm && k.startsWith('npm_'))) env[k] = v;
+  env.XDG_DATA_HOME = dataDir;
+  return env;
+}

@@ -28,7 +28,7 @@ import type { BenchCertificate, BenchItem } from './generator';
 import { MEMBER, PASSWORD, TEAMS, createStructuredVault, itemAt, items, settableClock } from './generator';
 import { foreignItem, groupOf, writeBitwardenJson, writeDotenv, writeKeepassXml, writeKeepassxcCsv, writeOnepasswordCsv } from './foreign-exports';
 import type { Plan } from './measure';
-import { median, now, repeat, round, timed, timedSync } from './measure';
+import { childEnv, median, now, repeat, round, timed, timedSync } from './measure';
 import { BASE62, Draw } from './prng';
 import type { LoadResult } from './http-load';
 import { loadHttp } from './http-load';
@@ -689,8 +689,7 @@ async function cli(ctx: OpContext, args: string[], stdin: string, credential?: P
   const probe = join(ctx.workDir, 'rss-probe.cjs');
   const rssFile = join(ctx.workDir, 'rss.txt');
   writeFileSync(probe, RSS_PROBE);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS') env[k] = v;
+  const env = childEnv(join(ctx.workDir, 'data'));
   env.BENCH_RSS_FILE = rssFile;
   if (credential) Object.assign(env, { COFFER_CLIENT_ID: credential.clientId, COFFER_CLIENT_SECRET: credential.clientSecret });
   const access = credential ? ['--vault', credential.vault] : ['--vault', ctx.fixturePath, '--password-stdin'];
@@ -906,8 +905,7 @@ function serveChild(ctx: OpContext, vaultPath: string): Promise<{ url: string; s
   const probe = join(ctx.workDir, 'rss-probe.cjs');
   const rssFile = join(ctx.workDir, 'serve-rss.txt');
   writeFileSync(probe, RSS_PROBE);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS') env[k] = v;
+  const env = childEnv(join(ctx.workDir, 'data'));
   env.BENCH_RSS_FILE = rssFile;
   const child = spawn(process.execPath, ['--require', probe, join(ctx.root, 'bin', 'coffer.js'), '--vault', vaultPath, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CofferApp } from '../../electron/core/app';
 import { initSodium } from '../../electron/core/crypto/sodium';
 import { startBrowserDoor } from '../../electron/server/browser-door';
 import { PASSWORD } from './generator';
 import type { OpOutcome } from './ops';
-import { median, now, peakRssMb, percentile, repeat, round } from './measure';
+import { childEnv, median, now, peakRssMb, percentile, repeat, round } from './measure';
 import type { FoundChromium } from '../chromium';
 import { findChromium, launchChromium } from '../chromium';
 
@@ -239,8 +239,7 @@ function stopGroup(child: ReturnType<typeof spawn>): Promise<void> {
  */
 export async function measureAppStart(root: string, vaultPath: string, found: FoundChromium, runs: number): Promise<OpOutcome> {
   const browser = await launchChromium(found);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('COFFER_') && k !== 'NODE_OPTIONS' && !k.startsWith('npm_')) env[k] = v;
+  const env = childEnv(join(dirname(vaultPath), 'data'), { npm: true });
   let rss = 0;
   try {
     const samples = await repeat({ warmup: 1, runs }, async () => {
