@@ -20,6 +20,7 @@ type ChunkRow = Pick<NameChunkRow, 'chunk_no' | 'key_version' | 'entries' | 'con
 /** The wrapped keys for a scope that point at one of its chunks: one per secret the chunk should name. */
 const LIVE_IN_CHUNK = 'FROM reader_keys WHERE scope_num = (SELECT num FROM scopes WHERE id = ?) AND chunk_no = ?';
 
+/** One of a scope's chunks, by its number. */
 const CHUNK = 'SELECT chunk_no, key_version, entries, content FROM name_chunks WHERE scope_id = ? AND chunk_no = ?';
 
 const context = (session: Session, scopeId: string, chunkNo: number, version: number) =>
