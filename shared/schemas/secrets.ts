@@ -102,7 +102,7 @@ export const editSecretInput = z.object({
 });
 export type EditSecretInput = z.input<typeof editSecretInput>;
 
-export const SORT_KEYS = ['name', 'type', 'availability', 'created', 'expires', 'status', 'lastUsed'] as const;
+export const SORT_KEYS = ['name', 'type', 'availability', 'created', 'expires', 'status', 'lastUsed', 'deletion'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const listSecretsInput = z.object({

@@ -172,8 +172,8 @@ export class SecretIndex {
         return x < y ? -1 : x > y ? 1 : tie(a, b);
       },
     });
-    if (key === 'created' || key === 'expires' || key === 'lastUsed') this.columns.times();
-    const { flags, created, expires, lastUsed } = this.columns;
+    if (key === 'created' || key === 'expires' || key === 'lastUsed' || key === 'deletion') this.columns.times();
+    const { flags, created, expires, lastUsed, deletion } = this.columns;
     switch (key) {
       case 'name':
         return { primary: (s) => keys[s]!, compare: tie };
@@ -189,6 +189,9 @@ export class SecretIndex {
         return by((s) => (Number.isNaN(expires[s]!) ? Number.MAX_SAFE_INTEGER : expires[s]!));
       case 'lastUsed':
         return by((s) => (Number.isNaN(lastUsed[s]!) ? 0 : lastUsed[s]!));
+      case 'deletion':
+        // Soonest first; a secret with no deletion date after every dated one.
+        return by((s) => (Number.isNaN(deletion[s]!) ? Number.MAX_SAFE_INTEGER : deletion[s]!));
     }
   }
 

@@ -30,6 +30,12 @@ const LIMIT = 2000;
 
 const DAY = 86_400_000;
 
+/** How many rows the list shows: all of them, or the soonest LIMIT of how many await purge. */
+export function rowCount(shown: number, matched: number): string {
+  if (shown < matched) return `the soonest ${formatCount(shown)} of ${formatCount(matched)} secrets`;
+  return `${formatCount(shown)} ${shown === 1 ? 'secret' : 'secrets'}`;
+}
+
 /** "in 12 days" (whole days, rounded up as the status badge counts them), "in 5 hours" within the last day; red from one day left. */
 export function daysLeft(deletion: number, now = Date.now()): { text: string; urgent: boolean } {
   if (deletion - now < DAY) return { text: deletion <= now ? 'due now' : relative(deletion, now), urgent: true };
@@ -46,10 +52,11 @@ export function ScheduledView() {
   const sessionStatus = useSession((s) => s.status);
   // A change elsewhere (a purge at a tick, a use that made one Active, a cancel here) fetches again.
   const refreshKey = useMemo(() => ({ version, sessionStatus }), [version, sessionStatus]);
-  const { value, error, current } = useRequest('secrets.list', { status, sort: 'name', limit: LIMIT }, refreshKey);
+  // Sorted by the core, so that past LIMIT the rows shown are the soonest, not the first by name.
+  const { value, error, current } = useRequest('secrets.list', { status, sort: 'deletion', limit: LIMIT }, refreshKey);
   // An answer for the other tab is not this tab's list.
   const listing = current ? value : null;
-  const rows = listing ? [...listing.items].sort((a, b) => (a.deletion ?? Infinity) - (b.deletion ?? Infinity)) : null;
+  const rows = listing ? listing.items : null;
 
   const tab = TABS.find((t) => t.status === status)!;
   return (
@@ -70,7 +77,7 @@ export function ScheduledView() {
           })}
         </div>
         <p className="row-count" role="status">
-          {rows === null ? '\u00a0' : `${formatCount(rows.length)} ${rows.length === 1 ? 'secret' : 'secrets'}`}
+          {listing === null ? '\u00a0' : rowCount(listing.items.length, listing.matched)}
         </p>
       </div>
       <p className="list-note">{tab.note}</p>
