@@ -68,6 +68,7 @@ const SORT_FLAGS: Record<string, SortKey> = {
   expires: 'expires',
   status: 'status',
   'last-used': 'lastUsed',
+  deletion: 'deletion',
 };
 
 export function registerSecretCommands(program: Command, run: Action): Command {

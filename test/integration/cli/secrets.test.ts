@@ -291,6 +291,14 @@ describe('secret list', alongside, () => {
     expect(table.map((row) => row.EXPIRES).filter(Boolean)).toEqual(['2028-06-30', '2027-03-01', '2027-01-15', '2026-12-31']);
   });
 
+  step('--sort deletion: the soonest deletion first, the undated after', async () => {
+    for (const name of ['maps-key', 'auth0']) await ok(alice(['secret', 'schedule-delete', name, '--confirm', 'DELETE']));
+    const listed = await listJson(alice, '--sort', 'deletion');
+    expect(listed.slice(0, 2).map((s) => s.name)).toEqual(['maps-key', 'auth0']);
+    expect(listed.slice(2).every((s) => s.status === 'active')).toBe(true);
+    expect((await listJson(alice, '--sort', 'deletion', '--desc')).slice(-2).map((s) => s.name)).toEqual(['auth0', 'maps-key']);
+  });
+
   step('an empty vault says how to start', async () => {
     const empty = await seededVault(join(tempDir(), 'empty.coffer'));
     expect(await ok(empty(['secret', 'list']))).toBe('No secrets yet: coffer secret add TYPE NAME\n');
