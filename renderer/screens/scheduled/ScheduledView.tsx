@@ -31,7 +31,7 @@ const LIMIT = 2000;
 const DAY = 86_400_000;
 
 /** How many rows the list shows: all of them, or the soonest LIMIT of how many await purge. */
-export function rowCount(shown: number, matched: number): string {
+function rowCount(shown: number, matched: number): string {
   if (shown < matched) return `the soonest ${formatCount(shown)} of ${formatCount(matched)} secrets`;
   return `${formatCount(shown)} ${shown === 1 ? 'secret' : 'secrets'}`;
 }
@@ -56,7 +56,7 @@ export function ScheduledView() {
   const { value, error, current } = useRequest('secrets.list', { status, sort: 'deletion', limit: LIMIT }, refreshKey);
   // An answer for the other tab is not this tab's list.
   const listing = current ? value : null;
-  const rows = listing ? listing.items : null;
+  const rows = listing?.items ?? null;
 
   const tab = TABS.find((t) => t.status === status)!;
   return (
