@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../electron/core/db/connection';
 import { SecretIndex } from '../../electron/core/secrets/secret-index';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { newVault, useTempDir } from '../support/vault';
 
 /** The connection's page cache, as SQLite reports it: negative figures are KiB, positive ones pages. */
-const cacheSize = (db: Db) => db.raw.pragma('cache_size', { simple: true });
+const cacheSize = (db: { raw: { pragma(sql: string, o: { simple: true }): unknown } }) => db.raw.pragma('cache_size', { simple: true });
 
 describe('a whole-table scan runs with a small page cache (docs/benchmark.md, "A page cache that a scan does not fill")', () => {
   const tempDir = useTempDir();

@@ -7,16 +7,13 @@ import type { Session } from '../vault/session';
 import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
 import type { ListedSecret } from './summaries';
-import { SECRET_COLUMNS, teamNamesBySeq, teamNamesOf, workspaceName } from './summaries';
+import { teamNamesBySeq } from './summaries';
 
 // Beside the four enum columns (db/listing-flags.ts), the tampered mark.
 const TAMPERED = 1 << 9;
 
-/** A value's place in its list; one the list lacks (a row damaged in the file) takes the first's. */
-const codeIn = (list: readonly string[], value: string) => Math.max(0, list.indexOf(value));
-
 const packFlags = (type: SecretType, level: Level, availability: Availability, status: SecretStatus) =>
-  codeIn(SECRET_TYPES, type) | (codeIn(LEVELS, level) << LEVEL_SHIFT) | (codeIn(AVAILABILITIES, availability) << AVAILABILITY_SHIFT) | (codeIn(STATUSES, status) << STATUS_SHIFT);
+  SECRET_TYPES.indexOf(type) | (LEVELS.indexOf(level) << LEVEL_SHIFT) | (AVAILABILITIES.indexOf(availability) << AVAILABILITY_SHIFT) | (STATUSES.indexOf(status) << STATUS_SHIFT);
 
 export const typeOf = (flags: number) => SECRET_TYPES[flags & TYPE_MASK]!;
 export const levelOf = (flags: number) => LEVELS[(flags >> LEVEL_SHIFT) & TWO_BITS]!;
@@ -59,8 +56,8 @@ const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
 const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
   WHERE r.scope_num = (SELECT num FROM scopes WHERE id = ?)`;
 
-/** One secret's listing row from the table, never from migration 11's index (which holds its enum columns only packed). */
-const ROW_BY_SEQ = `SELECT ${SECRET_COLUMNS} FROM secrets WHERE seq = ?`;
+/** One secret's clear listing columns from its row, never from migration 11's index (which holds none of them as such). */
+const ROW_COLUMNS = 'SELECT type, level, availability, status, workspace_id FROM secrets WHERE seq = ?';
 
 /** `n` empty slots of a name column: undefined, as a slot never named is, but with room for every name. */
 const vacant = <T>(n: number): T[] => new Array<T>(n).fill(undefined as T);
@@ -299,6 +296,7 @@ export class IndexColumns {
       .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'chunk_no'>>(READERS_OF_SCOPE)
       .all(scopeId);
     const mark = (slot: number, id: string) => {
+      if (slot < 0) return;
       if (this.ids[slot] === undefined) this.name(slot, id, '');
       this.flags[slot] = this.flags[slot]! | TAMPERED;
     };
@@ -307,27 +305,33 @@ export class IndexColumns {
       withReader.add(r.id);
       const slot = this.slotOf(r.seq);
       // In the table with its wrapped key, yet not in what the scan read (migration 11's index): that index was damaged.
-      if (slot < 0) mark(this.slotOrAdopt(session, r.seq), r.id);
+      if (slot < 0) mark(this.slotOrAdopt(r.seq), r.id);
       // Named where its wrapped key says, yet left without a name: its chunk entry's listing number is not its row's.
       else if (namedIn.get(r.id) !== r.chunk_no || this.ids[slot] === undefined) mark(slot, r.id);
     }
     for (const id of namedIn.keys()) {
       if (withReader.has(id)) continue;
       const seq = seqOfId(this.db, id);
-      if (seq !== undefined) mark(this.slotOrAdopt(session, seq), id);
+      if (seq !== undefined) mark(this.slotOrAdopt(seq), id);
     }
   }
 
   /**
-   * A secret's slot; for one whose row is in the table but was not in the scan, a slot written from
-   * its row, as a write is (`put`): the scan reads migration 11's index alone, and a damaged page of
-   * it may leave a secret out.
+   * A secret's slot; for one whose row is in the table but was not in the scan, a new slot with the
+   * clear columns of its row: the scan reads migration 11's index alone, and a damaged page of it
+   * may leave a secret out. A value the lists lack (a damaged row) reads as the first of its list.
    */
-  private slotOrAdopt(session: Session, seq: number): number {
+  private slotOrAdopt(seq: number): number {
     const known = this.slotOf(seq);
     if (known >= 0) return known;
-    const row = this.db.query<ListedSecret>(ROW_BY_SEQ).get(seq);
-    return row ? this.put(row, '', workspaceName(session, row.workspace_id), teamNamesOf(this.db, seq)) : this.slotFor(seq);
+    const row = this.db.query<Pick<SecretRow, 'type' | 'level' | 'availability' | 'status' | 'workspace_id'>>(ROW_COLUMNS).get(seq);
+    const slot = this.slotFor(seq);
+    if (!row) return slot;
+    const listed = <T extends string>(list: readonly T[], v: string) => (list.includes(v as T) ? (v as T) : list[0]!);
+    this.flags[slot] = packFlags(listed(SECRET_TYPES, row.type), listed(LEVELS, row.level), listed(AVAILABILITIES, row.availability), listed(STATUSES, row.status)) | rangeMark(seq);
+    const workspace = row.workspace_id === null ? undefined : this.db.value<string>('SELECT name FROM workspaces WHERE id = ?', row.workspace_id);
+    this.workspace[slot] = workspace === undefined ? -1 : this.workspaceCode(workspace);
+    return slot;
   }
 
   /** Chunk entries name a secret by its original number, so one renumbered out of range is named by its row, nameless. */
