@@ -56,9 +56,6 @@ const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
 const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
   WHERE r.scope_num = (SELECT num FROM scopes WHERE id = ?)`;
 
-/** One secret's clear listing columns from its row, never from migration 11's index (which holds none of them as such). */
-const ROW_COLUMNS = 'SELECT type, level, availability, status, workspace_id FROM secrets WHERE seq = ?';
-
 /** `n` empty slots of a name column: undefined, as a slot never named is, but with room for every name. */
 const vacant = <T>(n: number): T[] => new Array<T>(n).fill(undefined as T);
 
@@ -303,35 +300,15 @@ export class IndexColumns {
     const withReader = new Set<string>();
     for (const r of readerRows) {
       withReader.add(r.id);
-      const slot = this.slotOf(r.seq);
-      // In the table with its wrapped key, yet not in what the scan read (migration 11's index): that index was damaged.
-      if (slot < 0) mark(this.slotOrAdopt(r.seq), r.id);
       // Named where its wrapped key says, yet left without a name: its chunk entry's listing number is not its row's.
-      else if (namedIn.get(r.id) !== r.chunk_no || this.ids[slot] === undefined) mark(slot, r.id);
+      const slot = this.slotOf(r.seq);
+      if (namedIn.get(r.id) !== r.chunk_no || (slot >= 0 && this.ids[slot] === undefined)) mark(slot, r.id);
     }
     for (const id of namedIn.keys()) {
       if (withReader.has(id)) continue;
       const seq = seqOfId(this.db, id);
-      if (seq !== undefined) mark(this.slotOrAdopt(seq), id);
+      if (seq !== undefined) mark(this.slotOf(seq), id);
     }
-  }
-
-  /**
-   * A secret's slot; for one whose row is in the table but was not in the scan, a new slot with the
-   * clear columns of its row: the scan reads migration 11's index alone, and a damaged page of it
-   * may leave a secret out. A value the lists lack (a damaged row) reads as the first of its list.
-   */
-  private slotOrAdopt(seq: number): number {
-    const known = this.slotOf(seq);
-    if (known >= 0) return known;
-    const row = this.db.query<Pick<SecretRow, 'type' | 'level' | 'availability' | 'status' | 'workspace_id'>>(ROW_COLUMNS).get(seq);
-    const slot = this.slotFor(seq);
-    if (!row) return slot;
-    const listed = <T extends string>(list: readonly T[], v: string) => (list.includes(v as T) ? (v as T) : list[0]!);
-    this.flags[slot] = packFlags(listed(SECRET_TYPES, row.type), listed(LEVELS, row.level), listed(AVAILABILITIES, row.availability), listed(STATUSES, row.status)) | rangeMark(seq);
-    const workspace = row.workspace_id === null ? undefined : this.db.value<string>('SELECT name FROM workspaces WHERE id = ?', row.workspace_id);
-    this.workspace[slot] = workspace === undefined ? -1 : this.workspaceCode(workspace);
-    return slot;
   }
 
   /** Chunk entries name a secret by its original number, so one renumbered out of range is named by its row, nameless. */
