@@ -1,7 +1,6 @@
 import type { Availability, Level, SecretStatus, SecretSummary, SecretType } from '../../../shared/schemas/secrets';
 import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
-import { AVAILABILITY_SHIFT, LEVEL_SHIFT, LISTING_FLAGS, STATUS_SHIFT, TWO_BITS, TYPE_MASK } from '../db/listing-flags';
 import type { SecretReaderRow, SecretRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
@@ -9,7 +8,15 @@ import { readScopeChunks } from './name-chunks';
 import type { ListedSecret } from './summaries';
 import { teamNamesBySeq } from './summaries';
 
-// Beside the four enum columns (db/listing-flags.ts), the tampered mark.
+/** An enum column as its position in the shared list: SQLite hands the scan a number, not a string. */
+const codeOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
+
+// One small integer per secret holds its four enum columns and the tampered mark.
+const TYPE_MASK = 0b111;
+const LEVEL_SHIFT = 3;
+const AVAILABILITY_SHIFT = 5;
+const STATUS_SHIFT = 7;
+const TWO_BITS = 0b11;
 const TAMPERED = 1 << 9;
 
 const packFlags = (type: SecretType, level: Level, availability: Availability, status: SecretStatus) =>
@@ -21,13 +28,17 @@ export const availabilityOf = (flags: number) => AVAILABILITIES[(flags >> AVAILA
 export const statusOf = (flags: number) => STATUSES[(flags >> STATUS_SHIFT) & TWO_BITS]!;
 
 /**
- * Every secret's listing number and packed enum columns (db/listing-flags.ts), one JSON array each
- * per workspace, read from migration 11's covering index alone: from the table it was every page of
- * every row (~560 against ~160 ms at 1,000,000). JSON arrays, because better-sqlite3 makes an array
- * per row otherwise (~150 against ~80 ms at 100,000). The dates are read the first time a sort or a
- * figure needs them all (see `dates()`): each JSON array costs ~20 ms at 100,000.
+ * Every clear column as a number, and each column as one JSON array: better-sqlite3 makes a row
+ * array per secret otherwise, and at 100,000 secrets building those was most of an unlock
+ * (~150 ms against ~80 ms for nine arrays and their JSON.parse). What search, filters and the
+ * name order need is read at unlock; the dates are read the first time a sort or a figure needs
+ * them all (see `dates()`): each JSON array costs ~20 ms at 100,000, reading the table ~5.
  */
-export const SCAN = `SELECT workspace_id, json_group_array(seq), json_group_array(${LISTING_FLAGS}) FROM secrets GROUP BY workspace_id -- listing scan`;
+const SCAN = `SELECT json_group_array(s.seq),
+    json_group_array((${codeOf('s.type', SECRET_TYPES)}) | ((${codeOf('s.level', LEVELS)}) << ${LEVEL_SHIFT})
+      | ((${codeOf('s.availability', AVAILABILITIES)}) << ${AVAILABILITY_SHIFT}) | ((${codeOf('s.status', STATUSES)}) << ${STATUS_SHIFT})),
+    json_group_array(w.rowid)
+  FROM secrets s LEFT JOIN workspaces w ON w.id = s.workspace_id -- listing scan`;
 /** The dates sorts and the Review's figures compare, each a column that costs ~20 ms at 100,000. */
 const TIME_COLUMNS = ['created_at', 'expires_at', 'last_used_at', 'deletion_at'];
 const columnsOf = (columns: string[], what: string) => `SELECT ${['seq', ...columns].map((c) => `json_group_array(${c})`).join(', ')} FROM secrets -- listing ${what}`;
@@ -114,34 +125,28 @@ export class IndexColumns {
   private static read(session: Session): IndexColumns {
     const db = session.db;
     const c = new IndexColumns(db);
-    const groups = db
-      .tuples<[workspaceId: string | null, seqs: string, flags: string]>(SCAN)
-      .all()
-      .map(([workspaceId, seqs, flags]) => ({ workspaceId, seqs: JSON.parse(seqs) as Column, flags: JSON.parse(flags) as Column }));
-    let count = 0;
-    let top = 0;
-    for (const { seqs } of groups) {
-      count += seqs.length;
-      for (const seq of seqs) if (seq !== null && isListingSeq(seq) && seq > top) top = seq;
-    }
-    c.reserve(count, top + 1);
+    // An aggregate yields its one row, even over no secrets.
+    const [seqs, flags, workspaceRowids] = db
+      .tuples<string[]>(SCAN)
+      .get()!
+      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column];
+    const top = seqs.reduce<number>((max, seq) => (seq !== null && isListingSeq(seq) && seq > max ? seq : max), 0);
+    c.reserve(seqs.length, top + 1);
     // Every slot at once, empty: grown one name at a time, each of the three arrays was copied at
     // each doubling, ~0.2 s of a build at 1,000,000 (docs/benchmark.md, "Arrays made at their size").
-    c.ids = vacant(count);
-    c.names = vacant(count);
-    c.keys = vacant(count);
-    const workspaceNames = new Map(db.tuples<[WorkspaceRow['id'], WorkspaceRow['name']]>('SELECT id, name FROM workspaces').all());
-    for (const { workspaceId, seqs, flags } of groups) {
-      // A workspace id the table lacks lists the secret without one, as the join it replaces did.
-      const name = workspaceId === null ? undefined : workspaceNames.get(workspaceId);
-      const code = name === undefined ? -1 : c.workspaceCode(name);
-      for (let i = 0; i < seqs.length; i++) {
-        const seq = seqs[i];
-        if (seq === null || seq === undefined) continue;
-        const slot = c.slotFor(seq);
-        c.flags[slot] = flags[i]! | rangeMark(seq);
-        c.workspace[slot] = code;
-      }
+    c.ids = vacant(seqs.length);
+    c.names = vacant(seqs.length);
+    c.keys = vacant(seqs.length);
+    const workspaceCode = new Map<number, number>();
+    const workspaces = db.query<Pick<WorkspaceRow, 'name'> & { rowid: number }>('SELECT rowid, name FROM workspaces').all();
+    for (const w of workspaces) workspaceCode.set(w.rowid, c.workspaceCode(w.name));
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i];
+      if (seq === null || seq === undefined) continue;
+      const slot = c.slotFor(seq);
+      const ws = workspaceRowids[i];
+      c.flags[slot] = flags[i]! | rangeMark(seq);
+      c.workspace[slot] = ws === null || ws === undefined ? -1 : (workspaceCode.get(ws) ?? -1);
     }
     c.readNames(session);
     return c;
