@@ -5,7 +5,7 @@ import { registerSecret } from '../../electron/core/secrets/registration';
 import { unreadableScopes, unreadableSecrets } from '../../electron/core/vault/damage';
 import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import { clearScopeOf, flipInFile, flipInTree, withRawDb } from '../support/sql';
+import { clearScopeOf, flipInFile, flipInTree, staleIndex, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
@@ -35,6 +35,49 @@ describe('damage the core reports', () => {
       expect.objectContaining({ code: 'TAMPERED', field: 'name' }),
     );
     app.close();
+  });
+
+  it("a grant that does not open, and the scopes' id index damaged too: its secrets are still counted", async () => {
+    const path = await vaultOfAlice();
+    const { grant, scope } = withRawDb(path, (db) => ({
+      grant: db.prepare("SELECT g.sealed_key FROM scope_grants g JOIN scopes s ON s.id = g.scope_id WHERE s.kind = 'personal'").pluck().get() as Buffer,
+      scope: db.prepare("SELECT id FROM scopes WHERE kind = 'personal'").pluck().get() as string,
+    }));
+    flipInFile(path, grant);
+    // The index entry no longer matches the scope's row: a lookup of the scope by its id finds nothing.
+    flipInTree(path, 'sqlite_autoindex_scopes_1', Buffer.from(scope));
+    const vault = await Vault.open(path);
+    const alice = await vault.unlock('alice', PASSWORD);
+    expect(unreadableScopes(alice)).toEqual([{ scope: 'personal scope of alice', secrets: 2 }]);
+    expect(unreadableSecrets(alice)).toBe(2);
+    vault.close();
+  });
+
+  it("a grant that does not open, and its scope's row damaged too: its secrets are still counted", async () => {
+    const path = await vaultOfAlice();
+    const { grant, scope } = withRawDb(path, (db) => ({
+      grant: db.prepare("SELECT g.sealed_key FROM scope_grants g JOIN scopes s ON s.id = g.scope_id WHERE s.kind = 'personal'").pluck().get() as Buffer,
+      scope: db.prepare("SELECT id FROM scopes WHERE kind = 'personal'").pluck().get() as string,
+    }));
+    flipInFile(path, grant);
+    flipInTree(path, 'scopes', Buffer.from(scope));
+    const vault = await Vault.open(path);
+    const alice = await vault.unlock('alice', PASSWORD);
+    expect(unreadableScopes(alice)).toEqual([{ scope: 'personal scope of alice', secrets: 2 }]);
+    vault.close();
+  });
+
+  it("a grant that does not open, and the wrapped keys' scope index damaged too: its secrets are still counted", async () => {
+    const path = await vaultOfAlice();
+    const grant = withRawDb(path, (db) => db.prepare("SELECT g.sealed_key FROM scope_grants g JOIN scopes s ON s.id = g.scope_id WHERE s.kind = 'personal'").pluck().get() as Buffer);
+    flipInFile(path, grant);
+    // In the index only, both of alice's personal secrets are filed under another scope's number.
+    const num = withRawDb(path, (db) => db.prepare("SELECT num FROM scopes WHERE kind = 'personal'").pluck().get() as number);
+    staleIndex(path, 'reader_keys_by_scope', `UPDATE reader_keys SET scope_num = 999 WHERE scope_num = ${num}`, `UPDATE reader_keys SET scope_num = ${num} WHERE scope_num = 999`);
+    const vault = await Vault.open(path);
+    const alice = await vault.unlock('alice', PASSWORD);
+    expect(unreadableScopes(alice)).toEqual([{ scope: 'personal scope of alice', secrets: 2 }]);
+    vault.close();
   });
 
   it("an organization secret only a team reads, behind the team's grant that does not open: named, and TAMPERED by level", async () => {

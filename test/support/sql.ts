@@ -109,3 +109,27 @@ function flipWithin(path: string, value: Uint8Array, offset: number, inScope: (a
   bytes[found[0]! + offset]! ^= 0x01;
   writeFileSync(path, bytes);
 }
+
+/**
+ * An index that says what its table said before `undo`: `change` runs with the index attached, then
+ * `undo` with it detached from the schema, so only the table goes back. As a damaged index page
+ * would be, and as SQLite never checks on a read. Foreign keys are off: the change may name a row nobody has.
+ */
+export function staleIndex(path: string, index: string, change: string, undo: string): void {
+  const entry = withRawDb(path, (db) => {
+    db.pragma('foreign_keys = OFF');
+    db.prepare(change).run();
+    const row = db.prepare("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE name = ?").get(index);
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    db.prepare('DELETE FROM sqlite_schema WHERE name = ?').run(index);
+    return row as Record<string, unknown>;
+  });
+  withRawDb(path, (db) => {
+    db.pragma('foreign_keys = OFF');
+    db.prepare(undo).run();
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    db.prepare('INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES (@type, @name, @tbl_name, @rootpage, @sql)').run(entry);
+  });
+}

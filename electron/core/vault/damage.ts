@@ -1,6 +1,6 @@
 import type { Level } from '../../../shared/schemas/secrets';
 import type { ScopeKind } from '../access/roster-state';
-import type { ReaderKeyRow, SecretReaderRow } from '../db/rows';
+import type { ReaderKeyRow, ScopeRow } from '../db/rows';
 import type { Session } from './session';
 
 /**
@@ -42,16 +42,35 @@ export function scopeLabel(s: Session, scopeId: string): string {
 
 /**
  * For each secret any of `scopeIds` holds (by its listing number), whether a scope this session
- * opened reads it all the same. From the wrapped keys alone, never joined to the secrets: in a
- * damaged file that join's index may be what is broken, and a secret it drops would go uncounted.
+ * opened reads it all the same. From the wrapped keys alone, never joined to the secrets, and each
+ * table read from its own tree, not an index: in a damaged file an index may be what is broken
+ * (SQLite never checks one against its table on a read), and a secret it drops would go uncounted.
+ * Only a session with a closed scope pays for the scan.
  */
 function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<number, boolean> {
-  const readers = s.db.tuples<[seq: ReaderKeyRow['secret_seq'], scopeId: SecretReaderRow['scope_id']]>(
-    `SELECT r.secret_seq, sc.id FROM reader_keys r JOIN scopes sc ON sc.num = r.scope_num
-     WHERE r.secret_seq IN (SELECT secret_seq FROM reader_keys WHERE scope_num = (SELECT num FROM scopes WHERE id = ?))`,
-  );
   const opened = new Map<number, boolean>();
-  for (const scopeId of scopeIds) for (const [seq, readerScope] of readers.all(scopeId)) opened.set(seq, (opened.get(seq) ?? false) || s.canRead(readerScope));
+  if (scopeIds.length === 0) return opened;
+  const scopeOf = new Map(s.db.tuples<[num: ReaderKeyRow['scope_num'], id: ScopeRow['id']]>('SELECT num, id FROM scopes NOT INDEXED').all());
+  const closed = new Set(scopeIds);
+  // A closed scope whose row is gone or damaged has no number to find it by: a key to a number no
+  // row has, or whose row names a scope the roster does not know, may be its.
+  const closedUnnumbered = scopeIds.some((id) => ![...scopeOf.values()].includes(id));
+  const isClosed = (num: number) => {
+    const id = scopeOf.get(num);
+    return (id !== undefined && closed.has(id)) || (closedUnnumbered && (id === undefined || !s.roster.scopeKind(id)));
+  };
+  // A table without rowid is its primary key's tree; NOT INDEXED would still let SQLite scan the covering reader_keys_by_scope.
+  const keys = s.db.tuples<[seq: ReaderKeyRow['secret_seq'], scopeNum: ReaderKeyRow['scope_num']]>(
+    'SELECT secret_seq, scope_num FROM reader_keys INDEXED BY sqlite_autoindex_reader_keys_1',
+  );
+  // Two passes instead of every key in memory: a million-secret vault has more than a million keys.
+  const held = new Set<number>();
+  for (const [seq, num] of keys.iterate()) if (isClosed(num)) held.add(seq);
+  for (const [seq, num] of keys.iterate()) {
+    if (!held.has(seq)) continue;
+    const scopeId = scopeOf.get(num);
+    opened.set(seq, (opened.get(seq) ?? false) || (scopeId !== undefined && s.canRead(scopeId)));
+  }
   return opened;
 }
 
