@@ -5,7 +5,7 @@ import { registerSecret } from '../../electron/core/secrets/registration';
 import { unreadableScopes, unreadableSecrets } from '../../electron/core/vault/damage';
 import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import { clearScopeOf, flipInFile, flipInTree, staleIndex, withRawDb } from '../support/sql';
+import { behindIndex, clearScopeOf, flipInFile, flipInTree, outsideStrict, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
@@ -67,13 +67,21 @@ describe('damage the core reports', () => {
     vault.close();
   });
 
-  it("a grant that does not open, and the wrapped keys' scope index damaged too: its secrets are still counted", async () => {
+  // The index: both of alice's personal keys filed under a scope number nobody has. The table: both gone from it.
+  it.each(['index', 'table'])("a grant that does not open, and the wrapped keys' %s damaged too: its secrets are still counted", async (where) => {
     const path = await vaultOfAlice();
     const grant = withRawDb(path, (db) => db.prepare("SELECT g.sealed_key FROM scope_grants g JOIN scopes s ON s.id = g.scope_id WHERE s.kind = 'personal'").pluck().get() as Buffer);
     flipInFile(path, grant);
-    // In the index only, both of alice's personal secrets are filed under another scope's number.
     const num = withRawDb(path, (db) => db.prepare("SELECT num FROM scopes WHERE kind = 'personal'").pluck().get() as number);
-    staleIndex(path, 'reader_keys_by_scope', `UPDATE reader_keys SET scope_num = 999 WHERE scope_num = ${num}`, `UPDATE reader_keys SET scope_num = ${num} WHERE scope_num = 999`);
+    if (where === 'index') {
+      withRawDb(path, (db) => {
+        db.pragma('foreign_keys = OFF');
+        db.prepare('UPDATE reader_keys SET scope_num = 999 WHERE scope_num = ?').run(num);
+      });
+      behindIndex(path, 'reader_keys_by_scope', `UPDATE reader_keys SET scope_num = ${num} WHERE scope_num = 999`);
+    } else {
+      behindIndex(path, 'reader_keys_by_scope', `DELETE FROM reader_keys WHERE scope_num = ${num}`);
+    }
     const vault = await Vault.open(path);
     const alice = await vault.unlock('alice', PASSWORD);
     expect(unreadableScopes(alice)).toEqual([{ scope: 'personal scope of alice', secrets: 2 }]);
@@ -128,6 +136,52 @@ describe('damage the core reports', () => {
     vault.close();
   });
 
+  it('two secrets with one listing number in the file: each listed by its own name as tampered, neither hidden behind the other', async () => {
+    const path = await vaultOfAlice();
+    // Numbered in the order registered: p-1, p-2, o-1. o-1 takes p-1's number, in the table only.
+    const [p1, , o1] = withRawDb(path, (db) => db.prepare('SELECT seq FROM secrets ORDER BY seq').pluck().all() as number[]);
+    behindIndex(path, 'secrets_by_seq', `UPDATE secrets SET seq = ${p1} WHERE seq = ${o1}`);
+    const vault = await Vault.open(path);
+    const items = listSecrets(await vault.unlock('alice', PASSWORD)).items;
+    expect(items.map((i) => [i.name, i.level, i.tampered ?? false])).toEqual([
+      ['o-1', 'organization', true],
+      ['p-1', 'personal', true],
+      ['p-2', 'personal', false],
+    ]);
+    expect(new Set(items.map((i) => i.id)).size).toBe(3);
+    vault.close();
+  });
+
+  it("a secret's listing number changed out of range in its row only, its wrapped key and the number's index still saying the old one: listed nameless as tampered", async () => {
+    const path = await vaultOfAlice();
+    behindIndex(path, 'secrets_by_seq', 'UPDATE secrets SET seq = -108 WHERE seq = 2');
+    const vault = await Vault.open(path);
+    const items = listSecrets(await vault.unlock('alice', PASSWORD)).items;
+    expect(items.map((i) => [i.name, i.tampered ?? false])).toEqual([
+      ['', true],
+      ['o-1', false],
+      ['p-1', false],
+    ]);
+    vault.close();
+  });
+
+  it("a secret's status changed in the file to a value no status has: listed as tampered, not as another status", async () => {
+    const path = await vaultOfAlice();
+    withRawDb(path, (db) => {
+      db.unsafeMode(true);
+      db.pragma('ignore_check_constraints = ON');
+      db.prepare("UPDATE secrets SET status = 'aktive' WHERE seq = 1").run();
+    });
+    const vault = await Vault.open(path);
+    const items = listSecrets(await vault.unlock('alice', PASSWORD)).items;
+    expect(items.map((i) => [i.name, i.tampered ?? false])).toEqual([
+      ['o-1', false],
+      ['p-1', true],
+      ['p-2', false],
+    ]);
+    vault.close();
+  });
+
   it("a secret's name chunk and its id both damaged in the file: listed nameless as tampered, not dropped", async () => {
     const path = await vaultOfAlice();
     const { id, chunk } = withRawDb(path, (db) => ({
@@ -154,6 +208,36 @@ describe('damage the core reports', () => {
     flipInFile(path, Buffer.from(sql), sql.indexOf('created_at') + 2);
     const vault = await Vault.open(path);
     expect(() => vault.info()).toThrow(expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining("no such column: created_at; the file's tables are not the ones Coffer makes") }));
+    vault.close();
+  });
+
+  it("a member's column renamed in the file's schema, read by a row's name and not by SQL: TAMPERED at unlock, not a TypeError", async () => {
+    const path = await vaultOfAlice();
+    const sql = withRawDb(path, (db) => db.prepare("SELECT sql FROM sqlite_master WHERE name = 'members'").pluck().get() as string);
+    // `SELECT *` still works: the salt is simply not where unlock looks for it.
+    flipInFile(path, Buffer.from(sql), sql.indexOf('kdf_salt'));
+    const vault = await Vault.open(path);
+    await expect(vault.unlock('alice', PASSWORD)).rejects.toMatchObject({ code: 'TAMPERED', message: expect.stringContaining("the file's tables are not the ones Coffer makes") });
+    vault.close();
+  });
+
+  it("a member's key column holding text where its STRICT table allows only a BLOB: TAMPERED with SQLite's check, quoting no value", async () => {
+    const path = await vaultOfAlice();
+    const planted = 'planted-text-value';
+    outsideStrict(path, 'members', `UPDATE members SET box_public = '${planted}'`);
+    const vault = await Vault.open(path);
+    const refused = await vault.unlock('alice', PASSWORD).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'TAMPERED', message: expect.stringContaining('non-BLOB value in members.box_public') });
+    expect((refused as Error).message).not.toContain(planted);
+    vault.close();
+  });
+
+  it("a secret's date holding a BLOB, read by a statement outside any transaction: TAMPERED with SQLite's check, not its JSON error", async () => {
+    const path = await vaultOfAlice();
+    outsideStrict(path, 'secrets', "UPDATE secrets SET created_at = x'ffee' WHERE seq = 1");
+    const vault = await Vault.open(path);
+    const alice = await vault.unlock('alice', PASSWORD);
+    expect(() => listSecrets(alice, { sort: 'created' })).toThrow(expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining('non-INTEGER value in secrets.created_at') }));
     vault.close();
   });
 });

@@ -111,25 +111,41 @@ function flipWithin(path: string, value: Uint8Array, offset: number, inScope: (a
 }
 
 /**
- * An index that says what its table said before `undo`: `change` runs with the index attached, then
- * `undo` with it detached from the schema, so only the table goes back. As a damaged index page
- * would be, and as SQLite never checks on a read. Foreign keys are off: the change may name a row nobody has.
+ * Runs `sql` on a table with `index` taken out of the schema, so the table changes and the index
+ * does not: they then disagree, as after a damaged page, and SQLite never checks one against the
+ * other on a read. Foreign keys are off: the change may name a row nobody has.
  */
-export function staleIndex(path: string, index: string, change: string, undo: string): void {
+export function behindIndex(path: string, index: string, sql: string): void {
   const entry = withRawDb(path, (db) => {
-    db.pragma('foreign_keys = OFF');
-    db.prepare(change).run();
-    const row = db.prepare("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE name = ?").get(index);
+    const row = db.prepare('SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE name = ?').get(index) as Record<string, unknown>;
     db.unsafeMode(true);
     db.pragma('writable_schema = ON');
     db.prepare('DELETE FROM sqlite_schema WHERE name = ?').run(index);
-    return row as Record<string, unknown>;
+    return row;
   });
   withRawDb(path, (db) => {
     db.pragma('foreign_keys = OFF');
-    db.prepare(undo).run();
+    db.prepare(sql).run();
     db.unsafeMode(true);
     db.pragma('writable_schema = ON');
     db.prepare('INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES (@type, @name, @tbl_name, @rootpage, @sql)').run(entry);
+  });
+}
+
+/**
+ * Runs `sql` on `table` as if it were not STRICT, then makes it STRICT again in the schema: a row
+ * then holds a type its column does not allow, as after a damaged page (SQLite checks types when it
+ * writes a row, never when it reads one; quick_check finds it).
+ */
+export function outsideStrict(path: string, table: string, sql: string): void {
+  const schema = (db: Database, edit: string) => {
+    db.unsafeMode(true);
+    db.pragma('writable_schema = ON');
+    db.prepare(`UPDATE sqlite_schema SET sql = ${edit} WHERE name = ?`).run(table);
+  };
+  withRawDb(path, (db) => schema(db, "replace(sql, ') STRICT', ')')"));
+  withRawDb(path, (db) => {
+    db.prepare(sql).run();
+    schema(db, "sql || ' STRICT'");
   });
 }

@@ -157,36 +157,41 @@ export function checkVaultFile(path: string): string[] {
 }
 
 /**
- * An error SQLite raised that no caller expected: damage when the file fails SQLite's own checks
- * or its schema is not the one Coffer makes, else left as it is (a bug, INTERNAL). Only on the
- * error path: the checks read the whole file.
+ * An error no caller expected, SQLite's or the code's: damage when the file fails SQLite's own
+ * checks or its schema is not the one Coffer makes, else left as it is (a bug, INTERNAL). A
+ * TypeError is damage too when a row holds another type than its STRICT table allows (SQLite checks
+ * types when it writes, not when it reads), or a column was renamed in the file's schema. Only on
+ * the error path: the checks read the whole file.
  */
 function diagnose(raw: Database, e: unknown): unknown {
   const code = String((e as { code?: unknown })?.code);
   // A name taken is a CONFLICT its caller expects, and a common one: no reason to read the whole file.
-  if (e instanceof CofferError || !code.startsWith('SQLITE_') || code === 'SQLITE_CONSTRAINT_UNIQUE') return e;
+  if (e instanceof CofferError || code === 'SQLITE_CONSTRAINT_UNIQUE') return e;
   const translated = translateSqliteError(e);
   if (translated !== e || !raw.open) return translated;
+  // SQLite's words name a page or a column; the code's may quote the value it choked on, a secret's bytes among them.
+  const said = code.startsWith('SQLITE_') ? [(e as Error).message] : [];
   try {
     // An older format's schema differs by design (a migration that failed is a bug, not damage).
-    if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && schemaDiffers(raw)) return damaged(`${(e as Error).message}; the file's tables are not the ones Coffer makes`);
+    if (pragmaNumber(raw, 'user_version') === LATEST_VERSION && schemaDiffers(raw)) return damaged([...said, "the file's tables are not the ones Coffer makes"].join('; '));
     const problems = fileProblems(raw, 3);
-    return problems.length ? damaged(`${(e as Error).message}; ${problems.join('; ')}`) : e;
-  } catch {
+    return problems.length ? damaged([...said, ...problems].join('; ')) : e;
+  } catch (checking) {
     // SQLite cannot even check the file: damaged beyond its pages (its header, its schema).
-    return damaged((e as Error).message);
+    return damaged(said[0] ?? (checking as Error).message);
   }
 }
 
 /**
  * A statement whose runs turn a damaged file's errors into TAMPERED where they happen: most reads
- * run outside `read()`, and a page may fail at any of them. Other errors pass as they are, for
- * the caller that expects one (a UNIQUE constraint as CONFLICT) or for `write()` to diagnose.
+ * run outside `read()`, and a page may fail at any of them, or hand a function a value of another
+ * type than its column's (json_group_array refuses a BLOB). A constraint's error passes as it is,
+ * for the caller that expects one (a UNIQUE constraint as CONFLICT) or for `write()` to diagnose.
  */
-function guarded(s: Statement): Statement {
+function guarded(s: Statement, raw: Database): Statement {
   const damage = (e: unknown) => {
     const code = (e as { code?: unknown })?.code;
-    return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') ? translateSqliteError(e) : e;
+    return typeof code === 'string' && code.startsWith('SQLITE_') && !code.startsWith('SQLITE_CONSTRAINT') ? diagnose(raw, e) : e;
   };
   for (const method of ['run', 'get', 'all'] as const) {
     const plain = s[method].bind(s) as (...args: unknown[]) => unknown;
@@ -249,7 +254,7 @@ export class Db {
     let s = cache.get(sql);
     if (!s) {
       try {
-        s = guarded(this.raw.prepare(sql));
+        s = guarded(this.raw.prepare(sql), this.raw);
       } catch (e) {
         throw diagnose(this.raw, e);
       }
@@ -299,6 +304,18 @@ export class Db {
     }
     try {
       return this.raw.transaction(fn).immediate();
+    } catch (e) {
+      throw diagnose(this.raw, e);
+    }
+  }
+
+  /**
+   * Runs `fn` outside a transaction (work that must not hold one, such as what surrounds a password's
+   * derivation), with the errors nobody expected diagnosed as `read()` and `write()` do.
+   */
+  diagnosing<T>(fn: () => T): T {
+    try {
+      return fn();
     } catch (e) {
       throw diagnose(this.raw, e);
     }

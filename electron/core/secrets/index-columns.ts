@@ -53,6 +53,8 @@ const TIMES = columnsOf(TIME_COLUMNS, 'times');
  * ~1.5 ms at 100,000, most of a broad search.
  */
 const DATES_OF_ROWS = `SELECT seq, ${DATE_COLUMNS.join(', ')} FROM secrets WHERE seq IN (SELECT value FROM json_each(?))`;
+/** The rows that share a listing number, in the order of the scans (the table's own). */
+const TWIN_ROWS = `SELECT id, ${DATE_COLUMNS.join(', ')} FROM secrets NOT INDEXED WHERE seq = ?`;
 
 type Column = (number | null)[];
 type DatesRow = Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expires_at' | 'last_used_at' | 'deletion_at'>;
@@ -108,6 +110,12 @@ export class IndexColumns {
   private bySeq = new Int32Array(0);
   /** Slot by a listing number out of range (written into the file by hand): never sizes an array. */
   private readonly outOfRange = new Map<number, number>();
+  /**
+   * The slots of rows that share a listing number, by that number, in scan order (the first is the
+   * one `slotOf` finds). The number's unique index forbids it, so the file was damaged: each row
+   * keeps a slot of its own, marked tampered, instead of one hiding the other.
+   */
+  private readonly twins = new Map<number, number[]>();
   private readonly workspaceCodes = new Map<string, number>();
   /** Whether the date columns hold every slot's dates (`dates()`), or only those in `dated`. */
   private datesRead = false;
@@ -143,9 +151,11 @@ export class IndexColumns {
     for (let i = 0; i < seqs.length; i++) {
       const seq = seqs[i];
       if (seq === null || seq === undefined) continue;
-      const slot = c.slotFor(seq);
+      const seen = c.slotOf(seq);
+      const slot = seen < 0 ? c.slotFor(seq) : c.twinOf(seq, seen);
       const ws = workspaceRowids[i];
-      c.flags[slot] = flags[i]! | rangeMark(seq);
+      // A value no list has (a damaged row) makes the packed flags NULL: the row is listed, as tampered.
+      c.flags[slot] = (flags[i] ?? TAMPERED) | rangeMark(seq);
       c.workspace[slot] = ws === null || ws === undefined ? -1 : (workspaceCode.get(ws) ?? -1);
     }
     c.readNames(session);
@@ -181,8 +191,9 @@ export class IndexColumns {
     const [seqs, created, expires, lastUsed, deletion, ...rest] = this.db
       .scanning(() => this.db.tuples<string[]>(sql).get()!)
       .map((json) => JSON.parse(json) as Column) as [Column, Column, Column, Column, Column, ...Column[]];
+    const slotOfRow = this.inScanOrder();
     for (let i = 0; i < seqs.length; i++) {
-      const slot = this.slotOf(seqs[i] ?? -1);
+      const slot = slotOfRow(seqs[i] ?? -1);
       if (slot < 0) continue;
       this.created[slot] = created[i]!;
       this.expires[slot] = orNaN(expires[i]!);
@@ -242,11 +253,14 @@ export class IndexColumns {
    */
   private readNames(session: Session): void {
     const tampered: [scopeId: string, chunkNo: number][] = [];
+    // Rows sharing a number are named by id, from every name this member's chunks give.
+    const namesById = this.twins.size > 0 ? new Map<string, string>() : undefined;
     for (const scopeId of session.readableScopes()) {
       const live = new Map<number, number>();
       const bad = readScopeChunks(session, scopeId, (entries, chunkNo) => {
         let alive = 0;
         for (const [id, name, seq] of entries) {
+          namesById?.set(id, name);
           const slot = this.slotOf(seq ?? seqOfId(this.db, id) ?? -1);
           if (slot < 0) continue; // purged since
           alive++;
@@ -267,6 +281,42 @@ export class IndexColumns {
       }
     }
     if (this.outOfRange.size > 0) this.nameOutOfRange(session);
+    if (namesById) this.nameTwins(namesById);
+  }
+
+  /**
+   * Each row of a shared listing number takes its slot by its own id, tampered, and is listed only
+   * if a chunk of this member names that id: the number no longer says which secret is which, and
+   * the chunk entries (by number) may have named the first slot after another row.
+   */
+  private nameTwins(namesById: Map<string, string>): void {
+    const rowsOf = this.db.query<DatesRow & Pick<SecretRow, 'id'>>(TWIN_ROWS);
+    for (const [seq, slots] of this.twins) {
+      const rows = rowsOf.all(seq);
+      slots.forEach((slot, k) => {
+        if (this.ids[slot] !== undefined) this.drop(slot);
+        this.flags[slot] = this.flags[slot]! | TAMPERED;
+        const row = rows[k];
+        const name = row === undefined ? undefined : namesById.get(row.id);
+        if (row === undefined || name === undefined) return;
+        this.name(slot, row.id, name);
+        this.setDates(slot, row);
+        this.teams.set(slot, NO_TEAMS);
+      });
+    }
+  }
+
+  /** The slot of each row of a whole-table scan in turn: rows sharing a number take their twins' slots in order. */
+  private inScanOrder(): (seq: number) => number {
+    if (this.twins.size === 0) return (seq) => this.slotOf(seq);
+    const taken = new Map<number, number>();
+    return (seq) => {
+      const slots = this.twins.get(seq);
+      if (!slots) return this.slotOf(seq);
+      const k = taken.get(seq) ?? 0;
+      taken.set(seq, k + 1);
+      return slots[k] ?? -1;
+    };
   }
 
   /**
@@ -305,8 +355,9 @@ export class IndexColumns {
     const withReader = new Set<string>();
     for (const r of readerRows) {
       withReader.add(r.id);
+      // The join found the row through the number's index; a number changed in the row itself is read by its id.
+      const slot = this.slotOf(r.seq) >= 0 ? this.slotOf(r.seq) : this.slotOf(seqOfId(this.db, r.id) ?? -1);
       // Named where its wrapped key says, yet left without a name: its chunk entry's listing number is not its row's.
-      const slot = this.slotOf(r.seq);
       if (namedIn.get(r.id) !== r.chunk_no || (slot >= 0 && this.ids[slot] === undefined)) mark(slot, r.id);
     }
     for (const id of namedIn.keys()) {
@@ -386,6 +437,17 @@ export class IndexColumns {
     return slot;
   }
 
+  /** A slot of its own for a row whose listing number `first` already holds (`twins`); no number finds it. */
+  private twinOf(seq: number, first: number): number {
+    this.reserve(this.length + 1, 0);
+    const slot = this.length++;
+    this.seqs[slot] = seq;
+    const slots = this.twins.get(seq) ?? [first];
+    slots.push(slot);
+    this.twins.set(seq, slots);
+    return slot;
+  }
+
   private workspaceCode(name: string | null): number {
     if (name === null) return -1;
     let code = this.workspaceCodes.get(name);
@@ -454,6 +516,7 @@ export class IndexColumns {
     this.length = 0;
     this.live = 0;
     this.teams.clear();
+    this.twins.clear();
     this.dated.clear();
     this.datesRead = false;
     this.timesRead = false;

@@ -41,11 +41,19 @@ export function scopeLabel(s: Session, scopeId: string): string {
 }
 
 /**
+ * The wrapped keys from both their trees, the table's own (a table without rowid is its primary
+ * key's tree) and the scope index: a damaged page of either, or a file cut short, drops keys the
+ * other still has. Named: NOT INDEXED would still let SQLite read the covering scope index alone.
+ */
+const EVERY_WRAPPED_KEY = `SELECT secret_seq, scope_num FROM reader_keys INDEXED BY sqlite_autoindex_reader_keys_1
+  UNION SELECT secret_seq, scope_num FROM reader_keys INDEXED BY reader_keys_by_scope`;
+
+/**
  * For each secret any of `scopeIds` holds (by its listing number), whether a scope this session
- * opened reads it all the same. From the wrapped keys alone, never joined to the secrets, and each
- * table read from its own tree, not an index: in a damaged file an index may be what is broken
- * (SQLite never checks one against its table on a read), and a secret it drops would go uncounted.
- * Only a session with a closed scope pays for the scan.
+ * opened reads it all the same. From the wrapped keys alone, never joined to the secrets, and never
+ * through a lookup by index: in a damaged file an index may be what is broken (SQLite never checks
+ * one against its table on a read), and a secret it drops would go uncounted. Only a session with a
+ * closed scope pays for the scans.
  */
 function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<number, boolean> {
   const opened = new Map<number, boolean>();
@@ -59,10 +67,7 @@ function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<number, b
     const id = scopeOf.get(num);
     return (id !== undefined && closed.has(id)) || (closedUnnumbered && (id === undefined || !s.roster.scopeKind(id)));
   };
-  // A table without rowid is its primary key's tree; NOT INDEXED would still let SQLite scan the covering reader_keys_by_scope.
-  const keys = s.db.tuples<[seq: ReaderKeyRow['secret_seq'], scopeNum: ReaderKeyRow['scope_num']]>(
-    'SELECT secret_seq, scope_num FROM reader_keys INDEXED BY sqlite_autoindex_reader_keys_1',
-  );
+  const keys = s.db.tuples<[seq: ReaderKeyRow['secret_seq'], scopeNum: ReaderKeyRow['scope_num']]>(EVERY_WRAPPED_KEY);
   // Two passes instead of every key in memory: a million-secret vault has more than a million keys.
   const held = new Set<number>();
   for (const [seq, num] of keys.iterate()) if (isClosed(num)) held.add(seq);

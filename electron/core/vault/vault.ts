@@ -237,30 +237,36 @@ export class Vault {
    * they carry and opens every scope key sealed to them whose grant is signed (docs/product.md §1a).
    */
   async unlock(login: string | undefined, password: string): Promise<Session> {
-    let row: MemberRow;
-    try {
-      row = this.findMember(login);
-    } catch (e) {
-      if ((e as CofferError).code === 'AUTH') this.auditFailedUnlock(login ?? '(unknown)');
-      throw e;
-    }
-    const kdf = kdfOf(row);
-    checkKdfParams(kdf);
+    // A member row of a damaged file may hold a column of another type (db/connection.ts, diagnose).
+    const { row, kdf } = this.db.diagnosing(() => {
+      let member: MemberRow;
+      try {
+        member = this.findMember(login);
+      } catch (e) {
+        if ((e as CofferError).code === 'AUTH') this.auditFailedUnlock(login ?? '(unknown)');
+        throw e;
+      }
+      const params = kdfOf(member);
+      checkKdfParams(params);
+      return { row: member, kdf: params };
+    });
     const passwordKey = deriveKey(password, kdf);
     try {
-      const opened = this.openMemberKeys(row, passwordKey);
-      if (!opened) {
-        this.auditFailedUnlock(row.login);
-        throw new CofferError('AUTH', 'wrong member name or password');
-      }
-      const { keys, pin } = unpackSecretKeys(opened.packed);
-      wipe(opened.packed);
-      const session = this.openSession(row.id, keys, pin);
-      session.setupPending = opened.how === 'setup';
-      this.auditUnlock(() => session.audit('unlock'));
-      if (!this.readOnly) adoptSignedForm(session, passwordKey);
-      adoptLegacySettings(session, kdf);
-      return session;
+      return this.db.diagnosing(() => {
+        const opened = this.openMemberKeys(row, passwordKey);
+        if (!opened) {
+          this.auditFailedUnlock(row.login);
+          throw new CofferError('AUTH', 'wrong member name or password');
+        }
+        const { keys, pin } = unpackSecretKeys(opened.packed);
+        wipe(opened.packed);
+        const session = this.openSession(row.id, keys, pin);
+        session.setupPending = opened.how === 'setup';
+        this.auditUnlock(() => session.audit('unlock'));
+        if (!this.readOnly) adoptSignedForm(session, passwordKey);
+        adoptLegacySettings(session, kdf);
+        return session;
+      });
     } finally {
       wipe(passwordKey);
     }
