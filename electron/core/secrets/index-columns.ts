@@ -151,8 +151,9 @@ export class IndexColumns {
     for (let i = 0; i < seqs.length; i++) {
       const seq = seqs[i];
       if (seq === null || seq === undefined) continue;
-      const seen = c.slotOf(seq);
-      const slot = seen < 0 ? c.slotFor(seq) : c.twinOf(seq, seen);
+      const taken = c.length;
+      let slot = c.slotFor(seq);
+      if (c.length === taken) slot = c.twinOf(seq, slot);
       const ws = workspaceRowids[i];
       // A value no list has (a damaged row) makes the packed flags NULL: the row is listed, as tampered.
       c.flags[slot] = (flags[i] ?? TAMPERED) | rangeMark(seq);
