@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CofferApp } from '../../electron/core/app';
+import { verifyAuditFor } from '../../electron/core/audit/access';
 import { getSecretValue, listSecrets } from '../../electron/core/secrets/reading';
 import { registerSecret } from '../../electron/core/secrets/registration';
 import { unreadableScopes, unreadableSecrets } from '../../electron/core/vault/damage';
 import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import { behindIndex, clearScopeOf, flipInFile, flipInTree, outsideStrict, withRawDb } from '../support/sql';
+import { behindIndex, clearScopeOf, flipInFile, flipInTree, outsideConstraints, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
@@ -182,6 +183,22 @@ describe('damage the core reports', () => {
     vault.close();
   });
 
+  it("the index that finds a scope's name chunk and the scopes' id index both damaged: its secrets listed nameless as tampered, not dropped", async () => {
+    const path = await vaultOfAlice();
+    const scope = withRawDb(path, (db) => db.prepare("SELECT id FROM scopes WHERE kind = 'personal'").pluck().get() as string);
+    // Neither lookup by the scope's id finds anything: no chunk to read, and no wrapped key to count.
+    flipInTree(path, 'sqlite_autoindex_name_chunks_1', Buffer.from(scope));
+    flipInTree(path, 'sqlite_autoindex_scopes_1', Buffer.from(scope));
+    const vault = await Vault.open(path);
+    const items = listSecrets(await vault.unlock('alice', PASSWORD)).items;
+    expect(items.map((i) => [i.name, i.tampered ?? false])).toEqual([
+      ['', true],
+      ['', true],
+      ['o-1', false],
+    ]);
+    vault.close();
+  });
+
   it("a secret's name chunk and its id both damaged in the file: listed nameless as tampered, not dropped", async () => {
     const path = await vaultOfAlice();
     const { id, chunk } = withRawDb(path, (db) => ({
@@ -224,7 +241,7 @@ describe('damage the core reports', () => {
   it("a member's key column holding text where its STRICT table allows only a BLOB: TAMPERED with SQLite's check, quoting no value", async () => {
     const path = await vaultOfAlice();
     const planted = 'planted-text-value';
-    outsideStrict(path, 'members', `UPDATE members SET box_public = '${planted}'`);
+    outsideConstraints(path, 'members', `UPDATE members SET box_public = '${planted}'`);
     const vault = await Vault.open(path);
     const refused = await vault.unlock('alice', PASSWORD).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'TAMPERED', message: expect.stringContaining('non-BLOB value in members.box_public') });
@@ -234,10 +251,18 @@ describe('damage the core reports', () => {
 
   it("a secret's date holding a BLOB, read by a statement outside any transaction: TAMPERED with SQLite's check, not its JSON error", async () => {
     const path = await vaultOfAlice();
-    outsideStrict(path, 'secrets', "UPDATE secrets SET created_at = x'ffee' WHERE seq = 1");
+    outsideConstraints(path, 'secrets', "UPDATE secrets SET created_at = x'ffee' WHERE seq = 1");
     const vault = await Vault.open(path);
     const alice = await vault.unlock('alice', PASSWORD);
     expect(() => listSecrets(alice, { sort: 'created' })).toThrow(expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining('non-INTEGER value in secrets.created_at') }));
+    vault.close();
+  });
+
+  it("an audit entry's link NULL where its column allows none: the log is broken at that entry, not a TypeError", async () => {
+    const path = await vaultOfAlice();
+    outsideConstraints(path, 'audit', 'UPDATE audit SET prev_hash = NULL WHERE seq = 2');
+    const vault = await Vault.open(path);
+    expect(verifyAuditFor(await vault.unlock('alice', PASSWORD))).toMatchObject({ ok: false, brokenAt: 2 });
     vault.close();
   });
 });

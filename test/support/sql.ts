@@ -133,19 +133,23 @@ export function behindIndex(path: string, index: string, sql: string): void {
 }
 
 /**
- * Runs `sql` on `table` as if it were not STRICT, then makes it STRICT again in the schema: a row
- * then holds a type its column does not allow, as after a damaged page (SQLite checks types when it
- * writes a row, never when it reads one; quick_check finds it).
+ * Runs `sql` on `table` as if it were neither STRICT nor NOT NULL, then gives the schema back its
+ * text: a row then holds a type, or a NULL, its column does not allow, as after a damaged page
+ * (SQLite checks a row when it writes it, never when it reads it; quick_check finds it).
  */
-export function outsideStrict(path: string, table: string, sql: string): void {
-  const schema = (db: Database, edit: string) => {
+export function outsideConstraints(path: string, table: string, sql: string): void {
+  const setSchema = (db: Database, text: string) => {
     db.unsafeMode(true);
     db.pragma('writable_schema = ON');
-    db.prepare(`UPDATE sqlite_schema SET sql = ${edit} WHERE name = ?`).run(table);
+    db.prepare('UPDATE sqlite_schema SET sql = ? WHERE name = ?').run(text, table);
   };
-  withRawDb(path, (db) => schema(db, "replace(sql, ') STRICT', ')')"));
+  const original = withRawDb(path, (db) => {
+    const text = db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(table) as string;
+    setSchema(db, text.replaceAll(' NOT NULL', '').replace(/\) STRICT$/, ')'));
+    return text;
+  });
   withRawDb(path, (db) => {
     db.prepare(sql).run();
-    schema(db, "sql || ' STRICT'");
+    setSchema(db, original);
   });
 }

@@ -53,7 +53,9 @@ export function macLink(key: Uint8Array, prev: Uint8Array, e: ChainFields): Uint
   return sodium().crypto_generichash(32, concat(ENTRY_CONTEXT, prev, fields), key);
 }
 
-export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
+/** Whether both are the same bytes; a link a damaged row holds as NULL or text is not (SQLite checks types on writes only). */
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
 
 /**
  * The last entry under the MAC and what the chain has recorded against itself: `broken` is the

@@ -5,6 +5,7 @@ import type { SecretReaderRow, SecretRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
 import { readScopeChunks } from './name-chunks';
+import { scopeNumbersOfTable } from '../vault/scopes';
 import type { ListedSecret } from './summaries';
 import { teamNamesBySeq } from './summaries';
 
@@ -64,10 +65,11 @@ const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
 /**
  * A scope's readers joined to their secrets by listing number, the row's own key: a lookup by id goes
  * through the id index, and a row whose id was damaged in the file is not found there, so a secret
- * whose chunk is damaged too would go unlisted instead of listed as tampered.
+ * whose chunk is damaged too would go unlisted instead of listed as tampered. The scope by its
+ * number, read from the scopes table itself (`scopeNumbersOfTable`), not looked up by its id.
  */
 const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
-  WHERE r.scope_num = (SELECT num FROM scopes WHERE id = ?)`;
+  WHERE r.scope_num = ?`;
 
 /** `n` empty slots of a name column: undefined, as a slot never named is, but with room for every name. */
 const vacant = <T>(n: number): T[] => new Array<T>(n).fill(undefined as T);
@@ -253,10 +255,13 @@ export class IndexColumns {
    * Secrets whose only chunk failed verification are listed nameless and marked tampered.
    */
   private readNames(session: Session): void {
-    const tampered: [scopeId: string, chunkNo: number][] = [];
+    const tampered: [scopeNum: number, chunkNo: number][] = [];
+    // A damaged page of the scopes' id index would hide a scope's wrapped keys from every count below.
+    const scopeNums = scopeNumbersOfTable(this.db);
     // Rows sharing a number are named by id, from every name this member's chunks give.
     const namesById = this.twins.size > 0 ? new Map<string, string>() : undefined;
     for (const scopeId of session.readableScopes()) {
+      const num = scopeNums.get(scopeId) ?? -1;
       const live = new Map<number, number>();
       const bad = readScopeChunks(session, scopeId, (entries, chunkNo) => {
         let alive = 0;
@@ -269,12 +274,12 @@ export class IndexColumns {
         }
         live.set(chunkNo, alive);
       });
-      for (const chunkNo of bad) tampered.push([scopeId, chunkNo]);
-      if (!this.chunksMatchReaders(scopeId, live, bad)) this.reconcile(session, scopeId);
+      for (const chunkNo of bad) tampered.push([num, chunkNo]);
+      if (!this.chunksMatchReaders(num, live, bad)) this.reconcile(session, scopeId, num);
     }
     const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(`${READERS_OF_SCOPE} AND r.chunk_no = ?`);
-    for (const [scopeId, chunkNo] of tampered) {
-      for (const r of inChunk.all(scopeId, chunkNo)) {
+    for (const [num, chunkNo] of tampered) {
+      for (const r of inChunk.all(num, chunkNo)) {
         const slot = this.slotOf(r.seq);
         if (slot < 0 || this.ids[slot] !== undefined) continue;
         this.name(slot, r.id, '');
@@ -325,10 +330,10 @@ export class IndexColumns {
    * count per chunk, read from the index of wrapped keys alone, shows whether a chunk or a wrapped key
    * was moved, renumbered or dropped in the file. Cheap enough for every unlock.
    */
-  private chunksMatchReaders(scopeId: string, live: Map<number, number>, bad: number[]): boolean {
+  private chunksMatchReaders(scopeNum: number, live: Map<number, number>, bad: number[]): boolean {
     const counted = this.db
-      .tuples<[chunkNo: number, n: number]>('SELECT chunk_no, count(*) FROM reader_keys WHERE scope_num = (SELECT num FROM scopes WHERE id = ?) GROUP BY chunk_no')
-      .all(scopeId);
+      .tuples<[chunkNo: number, n: number]>('SELECT chunk_no, count(*) FROM reader_keys WHERE scope_num = ? GROUP BY chunk_no')
+      .all(scopeNum);
     const skip = new Set(bad);
     const expected = counted.filter(([chunkNo]) => !skip.has(chunkNo));
     const named = [...live].filter(([chunkNo, n]) => n > 0 && !skip.has(chunkNo));
@@ -340,14 +345,14 @@ export class IndexColumns {
    * name disagree about the chunk, that has one without the other, or whose row no entry named, is
    * listed as tampered.
    */
-  private reconcile(session: Session, scopeId: string): void {
+  private reconcile(session: Session, scopeId: string, scopeNum: number): void {
     const namedIn = new Map<string, number>();
     readScopeChunks(session, scopeId, (entries, chunkNo) => {
       for (const [id] of entries) namedIn.set(id, chunkNo);
     });
     const readerRows = this.db
       .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'chunk_no'>>(READERS_OF_SCOPE)
-      .all(scopeId);
+      .all(scopeNum);
     const mark = (slot: number, id: string) => {
       if (slot < 0) return;
       if (this.ids[slot] === undefined) this.name(slot, id, '');

@@ -1,6 +1,7 @@
 import type { Level } from '../../../shared/schemas/secrets';
 import type { ScopeKind } from '../access/roster-state';
-import type { ReaderKeyRow, ScopeRow } from '../db/rows';
+import type { ReaderKeyRow } from '../db/rows';
+import { scopeNumbersOfTable } from './scopes';
 import type { Session } from './session';
 
 /**
@@ -58,7 +59,7 @@ const EVERY_WRAPPED_KEY = `SELECT secret_seq, scope_num FROM reader_keys INDEXED
 function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<number, boolean> {
   const opened = new Map<number, boolean>();
   if (scopeIds.length === 0) return opened;
-  const scopeOf = new Map(s.db.tuples<[num: ReaderKeyRow['scope_num'], id: ScopeRow['id']]>('SELECT num, id FROM scopes NOT INDEXED').all());
+  const scopeOf = new Map([...scopeNumbersOfTable(s.db)].map(([id, num]) => [num, id]));
   const closed = new Set(scopeIds);
   // A closed scope whose row is gone or damaged has no number to find it by: a key to a number no
   // row has, or whose row names a scope the roster does not know, may be its.

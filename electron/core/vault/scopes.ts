@@ -23,6 +23,15 @@ export function scopeNumbers(db: Db): (scopeId: string) => number {
   };
 }
 
+/**
+ * Every scope's number by its id, read from the scopes table itself and not through its id index:
+ * for the listing and the damage count, which a damaged page of that index must not blind
+ * (docs/product.md §1a, "Damage is reported"). A vault has a few scopes per member.
+ */
+export function scopeNumbersOfTable(db: Db): Map<string, number> {
+  return new Map(db.tuples<[id: ScopeRow['id'], num: number]>('SELECT id, num FROM scopes NOT INDEXED').all());
+}
+
 /** A new scope with a fresh random key; the caller seals the key to whoever may read the scope (access/grants.ts). */
 export function createScope(
   db: Db,
