@@ -15,6 +15,17 @@ export function availabilityLabel(s: Pick<SecretSummary, 'availability' | 'teams
   }
 }
 
+/**
+ * A secret's name as the doors show it. A tampered secret whose name did not verify has none, and
+ * says so; one whose row was damaged in the file keeps its verified name beside the tamper mark
+ * (docs/product.md §1a, "Damage is reported").
+ */
+export const shownName = (s: Pick<SecretSummary, 'name' | 'tampered'>): string => (s.tampered && s.name === '' ? 'Name could not be verified' : s.name);
+
+/** Why a listed secret carries the tamper mark, for its tooltip. */
+export const tamperedTitle = (s: Pick<SecretSummary, 'name'>): string =>
+  s.name === '' ? 'Its name did not verify: the vault file is damaged or was altered' : 'Its row in the vault file is damaged or was altered';
+
 export const STATUS_LABELS: Record<SecretStatus, string> = {
   active: 'Active',
   inactive: 'Inactive',

@@ -13,7 +13,7 @@ export const SERIES_DAYS = 90;
 const countsOf = <T extends readonly [string, ...string[]]>(keys: T) => z.record(z.enum(keys), z.number().int());
 
 /** What every listing row shows of a secret: its clear facts and name, never a value. */
-const listed = secretSummary.pick({ id: true, name: true, type: true, level: true, workspace: true, status: true, created: true, expires: true, lastUsed: true, deletion: true });
+const listed = secretSummary.pick({ id: true, name: true, tampered: true, type: true, level: true, workspace: true, status: true, created: true, expires: true, lastUsed: true, deletion: true });
 
 /** A secret in a "Needs attention" list. */
 export const reviewItem = listed.extend({

@@ -150,7 +150,10 @@ export const secretSummary = z.object({
   /** When it will be purged: set while Inactive or Scheduled for deletion. */
   deletion: z.number().nullable(),
   revision: z.number(),
-  /** The name could not be verified (its encrypted chunk was altered). */
+  /**
+   * Something about it did not verify (docs/product.md §1a): its name, which is then empty (its
+   * encrypted chunk was altered), or its row in the file (a number or a value no list has).
+   */
   tampered: z.boolean().optional(),
 });
 export type SecretSummary = z.infer<typeof secretSummary>;

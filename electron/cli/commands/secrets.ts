@@ -50,7 +50,8 @@ function toJson(s: SecretSummary) {
 
 function rows(items: SecretSummary[]): string[][] {
   return items.map((s) => [
-    s.tampered ? '(unreadable: failed verification)' : s.name,
+    // A damaged row keeps its verified name; only a name that did not verify is unreadable (docs/product.md §1a).
+    !s.tampered ? s.name : s.name === '' ? '(unreadable: failed verification)' : `${s.name} (tampered: its row in the file)`,
     TYPE_LABELS[s.type],
     availabilityLabel(s),
     day(s.created),

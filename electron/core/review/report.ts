@@ -3,7 +3,7 @@ import type { Availability } from '../../../shared/schemas/secrets';
 import { compareNames } from '../access/roster-state';
 import type { SecretReaderRow, TeamRow } from '../db/rows';
 import type { IndexColumns } from '../secrets/index-columns';
-import { availabilityOf, levelOf, statusOf, typeOf } from '../secrets/index-columns';
+import { availabilityOf, isTampered, levelOf, statusOf, typeOf } from '../secrets/index-columns';
 import { SecretIndex } from '../secrets/secret-index';
 import type { Session } from '../vault/session';
 import { nameOrder, reviewSummary } from './summary';
@@ -60,7 +60,7 @@ function rowOf(s: Session, c: Readonly<IndexColumns>, slot: number, usedBy: stri
   const code = c.workspace[slot]!;
   const workspace = code < 0 ? null : c.workspaceNames[code]!;
   const availability = availabilityOf(flags);
-  return {
+  const row: ReportRow = {
     id: c.ids[slot]!,
     name: c.names[slot]!,
     type: typeOf(flags),
@@ -76,6 +76,8 @@ function rowOf(s: Session, c: Readonly<IndexColumns>, slot: number, usedBy: stri
     usedBy,
     readers: readersOf(s, availability, workspace, teams),
   };
+  if (isTampered(flags)) row.tampered = true;
+  return row;
 }
 
 /**

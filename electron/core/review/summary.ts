@@ -71,8 +71,10 @@ export function nameOrder(c: Readonly<IndexColumns>): (a: number, b: number) => 
 
 /** A secret as the attention lists show it: the listing's row, less what the lists leave out. */
 function itemOf(c: Readonly<IndexColumns>, slot: number, daysLeft: number | null): ReviewItem {
-  const { id, name, type, level, workspace, status, created, expires, lastUsed, deletion } = c.summary(slot);
-  return { id, name, type, level, workspace, status, created, expires, lastUsed, deletion, daysLeft };
+  const { id, name, tampered, type, level, workspace, status, created, expires, lastUsed, deletion } = c.summary(slot);
+  const item: ReviewItem = { id, name, type, level, workspace, status, created, expires, lastUsed, deletion, daysLeft };
+  if (tampered) item.tampered = true;
+  return item;
 }
 
 /** Idle since its last use, or since it was made when never used. */

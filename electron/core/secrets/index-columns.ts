@@ -27,6 +27,7 @@ export const typeOf = (flags: number) => SECRET_TYPES[flags & TYPE_MASK]!;
 export const levelOf = (flags: number) => LEVELS[(flags >> LEVEL_SHIFT) & TWO_BITS]!;
 export const availabilityOf = (flags: number) => AVAILABILITIES[(flags >> AVAILABILITY_SHIFT) & TWO_BITS]!;
 export const statusOf = (flags: number) => STATUSES[(flags >> STATUS_SHIFT) & TWO_BITS]!;
+export const isTampered = (flags: number) => (flags & TAMPERED) !== 0;
 
 /**
  * Every clear column as a number, and each column as one JSON array: better-sqlite3 makes a row
@@ -510,7 +511,7 @@ export class IndexColumns {
       deletion: orNull(this.deletion[slot]!),
       revision: this.revision[slot]!,
     };
-    if (flags & TAMPERED) s.tampered = true;
+    if (isTampered(flags)) s.tampered = true;
     return s;
   }
 

@@ -4,7 +4,7 @@ import type { KeyboardEvent } from 'react';
 import type { FieldView, SecretDetail } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
 import { ALL_FIELDS } from '../../../shared/schemas/secret-types';
-import { availabilityLabel } from '../../../shared/labels';
+import { availabilityLabel, shownName } from '../../../shared/labels';
 import { Countdown } from '../../components/Countdown';
 import { ErrorNote } from '../../components/ErrorNote';
 import { SkeletonLines } from '../../components/Skeleton';
@@ -153,7 +153,7 @@ export function DetailPanel({ id }: { id: string }) {
     tabRefs.current[t]?.focus();
   }
 
-  const title = detail ? (detail.tampered ? 'Name could not be verified' : detail.name) : 'Secret';
+  const title = detail ? shownName(detail) : 'Secret';
 
   return (
     <aside id="detail-panel" className="detail" aria-label={`Details of ${title}`} onKeyDown={onKeyDown} data-testid="detail-panel">

@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import type { AppStatus } from '../../../shared/ipc';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
-import { levelLabel } from '../../../shared/labels';
+import { levelLabel, shownName } from '../../../shared/labels';
 import { useVaultSearch } from '../../lib/useVaultSearch';
 import type { View } from '../../state/nav';
 import { HOME, shortcutOf, useNav, viewAllowed } from '../../state/nav';
@@ -164,7 +164,7 @@ function PaletteBody({ onChoose }: { onChoose: (entry: Entry) => void }) {
     key: `secret:${row.id}`,
     group: 'Secrets',
     icon: icon(KeyRound),
-    label: row.tampered ? 'Name could not be verified' : row.name,
+    label: shownName(row),
     detail: `${levelLabel(row)} · ${TYPE_LABELS[row.type]}`,
     go: () => openSecret(row),
     focusAfter: byId('secret-grid'),

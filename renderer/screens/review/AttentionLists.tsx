@@ -1,4 +1,6 @@
+import { ShieldAlert } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { shownName } from '../../../shared/labels';
 import type { ReviewAccountKey, ReviewCredential, ReviewItem, ReviewSummary } from '../../../shared/schemas/review';
 import { ATTENTION_DAYS } from '../../../shared/schemas/review';
 import { formatCount, formatDate, formatDay, relative } from '../../lib/format';
@@ -59,8 +61,9 @@ function SecretItems({ kind, list }: { kind: keyof typeof WHEN; list: ReviewSumm
     const when = WHEN[kind](item);
     return (
       <li key={item.id} className="dash-item">
-        <button type="button" className="dash-item-name truncate" title={`Open “${item.name}”`} onClick={() => openSecret(item)}>
-          {item.name}
+        <button type="button" className="dash-item-name truncate" title={`Open “${shownName(item)}”`} onClick={() => openSecret(item)}>
+          {item.tampered && <ShieldAlert size={14} className="tamper" aria-hidden />}
+          {shownName(item)}
         </button>
         <span className={when.urgent ? 'dash-left is-urgent' : 'dash-left'}>{when.left}</span>
         <span className="dash-item-meta">

@@ -2,7 +2,7 @@ import { CalendarCheck, LoaderCircle, RotateCcw, ShieldAlert } from 'lucide-reac
 import { useMemo, useState } from 'react';
 import type { SecretStatus, SecretSummary } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
-import { availabilityLabel } from '../../../shared/labels';
+import { availabilityLabel, shownName } from '../../../shared/labels';
 import { Chip } from '../../components/Chip';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -137,7 +137,7 @@ function ScheduledRow({ secret, readOnly, onCancelled }: { secret: SecretSummary
   const refreshCounts = useScheduledCounts((s) => s.refresh);
   const left = secret.deletion !== null ? daysLeft(secret.deletion) : null;
   const availability = availabilityLabel(secret);
-  const name = secret.tampered ? 'Name could not be verified' : secret.name;
+  const name = shownName(secret);
 
   async function cancel() {
     setBusy(true);

@@ -4,7 +4,7 @@ import { memo, useEffect, useRef } from 'react';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { SecretSummary, SortKey } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
-import { availabilityLabel } from '../../../shared/labels';
+import { availabilityLabel, shownName, tamperedTitle } from '../../../shared/labels';
 import { EmptyState } from '../../components/EmptyState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { expiryHint, formatDate, formatDateTime, formatDay, relativeShort } from '../../lib/format';
@@ -315,7 +315,7 @@ function textOf(row: SecretSummary): RowText {
   const short = row.expires !== null ? expiryHint(row.expires, now, true) : null;
   const text: RowText = {
     minute,
-    name: row.tampered ? 'Name could not be verified' : row.name,
+    name: shownName(row),
     availability: availabilityLabel(row),
     created: formatDate(row.created),
     createdTitle: formatDateTime(row.created),
@@ -346,7 +346,7 @@ const Row = memo(function Row({ row, index, active, open, top }: RowProps) {
     >
       <div role="gridcell" className="cell cell-name c-name">
         {row.tampered && <ShieldAlert size={14} className="tamper" aria-hidden />}
-        <span className="truncate" title={name}>
+        <span className="truncate" title={row.tampered ? `${name}: ${tamperedTitle(row)}` : name}>
           {name}
         </span>
       </div>

@@ -1,7 +1,7 @@
 import { SearchX, ShieldAlert } from 'lucide-react';
 import type { SecretSummary } from '../../../shared/schemas/secrets';
 import { TYPE_LABELS } from '../../../shared/schemas/secrets';
-import { levelLabel } from '../../../shared/labels';
+import { levelLabel, shownName } from '../../../shared/labels';
 import { EmptyState } from '../../components/EmptyState';
 import { SkeletonTableRows } from '../../components/Skeleton';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -53,9 +53,9 @@ export function VaultResults({ search }: { search: VaultSearch }) {
             listing.items.map((row) => (
               <tr key={row.id} data-testid="vault-result" className={row.id === openId ? 'is-open' : undefined} onClick={() => open(row)}>
                 <td className="v-name">
-                  <button type="button" className="row-link truncate" title={`Open ${row.name} in ${levelLabel(row)}`}>
+                  <button type="button" className="row-link truncate" title={`Open ${shownName(row)} in ${levelLabel(row)}`}>
                     {row.tampered && <ShieldAlert size={14} className="tamper" aria-hidden />}
-                    {row.tampered ? 'Name could not be verified' : row.name}
+                    {shownName(row)}
                   </button>
                 </td>
                 <td className="v-level">

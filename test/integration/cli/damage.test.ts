@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../../electron/core/secrets/registration';
 import { PAGE_BYTES } from '../../../electron/core/db/connection';
-import { flipInFile, withRawDb } from '../../support/sql';
+import { behindIndex, flipInFile, withRawDb } from '../../support/sql';
 import { newVault, useTempDir } from '../../support/vault';
 import { coffer, errorLine, member } from './run';
 
@@ -79,6 +79,16 @@ describe('a damaged vault file', () => {
     expect(doctor.stdout).toContain('Unlocked    no (VALIDATION:');
     expect(doctor.stdout).toContain(`Backups     newest: ${path}.pre-v3.bak`);
     expect(errorLine(doctor.stderr).message).toContain(`restore it from ${path}.pre-v3.bak`);
+  });
+
+  it('two secrets given one listing number in the file: both listed by their verified names, each marked tampered', async () => {
+    const { path, alice } = await vaultOfAlice();
+    behindIndex(path, 'secrets_by_seq', 'UPDATE secrets SET seq = 1 WHERE seq = 2');
+    const list = await alice(['secret', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('p-1 (tampered: its row in the file)');
+    expect(list.stdout).toContain('p-2 (tampered: its row in the file)');
+    expect(list.stdout).not.toContain('p-3 (tampered');
   });
 
   it('doctor on a sound vault: exit 0', async () => {

@@ -1,4 +1,4 @@
-import { availabilityLabel, STATUS_LABELS } from '../../../../shared/labels';
+import { availabilityLabel, shownName, STATUS_LABELS } from '../../../../shared/labels';
 import type { ReportRow, ReviewItem, ReviewReport } from '../../../../shared/schemas/review';
 import { ATTENTION_DAYS, SERIES_DAYS } from '../../../../shared/schemas/review';
 import type { Level } from '../../../../shared/schemas/secrets';
@@ -43,7 +43,7 @@ export function attentionSections(r: ReviewReport): Section[] {
     heading: `${heading} (${l.total})`,
     more: l.total - l.items.length,
     columns: ['Name', 'Type', 'Where', ...columns],
-    rows: l.items.map((i) => [i.name, TYPE_LABELS[i.type], where(i), ...cells(i)]),
+    rows: l.items.map((i) => [shownName(i), TYPE_LABELS[i.type], where(i), ...cells(i)]),
   });
   const untilDeletion = (i: ReviewItem) => [day(i.deletion), daysLeft(i.daysLeft)];
   const sections = [
@@ -90,7 +90,7 @@ export const READS_HEADING = `Reads per consumer in the last ${SERIES_DAYS} days
 export const SECRET_COLUMNS = ['Name', 'Type', 'Level', 'Availability', 'Created', 'Expires', 'Status', 'Last used', 'Where used', 'Who can read it'];
 
 export const secretCells = (s: ReportRow): string[] => [
-  s.name,
+  shownName(s),
   TYPE_LABELS[s.type],
   LEVEL_LABELS[s.level],
   availabilityLabel(s),
