@@ -59,11 +59,12 @@ const EVERY_WRAPPED_KEY = `SELECT secret_seq, scope_num FROM reader_keys INDEXED
 function openedElsewhere(s: Session, scopeIds: readonly string[]): Map<number, boolean> {
   const opened = new Map<number, boolean>();
   if (scopeIds.length === 0) return opened;
-  const scopeOf = new Map([...scopeNumbersOfTable(s.db)].map(([id, num]) => [num, id]));
+  const numbers = scopeNumbersOfTable(s.db);
+  const scopeOf = new Map([...numbers].map(([id, num]) => [num, id]));
   const closed = new Set(scopeIds);
   // A closed scope whose row is gone or damaged has no number to find it by: a key to a number no
   // row has, or whose row names a scope the roster does not know, may be its.
-  const closedUnnumbered = scopeIds.some((id) => ![...scopeOf.values()].includes(id));
+  const closedUnnumbered = scopeIds.some((id) => !numbers.has(id));
   const isClosed = (num: number) => {
     const id = scopeOf.get(num);
     return (id !== undefined && closed.has(id)) || (closedUnnumbered && (id === undefined || !s.roster.scopeKind(id)));
