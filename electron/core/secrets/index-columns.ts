@@ -363,7 +363,8 @@ export class IndexColumns {
     for (const r of readerRows) {
       withReader.add(r.id);
       // The join found the row through the number's index; a number changed in the row itself is read by its id.
-      const slot = this.slotOf(r.seq) >= 0 ? this.slotOf(r.seq) : this.slotOf(seqOfId(this.db, r.id) ?? -1);
+      const known = this.slotOf(r.seq);
+      const slot = known >= 0 ? known : this.slotOf(seqOfId(this.db, r.id) ?? -1);
       // Named where its wrapped key says, yet left without a name: its chunk entry's listing number is not its row's.
       if (namedIn.get(r.id) !== r.chunk_no || (slot >= 0 && this.ids[slot] === undefined)) mark(slot, r.id);
     }
