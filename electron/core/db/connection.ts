@@ -310,8 +310,8 @@ export class Db {
   }
 
   /**
-   * Runs `fn` outside a transaction (work that must not hold one, such as what surrounds a password's
-   * derivation), with the errors nobody expected diagnosed as `read()` and `write()` do.
+   * Runs `fn` outside a transaction (work that must not hold one, such as an unlock around its
+   * password's derivation), with the errors nobody expected diagnosed as `read()` and `write()` do.
    */
   diagnosing<T>(fn: () => T): T {
     try {

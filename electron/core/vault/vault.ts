@@ -238,21 +238,18 @@ export class Vault {
    */
   async unlock(login: string | undefined, password: string): Promise<Session> {
     // A member row of a damaged file may hold a column of another type (db/connection.ts, diagnose).
-    const { row, kdf } = this.db.diagnosing(() => {
-      let member: MemberRow;
+    return this.db.diagnosing(() => {
+      let row: MemberRow;
       try {
-        member = this.findMember(login);
+        row = this.findMember(login);
       } catch (e) {
         if ((e as CofferError).code === 'AUTH') this.auditFailedUnlock(login ?? '(unknown)');
         throw e;
       }
-      const params = kdfOf(member);
-      checkKdfParams(params);
-      return { row: member, kdf: params };
-    });
-    const passwordKey = deriveKey(password, kdf);
-    try {
-      return this.db.diagnosing(() => {
+      const kdf = kdfOf(row);
+      checkKdfParams(kdf);
+      const passwordKey = deriveKey(password, kdf);
+      try {
         const opened = this.openMemberKeys(row, passwordKey);
         if (!opened) {
           this.auditFailedUnlock(row.login);
@@ -266,10 +263,10 @@ export class Vault {
         if (!this.readOnly) adoptSignedForm(session, passwordKey);
         adoptLegacySettings(session, kdf);
         return session;
-      });
-    } finally {
-      wipe(passwordKey);
-    }
+      } finally {
+        wipe(passwordKey);
+      }
+    });
   }
 
   /**
