@@ -304,8 +304,9 @@ export class IndexColumns {
         if (this.ids[slot] !== undefined) this.drop(slot);
         this.flags[slot] = this.flags[slot]! | TAMPERED;
         const row = rows[k];
-        const name = row === undefined ? undefined : namesById.get(row.id);
-        if (row === undefined || name === undefined) return;
+        if (row === undefined) return;
+        const name = namesById.get(row.id);
+        if (name === undefined) return;
         this.name(slot, row.id, name);
         this.setDates(slot, row);
         this.teams.set(slot, NO_TEAMS);
