@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LATEST_VERSION } from '../../electron/core/db/migrations';
 import { DAY_MS } from '../../electron/core/lifecycle/clock';
 import { sessionPass } from '../../electron/core/lifecycle/passes';
 import { DATED_EARLY } from '../../electron/core/lifecycle/scheduler';
@@ -37,7 +38,7 @@ describe('Inactive secrets dated early, in a vault made before migration 10', ()
     clock.set(START + 10 * DAY_MS);
     const vault = await Vault.open(old, { context: { clock } });
     withRawDb(old, (db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(10);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${DATED_EARLY}`).all(60 * DAY_MS) as { detail: string }[]).map((r) => r.detail).join('; ');
       expect(plan).toContain('secrets_inactive_by_lead');
     });

@@ -205,6 +205,25 @@ describe('damage the core reports', () => {
     vault.close();
   });
 
+  it("the listing index's expression changed in the file's schema: TAMPERED with SQLite's words when a write meets it, not an internal error", async () => {
+    const path = await vaultOfAlice();
+    // A call of a function nobody defined, where a parenthesis was: the schema still parses, and the pages pass SQLite's check.
+    withRawDb(path, (db) => {
+      const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'secrets_listing'").pluck().get() as string;
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.prepare("UPDATE sqlite_master SET sql = ? WHERE name = 'secrets_listing'").run(sql.replace('| ((', '| (J('));
+    });
+    const vault = await Vault.open(path);
+    const alice = await vault.unlock('alice', PASSWORD);
+    // Read alone, the scan no longer matches the index and SQLite computes the columns from the table; a write must keep the index.
+    expect(listSecrets(alice).items).toHaveLength(3);
+    expect(() => registerSecret(alice, { type: 'api-key', name: 'p-3', fields: { headerName: 'X-Key', value: 'p-3-value' } })).toThrow(
+      expect.objectContaining({ code: 'TAMPERED', message: expect.stringContaining("unknown function: J(); the file's tables are not the ones Coffer makes") }),
+    );
+    vault.close();
+  });
+
   it("a member's column renamed in the file's schema, read by a row's name and not by SQL: TAMPERED at unlock, not a TypeError", async () => {
     const path = await vaultOfAlice();
     const sql = withRawDb(path, (db) => db.prepare("SELECT sql FROM sqlite_master WHERE name = 'members'").pluck().get() as string);

@@ -133,6 +133,25 @@ export function behindIndex(path: string, index: string, sql: string): void {
 }
 
 /**
+ * Rebuilds `index` without the entries of the rows `where` picks, then gives it back its text: the
+ * table keeps those rows and the index no longer leads to them, as after a damaged page of the index
+ * (SQLite never checks one against the other on a read). Each step on a connection of its own:
+ * SQLite reads the schema's text when it opens the file.
+ */
+export function leftOutOfIndex(path: string, index: string, where: string): void {
+  const made = withRawDb(path, (db) => db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(index) as string);
+  const define = (sql: string) =>
+    withRawDb(path, (db) => {
+      db.unsafeMode(true);
+      db.pragma('writable_schema = ON');
+      db.prepare('UPDATE sqlite_schema SET sql = ? WHERE name = ?').run(sql, index);
+    });
+  define(`${made} WHERE NOT (${where})`);
+  withRawDb(path, (db) => db.exec(`REINDEX ${index}`));
+  define(made);
+}
+
+/**
  * Runs `sql` on `table` as if it were neither STRICT nor NOT NULL, then gives the schema back its
  * text: a row then holds a type, or a NULL, its column does not allow, as after a damaged page
  * (SQLite checks a row when it writes it, never when it reads it; quick_check finds it).

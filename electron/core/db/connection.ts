@@ -98,26 +98,36 @@ function viewsDiffer(raw: Database): boolean {
   }
 }
 
-let expectedColumns: string | undefined;
+/**
+ * The indexes, by their text. SQLite resolves an index's expression (migration 11's packed listing
+ * columns) only when a statement on its table is prepared, so a damaged one fails there ("unknown
+ * function"), in the middle of a command, with pages that pass SQLite's own check.
+ */
+function indexesOf(raw: Database): string {
+  return (raw.prepare("SELECT name || ' ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all() as string[]).join('\n');
+}
 
-/** The columns of a vault of the latest format's tables, made once per process, in memory. */
-function latestColumns(): string {
-  if (!expectedColumns) {
+let expected: { columns: string; indexes: string } | undefined;
+
+/** The columns and indexes of a vault of the latest format, made once per process, in memory. */
+function latestSchema(): { columns: string; indexes: string } {
+  if (!expected) {
     const fresh = new BetterSqlite3(':memory:');
     try {
       migrate(fresh);
-      expectedColumns = columnsOf(fresh);
+      expected = { columns: columnsOf(fresh), indexes: indexesOf(fresh) };
     } finally {
       fresh.close();
     }
   }
-  return expectedColumns;
+  return expected;
 }
 
-/** Whether this file's tables have other columns, or its views other text, than a vault of the latest format. */
+/** Whether this file's tables have other columns, or its indexes or views other text, than a vault of the latest format. */
 function schemaDiffers(raw: Database): boolean {
   try {
-    return columnsOf(raw) !== latestColumns() || viewsDiffer(raw);
+    const latest = latestSchema();
+    return columnsOf(raw) !== latest.columns || indexesOf(raw) !== latest.indexes || viewsDiffer(raw);
   } catch {
     return true;
   }

@@ -1,6 +1,7 @@
 import type { Availability, Level, SecretStatus, SecretSummary, SecretType } from '../../../shared/schemas/secrets';
 import { AVAILABILITIES, LEVELS, SECRET_TYPES, STATUSES } from '../../../shared/schemas/secrets';
 import type { Db } from '../db/connection';
+import { AVAILABILITY_SHIFT, LEVEL_SHIFT, LISTING_FLAGS, STATUS_SHIFT, TWO_BITS, TYPE_MASK } from '../db/listing-flags';
 import type { SecretReaderRow, SecretRow, WorkspaceRow } from '../db/rows';
 import type { Session } from '../vault/session';
 import { MAX_LISTING_SEQ, isListingSeq, seqOfId } from './listing-seq';
@@ -9,15 +10,7 @@ import { scopeNumbersOfTable } from '../vault/scopes';
 import type { ListedSecret } from './summaries';
 import { teamNamesBySeq } from './summaries';
 
-/** An enum column as its position in the shared list: SQLite hands the scan a number, not a string. */
-const codeOf = (column: string, values: readonly string[]) => `CASE ${column} ${values.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} END`;
-
-// One small integer per secret holds its four enum columns and the tampered mark.
-const TYPE_MASK = 0b111;
-const LEVEL_SHIFT = 3;
-const AVAILABILITY_SHIFT = 5;
-const STATUS_SHIFT = 7;
-const TWO_BITS = 0b11;
+// Beside the four enum columns (db/listing-flags.ts), the tampered mark.
 const TAMPERED = 1 << 9;
 
 const packFlags = (type: SecretType, level: Level, availability: Availability, status: SecretStatus) =>
@@ -30,17 +23,13 @@ export const statusOf = (flags: number) => STATUSES[(flags >> STATUS_SHIFT) & TW
 export const isTampered = (flags: number) => (flags & TAMPERED) !== 0;
 
 /**
- * Every clear column as a number, and each column as one JSON array: better-sqlite3 makes a row
- * array per secret otherwise, and at 100,000 secrets building those was most of an unlock
- * (~150 ms against ~80 ms for nine arrays and their JSON.parse). What search, filters and the
- * name order need is read at unlock; the dates are read the first time a sort or a figure needs
- * them all (see `dates()`): each JSON array costs ~20 ms at 100,000, reading the table ~5.
+ * Every secret's listing number and packed enum columns (db/listing-flags.ts), one JSON array each
+ * per workspace, read from migration 11's covering index alone: from the table it was every page of
+ * every row (~560 against ~160 ms at 1,000,000). JSON arrays, because better-sqlite3 makes an array
+ * per row otherwise (~150 against ~80 ms at 100,000). The dates are read the first time a sort or a
+ * figure needs them all (see `dates()`): each JSON array costs ~20 ms at 100,000.
  */
-const SCAN = `SELECT json_group_array(s.seq),
-    json_group_array((${codeOf('s.type', SECRET_TYPES)}) | ((${codeOf('s.level', LEVELS)}) << ${LEVEL_SHIFT})
-      | ((${codeOf('s.availability', AVAILABILITIES)}) << ${AVAILABILITY_SHIFT}) | ((${codeOf('s.status', STATUSES)}) << ${STATUS_SHIFT})),
-    json_group_array(w.rowid)
-  FROM secrets s LEFT JOIN workspaces w ON w.id = s.workspace_id -- listing scan`;
+export const SCAN = `SELECT workspace_id, json_group_array(seq), json_group_array(${LISTING_FLAGS}) FROM secrets GROUP BY workspace_id -- listing scan`;
 /** The dates sorts and the Review's figures compare, each a column that costs ~20 ms at 100,000. */
 const TIME_COLUMNS = ['created_at', 'expires_at', 'last_used_at', 'deletion_at'];
 const columnsOf = (columns: string[], what: string) => `SELECT ${['seq', ...columns].map((c) => `json_group_array(${c})`).join(', ')} FROM secrets -- listing ${what}`;
@@ -56,7 +45,7 @@ const TIMES = columnsOf(TIME_COLUMNS, 'times');
  */
 const DATES_OF_ROWS = `SELECT seq, ${DATE_COLUMNS.join(', ')} FROM secrets WHERE seq IN (SELECT value FROM json_each(?))`;
 /** The rows that share a listing number, in the order of the scans (the table's own). */
-const TWIN_ROWS = `SELECT id, ${DATE_COLUMNS.join(', ')} FROM secrets NOT INDEXED WHERE seq = ?`;
+const TWIN_ROWS = `SELECT id, ${DATE_COLUMNS.join(', ')}, ${LISTING_FLAGS} AS flags, workspace_id FROM secrets NOT INDEXED WHERE seq = ?`;
 
 type Column = (number | null)[];
 type DatesRow = Pick<SecretRow, 'revision' | 'created_at' | 'updated_at' | 'expires_at' | 'last_used_at' | 'deletion_at'>;
@@ -69,8 +58,21 @@ const orNaN = (v: number | null) => (v === null ? Number.NaN : v);
  * whose chunk is damaged too would go unlisted instead of listed as tampered. The scope by its
  * number, read from the scopes table itself (`scopeNumbersOfTable`), not looked up by its id.
  */
-const READERS_OF_SCOPE = `SELECT s.id, s.seq, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
+const READERS_OF_SCOPE = `SELECT s.id, s.seq, s.rowid, r.chunk_no FROM reader_keys r JOIN secrets s ON s.seq = r.secret_seq
   WHERE r.scope_num = ?`;
+
+/**
+ * One row's clear listing columns, by its place in the table: for a secret the listing's scan left
+ * out. The scan reads migration 11's index alone, and a damaged page of it can leave a row out that
+ * the table, its wrapped key and its chunk still hold.
+ */
+const ROW_LISTING = `SELECT ${LISTING_FLAGS} AS flags, workspace_id FROM secrets WHERE rowid = ?`;
+/** A row's place in the table and its listing number, by its id: for a chunk entry the scan gave no slot. */
+const ROWID_OF_ID = 'SELECT rowid AS rowid, seq FROM secrets WHERE id = ?';
+
+type ReaderRow = Pick<SecretRow, 'id' | 'seq'> & { rowid: number };
+/** A row's listing columns as the table holds them: the packed enum columns (NULL for a value no list has) and the workspace. */
+type RowListing = Pick<SecretRow, 'workspace_id'> & { flags: number | null };
 
 /** `n` empty slots of a name column: undefined, as a slot never named is, but with room for every name. */
 const vacant = <T>(n: number): T[] => new Array<T>(n).fill(undefined as T);
@@ -136,31 +138,37 @@ export class IndexColumns {
   private static read(session: Session): IndexColumns {
     const db = session.db;
     const c = new IndexColumns(db);
-    // An aggregate yields its one row, even over no secrets.
-    const [seqs, flags, workspaceRowids] = db
-      .tuples<string[]>(SCAN)
-      .get()!
-      .map((json) => JSON.parse(json) as Column) as [Column, Column, Column];
-    const top = seqs.reduce<number>((max, seq) => (seq !== null && isListingSeq(seq) && seq > max ? seq : max), 0);
-    c.reserve(seqs.length, top + 1);
+    const groups = db
+      .tuples<[workspaceId: string | null, seqs: string, flags: string]>(SCAN)
+      .all()
+      .map(([workspaceId, seqs, flags]) => ({ workspaceId, seqs: JSON.parse(seqs) as Column, flags: JSON.parse(flags) as Column }));
+    let count = 0;
+    let top = 0;
+    for (const { seqs } of groups) {
+      count += seqs.length;
+      for (const seq of seqs) if (seq !== null && isListingSeq(seq) && seq > top) top = seq;
+    }
+    c.reserve(count, top + 1);
     // Every slot at once, empty: grown one name at a time, each of the three arrays was copied at
     // each doubling, ~0.2 s of a build at 1,000,000 (docs/benchmark.md, "Arrays made at their size").
-    c.ids = vacant(seqs.length);
-    c.names = vacant(seqs.length);
-    c.keys = vacant(seqs.length);
-    const workspaceCode = new Map<number, number>();
-    const workspaces = db.query<Pick<WorkspaceRow, 'name'> & { rowid: number }>('SELECT rowid, name FROM workspaces').all();
-    for (const w of workspaces) workspaceCode.set(w.rowid, c.workspaceCode(w.name));
-    for (let i = 0; i < seqs.length; i++) {
-      const seq = seqs[i];
-      if (seq === null || seq === undefined) continue;
-      const taken = c.length;
-      let slot = c.slotFor(seq);
-      if (c.length === taken) slot = c.twinOf(seq, slot);
-      const ws = workspaceRowids[i];
-      // A value no list has (a damaged row) makes the packed flags NULL: the row is listed, as tampered.
-      c.flags[slot] = (flags[i] ?? TAMPERED) | rangeMark(seq);
-      c.workspace[slot] = ws === null || ws === undefined ? -1 : (workspaceCode.get(ws) ?? -1);
+    c.ids = vacant(count);
+    c.names = vacant(count);
+    c.keys = vacant(count);
+    const workspaceNames = new Map(db.tuples<[WorkspaceRow['id'], WorkspaceRow['name']]>('SELECT id, name FROM workspaces').all());
+    for (const { workspaceId, seqs, flags } of groups) {
+      // A workspace id the table lacks lists the secret without one, as the join it replaces did.
+      const name = workspaceId === null ? undefined : workspaceNames.get(workspaceId);
+      const code = name === undefined ? -1 : c.workspaceCode(name);
+      for (let i = 0; i < seqs.length; i++) {
+        const seq = seqs[i];
+        if (seq === null || seq === undefined) continue;
+        const taken = c.length;
+        let slot = c.slotFor(seq);
+        if (c.length === taken) slot = c.twinOf(seq, slot);
+        // A value no list has (a damaged row) makes the packed flags NULL: the row is listed, as tampered.
+        c.flags[slot] = (flags[i] ?? TAMPERED) | rangeMark(seq);
+        c.workspace[slot] = code;
+      }
     }
     c.readNames(session);
     return c;
@@ -268,8 +276,10 @@ export class IndexColumns {
         let alive = 0;
         for (const [id, name, seq] of entries) {
           namesById?.set(id, name);
-          const slot = this.slotOf(seq ?? seqOfId(this.db, id) ?? -1);
-          if (slot < 0) continue; // purged since
+          let slot = this.slotOf(seq ?? seqOfId(this.db, id) ?? -1);
+          // Purged since, or in the table but left out of the scan by a damaged page of its index: listed, as tampered.
+          if (slot < 0) slot = this.leftOut(id);
+          if (slot < 0) continue;
           alive++;
           if (this.ids[slot] === undefined) this.name(slot, id, name);
         }
@@ -278,10 +288,10 @@ export class IndexColumns {
       for (const chunkNo of bad) tampered.push([num, chunkNo]);
       if (!this.chunksMatchReaders(num, live, bad)) this.reconcile(session, scopeId, num);
     }
-    const inChunk = this.db.query<Pick<SecretRow, 'id' | 'seq'>>(`${READERS_OF_SCOPE} AND r.chunk_no = ?`);
+    const inChunk = this.db.query<ReaderRow>(`${READERS_OF_SCOPE} AND r.chunk_no = ?`);
     for (const [num, chunkNo] of tampered) {
       for (const r of inChunk.all(num, chunkNo)) {
-        const slot = this.slotOf(r.seq);
+        const slot = this.slotOrAdopt(r);
         if (slot < 0 || this.ids[slot] !== undefined) continue;
         this.name(slot, r.id, '');
         this.flags[slot] = this.flags[slot]! | TAMPERED;
@@ -297,13 +307,15 @@ export class IndexColumns {
    * the chunk entries (by number) may have named the first slot after another row.
    */
   private nameTwins(namesById: Map<string, string>): void {
-    const rowsOf = this.db.query<DatesRow & Pick<SecretRow, 'id'>>(TWIN_ROWS);
+    const rowsOf = this.db.query<DatesRow & RowListing & Pick<SecretRow, 'id'>>(TWIN_ROWS);
     for (const [seq, slots] of this.twins) {
       const rows = rowsOf.all(seq);
       slots.forEach((slot, k) => {
         if (this.ids[slot] !== undefined) this.drop(slot);
-        this.flags[slot] = this.flags[slot]! | TAMPERED;
+        // The scan's entries for one number need not come in the table's order: each slot takes its row's columns.
         const row = rows[k];
+        if (row !== undefined) this.listRow(slot, row);
+        this.flags[slot] = this.flags[slot]! | TAMPERED;
         if (row === undefined) return;
         const name = namesById.get(row.id);
         if (name === undefined) return;
@@ -353,7 +365,7 @@ export class IndexColumns {
       for (const [id] of entries) namedIn.set(id, chunkNo);
     });
     const readerRows = this.db
-      .query<Pick<SecretRow, 'id' | 'seq'> & Pick<SecretReaderRow, 'chunk_no'>>(READERS_OF_SCOPE)
+      .query<ReaderRow & Pick<SecretReaderRow, 'chunk_no'>>(READERS_OF_SCOPE)
       .all(scopeNum);
     const mark = (slot: number, id: string) => {
       if (slot < 0) return;
@@ -365,7 +377,7 @@ export class IndexColumns {
       withReader.add(r.id);
       // The join found the row through the number's index; a number changed in the row itself is read by its id.
       const known = this.slotOf(r.seq);
-      const slot = known >= 0 ? known : this.slotOf(seqOfId(this.db, r.id) ?? -1);
+      const slot = known >= 0 ? known : this.slotOrAdopt({ ...r, seq: seqOfId(this.db, r.id) ?? r.seq });
       // Named where its wrapped key says, yet left without a name: its chunk entry's listing number is not its row's.
       if (namedIn.get(r.id) !== r.chunk_no || (slot >= 0 && this.ids[slot] === undefined)) mark(slot, r.id);
     }
@@ -374,6 +386,42 @@ export class IndexColumns {
       const seq = seqOfId(this.db, id);
       if (seq !== undefined) mark(this.slotOf(seq), id);
     }
+  }
+
+  /**
+   * A row's slot; for one the listing's scan left out (a damaged page of migration 11's index), a
+   * new slot with the listing columns of its row, read from the table by its place there. -1 for a
+   * listing number no slot can take (one its twin holds already).
+   */
+  private slotOrAdopt(r: ReaderRow): number {
+    const known = this.slotOf(r.seq);
+    if (known >= 0) return known;
+    const row = this.db.query<RowListing>(ROW_LISTING).get(r.rowid);
+    if (!row) return -1;
+    const slot = this.slotFor(r.seq);
+    this.listRow(slot, row);
+    return slot;
+  }
+
+  /**
+   * The slot of a secret whose row the table holds under a number the scan did not give, made from
+   * that row and marked tampered; -1 when there is no such row (a purged secret's name, which stays
+   * in its chunk until the chunk is next written) or when its number is in the scan (a row renumbered
+   * in the file, which `reconcile` finds).
+   */
+  private leftOut(id: string): number {
+    const row = this.db.query<Omit<ReaderRow, 'id'>>(ROWID_OF_ID).get(id);
+    if (!row || this.slotOf(row.seq) >= 0) return -1;
+    const slot = this.slotOrAdopt({ ...row, id });
+    if (slot >= 0) this.flags[slot] = this.flags[slot]! | TAMPERED;
+    return slot;
+  }
+
+  /** Gives a slot the listing columns of its row: a value no list has makes the flags NULL, and the row is listed as tampered. */
+  private listRow(slot: number, row: RowListing): void {
+    this.flags[slot] = (row.flags ?? TAMPERED) | rangeMark(this.seqs[slot]!);
+    const workspace = row.workspace_id === null ? undefined : this.db.value<string>('SELECT name FROM workspaces WHERE id = ?', row.workspace_id);
+    this.workspace[slot] = this.workspaceCode(workspace ?? null);
   }
 
   /** Chunk entries name a secret by its original number, so one renumbered out of range is named by its row, nameless. */
