@@ -6,7 +6,7 @@ import { registerSecret } from '../../electron/core/secrets/registration';
 import { unreadableScopes, unreadableSecrets } from '../../electron/core/vault/damage';
 import { addTeam } from '../../electron/core/vault/structure';
 import { Vault } from '../../electron/core/vault/vault';
-import { behindIndex, clearScopeOf, flipInFile, flipInTree, outsideConstraints, withRawDb } from '../support/sql';
+import { behindIndex, clearScopeOf, flipInFile, flipInTree, leftOutOfIndex, outsideConstraints, withRawDb } from '../support/sql';
 import { PASSWORD, newVault, useTempDir } from '../support/vault';
 
 /**
@@ -96,6 +96,23 @@ describe('damage the core reports', () => {
     );
     // A personal name is not behind a team's key: that one is simply not there.
     expect(() => getSecretValue(alice, { name: 'ops-key', level: 'personal' }, { use: { door: 'cli', how: 'print' } })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    reopened.close();
+  });
+
+  it("a team-only secret whose team the roster lost, and whose grant the grantee index lost: counted unreadable, not missing without a word", async () => {
+    const { path, vault, session } = await newVault(tempDir());
+    addTeam(session, 'Ops');
+    registerSecret(session, { type: 'api-key', name: 'ops-key', level: 'organization', teams: ['Ops'], fields: { headerName: 'X-Key', value: 'ops-value' } });
+    const teamScope = clearScopeOf(session.db, 'team', 'Ops');
+    vault.close();
+    // The roster stops before the team: its entry no longer verifies.
+    flipInFile(path, withRawDb(path, (db) => db.prepare("SELECT signature FROM roster WHERE body LIKE '{\"type\":\"team.add\"%'").pluck().get() as Buffer));
+    leftOutOfIndex(path, 'scope_grants_by_grantee', `scope_id = '${teamScope}'`);
+    const reopened = await Vault.open(path);
+    const alice = await reopened.unlock('alice', PASSWORD);
+    expect(alice.accessFindings.rosterProblem).toBeDefined();
+    expect(listSecrets(alice).items.map((i) => i.name)).not.toContain('ops-key');
+    expect(unreadableSecrets(alice)).toBe(1);
     reopened.close();
   });
 

@@ -164,9 +164,13 @@ export function grantFindings(check: { problem?: string } | undefined, grants: O
  * signed form yet (a credential's never is: credentials came after the roster).
  */
 export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: KeyPairs, grantee: { kind: GranteeKind; id: string }, acceptUnsigned: boolean): OpenedGrants {
+  // From the table itself, not through the grantee index: a damaged page of that index would hide a
+  // grant, and a grant the roster no longer explains (a roster cut short) would then be neither
+  // used nor counted as closed, its secrets missing without a word (docs/product.md §1a). The table
+  // holds a row per holder and scope, small beside the secrets.
   const grants = db
     .query<MemberGrant>(
-      'SELECT scope_id, grantee_kind, grantee_id, key_version, sealed_key, granter_id, signature FROM scope_grants WHERE grantee_kind = ? AND grantee_id = ?',
+      'SELECT scope_id, grantee_kind, grantee_id, key_version, sealed_key, granter_id, signature FROM scope_grants NOT INDEXED WHERE grantee_kind = ? AND grantee_id = ?',
     )
     .all(grantee.kind, grantee.id);
   const scopes = new Map<string, { key: Uint8Array; version: number }>();
