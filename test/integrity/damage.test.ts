@@ -116,6 +116,21 @@ describe('damage the core reports', () => {
     reopened.close();
   });
 
+  it("a team-only secret whose team the roster lost, and whose grant row is gone: counted unreadable, not missing without a word", async () => {
+    const { path, vault, session } = await newVault(tempDir());
+    addTeam(session, 'Ops');
+    registerSecret(session, { type: 'api-key', name: 'ops-key', level: 'organization', teams: ['Ops'], fields: { headerName: 'X-Key', value: 'ops-value' } });
+    const teamScope = clearScopeOf(session.db, 'team', 'Ops');
+    vault.close();
+    flipInFile(path, withRawDb(path, (db) => db.prepare("SELECT signature FROM roster WHERE body LIKE '{\"type\":\"team.add\"%'").pluck().get() as Buffer));
+    withRawDb(path, (db) => db.prepare('DELETE FROM scope_grants WHERE scope_id = ?').run(teamScope));
+    const reopened = await Vault.open(path);
+    const alice = await reopened.unlock('alice', PASSWORD);
+    expect(listSecrets(alice).items.map((i) => i.name)).not.toContain('ops-key');
+    expect(unreadableScopes(alice)).toEqual([{ scope: 'team Ops (not on the verified roster)', secrets: 1 }]);
+    reopened.close();
+  });
+
   it('a secret behind two grants that do not open: on both lines, counted once in all', async () => {
     const { path, vault, session } = await newVault(tempDir());
     for (const team of ['Ops', 'Dev']) addTeam(session, team);

@@ -5,6 +5,7 @@ import type { KeyPairs } from '../crypto/keys';
 import { openSealed } from '../crypto/keys';
 import type { Db } from '../db/connection';
 import type { MemberRow, MetaRow, ScopeGrantRow, ScopeRow, TeamMemberRow, WorkspaceRow } from '../db/rows';
+import { scopeNumbersOfTable } from './scopes';
 import type { AccessFindings } from './session';
 
 /**
@@ -141,6 +142,8 @@ export interface OpenedGrants {
   missing: number;
   /** Scopes granted to, or held by, this grantee whose key did not open: every grant rejected, damaged or missing. */
   closed: string[];
+  /** Scopes the file has, the roster does not know and this grantee did not open. */
+  unknown: string[];
 }
 
 /**
@@ -154,7 +157,10 @@ export function grantFindings(check: { problem?: string } | undefined, grants: O
     grantsRejected: grants.rejected,
     grantsMissing: check ? grants.missing : 0,
     unsigned: !check,
-    closedScopes: check ? grants.closed : [],
+    // A roster that stops early (a damaged entry) cannot say who holds the scopes made after it, nor
+    // show a grant to one that a damaged page hid: each is closed to this grantee too, so what it
+    // alone holds is counted unreadable rather than missing without a word (docs/product.md §1a).
+    closedScopes: check ? [...new Set([...grants.closed, ...(check.problem ? grants.unknown : [])])] : [],
   };
 }
 
@@ -193,5 +199,6 @@ export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: K
   const missing = held.filter((s) => !granted.has(s.id)).length;
   // A scope granted but not opened counts too when the roster does not know it (a roster that stops early).
   const closed = [...new Set([...held.map((s) => s.id), ...granted])].filter((id) => !scopes.has(id));
-  return { scopes, rejected, missing, closed };
+  const unknown = [...scopeNumbersOfTable(db).keys()].filter((id) => !roster.scopeKind(id) && !scopes.has(id));
+  return { scopes, rejected, missing, closed, unknown };
 }
