@@ -17,6 +17,7 @@ import { auditProblem } from './audit/verify';
 import type { CoreContext } from './context';
 import type { Upgrade } from './db/connection';
 import { createDemoVault } from './demo';
+import { collectGarbage } from './memory';
 import { unreadNoticeCount } from './lifecycle/notices';
 import { lockedPass, sessionPass } from './lifecycle/passes';
 import type { PassResult } from './lifecycle/scheduler';
@@ -232,12 +233,14 @@ export class CofferApp {
   }
 
   lock(): void {
+    const unlocked = this.current !== undefined && !this.current.isLocked;
     // The head this session reached is remembered before its key is gone.
-    if (this.vault && this.current && !this.current.isLocked) this.integrity(this.vault, this.current);
+    if (this.vault && unlocked) this.integrity(this.vault, this.current!);
     this.current?.lock();
     this.current = undefined;
     this.outbox.clear();
     this.inbox.clear();
+    if (unlocked) collectGarbage();
   }
 
   /**

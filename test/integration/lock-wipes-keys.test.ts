@@ -51,3 +51,18 @@ it('locking through the door zeroes every key the session held and drops the dec
   expect([held.scopes.size, held.blindKeys.size, held.integrityKeys.size, held.index]).toEqual([0, 0, 0, undefined]);
   app.close();
 });
+
+it('locking through the door reclaims the dropped listing at once, not whenever the collector next runs', async () => {
+  await initSodium();
+  const app = new CofferApp({ vaultPath: join(tmp(), 'v.coffer'), door: 'browser' });
+  const call = async (channel: string, input: unknown) => expect(await dispatch(app, channel, input)).toMatchObject({ ok: true });
+  await call('vault.create', { org: 'Acme', member: 'alice', password: PASSWORD, kdf: 'fast' });
+  await call('secrets.register', { type: 'api-key', name: 'own', fields: { headerName: 'X-Key', value: 'v-1' } });
+  await call('secrets.search', { query: 'ow' });
+  const listing = new WeakRef(keysOf(app.session()).index as object);
+  // A WeakRef's target lives at least until the job that made it ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  await call('vault.lock', {});
+  expect(listing.deref()).toBeUndefined();
+  app.close();
+});
