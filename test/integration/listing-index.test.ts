@@ -23,13 +23,19 @@ const WORKSPACE_CHUNK = 'SELECT content FROM name_chunks c JOIN scopes s ON s.id
 
 const planOf = (path: string) => withRawDb(path, (db) => (db.prepare(`EXPLAIN QUERY PLAN ${SCAN}`).all() as { detail: string }[]).map((r) => r.detail).join('; '));
 
-/** What a listing shows of each secret that the scan supplies, by name. */
-async function listed(path: string) {
+/** The file's listing, as its only member unlocks it. */
+async function listedItems(path: string) {
   const vault = await Vault.open(path);
   const session = await vault.unlock(undefined, PASSWORD);
   const { items } = SecretIndex.of(session).query({ limit: 100 });
   session.lock();
   vault.close();
+  return items;
+}
+
+/** What a listing shows of each secret that the scan supplies, by name. */
+async function listed(path: string) {
+  const items = await listedItems(path);
   return Object.fromEntries(items.map((i) => [i.name, { type: i.type, level: i.level, workspace: i.workspace, availability: i.availability, status: i.status }]));
 }
 
@@ -88,15 +94,6 @@ describe('the listing index (migration 11)', () => {
     const scanned = withRawDb(path, (db) => (db.prepare(SCAN).raw().all() as [string, string, string][]).flatMap(([, seqs]) => JSON.parse(seqs) as number[]));
     expect(scanned).toHaveLength(2);
     return { path, lost, chunkBefore };
-  }
-
-  async function listedItems(path: string) {
-    const vault = await Vault.open(path);
-    const s = await vault.unlock(undefined, PASSWORD);
-    const { items } = SecretIndex.of(s).query({ limit: 10 });
-    s.lock();
-    vault.close();
-    return items;
   }
 
   it('lists a secret that a damaged index leaves out as tampered, with the columns of its row, instead of losing it', async () => {
