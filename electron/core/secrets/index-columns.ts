@@ -390,8 +390,8 @@ export class IndexColumns {
 
   /**
    * A row's slot; for one the listing's scan left out (a damaged page of migration 11's index), a
-   * new slot with the listing columns of its row, read from the table by its place there. -1 for a
-   * listing number no slot can take (one its twin holds already).
+   * new slot with the listing columns of its row, read from the table by its place there; -1 when
+   * the table has no row there.
    */
   private slotOrAdopt(r: ReaderRow): number {
     const known = this.slotOf(r.seq);
