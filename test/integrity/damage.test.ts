@@ -212,15 +212,21 @@ describe('damage the core reports', () => {
     ]);
   });
 
-  it("a secret's name chunk and its id both damaged in the file: listed nameless as tampered, not dropped", async () => {
+  /** Beside its name chunk that does not open, a second damage to the organization secret `id`. */
+  const BESIDE_ITS_CHUNK: [string, (path: string, id: string) => void][] = [
+    // The row's id no longer matches its entry in the id index: a lookup by id finds no row.
+    ['its id', (path, id) => flipInTree(path, 'secrets', Buffer.from(id), 0)],
+    // The join of its wrapped key to its row goes through that index, and finds no row.
+    ["its listing number's index entry", (path, id) => leftOutOfIndex(path, 'secrets_by_seq', `id = '${id}'`)],
+  ];
+  it.each(BESIDE_ITS_CHUNK)("a secret's name chunk and %s both damaged in the file: listed nameless as tampered, not dropped", async (_, damage) => {
     const path = await vaultOfAlice();
     const { id, chunk } = withRawDb(path, (db) => ({
       id: db.prepare("SELECT id FROM secrets WHERE level = 'organization'").pluck().get() as string,
       chunk: db.prepare("SELECT c.content FROM name_chunks c JOIN scopes s ON s.id = c.scope_id WHERE s.kind = 'organization'").pluck().get() as Buffer,
     }));
     flipInFile(path, chunk);
-    // The row's id no longer matches its entry in the id index: a lookup by id finds no row.
-    flipInTree(path, 'secrets', Buffer.from(id), 0);
+    damage(path, id);
     expect(await aliceLists(path)).toEqual([
       ['', true],
       ['p-1', false],
