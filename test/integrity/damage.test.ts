@@ -199,12 +199,17 @@ describe('damage the core reports', () => {
     ]);
   });
 
-  it("the index that finds a scope's name chunk and the scopes' id index both damaged: its secrets listed nameless as tampered, not dropped", async () => {
+  /** Beside the index that finds a scope's name chunk, a second damage to the scope's id: in the scopes' id index, or in its row. */
+  const BESIDE_ITS_CHUNK_INDEX: [string, string][] = [
+    ["the scopes' id index", 'sqlite_autoindex_scopes_1'],
+    ["its scope's row", 'scopes'],
+  ];
+  it.each(BESIDE_ITS_CHUNK_INDEX)("the index that finds a scope's name chunk and %s both damaged: its secrets listed nameless as tampered, not dropped", async (_, tree) => {
     const path = await vaultOfAlice();
     const scope = withRawDb(path, (db) => db.prepare("SELECT id FROM scopes WHERE kind = 'personal'").pluck().get() as string);
-    // Neither lookup by the scope's id finds anything: no chunk to read, and no wrapped key to count.
+    // No chunk to read by the scope's id; and one of its two trees no longer gives its number by that id.
     flipInTree(path, 'sqlite_autoindex_name_chunks_1', Buffer.from(scope));
-    flipInTree(path, 'sqlite_autoindex_scopes_1', Buffer.from(scope));
+    flipInTree(path, tree, Buffer.from(scope));
     expect(await aliceLists(path)).toEqual([
       ['', true],
       ['', true],

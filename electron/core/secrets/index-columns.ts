@@ -275,7 +275,8 @@ export class IndexColumns {
     // Rows sharing a number are named by id, from every name this member's chunks give.
     const namesById = this.twins.size > 0 ? new Map<string, string>() : undefined;
     for (const scopeId of session.readableScopes()) {
-      const num = scopeNums.get(scopeId) ?? -1;
+      // A scope row whose id was damaged in the table is still found through its id's index, when that holds.
+      const num = scopeNums.get(scopeId) ?? this.db.value<number>('SELECT num FROM scopes WHERE id = ?', scopeId) ?? -1;
       const live = new Map<number, number>();
       const bad = readScopeChunks(session, scopeId, (entries, chunkNo) => {
         let alive = 0;
