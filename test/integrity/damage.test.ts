@@ -239,6 +239,14 @@ describe('damage the core reports', () => {
     ]);
   });
 
+  it("a negative format number in the file's header: TAMPERED, for a read-only open too, not an internal error", async () => {
+    const path = await vaultOfAlice();
+    withRawDb(path, (db) => db.pragma('user_version = -117440501'));
+    for (const readOnly of [false, true]) {
+      await expect(Vault.open(path, { readOnly })).rejects.toMatchObject({ code: 'TAMPERED', message: expect.stringContaining("the header's format number is -117440501") });
+    }
+  });
+
   it("a column renamed in the file's schema: TAMPERED with SQLite's words, not an internal error", async () => {
     const path = await vaultOfAlice();
     const sql = withRawDb(path, (db) => db.prepare("SELECT sql FROM sqlite_master WHERE name = 'workspaces'").pluck().get() as string);

@@ -477,6 +477,8 @@ function openFile(path: string, readOnly: boolean, exists: boolean, create: bool
 /** Read before any pragma that writes: a vault from the future must be left exactly as it is. */
 function checkVersion(raw: Database, path: string, o: { readOnly: boolean; exists: boolean; create: boolean; latest: number }): number {
   const version = pragmaNumber(raw, 'user_version');
+  // Coffer writes only 1 upwards there: a negative format number is a damaged or altered header.
+  if (version < 0) throw damaged(`the header's format number is ${version}`);
   if (version > o.latest) {
     throw new CofferError('UNSUPPORTED_VERSION', `this vault was written by a newer Coffer (format ${version}; this one reads up to ${o.latest})`);
   }
