@@ -142,8 +142,8 @@ export interface OpenedGrants {
   missing: number;
   /** Scopes granted to, or held by, this grantee whose key did not open: every grant rejected, damaged or missing. */
   closed: string[];
-  /** Scopes the file has, the roster does not know and this grantee did not open. */
-  unknown: string[];
+  /** Scopes the file has, the roster does not know and this grantee did not open: read only when asked. */
+  unknown: () => string[];
 }
 
 /**
@@ -160,7 +160,7 @@ export function grantFindings(check: { problem?: string } | undefined, grants: O
     // A roster that stops early (a damaged entry) cannot say who holds the scopes made after it, nor
     // show a grant to one that a damaged page hid: each is closed to this grantee too, so what it
     // alone holds is counted unreadable rather than missing without a word (docs/product.md §1a).
-    closedScopes: check ? [...new Set([...grants.closed, ...(check.problem ? grants.unknown : [])])] : [],
+    closedScopes: check ? [...new Set([...grants.closed, ...(check.problem ? grants.unknown() : [])])] : [],
   };
 }
 
@@ -199,6 +199,6 @@ export function openGrants(db: Db, vaultId: string, roster: RosterState, keys: K
   const missing = held.filter((s) => !granted.has(s.id)).length;
   // A scope granted but not opened counts too when the roster does not know it (a roster that stops early).
   const closed = [...new Set([...held.map((s) => s.id), ...granted])].filter((id) => !scopes.has(id));
-  const unknown = [...scopeNumbersOfTable(db).keys()].filter((id) => !roster.scopeKind(id) && !scopes.has(id));
+  const unknown = () => [...scopeNumbersOfTable(db).keys()].filter((id) => !roster.scopeKind(id) && !scopes.has(id));
   return { scopes, rejected, missing, closed, unknown };
 }
